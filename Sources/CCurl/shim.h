@@ -1,0 +1,36 @@
+// curl_easy_setopt and curl_easy_getinfo are variadic: Swift needs one typed
+// wrapper per argument type. Every wrapper is prefixed `mc_`.
+#ifndef MERGESERVER_CCURL_SHIM_H
+#define MERGESERVER_CCURL_SHIM_H
+
+#include <curl/curl.h>
+
+static inline CURLcode mc_easy_setopt_long(CURL *handle, CURLoption option, long value) {
+    return curl_easy_setopt(handle, option, value);
+}
+static inline CURLcode mc_easy_setopt_string(CURL *handle, CURLoption option, const char *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+static inline CURLcode mc_easy_setopt_pointer(CURL *handle, CURLoption option, void *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+static inline CURLcode mc_easy_setopt_offset(CURL *handle, CURLoption option, curl_off_t value) {
+    return curl_easy_setopt(handle, option, value);
+}
+typedef size_t (*mc_data_callback)(char *data, size_t size, size_t count, void *context);
+static inline CURLcode mc_easy_setopt_data_callback(CURL *handle, CURLoption option, mc_data_callback callback) {
+    return curl_easy_setopt(handle, option, callback);
+}
+static inline CURLcode mc_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+static inline CURLcode mc_easy_getinfo_double(CURL *handle, CURLINFO info, double *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+static inline CURLcode mc_easy_getinfo_string(CURL *handle, CURLINFO info, char **value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
+static inline curl_version_info_data *mc_version_info(void) { return curl_version_info(CURLVERSION_NOW); }
+
+#endif

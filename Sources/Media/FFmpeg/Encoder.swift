@@ -1,0 +1,108 @@
+import CFFmpeg
+
+/// How to encode video. Quality/speed defaults match the CLI peers' (`-preset veryfast -crf 23`).
+struct VideoEncoderSettings {
+    var codec: VideoCodec
+    var width: Int32
+    var height: Int32
+    var frameRate: FrameRate
+    var crf: Int = 23
+    var preset: String = "veryfast"
+    var keyframeIntervalSeconds: Double = 2
+
+    /// Encoder-private options, per codec.
+    var privateOptions: [String: String] {
+        switch codec {
+        case .h264:
+            ["preset": preset, "crf": String(crf)]
+        case .hevc:
+            // x265 prints its own banner on stderr unless told not to.
+            ["preset": preset, "crf": String(crf), "x265-params": "log-level=none"]
+        case .vp9:
+            ["deadline": "realtime", "cpu-used": "8", "row-mt": "1", "crf": String(min(63, crf + 10)), "b": "0"]
+        }
+    }
+}
+
+/// An owned encoder (`AVCodecContext`), freed exactly once.
+final class StreamEncoder {
+    let context: UnsafeMutablePointer<AVCodecContext>
+
+    private init(encoderName: String, configure: (UnsafeMutablePointer<AVCodecContext>) -> Void,
+                 options: [String: String]) throws(MediaError) {
+        guard let codec = avcodec_find_encoder_by_name(encoderName) else {
+            throw MediaError(.unsupported,
+                             "this FFmpeg has no \(encoderName) encoder; install Debian's FFmpeg libraries (scripts/install-deps.sh)")
+        }
+        context = try ffalloc(avcodec_alloc_context3(codec), "an encoder")
+        configure(context)
+        var dictionary = OptionDictionary(options)
+        let code = avcodec_open2(context, codec, &dictionary.pointer)
+        if code < 0 {
+            var freeing: UnsafeMutablePointer<AVCodecContext>? = context
+            avcodec_free_context(&freeing)
+            throw ffmpegError(code, "opening the \(encoderName) encoder", kind: .unsupported)
+        }
+    }
+
+    deinit {
+        var freeing: UnsafeMutablePointer<AVCodecContext>? = context
+        avcodec_free_context(&freeing)
+    }
+
+    convenience init(video settings: VideoEncoderSettings, globalHeader: Bool) throws(MediaError) {
+        try self.init(encoderName: settings.codec.encoderName, configure: { context in
+            context.pointee.width = settings.width
+            context.pointee.height = settings.height
+            context.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+            context.pointee.time_base = settings.frameRate.frameDuration
+            context.pointee.framerate = settings.frameRate.rational
+            context.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+            context.pointee.gop_size = Int32(max(1, (settings.frameRate.value * settings.keyframeIntervalSeconds).rounded()))
+            if globalHeader { context.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+        }, options: settings.privateOptions)
+    }
+
+    convenience init(audio codec: AudioCodec, sampleRate: Int32 = 48_000, bitRate: Int64 = 192_000,
+                     globalHeader: Bool) throws(MediaError) {
+        let preferredFormat = Self.firstSampleFormat(of: codec.encoderName)
+        try self.init(encoderName: codec.encoderName, configure: { context in
+            context.pointee.sample_rate = sampleRate
+            context.pointee.sample_fmt = preferredFormat
+            av_channel_layout_default(&context.pointee.ch_layout, 2)
+            context.pointee.bit_rate = bitRate
+            context.pointee.time_base = AVRational(num: 1, den: sampleRate)
+            if globalHeader { context.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+        }, options: [:])
+    }
+
+    var timeBase: AVRational { context.pointee.time_base }
+
+    /// Samples per frame the encoder needs, or nil when any size is accepted.
+    var fixedFrameSize: Int32? {
+        let variable = (context.pointee.codec.pointee.capabilities & AV_CODEC_CAP_VARIABLE_FRAME_SIZE) != 0
+        return variable || context.pointee.frame_size <= 0 ? nil : context.pointee.frame_size
+    }
+
+    var sampleFormatName: String { String(cString: av_get_sample_fmt_name(context.pointee.sample_fmt)) }
+
+    /// Sends a frame (nil flushes) and hands every packet the encoder returns to `emit`.
+    func encode(_ frame: UnsafeMutablePointer<AVFrame>?, using packet: borrowing Packet,
+                emit: (borrowing Packet) throws(MediaError) -> Void) throws(MediaError) {
+        try ffcheck(avcodec_send_frame(context, frame), "encoding")
+        while true {
+            let code = avcodec_receive_packet(context, packet.pointer)
+            if code == averrorEAGAIN || code == averrorEOF { return }
+            try ffcheck(code, "encoding")
+            try emit(packet)
+            packet.unref()
+        }
+    }
+
+    private static func firstSampleFormat(of encoderName: String) -> AVSampleFormat {
+        guard let codec = avcodec_find_encoder_by_name(encoderName), let formats = codec.pointee.sample_fmts else {
+            return AV_SAMPLE_FMT_FLTP
+        }
+        return formats.pointee
+    }
+}

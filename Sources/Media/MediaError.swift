@@ -1,0 +1,48 @@
+import CFFmpeg
+
+/// The one error type of the Media module. `message` says what is wrong and what to
+/// do about it; `ffmpegMessage` keeps FFmpeg's own words when FFmpeg reported it.
+public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Equatable {
+        case fileNotFound = "file_not_found"
+        case unreadable
+        case emptyFile = "empty_file"
+        case notMedia = "not_media"
+        case truncated
+        case noVideoStream = "no_video_stream"
+        case noAudioStream = "no_audio_stream"
+        case invalidArgument = "invalid_argument"
+        case unsupported
+        case outputNotWritable = "output_not_writable"
+        case cancelled
+        /// FFmpeg failed in a way the other kinds do not describe.
+        case ffmpeg
+    }
+
+    public let kind: Kind
+    public let message: String
+    /// The file the error concerns, when there is one.
+    public let path: String?
+    /// FFmpeg's error code (negative AVERROR) when FFmpeg reported the error.
+    public let ffmpegCode: Int32?
+    /// FFmpeg's own message: `av_strerror`, plus the last error it logged.
+    public let ffmpegMessage: String?
+
+    public init(_ kind: Kind, _ message: String, path: String? = nil,
+                ffmpegCode: Int32? = nil, ffmpegMessage: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.path = path
+        self.ffmpegCode = ffmpegCode
+        self.ffmpegMessage = ffmpegMessage
+    }
+
+    public var description: String {
+        guard let ffmpegMessage, !message.contains(ffmpegMessage) else { return message }
+        return "\(message) (FFmpeg: \(ffmpegMessage))"
+    }
+
+    static func cancelled(_ path: String? = nil) -> MediaError {
+        MediaError(.cancelled, "cancelled; no output was written", path: path)
+    }
+}

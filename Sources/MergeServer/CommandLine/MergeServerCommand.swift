@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Media
+
+/// `merge-server`: the root command. Subcommands hold the work.
+public struct MergeServerCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "merge-server",
+        abstract: "Merge, beat-sync and serve AI-generated video clips.",
+        subcommands: [MockCommand.self, ProbeCommand.self]
+    )
+
+    public init() {}
+
+    /// Parses and runs; every failure becomes one `error: …` line on stderr and a
+    /// non-zero exit code. Returns the exit code.
+    public static func runMain(_ arguments: [String]) -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            return 0
+        } catch let error as MediaError {
+            printError(error.description)
+            return 1
+        } catch let error as CommandFailure {
+            printError(error.message)
+            return error.exitCode
+        } catch {
+            let exitCode = self.exitCode(for: error)
+            if exitCode == .success {  // --help, --version
+                print(fullMessage(for: error))
+                return 0
+            }
+            let message = self.message(for: error)
+                .split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+            printError("\(message.trimmingCharacters(in: .whitespaces)) (see merge-server help)")
+            return exitCode.rawValue
+        }
+    }
+
+    static func printError(_ message: String) {
+        let oneLine = message.replacingOccurrences(of: "\n", with: " ")
+        FileHandle.standardError.write(Data("error: \(oneLine)\n".utf8))
+    }
+}
+
+/// A failure a command reports itself, with its exit code.
+struct CommandFailure: Error {
+    let message: String
+    var exitCode: Int32 = 1
+}

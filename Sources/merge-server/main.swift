@@ -1,0 +1,4 @@
+import Foundation
+import MergeServer
+
+exit(MergeServerCommand.runMain(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages MergeServer needs to build, run and test.
+# Idempotent: does nothing when everything is present; sudo only when not root.
+set -euo pipefail
+
+packages=(
+  pkg-config
+  libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev
+  libswresample-dev libswscale-dev
+  libcurl4-openssl-dev libsqlite3-dev
+  fonts-dejavu-core
+  # ffmpeg/ffprobe: the independent oracle for tests and the peer for bench/, never used by the product.
+  ffmpeg
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "Installing missing Debian packages: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "error: not root and no sudo; install as root: apt-get install ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
