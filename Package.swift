@@ -33,7 +33,7 @@ let package = Package(
         // The executable only holds `main`.
         .executableTarget(name: "merge-server", dependencies: ["MergeServer"]),
 
-        .target(name: "TestSupport", dependencies: ["Media"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaTests", dependencies: ["Media", "TestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "TestSupport"]),
         .testTarget(name: "MergeServerTests", dependencies: ["MergeServer", "TestSupport"]),

@@ -42,7 +42,7 @@ public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
         return "\(message) (FFmpeg: \(ffmpegMessage))"
     }
 
-    static func cancelled(_ path: String? = nil) -> MediaError {
+    public static func cancelled(_ path: String? = nil) -> MediaError {
         MediaError(.cancelled, "cancelled; no output was written", path: path)
     }
 }

@@ -38,9 +38,7 @@ final class StreamEncoder {
         configure(context)
         var dictionary = OptionDictionary(options)
         let code = avcodec_open2(context, codec, &dictionary.pointer)
-        if code < 0 {
-            var freeing: UnsafeMutablePointer<AVCodecContext>? = context
-            avcodec_free_context(&freeing)
+        if code < 0 {  // deinit frees the context
             throw ffmpegError(code, "opening the \(encoderName) encoder", kind: .unsupported)
         }
     }

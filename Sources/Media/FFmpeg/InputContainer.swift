@@ -18,16 +18,14 @@ final class InputContainer {
         guard openCode >= 0, let opened else {
             throw Self.openError(openCode, path: path)
         }
+        // From here on `context` is set, so a throw runs deinit, which closes it.
         context = opened
         let infoCode = avformat_find_stream_info(opened, nil)
         if infoCode < 0 {
-            var closing: UnsafeMutablePointer<AVFormatContext>? = opened
-            avformat_close_input(&closing)
             throw Self.openError(infoCode, path: path)
         }
-        guard opened.pointee.nb_streams > 0 else {
-            var closing: UnsafeMutablePointer<AVFormatContext>? = opened
-            avformat_close_input(&closing)
+        // The tty demuxer turns any text file into an "ansi" video; text is not media here.
+        guard opened.pointee.nb_streams > 0, String(cString: opened.pointee.iformat.pointee.name) != "tty" else {
             throw MediaError(.notMedia, "\(path) holds no audio or video streams; it is not a media file", path: path)
         }
     }
@@ -68,9 +66,19 @@ final class InputContainer {
                     "seeking to \(seconds) s", path: path)
     }
 
+    /// A cut-short mp4/mov still starts with a box such as 'ftyp'; random bytes or text
+    /// that merely carry an .mp4 name do not.
+    private static func startsWithISOBox(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path),
+              let head = try? handle.read(upToCount: 8), head.count == 8 else { return false }
+        try? handle.close()
+        let boxType = String(decoding: head.suffix(4), as: UTF8.self)
+        return ["ftyp", "moov", "mdat", "free", "skip", "wide", "pnot"].contains(boxType)
+    }
+
     private static func openError(_ code: Int32, path: String) -> MediaError {
         let logged = FFmpegLog.lastError() ?? ""
-        if logged.contains("moov atom not found") {
+        if logged.contains("moov atom not found"), startsWithISOBox(path) {
             return MediaError(.truncated,
                               "\(path) is truncated or unfinished (its index, the 'moov' atom, is missing); re-download or re-export it",
                               path: path, ffmpegCode: code, ffmpegMessage: logged)

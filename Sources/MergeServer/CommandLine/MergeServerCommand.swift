@@ -32,8 +32,9 @@ public struct MergeServerCommand: ParsableCommand {
                 return 0
             }
             let message = self.message(for: error)
-                .split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-            printError("\(message.trimmingCharacters(in: .whitespaces)) (see merge-server help)")
+                .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }.joined(separator: " ")
+            printError("\(message.isEmpty ? "invalid arguments" : message) (see merge-server help)")
             return exitCode.rawValue
         }
     }

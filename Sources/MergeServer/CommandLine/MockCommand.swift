@@ -12,13 +12,13 @@ struct MockCommand: ParsableCommand {
     @Argument(help: "The file to write.")
     var output: String
 
-    @Option(help: "Length in seconds.")
+    @Option(parsing: .unconditional, help: "Length in seconds.")
     var duration: Double = 5
 
     @Option(help: "Frame size, WIDTHxHEIGHT (even numbers).")
     var size: FrameSize = FrameSize(width: 1280, height: 720)
 
-    @Option(help: "Frames per second (29.97 means 30000/1001).")
+    @Option(parsing: .unconditional, help: "Frames per second (29.97 means 30000/1001).")
     var fps: Double = 30
 
     @Option(help: "Pattern: \(MockPattern.allCases.map(\.rawValue).joined(separator: "|")).")
@@ -27,10 +27,10 @@ struct MockCommand: ParsableCommand {
     @Option(help: "A label drawn on the frames above a running timecode.")
     var text: String?
 
-    @Option(help: "A sine tone in Hz, 'silence' for a silent track, or 'none' for no audio track.")
+    @Option(parsing: .unconditional, help: "A sine tone in Hz, 'silence' for a silent track, or 'none' for no audio track.")
     var tone: ToneOption = ToneOption(audio: .tone(hertz: 440))
 
-    @Option(help: "Varies colours and pattern phase; the same seed gives the same frames.")
+    @Option(parsing: .unconditional, help: "Varies colours and pattern phase; the same seed gives the same frames.")
     var seed: UInt64 = 0
 
     @Option(name: .customLong("video-codec"), help: "h264|hevc|vp9 (webm needs vp9).")

@@ -1,0 +1,30 @@
+# MergeServer — the two commands: `make run` and `make test`.
+# Both install missing Debian packages first (scripts/install-deps.sh, idempotent).
+
+.PHONY: run test deps build release fixtures bench clean
+
+run: release
+	@scripts/demo.sh
+
+test: deps
+	swift build --build-tests
+	swift test --skip-build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	swift build
+
+release: deps
+	swift build -c release
+
+# Regenerate the committed test media (uses merge-server mock and, for metadata tricks, ffmpeg).
+fixtures: release
+	fixtures/make-fixtures.sh
+
+bench: release
+	bench/mock.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,106 @@
+import Foundation
+
+/// ffprobe's view of a file: the independent oracle the tests compare against.
+public struct FFprobeReport: Decodable, Sendable {
+    public struct Format: Decodable, Sendable {
+        public let format_name: String
+        public let duration: String?
+        public let size: String
+        public let bit_rate: String?
+    }
+
+    public struct SideData: Decodable, Sendable {
+        public let side_data_type: String
+        public let rotation: Int?
+    }
+
+    public struct Stream: Decodable, Sendable {
+        public let codec_type: String
+        public let codec_name: String?
+        public let profile: String?
+        public let width: Int?
+        public let height: Int?
+        public let sample_aspect_ratio: String?
+        public let pix_fmt: String?
+        public let r_frame_rate: String?
+        public let avg_frame_rate: String?
+        public let nb_frames: String?
+        public let duration: String?
+        public let sample_rate: String?
+        public let channels: Int?
+        public let channel_layout: String?
+        public let side_data_list: [SideData]?
+        public let nb_read_frames: String?
+        public let disposition: [String: Int]?
+    }
+
+    public let format: Format
+    public let streams: [Stream]
+
+    public var video: Stream? {
+        streams.first { $0.codec_type == "video" && $0.disposition?["attached_pic"] != 1 }
+    }
+
+    public var audio: Stream? { streams.first { $0.codec_type == "audio" } }
+}
+
+public enum Oracle {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// `ffprobe -show_format -show_streams`, optionally counting decoded frames.
+    public static func probe(_ path: String, countFrames: Bool = false) throws -> FFprobeReport {
+        var arguments = ["-v", "error", "-show_format", "-show_streams", "-of", "json"]
+        if countFrames { arguments.append("-count_frames") }
+        let result = try ProcessRunner.run("ffprobe", arguments + [path])
+        guard result.status == 0 else { throw Failure(description: "ffprobe failed on \(path): \(result.stderr)") }
+        return try JSONDecoder().decode(FFprobeReport.self, from: result.stdoutData)
+    }
+
+    /// One MD5 per decoded video frame (`ffmpeg -f framemd5`), independent of the container.
+    public static func videoFrameHashes(_ path: String) throws -> [String] {
+        let result = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-i", path, "-map", "0:v:0",
+                                                      "-f", "framemd5", "-"])
+        guard result.status == 0 else { throw Failure(description: "ffmpeg framemd5 failed on \(path): \(result.stderr)") }
+        return result.stdout.split(separator: "\n")
+            .filter { !$0.hasPrefix("#") }
+            .compactMap { $0.split(separator: ",").last?.trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// One decoded frame at `seconds`, scaled to `width`x`height`, as RGB bytes.
+    public static func frameRGB(_ path: String, at seconds: Double, width: Int = 32, height: Int = 18) throws -> [UInt8] {
+        let result = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-ss", String(seconds), "-i", path,
+                                                      "-frames:v", "1", "-vf", "scale=\(width):\(height)",
+                                                      "-pix_fmt", "rgb24", "-f", "rawvideo", "-"])
+        guard result.status == 0 else { throw Failure(description: "ffmpeg frame grab failed on \(path): \(result.stderr)") }
+        return Array(result.stdoutData)
+    }
+
+    /// Mean and peak volume in dBFS (`volumedetect`); -inf for digital silence.
+    public static func volume(_ path: String) throws -> (mean: Double, max: Double) {
+        let result = try ProcessRunner.run("ffmpeg", ["-v", "info", "-nostdin", "-i", path, "-map", "0:a:0",
+                                                      "-af", "volumedetect", "-f", "null", "-"])
+        guard result.status == 0 else { throw Failure(description: "ffmpeg volumedetect failed on \(path): \(result.stderr)") }
+        func value(_ key: String) -> Double {
+            guard let line = result.stderr.split(separator: "\n").first(where: { $0.contains(key) }),
+                  let number = line.split(separator: " ").dropLast().last else { return .nan }
+            return number == "-inf" ? -.infinity : Double(number) ?? .nan
+        }
+        return (value("mean_volume:"), value("max_volume:"))
+    }
+
+    /// Mean absolute difference of two equally sized byte images, 0…255.
+    public static func meanAbsoluteDifference(_ a: [UInt8], _ b: [UInt8]) -> Double {
+        guard a.count == b.count, !a.isEmpty else { return .infinity }
+        let total = zip(a, b).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }
+        return Double(total) / Double(a.count)
+    }
+
+    /// "30000/1001" → 29.97…
+    public static func rate(_ fraction: String?) -> Double? {
+        guard let parts = fraction?.split(separator: "/"), parts.count == 2,
+              let numerator = Double(parts[0]), let denominator = Double(parts[1]), denominator != 0 else { return nil }
+        return numerator / denominator
+    }
+}
