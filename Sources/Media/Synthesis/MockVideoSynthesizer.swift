@@ -3,7 +3,8 @@ import Foundation
 
 /// Writes mock (test-pattern) clips in-process: libavfilter draws the frames and the
 /// tone, libavcodec encodes, libavformat muxes into a temporary file that is renamed
-/// into place only when complete.
+/// into place only when complete. Video and audio are each made on their own thread;
+/// this thread only interleaves and writes.
 public enum MockVideoSynthesizer {
     /// Writes `spec` to `path` (container from the extension). Blocking: call it from a
     /// dedicated thread, or use the async overload.
@@ -22,64 +23,40 @@ public enum MockVideoSynthesizer {
             frameRate: spec.frameRate, crf: spec.crf, preset: spec.preset),
             globalHeader: output.needsGlobalHeader)
         let videoStream = try output.addStream(for: videoEncoder)
+        let videoTimeBase = videoEncoder.timeBase
         let (videoGraph, videoSink) = try MockFilterGraphs.video(spec)
 
-        var audio: (encoder: StreamEncoder, stream: UnsafeMutablePointer<AVStream>, graph: FilterGraph, sink: FilterGraph.Node)?
+        var audioTrack: (stream: UnsafeMutablePointer<AVStream>, timeBase: AVRational, producer: PacketProducer)?
         if spec.audio != .none {
             let encoder = try StreamEncoder(audio: spec.audioCodec ?? container.defaultAudioCodec,
-                                      globalHeader: output.needsGlobalHeader)
+                                            globalHeader: output.needsGlobalHeader)
             let stream = try output.addStream(for: encoder)
             let (graph, sink) = try MockFilterGraphs.audio(spec, encoder: encoder)
-            audio = (encoder, stream, graph, sink)
+            audioTrack = (stream, encoder.timeBase,
+                          PacketProducer(name: "mock-audio", handingOver: (encoder, graph, sink), work: encodeAll))
         }
+        let videoProducer = PacketProducer(name: "mock-video", handingOver: (videoEncoder, videoGraph, videoSink),
+                                           work: encodeAll)
 
         try output.writeHeader()
 
-        let frame = try Frame()
-        let packet = try Packet()
+        // Write whichever stream is behind, so the muxer interleaves with little buffering.
         var reporter = ProgressReporter(progress, stage: "synthesizing")
-        let videoSinkTimeBase = videoGraph.timeBase(of: videoSink)
-        var videoDone = false
-        var audioDone = audio == nil
-        var videoSeconds = 0.0
-        var audioSeconds = 0.0
-
-        func writeVideo(_ packet: borrowing Packet) throws(MediaError) {
-            if packet.pointer.pointee.duration == 0 { packet.pointer.pointee.duration = 1 }
-            try output.write(packet, from: videoEncoder.timeBase, to: videoStream)
-        }
-
-        // Pull from whichever stream is behind, so the muxer interleaves with little buffering.
-        while !videoDone || !audioDone {
+        let videoPacket = try Packet()
+        let audioPacket = try Packet()
+        var haveVideo = try videoProducer.next(into: videoPacket)
+        var haveAudio = try audioTrack?.producer.next(into: audioPacket) ?? false
+        while haveVideo || haveAudio {
             if cancellation?.isCancelled == true { throw MediaError.cancelled(path) }
-            if !videoDone && (audioDone || videoSeconds <= audioSeconds) {
-                switch try videoGraph.pull(from: videoSink, into: frame) {
-                case .frame:
-                    frame.pts = av_rescale_q(frame.pts, videoSinkTimeBase, videoEncoder.timeBase)
-                    frame.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
-                    videoSeconds = Double(frame.pts + 1) * av_q2d(videoEncoder.timeBase)
-                    try videoEncoder.encode(frame.pointer, using: packet, emit: writeVideo)
-                    frame.unref()
-                    reporter.report(videoSeconds / spec.duration)
-                case .end, .again:
-                    try videoEncoder.encode(nil, using: packet, emit: writeVideo)
-                    videoDone = true
-                }
-            } else if let audio {
-                switch try audio.graph.pull(from: audio.sink, into: frame) {
-                case .frame:
-                    frame.pts = av_rescale_q(frame.pts, audio.graph.timeBase(of: audio.sink), audio.encoder.timeBase)
-                    audioSeconds = Double(frame.pts + Int64(frame.pointer.pointee.nb_samples)) * av_q2d(audio.encoder.timeBase)
-                    try audio.encoder.encode(frame.pointer, using: packet) { (packet) throws(MediaError) in
-                        try output.write(packet, from: audio.encoder.timeBase, to: audio.stream)
-                    }
-                    frame.unref()
-                case .end, .again:
-                    try audio.encoder.encode(nil, using: packet) { (packet) throws(MediaError) in
-                        try output.write(packet, from: audio.encoder.timeBase, to: audio.stream)
-                    }
-                    audioDone = true
-                }
+            if let audio = audioTrack, haveAudio,
+               !haveVideo || seconds(of: audioPacket, in: audio.timeBase) < seconds(of: videoPacket, in: videoTimeBase) {
+                try output.write(audioPacket, from: audio.timeBase, to: audio.stream)
+                haveAudio = try audio.producer.next(into: audioPacket)
+            } else {
+                let end = videoPacket.pointer.pointee.pts + videoPacket.pointer.pointee.duration
+                reporter.report(Double(end) * av_q2d(videoTimeBase) / spec.duration)
+                try output.write(videoPacket, from: videoTimeBase, to: videoStream)
+                haveVideo = try videoProducer.next(into: videoPacket)
             }
         }
         if cancellation?.isCancelled == true { throw MediaError.cancelled(path) }
@@ -93,5 +70,34 @@ public enum MockVideoSynthesizer {
         try await BlockingWork.run(name: "mock-video") { flag in
             try write(spec, to: path, progress: progress, cancellation: flag)
         }
+    }
+
+    /// Producer work: pulls every frame from the graph's sink, encodes it, and pushes
+    /// the packets, then flushes the encoder.
+    private static func encodeAll(_ parts: (StreamEncoder, FilterGraph, FilterGraph.Node),
+                                  to output: PacketProducer.Output) throws(MediaError) {
+        let (encoder, graph, sink) = parts
+        let sinkTimeBase = graph.timeBase(of: sink)
+        let isVideo = encoder.context.pointee.codec_type == AVMEDIA_TYPE_VIDEO
+        let frame = try Frame()
+        let packet = try Packet()
+        let push = { (packet: borrowing Packet) throws(MediaError) in
+            // The muxer needs every video packet's duration to end the track on time.
+            if isVideo && packet.pointer.pointee.duration == 0 { packet.pointer.pointee.duration = 1 }
+            try output.push(packet)
+        }
+        while try graph.pull(from: sink, into: frame) == .frame {
+            if output.isCancelled { throw MediaError.cancelled() }
+            frame.pts = av_rescale_q(frame.pts, sinkTimeBase, encoder.timeBase)
+            frame.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
+            try encoder.encode(frame.pointer, using: packet, emit: push)
+            frame.unref()
+        }
+        try encoder.encode(nil, using: packet, emit: push)
+    }
+
+    private static func seconds(of packet: borrowing Packet, in timeBase: AVRational) -> Double {
+        let dts = packet.pointer.pointee.dts
+        return Double(dts == noPTS ? packet.pointer.pointee.pts : dts) * av_q2d(timeBase)
     }
 }
