@@ -27,14 +27,24 @@ public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
     public let ffmpegCode: Int32?
     /// FFmpeg's own message: `av_strerror`, plus the last error it logged.
     public let ffmpegMessage: String?
+    /// For an invalid request: every problem, each with its field path (`clips[3].out`).
+    public let fieldProblems: [FieldProblem]
 
     public init(_ kind: Kind, _ message: String, path: String? = nil,
-                ffmpegCode: Int32? = nil, ffmpegMessage: String? = nil) {
+                ffmpegCode: Int32? = nil, ffmpegMessage: String? = nil, fieldProblems: [FieldProblem] = []) {
         self.kind = kind
         self.message = message
         self.path = path
         self.ffmpegCode = ffmpegCode
         self.ffmpegMessage = ffmpegMessage
+        self.fieldProblems = fieldProblems
+    }
+
+    /// An invalid request listing all its problems at once.
+    public static func invalid(_ problems: [FieldProblem]) -> MediaError {
+        let summary = problems.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+        let count = problems.count == 1 ? "a problem" : "\(problems.count) problems"
+        return MediaError(.invalidArgument, "the timeline has \(count): \(summary)", fieldProblems: problems)
     }
 
     public var description: String {
@@ -44,5 +54,16 @@ public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public static func cancelled(_ path: String? = nil) -> MediaError {
         MediaError(.cancelled, "cancelled; no output was written", path: path)
+    }
+}
+
+/// One problem with one field of a request.
+public struct FieldProblem: Sendable, Equatable, Codable {
+    public let field: String
+    public let message: String
+
+    public init(_ field: String, _ message: String) {
+        self.field = field
+        self.message = message
     }
 }

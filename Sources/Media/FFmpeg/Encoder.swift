@@ -92,6 +92,10 @@ final class StreamEncoder {
             let code = avcodec_receive_packet(context, packet.pointer)
             if code == averrorEAGAIN || code == averrorEOF { return }
             try ffcheck(code, "encoding")
+            // Video time bases are one frame; the muxer needs every duration to end the track on time.
+            if context.pointee.codec_type == AVMEDIA_TYPE_VIDEO && packet.pointer.pointee.duration == 0 {
+                packet.pointer.pointee.duration = 1
+            }
             try emit(packet)
             packet.unref()
         }

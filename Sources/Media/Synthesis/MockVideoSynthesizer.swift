@@ -26,40 +26,22 @@ public enum MockVideoSynthesizer {
         let videoTimeBase = videoEncoder.timeBase
         let (videoGraph, videoSink) = try MockFilterGraphs.video(spec)
 
-        var audioTrack: (stream: UnsafeMutablePointer<AVStream>, timeBase: AVRational, producer: PacketProducer)?
+        var audio: ProducedStream?
         if spec.audio != .none {
             let encoder = try StreamEncoder(audio: spec.audioCodec ?? container.defaultAudioCodec,
                                             globalHeader: output.needsGlobalHeader)
             let stream = try output.addStream(for: encoder)
             let (graph, sink) = try MockFilterGraphs.audio(spec, encoder: encoder)
-            audioTrack = (stream, encoder.timeBase,
-                          PacketProducer(name: "mock-audio", handingOver: (encoder, graph, sink), work: encodeAll))
+            audio = ProducedStream(stream: stream, timeBase: encoder.timeBase,
+                                   producer: PacketProducer(name: "mock-audio", handingOver: (encoder, graph, sink), work: encodeAll))
         }
-        let videoProducer = PacketProducer(name: "mock-video", handingOver: (videoEncoder, videoGraph, videoSink),
-                                           work: encodeAll)
-
+        let video = ProducedStream(stream: videoStream, timeBase: videoTimeBase,
+                                   producer: PacketProducer(name: "mock-video", handingOver: (videoEncoder, videoGraph, videoSink),
+                                                            work: encodeAll))
         try output.writeHeader()
-
-        // Write whichever stream is behind, so the muxer interleaves with little buffering.
         var reporter = ProgressReporter(progress, stage: "synthesizing")
-        let videoPacket = try Packet()
-        let audioPacket = try Packet()
-        var haveVideo = try videoProducer.next(into: videoPacket)
-        var haveAudio = try audioTrack?.producer.next(into: audioPacket) ?? false
-        while haveVideo || haveAudio {
-            if cancellation?.isCancelled == true { throw MediaError.cancelled(path) }
-            if let audio = audioTrack, haveAudio,
-               !haveVideo || seconds(of: audioPacket, in: audio.timeBase) < seconds(of: videoPacket, in: videoTimeBase) {
-                try output.write(audioPacket, from: audio.timeBase, to: audio.stream)
-                haveAudio = try audio.producer.next(into: audioPacket)
-            } else {
-                let end = videoPacket.pointer.pointee.pts + videoPacket.pointer.pointee.duration
-                reporter.report(Double(end) * av_q2d(videoTimeBase) / spec.duration)
-                try output.write(videoPacket, from: videoTimeBase, to: videoStream)
-                haveVideo = try videoProducer.next(into: videoPacket)
-            }
-        }
-        if cancellation?.isCancelled == true { throw MediaError.cancelled(path) }
+        try StreamInterleaver.run(video: video, audio: audio, into: output, duration: spec.duration,
+                                  reporter: &reporter, cancellation: cancellation)
         try output.finish()
         reporter.report(1, force: true)
     }
@@ -78,14 +60,9 @@ public enum MockVideoSynthesizer {
                                   to output: PacketProducer.Output) throws(MediaError) {
         let (encoder, graph, sink) = parts
         let sinkTimeBase = graph.timeBase(of: sink)
-        let isVideo = encoder.context.pointee.codec_type == AVMEDIA_TYPE_VIDEO
         let frame = try Frame()
         let packet = try Packet()
-        let push = { (packet: borrowing Packet) throws(MediaError) in
-            // The muxer needs every video packet's duration to end the track on time.
-            if isVideo && packet.pointer.pointee.duration == 0 { packet.pointer.pointee.duration = 1 }
-            try output.push(packet)
-        }
+        let push = { (packet: borrowing Packet) throws(MediaError) in try output.push(packet) }
         while try graph.pull(from: sink, into: frame) == .frame {
             if output.isCancelled { throw MediaError.cancelled() }
             frame.pts = av_rescale_q(frame.pts, sinkTimeBase, encoder.timeBase)
@@ -94,10 +71,5 @@ public enum MockVideoSynthesizer {
             frame.unref()
         }
         try encoder.encode(nil, using: packet, emit: push)
-    }
-
-    private static func seconds(of packet: borrowing Packet, in timeBase: AVRational) -> Double {
-        let dts = packet.pointer.pointee.dts
-        return Double(dts == noPTS ? packet.pointer.pointee.pts : dts) * av_q2d(timeBase)
     }
 }

@@ -1,0 +1,72 @@
+/// A validated timeline turned into frame and sample counts: what every clip
+/// contributes and where, so the video and audio paths cut at the same instants.
+public struct RenderPlan: Sendable {
+    public struct ClipPlan: Sendable {
+        public let index: Int
+        public let path: String
+        public let info: MediaInfo
+        public let video: VideoStreamInfo
+        /// Seconds of the source read: [readStart, readEnd).
+        public let readStart: Double
+        public let readEnd: Double
+        /// Frames of frozen first picture before the media starts (preserve mode, when
+        /// the clip has no media before its `in`).
+        public let frozenHeadFrames: Int64
+        /// Frames this clip contributes, transition overlaps included.
+        public let frames: Int64
+        /// Output frame where the clip starts.
+        public let startFrame: Int64
+        public let volume: Double
+    }
+
+    public struct JoinPlan: Sendable {
+        /// An xfade transition name, or "cut".
+        public let transition: String
+        /// Frames the two clips overlap (0 for a cut).
+        public let frames: Int64
+    }
+
+    public struct SoundtrackPlan: Sendable {
+        public let path: String?
+        public let info: MediaInfo?
+        public let settings: Soundtrack
+    }
+
+    public let width: Int
+    public let height: Int
+    public let frameRate: FrameRate
+    public let fit: FitMode
+    public let background: String
+    public let videoCodec: VideoCodec
+    public let audioCodec: AudioCodec
+    public let container: ContainerFormat
+    public let crf: Int
+    public let preset: String
+    public let audioBitrate: Int
+    public let timing: TimingMode
+    public let clips: [ClipPlan]
+    public let joins: [JoinPlan]
+    public let soundtrack: SoundtrackPlan?
+
+    public static let sampleRate: Int64 = 48_000
+
+    public var totalFrames: Int64 { (clips.last.map { $0.startFrame + $0.frames }) ?? 0 }
+    public var duration: Double { Double(totalFrames) / frameRate.value }
+
+    /// The audio sample where output frame `frame` starts; rounding each boundary from
+    /// the frame count (not adding rounded lengths) keeps audio from drifting.
+    public func sample(atFrame frame: Int64) -> Int64 {
+        let numerator = frame * Self.sampleRate * Int64(frameRate.denominator)
+        return (numerator + Int64(frameRate.numerator) / 2) / Int64(frameRate.numerator)
+    }
+
+    public var totalSamples: Int64 { sample(atFrame: totalFrames) }
+
+    /// Output times (seconds) of every join: the cut, or the middle of the transition.
+    public var cutTimes: [Double] {
+        joins.indices.map { index in
+            let next = clips[index + 1]
+            return (Double(next.startFrame) + Double(joins[index].frames) / 2) / frameRate.value
+        }
+    }
+}

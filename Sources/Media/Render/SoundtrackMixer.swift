@@ -1,0 +1,88 @@
+import Foundation
+
+/// The final audio of a render, in chunks: the song (faded in and out, looped or
+/// trimmed to the video) mixed with the clips' audio as `clip_audio` says — muted,
+/// mixed, or mixed with the song ducked under it — times `gain`.
+final class SoundtrackMixer {
+    static let chunk = 4096
+
+    private let plan: RenderPlan
+    private let clipTrack: ClipAudioTrack?
+    private let song: SongTrack?
+    private let clipGain: Float
+    private let ducking: Bool
+    private let gain: Float
+    private let fadeInSamples: Int64
+    private let fadeOutSamples: Int64
+    private var position: Int64 = 0
+    private var duckGain: Float = 1
+
+    init(plan: RenderPlan, gainDecibels: Double = 0) throws(MediaError) {
+        self.plan = plan
+        let settings = plan.soundtrack?.settings
+        let mode = settings?.clipAudio ?? .mix
+        clipTrack = mode == .mute ? nil : ClipAudioTrack(plan: plan)
+        clipGain = Float(settings?.clipAudioVolume ?? 1)
+        ducking = mode == .duck
+        if let settings, let path = plan.soundtrack?.path {
+            song = try SongTrack(path: path, settings: settings)
+        } else {
+            song = nil
+        }
+        gain = Float(pow(10, gainDecibels / 20))
+        fadeInSamples = Int64((settings?.fadeIn ?? 0) * Double(RenderPlan.sampleRate))
+        fadeOutSamples = Int64((settings?.fadeOut ?? 0) * Double(RenderPlan.sampleRate))
+    }
+
+    var samplesDone: Int64 { position }
+
+    /// The next chunk of stereo samples; nil at the end of the video.
+    func next() throws(MediaError) -> (left: [Float], right: [Float])? {
+        let total = plan.totalSamples
+        guard position < total else { return nil }
+        let count = Int(min(Int64(Self.chunk), total - position))
+        var left = [Float](repeating: 0, count: count)
+        var right = [Float](repeating: 0, count: count)
+        if let clipTrack {
+            try clipTrack.read(count, into: &left, &right)
+            if clipGain != 1 {
+                for i in 0..<count { left[i] *= clipGain; right[i] *= clipGain }
+            }
+        }
+        if let song {
+            var songLeft = [Float](repeating: 0, count: count)
+            var songRight = [Float](repeating: 0, count: count)
+            try song.read(count, into: &songLeft, &songRight)
+            for i in 0..<count {
+                var g = fade(at: position + Int64(i), total: total)
+                if ducking { g *= duck(clipLevel: max(abs(left[i]), abs(right[i]))) }
+                left[i] += songLeft[i] * g
+                right[i] += songRight[i] * g
+            }
+        }
+        if gain != 1 {
+            for i in 0..<count { left[i] *= gain; right[i] *= gain }
+        }
+        position += Int64(count)
+        return (left, right)
+    }
+
+    private func fade(at sample: Int64, total: Int64) -> Float {
+        var g: Float = 1
+        if sample < fadeInSamples { g = Float(sample) / Float(fadeInSamples) }
+        let untilEnd = total - sample
+        if untilEnd < fadeOutSamples { g = min(g, Float(untilEnd) / Float(fadeOutSamples)) }
+        return g
+    }
+
+    /// Sidechain ducking: the song drops by up to 12 dB as the clips' audio rises from
+    /// −40 to −30 dBFS; the gain falls in ~30 ms and recovers in ~400 ms.
+    private func duck(clipLevel: Float) -> Float {
+        let levelDecibels = 20 * log10(max(clipLevel, 1e-6))
+        let depth = min(1, max(0, (levelDecibels + 40) / 10))
+        let target = Float(pow(10, Double(-12 * depth) / 20))
+        let coefficient: Float = target < duckGain ? 1 - exp(-1 / (0.030 * 48_000)) : 1 - exp(-1 / (0.400 * 48_000))
+        duckGain += (target - duckGain) * coefficient
+        return duckGain
+    }
+}

@@ -1,0 +1,226 @@
+import CFFmpeg
+import Foundation
+
+/// Validates a timeline against its media and turns it into a `RenderPlan`. Every
+/// problem is collected, with its field path, before any work starts.
+public enum TimelinePlanner {
+    public static let maxOutputDimension = 4096
+    public static let maxFrameRate = 120.0
+    public static let loudnessRange = -70.0 ... -5.0
+    static let x264Presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"]
+
+    /// - Parameters:
+    ///   - resolve: turns a clip or song `source` into a local path (an asset id or a path); throws a
+    ///     `MediaError` whose message explains what is wrong with the source.
+    ///   - outputPath: decides the container when the timeline does not.
+    public static func plan(_ timeline: Timeline, outputPath: String? = nil,
+                            resolve: (String) throws(MediaError) -> String = { $0 }) throws(MediaError) -> RenderPlan {
+        var problems: [FieldProblem] = []
+        func problem(_ field: String, _ message: String) { problems.append(FieldProblem(field, message)) }
+
+        if timeline.clips.isEmpty { problem("clips", "give at least one clip") }
+
+        // Clips: resolve, probe, and check trims against the media.
+        var probed: [(path: String, info: MediaInfo, video: VideoStreamInfo, start: Double, end: Double)?] = []
+        for (index, clip) in timeline.clips.enumerated() {
+            let field = "clips[\(index)]"
+            var valid = true
+            if !clip.in.isFinite || clip.in < 0 { problem("\(field).in", "must be 0 or more seconds (got \(clip.in))"); valid = false }
+            if let out = clip.out, !out.isFinite || out <= clip.in {
+                problem("\(field).out", "must be greater than in (\(clip.in)) (got \(out))"); valid = false
+            }
+            if !clip.volume.isFinite || clip.volume < 0 || clip.volume > 10 { problem("\(field).volume", "must be 0…10 (got \(clip.volume))") }
+            do throws(MediaError) {
+                let path = try resolve(clip.source)
+                let info = try MediaProbe.probe(path)
+                let video = try info.requireVideo()
+                let mediaEnd = info.duration ?? 0
+                if valid, clip.in >= mediaEnd {
+                    problem("\(field).in", "\(clip.in) s is at or past the end of the media (\(format(mediaEnd)) s)"); valid = false
+                }
+                if valid, let out = clip.out, out > mediaEnd + 0.05 {
+                    problem("\(field).out", "\(out) s is past the end of the media (\(format(mediaEnd)) s); use at most \(format(mediaEnd)) or leave it out")
+                    valid = false
+                }
+                probed.append(valid ? (path, info, video, clip.in, min(clip.out ?? mediaEnd, mediaEnd)) : nil)
+            } catch {
+                problem("\(field).source", error.description)
+                probed.append(nil)
+            }
+        }
+
+        // Output format.
+        let output = timeline.output
+        let container = output.container ?? (outputPath.flatMap { try? ContainerFormat(forPath: $0) }) ?? .mp4
+        if let outputPath, let fromPath = try? ContainerFormat(forPath: outputPath), fromPath != container {
+            problem("output.container", "is \(container.rawValue) but the output file ends in .\(fromPath.rawValue); make them agree")
+        }
+        let audioCodec = output.audioCodec ?? container.defaultAudioCodec
+        if !container.allows(output.videoCodec) {
+            problem("output.video_codec", "\(output.videoCodec.displayName) cannot go in \(container.rawValue); use vp9, or mp4/mkv/mov")
+        }
+        if !container.allows(audioCodec) {
+            problem("output.audio_codec", "\(audioCodec.rawValue) cannot go in \(container.rawValue); use opus")
+        }
+        let first = probed.first.flatMap { $0 }
+        let (width, height) = outputSize(output, first: first?.video)
+        if output.width != nil || output.height != nil {
+            if output.width == nil || output.height == nil {
+                problem(output.width == nil ? "output.width" : "output.height", "give both width and height, or neither")
+            }
+            for (name, value) in [("width", width), ("height", height)] {
+                if value < 2 || value > maxOutputDimension {
+                    problem("output.\(name)", "must be 2…\(maxOutputDimension) (got \(value))")
+                } else if value % 2 != 0 {
+                    problem("output.\(name)", "must be even for 4:2:0 video (got \(value)); try \(value + 1)")
+                }
+            }
+        }
+        let fpsValue = output.fps ?? first.flatMap { defaultFrameRate($0.video) } ?? 30
+        let frameRate = FrameRate(fpsValue)
+        if output.fps != nil, frameRate == nil || fpsValue > maxFrameRate {
+            problem("output.fps", "must be above 0 and at most \(Int(maxFrameRate)) (got \(fpsValue))")
+        }
+        if !(0...51).contains(output.crf) { problem("output.crf", "must be 0…51 (got \(output.crf))") }
+        if output.videoCodec != .vp9, !x264Presets.contains(output.preset) {
+            problem("output.preset", "unknown preset '\(output.preset)'; use one of \(x264Presets.joined(separator: ", "))")
+        }
+        if !(32_000...512_000).contains(output.audioBitrate) {
+            problem("output.audio_bitrate", "must be 32000…512000 bits per second (got \(output.audioBitrate))")
+        }
+        if !isColor(output.background) {
+            problem("output.background", "'\(output.background)' is not a colour; use #RRGGBB or a name such as black")
+        }
+
+        // Transitions.
+        let joinCount = max(0, timeline.clips.count - 1)
+        if let transitions = timeline.transitions, transitions.count != joinCount {
+            problem("transitions", "\(transitions.count) given for \(joinCount) joins; give one per join, or use transition")
+        }
+        let rate = frameRate ?? FrameRate(30, 1)
+        var joins: [RenderPlan.JoinPlan] = []
+        for index in 0..<joinCount {
+            let transition = timeline.transition(atJoin: index)
+            let field = timeline.transitions != nil && index < (timeline.transitions?.count ?? 0)
+                ? "transitions[\(index)]" : "transition"
+            if !Transition.validTypes.contains(transition.type) {
+                problem("\(field).type", "unknown transition '\(transition.type)'; valid: \(Transition.validTypes.joined(separator: ", "))")
+            }
+            if !transition.duration.isFinite || transition.duration < 0 {
+                problem("\(field).duration", "must be 0 or more seconds (got \(transition.duration))")
+            } else if let left = probed[index], let right = probed[index + 1] {
+                let shorter = min(left.end - left.start, right.end - right.start)
+                if transition.duration > shorter / 2 + 1e-9 {
+                    problem("\(field).duration", "\(transition.duration) s is longer than half of a neighbouring clip (\(format(shorter)) s); use at most \(format(shorter / 2))")
+                }
+            }
+            let frames = transition.isCut ? 0 : Int64((transition.duration * rate.value).rounded())
+            joins.append(.init(transition: frames == 0 ? "cut" : transition.type, frames: frames))
+        }
+
+        // Soundtrack.
+        var soundtrack: RenderPlan.SoundtrackPlan?
+        if let audio = timeline.audio {
+            soundtrack = checkSoundtrack(audio, resolve: resolve, problem: problem)
+        }
+
+        if case .some(let sync) = timeline.beatSync, sync.mode != .off {
+            problem("beat_sync.mode", "beat sync is not available in this version yet; use \"off\"")
+        }
+
+        guard problems.isEmpty, let frameRate else { throw MediaError.invalid(problems) }
+        let clips = layOut(probed.compactMap { $0 }, timeline: timeline, joins: joins, frameRate: frameRate)
+        return RenderPlan(width: width, height: height, frameRate: frameRate, fit: output.fit,
+                          background: output.background, videoCodec: output.videoCodec, audioCodec: audioCodec,
+                          container: container, crf: output.crf, preset: output.preset, audioBitrate: output.audioBitrate,
+                          timing: timeline.timing, clips: clips, joins: joins, soundtrack: soundtrack)
+    }
+
+    /// Frame counts and positions. In preserve mode each clip reaches half a transition
+    /// beyond its cut on each side: into its media when there is some, else a frozen frame.
+    private static func layOut(_ probed: [(path: String, info: MediaInfo, video: VideoStreamInfo, start: Double, end: Double)],
+                               timeline: Timeline, joins: [RenderPlan.JoinPlan], frameRate: FrameRate) -> [RenderPlan.ClipPlan] {
+        var clips: [RenderPlan.ClipPlan] = []
+        var startFrame: Int64 = 0
+        for (index, clip) in probed.enumerated() {
+            let used = max(1, Int64(((clip.end - clip.start) * frameRate.value).rounded()))
+            var head: Int64 = 0
+            var tail: Int64 = 0
+            if timeline.timing == .preserve {
+                if index > 0 { head = joins[index - 1].frames / 2 }
+                if index < joins.count { tail = joins[index].frames - joins[index].frames / 2 }
+            }
+            let mediaEnd = clip.info.duration ?? clip.end
+            let readStart = max(0, clip.start - Double(head) / frameRate.value)
+            let headFromMedia = Int64(((clip.start - readStart) * frameRate.value).rounded())
+            let frames = head + used + tail
+            clips.append(.init(index: index, path: clip.path, info: clip.info, video: clip.video,
+                               readStart: readStart, readEnd: min(mediaEnd, clip.end + Double(tail) / frameRate.value),
+                               frozenHeadFrames: head - headFromMedia, frames: frames, startFrame: startFrame,
+                               volume: timeline.clips[index].volume))
+            startFrame += frames - (index < joins.count ? joins[index].frames : 0)
+        }
+        return clips
+    }
+
+    private static func checkSoundtrack(_ audio: Soundtrack, resolve: (String) throws(MediaError) -> String,
+                                        problem: (String, String) -> Void) -> RenderPlan.SoundtrackPlan {
+        if let loudness = audio.loudness, !loudnessRange.contains(loudness) {
+            problem("audio.loudness", "must be −70…−5 LUFS (got \(loudness)), or null to turn normalization off")
+        }
+        if !audio.truePeak.isFinite || audio.truePeak > 0 || audio.truePeak < -9 {
+            problem("audio.true_peak", "must be −9…0 dBTP (got \(audio.truePeak))")
+        }
+        for (name, value) in [("start", audio.start), ("fade_in", audio.fadeIn), ("fade_out", audio.fadeOut)]
+        where !value.isFinite || value < 0 {
+            problem("audio.\(name)", "must be 0 or more seconds (got \(value))")
+        }
+        for (name, value) in [("volume", audio.volume), ("clip_audio_volume", audio.clipAudioVolume)]
+        where !value.isFinite || value < 0 || value > 10 {
+            problem("audio.\(name)", "must be 0…10 (got \(value))")
+        }
+        guard let source = audio.source else { return .init(path: nil, info: nil, settings: audio) }
+        do throws(MediaError) {
+            let path = try resolve(source)
+            let info = try MediaProbe.probe(path)
+            _ = try info.requireAudio()
+            if let duration = info.duration, audio.start >= duration {
+                problem("audio.start", "\(audio.start) s is past the end of the song (\(format(duration)) s)")
+            }
+            return .init(path: path, info: info, settings: audio)
+        } catch {
+            problem("audio.source", error.description)
+            return .init(path: nil, info: nil, settings: audio)
+        }
+    }
+
+    /// The first clip's display size, fitted within the limit and made even.
+    private static func outputSize(_ output: OutputSettings, first: VideoStreamInfo?) -> (Int, Int) {
+        if output.width != nil || output.height != nil {
+            return (output.width ?? output.height ?? 0, output.height ?? output.width ?? 0)
+        }
+        guard let first else { return (1280, 720) }
+        var width = Double(max(2, first.displayWidth))
+        var height = Double(max(2, first.displayHeight))
+        let scale = min(1, Double(maxOutputDimension) / max(width, height))
+        width *= scale
+        height *= scale
+        return (max(2, Int(width / 2) * 2), max(2, Int(height / 2) * 2))
+    }
+
+    /// The first clip's frame rate; a variable or absurd one falls back to 30.
+    private static func defaultFrameRate(_ video: VideoStreamInfo) -> Double? {
+        let fps = video.vfr ? (video.avgFps ?? 30).rounded() : (video.fps ?? video.avgFps)
+        guard let fps, fps > 0, fps <= maxFrameRate else { return 30 }
+        return fps
+    }
+
+    static func isColor(_ text: String) -> Bool {
+        var rgba: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &rgba) { bytes in
+            av_parse_color(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), text, -1, nil) >= 0
+        }
+    }
+
+    static func format(_ seconds: Double) -> String { String(format: "%.3g", seconds) }
+}

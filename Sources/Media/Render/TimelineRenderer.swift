@@ -1,0 +1,81 @@
+import CFFmpeg
+import Foundation
+
+/// Renders a timeline into one file: clip after clip through one video encoder and
+/// one audio encoder, each on its own thread, into one muxer; written to a temporary
+/// file and renamed into place when complete.
+public enum TimelineRenderer {
+    /// Renders `plan` to `path`. Blocking: call it from a dedicated thread, or use the async overload.
+    public static func render(_ plan: RenderPlan, to path: String, progress: ProgressHandler? = nil,
+                              cancellation: CancellationFlag? = nil) throws(MediaError) -> RenderResult {
+        let started = ContinuousClock.now
+        let container = try ContainerFormat(forPath: path)
+        guard container == plan.container else {
+            throw MediaError(.invalidArgument, "the output \(path) is .\(container.rawValue) but the timeline asks for \(plan.container.rawValue)", path: path)
+        }
+        let output = try OutputContainer(path: path, format: container)
+
+        let videoEncoder = try StreamEncoder(video: VideoEncoderSettings(
+            codec: plan.videoCodec, width: Int32(plan.width), height: Int32(plan.height),
+            frameRate: plan.frameRate, crf: plan.crf, preset: plan.preset),
+            globalHeader: output.needsGlobalHeader)
+        let videoStream = try output.addStream(for: videoEncoder)
+        let audioEncoder = try StreamEncoder(audio: plan.audioCodec, bitRate: Int64(plan.audioBitrate),
+                                             globalHeader: output.needsGlobalHeader)
+        let audioStream = try output.addStream(for: audioEncoder)
+        try output.writeHeader()
+
+        // The loudness measurement runs on the audio thread while video encoding starts;
+        // the video queue is deep enough to keep the encoder busy meanwhile.
+        let measurementBox = MeasurementBox()
+        let audio = ProducedStream(
+            stream: audioStream, timeBase: audioEncoder.timeBase,
+            producer: PacketProducer(name: "render-audio", capacity: 64, handingOver: audioEncoder) { encoder, output throws(MediaError) in
+                let measurement = try AudioComposer.measure(plan) { output.isCancelled }
+                measurementBox.set(measurement)
+                try AudioComposer.encode(plan, measurement: measurement, with: encoder, to: output)
+            })
+        let video = ProducedStream(
+            stream: videoStream, timeBase: videoEncoder.timeBase,
+            producer: PacketProducer(name: "render-video", capacity: 512, handingOver: videoEncoder) { encoder, output throws(MediaError) in
+                try VideoComposer.encode(plan, with: encoder, to: output)
+            })
+
+        var reporter = ProgressReporter(progress, stage: "rendering")
+        try StreamInterleaver.run(video: video, audio: audio, into: output, duration: plan.duration,
+                                  reporter: &reporter, cancellation: cancellation)
+        try output.finish()
+        reporter.report(1, force: true)
+
+        let measurement = measurementBox.value
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+        return RenderResult(path: path, duration: plan.duration, frames: plan.totalFrames, width: plan.width,
+                            height: plan.height, fps: plan.frameRate.value, sizeBytes: size, cuts: plan.cutTimes,
+                            measuredLoudness: measurement?.loudness.isFinite == true ? measurement?.loudness : nil,
+                            loudnessGain: measurement?.gain, elapsedSeconds: (ContinuousClock.now - started).seconds)
+    }
+
+    /// Plans and renders on a dedicated thread; cancelling the task stops it and removes the partial file.
+    public static func render(_ timeline: Timeline, to path: String,
+                              resolve: @escaping @Sendable (String) throws(MediaError) -> String = { $0 },
+                              progress: ProgressHandler? = nil) async throws -> RenderResult {
+        try await BlockingWork.run(name: "render") { flag in
+            let plan = try TimelinePlanner.plan(timeline, outputPath: path, resolve: resolve)
+            return try render(plan, to: path, progress: progress, cancellation: flag)
+        }
+    }
+}
+
+/// The audio thread's loudness measurement, read by the caller after the render.
+/// Safety of `@unchecked Sendable`: `value` is only touched under `lock`.
+private final class MeasurementBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var measurement: AudioComposer.Measurement?
+
+    func set(_ value: AudioComposer.Measurement?) { lock.withLock { measurement = value } }
+    var value: AudioComposer.Measurement? { lock.withLock { measurement } }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,278 @@
+/// A render request: the body of `merge_videos` and the file of `render --timeline`.
+/// JSON keys are snake_case; every field but `clips` has a default (DESIGN.md, "Timeline").
+public struct Timeline: Sendable, Equatable, Codable {
+    public var clips: [Clip]
+    /// Applies to every join unless `transitions` gives one per join.
+    public var transition: Transition?
+    public var transitions: [Transition]?
+    public var timing: TimingMode
+    public var audio: Soundtrack?
+    public var beatSync: BeatSync?
+    public var output: OutputSettings
+
+    public init(clips: [Clip], transition: Transition? = nil, transitions: [Transition]? = nil,
+                timing: TimingMode = .overlap, audio: Soundtrack? = nil, beatSync: BeatSync? = nil,
+                output: OutputSettings = OutputSettings()) {
+        self.clips = clips
+        self.transition = transition
+        self.transitions = transitions
+        self.timing = timing
+        self.audio = audio
+        self.beatSync = beatSync
+        self.output = output
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case clips, transition, transitions, timing, audio, beatSync = "beat_sync", output
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        clips = try container.decode([Clip].self, forKey: .clips)
+        transition = try container.decodeIfPresent(Transition.self, forKey: .transition)
+        transitions = try container.decodeIfPresent([Transition].self, forKey: .transitions)
+        timing = try container.decodeIfPresent(TimingMode.self, forKey: .timing) ?? .overlap
+        audio = try container.decodeIfPresent(Soundtrack.self, forKey: .audio)
+        beatSync = try container.decodeIfPresent(BeatSync.self, forKey: .beatSync)
+        output = try container.decodeIfPresent(OutputSettings.self, forKey: .output) ?? OutputSettings()
+    }
+
+    /// The transition of join `index` (between clip `index` and `index + 1`).
+    public func transition(atJoin index: Int) -> Transition {
+        if let transitions, index < transitions.count { return transitions[index] }
+        return transition ?? .cut
+    }
+}
+
+public struct Clip: Sendable, Equatable, Codable {
+    /// An asset id (server), a path (command line) or an https URL.
+    public var source: String
+    /// Seconds into the source where the clip starts.
+    public var `in`: Double
+    /// Seconds into the source where it ends; nil means the end of the media.
+    public var out: Double?
+    /// Gain for the clip's own audio.
+    public var volume: Double
+
+    public init(source: String, in start: Double = 0, out: Double? = nil, volume: Double = 1) {
+        self.source = source
+        self.in = start
+        self.out = out
+        self.volume = volume
+    }
+
+    enum CodingKeys: String, CodingKey { case source, `in`, out, volume }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        source = try container.decode(String.self, forKey: .source)
+        self.in = try container.decodeIfPresent(Double.self, forKey: .in) ?? 0
+        out = try container.decodeIfPresent(Double.self, forKey: .out)
+        volume = try container.decodeIfPresent(Double.self, forKey: .volume) ?? 1
+    }
+}
+
+public struct Transition: Sendable, Equatable, Codable {
+    /// `cut` or an FFmpeg xfade transition name.
+    public var type: String
+    public var duration: Double
+
+    public static let cut = Transition(type: "cut", duration: 0)
+    public static let defaultDuration = 0.5
+
+    public init(type: String, duration: Double? = nil) {
+        self.type = type
+        self.duration = type == "cut" ? 0 : (duration ?? Self.defaultDuration)
+    }
+
+    public var isCut: Bool { type == "cut" || duration == 0 }
+
+    enum CodingKeys: String, CodingKey { case type, duration }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(type: try container.decode(String.self, forKey: .type),
+                  duration: try container.decodeIfPresent(Double.self, forKey: .duration))
+    }
+
+    /// Every xfade transition of FFmpeg 5.1 (`custom` and `expr` need expressions, so they are left out).
+    public static let xfadeTypes: [String] = [
+        "fade", "wipeleft", "wiperight", "wipeup", "wipedown", "slideleft", "slideright", "slideup", "slidedown",
+        "circlecrop", "rectcrop", "distance", "fadeblack", "fadewhite", "radial", "smoothleft", "smoothright",
+        "smoothup", "smoothdown", "circleopen", "circleclose", "vertopen", "vertclose", "horzopen", "horzclose",
+        "dissolve", "pixelize", "diagtl", "diagtr", "diagbl", "diagbr", "hlslice", "hrslice", "vuslice", "vdslice",
+        "hblur", "fadegrays", "wipetl", "wipetr", "wipebl", "wipebr", "squeezeh", "squeezev", "zoomin",
+        "fadefast", "fadeslow",
+    ]
+
+    public static let validTypes = ["cut"] + xfadeTypes
+}
+
+public enum TimingMode: String, Sendable, Equatable, Codable, CaseIterable {
+    /// A transition overlaps the two clips: total = Σclips − Σtransitions.
+    case overlap
+    /// Every join stays where a hard cut would put it; each side gives half: total = Σclips.
+    case preserve
+}
+
+public enum ClipAudioMode: String, Sendable, Equatable, Codable, CaseIterable {
+    case mute, mix, duck
+}
+
+public struct Soundtrack: Sendable, Equatable, Codable {
+    /// The song; nil keeps only the clips' audio (still normalized to `loudness`).
+    public var source: String?
+    /// Seconds into the song where the soundtrack starts.
+    public var start: Double
+    public var volume: Double
+    public var fadeIn: Double
+    public var fadeOut: Double
+    public var loop: Bool
+    public var clipAudio: ClipAudioMode
+    public var clipAudioVolume: Double
+    /// Target integrated loudness (LUFS); nil turns normalization off.
+    public var loudness: Double?
+    /// Ceiling for the true peak (dBTP).
+    public var truePeak: Double
+
+    public static let defaultLoudness = -14.0
+
+    public init(source: String? = nil, start: Double = 0, volume: Double = 1, fadeIn: Double = 0,
+                fadeOut: Double = 1, loop: Bool = false, clipAudio: ClipAudioMode = .mute,
+                clipAudioVolume: Double = 1, loudness: Double? = Soundtrack.defaultLoudness, truePeak: Double = -1) {
+        self.source = source
+        self.start = start
+        self.volume = volume
+        self.fadeIn = fadeIn
+        self.fadeOut = fadeOut
+        self.loop = loop
+        self.clipAudio = clipAudio
+        self.clipAudioVolume = clipAudioVolume
+        self.loudness = loudness
+        self.truePeak = truePeak
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case source, start, volume, fadeIn = "fade_in", fadeOut = "fade_out", loop, clipAudio = "clip_audio"
+        case clipAudioVolume = "clip_audio_volume", loudness, truePeak = "true_peak"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        source = try container.decodeIfPresent(String.self, forKey: .source)
+        start = try container.decodeIfPresent(Double.self, forKey: .start) ?? 0
+        volume = try container.decodeIfPresent(Double.self, forKey: .volume) ?? 1
+        fadeIn = try container.decodeIfPresent(Double.self, forKey: .fadeIn) ?? 0
+        fadeOut = try container.decodeIfPresent(Double.self, forKey: .fadeOut) ?? 1
+        loop = try container.decodeIfPresent(Bool.self, forKey: .loop) ?? false
+        // Without a song the clips' audio is the soundtrack, so it is mixed in by default.
+        clipAudio = try container.decodeIfPresent(ClipAudioMode.self, forKey: .clipAudio) ?? (source == nil ? .mix : .mute)
+        clipAudioVolume = try container.decodeIfPresent(Double.self, forKey: .clipAudioVolume) ?? 1
+        // An explicit null turns normalization off; a missing key means the default.
+        if container.contains(.loudness) {
+            loudness = try container.decodeNil(forKey: .loudness) ? nil : try container.decode(Double.self, forKey: .loudness)
+        } else {
+            loudness = Self.defaultLoudness
+        }
+        truePeak = try container.decodeIfPresent(Double.self, forKey: .truePeak) ?? -1
+    }
+
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(source, forKey: .source)
+        try container.encode(start, forKey: .start)
+        try container.encode(volume, forKey: .volume)
+        try container.encode(fadeIn, forKey: .fadeIn)
+        try container.encode(fadeOut, forKey: .fadeOut)
+        try container.encode(loop, forKey: .loop)
+        try container.encode(clipAudio, forKey: .clipAudio)
+        try container.encode(clipAudioVolume, forKey: .clipAudioVolume)
+        try container.encode(loudness, forKey: .loudness)
+        try container.encode(truePeak, forKey: .truePeak)
+    }
+}
+
+public struct BeatSync: Sendable, Equatable, Codable {
+    public enum Mode: String, Sendable, Equatable, Codable { case beat, downbeat, off }
+    public var mode: Mode
+    public var every: Int
+    public var maxShift: Double
+
+    public init(mode: Mode = .off, every: Int = 1, maxShift: Double = 0.25) {
+        self.mode = mode
+        self.every = every
+        self.maxShift = maxShift
+    }
+
+    enum CodingKeys: String, CodingKey { case mode, every, maxShift = "max_shift" }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        mode = try container.decodeIfPresent(Mode.self, forKey: .mode) ?? .off
+        every = try container.decodeIfPresent(Int.self, forKey: .every) ?? 1
+        maxShift = try container.decodeIfPresent(Double.self, forKey: .maxShift) ?? 0.25
+    }
+}
+
+public enum FitMode: String, Sendable, Equatable, Codable, CaseIterable {
+    /// Scale to fit inside, pad with `background`.
+    case contain
+    /// Scale to fill, crop the overflow.
+    case cover
+    /// The clip, contained, over a blurred copy of itself that fills the frame.
+    case blur
+}
+
+public struct OutputSettings: Sendable, Equatable, Codable {
+    /// nil: the first clip's display size (rounded to even).
+    public var width: Int?
+    public var height: Int?
+    /// nil: the first clip's frame rate.
+    public var fps: Double?
+    public var fit: FitMode
+    public var background: String
+    public var videoCodec: VideoCodec
+    /// nil: AAC, or Opus in webm.
+    public var audioCodec: AudioCodec?
+    /// nil: mp4 (or what the output path says).
+    public var container: ContainerFormat?
+    public var crf: Int
+    public var preset: String
+    public var audioBitrate: Int
+
+    public init(width: Int? = nil, height: Int? = nil, fps: Double? = nil, fit: FitMode = .contain,
+                background: String = "#000000", videoCodec: VideoCodec = .h264, audioCodec: AudioCodec? = nil,
+                container: ContainerFormat? = nil, crf: Int = 23, preset: String = "veryfast", audioBitrate: Int = 192_000) {
+        self.width = width
+        self.height = height
+        self.fps = fps
+        self.fit = fit
+        self.background = background
+        self.videoCodec = videoCodec
+        self.audioCodec = audioCodec
+        self.container = container
+        self.crf = crf
+        self.preset = preset
+        self.audioBitrate = audioBitrate
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case width, height, fps, fit, background, videoCodec = "video_codec", audioCodec = "audio_codec"
+        case container, crf, preset, audioBitrate = "audio_bitrate"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        width = try container.decodeIfPresent(Int.self, forKey: .width)
+        height = try container.decodeIfPresent(Int.self, forKey: .height)
+        fps = try container.decodeIfPresent(Double.self, forKey: .fps)
+        fit = try container.decodeIfPresent(FitMode.self, forKey: .fit) ?? .contain
+        background = try container.decodeIfPresent(String.self, forKey: .background) ?? "#000000"
+        videoCodec = try container.decodeIfPresent(VideoCodec.self, forKey: .videoCodec) ?? .h264
+        audioCodec = try container.decodeIfPresent(AudioCodec.self, forKey: .audioCodec)
+        self.container = try container.decodeIfPresent(ContainerFormat.self, forKey: .container)
+        crf = try container.decodeIfPresent(Int.self, forKey: .crf) ?? 23
+        preset = try container.decodeIfPresent(String.self, forKey: .preset) ?? "veryfast"
+        audioBitrate = try container.decodeIfPresent(Int.self, forKey: .audioBitrate) ?? 192_000
+    }
+}
