@@ -33,6 +33,11 @@ import TestSupport
             #expect(video.fps == Oracle.rate(reference.r_frame_rate))
             #expect(video.avgFps == Oracle.rate(reference.avg_frame_rate))
             #expect(video.frames == reference.nb_frames.flatMap { Int64($0) })
+            if let streamDuration = reference.duration.flatMap(Double.init) {
+                #expect(abs((video.duration ?? -1) - streamDuration) < 0.001)
+            } else {
+                #expect(video.duration != nil, "Matroska's DURATION tag stands in")
+            }
             let referenceSAR = reference.sample_aspect_ratio.flatMap { $0 == "0:1" ? nil : $0 } ?? "1:1"
             #expect(video.sar == referenceSAR)
             // ffprobe prints the display matrix's counter-clockwise angle; we report the clockwise turn.
@@ -90,7 +95,7 @@ import TestSupport
         #expect(object["audio"] is NSNull)
         let video = try #require(object["video"] as? [String: Any])
         #expect(Set(video.keys) == ["codec", "profile", "width", "height", "display_width", "display_height", "rotation",
-                                    "sar", "fps", "avg_fps", "vfr", "pix_fmt", "frames"])
+                                    "sar", "fps", "avg_fps", "vfr", "pix_fmt", "frames", "duration"])
     }
 
     @Test(arguments: [

@@ -104,3 +104,39 @@ public enum Oracle {
         return numerator / denominator
     }
 }
+
+extension Oracle {
+    /// Integrated loudness (LUFS) and true peak (dBTP) by libavfilter's ebur128, via the ffmpeg CLI.
+    public static func loudness(_ path: String) throws -> (integrated: Double, truePeak: Double) {
+        let result = try ProcessRunner.run("ffmpeg", ["-v", "info", "-nostdin", "-i", path, "-map", "0:a:0",
+                                                      "-af", "ebur128=peak=true", "-f", "null", "-"])
+        guard result.status == 0, let summary = result.stderr.range(of: "Summary:") else {
+            throw Failure(description: "ffmpeg ebur128 failed on \(path): \(result.stderr.suffix(500))")
+        }
+        let lines = result.stderr[summary.upperBound...].split(separator: "\n")
+        func value(_ key: String) -> Double {
+            guard let line = lines.first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(key) }),
+                  let number = line.split(separator: " ").dropFirst().first else { return .nan }
+            return number == "-inf" ? -.infinity : Double(number) ?? .nan
+        }
+        return (value("I:"), value("Peak:"))
+    }
+
+    /// Start times (s) of silences of at least `minimum` seconds below -50 dBFS.
+    public static func silenceStarts(_ path: String, minimum: Double = 0.2) throws -> [Double] {
+        let result = try ProcessRunner.run("ffmpeg", ["-v", "info", "-nostdin", "-i", path, "-map", "0:a:0",
+                                                      "-af", "silencedetect=noise=-50dB:d=\(minimum)", "-f", "null", "-"])
+        guard result.status == 0 else { throw Failure(description: "ffmpeg silencedetect failed on \(path)") }
+        return result.stderr.split(separator: "\n").compactMap { line in
+            guard let range = line.range(of: "silence_start: ") else { return nil }
+            return Double(line[range.upperBound...].split(separator: " ").first ?? "")
+        }
+    }
+
+    /// Stream durations (s) of the first video and audio streams.
+    public static func streamDurations(_ path: String) throws -> (video: Double, audio: Double?) {
+        let report = try probe(path)
+        let video = Double(report.video?.duration ?? "") ?? .nan
+        return (video, report.audio.flatMap { Double($0.duration ?? "") })
+    }
+}

@@ -65,10 +65,12 @@ public struct VideoStreamInfo: Sendable, Equatable, Codable {
     public var pixFmt: String?
     /// Frame count from the container's index, when it has one.
     public var frames: Int64?
+    /// The video stream's own length in seconds (the file's may be longer, e.g. by audio priming).
+    public var duration: Double?
 
     enum CodingKeys: String, CodingKey {
         case codec, profile, width, height, displayWidth = "display_width", displayHeight = "display_height"
-        case rotation, sar, fps, avgFps = "avg_fps", vfr, pixFmt = "pix_fmt", frames
+        case rotation, sar, fps, avgFps = "avg_fps", vfr, pixFmt = "pix_fmt", frames, duration
     }
 
     public func encode(to encoder: any Swift.Encoder) throws {
@@ -86,6 +88,7 @@ public struct VideoStreamInfo: Sendable, Equatable, Codable {
         try container.encode(vfr, forKey: .vfr)
         try container.encode(pixFmt, forKey: .pixFmt)
         try container.encode(frames, forKey: .frames)
+        try container.encode(duration, forKey: .duration)
     }
 }
 

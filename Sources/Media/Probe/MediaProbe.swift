@@ -56,7 +56,8 @@ public enum MediaProbe {
             avgFps: rate(stream.pointee.avg_frame_rate),
             vfr: try hasVariableFrameDurations(stream, in: input),
             pixFmt: av_get_pix_fmt_name(AVPixelFormat(rawValue: parameters.format)).map { String(cString: $0) },
-            frames: stream.pointee.nb_frames > 0 ? stream.pointee.nb_frames : nil
+            frames: stream.pointee.nb_frames > 0 ? stream.pointee.nb_frames : nil,
+            duration: streamDuration(stream)
         )
     }
 
@@ -75,6 +76,19 @@ public enum MediaProbe {
             channels: Int(parameters.ch_layout.nb_channels),
             layout: layout
         )
+    }
+
+    /// The stream's duration, or from Matroska's per-track DURATION tag ("00:00:02.000000000").
+    private static func streamDuration(_ stream: UnsafeMutablePointer<AVStream>) -> Double? {
+        if stream.pointee.duration != noPTS, stream.pointee.duration > 0 {
+            return Double(stream.pointee.duration) * av_q2d(stream.pointee.time_base)
+        }
+        guard let tag = av_dict_get(stream.pointee.metadata, "DURATION", nil, 0), let value = tag.pointee.value else { return nil }
+        let parts = String(cString: value).split(separator: ":").compactMap { Double($0) }
+        guard parts.count == 3 else { return nil }
+        // The tag is where the track ends; it may start late (shifted for audio priming).
+        let start = stream.pointee.start_time == noPTS ? 0 : Double(stream.pointee.start_time) * av_q2d(stream.pointee.time_base)
+        return parts[0] * 3600 + parts[1] * 60 + parts[2] - start
     }
 
     private static func rate(_ q: AVRational) -> Double? {

@@ -62,11 +62,14 @@ public struct RenderPlan: Sendable {
 
     public var totalSamples: Int64 { sample(atFrame: totalFrames) }
 
-    /// Output times (seconds) of every join: the cut, or the middle of the transition.
+    /// Output times (seconds) of every join: in preserve mode where the hard cut would be
+    /// (the next clip's `in`), in overlap mode the middle of the transition.
     public var cutTimes: [Double] {
         joins.indices.map { index in
-            let next = clips[index + 1]
-            return (Double(next.startFrame) + Double(joins[index].frames) / 2) / frameRate.value
+            let next = Double(clips[index + 1].startFrame)
+            let frames = joins[index].frames
+            let offset = timing == .preserve ? Double(frames / 2) : Double(frames) / 2
+            return (next + offset) / frameRate.value
         }
     }
 }

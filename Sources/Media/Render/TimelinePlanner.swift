@@ -34,7 +34,7 @@ public enum TimelinePlanner {
                 let path = try resolve(clip.source)
                 let info = try MediaProbe.probe(path)
                 let video = try info.requireVideo()
-                let mediaEnd = info.duration ?? 0
+                let mediaEnd = video.duration ?? info.duration ?? 0
                 if valid, clip.in >= mediaEnd {
                     problem("\(field).in", "\(clip.in) s is at or past the end of the media (\(format(mediaEnd)) s)"); valid = false
                 }
@@ -150,7 +150,7 @@ public enum TimelinePlanner {
                 if index > 0 { head = joins[index - 1].frames / 2 }
                 if index < joins.count { tail = joins[index].frames - joins[index].frames / 2 }
             }
-            let mediaEnd = clip.info.duration ?? clip.end
+            let mediaEnd = clip.video.duration ?? clip.info.duration ?? clip.end
             let readStart = max(0, clip.start - Double(head) / frameRate.value)
             let headFromMedia = Int64(((clip.start - readStart) * frameRate.value).rounded())
             let frames = head + used + tail

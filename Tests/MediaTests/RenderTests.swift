@@ -1,0 +1,182 @@
+import Foundation
+import Media
+import Testing
+import TestSupport
+
+/// Renders real timelines and checks the decoded output with ffmpeg/ffprobe.
+@Suite struct RenderTests {
+    let directory: TemporaryDirectory
+
+    init() throws { directory = try TemporaryDirectory() }
+
+    /// A small mock clip made for the test.
+    func mock(_ name: String, seconds: Double = 2, size: (Int, Int) = (320, 240), fps: Int32 = 30,
+              pattern: MockPattern = .testsrc2, seed: UInt64 = 0, audio: MockAudio = .tone(hertz: 440)) throws -> String {
+        var spec = MockVideoSpec()
+        spec.duration = seconds
+        spec.width = size.0
+        spec.height = size.1
+        spec.frameRate = FrameRate(fps, 1)
+        spec.pattern = pattern
+        spec.seed = seed
+        spec.audio = audio
+        let path = directory.file(name)
+        try MockVideoSynthesizer.write(spec, to: path)
+        return path
+    }
+
+    func render(_ timeline: Timeline, _ name: String = "out.mp4") throws -> (String, RenderResult) {
+        let path = directory.file(name)
+        let plan = try TimelinePlanner.plan(timeline, outputPath: path)
+        return (path, try TimelineRenderer.render(plan, to: path))
+    }
+
+    @Test(arguments: [(TimingMode.overlap, 4.5), (.preserve, 5.5)])
+    func durationFollowsTheTimingMode(timing: TimingMode, expected: Double) throws {
+        let clips = [try mock("a.mp4"), try mock("b.mp4", pattern: .smptehdbars), try mock("c.mp4", seconds: 1.5, seed: 3)]
+        let (path, result) = try render(Timeline(clips: clips.map { Clip(source: $0) },
+                                                 transition: Transition(type: "fade", duration: 0.5), timing: timing))
+        let durations = try Oracle.streamDurations(path)
+        #expect(abs(durations.video - expected) <= 1.0 / 30)
+        #expect(abs((durations.audio ?? 0) - durations.video) <= 1.0 / 30, "audio and video end together")
+        #expect(result.frames == Int64(expected * 30))
+        #expect(try Oracle.probe(path, countFrames: true).video?.nb_read_frames == String(Int(expected * 30)))
+        let expectedCuts = timing == .overlap ? [1.75, 3.25] : [2.0, 4.0]
+        #expect(zip(result.cuts, expectedCuts).allSatisfy { abs($0 - $1) < 1e-9 }, "\(result.cuts)")
+    }
+
+    @Test func fadeBlendsOnlyInsideItsWindow() throws {
+        let a = try mock("a.mp4", pattern: .testsrc2, seed: 1)
+        let b = try mock("b.mp4", pattern: .smptehdbars, seed: 2)
+        let (path, _) = try render(Timeline(clips: [Clip(source: a), Clip(source: b)],
+                                            transition: Transition(type: "fade", duration: 0.5)))
+        // Overlap: A plays 0–2 s, B from 1.5 s; the fade is [1.5, 2.0). Sample frame centres.
+        func frame(_ file: String, _ index: Int) throws -> [UInt8] { try Oracle.frameRGB(file, at: (Double(index) + 0.5) / 30) }
+        let middle = try frame(path, 52)
+        #expect(Oracle.meanAbsoluteDifference(middle, try frame(a, 52)) > 10)
+        #expect(Oracle.meanAbsoluteDifference(middle, try frame(b, 7)) > 10)
+        #expect(Oracle.meanAbsoluteDifference(try frame(path, 30), try frame(a, 30)) < 4, "before the window: A itself")
+        #expect(Oracle.meanAbsoluteDifference(try frame(path, 80), try frame(b, 35)) < 4, "after the window: B itself")
+    }
+
+    @Test(arguments: ["wipeleft", "circleopen", "pixelize", "radial", "slideup", "dissolve"])
+    func xfadeTransitionsRender(type: String) throws {
+        let a = try mock("a.mp4", seconds: 1, size: (160, 120))
+        let b = try mock("b.mp4", seconds: 1, size: (160, 120), pattern: .smptehdbars)
+        let (path, result) = try render(Timeline(clips: [Clip(source: a), Clip(source: b)],
+                                                 transition: Transition(type: type, duration: 0.4)))
+        #expect(result.frames == 48)
+        #expect(try Oracle.probe(path, countFrames: true).video?.nb_read_frames == "48")
+    }
+
+    @Test func audioStaysOnTheVideoAtEveryJoin() throws {
+        // A has a tone, B has no audio track at all, C has a tone: silence must span B exactly.
+        let a = try mock("a.mp4", seconds: 2)
+        let b = try mock("b.mp4", seconds: 1.5, pattern: .smptehdbars, audio: .none)
+        let c = try mock("c.mp4", seconds: 1, seed: 4)
+        let (path, _) = try render(Timeline(clips: [a, b, c].map { Clip(source: $0) }))
+        let silences = try Oracle.silenceStarts(path)
+        #expect(silences.count == 1)
+        #expect(abs((silences.first ?? 0) - 2.0) <= 1.0 / 30, "silence starts at the join: \(silences)")
+        let durations = try Oracle.streamDurations(path)
+        #expect(abs(durations.video - 4.5) <= 1.0 / 30)
+        #expect(abs((durations.audio ?? 0) - 4.5) <= 1.0 / 30)
+    }
+
+    @Test func mixedInputsAreNormalized() throws {
+        let fixtures = ["clip_1280x720_30.mp4", "clip_rotated.mp4", "clip_anamorphic.mp4", "clip_vfr.mp4",
+                        "clip_480x480_24_noaudio.mp4", "clip_640x360_30_vp9.webm", "clip_640x360_24_hevc.mkv",
+                        "clip_854x480_2997.mov", "clip_720x1280_60.mp4"]
+        for fit in FitMode.allCases {
+            var timeline = Timeline(clips: fixtures.map { Clip(source: Paths.fixture($0)) },
+                                    transition: Transition(type: "fade", duration: 0.25))
+            timeline.output = OutputSettings(width: 640, height: 360, fps: 25, fit: fit)
+            let (path, result) = try render(timeline, "\(fit).mp4")
+            let report = try Oracle.probe(path, countFrames: true)
+            let video = try #require(report.video)
+            #expect(video.width == 640 && video.height == 360 && video.sample_aspect_ratio == "1:1")
+            #expect(video.r_frame_rate == "25/1" && video.avg_frame_rate == "25/1", "constant 25 fps")
+            #expect(video.nb_read_frames == String(result.frames))
+            #expect(report.audio?.sample_rate == "48000" && report.audio?.channels == 2)
+        }
+    }
+
+    @Test func rotatedClipIsShownUpright() throws {
+        var timeline = Timeline(clips: [Clip(source: Paths.fixture("clip_rotated.mp4"))])
+        timeline.output.fit = .cover
+        let (path, result) = try render(timeline)
+        #expect(result.width == 360 && result.height == 640, "the output takes the displayed (portrait) size")
+        let video = try #require(try Oracle.probe(path).video)
+        #expect(video.width == 360 && video.height == 640)
+        #expect(video.side_data_list == nil, "the rotation is applied, not passed on")
+    }
+
+    @Test func soundtrackIsNormalizedToTheTargetLoudness() throws {
+        let clips = [try mock("a.mp4", seconds: 3), try mock("b.mp4", seconds: 3, pattern: .smptehdbars)]
+        for target in [-14.0, -23.0] {
+            var timeline = Timeline(clips: clips.map { Clip(source: $0) }, transition: Transition(type: "fade", duration: 0.5))
+            timeline.audio = Soundtrack(source: Paths.fixture("song_120bpm.m4a"), fadeIn: 0.5, fadeOut: 1, loudness: target, truePeak: -1)
+            let (path, result) = try render(timeline, "loud\(Int(-target)).mp4")
+            let measured = try Oracle.loudness(path)
+            #expect(abs(measured.integrated - target) <= 1, "integrated \(measured.integrated) for target \(target)")
+            #expect(measured.truePeak <= -1 + 0.2, "true peak \(measured.truePeak)")
+            #expect(result.measuredLoudness != nil)
+        }
+    }
+
+    @Test(arguments: [ClipAudioMode.mute, .mix, .duck])
+    func clipAudioModes(mode: ClipAudioMode) throws {
+        // A clip with a tone under a song: muted, mixed, or mixed with the song ducked.
+        let clip = try mock("a.mp4", seconds: 3, audio: .tone(hertz: 3000))
+        var timeline = Timeline(clips: [Clip(source: clip)])
+        timeline.audio = Soundtrack(source: Paths.fixture("song_120bpm.m4a"), clipAudio: mode, loudness: nil)
+        let (path, _) = try render(timeline, "\(mode).mp4")
+        // The 3 kHz tone is the clip's; a band-pass around it tells whether it is in the mix.
+        let result = try ProcessRunner.run("ffmpeg", ["-v", "info", "-nostdin", "-i", path, "-af",
+                                                      "bandpass=f=3000:width_type=q:w=20,volumedetect", "-f", "null", "-"])
+        let line = result.stderr.split(separator: "\n").first { $0.contains("mean_volume") } ?? ""
+        let mean = Double(line.split(separator: " ").dropLast().last ?? "") ?? .nan
+        if mode == .mute { #expect(mean < -40, "\(mode): \(mean)") } else { #expect(mean > -30, "\(mode): \(mean)") }
+    }
+
+    @Test func shortSongWithoutLoopEndsInSilenceAndLoopKeepsPlaying() throws {
+        let clip = try mock("a.mp4", seconds: 4, audio: .none)
+        for loop in [false, true] {
+            var timeline = Timeline(clips: [Clip(source: clip)])
+            // Start 1 s before the song's end: 1 s of song, then silence or the song again.
+            timeline.audio = Soundtrack(source: Paths.fixture("song_120bpm.m4a"), start: 15, fadeOut: 0, loop: loop, loudness: nil)
+            let (path, _) = try render(timeline, "loop\(loop).mp4")
+            let silences = try Oracle.silenceStarts(path, minimum: 0.6)
+            if loop { #expect(silences.isEmpty, "\(silences)") } else { #expect(silences.count == 1 && abs(silences[0] - 1) < 0.1, "\(silences)") }
+        }
+    }
+
+    @Test func manyClipsRenderInBoundedPieces() throws {
+        let clip = try mock("tiny.mp4", seconds: 0.2, size: (64, 64), audio: .tone(hertz: 220))
+        let timeline = Timeline(clips: Array(repeating: Clip(source: clip), count: 300))
+        let (path, result) = try render(timeline)
+        #expect(result.frames == 1800)
+        #expect(try Oracle.probe(path, countFrames: true).video?.nb_read_frames == "1800")
+    }
+
+    @Test func trimsSelectTheRequestedRange() throws {
+        let source = try mock("long.mp4", seconds: 4)
+        let (path, result) = try render(Timeline(clips: [Clip(source: source, in: 1, out: 2.5)]))
+        #expect(result.frames == 45)
+        // Frame 0 of the output is frame 30 of the source (the timecode drawn differs otherwise).
+        let first = try Oracle.frameRGB(path, at: 0.5 / 30)
+        #expect(Oracle.meanAbsoluteDifference(first, try Oracle.frameRGB(source, at: 30.5 / 30)) < 4)
+    }
+
+    @Test func cancellationLeavesNothing() throws {
+        let clips = (0..<4).map { _ in Clip(source: Paths.fixture("clip_1280x720_30.mp4")) }
+        let path = directory.file("cancelled.mp4")
+        let plan = try TimelinePlanner.plan(Timeline(clips: clips), outputPath: path)
+        let flag = CancellationFlag()
+        let recorder = ProgressRecorder { if $0.fraction > 0.2 { flag.cancel() } }
+        #expect(throws: MediaError.cancelled(path)) {
+            try TimelineRenderer.render(plan, to: path, progress: recorder.record, cancellation: flag)
+        }
+        #expect(!directory.contents().contains { $0.contains("cancelled") }, "\(directory.contents())")
+    }
+}
