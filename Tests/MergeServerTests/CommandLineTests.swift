@@ -128,3 +128,71 @@ import TestSupport
         #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("crashed"), sourceLocation: sourceLocation)
     }
 }
+
+/// `merge-server render` from the command line.
+@Suite struct RenderCommandTests {
+    let directory: TemporaryDirectory
+
+    init() throws { directory = try TemporaryDirectory() }
+
+    @Test func clipsAndFlagsRenderWithJSONProgress() throws {
+        let output = directory.file("out.mp4")
+        let result = try ProcessRunner.run(Paths.mergeServer, [
+            "render", "--output", output, Paths.fixture("clip_1280x720_30.mp4"), Paths.fixture("clip_640x480_25.mp4"),
+            "--transition", "fade:0.4", "--size", "640x360", "--fps", "25", "--audio", Paths.fixture("song_120bpm.m4a"),
+            "--loudness", "-16", "--json-progress",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.dropLast().allSatisfy { $0.contains("\"event\":\"progress\"") })
+        let done = try #require(try JSONSerialization.jsonObject(with: Data((lines.last ?? "").utf8)) as? [String: Any])
+        let body = try #require(done["result"] as? [String: Any])
+        #expect(body["cuts"] as? [Double] == [1.8])
+        #expect(body["frames"] as? Int == 90)
+        let video = try #require(try Oracle.probe(output).video)
+        #expect(video.width == 640 && video.height == 360)
+        #expect(abs(try Oracle.loudness(output).integrated + 16) <= 1)
+    }
+
+    @Test func timelineFileWithRelativeSources() throws {
+        let timeline = directory.file("timeline.json")
+        try FileManager.default.copyItem(atPath: Paths.fixture("clip_640x480_25.mp4"), toPath: directory.file("a.mp4"))
+        try Data(#"{"clips": [{"source": "a.mp4", "in": 0.5}, {"source": "a.mp4"}], "transition": {"type": "wipeleft", "duration": 0.4}, "timing": "preserve"}"#.utf8)
+            .write(to: URL(fileURLWithPath: timeline))
+        let output = directory.file("out.webm")
+        let result = try ProcessRunner.run(Paths.mergeServer, ["render", "--timeline", timeline, "-o", output, "--json-progress"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try Oracle.probe(output, countFrames: true)
+        #expect(report.video?.codec_name == "vp9" && report.audio?.codec_name == "opus")
+        #expect(report.video?.nb_read_frames == "88", "preserve keeps 1.5 + 2 s at 25 fps")
+    }
+
+    static let failures: [([String], String)] = [
+        (["--timeline", "/nonexistent/timeline.json"], "cannot read the timeline"),
+        (["--timeline", Paths.fixture("broken/text.mp4")], "malformed JSON"),
+        ([Paths.fixture("clip_640x480_25.mp4"), Paths.fixture("broken/truncated.mp4")], "clips[1].source"),
+        ([Paths.fixture("audio_only.mp4")], "no video stream"),
+        ([Paths.fixture("clip_640x480_25.mp4"), Paths.fixture("clip_640x480_25.mp4"), "--transition", "sparkle:0.5"], "transition.type"),
+        ([Paths.fixture("clip_640x480_25.mp4"), "--size", "641x360"], "output.width"),
+        ([Paths.fixture("clip_640x480_25.mp4"), "--loudness", "-2"], "audio.loudness"),
+        ([], "clips"),
+    ]
+
+    @Test(arguments: 0..<failures.count)
+    func badRequestsFailWithOneLineAndNoFile(index: Int) throws {
+        let (arguments, words) = Self.failures[index]
+        let result = try ProcessRunner.run(Paths.mergeServer, ["render", "-o", directory.file("out.mp4")] + arguments)
+        #expect(result.status != 0)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("error: ") && result.stderr.contains(words), "\(result.stderr)")
+        #expect(directory.contents().isEmpty)
+    }
+
+    @Test func malformedTimelineNamesTheField() throws {
+        let timeline = directory.file("t.json")
+        try Data(#"{"clips": [{"source": "a.mp4", "in": "zero"}]}"#.utf8).write(to: URL(fileURLWithPath: timeline))
+        let result = try ProcessRunner.run(Paths.mergeServer, ["render", "--timeline", timeline, "-o", directory.file("o.mp4")])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("clips[0].in must be a number"), "\(result.stderr)")
+    }
+}

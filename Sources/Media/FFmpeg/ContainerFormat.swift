@@ -24,6 +24,7 @@ public enum ContainerFormat: String, Sendable, CaseIterable, Codable {
     }
 
     public var defaultAudioCodec: AudioCodec { self == .webm ? .opus : .aac }
+    public var defaultVideoCodec: VideoCodec { self == .webm ? .vp9 : .h264 }
 
     public func allows(_ codec: VideoCodec) -> Bool { self != .webm || codec == .vp9 }
     public func allows(_ codec: AudioCodec) -> Bool { self != .webm || codec == .opus }

@@ -56,8 +56,9 @@ public enum TimelinePlanner {
             problem("output.container", "is \(container.rawValue) but the output file ends in .\(fromPath.rawValue); make them agree")
         }
         let audioCodec = output.audioCodec ?? container.defaultAudioCodec
-        if !container.allows(output.videoCodec) {
-            problem("output.video_codec", "\(output.videoCodec.displayName) cannot go in \(container.rawValue); use vp9, or mp4/mkv/mov")
+        let videoCodec = output.videoCodec ?? container.defaultVideoCodec
+        if !container.allows(videoCodec) {
+            problem("output.video_codec", "\(videoCodec.displayName) cannot go in \(container.rawValue); use vp9, or mp4/mkv/mov")
         }
         if !container.allows(audioCodec) {
             problem("output.audio_codec", "\(audioCodec.rawValue) cannot go in \(container.rawValue); use opus")
@@ -82,7 +83,7 @@ public enum TimelinePlanner {
             problem("output.fps", "must be above 0 and at most \(Int(maxFrameRate)) (got \(fpsValue))")
         }
         if !(0...51).contains(output.crf) { problem("output.crf", "must be 0…51 (got \(output.crf))") }
-        if output.videoCodec != .vp9, !x264Presets.contains(output.preset) {
+        if videoCodec != .vp9, !x264Presets.contains(output.preset) {
             problem("output.preset", "unknown preset '\(output.preset)'; use one of \(x264Presets.joined(separator: ", "))")
         }
         if !(32_000...512_000).contains(output.audioBitrate) {
@@ -131,7 +132,7 @@ public enum TimelinePlanner {
         guard problems.isEmpty, let frameRate else { throw MediaError.invalid(problems) }
         let clips = layOut(probed.compactMap { $0 }, timeline: timeline, joins: joins, frameRate: frameRate)
         return RenderPlan(width: width, height: height, frameRate: frameRate, fit: output.fit,
-                          background: output.background, videoCodec: output.videoCodec, audioCodec: audioCodec,
+                          background: output.background, videoCodec: videoCodec, audioCodec: audioCodec,
                           container: container, crf: output.crf, preset: output.preset, audioBitrate: output.audioBitrate,
                           timing: timeline.timing, clips: clips, joins: joins, soundtrack: soundtrack)
     }

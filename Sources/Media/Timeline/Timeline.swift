@@ -231,7 +231,8 @@ public struct OutputSettings: Sendable, Equatable, Codable {
     public var fps: Double?
     public var fit: FitMode
     public var background: String
-    public var videoCodec: VideoCodec
+    /// nil: H.264, or VP9 in webm.
+    public var videoCodec: VideoCodec?
     /// nil: AAC, or Opus in webm.
     public var audioCodec: AudioCodec?
     /// nil: mp4 (or what the output path says).
@@ -241,7 +242,7 @@ public struct OutputSettings: Sendable, Equatable, Codable {
     public var audioBitrate: Int
 
     public init(width: Int? = nil, height: Int? = nil, fps: Double? = nil, fit: FitMode = .contain,
-                background: String = "#000000", videoCodec: VideoCodec = .h264, audioCodec: AudioCodec? = nil,
+                background: String = "#000000", videoCodec: VideoCodec? = nil, audioCodec: AudioCodec? = nil,
                 container: ContainerFormat? = nil, crf: Int = 23, preset: String = "veryfast", audioBitrate: Int = 192_000) {
         self.width = width
         self.height = height
@@ -268,7 +269,7 @@ public struct OutputSettings: Sendable, Equatable, Codable {
         fps = try container.decodeIfPresent(Double.self, forKey: .fps)
         fit = try container.decodeIfPresent(FitMode.self, forKey: .fit) ?? .contain
         background = try container.decodeIfPresent(String.self, forKey: .background) ?? "#000000"
-        videoCodec = try container.decodeIfPresent(VideoCodec.self, forKey: .videoCodec) ?? .h264
+        videoCodec = try container.decodeIfPresent(VideoCodec.self, forKey: .videoCodec)
         audioCodec = try container.decodeIfPresent(AudioCodec.self, forKey: .audioCodec)
         self.container = try container.decodeIfPresent(ContainerFormat.self, forKey: .container)
         crf = try container.decodeIfPresent(Int.self, forKey: .crf) ?? 23

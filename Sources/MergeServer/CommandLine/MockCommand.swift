@@ -50,7 +50,7 @@ struct MockCommand: ParsableCommand {
         spec.text = text
         spec.audio = tone.audio
         spec.seed = seed
-        spec.videoCodec = videoCodec ?? (container == .webm ? .vp9 : .h264)
+        spec.videoCodec = videoCodec ?? container.defaultVideoCodec
 
         let started = ContinuousClock.now
         try InterruptibleWork.run { cancellation in
