@@ -168,6 +168,37 @@ import TestSupport
         #expect(Oracle.meanAbsoluteDifference(first, try Oracle.frameRGB(source, at: 30.5 / 30)) < 4)
     }
 
+    @Test func compatibleClipsWithCutsAreCopiedUntouched() throws {
+        let clips = try (1...3).map { try mock("c\($0).mp4", seconds: 1, seed: UInt64($0)) }
+        var timeline = Timeline(clips: clips.map { Clip(source: $0) })
+        timeline.audio = Soundtrack(source: Paths.fixture("song_120bpm.m4a"))
+        let (path, result) = try render(timeline)
+        #expect(result.videoCopied)
+        // Copied, not re-encoded: the decoded frames are the sources' own, bit for bit.
+        let expected = try clips.flatMap { try Oracle.videoFrameHashes($0) }
+        #expect(try Oracle.videoFrameHashes(path) == expected)
+        let durations = try Oracle.streamDurations(path)
+        #expect(abs(durations.video - 3) <= 1.0 / 30 && abs((durations.audio ?? 0) - 3) <= 1.0 / 30)
+        #expect(abs(try Oracle.loudness(path).integrated + 14) <= 1, "the audio is still mixed and normalized")
+    }
+
+    @Test func fastPathIsNotTakenWhenItCannotBe() throws {
+        let a = try mock("a.mp4", seconds: 1)
+        let b = try mock("b.mp4", seconds: 1, seed: 2)
+        let other = try mock("other.mp4", seconds: 1, size: (160, 120))
+        let cases: [(String, Timeline)] = [
+            ("a transition", Timeline(clips: [Clip(source: a), Clip(source: b)], transition: Transition(type: "fade", duration: 0.2))),
+            ("another size", Timeline(clips: [Clip(source: a), Clip(source: other)])),
+            ("a trim off a keyframe", Timeline(clips: [Clip(source: a, in: 0.3), Clip(source: b)])),
+            ("another output fps", Timeline(clips: [Clip(source: a), Clip(source: b)], output: OutputSettings(fps: 25))),
+        ]
+        for (index, (reason, timeline)) in cases.enumerated() {
+            let (path, result) = try render(timeline, "case\(index).mp4")
+            #expect(!result.videoCopied, "\(reason)")
+            #expect(try Oracle.probe(path, countFrames: true).video?.nb_read_frames == String(result.frames), "\(reason)")
+        }
+    }
+
     @Test func cancellationLeavesNothing() throws {
         let clips = (0..<4).map { _ in Clip(source: Paths.fixture("clip_1280x720_30.mp4")) }
         let path = directory.file("cancelled.mp4")

@@ -56,6 +56,17 @@ final class OutputContainer {
         return stream
     }
 
+    /// Adds a stream whose packets are copied as they are, with `parameters`.
+    func addStream(copying parameters: CopiedParameters, timeBase: AVRational,
+                   frameRate: AVRational) throws(MediaError) -> UnsafeMutablePointer<AVStream> {
+        let stream = try ffalloc(avformat_new_stream(context, nil), "an output stream")
+        try ffcheck(avcodec_parameters_copy(stream.pointee.codecpar, parameters.pointer), "copying stream parameters", path: path)
+        stream.pointee.codecpar.pointee.codec_tag = 0  // let the muxer pick its own tag (avc1, hvc1, ...)
+        stream.pointee.time_base = timeBase
+        stream.pointee.avg_frame_rate = frameRate
+        return stream
+    }
+
     func writeHeader() throws(MediaError) {
         let openCode = avio_open(&context.pointee.pb, temporaryPath, AVIO_FLAG_WRITE)
         guard openCode >= 0 else {

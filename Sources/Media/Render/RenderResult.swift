@@ -13,10 +13,12 @@ public struct RenderResult: Sendable, Equatable, Codable {
     public var measuredLoudness: Double?
     /// Gain applied to reach the target (dB).
     public var loudnessGain: Double?
+    /// True when the video packets were copied (the fast path) instead of re-encoded.
+    public var videoCopied: Bool
     public var elapsedSeconds: Double
 
     enum CodingKeys: String, CodingKey {
         case path, duration, frames, width, height, fps, sizeBytes = "size_bytes", cuts
-        case measuredLoudness = "measured_loudness", loudnessGain = "loudness_gain", elapsedSeconds = "elapsed_seconds"
+        case measuredLoudness = "measured_loudness", loudnessGain = "loudness_gain", videoCopied = "video_copied", elapsedSeconds = "elapsed_seconds"
     }
 }

@@ -15,11 +15,22 @@ public enum TimelineRenderer {
         }
         let output = try OutputContainer(path: path, format: container)
 
-        let videoEncoder = try StreamEncoder(video: VideoEncoderSettings(
-            codec: plan.videoCodec, width: Int32(plan.width), height: Int32(plan.height),
-            frameRate: plan.frameRate, crf: plan.crf, preset: plan.preset),
-            globalHeader: output.needsGlobalHeader)
-        let videoStream = try output.addStream(for: videoEncoder)
+        let copy = VideoCopy.compatibleStream(for: plan)
+        let videoStream: UnsafeMutablePointer<AVStream>
+        let videoTimeBase: AVRational
+        var videoEncoder: StreamEncoder?
+        if let copy {
+            videoStream = try output.addStream(copying: copy.parameters, timeBase: copy.timeBase, frameRate: plan.frameRate.rational)
+            videoTimeBase = copy.timeBase
+        } else {
+            let encoder = try StreamEncoder(video: VideoEncoderSettings(
+                codec: plan.videoCodec, width: Int32(plan.width), height: Int32(plan.height),
+                frameRate: plan.frameRate, crf: plan.crf, preset: plan.preset),
+                globalHeader: output.needsGlobalHeader)
+            videoStream = try output.addStream(for: encoder)
+            videoTimeBase = encoder.timeBase
+            videoEncoder = encoder
+        }
         let audioEncoder = try StreamEncoder(audio: plan.audioCodec, bitRate: Int64(plan.audioBitrate),
                                              globalHeader: output.needsGlobalHeader)
         let audioStream = try output.addStream(for: audioEncoder)
@@ -36,9 +47,13 @@ public enum TimelineRenderer {
                 try AudioComposer.encode(plan, measurement: measurement, with: encoder, to: output)
             })
         let video = ProducedStream(
-            stream: videoStream, timeBase: videoEncoder.timeBase,
+            stream: videoStream, timeBase: videoTimeBase,
             producer: PacketProducer(name: "render-video", capacity: 512, handingOver: videoEncoder) { encoder, output throws(MediaError) in
-                try VideoComposer.encode(plan, with: encoder, to: output)
+                if let encoder {
+                    try VideoComposer.encode(plan, with: encoder, to: output)
+                } else {
+                    try VideoCopy.copyPackets(plan, timeBase: videoTimeBase, to: output)
+                }
             })
 
         var reporter = ProgressReporter(progress, stage: "rendering")
@@ -52,7 +67,8 @@ public enum TimelineRenderer {
         return RenderResult(path: path, duration: plan.duration, frames: plan.totalFrames, width: plan.width,
                             height: plan.height, fps: plan.frameRate.value, sizeBytes: size, cuts: plan.cutTimes,
                             measuredLoudness: measurement?.loudness.isFinite == true ? measurement?.loudness : nil,
-                            loudnessGain: measurement?.gain, elapsedSeconds: (ContinuousClock.now - started).seconds)
+                            loudnessGain: measurement?.gain, videoCopied: copy != nil,
+                            elapsedSeconds: (ContinuousClock.now - started).seconds)
     }
 
     /// Plans and renders on a dedicated thread; cancelling the task stops it and removes the partial file.
