@@ -25,6 +25,7 @@ fixtures: release
 
 bench: release
 	bench/mock.sh
+	bench/merge.sh
 
 clean:
 	rm -rf .build

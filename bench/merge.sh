@@ -9,8 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
 shift || true
-counts=("${@:-10 30 100}")
-[ $# -gt 0 ] && counts=("$@") || counts=(10 30 100)
+if [ $# -gt 0 ]; then counts=("$@"); else counts=(10 30 100); fi
 [ -x .build/release/merge-server ] || swift build -c release
 MS=$(pwd)/.build/release/merge-server
 work=bench/.work/merge
@@ -42,8 +41,10 @@ ffmpeg_command() {
 
 clip_list() { for i in $(seq 1 "$1"); do printf '%s ' "$work/clip$(printf %03d "$i").mp4"; done; }
 
+# MoviePy is a benchmark peer only (PyPI), never a dependency of the product.
+python3 -c "import moviepy" 2>/dev/null || python3 -m pip install --quiet moviepy==2.2.1 2>/dev/null || true
 moviepy=""
-python3 -c "import moviepy" 2>/dev/null && moviepy=yes || echo "(MoviePy not installed: pip install moviepy==2.2.1 to include it)"
+python3 -c "import moviepy" 2>/dev/null && moviepy=yes || echo "(MoviePy could not be installed; it is left out)"
 
 for n in "${counts[@]}"; do
   commands=("merge-server=$MS render -o $work/ours.mp4 $(clip_list "$n") --transition fade:0.5 --audio $work/song.m4a --loudness -14"
@@ -56,3 +57,11 @@ for n in "${counts[@]}"; do
     printf '%-12s %s\n' "$(basename "$f")" "$(ffprobe -v error -show_entries format=duration:stream=codec_name,width,height,nb_frames -of csv=p=0 "$f" | tr '\n' ' ')"
   done
 done
+
+# Fast path: 10 compatible clips, hard cuts, the same song and loudness work. The peer
+# is the concat demuxer with stream copy plus the same audio filters.
+list="$work/concat.txt"
+for i in $(seq 1 10); do echo "file '$(pwd)/$work/clip$(printf %03d "$i").mp4'"; done > "$list"
+python3 bench/compare.py --runs "$((runs * 3))" --warmup 1 --title "fast path: 10 compatible clips, cuts, 45 s song, -14 LUFS" \
+  "merge-server=$MS render -o $work/ours-copy.mp4 $(clip_list 10) --audio $work/song.m4a --loudness -14" \
+  "ffmpeg-concat=ffmpeg -nostdin -v error -y -f concat -safe 0 -i $list -stream_loop -1 -i $work/song.m4a -filter_complex [1:a]atrim=0:50,afade=t=out:st=49:d=1,loudnorm=I=-14:TP=-1[a] -map 0:v -map [a] -c:v copy -c:a aac -b:a 192k -ar 48000 -shortest $work/ffmpeg-copy.mp4"

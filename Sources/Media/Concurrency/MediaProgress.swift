@@ -37,8 +37,13 @@ struct ProgressReporter {
         if !force, let lastReport, (now - lastReport) < .milliseconds(Int(interval * 1000)) { return }
         lastReport = now
         let clamped = min(1, max(0, fraction))
-        let elapsed = Double((now - start).components.attoseconds) / 1e18 + Double((now - start).components.seconds)
+        let elapsed = (now - start).seconds
         let eta = clamped > 0.01 ? elapsed * (1 - clamped) / clamped : nil
         handler(MediaProgress(fraction: clamped, stage: stage, etaSeconds: eta))
     }
+}
+
+extension Duration {
+    /// The duration in seconds, as a number.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -92,6 +92,3 @@ private final class MeasurementBox: @unchecked Sendable {
     var value: AudioComposer.Measurement? { lock.withLock { measurement } }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
