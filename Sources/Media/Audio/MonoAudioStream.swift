@@ -1,0 +1,29 @@
+import CFFmpeg
+
+/// Decodes any file's audio (mp3, wav, flac, aac, ogg, opus, or a video's sound track)
+/// to mono float at `sampleRate`, handing it over chunk by chunk, so hours of audio
+/// pass through in bounded memory.
+enum MonoAudioStream {
+    static func read(_ path: String, sampleRate: Int, cancelled: () -> Bool = { false },
+                     chunk: (UnsafeBufferPointer<Float>) throws(MediaError) -> Void) throws(MediaError) {
+        let input = try InputContainer(path: path)
+        guard let stream = input.bestStream(AVMEDIA_TYPE_AUDIO) else {
+            let what = input.bestStream(AVMEDIA_TYPE_VIDEO) == nil ? "no audio stream" : "a video without a sound track"
+            throw MediaError(.noAudioStream, "\(path) has \(what); give a song or a video with sound", path: path)
+        }
+        let reader = try FilteredStreamReader(input: input, stream: stream) { graph, source throws(MediaError) in
+            try graph.chain(from: source, [
+                ("aresample", ["out_sample_rate": String(sampleRate)]),
+                ("aformat", ["sample_fmts": "fltp", "sample_rates": String(sampleRate), "channel_layouts": "mono"]),
+            ])
+        }
+        let frame = try Frame()
+        while try reader.next(into: frame) {
+            if cancelled() { throw MediaError.cancelled() }
+            defer { frame.unref() }
+            guard let planes = frame.pointer.pointee.extended_data, let plane = planes[0] else { continue }
+            let samples = UnsafeRawPointer(plane).assumingMemoryBound(to: Float.self)
+            try chunk(UnsafeBufferPointer(start: samples, count: Int(frame.pointer.pointee.nb_samples)))
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+
+/// What beat tracking needs from the audio, at `frameRate` frames per second.
+struct OnsetFeatures: Sendable {
+    static let sampleRate = 16_000
+    static let hop = 160
+    static let frameRate = Double(sampleRate) / Double(hop)  // 100 frames per second
+
+    /// Spectral flux of log-compressed band energies (rises only): every attack.
+    var strength: [Float] = []
+    /// The same below 250 Hz: kicks and bass, the beat's usual carriers.
+    var lowStrength: [Float] = []
+    /// Energy per pitch class (12 per frame, flattened), for harmonic change at bar lines.
+    var chroma: [Float] = []
+    /// Peak sample magnitude per frame (the waveform of the plot) and RMS (silence).
+    var peak: [Float] = []
+    var rms: [Float] = []
+    var duration: Double = 0
+
+    var count: Int { strength.count }
+
+    func time(ofFrame frame: Double) -> Double { frame / Self.frameRate }
+}
+
+/// A streaming short-time Fourier analysis: 64 ms Hann windows every 10 ms at 16 kHz,
+/// energies in log-spaced bands (8 per octave, 30 Hz – 7.6 kHz), log-compressed;
+/// onset strength is their rise over the previous frame's neighbouring bands
+/// (SuperFlux-style, which ignores vibrato).
+final class OnsetDetector {
+    static let windowSize = 1024
+
+    private let fft: RealFFT
+    private let window: [Float]
+    private let bandEdges: [Int]
+    private let lowBandCount: Int
+    private let chromaClass: [Int8]
+    private var power: [Float]
+    private var previous: [Float]
+    private var current: [Float]
+    private var pending: [Float]
+    private var readIndex = 0
+    private var samplesSeen = 0
+    private(set) var features = OnsetFeatures()
+
+    init() throws(MediaError) {
+        let size = Self.windowSize
+        fft = try RealFFT(size: size)
+        window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size))) }
+        let binHertz = Double(OnsetFeatures.sampleRate) / Double(size)
+        var edges: [Int] = []
+        var frequency = 30.0
+        while frequency < 7_600 {
+            let bin = Int((frequency / binHertz).rounded())
+            if edges.last.map({ bin > $0 }) ?? true { edges.append(bin) }
+            frequency *= pow(2, 1.0 / 8)
+        }
+        bandEdges = edges
+        lowBandCount = edges.filter { Double($0) * binHertz < 250 }.count - 1
+        chromaClass = (0...(size / 2)).map { bin in
+            let hertz = Double(bin) * binHertz
+            guard hertz >= 55, hertz <= 5_000 else { return -1 }
+            let midi = Int((12 * log2(hertz / 440)).rounded()) + 69
+            return Int8(midi % 12)
+        }
+        power = [Float](repeating: 0, count: size / 2 + 1)
+        previous = [Float](repeating: 0, count: edges.count - 1)
+        current = previous
+        // Half a window of silence first, so frame t is centred on t × hop.
+        pending = [Float](repeating: 0, count: size / 2)
+    }
+
+    func add(_ samples: UnsafeBufferPointer<Float>) {
+        pending.append(contentsOf: samples)
+        samplesSeen += samples.count
+        while pending.count - readIndex >= Self.windowSize {
+            analyzeFrame(at: readIndex)
+            readIndex += OnsetFeatures.hop
+        }
+        if readIndex > 1 << 16 {  // drop what every future window has passed
+            pending.removeFirst(readIndex)
+            readIndex = 0
+        }
+    }
+
+    /// Pads the end (half a window) and returns the features.
+    func finish() -> OnsetFeatures {
+        let zeros = [Float](repeating: 0, count: Self.windowSize / 2)
+        zeros.withUnsafeBufferPointer { add($0) }
+        samplesSeen -= zeros.count
+        features.duration = Double(samplesSeen) / Double(OnsetFeatures.sampleRate)
+        let frames = Int((features.duration * OnsetFeatures.frameRate).rounded(.up))
+        if features.count > frames {
+            let extra = features.count - frames
+            features.strength.removeLast(extra)
+            features.lowStrength.removeLast(extra)
+            features.peak.removeLast(extra)
+            features.rms.removeLast(extra)
+            features.chroma.removeLast(extra * 12)
+        }
+        return features
+    }
+
+    private func analyzeFrame(at start: Int) {
+        let size = Self.windowSize
+        var peak: Float = 0
+        var energy: Float = 0
+        pending.withUnsafeBufferPointer { samples in
+            let input = fft.samples
+            for i in 0..<size {
+                let sample = samples[start + i]
+                input[i] = sample * window[i]
+            }
+            // The waveform and loudness of the hop this frame is centred on.
+            for i in (size / 2 - OnsetFeatures.hop / 2)..<(size / 2 + OnsetFeatures.hop / 2) {
+                let sample = samples[start + i]
+                peak = max(peak, abs(sample))
+                energy += sample * sample
+            }
+        }
+        power.withUnsafeMutableBufferPointer { if let base = $0.baseAddress { fft.powerSpectrum(into: base) } }
+
+        let normalization = 4 / Float(size * size)
+        var chroma = [Float](repeating: 0, count: 12)
+        for bin in power.indices where chromaClass[bin] >= 0 {
+            chroma[Int(chromaClass[bin])] += power[bin] * normalization
+        }
+        var flux: Float = 0
+        var lowFlux: Float = 0
+        for band in 0..<(bandEdges.count - 1) {
+            var sum: Float = 0
+            for bin in bandEdges[band]..<bandEdges[band + 1] { sum += power[bin] }
+            let level = log1p(1_000 * sum * normalization)
+            current[band] = level
+            let reference = max(previous[max(0, band - 1)], previous[band], previous[min(previous.count - 1, band + 1)])
+            let rise = max(0, level - reference)
+            flux += rise
+            if band < lowBandCount { lowFlux += rise }
+        }
+        swap(&previous, &current)
+        features.strength.append(flux)
+        features.lowStrength.append(lowFlux)
+        features.chroma.append(contentsOf: chroma)
+        features.peak.append(peak)
+        features.rms.append((energy / Float(OnsetFeatures.hop)).squareRoot())
+    }
+}

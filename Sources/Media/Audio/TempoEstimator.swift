@@ -1,0 +1,134 @@
+import Foundation
+
+/// Tempo from the periodicity of the onset envelope: autocorrelation in 8 s windows
+/// every 2 s (a tempogram), each lag scored with the better of its double and triple
+/// (a beat also repeats a bar later, in 4/4 or 3/4), weighted by a prior over
+/// plausible tempi. The local period
+/// follows ramps and steps through a Viterbi path over the windows.
+struct TempoEstimator {
+    static let minimumBPM = 55.0
+    static let maximumBPM = 215.0
+    static let windowFrames = 800
+    static let stepFrames = 200
+
+    let frameRate: Double
+
+    var minimumLag: Int { Int((60 * frameRate / Self.maximumBPM).rounded(.down)) }
+    var maximumLag: Int { Int((60 * frameRate / Self.minimumBPM).rounded(.up)) }
+
+    struct Result {
+        func scaled(by factor: Double) -> Result {
+            Result(periods: periods.map { $0 * factor }, globalPeriod: globalPeriod * factor, periodicity: periodicity)
+        }
+
+        /// Beat period in frames at every frame.
+        let periods: [Double]
+        /// The dominant period (frames).
+        let globalPeriod: Double
+        /// How periodic the envelope is at that period (normalized autocorrelation, 0…1).
+        let periodicity: Double
+    }
+
+    func estimate(_ envelope: [Float]) -> Result? {
+        guard envelope.count > maximumLag * 2 else { return nil }
+        let windows = tempogram(envelope)
+        guard !windows.isEmpty else { return nil }
+        let lags = Array(minimumLag...maximumLag)
+
+        // Global choice: salience summed over windows, times the prior.
+        var total = [Double](repeating: 0, count: lags.count)
+        for window in windows { for (i, value) in window.enumerated() { total[i] += value } }
+        let scored = lags.indices.map { total[$0] * prior(lag: Double(lags[$0])) }
+        guard let best = scored.indices.max(by: { scored[$0] < scored[$1] }), scored[best] > 0 else { return nil }
+        let globalLag = refine(Double(lags[best]), in: scored, lags: lags)
+        let periodicity = windows.map { $0[best] }.reduce(0, +) / Double(windows.count) / 1.5
+
+        // Local path: stay near the global tempo's octave, pay for changes of period.
+        let path = viterbi(windows, lags: lags, around: globalLag)
+        var periods = [Double](repeating: globalLag, count: envelope.count)
+        for frame in periods.indices {
+            let position = (Double(frame) - Double(Self.windowFrames) / 2) / Double(Self.stepFrames)
+            let lower = min(max(0, Int(position.rounded(.down))), path.count - 1)
+            let upper = min(lower + 1, path.count - 1)
+            let fraction = min(max(0, position - Double(lower)), 1)
+            periods[frame] = path[lower] * (1 - fraction) + path[upper] * fraction
+        }
+        return Result(periods: periods, globalPeriod: globalLag, periodicity: min(1, max(0, periodicity)))
+    }
+
+    /// Salience of every lag in every window: normalized autocorrelation of the lag plus
+    /// half that of twice or three times the lag, whichever is larger.
+    private func tempogram(_ raw: [Float]) -> [[Double]] {
+        // Onsets are a frame or two wide; smoothing widens the autocorrelation's peaks so
+        // that two and three periods (not a whole number of frames) still meet them.
+        let kernel: [Float] = [1, 2, 3, 2, 1].map { $0 / 9 }
+        let envelope = raw.indices.map { i in
+            (0..<5).reduce(Float(0)) { sum, k in
+                let j = i + k - 2
+                return j >= 0 && j < raw.count ? sum + kernel[k] * raw[j] : sum
+            }
+        }
+        let length = min(Self.windowFrames, envelope.count)
+        var starts = Array(stride(from: 0, through: envelope.count - length, by: Self.stepFrames))
+        if starts.isEmpty { starts = [0] }
+        return starts.map { start in
+            let slice = envelope[start..<(start + length)].map(Double.init)
+            let mean = slice.reduce(0, +) / Double(slice.count)
+            let centred = slice.map { $0 - mean }
+            let energy = centred.reduce(0) { $0 + $1 * $1 }
+            guard energy > 0 else { return [Double](repeating: 0, count: maximumLag - minimumLag + 1) }
+            func acf(_ lag: Int) -> Double {
+                guard lag < centred.count else { return 0 }
+                var sum = 0.0
+                for i in 0..<(centred.count - lag) { sum += centred[i] * centred[i + lag] }
+                return max(0, sum / energy)
+            }
+            return (minimumLag...maximumLag).map { lag in acf(lag) + 0.5 * max(acf(2 * lag), acf(3 * lag)) }
+        }
+    }
+
+    /// A log-normal preference for tempi near 120 BPM, one octave wide.
+    func prior(lag: Double) -> Double {
+        let bpm = 60 * frameRate / lag
+        let octaves = log2(bpm / 120)
+        return exp(-0.5 * octaves * octaves)
+    }
+
+    /// Parabolic interpolation of a peak between lags.
+    private func refine(_ lag: Double, in scores: [Double], lags: [Int]) -> Double {
+        guard let index = lags.firstIndex(of: Int(lag)), index > 0, index < scores.count - 1 else { return lag }
+        let (a, b, c) = (scores[index - 1], scores[index], scores[index + 1])
+        let denominator = a - 2 * b + c
+        guard denominator < 0 else { return lag }
+        return lag + 0.5 * (a - c) / denominator
+    }
+
+    private func viterbi(_ windows: [[Double]], lags: [Int], around globalLag: Double) -> [Double] {
+        let states = lags.indices.filter { abs(log2(Double(lags[$0]) / globalLag)) < 0.4 }
+        guard !states.isEmpty else { return [Double](repeating: globalLag, count: windows.count) }
+        let changeCost = 40.0
+        var score = states.map { log(windows[0][$0] + 1e-3) - 2 * abs(log2(Double(lags[$0]) / globalLag)) }
+        var back: [[Int]] = []
+        for window in windows.dropFirst() {
+            var next = [Double](repeating: -.infinity, count: states.count)
+            var from = [Int](repeating: 0, count: states.count)
+            for (j, state) in states.enumerated() {
+                for (i, previous) in states.enumerated() {
+                    let change = log2(Double(lags[state]) / Double(lags[previous]))
+                    let candidate = score[i] - changeCost * change * change
+                    if candidate > next[j] { next[j] = candidate; from[j] = i }
+                }
+                next[j] += log(window[state] + 1e-3)
+            }
+            back.append(from)
+            score = next
+        }
+        var state = score.indices.max { score[$0] < score[$1] } ?? 0
+        var path = [Double](repeating: 0, count: windows.count)
+        for index in stride(from: windows.count - 1, through: 0, by: -1) {
+            path[index] = Double(lags[states[state]])
+            if index > 0 { state = back[index - 1][state] }
+        }
+        return path
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Media
+
+/// `merge-server beats SONG`: tempo, beats, downbeats, meter and confidence.
+struct BeatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "beats",
+        abstract: "Find a song's tempo, beats and downbeats (any audio file, or a video's sound)."
+    )
+
+    @Argument(help: "The song.")
+    var song: String
+
+    @Flag(help: "Print the analysis as JSON.")
+    var json = false
+
+    @Option(help: "Also draw the waveform, onset envelope, beats and downbeats as SVG.")
+    var plot: String?
+
+    func run() throws {
+        let (analysis, trace) = try InterruptibleWork.run { cancellation in
+            try BeatTracker.analyzeWithTrace(song, cancellation: cancellation)
+        }
+        if let plot {
+            try BeatPlot.svg(analysis, trace: trace, title: URL(fileURLWithPath: song).lastPathComponent)
+                .write(to: URL(fileURLWithPath: plot), atomically: true, encoding: .utf8)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            FileHandle.standardOutput.write(try encoder.encode(analysis) + Data("\n".utf8))
+        } else if analysis.beats.isEmpty {
+            print(String(format: "%@: no steady beat found (%.1f s)", song, analysis.duration))
+        } else {
+            print(String(format: "%@: %.1f BPM, %d/4, %d beats, %d bars, confidence %.2f (%.1f s)",
+                         song, analysis.tempo, analysis.beatsPerBar, analysis.beats.count, analysis.downbeats.count,
+                         analysis.confidence, analysis.duration))
+        }
+    }
+}

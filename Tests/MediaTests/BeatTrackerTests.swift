@@ -1,0 +1,104 @@
+import Foundation
+import Media
+import Testing
+import TestSupport
+
+/// Beat tracking on synthesized tracks with exactly known beats.
+@Suite struct BeatTrackerTests {
+    let directory: TemporaryDirectory
+
+    init() throws { directory = try TemporaryDirectory() }
+
+    func analyze(_ track: DrumTrack, _ name: String = "track.wav") throws -> BeatAnalysis {
+        let path = directory.file(name)
+        try track.writeWAV(to: path)
+        return try BeatTracker.analyze(path)
+    }
+
+    @Test(arguments: [70.0, 90, 105, 120, 128, 140, 150, 165, 174, 190])
+    func rockAtEveryTempo(bpm: Double) throws {
+        let track = DrumTrack.make(style: .rock, tempi: [bpm], seconds: 30)
+        let analysis = try analyze(track)
+        #expect(abs(analysis.tempo - bpm) / bpm < 0.02, "tempo \(analysis.tempo) for \(bpm)")
+        let f = beatFMeasure(reference: track.beats, estimated: analysis.beats)
+        #expect(f >= 0.95, "F \(f) at \(bpm) BPM")
+        #expect(analysis.beatsPerBar == 4)
+        #expect(beatFMeasure(reference: track.downbeats, estimated: analysis.downbeats) >= 0.9, "downbeats at \(bpm) BPM")
+        #expect(analysis.confidence > 0.5)
+    }
+
+    @Test(arguments: [80.0, 120, 160])
+    func clickTrackBeatsAreOnTime(bpm: Double) throws {
+        let track = DrumTrack.make(style: .clicks, tempi: [bpm], seconds: 20)
+        let analysis = try analyze(track)
+        #expect(beatFMeasure(reference: track.beats, estimated: analysis.beats, window: 0.02) >= 0.95,
+                "within 20 ms at \(bpm) BPM: \(zip(track.beats, analysis.beats).prefix(4).map { $1 - $0 })")
+        #expect(beatFMeasure(reference: track.downbeats, estimated: analysis.downbeats) >= 0.95)
+    }
+
+    @Test(arguments: [96.0, 150])
+    func waltzIsThreeFour(bpm: Double) throws {
+        let track = DrumTrack.make(style: .waltz, tempi: [bpm], seconds: 30, beatsPerBar: 3)
+        let analysis = try analyze(track)
+        #expect(analysis.beatsPerBar == 3)
+        #expect(beatFMeasure(reference: track.beats, estimated: analysis.beats) >= 0.95)
+        #expect(beatFMeasure(reference: track.downbeats, estimated: analysis.downbeats) >= 0.9)
+    }
+
+    @Test func swingIsNotThrownOff() throws {
+        let track = DrumTrack.make(style: .swing, tempi: [112], seconds: 30)
+        let analysis = try analyze(track)
+        #expect(abs(analysis.tempo - 112) < 2)
+        #expect(beatFMeasure(reference: track.beats, estimated: analysis.beats) >= 0.95)
+    }
+
+    @Test func tempoStepIsFollowed() throws {
+        let track = DrumTrack.make(style: .rock, tempi: [110, 140], seconds: 40)
+        let analysis = try analyze(track)
+        #expect(beatFMeasure(reference: track.beats, estimated: analysis.beats) >= 0.9)
+        let late = analysis.beats.filter { $0 > 25 }
+        let lateTempo = 60 * Double(late.count - 1) / ((late.last ?? 0) - (late.first ?? 0))
+        #expect(abs(lateTempo - 140) < 4, "after the step: \(lateTempo)")
+    }
+
+    @Test func silenceHasNoBeat() throws {
+        let silent = DrumTrack(samples: [Float](repeating: 0, count: 44_100 * 10), sampleRate: 44_100, beats: [], downbeats: [])
+        let analysis = try analyze(silent)
+        #expect(analysis.beats.isEmpty && analysis.tempo == 0 && analysis.confidence == 0)
+        #expect(abs(analysis.duration - 10) < 0.01)
+    }
+
+    @Test func whiteNoiseHasNoSteadyBeat() throws {
+        var random = SystemRandomNumberGenerator()
+        let noise = (0..<(44_100 * 15)).map { _ in Float.random(in: -0.5...0.5, using: &random) }
+        let analysis = try analyze(DrumTrack(samples: noise, sampleRate: 44_100, beats: [], downbeats: []))
+        #expect(analysis.confidence < 0.3, "confidence \(analysis.confidence) on noise")
+        #expect(analysis.tempo.isFinite)
+    }
+
+    @Test func oneSecondOfAudioIsHandled() throws {
+        let track = DrumTrack.make(style: .clicks, tempi: [120], seconds: 1)
+        let analysis = try analyze(track)
+        #expect(analysis.duration > 0.9 && analysis.duration < 1.1)
+        #expect(analysis.tempo.isFinite && analysis.confidence.isFinite)
+    }
+
+    @Test func jsonNeverHoldsNaN() throws {
+        let silent = DrumTrack(samples: [Float](repeating: 0, count: 4_410), sampleRate: 44_100, beats: [], downbeats: [])
+        let data = try JSONEncoder().encode(try analyze(silent))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(Set(object.keys) == ["duration", "tempo", "beats", "downbeats", "beats_per_bar", "confidence"])
+    }
+
+    @Test func videoWithoutSoundIsAClearError() throws {
+        let error = #expect(throws: MediaError.self) { try BeatTracker.analyze(Paths.fixture("clip_480x480_24_noaudio.mp4")) }
+        #expect(error?.kind == .noAudioStream)
+        #expect(error?.message.contains("without a sound track") == true)
+    }
+
+    @Test func videoSoundIsAnalyzed() throws {
+        let analysis = try BeatTracker.analyze(Paths.fixture("song_120bpm.m4a"))
+        #expect(abs(analysis.tempo - 120) < 1)
+        #expect(analysis.downbeats.prefix(3).enumerated().allSatisfy { abs($1 - Double($0) * 2) < 0.05 })
+    }
+}
