@@ -93,10 +93,10 @@ import TestSupport
         #expect(problem.message.contains("no audio stream"))
     }
 
-    @Test func beatSyncIsRefusedUntilItExists() {
+    @Test func beatSyncNeedsASong() {
         var timeline = Timeline(clips: [Clip(source: clip)])
-        timeline.beatSync = BeatSync(mode: .beat)
-        #expect(problems(timeline).map(\.field) == ["beat_sync.mode"])
+        timeline.beatSync = BeatSync(mode: .beat, maxShift: 5)
+        #expect(Set(problems(timeline).map(\.field)) == ["beat_sync", "beat_sync.max_shift"])
     }
 
     @Test func defaultsComeFromTheFirstClip() throws {

@@ -140,3 +140,16 @@ extension Oracle {
         return (video, report.audio.flatMap { Double($0.duration ?? "") })
     }
 }
+
+extension Oracle {
+    /// Times (s) of the decoded frames that start a new shot (ffmpeg's scene score above `threshold`).
+    public static func sceneCuts(_ path: String, threshold: Double = 0.3) throws -> [Double] {
+        let result = try ProcessRunner.run("ffmpeg", ["-v", "info", "-nostdin", "-i", path, "-map", "0:v:0", "-vf",
+                                                      "select='gt(scene,\(threshold))',showinfo", "-f", "null", "-"])
+        guard result.status == 0 else { throw Failure(description: "ffmpeg scene detection failed on \(path)") }
+        return result.stderr.split(separator: "\n").compactMap { line in
+            guard line.contains("Parsed_showinfo"), let range = line.range(of: "pts_time:") else { return nil }
+            return Double(line[range.upperBound...].split(separator: " ").first ?? "")
+        }
+    }
+}

@@ -9,6 +9,8 @@ public struct RenderResult: Sendable, Equatable, Codable {
     public var sizeBytes: Int64
     /// Output times (s) of every join: the cut, or the middle of its transition.
     public var cuts: [Double]
+    /// With beat sync: the grid (beats or downbeats, output seconds) the cuts were snapped to.
+    public var beats: [Double]
     /// Integrated loudness of the mix before normalization (LUFS), when measured.
     public var measuredLoudness: Double?
     /// Gain applied to reach the target (dB).
@@ -18,7 +20,7 @@ public struct RenderResult: Sendable, Equatable, Codable {
     public var elapsedSeconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case path, duration, frames, width, height, fps, sizeBytes = "size_bytes", cuts
+        case path, duration, frames, width, height, fps, sizeBytes = "size_bytes", cuts, beats
         case measuredLoudness = "measured_loudness", loudnessGain = "loudness_gain", videoCopied = "video_copied", elapsedSeconds = "elapsed_seconds"
     }
 }

@@ -15,6 +15,19 @@ public enum TimelinePlanner {
     ///   - outputPath: decides the container when the timeline does not.
     public static func plan(_ timeline: Timeline, outputPath: String? = nil,
                             resolve: (String) throws(MediaError) -> String = { $0 }) throws(MediaError) -> RenderPlan {
+        let plan = try validatedPlan(timeline, outputPath: outputPath, resolve: resolve)
+        guard let sync = timeline.beatSync, sync.mode != .off, let song = plan.soundtrack?.path else { return plan }
+        // Snap the joins to the song's grid, then plan the adjusted timeline.
+        let analysis = try BeatTracker.analyze(song)
+        let mediaEnds = plan.clips.map { $0.video.duration ?? $0.info.duration ?? $0.readEnd }
+        let adjusted = BeatSyncAdjuster.adjust(timeline, mediaEnds: mediaEnds, frameRate: plan.frameRate.value, analysis: analysis)
+        var synced = adjusted.timeline
+        synced.beatSync = nil
+        return try validatedPlan(synced, outputPath: outputPath, resolve: resolve).with(beatGrid: adjusted.grid)
+    }
+
+    private static func validatedPlan(_ timeline: Timeline, outputPath: String?,
+                                      resolve: (String) throws(MediaError) -> String) throws(MediaError) -> RenderPlan {
         var problems: [FieldProblem] = []
         func problem(_ field: String, _ message: String) { problems.append(FieldProblem(field, message)) }
 
@@ -125,8 +138,12 @@ public enum TimelinePlanner {
             soundtrack = checkSoundtrack(audio, resolve: resolve, problem: problem)
         }
 
-        if case .some(let sync) = timeline.beatSync, sync.mode != .off {
-            problem("beat_sync.mode", "beat sync is not available in this version yet; use \"off\"")
+        if let sync = timeline.beatSync, sync.mode != .off {
+            if timeline.audio?.source == nil { problem("beat_sync", "needs a song: set audio.source") }
+            if sync.every < 1 { problem("beat_sync.every", "must be 1 or more (got \(sync.every))") }
+            if !sync.maxShift.isFinite || sync.maxShift < 0 || sync.maxShift > 2 {
+                problem("beat_sync.max_shift", "must be 0…2 seconds (got \(sync.maxShift))")
+            }
         }
 
         guard problems.isEmpty, let frameRate else { throw MediaError.invalid(problems) }
@@ -134,7 +151,7 @@ public enum TimelinePlanner {
         return RenderPlan(width: width, height: height, frameRate: frameRate, fit: output.fit,
                           background: output.background, videoCodec: videoCodec, audioCodec: audioCodec,
                           container: container, crf: output.crf, preset: output.preset, audioBitrate: output.audioBitrate,
-                          timing: timeline.timing, clips: clips, joins: joins, soundtrack: soundtrack)
+                          timing: timeline.timing, clips: clips, joins: joins, soundtrack: soundtrack, beatGrid: [])
     }
 
     /// Frame counts and positions. In preserve mode each clip reaches half a transition

@@ -65,7 +65,7 @@ public enum TimelineRenderer {
         let measurement = measurementBox.value
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
         return RenderResult(path: path, duration: plan.duration, frames: plan.totalFrames, width: plan.width,
-                            height: plan.height, fps: plan.frameRate.value, sizeBytes: size, cuts: plan.cutTimes,
+                            height: plan.height, fps: plan.frameRate.value, sizeBytes: size, cuts: plan.cutTimes, beats: plan.beatGrid,
                             measuredLoudness: measurement?.loudness.isFinite == true ? measurement?.loudness : nil,
                             loudnessGain: measurement?.gain, videoCopied: copy != nil,
                             elapsedSeconds: (ContinuousClock.now - started).seconds)
