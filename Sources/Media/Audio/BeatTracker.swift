@@ -73,8 +73,9 @@ public enum BeatTracker {
         let medianInterval = steady.reduce(0, +) / Double(max(1, steady.count))
         let bar = DownbeatEstimator.estimate(beatFrames: beatFrames, features: features)
         let downbeats = stride(from: bar.phase, to: beats.count, by: bar.beatsPerBar).map { beats[$0] }
-        return BeatAnalysis(duration: duration, tempo: (600 / medianInterval).rounded() / 10, beats: beats,
-                            downbeats: downbeats, beatsPerBar: bar.beatsPerBar, confidence: (confidence * 100).rounded() / 100)
+        func milliseconds(_ times: [Double]) -> [Double] { times.map { ($0 * 1000).rounded() / 1000 } }
+        return BeatAnalysis(duration: duration, tempo: (600 / medianInterval).rounded() / 10, beats: milliseconds(beats),
+                            downbeats: milliseconds(downbeats), beatsPerBar: bar.beatsPerBar, confidence: (confidence * 100).rounded() / 100)
     }
 
     /// Ellis's dynamic programming: each beat is an onset peak reached from a previous

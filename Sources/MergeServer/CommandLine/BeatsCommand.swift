@@ -18,6 +18,10 @@ struct BeatsCommand: ParsableCommand {
     @Option(help: "Also draw the waveform, onset envelope, beats and downbeats as SVG.")
     var plot: String?
 
+    @Option(name: .customLong("scene-durations"),
+            help: "Plan scenes for a model that makes clips of these seconds (e.g. 5,10): slots between downbeats.")
+    var sceneDurations: String?
+
     func run() throws {
         let (analysis, trace) = try InterruptibleWork.run { cancellation in
             try BeatTracker.analyzeWithTrace(song, cancellation: cancellation)
@@ -26,16 +30,34 @@ struct BeatsCommand: ParsableCommand {
             try BeatPlot.svg(analysis, trace: trace, title: URL(fileURLWithPath: song).lastPathComponent)
                 .write(to: URL(fileURLWithPath: plot), atomically: true, encoding: .utf8)
         }
+        let scenes = try sceneDurations.map { text throws -> [ScenePlanner.Slot] in
+            let durations = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard !durations.isEmpty, durations.allSatisfy({ $0 > 0 }) else {
+                throw CommandFailure(message: "--scene-durations takes positive seconds separated by commas, e.g. 5,10", exitCode: 64)
+            }
+            return try ScenePlanner.plan(analysis, durations: durations)
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            FileHandle.standardOutput.write(try encoder.encode(analysis) + Data("\n".utf8))
+            var data = try encoder.encode(analysis)
+            if let scenes {
+                // The analysis' fields, plus the plan.
+                var object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+                object["scenes"] = try JSONSerialization.jsonObject(with: try encoder.encode(scenes))
+                data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            }
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
         } else if analysis.beats.isEmpty {
             print(String(format: "%@: no steady beat found (%.1f s)", song, analysis.duration))
         } else {
             print(String(format: "%@: %.1f BPM, %d/4, %d beats, %d bars, confidence %.2f (%.1f s)",
                          song, analysis.tempo, analysis.beatsPerBar, analysis.beats.count, analysis.downbeats.count,
                          analysis.confidence, analysis.duration))
+            for slot in scenes ?? [] {
+                print(String(format: "scene %d: %.2f–%.2f s (%.2f s; generate %g s)", slot.index, slot.start, slot.end,
+                             slot.duration, slot.generateDuration))
+            }
         }
     }
 }
