@@ -120,9 +120,10 @@ final class OnsetDetector {
         power.withUnsafeMutableBufferPointer { if let base = $0.baseAddress { fft.powerSpectrum(into: base) } }
 
         let normalization = 4 / Float(size * size)
-        var chroma = [Float](repeating: 0, count: 12)
+        let chromaStart = features.chroma.count
+        features.chroma.append(contentsOf: repeatElement(0, count: 12))
         for bin in power.indices where chromaClass[bin] >= 0 {
-            chroma[Int(chromaClass[bin])] += power[bin] * normalization
+            features.chroma[chromaStart + Int(chromaClass[bin])] += power[bin] * normalization
         }
         var flux: Float = 0
         var lowFlux: Float = 0
@@ -139,7 +140,6 @@ final class OnsetDetector {
         swap(&previous, &current)
         features.strength.append(flux)
         features.lowStrength.append(lowFlux)
-        features.chroma.append(contentsOf: chroma)
         features.peak.append(peak)
         features.rms.append((energy / Float(OnsetFeatures.hop)).squareRoot())
     }
