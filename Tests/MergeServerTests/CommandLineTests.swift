@@ -109,7 +109,7 @@ import TestSupport
         process.standardError = FileHandle.nullDevice
         try process.run()
         // Wait until it has started writing, then interrupt it like Ctrl-C would.
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(120)  // a safety bound, not a speed check
         while directory.contents().isEmpty, Date() < deadline { usleep(20_000) }
         #expect(!directory.contents().isEmpty, "the writer started")
         process.interrupt()
