@@ -17,7 +17,8 @@ for index, path in enumerate(clip_paths):
     clips.append(clip.with_start(start))
     start += clip.duration - fade
 video = CompositeVideoClip(clips)
-song = AudioFileClip(song_path).subclipped(0, video.duration).with_effects([afx.AudioFadeOut(1.0)])
+song = AudioFileClip(song_path)
+song = song.subclipped(0, min(video.duration, song.duration)).with_effects([afx.AudioFadeOut(1.0)])
 video = video.with_audio(song)
 video.write_videofile(output, codec="libx264", preset="veryfast", ffmpeg_params=["-crf", "23"],
                       audio_codec="aac", audio_bitrate="192k", fps=30, logger=None)

@@ -59,14 +59,27 @@ import TestSupport
         #expect(Oracle.meanAbsoluteDifference(try frame(path, 80), try frame(b, 35)) < 4, "after the window: B itself")
     }
 
-    @Test(arguments: ["wipeleft", "circleopen", "pixelize", "radial", "slideup", "dissolve"])
-    func xfadeTransitionsRender(type: String) throws {
-        let a = try mock("a.mp4", seconds: 1, size: (160, 120))
+    @Test(arguments: ["wipeleft", "circleopen", "pixelize", "radial", "slideup", "dissolve", "fade"])
+    func xfadeTransitionsMatchTheFFmpegCLI(type: String) throws {
+        let a = try mock("a.mp4", seconds: 1, size: (160, 120), pattern: .color, seed: 3)
         let b = try mock("b.mp4", seconds: 1, size: (160, 120), pattern: .smptehdbars)
         let (path, result) = try render(Timeline(clips: [Clip(source: a), Clip(source: b)],
                                                  transition: Transition(type: type, duration: 0.4)))
         #expect(result.frames == 48)
         #expect(try Oracle.probe(path, countFrames: true).video?.nb_read_frames == "48")
+        // The same transition made by the ffmpeg CLI's xfade is the oracle for the picture mid-transition.
+        let reference = directory.file("reference-\(type).mp4")
+        let cli = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", a, "-i", b, "-filter_complex",
+                                                   "[0:v][1:v]xfade=transition=\(type):duration=0.4:offset=0.6,format=yuv420p",
+                                                   "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", reference])
+        #expect(cli.status == 0, "\(cli.stderr)")
+        for frame in [21, 24, 28] {
+            let time = (Double(frame) + 0.5) / 30
+            let difference = Oracle.meanAbsoluteDifference(try Oracle.frameRGB(path, at: time, width: 160, height: 120),
+                                                           try Oracle.frameRGB(reference, at: time, width: 160, height: 120))
+            // dissolve is per-pixel noise, which two encodes render differently in detail.
+            #expect(difference < (type == "dissolve" ? 12 : 6), "\(type) frame \(frame): mean difference \(difference)")
+        }
     }
 
     @Test func audioStaysOnTheVideoAtEveryJoin() throws {

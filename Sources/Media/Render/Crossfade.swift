@@ -19,10 +19,13 @@ final class Crossfade {
         incoming = try graph.add("buffer", source)
         let xfade = try graph.add("xfade", ["transition": transition,
                                             "duration": String(Double(frames) / rate.value), "offset": "0"])
+        // xfade works in 4:4:4 for some transitions; the encoder takes 4:2:0.
+        let format = try graph.add("format", ["pix_fmts": "yuv420p"])
         sink = try graph.add("buffersink")
         try graph.link(outgoing, to: xfade, 0)
         try graph.link(incoming, to: xfade, 1)
-        try graph.link(xfade, to: sink)
+        try graph.link(xfade, to: format)
+        try graph.link(format, to: sink)
         try graph.configure()
     }
 

@@ -13,6 +13,12 @@ enum VideoComposer {
         var outputIndex: Int64 = 0
         let emit = { (frame: borrowing Frame) throws(MediaError) in
             if output.isCancelled { throw MediaError.cancelled() }
+            // Every path must deliver exactly what the encoder was opened for.
+            guard frame.pointer.pointee.format == encoder.context.pointee.pix_fmt.rawValue,
+                  frame.pointer.pointee.width == encoder.context.pointee.width,
+                  frame.pointer.pointee.height == encoder.context.pointee.height else {
+                throw MediaError(.ffmpeg, "internal: a frame of format \(frame.pointer.pointee.format) \(frame.pointer.pointee.width)x\(frame.pointer.pointee.height) reached the encoder")
+            }
             frame.pts = outputIndex
             frame.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
             outputIndex += 1
