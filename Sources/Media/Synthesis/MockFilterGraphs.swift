@@ -76,7 +76,8 @@ enum MockFilterGraphs {
         guard FileManager.default.fileExists(atPath: fontPath) else {
             throw MediaError(.unsupported, "the font \(fontPath) is missing; install fonts-dejavu-core (scripts/install-deps.sh)")
         }
-        let fontSize = max(8, spec.height / 18)
+        // Sized so the timecode line (about 17 glyphs) fits the width of portrait frames too.
+        let fontSize = max(8, min(spec.height / 18, spec.width / 12))
         let margin = max(2, spec.height / 30)
         let label = TextWrapping.wrap(text, width: spec.width - 2 * margin, fontSize: fontSize, maxLines: 4)
         let border = String(max(1, fontSize / 4))
