@@ -57,10 +57,15 @@ public enum BeatTracker {
         guard confidence > 0.05 else { return .noSteadyBeat(duration: duration) }
 
         var beatFrames = dynamicProgrammingBeats(envelope, periods: tempo.periods)
-        if let factor = MetricalLevel.correction(beats: beatFrames, envelope: envelope, period: tempo.globalPeriod,
-                                                 allowed: Double(estimator.minimumLag)...Double(estimator.maximumLag)) {
+        switch MetricalLevel.decide(beats: beatFrames, features: features, period: tempo.globalPeriod,
+                                    allowed: Double(estimator.minimumLag)...Double(estimator.maximumLag)) {
+        case .scalePeriod(let factor):
             tempo = tempo.scaled(by: factor)
             beatFrames = dynamicProgrammingBeats(envelope, periods: tempo.periods)
+        case .shiftHalfBeat:
+            beatFrames = MetricalLevel.shiftedHalfBeat(beatFrames, frameCount: envelope.count)
+        case .keep:
+            break
         }
         beatFrames = trimmedToMusic(beatFrames, features: features, period: tempo.globalPeriod)
         guard beatFrames.count >= 2 else { return .noSteadyBeat(duration: duration) }
