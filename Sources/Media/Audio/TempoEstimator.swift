@@ -41,10 +41,13 @@ struct TempoEstimator {
         let scored = lags.indices.map { total[$0] * prior(lag: Double(lags[$0])) }
         guard let best = scored.indices.max(by: { scored[$0] < scored[$1] }), scored[best] > 0 else { return nil }
         let globalLag = refine(Double(lags[best]), in: scored, lags: lags)
-        let periodicity = windows.map { $0[best] }.reduce(0, +) / Double(windows.count) / 1.5
 
         // Local path: stay near the global tempo's octave, pay for changes of period.
         let path = viterbi(windows, lags: lags, around: globalLag)
+        // How periodic each window is at its own period on the path, so ramps count as steady.
+        let periodicity = zip(windows, path).map { window, lag in
+            window[min(window.count - 1, max(0, Int(lag.rounded()) - minimumLag))]
+        }.reduce(0, +) / Double(windows.count) / 1.5
         var periods = [Double](repeating: globalLag, count: envelope.count)
         for frame in periods.indices {
             let position = (Double(frame) - Double(Self.windowFrames) / 2) / Double(Self.stepFrames)
