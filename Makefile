@@ -26,6 +26,7 @@ fixtures: release
 bench: release
 	bench/mock.sh
 	bench/merge.sh
+	bench/beats.sh
 
 clean:
 	rm -rf .build
