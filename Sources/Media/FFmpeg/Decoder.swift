@@ -45,6 +45,4 @@ final class StreamDecoder {
         try ffcheck(code, "decoding", path: path, kind: .truncated)
         return true
     }
-
-    func flushBuffers() { avcodec_flush_buffers(context) }
 }

@@ -38,10 +38,6 @@ final class FilteredStreamReader {
         }
     }
 
-    var sinkTimeBase: AVRational { graph.timeBase(of: sink) }
-
-    func setFrameSize(_ samples: Int32) { graph.setFrameSize(of: sink, to: samples) }
-
     /// The next filtered frame; false at the end.
     func next(into frame: borrowing Frame) throws(MediaError) -> Bool {
         while true {

@@ -34,8 +34,6 @@ final class SoundtrackMixer {
         fadeOutSamples = Int64((settings?.fadeOut ?? 0) * Double(RenderPlan.sampleRate))
     }
 
-    var samplesDone: Int64 { position }
-
     /// The next chunk of stereo samples; nil at the end of the video.
     func next() throws(MediaError) -> (left: [Float], right: [Float])? {
         let total = plan.totalSamples
