@@ -1,4 +1,5 @@
 import CFFmpeg
+import Foundation
 
 /// FFmpeg's own text for an error code.
 func ffmpegErrorString(_ code: Int32) -> String {
@@ -44,4 +45,9 @@ func ffalloc<T>(_ pointer: T?, _ what: String) throws(MediaError) -> T {
 /// A String from a NUL-terminated C buffer.
 func string(fromCBuffer buffer: [CChar]) -> String {
     String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+/// Seconds as FFmpeg's option parser reads them: fixed notation, never "1e-05".
+func optionSeconds(_ seconds: Double) -> String {
+    String(format: "%.6f", seconds)
 }

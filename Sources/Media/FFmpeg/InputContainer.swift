@@ -52,6 +52,11 @@ final class InputContainer {
         return stream
     }
 
+    /// Where a stream's timestamps start, in seconds (0 when the container does not say).
+    func startSeconds(of stream: UnsafeMutablePointer<AVStream>) -> Double {
+        stream.pointee.start_time == noPTS ? 0 : Double(stream.pointee.start_time) * av_q2d(stream.pointee.time_base)
+    }
+
     /// Reads the next packet; false at the end of the file.
     func read(into packet: borrowing Packet) throws(MediaError) -> Bool {
         let code = av_read_frame(context, packet.pointer)

@@ -12,14 +12,20 @@ final class PacketProducer {
     /// What the work closure pushes packets into.
     final class Output {
         fileprivate let queue: PacketQueue
+        private let cancellation: CancellationFlag?
 
-        fileprivate init(queue: PacketQueue) { self.queue = queue }
+        fileprivate init(queue: PacketQueue, cancellation: CancellationFlag?) {
+            self.queue = queue
+            self.cancellation = cancellation
+        }
 
         /// Takes the packet's data (the packet is left blank). Throws `cancelled` once
         /// the consumer has gone away.
         func push(_ packet: borrowing Packet) throws(MediaError) { try queue.push(packet) }
 
-        var isCancelled: Bool { queue.isCancelled }
+        /// True once the consumer has gone away or the operation was cancelled; the
+        /// work checks it often, so a cancel stops the producer within a frame or chunk.
+        var isCancelled: Bool { queue.isCancelled || cancellation?.isCancelled == true }
     }
 
     private let queue: PacketQueue
@@ -27,14 +33,14 @@ final class PacketProducer {
 
     /// Starts `work` on a new thread. `state` (encoders, filter graphs) is handed over
     /// to that thread: the caller must not touch it afterwards.
-    init<State>(name: String, capacity: Int = 16, handingOver state: State,
+    init<State>(name: String, capacity: Int = 16, cancellation: CancellationFlag? = nil, handingOver state: State,
                 work: @escaping (State, Output) throws(MediaError) -> Void) {
         let queue = PacketQueue(capacity: capacity)
         self.queue = queue
         let handover = Handover(state: state, work: work)
         let finished = finished
         let thread = Thread {
-            let output = Output(queue: queue)
+            let output = Output(queue: queue, cancellation: cancellation)
             do {
                 try handover.work(handover.state, output)
                 queue.finish(with: nil)

@@ -13,6 +13,19 @@ enum StreamInterleaver {
     static func run(video: ProducedStream, audio: ProducedStream?, into output: OutputContainer,
                     duration: Double, reporter: inout ProgressReporter,
                     cancellation: CancellationFlag?) throws(MediaError) {
+        do {
+            try interleave(video: video, audio: audio, into: output, duration: duration, reporter: &reporter,
+                           cancellation: cancellation)
+        } catch {
+            // A producer that saw the cancel first reports it without the path; say it once, whole.
+            if cancellation?.isCancelled == true { throw MediaError.cancelled(output.path) }
+            throw error
+        }
+    }
+
+    private static func interleave(video: ProducedStream, audio: ProducedStream?, into output: OutputContainer,
+                                   duration: Double, reporter: inout ProgressReporter,
+                                   cancellation: CancellationFlag?) throws(MediaError) {
         let videoPacket = try Packet()
         let audioPacket = try Packet()
         var haveVideo = try video.producer.next(into: videoPacket)

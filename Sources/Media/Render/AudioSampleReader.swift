@@ -12,14 +12,16 @@ final class AudioSampleReader {
     private var leadingSilence: Int64
 
     /// Decodes `stream` of `input` from `start` to `end` seconds (nil: to the end), gain applied.
-    static func open(_ input: InputContainer, stream: UnsafeMutablePointer<AVStream>, start: Double, end: Double?,
-                     gain: Double, leadingSilence: Int64 = 0) throws(MediaError) -> AudioSampleReader {
-        let reader = try FilteredStreamReader(input: input, stream: stream, seekTo: start) { graph, source throws(MediaError) in
-            var trim: KeyValuePairs<String, String> = ["start": String(start)]
-            if let end { trim = ["start": String(start), "end": String(end)] }
+    /// `origin`: the file's time zero in seconds (a clip's video start); nil uses the stream's own.
+    static func open(_ input: InputContainer, stream: UnsafeMutablePointer<AVStream>, origin: Double? = nil,
+                     start: Double, end: Double?, gain: Double, leadingSilence: Int64 = 0) throws(MediaError) -> AudioSampleReader {
+        let reader = try FilteredStreamReader(input: input, stream: stream, origin: origin, seekTo: start) { graph, source throws(MediaError) in
+            var trim: KeyValuePairs<String, String> = ["start": optionSeconds(start)]
+            if let end { trim = ["start": optionSeconds(start), "end": optionSeconds(end)] }
             return try graph.chain(from: source, [
                 ("atrim", trim),
-                ("asetpts", ["expr": "PTS-STARTPTS"]),
+                // From the trim point, not the first sample: a sound that starts late keeps its gap.
+                ("asetpts", ["expr": "PTS-\(optionSeconds(start))/TB"]),
                 // async fills gaps and trims overlaps in the source's timestamps, so audio keeps to the clock.
                 ("aresample", ["out_sample_rate": "48000", "async": "1", "first_pts": "0"]),
                 ("aformat", ["sample_fmts": "fltp", "sample_rates": "48000", "channel_layouts": "stereo"]),

@@ -56,7 +56,9 @@ final class ClipAudioTrack {
         let reader: AudioSampleReader
         let input = try InputContainer(path: clip.path)
         if let stream = input.bestStream(AVMEDIA_TYPE_AUDIO) {
-            reader = try AudioSampleReader.open(input, stream: stream, start: clip.readStart, end: clip.readEnd,
+            // Measured from the picture's start, as the video path does, so sync is kept.
+            let origin = input.bestStream(AVMEDIA_TYPE_VIDEO).map { input.startSeconds(of: $0) }
+            reader = try AudioSampleReader.open(input, stream: stream, origin: origin, start: clip.readStart, end: clip.readEnd,
                                                 gain: clip.volume, leadingSilence: frozen)
         } else {
             reader = try AudioSampleReader.silence()  // a clip without sound still lasts its length

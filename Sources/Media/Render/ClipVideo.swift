@@ -9,9 +9,10 @@ enum ClipVideo {
         guard let stream = input.bestStream(AVMEDIA_TYPE_VIDEO) else {
             throw MediaError(.noVideoStream, "clip \(clip.index) (\(clip.path)) has no video stream; give a video file", path: clip.path)
         }
-        return try FilteredStreamReader(input: input, stream: stream, seekTo: clip.readStart) { graph, source throws(MediaError) in
+        return try FilteredStreamReader(input: input, stream: stream, origin: input.startSeconds(of: stream),
+                                        seekTo: clip.readStart) { graph, source throws(MediaError) in
             var last = try graph.chain(from: source, [
-                ("trim", ["start": String(clip.readStart), "end": String(clip.readEnd)]),
+                ("trim", ["start": optionSeconds(clip.readStart), "end": optionSeconds(clip.readEnd)]),
                 ("setpts", ["expr": "PTS-STARTPTS"]),
             ])
             last = try graph.chain(from: last, uprightAndSquare(clip.video))

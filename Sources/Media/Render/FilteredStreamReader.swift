@@ -17,12 +17,15 @@ final class FilteredStreamReader {
     private var inputEnded = false
 
     /// `filters` receives the graph and its buffer source and returns the node to sink from.
-    init(input: InputContainer, stream: UnsafeMutablePointer<AVStream>, seekTo seconds: Double = 0,
+    /// `origin` (seconds) is the file's time zero for this stream; a clip's audio takes its
+    /// video's origin, so a sound that starts later than the picture stays where it was.
+    init(input: InputContainer, stream: UnsafeMutablePointer<AVStream>, origin: Double? = nil, seekTo seconds: Double = 0,
          filters: (FilterGraph, FilterGraph.Node) throws(MediaError) -> FilterGraph.Node) throws(MediaError) {
         self.input = input
         decoder = try StreamDecoder(stream: stream, path: input.path)
         streamIndex = stream.pointee.index
-        startTime = stream.pointee.start_time == noPTS ? 0 : stream.pointee.start_time
+        let originSeconds = origin ?? input.startSeconds(of: stream)
+        startTime = Int64((originSeconds / av_q2d(stream.pointee.time_base)).rounded())
         packet = try Packet()
         decoded = try Frame()
         graph = try FilterGraph()

@@ -5,6 +5,8 @@ import Foundation
 /// problem is collected, with its field path, before any work starts.
 public enum TimelinePlanner {
     public static let maxOutputDimension = 4096
+    /// Smaller frames leave nothing to scale a clip into.
+    public static let minOutputDimension = 16
     public static let maxFrameRate = 120.0
     public static let loudnessRange = -70.0 ... -5.0
     static let x264Presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"]
@@ -83,8 +85,8 @@ public enum TimelinePlanner {
                 problem(output.width == nil ? "output.width" : "output.height", "give both width and height, or neither")
             }
             for (name, value) in [("width", width), ("height", height)] {
-                if value < 2 || value > maxOutputDimension {
-                    problem("output.\(name)", "must be 2…\(maxOutputDimension) (got \(value))")
+                if value < minOutputDimension || value > maxOutputDimension {
+                    problem("output.\(name)", "must be \(minOutputDimension)…\(maxOutputDimension) (got \(value))")
                 } else if value % 2 != 0 {
                     problem("output.\(name)", "must be even for 4:2:0 video (got \(value)); try \(value + 1)")
                 }
@@ -120,15 +122,17 @@ public enum TimelinePlanner {
             if !Transition.validTypes.contains(transition.type) {
                 problem("\(field).type", "unknown transition '\(transition.type)'; valid: \(Transition.validTypes.joined(separator: ", "))")
             }
+            let frames = transition.isCut || !transition.duration.isFinite ? 0 : Int64((transition.duration * rate.value).rounded())
             if !transition.duration.isFinite || transition.duration < 0 {
                 problem("\(field).duration", "must be 0 or more seconds (got \(transition.duration))")
             } else if let left = probed[index], let right = probed[index + 1] {
-                let shorter = min(left.end - left.start, right.end - right.start)
-                if transition.duration > shorter / 2 + 1e-9 {
-                    problem("\(field).duration", "\(transition.duration) s is longer than half of a neighbouring clip (\(format(shorter)) s); use at most \(format(shorter / 2))")
+                // Checked in whole frames, as rendered: each clip must hold both of its transitions.
+                let shorter = min(usedFrames(left.end - left.start, rate), usedFrames(right.end - right.start, rate))
+                if 2 * frames > shorter {
+                    let limit = Double(shorter / 2) / rate.value
+                    problem("\(field).duration", "\(transition.duration) s is longer than half of a neighbouring clip (\(format(Double(shorter) / rate.value)) s); use at most \(format(limit))")
                 }
             }
-            let frames = transition.isCut ? 0 : Int64((transition.duration * rate.value).rounded())
             joins.append(.init(transition: frames == 0 ? "cut" : transition.type, frames: frames))
         }
 
@@ -161,7 +165,7 @@ public enum TimelinePlanner {
         var clips: [RenderPlan.ClipPlan] = []
         var startFrame: Int64 = 0
         for (index, clip) in probed.enumerated() {
-            let used = max(1, Int64(((clip.end - clip.start) * frameRate.value).rounded()))
+            let used = usedFrames(clip.end - clip.start, frameRate)
             var head: Int64 = 0
             var tail: Int64 = 0
             if timeline.timing == .preserve {
@@ -179,6 +183,11 @@ public enum TimelinePlanner {
             startFrame += frames - (index < joins.count ? joins[index].frames : 0)
         }
         return clips
+    }
+
+    /// The frames a clip of `seconds` contributes at `rate` (at least one).
+    static func usedFrames(_ seconds: Double, _ rate: FrameRate) -> Int64 {
+        max(1, Int64((seconds * rate.value).rounded()))
     }
 
     private static func checkSoundtrack(_ audio: Soundtrack, resolve: (String) throws(MediaError) -> String,
@@ -223,7 +232,7 @@ public enum TimelinePlanner {
         let scale = min(1, Double(maxOutputDimension) / max(width, height))
         width *= scale
         height *= scale
-        return (max(2, Int(width / 2) * 2), max(2, Int(height / 2) * 2))
+        return (max(minOutputDimension, Int(width / 2) * 2), max(minOutputDimension, Int(height / 2) * 2))
     }
 
     /// The first clip's frame rate; a variable or absurd one falls back to 30.

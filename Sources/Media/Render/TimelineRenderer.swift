@@ -41,14 +41,14 @@ public enum TimelineRenderer {
         let measurementBox = MeasurementBox()
         let audio = ProducedStream(
             stream: audioStream, timeBase: audioEncoder.timeBase,
-            producer: PacketProducer(name: "render-audio", capacity: 64, handingOver: audioEncoder) { encoder, output throws(MediaError) in
+            producer: PacketProducer(name: "render-audio", capacity: 64, cancellation: cancellation, handingOver: audioEncoder) { encoder, output throws(MediaError) in
                 let measurement = try AudioComposer.measure(plan) { output.isCancelled }
                 measurementBox.set(measurement)
                 try AudioComposer.encode(plan, measurement: measurement, with: encoder, to: output)
             })
         let video = ProducedStream(
             stream: videoStream, timeBase: videoTimeBase,
-            producer: PacketProducer(name: "render-video", capacity: 512, handingOver: videoEncoder) { encoder, output throws(MediaError) in
+            producer: PacketProducer(name: "render-video", capacity: 512, cancellation: cancellation, handingOver: videoEncoder) { encoder, output throws(MediaError) in
                 if let encoder {
                     try VideoComposer.encode(plan, with: encoder, to: output)
                 } else {

@@ -29,7 +29,11 @@ enum VideoComposer {
         for clip in plan.clips {
             let incoming = clip.index > 0 ? plan.joins[clip.index - 1].frames : 0
             let outgoing = clip.index < plan.joins.count ? plan.joins[clip.index].frames : 0
-            for _ in 0..<(clip.frames - incoming - outgoing) {
+            let body = clip.frames - incoming - outgoing
+            guard body >= 0 else {
+                throw MediaError(.invalidArgument, "clip \(clip.index) is \(clip.frames) frames, too short for its transitions (\(incoming) + \(outgoing) frames)", path: clip.path)
+            }
+            for _ in 0..<body {
                 try take(from: current, into: frame, clip: clip)
                 try emit(frame)
                 frame.unref()

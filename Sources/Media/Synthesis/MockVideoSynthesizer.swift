@@ -33,10 +33,10 @@ public enum MockVideoSynthesizer {
             let stream = try output.addStream(for: encoder)
             let (graph, sink) = try MockFilterGraphs.audio(spec, encoder: encoder)
             audio = ProducedStream(stream: stream, timeBase: encoder.timeBase,
-                                   producer: PacketProducer(name: "mock-audio", handingOver: (encoder, graph, sink), work: encodeAll))
+                                   producer: PacketProducer(name: "mock-audio", cancellation: cancellation, handingOver: (encoder, graph, sink), work: encodeAll))
         }
         let video = ProducedStream(stream: videoStream, timeBase: videoTimeBase,
-                                   producer: PacketProducer(name: "mock-video", handingOver: (videoEncoder, videoGraph, videoSink),
+                                   producer: PacketProducer(name: "mock-video", cancellation: cancellation, handingOver: (videoEncoder, videoGraph, videoSink),
                                                             work: encodeAll))
         try output.writeHeader()
         var reporter = ProgressReporter(progress, stage: "synthesizing")
