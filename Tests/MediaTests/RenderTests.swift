@@ -212,6 +212,30 @@ import TestSupport
         }
     }
 
+    @Test func soundKeepsItsOffsetFromAPictureThatStartsLate() throws {
+        // A file whose picture starts 0.5 s into the container; a flash and a tone both at 1.0 s.
+        func ffmpeg(_ arguments: [String]) throws {
+            let result = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-y"] + arguments)
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let video = directory.file("late.mkv"), audio = directory.file("full.mka"), both = directory.file("offset.mkv")
+        try ffmpeg(["-f", "lavfi", "-i", "color=black:s=160x120:r=30:d=1.5,drawbox=c=white:t=fill:enable='gte(t,0.5)',format=yuv420p",
+                    "-c:v", "libx264", video])
+        try ffmpeg(["-f", "lavfi", "-i", "sine=f=1000:d=2:sample_rate=48000,volume=volume=0:enable='lt(t,1.0)'", "-c:a", "libopus", audio])
+        try ffmpeg(["-itsoffset", "0.5", "-i", video, "-i", audio, "-map", "0", "-map", "1", "-c", "copy", both])
+        let (path, _) = try render(Timeline(clips: [Clip(source: both)]))
+        let flash = try #require(try Oracle.sceneCuts(path).first)
+        let silence = try Oracle.silenceStarts(path, minimum: 0.2)
+        #expect(silence.first.map { $0 < 0.05 } == true, "the output starts silent: \(silence)")
+        // The tone begins where the leading silence ends; silencedetect reports that as the next loud moment.
+        let result = try ProcessRunner.run("ffmpeg", ["-v", "info", "-nostdin", "-i", path, "-af", "silencedetect=noise=-50dB:d=0.2", "-f", "null", "-"])
+        let toneStart = result.stderr.split(separator: "\n").compactMap { line -> Double? in
+            guard let range = line.range(of: "silence_end: ") else { return nil }
+            return Double(line[range.upperBound...].split(separator: " ").first ?? "")
+        }.first
+        #expect(abs((toneStart ?? -1) - flash) <= 1.0 / 30 + 0.02, "tone at \(toneStart ?? -1) s, flash at \(flash) s")
+    }
+
     @Test func cancellationLeavesNothing() throws {
         let clips = (0..<4).map { _ in Clip(source: Paths.fixture("clip_1280x720_30.mp4")) }
         let path = directory.file("cancelled.mp4")

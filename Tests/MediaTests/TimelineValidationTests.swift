@@ -52,6 +52,18 @@ import TestSupport
         #expect(problem.message.contains("0.5"), "\(problem.message)")
     }
 
+    @Test func transitionsAreCheckedInWholeFrames() throws {
+        // 0.5 s is 15 frames; two 0.25 s transitions round to 8 frames each: 16 > 15.
+        let middle = Clip(source: clip, out: 0.5)
+        var timeline = Timeline(clips: [Clip(source: clip), middle, Clip(source: clip)])
+        timeline.transition = Transition(type: "fade", duration: 0.25)
+        timeline.output.fps = 30
+        let found = problems(timeline)
+        #expect(!found.isEmpty && found.allSatisfy { $0.field == "transition.duration" }, "\(found)")
+        timeline.transition = Transition(type: "fade", duration: 0.23)
+        #expect(problems(timeline).isEmpty)
+    }
+
     @Test func transitionCountMustMatchTheJoins() {
         var timeline = Timeline(clips: [Clip(source: clip), Clip(source: clip), Clip(source: clip)])
         timeline.transitions = [Transition(type: "fade")]
