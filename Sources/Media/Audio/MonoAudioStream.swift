@@ -24,9 +24,8 @@ enum MonoAudioStream {
         while try reader.next(into: frame) {
             if cancelled() { throw MediaError.cancelled() }
             defer { frame.unref() }
-            guard let planes = frame.pointer.pointee.extended_data, let plane = planes[0] else { continue }
-            let samples = UnsafeRawPointer(plane).assumingMemoryBound(to: Float.self)
-            try chunk(UnsafeBufferPointer(start: samples, count: Int(frame.pointer.pointee.nb_samples)))
+            guard let samples = frame.floatPlane(0) else { continue }
+            try chunk(UnsafeBufferPointer(start: samples, count: frame.sampleCount))
         }
     }
 }

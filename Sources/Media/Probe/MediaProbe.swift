@@ -126,7 +126,7 @@ public enum MediaProbe {
             }
             packet.unref()
         }
-        return FrameTiming.isVariable(timestamps: timestamps, timeBase: stream.pointee.time_base)
+        return FrameTiming.isVariable(timestamps: timestamps)
     }
 
     /// A faststart mp4 cut short still opens, because its index is at the front; the
@@ -149,7 +149,7 @@ public enum MediaProbe {
 enum FrameTiming {
     /// True when the gaps between sorted timestamps vary by more than 10 % of the
     /// median gap (and more than two ticks, the rounding of ms-based containers).
-    static func isVariable(timestamps: [Int64], timeBase: AVRational) -> Bool {
+    static func isVariable(timestamps: [Int64]) -> Bool {
         guard timestamps.count >= 3 else { return false }
         let sorted = timestamps.sorted()
         let gaps = zip(sorted.dropFirst(), sorted).map { $0 - $1 }.filter { $0 > 0 }

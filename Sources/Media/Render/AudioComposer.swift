@@ -55,10 +55,9 @@ enum AudioComposer {
                               cancelled: @escaping () -> Bool) throws(MediaError) -> LoudnessMeter {
         var meter = LoudnessMeter()
         try run(plan, gain: gain, limited: limited, sampleFormat: "fltp", frameSize: nil, cancelled: cancelled) { (frame, _) throws(MediaError) in
-            let samples = Int(frame.pointer.pointee.nb_samples)
-            guard let planes = frame.pointer.pointee.extended_data, let l = planes[0], let r = planes[1] else { return }
-            meter.add(left: Array(UnsafeBufferPointer(start: UnsafeRawPointer(l).assumingMemoryBound(to: Float.self), count: samples)),
-                      right: Array(UnsafeBufferPointer(start: UnsafeRawPointer(r).assumingMemoryBound(to: Float.self), count: samples)))
+            guard let l = frame.floatPlane(0), let r = frame.floatPlane(1) else { return }
+            meter.add(left: Array(UnsafeBufferPointer(start: l, count: frame.sampleCount)),
+                      right: Array(UnsafeBufferPointer(start: r, count: frame.sampleCount)))
         }
         return meter
     }
@@ -116,12 +115,12 @@ enum AudioComposer {
         av_channel_layout_default(&f.pointee.ch_layout, 2)
         f.pointee.pts = pts
         try ffcheck(av_frame_get_buffer(f, 0), "allocating audio")
-        guard let planes = f.pointee.extended_data, let l = planes[0], let r = planes[1] else {
+        guard let l = frame.floatPlane(0), let r = frame.floatPlane(1) else {
             throw MediaError(.ffmpeg, "an audio frame without stereo planes")
         }
         for (samples, plane) in [(left, l), (right, r)] {
-            samples.withUnsafeBytes { bytes in
-                if let base = bytes.baseAddress { UnsafeMutableRawPointer(plane).copyMemory(from: base, byteCount: bytes.count) }
+            samples.withUnsafeBufferPointer { source in
+                if let base = source.baseAddress { plane.update(from: base, count: source.count) }
             }
         }
     }

@@ -77,12 +77,11 @@ final class AudioSampleReader {
             return false
         }
         defer { frame.unref() }
-        let samples = Int(frame.pointer.pointee.nb_samples)
-        guard let planes = frame.pointer.pointee.extended_data, let l = planes[0], let r = planes[1] else {
+        guard let l = frame.floatPlane(0), let r = frame.floatPlane(1) else {
             throw MediaError(.ffmpeg, "an audio frame without stereo planes")
         }
-        left = Array(UnsafeBufferPointer(start: UnsafeRawPointer(l).assumingMemoryBound(to: Float.self), count: samples))
-        right = Array(UnsafeBufferPointer(start: UnsafeRawPointer(r).assumingMemoryBound(to: Float.self), count: samples))
+        left = Array(UnsafeBufferPointer(start: l, count: frame.sampleCount))
+        right = Array(UnsafeBufferPointer(start: r, count: frame.sampleCount))
         offset = 0
         return true
     }

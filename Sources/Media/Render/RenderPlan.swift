@@ -48,14 +48,7 @@ public struct RenderPlan: Sendable {
     public let joins: [JoinPlan]
     public let soundtrack: SoundtrackPlan?
     /// With beat sync: the beats (or downbeats) in output seconds the joins were snapped to.
-    public let beatGrid: [Double]
-
-    func with(beatGrid grid: [Double]) -> RenderPlan {
-        RenderPlan(width: width, height: height, frameRate: frameRate, fit: fit, background: background,
-                   videoCodec: videoCodec, audioCodec: audioCodec, container: container, crf: crf, preset: preset,
-                   audioBitrate: audioBitrate, timing: timing, clips: clips, joins: joins, soundtrack: soundtrack,
-                   beatGrid: grid.filter { $0 <= duration + 1e-9 })
-    }
+    public internal(set) var beatGrid: [Double] = []
 
     public static let sampleRate: Int64 = 48_000
 

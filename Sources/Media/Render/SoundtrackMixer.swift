@@ -5,6 +5,9 @@ import Foundation
 /// mixed, or mixed with the song ducked under it — times `gain`.
 final class SoundtrackMixer {
     static let chunk = 4096
+    /// One-pole smoothing per sample for 30 ms falls and 400 ms recoveries at 48 kHz.
+    private static let duckAttack = Float(1 - exp(-1 / (0.030 * 48_000)))
+    private static let duckRelease = Float(1 - exp(-1 / (0.400 * 48_000)))
 
     private let plan: RenderPlan
     private let clipTrack: ClipAudioTrack?
@@ -79,8 +82,7 @@ final class SoundtrackMixer {
         let levelDecibels = 20 * log10(max(clipLevel, 1e-6))
         let depth = min(1, max(0, (levelDecibels + 40) / 10))
         let target = Float(pow(10, Double(-12 * depth) / 20))
-        let coefficient: Float = target < duckGain ? 1 - exp(-1 / (0.030 * 48_000)) : 1 - exp(-1 / (0.400 * 48_000))
-        duckGain += (target - duckGain) * coefficient
+        duckGain += (target - duckGain) * (target < duckGain ? Self.duckAttack : Self.duckRelease)
         return duckGain
     }
 }

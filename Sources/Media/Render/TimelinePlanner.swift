@@ -25,7 +25,18 @@ public enum TimelinePlanner {
         let adjusted = BeatSyncAdjuster.adjust(timeline, mediaEnds: mediaEnds, frameRate: plan.frameRate.value, analysis: analysis)
         var synced = adjusted.timeline
         synced.beatSync = nil
-        return try validatedPlan(synced, outputPath: outputPath, resolve: resolve).with(beatGrid: adjusted.grid)
+        var syncedPlan = try validatedPlan(synced, outputPath: outputPath, resolve: resolve)
+        syncedPlan.beatGrid = adjusted.grid.filter { $0 <= syncedPlan.duration + 1e-9 }
+        return syncedPlan
+    }
+
+    /// A clip that passed its checks: where its media is and the part of it that is used.
+    private struct ProbedClip {
+        let path: String
+        let info: MediaInfo
+        let video: VideoStreamInfo
+        let start: Double
+        let end: Double
     }
 
     private static func validatedPlan(_ timeline: Timeline, outputPath: String?,
@@ -36,7 +47,7 @@ public enum TimelinePlanner {
         if timeline.clips.isEmpty { problem("clips", "give at least one clip") }
 
         // Clips: resolve, probe, and check trims against the media.
-        var probed: [(path: String, info: MediaInfo, video: VideoStreamInfo, start: Double, end: Double)?] = []
+        var probed: [ProbedClip?] = []
         for (index, clip) in timeline.clips.enumerated() {
             let field = "clips[\(index)]"
             var valid = true
@@ -57,7 +68,8 @@ public enum TimelinePlanner {
                     problem("\(field).out", "\(out) s is past the end of the media (\(format(mediaEnd)) s); use at most \(format(mediaEnd)) or leave it out")
                     valid = false
                 }
-                probed.append(valid ? (path, info, video, clip.in, min(clip.out ?? mediaEnd, mediaEnd)) : nil)
+                probed.append(valid ? ProbedClip(path: path, info: info, video: video, start: clip.in,
+                                                 end: min(clip.out ?? mediaEnd, mediaEnd)) : nil)
             } catch {
                 problem("\(field).source", error.description)
                 probed.append(nil)
@@ -155,12 +167,12 @@ public enum TimelinePlanner {
         return RenderPlan(width: width, height: height, frameRate: frameRate, fit: output.fit,
                           background: output.background, videoCodec: videoCodec, audioCodec: audioCodec,
                           container: container, crf: output.crf, preset: output.preset, audioBitrate: output.audioBitrate,
-                          timing: timeline.timing, clips: clips, joins: joins, soundtrack: soundtrack, beatGrid: [])
+                          timing: timeline.timing, clips: clips, joins: joins, soundtrack: soundtrack)
     }
 
     /// Frame counts and positions. In preserve mode each clip reaches half a transition
     /// beyond its cut on each side: into its media when there is some, else a frozen frame.
-    private static func layOut(_ probed: [(path: String, info: MediaInfo, video: VideoStreamInfo, start: Double, end: Double)],
+    private static func layOut(_ probed: [ProbedClip],
                                timeline: Timeline, joins: [RenderPlan.JoinPlan], frameRate: FrameRate) -> [RenderPlan.ClipPlan] {
         var clips: [RenderPlan.ClipPlan] = []
         var startFrame: Int64 = 0

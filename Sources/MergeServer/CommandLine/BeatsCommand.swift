@@ -40,13 +40,7 @@ struct BeatsCommand: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            var data = try encoder.encode(analysis)
-            if let scenes {
-                // The analysis' fields, plus the plan.
-                var object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
-                object["scenes"] = try JSONSerialization.jsonObject(with: try encoder.encode(scenes))
-                data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            }
+            let data = try encoder.encode(BeatsOutput(analysis: analysis, scenes: scenes))
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         } else if analysis.beats.isEmpty {
             print(String(format: "%@: no steady beat found (%.1f s)", song, analysis.duration))
@@ -59,5 +53,19 @@ struct BeatsCommand: ParsableCommand {
                              slot.duration, slot.generateDuration))
             }
         }
+    }
+}
+
+/// The analysis' own fields, plus `scenes` when a plan was asked for.
+private struct BeatsOutput: Encodable {
+    let analysis: BeatAnalysis
+    let scenes: [ScenePlanner.Slot]?
+
+    enum CodingKeys: String, CodingKey { case scenes }
+
+    func encode(to encoder: any Encoder) throws {
+        try analysis.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(scenes, forKey: .scenes)
     }
 }
