@@ -8,7 +8,7 @@ run: release
 
 test: deps
 	swift build --build-tests
-	swift test --skip-build
+	scripts/run-tests.sh
 
 deps:
 	@scripts/install-deps.sh
