@@ -15,9 +15,11 @@ public enum TimelinePlanner {
     ///   - resolve: turns a clip or song `source` into a local path (an asset id or a path); throws a
     ///     `MediaError` whose message explains what is wrong with the source.
     ///   - outputPath: decides the container when the timeline does not.
+    ///   - probe: reads a resolved source's streams (a server passes the probe it stored on upload).
     public static func plan(_ timeline: Timeline, outputPath: String? = nil,
-                            resolve: (String) throws(MediaError) -> String = { $0 }) throws(MediaError) -> RenderPlan {
-        let plan = try validatedPlan(timeline, outputPath: outputPath, resolve: resolve)
+                            resolve: (String) throws(MediaError) -> String = { $0 },
+                            probe: (String) throws(MediaError) -> MediaInfo = MediaProbe.probe) throws(MediaError) -> RenderPlan {
+        let plan = try validatedPlan(timeline, outputPath: outputPath, resolve: resolve, probe: probe)
         guard let sync = timeline.beatSync, sync.mode != .off, let song = plan.soundtrack?.path else { return plan }
         // Snap the joins to the song's grid, then plan the adjusted timeline.
         let analysis = try BeatTracker.analyze(song)
@@ -25,9 +27,17 @@ public enum TimelinePlanner {
         let adjusted = BeatSyncAdjuster.adjust(timeline, mediaEnds: mediaEnds, frameRate: plan.frameRate.value, analysis: analysis)
         var synced = adjusted.timeline
         synced.beatSync = nil
-        var syncedPlan = try validatedPlan(synced, outputPath: outputPath, resolve: resolve)
+        var syncedPlan = try validatedPlan(synced, outputPath: outputPath, resolve: resolve, probe: probe)
         syncedPlan.beatGrid = adjusted.grid.filter { $0 <= syncedPlan.duration + 1e-9 }
         return syncedPlan
+    }
+
+    /// Checks the timeline against its media without analysing the song for `beat_sync`:
+    /// what a server does before it accepts a render. Throws `MediaError.invalid` with every problem.
+    public static func validate(_ timeline: Timeline, outputPath: String? = nil,
+                                resolve: (String) throws(MediaError) -> String,
+                                probe: (String) throws(MediaError) -> MediaInfo) throws(MediaError) {
+        _ = try validatedPlan(timeline, outputPath: outputPath, resolve: resolve, probe: probe)
     }
 
     /// A clip that passed its checks: where its media is and the part of it that is used.
@@ -40,7 +50,8 @@ public enum TimelinePlanner {
     }
 
     private static func validatedPlan(_ timeline: Timeline, outputPath: String?,
-                                      resolve: (String) throws(MediaError) -> String) throws(MediaError) -> RenderPlan {
+                                      resolve: (String) throws(MediaError) -> String,
+                                      probe: (String) throws(MediaError) -> MediaInfo) throws(MediaError) -> RenderPlan {
         var problems: [FieldProblem] = []
         func problem(_ field: String, _ message: String) { problems.append(FieldProblem(field, message)) }
 
@@ -58,7 +69,7 @@ public enum TimelinePlanner {
             if !clip.volume.isFinite || clip.volume < 0 || clip.volume > 10 { problem("\(field).volume", "must be 0…10 (got \(clip.volume))") }
             do throws(MediaError) {
                 let path = try resolve(clip.source)
-                let info = try MediaProbe.probe(path)
+                let info = try probe(path)
                 let video = try info.requireVideo()
                 let mediaEnd = video.duration ?? info.duration ?? 0
                 if valid, clip.in >= mediaEnd {
@@ -151,7 +162,7 @@ public enum TimelinePlanner {
         // Soundtrack.
         var soundtrack: RenderPlan.SoundtrackPlan?
         if let audio = timeline.audio {
-            soundtrack = checkSoundtrack(audio, resolve: resolve, problem: problem)
+            soundtrack = checkSoundtrack(audio, resolve: resolve, probe: probe, problem: problem)
         }
 
         if let sync = timeline.beatSync, sync.mode != .off {
@@ -203,6 +214,7 @@ public enum TimelinePlanner {
     }
 
     private static func checkSoundtrack(_ audio: Soundtrack, resolve: (String) throws(MediaError) -> String,
+                                        probe: (String) throws(MediaError) -> MediaInfo,
                                         problem: (String, String) -> Void) -> RenderPlan.SoundtrackPlan {
         if let loudness = audio.loudness, !loudnessRange.contains(loudness) {
             problem("audio.loudness", "must be −70…−5 LUFS (got \(loudness)), or null to turn normalization off")
@@ -221,7 +233,7 @@ public enum TimelinePlanner {
         guard let source = audio.source else { return .init(path: nil, info: nil, settings: audio) }
         do throws(MediaError) {
             let path = try resolve(source)
-            let info = try MediaProbe.probe(path)
+            let info = try probe(path)
             _ = try info.requireAudio()
             if let duration = info.duration, audio.start >= duration {
                 problem("audio.start", "\(audio.start) s is past the end of the song (\(format(duration)) s)")

@@ -74,9 +74,11 @@ public enum TimelineRenderer {
     /// Plans and renders on a dedicated thread; cancelling the task stops it and removes the partial file.
     public static func render(_ timeline: Timeline, to path: String,
                               resolve: @escaping @Sendable (String) throws(MediaError) -> String = { $0 },
+                              probe: @escaping @Sendable (String) throws(MediaError) -> MediaInfo = MediaProbe.probe,
                               progress: ProgressHandler? = nil) async throws -> RenderResult {
         try await BlockingWork.run(name: "render") { flag in
-            let plan = try TimelinePlanner.plan(timeline, outputPath: path, resolve: resolve)
+            progress?(MediaProgress(fraction: 0, stage: timeline.beatSync.map { $0.mode != .off } == true ? "analyzing" : "planning"))
+            let plan = try TimelinePlanner.plan(timeline, outputPath: path, resolve: resolve, probe: probe)
             return try render(plan, to: path, progress: progress, cancellation: flag)
         }
     }

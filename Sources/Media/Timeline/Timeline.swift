@@ -22,7 +22,7 @@ public struct Timeline: Sendable, Equatable, Codable {
         self.output = output
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case clips, transition, transitions, timing, audio, beatSync = "beat_sync", output
     }
 
@@ -61,7 +61,7 @@ public struct Clip: Sendable, Equatable, Codable {
         self.volume = volume
     }
 
-    enum CodingKeys: String, CodingKey { case source, `in`, out, volume }
+    enum CodingKeys: String, CodingKey, CaseIterable { case source, `in`, out, volume }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -87,7 +87,7 @@ public struct Transition: Sendable, Equatable, Codable {
 
     public var isCut: Bool { type == "cut" || duration == 0 }
 
-    enum CodingKeys: String, CodingKey { case type, duration }
+    enum CodingKeys: String, CodingKey, CaseIterable { case type, duration }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -152,7 +152,7 @@ public struct Soundtrack: Sendable, Equatable, Codable {
         self.truePeak = truePeak
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case source, start, volume, fadeIn = "fade_in", fadeOut = "fade_out", loop, clipAudio = "clip_audio"
         case clipAudioVolume = "clip_audio_volume", loudness, truePeak = "true_peak"
     }
@@ -204,7 +204,7 @@ public struct BeatSync: Sendable, Equatable, Codable {
         self.maxShift = maxShift
     }
 
-    enum CodingKeys: String, CodingKey { case mode, every, maxShift = "max_shift" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case mode, every, maxShift = "max_shift" }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -257,7 +257,7 @@ public struct OutputSettings: Sendable, Equatable, Codable {
         self.audioBitrate = audioBitrate
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case width, height, fps, fit, background, videoCodec = "video_codec", audioCodec = "audio_codec"
         case container, crf, preset, audioBitrate = "audio_bitrate"
     }

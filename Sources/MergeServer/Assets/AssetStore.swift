@@ -1,0 +1,166 @@
+import _NIOFileSystem
+import Crypto
+import Foundation
+import Hummingbird
+import Media
+
+/// Uploaded media, stored once per content: bytes are streamed to a temporary file
+/// while hashed and counted (the size limit is enforced as they arrive), probed, and
+/// moved to `assets/<sha256>.<ext>`. The same bytes uploaded again give the same asset.
+public struct AssetStore: Sendable {
+    public let directory: String
+    let uploadsDirectory: String
+    let repository: AssetRepository
+    let dataDirectory: String
+
+    public init(dataDirectory: String, repository: AssetRepository) throws {
+        self.dataDirectory = dataDirectory
+        directory = (dataDirectory as NSString).appendingPathComponent("assets")
+        uploadsDirectory = (dataDirectory as NSString).appendingPathComponent("uploads")
+        self.repository = repository
+        for folder in [directory, uploadsDirectory] {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+    }
+
+    /// Removes upload files a killed process left behind. Call before serving.
+    public func removeUnfinishedUploads() {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: uploadsDirectory)) ?? [] {
+            try? FileManager.default.removeItem(atPath: (uploadsDirectory as NSString).appendingPathComponent(name))
+        }
+    }
+
+    /// The absolute path of an asset's file.
+    public func path(of asset: AssetRecord) -> String {
+        (dataDirectory as NSString).appendingPathComponent(asset.path)
+    }
+
+    /// Receives an upload: `write` is handed a writer and feeds it the file's bytes.
+    /// Then the file is probed and stored. Throws `Problem` (413, 422) for bad uploads.
+    public func receive(limit: Int64, contentType: String?, filename: String?,
+                        _ write: (inout UploadWriter) async throws -> UploadDetails) async throws -> (asset: AssetRecord, created: Bool) {
+        let temporary = (uploadsDirectory as NSString).appendingPathComponent(Identifier.make(.asset) + ".part")
+        do {
+            let (hash, size, details) = try await FileSystem.shared.withFileHandle(
+                forWritingAt: FilePath(temporary), options: .newFile(replaceExisting: false)) { handle in
+                var writer = UploadWriter(limit: limit, file: handle.bufferedWriter())
+                let details = try await write(&writer)
+                try await writer.file.flush()
+                return (writer.digest, writer.size, details)
+            }
+            let result = try await store(temporary, sha256: hash, size: size,
+                                         contentType: details.contentType ?? contentType,
+                                         filename: details.filename ?? filename)
+            try? FileManager.default.removeItem(atPath: temporary)
+            return result
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+    }
+
+    private func store(_ temporary: String, sha256: String, size: Int64, contentType: String?,
+                       filename: String?) async throws -> (asset: AssetRecord, created: Bool) {
+        guard size > 0 else {
+            throw Problem(.unprocessableContent, type: "empty_upload", detail: "the upload is empty (0 bytes)",
+                          suggestion: "send the file's bytes as the request body")
+        }
+        if let existing = try await repository.find(sha256: sha256),
+           FileManager.default.fileExists(atPath: path(of: existing)) {
+            return (existing, false)
+        }
+        let info: MediaInfo
+        do {
+            info = try await BlockingWork.run(name: "probe-upload") { _ in try MediaProbe.probe(temporary) }
+        } catch let error as MediaError {
+            throw Problem(.unprocessableContent, type: "not_media",
+                          detail: "the upload is not media FFmpeg can read: \(error.description.replacingOccurrences(of: temporary, with: "upload"))",
+                          suggestion: "upload a video, audio or image file (mp4, mov, mkv, webm, mp3, wav, m4a, flac, ogg, png, jpg)")
+        }
+        let kind = Self.kind(of: info)
+        let relative = "assets/\(sha256).\(Self.fileExtension(format: info.format, filename: filename, kind: kind))"
+        let destination = (dataDirectory as NSString).appendingPathComponent(relative)
+        if rename(temporary, destination) != 0 {
+            throw Problem(HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), type: "storage_error",
+                          detail: "could not store the upload: \(String(cString: strerror(errno)))")
+        }
+        var stored = info
+        stored.path = relative
+        let media = String(decoding: try JSONEncoder.api.encode(stored), as: UTF8.self)
+        let record = AssetRecord(id: Identifier.asset(sha256: sha256), sha256: sha256, kind: kind, sizeBytes: size,
+                                 contentType: contentType, filename: filename.map(Self.displayName), path: relative,
+                                 media: media, createdAt: Date().timeIntervalSince1970)
+        return try await repository.insert(record)
+    }
+
+    /// Video when there is a moving picture, image for a single still, else audio.
+    static func kind(of info: MediaInfo) -> AssetKind {
+        guard let video = info.video else { return .audio }
+        let stillCodecs: Set<String> = ["png", "mjpeg", "webp", "bmp", "gif", "tiff"]
+        if stillCodecs.contains(video.codec) && (video.frames ?? 1) <= 1 && info.audio == nil { return .image }
+        return .video
+    }
+
+    /// An extension FFmpeg recognizes for the stored file, from the probed format.
+    static func fileExtension(format: String, filename: String?, kind: AssetKind) -> String {
+        let given = filename.map { ($0 as NSString).pathExtension.lowercased() } ?? ""
+        let known: [String: String] = ["mp3": "mp3", "wav": "wav", "flac": "flac", "ogg": "ogg", "aac": "aac",
+                                       "png_pipe": "png", "jpeg_pipe": "jpg", "webp_pipe": "webp", "image2": "png",
+                                       "gif": "gif", "avi": "avi", "mpegts": "ts"]
+        if format.hasPrefix("mov,mp4") {
+            if ["mp4", "mov", "m4a", "m4v", "3gp"].contains(given) { return given }
+            return kind == .audio ? "m4a" : "mp4"
+        }
+        if format.hasPrefix("matroska") { return given == "webm" ? "webm" : "mkv" }
+        return known[format] ?? "bin"
+    }
+
+    /// A client filename is kept for display only, never used as a path.
+    static func displayName(_ filename: String) -> String {
+        let last = filename.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        let cleaned = last.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }
+        return String(String.UnicodeScalarView(cleaned).prefix(200))
+    }
+}
+
+/// What a multipart upload said about its file part.
+public struct UploadDetails: Sendable {
+    public var contentType: String?
+    public var filename: String?
+
+    public init(contentType: String? = nil, filename: String? = nil) {
+        self.contentType = contentType
+        self.filename = filename
+    }
+}
+
+/// Takes the upload's bytes: hashes and counts them, refuses the upload (413) the
+/// moment it passes the limit, and writes them through a buffer to the file.
+public struct UploadWriter {
+    let limit: Int64
+    var file: BufferedWriter<WriteFileHandle>
+    private(set) var size: Int64 = 0
+    private var hasher = SHA256()
+
+    init(limit: Int64, file: BufferedWriter<WriteFileHandle>) {
+        self.limit = limit
+        self.file = file
+    }
+
+    public mutating func write(_ bytes: ByteBuffer) async throws {
+        size += Int64(bytes.readableBytes)
+        guard size <= limit else {
+            throw Problem(.contentTooLarge, type: "upload_too_large",
+                          detail: "the upload exceeds the limit of \(limit) bytes",
+                          suggestion: "upload a smaller file, or raise MERGE_SERVER_MAX_UPLOAD_BYTES")
+        }
+        bytes.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+        _ = try await file.write(contentsOf: bytes)
+    }
+
+    public mutating func write(_ bytes: [UInt8]) async throws {
+        try await write(ByteBuffer(bytes: bytes))
+    }
+
+    var digest: String { SHA256Hex.hex(hasher.finalize()) }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Media
+
+/// Every error the API returns: `application/problem+json` (RFC 9457) with `type`,
+/// `title`, `status`, `detail`, plus `errors` (field problems) and `suggestion` where
+/// they help. `type` is a short stable token clients can switch on.
+public struct Problem: Error, HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var type: String
+    public var detail: String
+    public var errors: [FieldProblem]
+    public var suggestion: String?
+    public var headers: HTTPFields
+
+    public init(_ status: HTTPResponse.Status, type: String, detail: String, errors: [FieldProblem] = [],
+                suggestion: String? = nil, headers: HTTPFields = [:]) {
+        self.status = status
+        self.type = type
+        self.detail = detail
+        self.errors = errors
+        self.suggestion = suggestion
+        self.headers = headers
+    }
+
+    public var title: String { status.reasonPhrase }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var fields = headers
+        fields[.contentType] = "application/problem+json"
+        let body = Body(type: type, title: title, status: Int(status.code), detail: detail,
+                        errors: errors.isEmpty ? nil : errors, suggestion: suggestion,
+                        requestID: request.headers[.requestID])
+        let data = try JSONEncoder.api.encode(body)
+        // A HEAD answer carries the headers of the GET answer, without the body.
+        let byteBuffer = request.method == .head ? ByteBuffer() : ByteBuffer(bytes: data)
+        if request.method == .head { fields[.contentLength] = String(data.count) }
+        return Response(status: status, headers: fields, body: .init(byteBuffer: byteBuffer))
+    }
+
+    private struct Body: Encodable {
+        let type: String
+        let title: String
+        let status: Int
+        let detail: String
+        let errors: [FieldProblem]?
+        let suggestion: String?
+        let requestID: String?
+
+        enum CodingKeys: String, CodingKey {
+            case type, title, status, detail, errors, suggestion, requestID = "request_id"
+        }
+    }
+}
+
+extension Problem {
+    static func badRequest(_ detail: String, type: String = "bad_request", suggestion: String? = nil) -> Problem {
+        Problem(.badRequest, type: type, detail: detail, suggestion: suggestion)
+    }
+
+    static func validation(_ errors: [FieldProblem], detail: String? = nil) -> Problem {
+        let summary = errors.count == 1 ? "the request has a problem" : "the request has \(errors.count) problems"
+        return Problem(.unprocessableContent, type: "validation_error",
+                       detail: detail ?? "\(summary): " + errors.map { "\($0.field): \($0.message)" }.joined(separator: "; "),
+                       errors: errors, suggestion: "fix the fields listed in errors and send the request again")
+    }
+
+    /// A path id that is malformed or names nothing. A hostile id is never echoed in full.
+    static func notFound(_ what: String, id: String, kind: Identifier.Kind) -> Problem {
+        let shown = id.count > 64 ? String(id.prefix(64)) + "…" : id
+        if Identifier.isValid(id, kind) {
+            return Problem(.notFound, type: "not_found", detail: "no \(what) with id \(shown)",
+                           suggestion: "it may have expired; check the id")
+        }
+        return Problem(.notFound, type: "not_found",
+                       detail: "\(shown.debugDescription) is not a \(what) id (they look like \(kind.rawValue)_ and \(Identifier.hexLength) hex digits)")
+    }
+
+    static func conflict(_ detail: String, type: String = "conflict", suggestion: String? = nil) -> Problem {
+        Problem(.conflict, type: type, detail: detail, suggestion: suggestion)
+    }
+
+    static func internalError(requestID: String?) -> Problem {
+        Problem(.internalServerError, type: "internal_error",
+                detail: "the server failed to handle the request" + (requestID.map { " (request id \($0))" } ?? ""),
+                suggestion: "try again; if it keeps failing, report the request id")
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = HTTPField.Name("X-Request-Id")!
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
+}
+
+extension JSONEncoder {
+    /// The API's JSON: keys as the types declare them (snake_case), sorted for stable output.
+    static var api: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

@@ -1,0 +1,315 @@
+import Foundation
+import Logging
+import Media
+import ServiceLifecycle
+import Synchronization
+
+/// How the engine runs jobs.
+public struct JobEngineSettings: Sendable {
+    /// Jobs run at once. Renders use every core they get, so the default is the core count.
+    public var workers = ProcessInfo.processInfo.activeProcessorCount
+    /// A running job's lease: if its worker stops renewing it (the process died), the job
+    /// is taken again once it runs out.
+    public var leaseSeconds = 30.0
+    public var heartbeatSeconds = 5.0
+    /// Transient failures are retried after retryBase·2^(attempt−1) seconds (with jitter).
+    public var retryBaseSeconds = 2.0
+    public var maxAttempts = 3
+    /// Finished jobs and their outputs are kept this long.
+    public var retentionSeconds = 7 * 24 * 3600.0
+    /// How often idle workers look for due retries when nothing wakes them.
+    public var pollSeconds = 1.0
+
+    public init() {}
+}
+
+/// The worker pool over the durable queue. Workers claim jobs under a lease, renew it
+/// while they run, stream progress to the database (throttled) and to SSE subscribers,
+/// and end each job once. A graceful shutdown stops running jobs and puts them back in
+/// the queue (their partial output is removed by the renderer), so nothing is lost.
+public final class JobEngine: Service, Sendable {
+    let jobs: JobRepository
+    let events: JobEventHub
+    let handlers: [String: any JobHandler]
+    let settings: JobEngineSettings
+    let logger: Logger
+    /// This process's name on the leases it holds.
+    let owner = "engine-\(getpid())-\(UUID().uuidString.prefix(8).lowercased())"
+
+    private let running = Mutex<[String: JobControl]>([:])
+    private let stopping = Atomic<Bool>(false)
+    private let wakeSignal = WakeSignal()
+
+    public init(jobs: JobRepository, events: JobEventHub, handlers: [any JobHandler], settings: JobEngineSettings, logger: Logger) {
+        self.jobs = jobs
+        self.events = events
+        self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Jobs running in this process now.
+    public var busyWorkers: Int { running.withLock { $0.count } }
+
+    public func run() async throws {
+        guard settings.workers > 0 else {
+            // Accept-only node: jobs wait in the queue for a process that runs them.
+            try? await gracefulShutdown()
+            return
+        }
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                for index in 0..<settings.workers {
+                    group.addTask { await self.workLoop(worker: index) }
+                }
+            }
+        } onGracefulShutdown: {
+            self.stop()
+        }
+    }
+
+    /// Stops taking jobs and hands the running ones back to the queue.
+    public func stop() {
+        stopping.store(true, ordering: .relaxed)
+        for control in running.withLock({ Array($0.values) }) { control.stop(.shutdown) }
+        wakeSignal.wakeAll()
+    }
+
+    /// Tells idle workers that a job was queued.
+    public func wake() { wakeSignal.wakeAll() }
+
+    /// Cancels a job: a queued one at once, a running one within a second.
+    public func cancel(_ id: String) async throws -> JobRepository.CancelOutcome {
+        let outcome = try await jobs.requestCancel(id, retention: settings.retentionSeconds)
+        switch outcome {
+        case .canceled(let job):
+            publishEnd(job)
+        case .requested:
+            running.withLock { $0[id] }?.stop(.canceledByUser)
+        case .alreadyEnded, .notFound:
+            break
+        }
+        return outcome
+    }
+
+    private func workLoop(worker: Int) async {
+        while !stopping.load(ordering: .relaxed) {
+            do {
+                if let job = try await jobs.claim(owner: owner, leaseSeconds: settings.leaseSeconds) {
+                    await execute(job)
+                    continue
+                }
+            } catch {
+                logger.error("could not claim a job", metadata: ["error": "\(error)", "worker": "\(worker)"])
+            }
+            await wakeSignal.wait(upTo: .seconds(settings.pollSeconds))
+        }
+    }
+
+    private func execute(_ job: JobRecord) async {
+        var logger = logger
+        logger[metadataKey: "job_id"] = "\(job.id)"
+        guard let handler = handlers[job.kind] else {
+            await conclude(job, failure: JobFailure(type: "unsupported", message: "this server cannot run \(job.kind) jobs"), logger: logger)
+            return
+        }
+        if job.attempts > job.maxAttempts {
+            await conclude(job, failure: JobFailure(type: "interrupted", message: "the job was interrupted \(job.attempts - 1) times (the server stopped while it ran)",
+                                                    suggestion: "submit it again; if it keeps happening, check the server's memory and logs"), logger: logger)
+            return
+        }
+        let control = JobControl()
+        running.withLock { $0[job.id] = control }
+        defer { running.withLock { $0[job.id] = nil } }
+        if stopping.load(ordering: .relaxed) { control.stop(.shutdown) }
+
+        logger.info("job started", metadata: ["kind": "\(job.kind)", "attempt": "\(job.attempts)"])
+        publishStatus(job.id)
+        let (progressStream, progressInput) = AsyncStream<MediaProgress>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let work = Task {
+            try await handler.run(job, progress: { progressInput.yield($0) })
+        }
+        control.attach(work)
+        let monitor = Task { await self.monitor(job, control: control, progress: progressStream) }
+        let outcome = await work.result
+        progressInput.finish()
+        monitor.cancel()
+        await monitor.value
+
+        switch (outcome, control.reason) {
+        case (_, .leaseLost?):
+            logger.warning("lost the job's lease; another worker owns it now")
+        case (.success(let output), _):
+            do {
+                if let done = try await jobs.succeed(job.id, owner: owner, result: output.result, video: output.video,
+                                                     retention: settings.retentionSeconds) {
+                    logger.info("job succeeded", metadata: ["seconds": "\(String(format: "%.2f", Date().timeIntervalSince1970 - (job.startedAt ?? job.createdAt)))"])
+                    publishEnd(done)
+                }
+            } catch {
+                logger.error("could not record the job's result", metadata: ["error": "\(error)"])
+            }
+        case (.failure, .shutdown?):
+            _ = try? await jobs.requeue(job.id, owner: owner, runAfter: Date().timeIntervalSince1970, failure: nil, countAttempt: false)
+            logger.info("job checkpointed back to the queue for the next start")
+        case (.failure, .canceledByUser?):
+            await conclude(job, status: .canceled, failure: JobFailure(type: "canceled", message: "canceled by request; no output was kept"),
+                           logger: logger)
+        case (.failure(let error), nil):
+            let failure = JobFailure(error)
+            if failure.transient && job.attempts < job.maxAttempts {
+                let delay = settings.retryBaseSeconds * pow(2, Double(job.attempts - 1)) * Double.random(in: 0.8...1.2)
+                logger.warning("job failed, retrying", metadata: ["error": "\(failure.message)", "retry_in": "\(String(format: "%.1f", delay))"])
+                _ = try? await jobs.requeue(job.id, owner: owner, runAfter: Date().timeIntervalSince1970 + delay,
+                                            failure: failure, countAttempt: true)
+                publishStatus(job.id)
+            } else {
+                await conclude(job, failure: failure, logger: logger)
+            }
+        }
+    }
+
+    /// Ends a job as failed (or canceled) and tells its subscribers.
+    private func conclude(_ job: JobRecord, status: JobStatus = .failed, failure: JobFailure, logger: Logger) async {
+        do {
+            if let ended = try await jobs.finish(job.id, owner: owner, status: status, failure: failure, retention: settings.retentionSeconds) {
+                logger.info("job \(status.rawValue)", metadata: ["error": "\(failure.message)"])
+                publishEnd(ended)
+            }
+        } catch {
+            logger.error("could not record the job's end", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// While a job runs: publish its progress, write it to the database at most once a
+    /// second, and renew the lease (which also tells of a cancel asked elsewhere).
+    private func monitor(_ job: JobRecord, control: JobControl, progress: AsyncStream<MediaProgress>) async {
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                var lastWrite = ContinuousClock.now - .seconds(10)
+                for await update in progress {
+                    self.events.publish(job: job.id, name: "progress", data: Self.json(JobProgressEvent(
+                        progress: (update.fraction * 1000).rounded() / 1000, stage: update.stage,
+                        etaSeconds: update.etaSeconds.map { ($0 * 10).rounded() / 10 })))
+                    if ContinuousClock.now - lastWrite >= .seconds(1) || update.fraction >= 1 {
+                        lastWrite = .now
+                        try? await self.jobs.updateProgress(job.id, owner: self.owner, progress: update.fraction,
+                                                            stage: update.stage, etaSeconds: update.etaSeconds)
+                    }
+                }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(self.settings.heartbeatSeconds))
+                    if Task.isCancelled { break }
+                    do {
+                        switch try await self.jobs.renewLease(job.id, owner: self.owner, leaseSeconds: self.settings.leaseSeconds) {
+                        case true?: control.stop(.canceledByUser)
+                        case nil: control.stop(.leaseLost)
+                        case false?: break
+                        }
+                    } catch {
+                        // The database is busy or gone; the next beat tries again before the lease runs out.
+                        self.logger.warning("could not renew a job's lease", metadata: ["job_id": "\(job.id)", "error": "\(error)"])
+                    }
+                }
+            }
+        }
+    }
+
+    private func publishStatus(_ id: String) {
+        Task {
+            if let job = try? await jobs.find(id) {
+                events.publish(job: id, name: "status", data: Self.json(JobResource(job)))
+            }
+        }
+    }
+
+    private func publishEnd(_ job: JobRecord) {
+        let data = Self.json(JobResource(job))
+        events.publish(job: job.id, name: "status", data: data)
+        events.publish(job: job.id, name: "done", data: data, final: true)
+    }
+
+    static func json(_ value: some Encodable) -> String {
+        (try? String(decoding: JSONEncoder.api.encode(value), as: UTF8.self)) ?? "{}"
+    }
+}
+
+/// Why a running job is being stopped.
+enum StopReason: Sendable, Equatable {
+    case canceledByUser, shutdown, leaseLost
+}
+
+/// The handle on a running job's task: the first stop reason wins and cancels it.
+final class JobControl: Sendable {
+    private let state = Mutex<(reason: StopReason?, task: Task<JobOutput, any Error>?)>((nil, nil))
+
+    var reason: StopReason? { state.withLock { $0.reason } }
+
+    func attach(_ task: Task<JobOutput, any Error>) {
+        let stopNow = state.withLock { state -> Bool in
+            state.task = task
+            return state.reason != nil
+        }
+        if stopNow { task.cancel() }
+    }
+
+    func stop(_ reason: StopReason) {
+        let task = state.withLock { state -> Task<JobOutput, any Error>? in
+            if state.reason == nil { state.reason = reason }
+            return state.task
+        }
+        task?.cancel()
+    }
+}
+
+/// Lets idle workers sleep until a job is queued (or `upTo` passes).
+final class WakeSignal: Sendable {
+    private struct State {
+        var next: UInt64 = 0
+        var waiting: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        /// Waits whose time ran out before they started waiting.
+        var expired: Set<UInt64> = []
+    }
+
+    private let state = Mutex(State())
+
+    func wait(upTo timeout: Duration) async {
+        let id = state.withLock { state -> UInt64 in
+            state.next += 1
+            return state.next
+        }
+        let timer = Task {
+            do { try await Task.sleep(for: timeout) } catch { return }
+            self.expire(id)
+        }
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state -> Bool in
+                if state.expired.remove(id) != nil { return true }
+                state.waiting[id] = continuation
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+        timer.cancel()
+        state.withLock { _ = $0.expired.remove(id) }
+    }
+
+    func wakeAll() {
+        let all = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            defer { state.waiting.removeAll() }
+            return Array(state.waiting.values)
+        }
+        for continuation in all { continuation.resume() }
+    }
+
+    private func expire(_ id: UInt64) {
+        let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if let continuation = state.waiting.removeValue(forKey: id) { return continuation }
+            state.expired.insert(id)
+            return nil
+        }
+        continuation?.resume()
+    }
+}

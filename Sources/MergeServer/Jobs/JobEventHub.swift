@@ -1,0 +1,115 @@
+import Foundation
+import Synchronization
+
+/// One Server-Sent Event of a job: `progress`, `status` or `done`, with its JSON.
+public struct JobEvent: Sendable, Equatable {
+    public let id: UInt64
+    public let name: String
+    public let data: String
+}
+
+/// The in-process broadcaster between workers and `GET /api/jobs/{id}/events`.
+///
+/// Each job keeps its last events so a client that reconnects with `Last-Event-ID`
+/// gets what it missed; each subscriber has its own small buffer that keeps the newest
+/// events, so a slow client drops old progress (never the final `done`) and never
+/// slows a worker. A subscriber that goes away is removed by its stream's termination.
+public final class JobEventHub: Sendable {
+    public enum Delivery: Sendable, Equatable {
+        case event(JobEvent)
+        case heartbeat
+    }
+
+    private struct Channel {
+        var recent: [JobEvent] = []
+        var subscribers: [UInt64: AsyncStream<Delivery>.Continuation] = [:]
+    }
+
+    private struct State {
+        var channels: [String: Channel] = [:]
+        var nextSubscriber: UInt64 = 0
+        /// Event ids grow across restarts too (microseconds at start-up, then +1), so a
+        /// Last-Event-ID from before a restart is simply older than everything kept.
+        var nextEventID = UInt64(Date().timeIntervalSince1970 * 1_000_000)
+    }
+
+    static let recentLimit = 32
+    static let subscriberBuffer = 64
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Sends an event to the job's subscribers. `final` events end their streams.
+    @discardableResult
+    public func publish(job: String, name: String, data: String, final: Bool = false) -> JobEvent {
+        let (event, subscribers) = state.withLock { state -> (JobEvent, [AsyncStream<Delivery>.Continuation]) in
+            let event = JobEvent(id: state.nextEventID, name: name, data: data)
+            state.nextEventID += 1
+            var channel = state.channels[job] ?? Channel()
+            let subscribers = Array(channel.subscribers.values)
+            if final {
+                // The job is over: later subscribers read its end from the database.
+                state.channels[job] = nil
+            } else {
+                channel.recent.append(event)
+                if channel.recent.count > Self.recentLimit { channel.recent.removeFirst(channel.recent.count - Self.recentLimit) }
+                state.channels[job] = channel
+            }
+            return (event, subscribers)
+        }
+        for subscriber in subscribers {
+            subscriber.yield(.event(event))
+            if final { subscriber.finish() }
+        }
+        return event
+    }
+
+    /// A subscription: the kept events after `lastEventID` (nil when it is older than
+    /// everything kept, so the caller should send a snapshot), then live deliveries with
+    /// a heartbeat every `heartbeat`.
+    public func subscribe(job: String, after lastEventID: UInt64?, heartbeat: Duration)
+        -> (missed: [JobEvent]?, deliveries: AsyncStream<Delivery>) {
+        let (stream, continuation) = AsyncStream<Delivery>.makeStream(bufferingPolicy: .bufferingNewest(Self.subscriberBuffer))
+        let (subscriber, missed) = state.withLock { state -> (UInt64, [JobEvent]?) in
+            let subscriber = state.nextSubscriber
+            state.nextSubscriber += 1
+            var channel = state.channels[job] ?? Channel()
+            channel.subscribers[subscriber] = continuation
+            state.channels[job] = channel
+            guard let lastEventID, let oldest = channel.recent.first, oldest.id <= lastEventID + 1 else { return (subscriber, nil) }
+            return (subscriber, channel.recent.filter { $0.id > lastEventID })
+        }
+        let beat = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: heartbeat)
+                if Task.isCancelled { break }
+                continuation.yield(.heartbeat)
+            }
+        }
+        continuation.onTermination = { [weak self] _ in
+            beat.cancel()
+            self?.unsubscribe(job: job, subscriber: subscriber)
+        }
+        return (missed, stream)
+    }
+
+    private func unsubscribe(job: String, subscriber: UInt64) {
+        state.withLock { state in
+            guard var channel = state.channels[job] else { return }
+            channel.subscribers[subscriber] = nil
+            state.channels[job] = channel.subscribers.isEmpty && channel.recent.isEmpty ? nil : channel
+        }
+    }
+
+    /// Open subscriptions, for /metrics and tests.
+    public var subscriberCount: Int {
+        state.withLock { $0.channels.values.reduce(0) { $0 + $1.subscribers.count } }
+    }
+
+    /// Forgets a job's kept events (the job was deleted).
+    public func forget(job: String) {
+        state.withLock { state in
+            if state.channels[job]?.subscribers.isEmpty ?? true { state.channels[job] = nil }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Media
+
+/// Runs one kind of job. The engine gives it the job (its request JSON) and a progress
+/// callback; it returns the result JSON and, when it made one, the output video.
+/// Cancellation arrives as task cancellation and must stop the work within a second,
+/// leaving no output.
+public protocol JobHandler: Sendable {
+    var kind: String { get }
+    func run(_ job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput
+}
+
+public struct JobOutput: Sendable {
+    public var result: String
+    public var video: VideoRecord?
+
+    public init(result: String, video: VideoRecord? = nil) {
+        self.result = result
+        self.video = video
+    }
+}
+
+extension JobFailure {
+    /// What a job's error means for the API and for retrying. Media errors about the
+    /// input are permanent; running out of disk or an unexpected FFmpeg failure may
+    /// pass, so they are retried.
+    init(_ error: any Error) {
+        switch error {
+        case let failure as JobFailure:
+            self = failure
+        case let media as MediaError:
+            self.init(media: media)
+        default:
+            self.init(type: "internal_error", message: "the job failed: \(error)",
+                      suggestion: "try again; if it keeps failing, report the job id", transient: true)
+        }
+    }
+
+    private init(media error: MediaError) {
+        let message = error.description
+        switch error.kind {
+        case .fileNotFound, .unreadable, .emptyFile, .notMedia, .truncated:
+            self.init(type: "invalid_media", message: message, suggestion: "upload the file again, or use another one")
+        case .noVideoStream, .noAudioStream:
+            self.init(type: "invalid_media", message: message, suggestion: "use a file that has the stream named")
+        case .invalidArgument:
+            self.init(type: "validation_error", message: message, suggestion: "fix the request and send it again")
+        case .unsupported:
+            self.init(type: "unsupported", message: message, suggestion: "use a supported codec, container or format")
+        case .outputNotWritable:
+            self.init(type: "storage_error", message: message, suggestion: "free disk space in the data directory", transient: true)
+        case .cancelled:
+            self.init(type: "canceled", message: message)
+        case .ffmpeg:
+            self.init(type: "media_error", message: message, suggestion: "try again; if it keeps failing, check the inputs", transient: true)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// A job as the API shows it (`GET /api/jobs/{id}`, SSE `status` and `done` events).
+public struct JobResource: Codable, Sendable, Equatable {
+    public var id: String
+    public var kind: String
+    public var status: JobStatus
+    public var progress: Double
+    public var stage: String?
+    public var etaSeconds: Double?
+    public var attempts: Int
+    public var error: JobFailure?
+    public var result: JSONValue?
+    public var createdAt: String
+    public var startedAt: String?
+    public var finishedAt: String?
+    public var expiresAt: String?
+    public var statusURL: String
+    public var eventsURL: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, status, progress, stage, etaSeconds = "eta_seconds", attempts, error, result
+        case createdAt = "created_at", startedAt = "started_at", finishedAt = "finished_at", expiresAt = "expires_at"
+        case statusURL = "status_url", eventsURL = "events_url"
+    }
+
+    public init(_ job: JobRecord) {
+        id = job.id
+        kind = job.kind
+        status = job.status
+        progress = (job.progress * 1000).rounded() / 1000
+        stage = job.stage
+        etaSeconds = job.etaSeconds.map { ($0 * 10).rounded() / 10 }
+        attempts = job.attempts
+        error = job.failure
+        result = JSONValue(text: job.result)
+        createdAt = Timestamp.iso8601(job.createdAt)
+        startedAt = job.startedAt.map(Timestamp.iso8601)
+        finishedAt = job.finishedAt.map(Timestamp.iso8601)
+        expiresAt = job.expiresAt.map(Timestamp.iso8601)
+        statusURL = "/api/jobs/\(job.id)"
+        eventsURL = "/api/jobs/\(job.id)/events"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(status, forKey: .status)
+        try container.encode(progress, forKey: .progress)
+        try container.encode(stage, forKey: .stage)
+        try container.encode(etaSeconds, forKey: .etaSeconds)
+        try container.encode(attempts, forKey: .attempts)
+        try container.encode(error, forKey: .error)
+        try container.encode(result, forKey: .result)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(startedAt, forKey: .startedAt)
+        try container.encode(finishedAt, forKey: .finishedAt)
+        try container.encode(expiresAt, forKey: .expiresAt)
+        try container.encode(statusURL, forKey: .statusURL)
+        try container.encode(eventsURL, forKey: .eventsURL)
+    }
+}
+
+/// The progress of a running job, as the SSE `progress` event carries it.
+public struct JobProgressEvent: Codable, Sendable {
+    public var progress: Double
+    public var stage: String
+    public var etaSeconds: Double?
+
+    enum CodingKeys: String, CodingKey { case progress, stage, etaSeconds = "eta_seconds" }
+}
+
+enum Timestamp {
+    /// RFC 3339 / ISO 8601 with milliseconds, UTC.
+    static func iso8601(_ seconds: Double) -> String {
+        Date(timeIntervalSince1970: seconds).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}

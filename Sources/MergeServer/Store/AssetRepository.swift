@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+
+/// What an uploaded file is, as far as the server cares.
+public enum AssetKind: String, Codable, Sendable {
+    case video, audio, image
+}
+
+/// One row of the `assets` table. `path` is relative to the data directory; `media`
+/// is the probe JSON taken on arrival, so a timeline is checked without opening files.
+public struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "assets"
+
+    public var id: String
+    public var sha256: String
+    public var kind: AssetKind
+    public var sizeBytes: Int64
+    public var contentType: String?
+    public var filename: String?
+    public var path: String
+    public var media: String
+    public var createdAt: Double
+
+    enum CodingKeys: String, CodingKey {
+        case id, sha256, kind, sizeBytes = "size_bytes", contentType = "content_type", filename, path, media
+        case createdAt = "created_at"
+    }
+}
+
+public struct AssetRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    public func find(_ id: String) async throws -> AssetRecord? {
+        try await database.pool.read { db in try AssetRecord.fetchOne(db, key: id) }
+    }
+
+    public func find(sha256: String) async throws -> AssetRecord? {
+        try await database.pool.read { db in
+            try AssetRecord.fetchOne(db, sql: "SELECT * FROM assets WHERE sha256 = ?", arguments: [sha256])
+        }
+    }
+
+    /// Inserts the asset unless the same bytes arrived meanwhile; returns the stored row
+    /// and whether it is new.
+    public func insert(_ asset: AssetRecord) async throws -> (asset: AssetRecord, created: Bool) {
+        try await database.pool.write { db in
+            if let existing = try AssetRecord.fetchOne(db, sql: "SELECT * FROM assets WHERE sha256 = ?", arguments: [asset.sha256]) {
+                return (existing, false)
+            }
+            try asset.insert(db)
+            return (asset, true)
+        }
+    }
+
+    /// Several assets by id, in one read (a timeline names many).
+    public func find(ids: [String]) async throws -> [String: AssetRecord] {
+        guard !ids.isEmpty else { return [:] }
+        return try await database.pool.read { db in
+            let unique = Array(Set(ids))
+            var found: [String: AssetRecord] = [:]
+            for chunk in stride(from: 0, to: unique.count, by: 500).map({ Array(unique[$0..<min($0 + 500, unique.count)]) }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for asset in try AssetRecord.fetchAll(db, sql: "SELECT * FROM assets WHERE id IN (\(marks))",
+                                                      arguments: StatementArguments(chunk)) {
+                    found[asset.id] = asset
+                }
+            }
+            return found
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+
+/// The service's embedded store: one SQLite file in WAL mode, opened through GRDB.
+///
+/// WAL with `synchronous = NORMAL` makes every committed write survive a killed
+/// process (the log is written before the commit returns); only a power loss can
+/// take the last transactions back, which is the usual trade for an embedded queue.
+public final class Database: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating when missing) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        configuration.label = "merge-server"
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Parses `sqlite:PATH` (the form of `--database`); a bare path is accepted too.
+    public static func sqlitePath(from url: String) throws(ConfigurationError) -> String {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            throw ConfigurationError("PostgreSQL is not supported yet: use --database sqlite:PATH")
+        }
+        let path = url.hasPrefix("sqlite:") ? String(url.dropFirst("sqlite:".count)) : url
+        guard !path.isEmpty else { throw ConfigurationError("--database sqlite:PATH needs a path") }
+        return path
+    }
+
+    /// True when a trivial query answers.
+    public func isReachable() async -> Bool {
+        (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: assets, jobs, videos") { db in
+            try db.execute(sql: """
+                CREATE TABLE assets (
+                    id TEXT PRIMARY KEY,
+                    sha256 TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,
+                    size_bytes INTEGER NOT NULL,
+                    content_type TEXT,
+                    filename TEXT,
+                    path TEXT NOT NULL,
+                    media TEXT NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE TABLE jobs (
+                    id TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    request TEXT NOT NULL,
+                    request_sha256 TEXT NOT NULL,
+                    idempotency_key TEXT UNIQUE,
+                    progress REAL NOT NULL DEFAULT 0,
+                    stage TEXT,
+                    eta_seconds REAL,
+                    error TEXT,
+                    result TEXT,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    max_attempts INTEGER NOT NULL,
+                    run_after REAL NOT NULL,
+                    lease_owner TEXT,
+                    lease_expires_at REAL,
+                    cancel_requested INTEGER NOT NULL DEFAULT 0,
+                    created_at REAL NOT NULL,
+                    started_at REAL,
+                    finished_at REAL,
+                    expires_at REAL
+                );
+                CREATE INDEX jobs_by_queue ON jobs (status, run_after, created_at);
+                CREATE INDEX jobs_by_creation ON jobs (created_at, id);
+                CREATE INDEX jobs_by_expiry ON jobs (expires_at) WHERE expires_at IS NOT NULL;
+                CREATE TABLE videos (
+                    id TEXT PRIMARY KEY,
+                    job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+                    path TEXT NOT NULL,
+                    size_bytes INTEGER NOT NULL,
+                    info TEXT NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX videos_by_job ON videos (job_id);
+                """)
+        }
+        return migrator
+    }
+}
+
+/// A configuration value that cannot be used; the message says which and what to give instead.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,45 @@
+import Crypto
+import Foundation
+
+/// The ids the API hands out: a kind prefix and lowercase hex (`job_3f…`, `ast_9a…`,
+/// `vid_3f…`). Anything else given as an id is refused before it reaches a query or a path.
+public enum Identifier {
+    public enum Kind: String, Sendable {
+        case job, asset = "ast", video = "vid"
+    }
+
+    /// Hex digits after the prefix.
+    static let hexLength = 24
+
+    /// A new random id (96 bits).
+    public static func make(_ kind: Kind) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let hex = (0..<hexLength / 2).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        return "\(kind.rawValue)_\(hex)"
+    }
+
+    /// The id of the asset with these bytes: the same content is always the same asset.
+    public static func asset(sha256: String) -> String { "\(Kind.asset.rawValue)_\(sha256.prefix(hexLength))" }
+
+    /// The video a job renders: one per job, so a job run again writes the same video.
+    public static func video(forJob job: String) -> String {
+        "\(Kind.video.rawValue)_\(job.dropFirst(Kind.job.rawValue.count + 1))"
+    }
+
+    public static func isValid(_ id: String, _ kind: Kind) -> Bool {
+        let prefix = kind.rawValue + "_"
+        guard id.utf8.count == prefix.utf8.count + hexLength, id.hasPrefix(prefix) else { return false }
+        return id.utf8.dropFirst(prefix.utf8.count).allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+}
+
+/// SHA-256 as lowercase hex.
+public enum SHA256Hex {
+    public static func of(_ text: String) -> String { of(Data(text.utf8)) }
+
+    public static func of(_ data: some DataProtocol) -> String { hex(SHA256.hash(data: data)) }
+
+    public static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+}

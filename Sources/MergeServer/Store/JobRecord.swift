@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+
+/// Where a job is in its life. `queued → running → succeeded | failed | canceled`;
+/// a running job may go back to `queued` (retry after a transient failure, or a
+/// graceful shutdown that checkpoints it).
+public enum JobStatus: String, Codable, Sendable, CaseIterable {
+    case queued, running, succeeded, failed, canceled
+
+    public var isFinal: Bool { self == .succeeded || self == .failed || self == .canceled }
+}
+
+/// One row of the `jobs` table. JSON columns (`request`, `error`, `result`) hold text.
+public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "jobs"
+
+    public var id: String
+    public var kind: String
+    public var status: JobStatus
+    public var request: String
+    public var requestSHA256: String
+    public var idempotencyKey: String?
+    public var progress: Double
+    public var stage: String?
+    public var etaSeconds: Double?
+    public var error: String?
+    public var result: String?
+    public var attempts: Int
+    public var maxAttempts: Int
+    public var runAfter: Double
+    public var leaseOwner: String?
+    public var leaseExpiresAt: Double?
+    public var cancelRequested: Bool
+    public var createdAt: Double
+    public var startedAt: Double?
+    public var finishedAt: Double?
+    public var expiresAt: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, status, request, requestSHA256 = "request_sha256", idempotencyKey = "idempotency_key"
+        case progress, stage, etaSeconds = "eta_seconds", error, result, attempts, maxAttempts = "max_attempts"
+        case runAfter = "run_after", leaseOwner = "lease_owner", leaseExpiresAt = "lease_expires_at"
+        case cancelRequested = "cancel_requested", createdAt = "created_at", startedAt = "started_at"
+        case finishedAt = "finished_at", expiresAt = "expires_at"
+    }
+
+    /// The decoded `error` column.
+    public var failure: JobFailure? {
+        error.flatMap { try? JSONDecoder().decode(JobFailure.self, from: Data($0.utf8)) }
+    }
+}
+
+/// One row of the `videos` table: a rendered output and what to tell about it.
+public struct VideoRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "videos"
+
+    public var id: String
+    public var jobId: String
+    public var path: String
+    public var sizeBytes: Int64
+    /// JSON: probe data, the timeline used, cuts, processing time.
+    public var info: String
+    public var createdAt: Double
+
+    enum CodingKeys: String, CodingKey {
+        case id, jobId = "job_id", path, sizeBytes = "size_bytes", info, createdAt = "created_at"
+    }
+}
+
+/// Why a job failed, as the API shows it: a machine-readable `type`, what happened,
+/// and what to do. `transient` failures are retried with backoff before they count.
+public struct JobFailure: Error, Codable, Sendable, Equatable {
+    public var type: String
+    public var message: String
+    public var suggestion: String?
+    public var transient: Bool
+
+    public init(type: String, message: String, suggestion: String? = nil, transient: Bool = false) {
+        self.type = type
+        self.message = message
+        self.suggestion = suggestion
+        self.transient = transient
+    }
+
+    enum CodingKeys: String, CodingKey { case type, message, suggestion, transient }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(type, forKey: .type)
+        try container.encode(message, forKey: .message)
+        try container.encodeIfPresent(suggestion, forKey: .suggestion)
+        if transient { try container.encode(transient, forKey: .transient) }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        type = try container.decode(String.self, forKey: .type)
+        message = try container.decode(String.self, forKey: .message)
+        suggestion = try container.decodeIfPresent(String.self, forKey: .suggestion)
+        transient = try container.decodeIfPresent(Bool.self, forKey: .transient) ?? false
+    }
+}
