@@ -55,17 +55,3 @@ struct BeatsCommand: ParsableCommand {
         }
     }
 }
-
-/// The analysis' own fields, plus `scenes` when a plan was asked for.
-private struct BeatsOutput: Encodable {
-    let analysis: BeatAnalysis
-    let scenes: [ScenePlanner.Slot]?
-
-    enum CodingKeys: String, CodingKey { case scenes }
-
-    func encode(to encoder: any Encoder) throws {
-        try analysis.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(scenes, forKey: .scenes)
-    }
-}

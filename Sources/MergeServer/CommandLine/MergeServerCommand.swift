@@ -7,7 +7,7 @@ public struct MergeServerCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "merge-server",
         abstract: "Merge, beat-sync and serve AI-generated video clips.",
-        subcommands: [MockCommand.self, ProbeCommand.self, RenderCommand.self, BeatsCommand.self]
+        subcommands: [MockCommand.self, ProbeCommand.self, RenderCommand.self, BeatsCommand.self, ServeCommand.self]
     )
 
     public init() {}

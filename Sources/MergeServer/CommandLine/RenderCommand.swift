@@ -111,45 +111,21 @@ enum TimelineFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CommandFailure(message: "cannot read the timeline \(path); check the path")
         }
+        let timeline: Timeline
         do {
-            return try JSONDecoder().decode(Timeline.self, from: data)
+            timeline = try JSONDecoder().decode(Timeline.self, from: data)
         } catch let error as DecodingError {
             throw CommandFailure(message: "the timeline \(path) is not valid: \(describe(error))")
         }
+        if let unknown = Timeline.unknownFields(in: data).first {
+            throw CommandFailure(message: "the timeline \(path) is not valid: \(unknown.field): \(unknown.message)")
+        }
+        return timeline
     }
 
     static func describe(_ error: DecodingError) -> String {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            codingPath.reduce("") { text, key in
-                if let index = key.intValue { return text + "[\(index)]" }
-                return text.isEmpty ? key.stringValue : text + "." + key.stringValue
-            }
-        }
-        switch error {
-        case .dataCorrupted(let context):
-            let underlying = (context.underlyingError as NSError?)?.userInfo["NSDebugDescription"] as? String
-            return context.codingPath.isEmpty ? "malformed JSON (\(underlying ?? context.debugDescription))"
-                : "\(path(context.codingPath)): \(context.debugDescription)"
-        case .keyNotFound(let key, let context):
-            let field = path(context.codingPath + [key])
-            return "\(field) is missing"
-        case .typeMismatch(let type, let context):
-            return "\(path(context.codingPath)) must be \(typeName(type))"
-        case .valueNotFound(let type, let context):
-            return "\(path(context.codingPath)) must be \(typeName(type)), not null"
-        @unknown default:
-            return "\(error)"
-        }
-    }
-
-    private static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is Double.Type, is Int.Type: "a number"
-        case is String.Type: "a string"
-        case is Bool.Type: "true or false"
-        case is [Any].Type: "an array"
-        default: "an object"
-        }
+        let problem = DecodingProblem.fieldProblem(error)
+        return problem.field.isEmpty ? problem.message : "\(problem.field): \(problem.message)"
     }
 }
 

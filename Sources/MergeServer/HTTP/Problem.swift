@@ -13,6 +13,8 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     public var errors: [FieldProblem]
     public var suggestion: String?
     public var headers: HTTPFields
+    /// Set by the server so a client can quote it.
+    public var requestID: String?
 
     public init(_ status: HTTPResponse.Status, type: String, detail: String, errors: [FieldProblem] = [],
                 suggestion: String? = nil, headers: HTTPFields = [:]) {
@@ -31,7 +33,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         fields[.contentType] = "application/problem+json"
         let body = Body(type: type, title: title, status: Int(status.code), detail: detail,
                         errors: errors.isEmpty ? nil : errors, suggestion: suggestion,
-                        requestID: request.headers[.requestID])
+                        requestID: requestID)
         let data = try JSONEncoder.api.encode(body)
         // A HEAD answer carries the headers of the GET answer, without the body.
         let byteBuffer = request.method == .head ? ByteBuffer() : ByteBuffer(bytes: data)

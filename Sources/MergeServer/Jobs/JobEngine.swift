@@ -143,7 +143,9 @@ public final class JobEngine: Service, Sendable {
             do {
                 if let done = try await jobs.succeed(job.id, owner: owner, result: output.result, video: output.video,
                                                      retention: settings.retentionSeconds) {
-                    logger.info("job succeeded", metadata: ["seconds": "\(String(format: "%.2f", Date().timeIntervalSince1970 - (job.startedAt ?? job.createdAt)))"])
+                    let seconds = Date().timeIntervalSince1970 - (job.startedAt ?? job.createdAt)
+                    logger.info("job succeeded", metadata: ["seconds": "\(String(format: "%.2f", seconds))"])
+                    ServerMetrics.recordJob(kind: job.kind, status: .succeeded, seconds: seconds)
                     publishEnd(done)
                 }
             } catch {
@@ -174,6 +176,8 @@ public final class JobEngine: Service, Sendable {
         do {
             if let ended = try await jobs.finish(job.id, owner: owner, status: status, failure: failure, retention: settings.retentionSeconds) {
                 logger.info("job \(status.rawValue)", metadata: ["error": "\(failure.message)"])
+                ServerMetrics.recordJob(kind: job.kind, status: status,
+                                        seconds: Date().timeIntervalSince1970 - (job.startedAt ?? job.createdAt))
                 publishEnd(ended)
             }
         } catch {

@@ -64,11 +64,19 @@ public final class JobEventHub: Sendable {
         return event
     }
 
-    /// A subscription: the kept events after `lastEventID` (nil when it is older than
-    /// everything kept, so the caller should send a snapshot), then live deliveries with
-    /// a heartbeat every `heartbeat`.
-    public func subscribe(job: String, after lastEventID: UInt64?, heartbeat: Duration)
-        -> (missed: [JobEvent]?, deliveries: AsyncStream<Delivery>) {
+    public struct Subscription: Sendable {
+        /// The kept events after the client's Last-Event-ID; nil when there is none or it
+        /// is older than everything kept (the caller then sends the current state).
+        public let missed: [JobEvent]?
+        /// Live events, and a heartbeat when idle; ends after the job's final event.
+        public let deliveries: AsyncStream<Delivery>
+        let continuation: AsyncStream<Delivery>.Continuation
+
+        /// Ends the subscription (the client went away).
+        public func close() { continuation.finish() }
+    }
+
+    public func subscribe(job: String, after lastEventID: UInt64?, heartbeat: Duration) -> Subscription {
         let (stream, continuation) = AsyncStream<Delivery>.makeStream(bufferingPolicy: .bufferingNewest(Self.subscriberBuffer))
         let (subscriber, missed) = state.withLock { state -> (UInt64, [JobEvent]?) in
             let subscriber = state.nextSubscriber
@@ -90,7 +98,7 @@ public final class JobEventHub: Sendable {
             beat.cancel()
             self?.unsubscribe(job: job, subscriber: subscriber)
         }
-        return (missed, stream)
+        return Subscription(missed: missed, deliveries: stream, continuation: continuation)
     }
 
     private func unsubscribe(job: String, subscriber: UInt64) {

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+
+/// `merge-server serve`: the HTTP API, the job workers and the retention sweeper.
+/// SIGTERM/SIGINT stop it gracefully: running jobs go back to the queue.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP API and the job workers.",
+        discussion: "Environment: " + ServerConfiguration.environmentVariables.map { "\($0.name): \($0.meaning)" }.joined(separator: "; ")
+            + ". Flags override the environment.")
+
+    @Option(help: "Address to listen on.") var host: String?
+    @Option(help: "Port (0 picks a free one).") var port: Int?
+    @Option(name: .customLong("data-dir"), help: "Data directory (database, uploads, videos).") var dataDirectory: String?
+    @Option(help: "sqlite:PATH (default sqlite:<data dir>/mergeserver.sqlite).") var database: String?
+    @Option(help: "Jobs run at once (default: the core count; 0 only accepts jobs).") var workers: Int?
+
+    func run() throws {
+        var configuration = ServerConfiguration()
+        do {
+            try configuration.apply(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw CommandFailure(message: error.description, exitCode: 64)
+        }
+        if let host { configuration.host = host }
+        if let port {
+            guard (0...65535).contains(port) else { throw CommandFailure(message: "--port must be 0…65535", exitCode: 64) }
+            configuration.port = port
+        }
+        if let dataDirectory { configuration.dataDirectory = dataDirectory }
+        if let database { configuration.database = database }
+        if let workers {
+            guard (0...256).contains(workers) else { throw CommandFailure(message: "--workers must be 0…256", exitCode: 64) }
+            configuration.engine.workers = workers
+        }
+        try Self.serve(configuration)
+    }
+
+    /// Runs the server until it is stopped; blocks the calling (main) thread.
+    static func serve(_ configuration: ServerConfiguration) throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = configuration.logLevel
+            return handler
+        }
+        let logger = Logger(label: "merge-server")
+        let lock: DataDirectoryLock
+        do {
+            lock = try DataDirectoryLock(directory: configuration.dataDirectory)
+        } catch {
+            throw CommandFailure(message: error.description)
+        }
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                let dependencies = try await ServerDependencies.open(configuration, logger: logger)
+                let app = MergeServerApp.buildApplication(dependencies, logger: logger) { address in
+                    // One line on stdout that scripts (and the live tests) read to find the port.
+                    FileHandle.standardOutput.write(Data("merge-server listening on \(address)\n".utf8))
+                }
+                try await app.runService()
+            } catch {
+                outcome.set(error)
+            }
+            done.signal()
+        }
+        done.wait()
+        withExtendedLifetime(lock) {}
+        if let error = outcome.error {
+            throw CommandFailure(message: "the server stopped: \(error)")
+        }
+    }
+}
+
+/// The server task's error, handed to the blocked main thread.
+/// Safety of `@unchecked Sendable`: `error` is only touched under `lock`.
+private final class Outcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: (any Error)?
+
+    func set(_ error: any Error) { lock.withLock { stored = error } }
+    var error: (any Error)? { lock.withLock { stored } }
+}

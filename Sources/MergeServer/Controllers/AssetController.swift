@@ -1,0 +1,137 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `POST /api/uploads`, `GET /api/assets/{id}`, `GET|HEAD /api/assets/{id}/content`.
+struct AssetController {
+    let assets: AssetRepository
+    let store: AssetStore
+    let maxUploadBytes: Int64
+
+    func addRoutes(to router: Router<ServerContext>) {
+        router.post("/api/uploads", use: upload)
+        router.get("/api/assets/{id}", use: show)
+        router.get("/api/assets/{id}/content", use: content)
+        router.head("/api/assets/{id}/content", use: content)
+    }
+
+    /// Media types an upload may declare; multipart/form-data carries its own.
+    static func isMediaType(_ type: String) -> Bool {
+        let base = type.split(separator: ";").first.map { $0.trimmingSpaces.lowercased() } ?? ""
+        return base.hasPrefix("video/") || base.hasPrefix("audio/") || base.hasPrefix("image/")
+            || ["application/octet-stream", "application/mp4", "application/ogg"].contains(base)
+    }
+
+    @Sendable func upload(_ request: Request, context: ServerContext) async throws -> Response {
+        let contentType = request.headers[.contentType] ?? ""
+        if let declared = request.headers[.contentLength].flatMap(Int64.init), declared > maxUploadBytes {
+            throw Problem(.contentTooLarge, type: "upload_too_large",
+                          detail: "the upload (\(declared) bytes) exceeds the limit of \(maxUploadBytes) bytes",
+                          suggestion: "upload a smaller file, or raise MERGE_SERVER_MAX_UPLOAD_BYTES")
+        }
+        let filename = request.uri.queryParameters.get("filename")
+        let received: (asset: AssetRecord, created: Bool)
+        if let boundary = MultipartParser.boundary(fromContentType: contentType) {
+            received = try await store.receive(limit: maxUploadBytes, contentType: nil, filename: filename) { writer in
+                try await Self.readMultipart(request.body, boundary: boundary, into: &writer)
+            }
+        } else if Self.isMediaType(contentType) {
+            received = try await store.receive(limit: maxUploadBytes, contentType: contentType, filename: filename) { writer in
+                for try await chunk in request.body { try await writer.write(chunk) }
+                return UploadDetails()
+            }
+        } else {
+            throw Problem(.unsupportedMediaType, type: "unsupported_media_type",
+                          detail: contentType.isEmpty ? "the upload has no Content-Type"
+                                                      : "\(String(contentType.prefix(80)).debugDescription) is not a media type",
+                          suggestion: "send the file's bytes with its media type (video/mp4, audio/mpeg, image/png, application/octet-stream) or as multipart/form-data")
+        }
+        return try JSONResponse.make(AssetResource(received.asset), status: received.created ? .created : .ok,
+                                     headers: [.location: "/api/assets/\(received.asset.id)"])
+    }
+
+    /// Streams the first file part of a multipart body into `writer`; other parts are skipped.
+    private static func readMultipart(_ body: RequestBody, boundary: String, into writer: inout UploadWriter) async throws -> UploadDetails {
+        var parser = MultipartParser(boundary: boundary)
+        var details: UploadDetails?
+        var inFile = false
+        var fileDone = false
+        do {
+            for try await chunk in body {
+                for event in try parser.feed(chunk.readableBytesView) {
+                    switch event {
+                    case .headers(let headers):
+                        let disposition = headers["content-disposition"] ?? ""
+                        let filename = MultipartParser.dispositionParameter("filename", in: disposition)
+                        let name = MultipartParser.dispositionParameter("name", in: disposition)
+                        inFile = !fileDone && (filename != nil || name == "file")
+                        if inFile { details = UploadDetails(contentType: headers["content-type"], filename: filename) }
+                    case .data(let bytes):
+                        if inFile { try await writer.write(bytes) }
+                    case .partEnd:
+                        if inFile { fileDone = true; inFile = false }
+                    case .end:
+                        break
+                    }
+                }
+            }
+            try parser.finish()
+        } catch let failure as MultipartParser.Failure {
+            throw Problem.badRequest("the multipart body is malformed: \(failure.message)", type: "malformed_multipart")
+        }
+        guard let details, fileDone else {
+            throw Problem(.unprocessableContent, type: "no_file_part", detail: "the multipart body has no file part",
+                          suggestion: "send the file in a part with a filename (curl -F file=@clip.mp4)")
+        }
+        return details
+    }
+
+    @Sendable func show(_ request: Request, context: ServerContext) async throws -> Response {
+        try JSONResponse.make(AssetResource(try await asset(context)))
+    }
+
+    @Sendable func content(_ request: Request, context: ServerContext) async throws -> Response {
+        let asset = try await asset(context)
+        let path = store.path(of: asset)
+        return try await FileResponder.respond(path: path, contentType: FileResponder.contentType(forPath: path),
+                                               request: request, context: context)
+    }
+
+    private func asset(_ context: ServerContext) async throws -> AssetRecord {
+        let id = try context.parameters.require("id")
+        guard Identifier.isValid(id, .asset), let asset = try await assets.find(id) else {
+            throw Problem.notFound("asset", id: id, kind: .asset)
+        }
+        return asset
+    }
+}
+
+/// An asset as the API shows it.
+struct AssetResource: Encodable {
+    let id: String
+    let kind: AssetKind
+    let sha256: String
+    let sizeBytes: Int64
+    let contentType: String?
+    let filename: String?
+    let media: JSONValue?
+    let createdAt: String
+    let contentURL: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, sha256, sizeBytes = "size_bytes", contentType = "content_type", filename, media
+        case createdAt = "created_at", contentURL = "content_url"
+    }
+
+    init(_ asset: AssetRecord) {
+        id = asset.id
+        kind = asset.kind
+        sha256 = asset.sha256
+        sizeBytes = asset.sizeBytes
+        contentType = asset.contentType
+        filename = asset.filename
+        media = JSONValue(text: asset.media)
+        createdAt = Timestamp.iso8601(asset.createdAt)
+        contentURL = "/api/assets/\(asset.id)/content"
+    }
+}

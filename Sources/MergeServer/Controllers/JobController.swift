@@ -1,0 +1,158 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Media
+import NIOCore
+import ServiceLifecycle
+
+/// `GET /api/jobs`, `GET|DELETE /api/jobs/{id}`, `GET /api/jobs/{id}/events`.
+struct JobController {
+    let jobs: JobRepository
+    let engine: JobEngine
+    let events: JobEventHub
+    let heartbeat: Duration
+
+    func addRoutes(to router: Router<ServerContext>) {
+        router.get("/api/jobs", use: list)
+        router.get("/api/jobs/{id}", use: show)
+        router.delete("/api/jobs/{id}", use: cancel)
+        router.get("/api/jobs/{id}/events", use: stream)
+    }
+
+    @Sendable func list(_ request: Request, context: ServerContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        var problems: [FieldProblem] = []
+        var status: JobStatus?
+        if let text = query.get("status") {
+            status = JobStatus(rawValue: text)
+            if status == nil { problems.append(.init("status", "must be one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", "))")) }
+        }
+        var limit = 50
+        if let text = query.get("limit") {
+            if let value = Int(text), (1...200).contains(value) { limit = value } else { problems.append(.init("limit", "must be 1…200")) }
+        }
+        var cursor: JobCursor?
+        if let token = query.get("cursor") {
+            cursor = JobCursor(token: token)
+            if cursor == nil { problems.append(.init("cursor", "is not a cursor this server gave out")) }
+        }
+        let kind = query.get("kind")
+        if let kind, kind.count > 64 || !kind.allSatisfy({ $0.isLetter || $0 == "_" }) { problems.append(.init("kind", "is not a job kind")) }
+        if !problems.isEmpty { throw Problem(.badRequest, type: "bad_query", detail: problems.map { "\($0.field) \($0.message)" }.joined(separator: "; "),
+                                             errors: problems) }
+
+        let page = try await jobs.list(status: status, kind: kind, limit: limit + 1, after: cursor)
+        let shown = Array(page.prefix(limit))
+        let next = page.count > limit ? shown.last.map { JobCursor(createdAt: $0.createdAt, id: $0.id).token } : nil
+        return try JSONResponse.make(JobPage(jobs: shown.map(JobResource.init), nextCursor: next))
+    }
+
+    @Sendable func show(_ request: Request, context: ServerContext) async throws -> Response {
+        try JSONResponse.make(JobResource(try await job(context)))
+    }
+
+    /// Cancels, then waits up to three seconds for a running job to stop so the answer
+    /// usually shows it `canceled` (a render stops within a second).
+    @Sendable func cancel(_ request: Request, context: ServerContext) async throws -> Response {
+        let id = try validID(context)
+        switch try await engine.cancel(id) {
+        case .notFound:
+            throw Problem.notFound("job", id: id, kind: .job)
+        case .alreadyEnded(let job) where job.status == .canceled:
+            return try JSONResponse.make(JobResource(job))
+        case .alreadyEnded(let job):
+            throw Problem.conflict("job \(id) already \(job.status.rawValue); there is nothing to cancel", type: "job_already_ended")
+        case .canceled(let job):
+            return try JSONResponse.make(JobResource(job))
+        case .requested(var job):
+            let deadline = ContinuousClock.now + .seconds(3)
+            while !job.status.isFinal, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                job = try await jobs.find(id) ?? job
+            }
+            return try JSONResponse.make(JobResource(job), status: job.status.isFinal ? .ok : .accepted)
+        }
+    }
+
+    /// Server-Sent Events until the job ends: what was missed since `Last-Event-ID` (or
+    /// the current state), then `progress` and `status` as they happen, `done` last.
+    @Sendable func stream(_ request: Request, context: ServerContext) async throws -> Response {
+        let id = try validID(context)
+        let lastEventID = (request.headers[.lastEventID] ?? request.uri.queryParameters.get("last_event_id")).flatMap { UInt64($0) }
+        let subscription = events.subscribe(job: id, after: lastEventID, heartbeat: heartbeat)
+        guard let job = try await jobs.find(id) else {
+            subscription.close()
+            throw Problem.notFound("job", id: id, kind: .job)
+        }
+        let headers: HTTPFields = [
+            .contentType: "text/event-stream", .cacheControl: "no-cache", HTTPField.Name("X-Accel-Buffering")!: "no",
+        ]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            // The stream ends when the job ends, the client goes away, or the server stops.
+            try await withGracefulShutdownHandler {
+                try await request.body.consumeWithInboundCloseHandler { _ in
+                    try await Self.send(job, subscription: subscription, to: &writer)
+                } onInboundClosed: {
+                    subscription.close()
+                }
+            } onGracefulShutdown: {
+                subscription.close()
+            }
+            subscription.close()
+            try await writer.finish(nil)
+        })
+    }
+
+    private static func send(_ job: JobRecord, subscription: JobEventHub.Subscription,
+                             to writer: inout any ResponseBodyWriter) async throws {
+        if let missed = subscription.missed {
+            for event in missed { try await writer.write(encode(event)) }
+        } else {
+            try await writer.write(encode(name: "status", data: JobEngine.json(JobResource(job))))
+        }
+        if job.status.isFinal {
+            try await writer.write(encode(name: "done", data: JobEngine.json(JobResource(job))))
+            return
+        }
+        for await delivery in subscription.deliveries {
+            switch delivery {
+            case .heartbeat: try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+            case .event(let event): try await writer.write(encode(event))
+            }
+        }
+    }
+
+    static func encode(_ event: JobEvent) -> ByteBuffer {
+        ByteBuffer(string: "id: \(event.id)\nevent: \(event.name)\ndata: \(event.data)\n\n")
+    }
+
+    static func encode(name: String, data: String) -> ByteBuffer {
+        ByteBuffer(string: "event: \(name)\ndata: \(data)\n\n")
+    }
+
+    private func validID(_ context: ServerContext) throws -> String {
+        let id = try context.parameters.require("id")
+        guard Identifier.isValid(id, .job) else { throw Problem.notFound("job", id: id, kind: .job) }
+        return id
+    }
+
+    private func job(_ context: ServerContext) async throws -> JobRecord {
+        let id = try validID(context)
+        guard let job = try await jobs.find(id) else { throw Problem.notFound("job", id: id, kind: .job) }
+        return job
+    }
+}
+
+/// A page of `GET /api/jobs`.
+struct JobPage: Encodable {
+    let jobs: [JobResource]
+    let nextCursor: String?
+
+    enum CodingKeys: String, CodingKey { case jobs, nextCursor = "next_cursor" }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(jobs, forKey: .jobs)
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Media
+
+/// `POST /api/mv/merge_videos` and `POST /api/mv/analyze_audio`: validate the body
+/// against the stored assets, then queue a job durably and answer 202 at once.
+struct MediaJobController {
+    let jobs: JobRepository
+    let engine: JobEngine
+    let assets: AssetRepository
+    let store: AssetStore
+    let maxJSONBytes: Int
+    let maxAttempts: Int
+
+    func addRoutes(to router: Router<ServerContext>) {
+        router.post("/api/mv/merge_videos", use: mergeVideos)
+        router.post("/api/mv/analyze_audio", use: analyzeAudio)
+    }
+
+    @Sendable func mergeVideos(_ request: Request, context: ServerContext) async throws -> Response {
+        let body = try await request.jsonBody(upTo: maxJSONBytes)
+        let timeline = try TimelineRequest.decode(body)
+        _ = try await TimelineRequest.prepare(timeline, assets: assets, store: store)
+        return try await submit(kind: "merge_videos", body: body, request: request)
+    }
+
+    @Sendable func analyzeAudio(_ request: Request, context: ServerContext) async throws -> Response {
+        let body = try await request.jsonBody(upTo: maxJSONBytes)
+        let analysis: AnalyzeAudioRequest
+        do {
+            analysis = try JSONDecoder().decode(AnalyzeAudioRequest.self, from: body)
+        } catch let error as DecodingError {
+            let problem = DecodingProblem.fieldProblem(error)
+            if problem.field.isEmpty { throw Problem.badRequest("the body is not JSON: \(problem.message)", type: "malformed_json") }
+            throw Problem.validation([problem])
+        }
+        var problems = StrictFields.unknown(in: body, known: AnalyzeAudioRequest.CodingKeys.allCases.map(\.stringValue))
+        problems += analysis.problems
+        if Identifier.isValid(analysis.audio, .asset) {
+            if let asset = try await assets.find(analysis.audio) {
+                if asset.kind == .image { problems.append(FieldProblem("audio", "asset \(analysis.audio) is an image, not audio")) }
+                else if JSONValue(text: asset.media)?["audio"] == .null {
+                    problems.append(FieldProblem("audio", "asset \(analysis.audio) has no audio stream"))
+                }
+            } else {
+                problems.append(FieldProblem("audio", "no asset with id \(analysis.audio); upload the song with POST /api/uploads first"))
+            }
+        } else {
+            problems.append(FieldProblem("audio", "give the asset id of an uploaded song (ast_ and \(Identifier.hexLength) hex digits)"))
+        }
+        if !problems.isEmpty { throw Problem.validation(problems) }
+        return try await submit(kind: "analyze_audio", body: body, request: request)
+    }
+
+    /// Queues the job (or finds the one this Idempotency-Key made) and answers 202.
+    private func submit(kind: String, body: Data, request: Request) async throws -> Response {
+        let key = try Self.idempotencyKey(request)
+        let outcome: JobRepository.EnqueueOutcome
+        do {
+            outcome = try await jobs.enqueue(kind: kind, request: String(decoding: body, as: UTF8.self),
+                                             idempotencyKey: key, maxAttempts: maxAttempts)
+        } catch let conflict as JobRepository.IdempotencyConflict {
+            throw Problem.conflict("the Idempotency-Key was used for job \(conflict.existing.id) with a different body",
+                                   type: "idempotency_conflict", suggestion: "use a new key for a new request")
+        }
+        if case .created = outcome { engine.wake() }
+        let job = outcome.job
+        var headers: HTTPFields = [.location: "/api/jobs/\(job.id)"]
+        if case .existing = outcome { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
+        return try JSONResponse.make(JobAccepted(job), status: .accepted, headers: headers)
+    }
+
+    static func idempotencyKey(_ request: Request) throws -> String? {
+        guard let key = request.headers[.idempotencyKey] else { return nil }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
+            throw Problem.badRequest("the Idempotency-Key must be 1–255 visible ASCII characters", type: "bad_idempotency_key")
+        }
+        return key
+    }
+}
+
+/// The 202 answer to a queued job.
+struct JobAccepted: Encodable {
+    let jobID: String
+    let status: JobStatus
+    let statusURL: String
+    let eventsURL: String
+
+    enum CodingKeys: String, CodingKey {
+        case jobID = "job_id", status, statusURL = "status_url", eventsURL = "events_url"
+    }
+
+    init(_ job: JobRecord) {
+        jobID = job.id
+        status = job.status
+        statusURL = "/api/jobs/\(job.id)"
+        eventsURL = "/api/jobs/\(job.id)/events"
+    }
+}
+
+/// Unknown top-level fields of a flat JSON body.
+enum StrictFields {
+    static func unknown(in body: Data, known: [String]) -> [FieldProblem] {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return [] }
+        return object.keys.sorted().filter { !known.contains($0) }.map {
+            FieldProblem($0, "unknown field; the fields here are \(known.joined(separator: ", "))")
+        }
+    }
+}

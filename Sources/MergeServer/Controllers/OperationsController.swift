@@ -1,0 +1,105 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `GET /health`, `GET /metrics`, `GET /openapi.yaml`.
+struct OperationsController {
+    let database: Database
+    let jobs: JobRepository
+    let engine: JobEngine
+    let events: JobEventHub
+    let dataDirectory: String
+    let minFreeDiskBytes: Int64
+    let startedAt = ContinuousClock.now
+
+    func addRoutes(to router: Router<ServerContext>) {
+        router.get("/health", use: health)
+        router.get("/metrics", use: metrics)
+        router.get("/openapi.yaml", use: openAPI)
+    }
+
+    @Sendable func health(_ request: Request, context: ServerContext) async throws -> Response {
+        var problems: [String] = []
+        let databaseOK = await database.isReachable()
+        if !databaseOK { problems.append("the database does not answer") }
+        let counts = databaseOK ? (try? await jobs.countsByStatus()) ?? [:] : [:]
+        let disk = DiskSpace(path: dataDirectory)
+        let diskOK = (disk?.freeBytes ?? 0) >= minFreeDiskBytes
+        if !diskOK { problems.append("less than \(minFreeDiskBytes) bytes free in \(dataDirectory)") }
+        let report = HealthReport(
+            status: problems.isEmpty ? "ok" : "unhealthy", version: MergeServerVersion.current,
+            uptimeSeconds: ((ContinuousClock.now - startedAt).seconds * 10).rounded() / 10,
+            database: .init(ok: databaseOK, path: database.path),
+            disk: .init(ok: diskOK, freeBytes: disk?.freeBytes ?? 0, totalBytes: disk?.totalBytes ?? 0, minFreeBytes: minFreeDiskBytes),
+            queue: .init(queued: counts[.queued] ?? 0, running: counts[.running] ?? 0),
+            workers: .init(total: engine.settings.workers, busy: engine.busyWorkers),
+            eventStreams: events.subscriberCount, problems: problems)
+        return try JSONResponse.make(report, status: problems.isEmpty ? .ok : .serviceUnavailable,
+                                     headers: [.cacheControl: "no-store"])
+    }
+
+    @Sendable func metrics(_ request: Request, context: ServerContext) async throws -> Response {
+        let registry = ServerMetrics.registry
+        if let counts = try? await jobs.countsByStatus() {
+            for (status, count) in counts {
+                registry.makeGauge(name: "merge_server_jobs", labels: [("status", status.rawValue)]).set(Double(count))
+            }
+            registry.makeGauge(name: "merge_server_queue_depth").set(Double(counts[.queued] ?? 0))
+        }
+        registry.makeGauge(name: "merge_server_busy_workers").set(Double(engine.busyWorkers))
+        registry.makeGauge(name: "merge_server_workers").set(Double(engine.settings.workers))
+        registry.makeGauge(name: "merge_server_event_streams").set(Double(events.subscriberCount))
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+    }
+
+    @Sendable func openAPI(_ request: Request, context: ServerContext) async throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/yaml"],
+                 body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+    }
+}
+
+struct HealthReport: Encodable {
+    struct DatabaseStatus: Encodable { let ok: Bool; let path: String }
+    struct DiskStatus: Encodable {
+        let ok: Bool
+        let freeBytes: Int64
+        let totalBytes: Int64
+        let minFreeBytes: Int64
+        enum CodingKeys: String, CodingKey { case ok, freeBytes = "free_bytes", totalBytes = "total_bytes", minFreeBytes = "min_free_bytes" }
+    }
+    struct QueueStatus: Encodable { let queued: Int; let running: Int }
+    struct WorkerStatus: Encodable { let total: Int; let busy: Int }
+
+    let status: String
+    let version: String
+    let uptimeSeconds: Double
+    let database: DatabaseStatus
+    let disk: DiskStatus
+    let queue: QueueStatus
+    let workers: WorkerStatus
+    let eventStreams: Int
+    let problems: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case status, version, uptimeSeconds = "uptime_seconds", database, disk, queue, workers
+        case eventStreams = "event_streams", problems
+    }
+}
+
+/// Free and total bytes of the file system holding `path`.
+struct DiskSpace {
+    let freeBytes: Int64
+    let totalBytes: Int64
+
+    init?(path: String) {
+        var stats = statvfs()
+        guard statvfs(path, &stats) == 0 else { return nil }
+        freeBytes = Int64(stats.f_bavail) * Int64(stats.f_frsize)
+        totalBytes = Int64(stats.f_blocks) * Int64(stats.f_frsize)
+    }
+}
+
+public enum MergeServerVersion {
+    public static let current = "0.5.0"
+}

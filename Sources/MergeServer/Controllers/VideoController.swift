@@ -1,0 +1,31 @@
+import Foundation
+import Hummingbird
+
+/// `GET|HEAD /api/mv/get_video/{id}` (the file, with ranges) and `/info`.
+struct VideoController {
+    let jobs: JobRepository
+
+    func addRoutes(to router: Router<ServerContext>) {
+        router.get("/api/mv/get_video/{id}", use: video)
+        router.head("/api/mv/get_video/{id}", use: video)
+        router.get("/api/mv/get_video/{id}/info", use: info)
+    }
+
+    @Sendable func video(_ request: Request, context: ServerContext) async throws -> Response {
+        let video = try await find(context)
+        return try await FileResponder.respond(path: video.path, contentType: FileResponder.contentType(forPath: video.path),
+                                               request: request, context: context)
+    }
+
+    @Sendable func info(_ request: Request, context: ServerContext) async throws -> Response {
+        JSONResponse.make(data: Data(try await find(context).info.utf8))
+    }
+
+    private func find(_ context: ServerContext) async throws -> VideoRecord {
+        let id = try context.parameters.require("id")
+        guard Identifier.isValid(id, .video), let video = try await jobs.video(id) else {
+            throw Problem.notFound("video", id: id, kind: .video)
+        }
+        return video
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// JSON answers with the API's encoder (snake_case keys as declared, sorted).
+enum JSONResponse {
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        try make(data: JSONEncoder.api.encode(value), status: status, headers: headers)
+    }
+
+    /// Already-encoded JSON (a stored result) goes out as it is.
+    static func make(data: Data, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension Request {
+    /// The body, at most `limit` bytes (413 beyond), as Data.
+    func collectedBody(upTo limit: Int) async throws -> Data {
+        let buffer = try await body.collect(upTo: limit)
+        return Data(buffer.readableBytesView)
+    }
+
+    /// The JSON body of a POST: refuses another Content-Type (415) and an empty body (400).
+    func jsonBody(upTo limit: Int) async throws -> Data {
+        if let type = headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+            throw Problem(.unsupportedMediaType, type: "unsupported_media_type",
+                          detail: "the body must be application/json (got \(String(type.prefix(80))))",
+                          suggestion: "send the JSON with Content-Type: application/json")
+        }
+        let data: Data
+        do {
+            data = try await collectedBody(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw Problem(.contentTooLarge, type: "body_too_large", detail: "the JSON body exceeds \(limit) bytes",
+                          suggestion: "send a smaller request; upload media with POST /api/uploads")
+        }
+        if data.isEmpty { throw Problem.badRequest("the request has no body; send JSON", type: "malformed_json") }
+        return data
+    }
+}

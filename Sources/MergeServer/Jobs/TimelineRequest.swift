@@ -1,0 +1,95 @@
+import Foundation
+import Media
+
+/// A `merge_videos` body checked against the asset store: decoded strictly, every
+/// source an uploaded asset of the right kind, and the whole timeline validated by the
+/// planner against the stored probes, so a bad timeline is refused (422, every
+/// problem with its field path) before a job exists.
+struct TimelineRequest: Sendable {
+    let timeline: Timeline
+    /// Asset id → its file and stored probe, for every source the timeline names.
+    let sources: [String: (path: String, info: MediaInfo)]
+
+    static func decode(_ body: Data) throws(Problem) -> Timeline {
+        let timeline: Timeline
+        do {
+            timeline = try JSONDecoder().decode(Timeline.self, from: body)
+        } catch let error as DecodingError {
+            let problem = DecodingProblem.fieldProblem(error)
+            if problem.field.isEmpty {
+                throw Problem.badRequest("the body is not a timeline: \(problem.message)", type: "malformed_json",
+                                         suggestion: "send a JSON timeline (see GET /openapi.yaml)")
+            }
+            throw Problem.validation([problem])
+        } catch {
+            throw Problem.badRequest("the body is not JSON", type: "malformed_json")
+        }
+        let unknown = Timeline.unknownFields(in: body)
+        if !unknown.isEmpty { throw Problem.validation(unknown) }
+        return timeline
+    }
+
+    /// Looks up the timeline's sources and validates it.
+    static func prepare(_ timeline: Timeline, assets: AssetRepository, store: AssetStore) async throws -> TimelineRequest {
+        var problems: [FieldProblem] = []
+        var wanted: [(field: String, id: String, needsVideo: Bool)] = []
+        for (index, clip) in timeline.clips.enumerated() { wanted.append(("clips[\(index)].source", clip.source, true)) }
+        if let song = timeline.audio?.source { wanted.append(("audio.source", song, false)) }
+        let found = try await assets.find(ids: wanted.map(\.id).filter { Identifier.isValid($0, .asset) })
+
+        var sources: [String: (path: String, info: MediaInfo)] = [:]
+        for (field, id, needsVideo) in wanted {
+            guard let asset = sourceAsset(id, field: field, found: found, problems: &problems) else { continue }
+            if needsVideo && asset.kind != .video {
+                problems.append(FieldProblem(field, "asset \(id) is \(asset.kind == .audio ? "audio" : "an image"), not a video"))
+                continue
+            }
+            guard var info = try? JSONDecoder().decode(MediaInfo.self, from: Data(asset.media.utf8)) else {
+                problems.append(FieldProblem(field, "asset \(id) has no readable probe; upload it again"))
+                continue
+            }
+            info.path = store.path(of: asset)
+            sources[id] = (info.path, info)
+        }
+        if !problems.isEmpty { throw Problem.validation(problems) }
+
+        let request = TimelineRequest(timeline: timeline, sources: sources)
+        do {
+            try TimelinePlanner.validate(timeline, resolve: request.resolve, probe: request.probe)
+        } catch {
+            throw Problem.validation(error.fieldProblems.isEmpty ? [FieldProblem("", error.description)] : error.fieldProblems)
+        }
+        return request
+    }
+
+    private static func sourceAsset(_ id: String, field: String, found: [String: AssetRecord],
+                                     problems: inout [FieldProblem]) -> AssetRecord? {
+        if let asset = found[id] { return asset }
+        let shown = id.count > 80 ? String(id.prefix(80)) + "…" : id
+        if id.hasPrefix("http://") || id.hasPrefix("https://") {
+            problems.append(FieldProblem(field, "URL sources are not fetched by this server yet; upload the file with POST /api/uploads and give its asset id"))
+        } else if Identifier.isValid(id, .asset) {
+            problems.append(FieldProblem(field, "no asset with id \(shown); upload the file with POST /api/uploads first"))
+        } else {
+            problems.append(FieldProblem(field, "\(shown.debugDescription) is not an asset id (ast_ and \(Identifier.hexLength) hex digits); the server does not read paths"))
+        }
+        return nil
+    }
+
+    /// Asset id → file path (for the planner).
+    var resolve: @Sendable (String) throws(MediaError) -> String {
+        { [sources] id throws(MediaError) in
+            guard let source = sources[id] else { throw MediaError(.fileNotFound, "no asset with id \(id)") }
+            return source.path
+        }
+    }
+
+    /// File path → the probe stored on upload (no file is opened to plan).
+    var probe: @Sendable (String) throws(MediaError) -> MediaInfo {
+        let byPath = Dictionary(sources.values.map { ($0.path, $0.info) }, uniquingKeysWith: { first, _ in first })
+        return { path throws(MediaError) in
+            if let info = byPath[path] { return info }
+            return try MediaProbe.probe(path)
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Everything the routes use, made once at start-up (tests build their own).
+public struct ServerDependencies: Sendable {
+    public let configuration: ServerConfiguration
+    public let database: Database
+    public let jobs: JobRepository
+    public let assets: AssetRepository
+    public let store: AssetStore
+    public let events: JobEventHub
+    public let engine: JobEngine
+    public let sweeper: any Service
+    let videosDirectory: String
+
+    /// Opens the data directory and the database and recovers what a killed process
+    /// left: jobs it was running go back to the queue, its partial files are removed.
+    public static func open(_ configuration: ServerConfiguration, logger: Logger) async throws -> ServerDependencies {
+        let fileManager = FileManager.default
+        let dataDirectory = configuration.dataDirectory
+        let videosDirectory = (dataDirectory as NSString).appendingPathComponent("videos")
+        try fileManager.createDirectory(atPath: videosDirectory, withIntermediateDirectories: true)
+        let databasePath = try Database.sqlitePath(from: configuration.databaseURL)
+        try fileManager.createDirectory(atPath: (databasePath as NSString).deletingLastPathComponent.isEmpty
+                                            ? "." : (databasePath as NSString).deletingLastPathComponent,
+                                        withIntermediateDirectories: true)
+        let database = try Database(path: databasePath)
+        let jobs = JobRepository(database: database)
+        let assets = AssetRepository(database: database)
+        let store = try AssetStore(dataDirectory: dataDirectory, repository: assets)
+        store.removeUnfinishedUploads()
+        for name in (try? fileManager.contentsOfDirectory(atPath: videosDirectory)) ?? [] where name.hasSuffix(".partial") {
+            try? fileManager.removeItem(atPath: (videosDirectory as NSString).appendingPathComponent(name))
+        }
+        let recovered = try await jobs.recoverInterrupted()
+        if recovered > 0 { logger.notice("jobs interrupted by the last stop are queued again", metadata: ["count": "\(recovered)"]) }
+
+        let events = JobEventHub()
+        let handlers: [any JobHandler] = [
+            MergeVideosJob(assets: assets, store: store, videosDirectory: videosDirectory),
+            AnalyzeAudioJob(assets: assets, store: store),
+        ]
+        let engine = JobEngine(jobs: jobs, events: events, handlers: handlers, settings: configuration.engine, logger: logger)
+        let sweeper = RetentionSweeper(jobs: jobs, events: events, interval: .seconds(configuration.sweepIntervalSeconds), logger: logger)
+        return ServerDependencies(configuration: configuration, database: database, jobs: jobs, assets: assets, store: store,
+                                  events: events, engine: engine, sweeper: sweeper, videosDirectory: videosDirectory)
+    }
+}
+
+public enum MergeServerApp {
+    /// The router with every route and the middleware around them (outermost first:
+    /// request id, metrics, request log, problem+json).
+    public static func buildRouter(_ dependencies: ServerDependencies) -> Router<ServerContext> {
+        ServerMetrics.bootstrap()
+        let configuration = dependencies.configuration
+        let router = Router(context: ServerContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: LogRequestsMiddleware(.debug))
+        router.add(middleware: ProblemMiddleware())
+
+        AssetController(assets: dependencies.assets, store: dependencies.store, maxUploadBytes: configuration.maxUploadBytes)
+            .addRoutes(to: router)
+        MediaJobController(jobs: dependencies.jobs, engine: dependencies.engine, assets: dependencies.assets,
+                           store: dependencies.store, maxJSONBytes: configuration.maxJSONBytes,
+                           maxAttempts: configuration.engine.maxAttempts).addRoutes(to: router)
+        JobController(jobs: dependencies.jobs, engine: dependencies.engine, events: dependencies.events,
+                      heartbeat: .seconds(configuration.sseHeartbeatSeconds)).addRoutes(to: router)
+        VideoController(jobs: dependencies.jobs).addRoutes(to: router)
+        OperationsController(database: dependencies.database, jobs: dependencies.jobs, engine: dependencies.engine,
+                             events: dependencies.events, dataDirectory: configuration.dataDirectory,
+                             minFreeDiskBytes: configuration.minFreeDiskBytes).addRoutes(to: router)
+        return router
+    }
+
+    /// The whole server: HTTP, the job engine and the retention sweeper, one service group.
+    public static func buildApplication(_ dependencies: ServerDependencies, logger: Logger,
+                                        onRunning: @escaping @Sendable (String) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let configuration = dependencies.configuration
+        return Application(
+            router: buildRouter(dependencies),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "merge-server"),
+            services: [dependencies.engine, dependencies.sweeper],
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                await onRunning("http://\(configuration.host):\(port)")
+            },
+            logger: logger)
+    }
+}

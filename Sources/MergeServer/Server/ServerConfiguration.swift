@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+
+/// Everything `merge-server serve` can be told. Defaults are DESIGN.md's; the
+/// environment (`MERGE_SERVER_*`) overrides them and command-line flags override both.
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 picks a free port (printed at start-up).
+    public var port = 8080
+    public var dataDirectory = "outputs"
+    /// `sqlite:PATH`; nil means `sqlite:<data dir>/mergeserver.sqlite`.
+    public var database: String?
+    public var engine = JobEngineSettings()
+    public var maxUploadBytes: Int64 = 2 << 30
+    public var maxJSONBytes = 8 << 20
+    /// Below this much free space in the data directory, /health answers 503.
+    public var minFreeDiskBytes: Int64 = 512 << 20
+    public var sseHeartbeatSeconds = 15.0
+    /// How often expired jobs and their files are removed.
+    public var sweepIntervalSeconds = 600.0
+    public var logLevel = Logger.Level.info
+
+    public init() {}
+
+    public var databaseURL: String { database ?? "sqlite:" + (dataDirectory as NSString).appendingPathComponent("mergeserver.sqlite") }
+
+    /// One row per setting, for the README's table and `serve --help`.
+    public static let environmentVariables: [(name: String, meaning: String)] = [
+        ("MERGE_SERVER_HOST", "address to listen on (127.0.0.1)"),
+        ("MERGE_SERVER_PORT", "port (8080; 0 picks a free one)"),
+        ("MERGE_SERVER_DATA_DIR", "data directory (outputs)"),
+        ("MERGE_SERVER_DATABASE", "sqlite:PATH (sqlite:<data dir>/mergeserver.sqlite)"),
+        ("MERGE_SERVER_WORKERS", "jobs run at once (the core count; 0 accepts jobs without running them)"),
+        ("MERGE_SERVER_MAX_UPLOAD_BYTES", "largest upload (2147483648)"),
+        ("MERGE_SERVER_RETENTION_HOURS", "how long finished jobs and their videos are kept (168)"),
+        ("MERGE_SERVER_MAX_ATTEMPTS", "attempts for a job whose failures are transient (3)"),
+        ("MERGE_SERVER_LEASE_SECONDS", "a running job's lease; renewed every lease/6 (30)"),
+        ("MERGE_SERVER_MIN_FREE_BYTES", "free disk below which /health is 503 (536870912)"),
+        ("MERGE_SERVER_SSE_HEARTBEAT_SECONDS", "comment sent on idle event streams (15)"),
+        ("MERGE_SERVER_LOG_LEVEL", "trace, debug, info, notice, warning, error (info)"),
+    ]
+
+    /// Applies `MERGE_SERVER_*` variables; a value that does not parse is an error naming it.
+    public mutating func apply(environment: [String: String]) throws(ConfigurationError) {
+        func value(_ name: String) -> String? {
+            guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            return text
+        }
+        func number<T: LosslessStringConvertible>(_ name: String, _ type: T.Type, _ valid: (T) -> Bool) throws(ConfigurationError) -> T? {
+            guard let text = value(name) else { return nil }
+            guard let parsed = T(text), valid(parsed) else { throw ConfigurationError("\(name)=\(text) is not valid") }
+            return parsed
+        }
+        if let host = value("MERGE_SERVER_HOST") { self.host = host }
+        if let port = try number("MERGE_SERVER_PORT", Int.self, { (0...65535).contains($0) }) { self.port = port }
+        if let directory = value("MERGE_SERVER_DATA_DIR") { dataDirectory = directory }
+        if let database = value("MERGE_SERVER_DATABASE") { self.database = database }
+        if let workers = try number("MERGE_SERVER_WORKERS", Int.self, { (0...256).contains($0) }) { engine.workers = workers }
+        if let bytes = try number("MERGE_SERVER_MAX_UPLOAD_BYTES", Int64.self, { $0 > 0 }) { maxUploadBytes = bytes }
+        if let hours = try number("MERGE_SERVER_RETENTION_HOURS", Double.self, { $0 > 0 }) { engine.retentionSeconds = hours * 3600 }
+        if let attempts = try number("MERGE_SERVER_MAX_ATTEMPTS", Int.self, { (1...100).contains($0) }) { engine.maxAttempts = attempts }
+        if let lease = try number("MERGE_SERVER_LEASE_SECONDS", Double.self, { $0 >= 1 }) {
+            engine.leaseSeconds = lease
+            engine.heartbeatSeconds = lease / 6
+        }
+        if let bytes = try number("MERGE_SERVER_MIN_FREE_BYTES", Int64.self, { $0 >= 0 }) { minFreeDiskBytes = bytes }
+        if let seconds = try number("MERGE_SERVER_SSE_HEARTBEAT_SECONDS", Double.self, { $0 > 0 }) { sseHeartbeatSeconds = seconds }
+        if let level = value("MERGE_SERVER_LOG_LEVEL") {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigurationError("MERGE_SERVER_LOG_LEVEL=\(level) is not valid; use trace, debug, info, notice, warning or error")
+            }
+            logLevel = parsed
+        }
+    }
+}
