@@ -37,7 +37,7 @@ struct JobController {
             if cursor == nil { problems.append(.init("cursor", "is not a cursor this server gave out")) }
         }
         let kind = query.get("kind")
-        if let kind, kind.count > 64 || !kind.allSatisfy({ $0.isLetter || $0 == "_" }) { problems.append(.init("kind", "is not a job kind")) }
+        if let kind, kind.count > 64 || !kind.allSatisfy({ ($0.isASCII && $0.isLetter) || $0 == "_" }) { problems.append(.init("kind", "is not a job kind")) }
         if !problems.isEmpty { throw Problem(.badRequest, type: "bad_query", detail: problems.map { "\($0.field) \($0.message)" }.joined(separator: "; "),
                                              errors: problems) }
 

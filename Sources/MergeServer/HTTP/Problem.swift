@@ -91,9 +91,9 @@ extension Problem {
 }
 
 extension HTTPField.Name {
-    static let requestID = HTTPField.Name("X-Request-Id")!
-    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
-    static let lastEventID = HTTPField.Name("Last-Event-ID")!
+    public static let requestID = HTTPField.Name("X-Request-Id")!
+    public static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    public static let lastEventID = HTTPField.Name("Last-Event-ID")!
 }
 
 extension JSONEncoder {
