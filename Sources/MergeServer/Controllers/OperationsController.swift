@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Prometheus
 
 /// `GET /health`, `GET /metrics`, `GET /openapi.yaml`.
 struct OperationsController {
@@ -39,18 +40,22 @@ struct OperationsController {
     }
 
     @Sendable func metrics(_ request: Request, context: ServerContext) async throws -> Response {
-        let registry = ServerMetrics.registry
+        func gauge(_ name: String, _ help: String, _ labels: [(String, String)] = []) -> Gauge {
+            ServerMetrics.registry.makeGauge(
+                descriptor: MetricNameDescriptor(namespace: "merge_server", metricName: name, unitName: "", helpText: help),
+                labels: labels)
+        }
         if let counts = try? await jobs.countsByStatus() {
             for (status, count) in counts {
-                registry.makeGauge(name: "merge_server_jobs", labels: [("status", status.rawValue)]).set(Double(count))
+                gauge("jobs", "Jobs in the database by status.", [("status", status.rawValue)]).set(Double(count))
             }
-            registry.makeGauge(name: "merge_server_queue_depth").set(Double(counts[.queued] ?? 0))
+            gauge("queue_depth", "Jobs waiting to run.").set(Double(counts[.queued] ?? 0))
         }
-        registry.makeGauge(name: "merge_server_busy_workers").set(Double(engine.busyWorkers))
-        registry.makeGauge(name: "merge_server_workers").set(Double(engine.settings.workers))
-        registry.makeGauge(name: "merge_server_event_streams").set(Double(events.subscriberCount))
+        gauge("busy_workers", "Workers running a job now.").set(Double(engine.busyWorkers))
+        gauge("workers", "Workers in this process.").set(Double(engine.settings.workers))
+        gauge("event_streams", "Open Server-Sent Event streams.").set(Double(events.subscriberCount))
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+                        body: .init(byteBuffer: ByteBuffer(bytes: ServerMetrics.registry.emitToBuffer())))
     }
 
     @Sendable func openAPI(_ request: Request, context: ServerContext) async throws -> Response {

@@ -34,7 +34,7 @@ public final class JobEngine: Service, Sendable {
     let settings: JobEngineSettings
     let logger: Logger
     /// This process's name on the leases it holds.
-    let owner = "engine-\(getpid())-\(UUID().uuidString.prefix(8).lowercased())"
+    public let owner = "engine-\(getpid())-\(UUID().uuidString.prefix(8).lowercased())"
 
     private let running = Mutex<[String: JobControl]>([:])
     private let stopping = Atomic<Bool>(false)
