@@ -1,0 +1,95 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Logging
+@testable import MergeServer
+import NIOCore
+import Testing
+import TestSupport
+
+/// /health, /metrics, /openapi.yaml and request ids.
+@Suite struct OperationsTests {
+    @Test func healthReportsDependenciesAndGoesUnhealthyWhenTheDiskIsShort() async throws {
+        let server = try await TestServer.make(workers: 2)
+        try await server.test { client in
+            let health = try await client.getJSON("/health")
+            #expect(health.status == .ok && health.body["status"] as? String == "ok")
+            #expect((health.body["database"] as? [String: Any])?["ok"] as? Bool == true)
+            #expect((health.body["workers"] as? [String: Any])?["total"] as? Int == 2)
+            #expect(health.body["version"] as? String == MergeServerVersion.current)
+            #expect(((health.body["disk"] as? [String: Any])?["free_bytes"] as? Int ?? 0) > 0)
+            #expect((health.body["queue"] as? [String: Any])?["queued"] as? Int == 0)
+        }
+        let short = try await TestServer.make(workers: 0) { $0.minFreeDiskBytes = Int64.max / 2 }
+        try await short.test { client in
+            let health = try await client.getJSON("/health")
+            #expect(health.status == .serviceUnavailable && health.body["status"] as? String == "unhealthy")
+            #expect((health.body["problems"] as? [String])?.isEmpty == false)
+        }
+    }
+
+    @Test func metricsCountRequestsAndJobs() async throws {
+        let server = try await TestServer.make(workers: 0)
+        try await server.test { client in
+            let song = try await client.uploadID("song_120bpm.m4a", contentType: "audio/mp4")
+            _ = try await client.postJSON("/api/mv/analyze_audio", "{\"audio\": \"\(song)\"}")
+            _ = try await client.getJSON("/api/jobs/job_000000000000000000000000")
+            let text = try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+                return String(buffer: response.body)
+            }
+            #expect(text.contains("merge_server_queue_depth"))
+            #expect(text.contains("merge_server_jobs{status=\"queued\"}"))
+            #expect(text.contains("hb_requests{http_route=\"/api/mv/analyze_audio\",http_request_method=\"POST\",http_response_status_code=\"202\"}"))
+            #expect(text.contains("http_response_status_code=\"404\""))
+            #expect(text.contains("http_server_request_duration_bucket"), "latency histograms")
+        }
+    }
+
+    /// The spec and the router list the same routes: neither can drift.
+    @Test func openAPIDescribesEveryRouteAndNothingElse() async throws {
+        let server = try await TestServer.make(workers: 0)
+        let router = MergeServerApp.buildRouter(server.dependencies)
+        let routed = Set(router.routes.map { "\($0.method.rawValue.uppercased()) \($0.path.description)" })
+
+        var documented = Set<String>()
+        var path: String?
+        var inPaths = false
+        for line in OpenAPIDocument.yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("paths:") { inPaths = true; continue }
+            if inPaths, let first = line.first, first != " " { inPaths = false }
+            guard inPaths else { continue }
+            if line.hasPrefix("  /"), !line.hasPrefix("   "), line.hasSuffix(":") { path = String(line.dropFirst(2).dropLast()) }
+            let key = line.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("    "), !line.hasPrefix("     "),
+               ["get:", "post:", "put:", "delete:", "head:", "patch:"].contains(key), let path {
+                documented.insert("\(key.dropLast().uppercased()) \(path)")
+            }
+        }
+        #expect(!documented.isEmpty)
+        #expect(routed.subtracting(documented).isEmpty, "routes missing from openapi.yaml: \(routed.subtracting(documented))")
+        #expect(documented.subtracting(routed).isEmpty, "documented routes the router lacks: \(documented.subtracting(routed))")
+
+        try await server.test { client in
+            try await client.execute(uri: "/openapi.yaml", method: .get) { response in
+                #expect(response.status == .ok && String(buffer: response.body) == OpenAPIDocument.yaml)
+            }
+        }
+    }
+
+    @Test func requestIDsAreHonouredOrMade() async throws {
+        let server = try await TestServer.make(workers: 0)
+        try await server.test { client in
+            try await client.execute(uri: "/health", method: .get, headers: [.requestID: "trace-42.a:b"]) { response in
+                #expect(response.headers[.requestID] == "trace-42.a:b")
+            }
+            try await client.execute(uri: "/nowhere", method: .get, headers: [.requestID: "bad id\u{7}" + String(repeating: "x", count: 300)]) { response in
+                let id = try #require(response.headers[.requestID])
+                #expect(id.count <= 32 && !id.contains(" "))
+                let problem = try jsonObject(response.body)
+                #expect(problem["request_id"] as? String == id)
+                #expect(problem["status"] as? Int == 404 && problem["title"] as? String == "Not Found")
+            }
+        }
+    }
+}
