@@ -11,6 +11,8 @@ packages=(
   fonts-dejavu-core
   # ffmpeg/ffprobe: the independent oracle for tests and the peer for bench/, never used by the product.
   ffmpeg
+  # curl: the README's walk-through and the live server test's client.
+  curl
 )
 
 missing=()
