@@ -125,7 +125,7 @@ enum TimelineFile {
 
     static func describe(_ error: DecodingError) -> String {
         let problem = DecodingProblem.fieldProblem(error)
-        return problem.field.isEmpty ? problem.message : "\(problem.field): \(problem.message)"
+        return problem.field.isEmpty ? problem.message : "\(problem.field) \(problem.message)"
     }
 }
 
