@@ -1,9 +1,14 @@
 # MergeServer — the two commands: `make run` and `make test`.
 # Both install missing Debian packages first (scripts/install-deps.sh, idempotent).
 
-.PHONY: run test deps build release fixtures bench clean
+.PHONY: run demo test deps build release fixtures bench clean
 
+# The server, with its data under ./outputs (see README: Configuration).
 run: release
+	.build/release/merge-server serve
+
+# A video rendered from mock clips on the command line, without the server.
+demo: release
 	@scripts/demo.sh
 
 test: deps

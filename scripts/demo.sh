@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make run` until the HTTP server lands: synthesizes three mock scenes with the
+# `make demo`: synthesizes three mock scenes with the
 # release build, renders them into one video with transitions over the fixture song,
 # and says where the file is.
 set -euo pipefail
