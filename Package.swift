@@ -49,6 +49,10 @@ let package = Package(
         // The executable only holds `main`.
         .executableTarget(name: "merge-server", dependencies: ["MergeServer"]),
 
+        // bench/api.sh's baseline: a bare Hummingbird server.
+        .executableTarget(name: "bench-hello-server", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+                          path: "bench/HelloServer"),
+
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaTests", dependencies: ["Media", "TestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "TestSupport"]),

@@ -21,7 +21,7 @@ struct OperationsController {
 
     @Sendable func health(_ request: Request, context: ServerContext) async throws -> Response {
         var problems: [String] = []
-        let databaseOK = await database.isReachable()
+        let databaseOK = database.isReachable()
         if !databaseOK { problems.append("the database does not answer") }
         let counts = databaseOK ? (try? await jobs.countsByStatus()) ?? [:] : [:]
         let disk = DiskSpace(path: dataDirectory)

@@ -33,13 +33,11 @@ public struct AssetRepository: Sendable {
     public init(database: Database) { self.database = database }
 
     public func find(_ id: String) async throws -> AssetRecord? {
-        try await database.pool.read { db in try AssetRecord.fetchOne(db, key: id) }
+        try database.fetchOne(AssetRecord.self, sql: "SELECT * FROM assets WHERE id = ?", arguments: [id])
     }
 
     public func find(sha256: String) async throws -> AssetRecord? {
-        try await database.pool.read { db in
-            try AssetRecord.fetchOne(db, sql: "SELECT * FROM assets WHERE sha256 = ?", arguments: [sha256])
-        }
+        try database.fetchOne(AssetRecord.self, sql: "SELECT * FROM assets WHERE sha256 = ?", arguments: [sha256])
     }
 
     /// Inserts the asset unless the same bytes arrived meanwhile; returns the stored row
@@ -57,7 +55,7 @@ public struct AssetRepository: Sendable {
     /// Several assets by id, in one read (a timeline names many).
     public func find(ids: [String]) async throws -> [String: AssetRecord] {
         guard !ids.isEmpty else { return [:] }
-        return try await database.pool.read { db in
+        return try database.readNow { db in
             let unique = Array(Set(ids))
             var found: [String: AssetRecord] = [:]
             for chunk in stride(from: 0, to: unique.count, by: 500).map({ Array(unique[$0..<min($0 + 500, unique.count)]) }) {

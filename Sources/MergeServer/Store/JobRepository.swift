@@ -32,7 +32,7 @@ public struct JobRepository: Sendable {
                             result: nil, attempts: 0, maxAttempts: maxAttempts, runAfter: now, leaseOwner: nil,
                             leaseExpiresAt: nil, cancelRequested: false, createdAt: now, startedAt: nil,
                             finishedAt: nil, expiresAt: nil)
-        return try await database.pool.write { db in
+        return written([job.id], try await database.pool.write { db in
             if let idempotencyKey,
                let existing = try JobRecord.fetchOne(db, sql: "SELECT * FROM jobs WHERE idempotency_key = ?", arguments: [idempotencyKey]) {
                 guard existing.requestSHA256 == hash else { throw IdempotencyConflict(existing: existing) }
@@ -40,16 +40,24 @@ public struct JobRepository: Sendable {
             }
             try job.insert(db)
             return .created(job)
-        }
+        })
     }
 
     public func find(_ id: String) async throws -> JobRecord? {
-        try await database.pool.read { db in try JobRecord.fetchOne(db, key: id) }
+        try database.jobCache.value(for: id) {
+            try database.fetchOne(JobRecord.self, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id])
+        }
+    }
+
+    /// Every write below ends here: the rows it changed leave the cache once it committed.
+    private func written<T>(_ ids: [String?], _ value: T) -> T {
+        for id in ids { if let id { database.jobCache.invalidate(id) } }
+        return value
     }
 
     /// A page of jobs, newest first. `cursor` is the last job of the previous page.
     public func list(status: JobStatus?, kind: String?, limit: Int, after cursor: JobCursor?) async throws -> [JobRecord] {
-        try await database.pool.read { db in
+        try database.readNow { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if let status { conditions.append("status = ?"); arguments += [status.rawValue] }
@@ -68,7 +76,7 @@ public struct JobRepository: Sendable {
     /// Takes the oldest runnable job: a queued one whose time has come, or a running one
     /// whose lease has expired (its worker died). Starts a new attempt under `owner`'s lease.
     public func claim(owner: String, leaseSeconds: Double, now: Double = Date().timeIntervalSince1970) async throws -> JobRecord? {
-        try await database.pool.write { db in
+        let job = try await database.pool.write { db in
             try JobRecord.fetchOne(db, sql: """
                 UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
                                 started_at = COALESCE(started_at, ?), stage = 'starting'
@@ -78,32 +86,33 @@ public struct JobRepository: Sendable {
                 RETURNING *
                 """, arguments: [owner, now + leaseSeconds, now, now, now])
         }
+        return written([job?.id], job)
     }
 
     /// Extends the lease. Returns nil when the job is no longer ours, else whether a cancel was asked for.
     public func renewLease(_ id: String, owner: String, leaseSeconds: Double,
                            now: Double = Date().timeIntervalSince1970) async throws -> Bool? {
-        try await database.pool.write { db in
+        written([id], try await database.pool.write { db in
             try Bool.fetchOne(db, sql: """
                 UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'
                 RETURNING cancel_requested
                 """, arguments: [now + leaseSeconds, id, owner])
-        }
+        })
     }
 
     public func updateProgress(_ id: String, owner: String, progress: Double, stage: String, etaSeconds: Double?) async throws {
-        try await database.pool.write { db in
+        written([id], try await database.pool.write { db in
             try db.execute(sql: """
                 UPDATE jobs SET progress = ?, stage = ?, eta_seconds = ? WHERE id = ? AND lease_owner = ? AND status = 'running'
                 """, arguments: [progress, stage, etaSeconds, id, owner])
-        }
+        })
     }
 
     /// Ends the job as succeeded, recording its output video (if any) in the same transaction.
     @discardableResult
     public func succeed(_ id: String, owner: String, result: String, video: VideoRecord?, retention: Double,
                         now: Double = Date().timeIntervalSince1970) async throws -> JobRecord? {
-        try await database.pool.write { db in
+        written([id], try await database.pool.write { db in
             guard let job = try JobRecord.fetchOne(db, sql: """
                 UPDATE jobs SET status = 'succeeded', progress = 1, stage = 'done', eta_seconds = 0, result = ?, error = NULL,
                                 finished_at = ?, expires_at = ?, lease_owner = NULL, lease_expires_at = NULL
@@ -111,7 +120,7 @@ public struct JobRepository: Sendable {
                 """, arguments: [result, now, now + retention, id, owner]) else { return nil }
             if let video { try video.save(db) }
             return job
-        }
+        })
     }
 
     /// Ends the job as failed or canceled (`status`), with the reason.
@@ -120,13 +129,13 @@ public struct JobRepository: Sendable {
                        now: Double = Date().timeIntervalSince1970) async throws -> JobRecord? {
         precondition(status == .failed || status == .canceled, "finish ends a job as failed or canceled")
         let error = try failure.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        return try await database.pool.write { db in
+        return written([id], try await database.pool.write { db in
             try JobRecord.fetchOne(db, sql: """
                 UPDATE jobs SET status = ?, stage = ?, eta_seconds = NULL, error = ?, finished_at = ?, expires_at = ?,
                                 lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = ? AND lease_owner = ? AND status = 'running' RETURNING *
                 """, arguments: [status.rawValue, status.rawValue, error, now, now + retention, id, owner])
-        }
+        })
     }
 
     /// Puts a running job back in the queue: after a transient failure (`countAttempt`
@@ -134,13 +143,13 @@ public struct JobRepository: Sendable {
     @discardableResult
     public func requeue(_ id: String, owner: String, runAfter: Double, failure: JobFailure?, countAttempt: Bool) async throws -> JobRecord? {
         let error = try failure.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        return try await database.pool.write { db in
+        return written([id], try await database.pool.write { db in
             try JobRecord.fetchOne(db, sql: """
                 UPDATE jobs SET status = 'queued', stage = 'queued', eta_seconds = NULL, run_after = ?, error = ?,
                                 attempts = attempts - ?, lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = ? AND lease_owner = ? AND status = 'running' RETURNING *
                 """, arguments: [runAfter, error, countAttempt ? 0 : 1, id, owner])
-        }
+        })
     }
 
     /// What a cancel request found.
@@ -155,7 +164,7 @@ public struct JobRepository: Sendable {
     }
 
     public func requestCancel(_ id: String, retention: Double, now: Double = Date().timeIntervalSince1970) async throws -> CancelOutcome {
-        try await database.pool.write { db in
+        written([id], try await database.pool.write { db in
             guard let job = try JobRecord.fetchOne(db, key: id) else { return .notFound }
             switch job.status {
             case .queued:
@@ -172,24 +181,26 @@ public struct JobRepository: Sendable {
             case .succeeded, .failed, .canceled:
                 return .alreadyEnded(job)
             }
-        }
+        })
     }
 
     /// At start-up, with the data directory locked to this process: every job left
     /// `running` belonged to a process that is gone. Give them back to the queue now
     /// rather than waiting for their leases to run out.
     public func recoverInterrupted(now: Double = Date().timeIntervalSince1970) async throws -> Int {
-        try await database.pool.write { db in
+        let count = try await database.pool.write { db in
             try db.execute(sql: """
                 UPDATE jobs SET status = 'queued', stage = 'queued', run_after = ?, lease_owner = NULL, lease_expires_at = NULL
                 WHERE status = 'running'
                 """, arguments: [now])
             return db.changesCount
         }
+        database.jobCache.invalidateAll()
+        return count
     }
 
     public func countsByStatus() async throws -> [JobStatus: Int] {
-        try await database.pool.read { db in
+        try database.readNow { db in
             var counts = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0, 0) })
             for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM jobs GROUP BY status") {
                 if let status = JobStatus(rawValue: row["status"]) { counts[status] = row["n"] }
@@ -200,7 +211,7 @@ public struct JobRepository: Sendable {
 
     /// The finished jobs whose retention has run out, with their output files.
     public func expired(now: Double = Date().timeIntervalSince1970, limit: Int = 500) async throws -> [(job: String, files: [String])] {
-        try await database.pool.read { db in
+        try database.readNow { db in
             let ids = try String.fetchAll(db, sql: "SELECT id FROM jobs WHERE expires_at < ? LIMIT ?", arguments: [now, limit])
             return try ids.map { id in
                 (id, try String.fetchAll(db, sql: "SELECT path FROM videos WHERE job_id = ?", arguments: [id]))
@@ -211,13 +222,13 @@ public struct JobRepository: Sendable {
     /// Deletes jobs (their video rows go with them).
     public func delete(_ ids: [String]) async throws {
         guard !ids.isEmpty else { return }
-        try await database.pool.write { db in
+        written(ids, try await database.pool.write { db in
             for id in ids { try db.execute(sql: "DELETE FROM jobs WHERE id = ?", arguments: [id]) }
-        }
+        })
     }
 
     public func video(_ id: String) async throws -> VideoRecord? {
-        try await database.pool.read { db in try VideoRecord.fetchOne(db, key: id) }
+        try database.fetchOne(VideoRecord.self, sql: "SELECT * FROM videos WHERE id = ?", arguments: [id])
     }
 }
 
