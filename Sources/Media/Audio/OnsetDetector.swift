@@ -37,6 +37,8 @@ final class OnsetDetector {
     private let bandEdges: [Int]
     private let lowBandCount: Int
     private let chromaClass: [Int8]
+    /// The bins that have a pitch class (55 Hz – 5 kHz).
+    private let chromaBins: [Int]
     private var power: [Float]
     private var previous: [Float]
     private var current: [Float]
@@ -59,12 +61,14 @@ final class OnsetDetector {
         }
         bandEdges = edges
         lowBandCount = edges.filter { Double($0) * binHertz < 250 }.count - 1
-        chromaClass = (0...(size / 2)).map { bin in
+        let pitchClass: [Int8] = (0...(size / 2)).map { bin in
             let hertz = Double(bin) * binHertz
             guard hertz >= 55, hertz <= 5_000 else { return -1 }
             let midi = Int((12 * log2(hertz / 440)).rounded()) + 69
             return Int8(midi % 12)
         }
+        chromaClass = pitchClass
+        chromaBins = pitchClass.indices.filter { pitchClass[$0] >= 0 }
         power = [Float](repeating: 0, count: size / 2 + 1)
         previous = [Float](repeating: 0, count: edges.count - 1)
         current = previous
@@ -108,10 +112,9 @@ final class OnsetDetector {
         var peak: Float = 0
         var energy: Float = 0
         pending.withUnsafeBufferPointer { samples in
-            let input = fft.samples
-            for i in 0..<size {
-                let sample = samples[start + i]
-                input[i] = sample * window[i]
+            window.withUnsafeBufferPointer { window in
+                let input = fft.samples
+                for i in 0..<size { input[i] = samples[start + i] * window[i] }
             }
             // The waveform and loudness of the hop this frame is centred on.
             for i in (size / 2 - OnsetFeatures.hop / 2)..<(size / 2 + OnsetFeatures.hop / 2) {
@@ -123,27 +126,59 @@ final class OnsetDetector {
         power.withUnsafeMutableBufferPointer { if let base = $0.baseAddress { fft.powerSpectrum(into: base) } }
 
         let normalization = 4 / Float(size * size)
-        let chromaStart = features.chroma.count
-        features.chroma.append(contentsOf: repeatElement(0, count: 12))
-        for bin in power.indices where chromaClass[bin] >= 0 {
-            features.chroma[chromaStart + Int(chromaClass[bin])] += power[bin] * normalization
-        }
         var flux: Float = 0
         var lowFlux: Float = 0
-        for band in 0..<(bandEdges.count - 1) {
-            var sum: Float = 0
-            for bin in bandEdges[band]..<bandEdges[band + 1] { sum += power[bin] }
-            let level = log1p(OnsetDetector.compression * sum * normalization)
-            current[band] = level
-            let reference = max(previous[max(0, band - 1)], previous[band], previous[min(previous.count - 1, band + 1)])
-            let rise = max(0, level - reference)
-            flux += rise
-            if band < lowBandCount { lowFlux += rise }
+        var chroma = (Float(0), Float(0), Float(0), Float(0), Float(0), Float(0),
+                      Float(0), Float(0), Float(0), Float(0), Float(0), Float(0))
+        power.withUnsafeBufferPointer { power in
+            // Per pitch class: a fixed 12-slot accumulator, no per-frame array.
+            withUnsafeMutableBytes(of: &chroma) { raw in
+                let pitch = raw.bindMemory(to: Float.self)
+                chromaClass.withUnsafeBufferPointer { chromaClass in
+                    for bin in chromaBins { pitch[Int(chromaClass[bin])] += power[bin] }
+                }
+            }
+            bandEdges.withUnsafeBufferPointer { edges in
+                current.withUnsafeMutableBufferPointer { level in
+                    for band in 0..<(edges.count - 1) {
+                        var sum: Float = 0
+                        for bin in edges[band]..<edges[band + 1] { sum += power[bin] }
+                        level[band] = fastLog(1 + OnsetDetector.compression * normalization * sum)
+                    }
+                }
+            }
+        }
+        current.withUnsafeBufferPointer { level in
+            previous.withUnsafeBufferPointer { previous in
+                let last = previous.count - 1
+                for band in 0...last {
+                    let reference = max(previous[max(0, band - 1)], previous[band], previous[min(last, band + 1)])
+                    let rise = max(0, level[band] - reference)
+                    flux += rise
+                    if band < lowBandCount { lowFlux += rise }
+                }
+            }
         }
         swap(&previous, &current)
+        withUnsafeBytes(of: chroma) { raw in
+            features.chroma.append(contentsOf: raw.bindMemory(to: Float.self).lazy.map { $0 * normalization })
+        }
         features.strength.append(flux)
         features.lowStrength.append(lowFlux)
         features.peak.append(peak)
         features.rms.append((energy / Float(OnsetFeatures.hop)).squareRoot())
     }
+}
+
+/// Natural logarithm for x ≥ 1 to about 1e-5, inlined (libm's log1pf was a quarter of
+/// the analysis): x = m·2^e with m in [1, 2), and log m = 2·atanh((m-1)/(m+1)) by its series.
+@inline(__always)
+func fastLog(_ x: Float) -> Float {
+    let bits = x.bitPattern
+    let exponent = Float(Int32(bitPattern: bits >> 23) - 127)
+    let mantissa = Float(bitPattern: (bits & 0x007F_FFFF) | 0x3F80_0000)
+    let s = (mantissa - 1) / (mantissa + 1)
+    let s2 = s * s
+    let series = s * (2 + s2 * (2.0 / 3 + s2 * (2.0 / 5 + s2 * (2.0 / 7 + s2 * (2.0 / 9)))))
+    return exponent * 0.693_147_18 + series
 }

@@ -74,20 +74,39 @@ struct TempoEstimator {
         let length = min(Self.windowFrames, envelope.count)
         var starts = Array(stride(from: 0, through: envelope.count - length, by: Self.stepFrames))
         if starts.isEmpty { starts = [0] }
+        let lagCount = maximumLag - minimumLag + 1
+        var centred = [Float](repeating: 0, count: length)
+        // Autocorrelation at every lag the salience reads (τ, 2τ, 3τ), once per window.
+        var acf = [Double](repeating: 0, count: 3 * maximumLag + 1)
+        let readLags = Set((minimumLag...maximumLag).flatMap { [$0, 2 * $0, 3 * $0] }).filter { $0 < length }.sorted()
         return starts.map { start in
-            let slice = envelope[start..<(start + length)].map(Double.init)
-            let mean = slice.reduce(0, +) / Double(slice.count)
-            let centred = slice.map { $0 - mean }
-            let energy = centred.reduce(0) { $0 + $1 * $1 }
-            guard energy > 0 else { return [Double](repeating: 0, count: maximumLag - minimumLag + 1) }
-            func acf(_ lag: Int) -> Double {
-                guard lag < centred.count else { return 0 }
-                var sum = 0.0
-                for i in 0..<(centred.count - lag) { sum += centred[i] * centred[i + lag] }
-                return max(0, sum / energy)
+            let mean = envelope[start..<(start + length)].reduce(0, +) / Float(length)
+            for i in 0..<length { centred[i] = envelope[start + i] - mean }
+            let energy = centred.withUnsafeBufferPointer { dot($0, $0, count: length) }
+            guard energy > 0 else { return [Double](repeating: 0, count: lagCount) }
+            centred.withUnsafeBufferPointer { x in
+                for lag in readLags {
+                    acf[lag] = max(0, dot(x, UnsafeBufferPointer(rebasing: x[lag...]), count: length - lag) / energy)
+                }
             }
-            return (minimumLag...maximumLag).map { lag in acf(lag) + 0.5 * max(acf(2 * lag), acf(3 * lag)) }
+            func at(_ lag: Int) -> Double { lag < length ? acf[lag] : 0 }
+            return (minimumLag...maximumLag).map { lag in at(lag) + 0.5 * max(at(2 * lag), at(3 * lag)) }
         }
+    }
+
+    /// Σ a[i]·b[i] over `count` samples, in eight lanes so the loop vectorizes.
+    private func dot(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, count: Int) -> Double {
+        guard let a = a.baseAddress, let b = b.baseAddress else { return 0 }
+        var lanes = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= count {
+            lanes += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+                * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+            i += 8
+        }
+        var sum = Double(lanes.sum())
+        while i < count { sum += Double(a[i] * b[i]); i += 1 }
+        return sum
     }
 
     /// A log-normal preference for tempi near 120 BPM, one octave wide.
@@ -110,14 +129,15 @@ struct TempoEstimator {
         let states = lags.indices.filter { abs(log2(Double(lags[$0]) / globalLag)) < 0.4 }
         guard !states.isEmpty else { return [Double](repeating: globalLag, count: windows.count) }
         let changeCost = 40.0
+        let logLag = states.map { log2(Double(lags[$0])) }
         var score = states.map { log(windows[0][$0] + 1e-3) - 2 * abs(log2(Double(lags[$0]) / globalLag)) }
         var back: [[Int]] = []
         for window in windows.dropFirst() {
             var next = [Double](repeating: -.infinity, count: states.count)
             var from = [Int](repeating: 0, count: states.count)
             for (j, state) in states.enumerated() {
-                for (i, previous) in states.enumerated() {
-                    let change = log2(Double(lags[state]) / Double(lags[previous]))
+                for i in states.indices {
+                    let change = logLag[j] - logLag[i]
                     let candidate = score[i] - changeCost * change * change
                     if candidate > next[j] { next[j] = candidate; from[j] = i }
                 }
