@@ -36,9 +36,8 @@ final class OnsetDetector {
     private let window: [Float]
     private let bandEdges: [Int]
     private let lowBandCount: Int
-    private let chromaClass: [Int8]
-    /// The bins that have a pitch class (55 Hz – 5 kHz).
-    private let chromaBins: [Int]
+    /// For each of the 12 pitch classes, the bins (55 Hz – 5 kHz) nearest one of its notes.
+    private let binsOfPitchClass: [[Int]]
     private var power: [Float]
     private var previous: [Float]
     private var current: [Float]
@@ -67,8 +66,7 @@ final class OnsetDetector {
             let midi = Int((12 * log2(hertz / 440)).rounded()) + 69
             return Int8(midi % 12)
         }
-        chromaClass = pitchClass
-        chromaBins = pitchClass.indices.filter { pitchClass[$0] >= 0 }
+        binsOfPitchClass = (0..<12).map { pitch in pitchClass.indices.filter { pitchClass[$0] == pitch } }
         power = [Float](repeating: 0, count: size / 2 + 1)
         previous = [Float](repeating: 0, count: edges.count - 1)
         current = previous
@@ -113,30 +111,37 @@ final class OnsetDetector {
         var energy: Float = 0
         pending.withUnsafeBufferPointer { samples in
             window.withUnsafeBufferPointer { window in
-                let input = fft.samples
-                for i in 0..<size { input[i] = samples[start + i] * window[i] }
+                guard let source = samples.baseAddress, let window = window.baseAddress else { return }
+                let input = UnsafeMutableRawPointer(fft.samples)
+                for i in stride(from: 0, to: size, by: 8) {  // size is a multiple of 8
+                    let windowed = UnsafeRawPointer(source + start + i).loadUnaligned(as: SIMD8<Float>.self)
+                        * UnsafeRawPointer(window + i).loadUnaligned(as: SIMD8<Float>.self)
+                    input.storeBytes(of: windowed, toByteOffset: i * MemoryLayout<Float>.size, as: SIMD8<Float>.self)
+                }
             }
             // The waveform and loudness of the hop this frame is centred on.
-            for i in (size / 2 - OnsetFeatures.hop / 2)..<(size / 2 + OnsetFeatures.hop / 2) {
-                let sample = samples[start + i]
-                peak = max(peak, abs(sample))
-                energy += sample * sample
+            // In eight lanes (the hop is a multiple of 8), so the loop vectorizes.
+            guard let source = samples.baseAddress else { return }
+            var peaks = SIMD8<Float>()
+            var energies = SIMD8<Float>()
+            for i in stride(from: size / 2 - OnsetFeatures.hop / 2, to: size / 2 + OnsetFeatures.hop / 2, by: 8) {
+                let lanes = UnsafeRawPointer(source + start + i).loadUnaligned(as: SIMD8<Float>.self)
+                peaks = pointwiseMax(peaks, pointwiseMax(lanes, -lanes))
+                energies += lanes * lanes
             }
+            peak = peaks.max()
+            energy = energies.sum()
         }
         power.withUnsafeMutableBufferPointer { if let base = $0.baseAddress { fft.powerSpectrum(into: base) } }
 
         let normalization = 4 / Float(size * size)
         var flux: Float = 0
         var lowFlux: Float = 0
-        var chroma = (Float(0), Float(0), Float(0), Float(0), Float(0), Float(0),
-                      Float(0), Float(0), Float(0), Float(0), Float(0), Float(0))
         power.withUnsafeBufferPointer { power in
-            // Per pitch class: a fixed 12-slot accumulator, no per-frame array.
-            withUnsafeMutableBytes(of: &chroma) { raw in
-                let pitch = raw.bindMemory(to: Float.self)
-                chromaClass.withUnsafeBufferPointer { chromaClass in
-                    for bin in chromaBins { pitch[Int(chromaClass[bin])] += power[bin] }
-                }
+            for bins in binsOfPitchClass {
+                var sum: Float = 0
+                for bin in bins { sum += power[bin] }
+                features.chroma.append(sum * normalization)
             }
             bandEdges.withUnsafeBufferPointer { edges in
                 current.withUnsafeMutableBufferPointer { level in
@@ -160,9 +165,6 @@ final class OnsetDetector {
             }
         }
         swap(&previous, &current)
-        withUnsafeBytes(of: chroma) { raw in
-            features.chroma.append(contentsOf: raw.bindMemory(to: Float.self).lazy.map { $0 * normalization })
-        }
         features.strength.append(flux)
         features.lowStrength.append(lowFlux)
         features.peak.append(peak)
