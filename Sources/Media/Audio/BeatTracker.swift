@@ -60,7 +60,7 @@ public enum BeatTracker {
         switch MetricalLevel.decide(beats: beatFrames, features: features, period: tempo.globalPeriod,
                                     allowed: Double(estimator.minimumLag)...Double(estimator.maximumLag)) {
         case .scalePeriod(let factor):
-            tempo = tempo.scaled(by: factor)
+            tempo = estimator.rescaled(tempo, by: factor)
             beatFrames = dynamicProgrammingBeats(envelope, periods: tempo.periods)
         case .shiftHalfBeat:
             beatFrames = MetricalLevel.shiftedHalfBeat(beatFrames, frameCount: envelope.count)

@@ -17,16 +17,25 @@ struct TempoEstimator {
     var maximumLag: Int { Int((60 * frameRate / Self.minimumBPM).rounded(.up)) }
 
     struct Result {
-        func scaled(by factor: Double) -> Result {
-            Result(periods: periods.map { $0 * factor }, globalPeriod: globalPeriod * factor, periodicity: periodicity)
-        }
-
         /// Beat period in frames at every frame.
         let periods: [Double]
         /// The dominant period (frames).
         let globalPeriod: Double
         /// How periodic the envelope is at that period (normalized autocorrelation, 0…1).
         let periodicity: Double
+        /// The tempogram, kept to search the local path again at another metrical level.
+        fileprivate let windows: [[Double]]
+    }
+
+    /// The result at another metrical level (`factor` times the period). The local path is
+    /// searched again around the new period rather than scaled: scaling would carry over
+    /// the old path's clipping to the tempo range (a step from 90 to 110 BPM tracked at
+    /// half speed cannot follow 45 BPM) and its choices at the wrong level.
+    func rescaled(_ result: Result, by factor: Double) -> Result {
+        let globalLag = result.globalPeriod * factor
+        let path = viterbi(result.windows, lags: Array(minimumLag...maximumLag), around: globalLag)
+        return Result(periods: interpolated(path, frameCount: result.periods.count, fallback: globalLag),
+                      globalPeriod: globalLag, periodicity: result.periodicity, windows: result.windows)
     }
 
     func estimate(_ envelope: [Float]) -> Result? {
@@ -48,15 +57,20 @@ struct TempoEstimator {
         let periodicity = zip(windows, path).map { window, lag in
             window[min(window.count - 1, max(0, Int(lag.rounded()) - minimumLag))]
         }.reduce(0, +) / Double(windows.count) / 1.5
-        var periods = [Double](repeating: globalLag, count: envelope.count)
-        for frame in periods.indices {
+        return Result(periods: interpolated(path, frameCount: envelope.count, fallback: globalLag), globalPeriod: globalLag,
+                      periodicity: min(1, max(0, periodicity)), windows: windows)
+    }
+
+    /// The period at every frame, linear between the windows' centres.
+    private func interpolated(_ path: [Double], frameCount: Int, fallback: Double) -> [Double] {
+        guard !path.isEmpty else { return [Double](repeating: fallback, count: frameCount) }
+        return (0..<frameCount).map { frame in
             let position = (Double(frame) - Double(Self.windowFrames) / 2) / Double(Self.stepFrames)
             let lower = min(max(0, Int(position.rounded(.down))), path.count - 1)
             let upper = min(lower + 1, path.count - 1)
             let fraction = min(max(0, position - Double(lower)), 1)
-            periods[frame] = path[lower] * (1 - fraction) + path[upper] * fraction
+            return path[lower] * (1 - fraction) + path[upper] * fraction
         }
-        return Result(periods: periods, globalPeriod: globalLag, periodicity: min(1, max(0, periodicity)))
     }
 
     /// Salience of every lag in every window: normalized autocorrelation of the lag plus
