@@ -36,8 +36,10 @@ final class OnsetDetector {
     private let window: [Float]
     private let bandEdges: [Int]
     private let lowBandCount: Int
-    /// For each of the 12 pitch classes, the bins (55 Hz – 5 kHz) nearest one of its notes.
-    private let binsOfPitchClass: [[Int]]
+    /// The bins (55 Hz – 5 kHz) nearest a note of each pitch class, pitch class by pitch
+    /// class: those of class p are chromaBins[chromaStarts[p]..<chromaStarts[p + 1]].
+    private let chromaBins: [Int32]
+    private let chromaStarts: [Int]
     private var power: [Float]
     private var previous: [Float]
     private var current: [Float]
@@ -66,7 +68,9 @@ final class OnsetDetector {
             let midi = Int((12 * log2(hertz / 440)).rounded()) + 69
             return Int8(midi % 12)
         }
-        binsOfPitchClass = (0..<12).map { pitch in pitchClass.indices.filter { pitchClass[$0] == pitch } }
+        let binsOfPitchClass = (0..<12).map { pitch in pitchClass.indices.filter { pitchClass[$0] == pitch }.map(Int32.init) }
+        chromaBins = binsOfPitchClass.flatMap { $0 }
+        chromaStarts = binsOfPitchClass.reduce(into: [0]) { starts, bins in starts.append(starts.last! + bins.count) }
         power = [Float](repeating: 0, count: size / 2 + 1)
         previous = [Float](repeating: 0, count: edges.count - 1)
         current = previous
@@ -138,18 +142,23 @@ final class OnsetDetector {
         var flux: Float = 0
         var lowFlux: Float = 0
         power.withUnsafeBufferPointer { power in
-            for bins in binsOfPitchClass {
-                var sum: Float = 0
-                for bin in bins { sum += power[bin] }
-                features.chroma.append(sum * normalization)
+            chromaBins.withUnsafeBufferPointer { bins in
+                for pitch in 0..<12 {
+                    var sum: Float = 0
+                    for index in chromaStarts[pitch]..<chromaStarts[pitch + 1] { sum += power[Int(bins[index])] }
+                    features.chroma.append(sum * normalization)
+                }
             }
             bandEdges.withUnsafeBufferPointer { edges in
                 current.withUnsafeMutableBufferPointer { level in
                     for band in 0..<(edges.count - 1) {
                         var sum: Float = 0
                         for bin in edges[band]..<edges[band + 1] { sum += power[bin] }
-                        level[band] = fastLog(1 + OnsetDetector.compression * normalization * sum)
+                        level[band] = sum
                     }
+                    // Apart from the sums, so this loop vectorizes.
+                    let scale = OnsetDetector.compression * normalization
+                    for band in level.indices { level[band] = fastLog(1 + scale * level[band]) }
                 }
             }
         }
