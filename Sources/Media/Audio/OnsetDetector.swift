@@ -124,16 +124,20 @@ final class OnsetDetector {
                 }
             }
             // The waveform and loudness of the hop this frame is centred on.
-            // In eight lanes (the hop is a multiple of 8), so the loop vectorizes.
+            // Energy in eight SIMD lanes (the hop is a multiple of 8); the peak in four
+            // independent scalar chains (SIMD's pointwiseMax is not inlined).
             guard let source = samples.baseAddress else { return }
-            var peaks = SIMD8<Float>()
             var energies = SIMD8<Float>()
+            var peaks: (Float, Float, Float, Float) = (0, 0, 0, 0)
             for i in stride(from: size / 2 - OnsetFeatures.hop / 2, to: size / 2 + OnsetFeatures.hop / 2, by: 8) {
                 let lanes = UnsafeRawPointer(source + start + i).loadUnaligned(as: SIMD8<Float>.self)
-                peaks = pointwiseMax(peaks, pointwiseMax(lanes, -lanes))
                 energies += lanes * lanes
+                peaks.0 = max(peaks.0, abs(lanes[0]), abs(lanes[4]))
+                peaks.1 = max(peaks.1, abs(lanes[1]), abs(lanes[5]))
+                peaks.2 = max(peaks.2, abs(lanes[2]), abs(lanes[6]))
+                peaks.3 = max(peaks.3, abs(lanes[3]), abs(lanes[7]))
             }
-            peak = peaks.max()
+            peak = max(peaks.0, peaks.1, peaks.2, peaks.3)
             energy = energies.sum()
         }
         power.withUnsafeMutableBufferPointer { if let base = $0.baseAddress { fft.powerSpectrum(into: base) } }
