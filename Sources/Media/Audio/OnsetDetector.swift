@@ -188,7 +188,7 @@ final class OnsetDetector {
 /// Natural logarithm for x ≥ 1 to about 1e-5, inlined (libm's log1pf was a quarter of
 /// the analysis): x = m·2^e with m in [1, 2), and log m = 2·atanh((m-1)/(m+1)) by its series.
 @inline(__always)
-func fastLog(_ x: Float) -> Float {
+private func fastLog(_ x: Float) -> Float {
     let bits = x.bitPattern
     let exponent = Float(Int32(bitPattern: bits >> 23) - 127)
     let mantissa = Float(bitPattern: (bits & 0x007F_FFFF) | 0x3F80_0000)
