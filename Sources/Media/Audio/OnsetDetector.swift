@@ -10,6 +10,8 @@ struct OnsetFeatures: Sendable {
     var strength: [Float] = []
     /// The same below 250 Hz: kicks and bass, the beat's usual carriers.
     var lowStrength: [Float] = []
+    /// The same above 3 kHz: snares, claps and cymbals, which are brighter than kicks.
+    var highStrength: [Float] = []
     /// Energy per pitch class (12 per frame, flattened), for harmonic change at bar lines.
     var chroma: [Float] = []
     /// Peak sample magnitude per frame (the waveform of the plot) and RMS (silence).
@@ -36,6 +38,7 @@ final class OnsetDetector {
     private let window: [Float]
     private let bandEdges: [Int]
     private let lowBandCount: Int
+    private let highBandStart: Int
     /// The bins (55 Hz – 5 kHz) nearest a note of each pitch class, pitch class by pitch
     /// class: those of class p are chromaBins[chromaStarts[p]..<chromaStarts[p + 1]].
     private let chromaBins: [Int32]
@@ -62,6 +65,7 @@ final class OnsetDetector {
         }
         bandEdges = edges
         lowBandCount = edges.filter { Double($0) * binHertz < 250 }.count - 1
+        highBandStart = edges.firstIndex { Double($0) * binHertz >= 3_000 } ?? edges.count
         let pitchClass: [Int8] = (0...(size / 2)).map { bin in
             let hertz = Double(bin) * binHertz
             guard hertz >= 55, hertz <= 5_000 else { return -1 }
@@ -102,6 +106,7 @@ final class OnsetDetector {
             let extra = features.count - frames
             features.strength.removeLast(extra)
             features.lowStrength.removeLast(extra)
+            features.highStrength.removeLast(extra)
             features.peak.removeLast(extra)
             features.rms.removeLast(extra)
             features.chroma.removeLast(extra * 12)
@@ -145,6 +150,7 @@ final class OnsetDetector {
         let normalization = 4 / Float(size * size)
         var flux: Float = 0
         var lowFlux: Float = 0
+        var highFlux: Float = 0
         power.withUnsafeBufferPointer { power in
             chromaBins.withUnsafeBufferPointer { bins in
                 for pitch in 0..<12 {
@@ -174,12 +180,14 @@ final class OnsetDetector {
                     let rise = max(0, level[band] - reference)
                     flux += rise
                     if band < lowBandCount { lowFlux += rise }
+                    if band >= highBandStart { highFlux += rise }
                 }
             }
         }
         swap(&previous, &current)
         features.strength.append(flux)
         features.lowStrength.append(lowFlux)
+        features.highStrength.append(highFlux)
         features.peak.append(peak)
         features.rms.append((energy / Float(OnsetFeatures.hop)).squareRoot())
     }
