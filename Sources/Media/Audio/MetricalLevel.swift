@@ -6,7 +6,8 @@
 /// (snares between kicks), or onsets nearly as strong as the beats whatever their colour.
 /// Soft eighth-note hats between a kick and a snare are neither (the snare on the beat is
 /// as bright as they are), so a slow rock song is not doubled; and the bass and chords
-/// between the kicks of a four-on-the-floor beat are not brighter than the kicks.
+/// between the kicks of a four-on-the-floor beat are not brighter than the kicks, so they
+/// double it only when nearly as strong (a sharp off-beat bass under 8th hats still does).
 ///
 /// When both points a third of the way between beats carry onsets (the "pah-pah" of a
 /// fast waltz counted in bars), the beat is three times as fast; swing's late eighth
