@@ -60,7 +60,7 @@ public enum BeatTracker {
         switch MetricalLevel.decide(beats: beatFrames, features: features, period: tempo.globalPeriod,
                                     allowed: Double(estimator.minimumLag)...Double(estimator.maximumLag)) {
         case .scalePeriod(let factor):
-            tempo = tempo.scaled(by: factor)
+            tempo = estimator.rescaled(tempo, by: factor)
             beatFrames = dynamicProgrammingBeats(envelope, periods: tempo.periods)
         case .shiftHalfBeat:
             beatFrames = MetricalLevel.shiftedHalfBeat(beatFrames, frameCount: envelope.count)
@@ -92,21 +92,31 @@ public enum BeatTracker {
         let count = envelope.count
         var score = [Double](repeating: 0, count: count)
         var previous = [Int](repeating: -1, count: count)
-        for t in 0..<count {
-            let period = periods[t]
-            let earliest = max(0, t - Int((2 * period).rounded()))
-            let latest = t - Int((period / 2).rounded())
-            var best = 0.0
-            var bestFrom = -1
-            if latest >= earliest {
-                for p in earliest...latest {
-                    let deviation = log(Double(t - p) / period)
-                    let candidate = score[p] - tightness * deviation * deviation
-                    if bestFrom < 0 || candidate > best { best = candidate; bestFrom = p }
+        // log of every whole interval a step can span, so the inner loop takes none.
+        let longest = Int((2 * (periods.max() ?? 0)).rounded()) + 1
+        let logInterval = (0...max(1, longest)).map { log(Double(max(1, $0))) }
+        score.withUnsafeMutableBufferPointer { score in
+            previous.withUnsafeMutableBufferPointer { previous in
+                logInterval.withUnsafeBufferPointer { logInterval in
+                    for t in 0..<count {
+                        let period = periods[t]
+                        let logPeriod = log(period)
+                        let earliest = max(0, t - Int((2 * period).rounded()))
+                        let latest = t - Int((period / 2).rounded())
+                        var best = 0.0
+                        var bestFrom = -1
+                        if latest >= earliest {
+                            for p in earliest...latest {
+                                let deviation = logInterval[t - p] - logPeriod
+                                let candidate = score[p] - tightness * deviation * deviation
+                                if bestFrom < 0 || candidate > best { best = candidate; bestFrom = p }
+                            }
+                        }
+                        score[t] = Double(envelope[t]) + max(0, best)
+                        previous[t] = best > 0 ? bestFrom : -1
+                    }
                 }
             }
-            score[t] = Double(envelope[t]) + max(0, best)
-            previous[t] = best > 0 ? bestFrom : -1
         }
         // End on the best-scoring frame within the last period, then walk back.
         let lastPeriod = Int(periods.last ?? 50)

@@ -10,6 +10,8 @@ struct OnsetFeatures: Sendable {
     var strength: [Float] = []
     /// The same below 250 Hz: kicks and bass, the beat's usual carriers.
     var lowStrength: [Float] = []
+    /// The same above 3 kHz: snares, claps and cymbals, which are brighter than kicks.
+    var highStrength: [Float] = []
     /// Energy per pitch class (12 per frame, flattened), for harmonic change at bar lines.
     var chroma: [Float] = []
     /// Peak sample magnitude per frame (the waveform of the plot) and RMS (silence).
@@ -36,7 +38,11 @@ final class OnsetDetector {
     private let window: [Float]
     private let bandEdges: [Int]
     private let lowBandCount: Int
-    private let chromaClass: [Int8]
+    private let highBandStart: Int
+    /// The bins (55 Hz – 5 kHz) nearest a note of each pitch class, pitch class by pitch
+    /// class: those of class p are chromaBins[chromaStarts[p]..<chromaStarts[p + 1]].
+    private let chromaBins: [Int32]
+    private let chromaStarts: [Int]
     private var power: [Float]
     private var previous: [Float]
     private var current: [Float]
@@ -59,12 +65,16 @@ final class OnsetDetector {
         }
         bandEdges = edges
         lowBandCount = edges.filter { Double($0) * binHertz < 250 }.count - 1
-        chromaClass = (0...(size / 2)).map { bin in
+        highBandStart = edges.firstIndex { Double($0) * binHertz >= 3_000 } ?? edges.count
+        let pitchClass: [Int8] = (0...(size / 2)).map { bin in
             let hertz = Double(bin) * binHertz
             guard hertz >= 55, hertz <= 5_000 else { return -1 }
             let midi = Int((12 * log2(hertz / 440)).rounded()) + 69
             return Int8(midi % 12)
         }
+        let binsOfPitchClass = (0..<12).map { pitch in pitchClass.indices.filter { pitchClass[$0] == pitch }.map(Int32.init) }
+        chromaBins = binsOfPitchClass.flatMap { $0 }
+        chromaStarts = binsOfPitchClass.reduce(into: [0]) { starts, bins in starts.append(starts.last! + bins.count) }
         power = [Float](repeating: 0, count: size / 2 + 1)
         previous = [Float](repeating: 0, count: edges.count - 1)
         current = previous
@@ -96,6 +106,7 @@ final class OnsetDetector {
             let extra = features.count - frames
             features.strength.removeLast(extra)
             features.lowStrength.removeLast(extra)
+            features.highStrength.removeLast(extra)
             features.peak.removeLast(extra)
             features.rms.removeLast(extra)
             features.chroma.removeLast(extra * 12)
@@ -108,42 +119,89 @@ final class OnsetDetector {
         var peak: Float = 0
         var energy: Float = 0
         pending.withUnsafeBufferPointer { samples in
-            let input = fft.samples
-            for i in 0..<size {
-                let sample = samples[start + i]
-                input[i] = sample * window[i]
+            window.withUnsafeBufferPointer { window in
+                guard let source = samples.baseAddress, let window = window.baseAddress else { return }
+                let input = UnsafeMutableRawPointer(fft.samples)
+                for i in stride(from: 0, to: size, by: 8) {  // size is a multiple of 8
+                    let windowed = UnsafeRawPointer(source + start + i).loadUnaligned(as: SIMD8<Float>.self)
+                        * UnsafeRawPointer(window + i).loadUnaligned(as: SIMD8<Float>.self)
+                    input.storeBytes(of: windowed, toByteOffset: i * MemoryLayout<Float>.size, as: SIMD8<Float>.self)
+                }
             }
             // The waveform and loudness of the hop this frame is centred on.
-            for i in (size / 2 - OnsetFeatures.hop / 2)..<(size / 2 + OnsetFeatures.hop / 2) {
-                let sample = samples[start + i]
-                peak = max(peak, abs(sample))
-                energy += sample * sample
+            // Energy in eight SIMD lanes (the hop is a multiple of 8); the peak in four
+            // independent scalar chains (SIMD's pointwiseMax is not inlined).
+            guard let source = samples.baseAddress else { return }
+            var energies = SIMD8<Float>()
+            var peaks: (Float, Float, Float, Float) = (0, 0, 0, 0)
+            for i in stride(from: size / 2 - OnsetFeatures.hop / 2, to: size / 2 + OnsetFeatures.hop / 2, by: 8) {
+                let lanes = UnsafeRawPointer(source + start + i).loadUnaligned(as: SIMD8<Float>.self)
+                energies += lanes * lanes
+                peaks.0 = max(peaks.0, abs(lanes[0]), abs(lanes[4]))
+                peaks.1 = max(peaks.1, abs(lanes[1]), abs(lanes[5]))
+                peaks.2 = max(peaks.2, abs(lanes[2]), abs(lanes[6]))
+                peaks.3 = max(peaks.3, abs(lanes[3]), abs(lanes[7]))
             }
+            peak = max(peaks.0, peaks.1, peaks.2, peaks.3)
+            energy = energies.sum()
         }
         power.withUnsafeMutableBufferPointer { if let base = $0.baseAddress { fft.powerSpectrum(into: base) } }
 
         let normalization = 4 / Float(size * size)
-        let chromaStart = features.chroma.count
-        features.chroma.append(contentsOf: repeatElement(0, count: 12))
-        for bin in power.indices where chromaClass[bin] >= 0 {
-            features.chroma[chromaStart + Int(chromaClass[bin])] += power[bin] * normalization
-        }
         var flux: Float = 0
         var lowFlux: Float = 0
-        for band in 0..<(bandEdges.count - 1) {
-            var sum: Float = 0
-            for bin in bandEdges[band]..<bandEdges[band + 1] { sum += power[bin] }
-            let level = log1p(OnsetDetector.compression * sum * normalization)
-            current[band] = level
-            let reference = max(previous[max(0, band - 1)], previous[band], previous[min(previous.count - 1, band + 1)])
-            let rise = max(0, level - reference)
-            flux += rise
-            if band < lowBandCount { lowFlux += rise }
+        var highFlux: Float = 0
+        power.withUnsafeBufferPointer { power in
+            chromaBins.withUnsafeBufferPointer { bins in
+                for pitch in 0..<12 {
+                    var sum: Float = 0
+                    for index in chromaStarts[pitch]..<chromaStarts[pitch + 1] { sum += power[Int(bins[index])] }
+                    features.chroma.append(sum * normalization)
+                }
+            }
+            bandEdges.withUnsafeBufferPointer { edges in
+                current.withUnsafeMutableBufferPointer { level in
+                    for band in 0..<(edges.count - 1) {
+                        var sum: Float = 0
+                        for bin in edges[band]..<edges[band + 1] { sum += power[bin] }
+                        level[band] = sum
+                    }
+                    // Apart from the sums, so this loop vectorizes.
+                    let scale = OnsetDetector.compression * normalization
+                    for band in level.indices { level[band] = fastLog(1 + scale * level[band]) }
+                }
+            }
+        }
+        current.withUnsafeBufferPointer { level in
+            previous.withUnsafeBufferPointer { previous in
+                let last = previous.count - 1
+                for band in 0...last {
+                    let reference = max(previous[max(0, band - 1)], previous[band], previous[min(last, band + 1)])
+                    let rise = max(0, level[band] - reference)
+                    flux += rise
+                    if band < lowBandCount { lowFlux += rise }
+                    if band >= highBandStart { highFlux += rise }
+                }
+            }
         }
         swap(&previous, &current)
         features.strength.append(flux)
         features.lowStrength.append(lowFlux)
+        features.highStrength.append(highFlux)
         features.peak.append(peak)
         features.rms.append((energy / Float(OnsetFeatures.hop)).squareRoot())
     }
+}
+
+/// Natural logarithm for x ≥ 1 to about 1e-5, inlined (libm's log1pf was a quarter of
+/// the analysis): x = m·2^e with m in [1, 2), and log m = 2·atanh((m-1)/(m+1)) by its series.
+@inline(__always)
+private func fastLog(_ x: Float) -> Float {
+    let bits = x.bitPattern
+    let exponent = Float(Int32(bitPattern: bits >> 23) - 127)
+    let mantissa = Float(bitPattern: (bits & 0x007F_FFFF) | 0x3F80_0000)
+    let s = (mantissa - 1) / (mantissa + 1)
+    let s2 = s * s
+    let series = s * (2 + s2 * (2.0 / 3 + s2 * (2.0 / 5 + s2 * (2.0 / 7 + s2 * (2.0 / 9)))))
+    return exponent * 0.693_147_18 + series
 }
