@@ -177,9 +177,12 @@ import TestSupport
         }
         // Cancel once the writer is under way (no wall-clock assertions: the machine may be busy).
         while recorder.values.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+        // This task may resume late when other tests keep the cooperative threads busy;
+        // what matters is how far the writer went after the cancel, not before it.
+        let atCancel = recorder.values.last?.fraction ?? 0
         task.cancel()
         await #expect(throws: MediaError.cancelled(path)) { try await task.value }
-        #expect((recorder.values.last?.fraction ?? 1) < 0.5, "stopped long before the end")
+        #expect((recorder.values.last?.fraction ?? 1) - atCancel < 0.1, "stopped soon after the cancel")
         #expect(directory.contents().isEmpty)
     }
 }

@@ -82,7 +82,8 @@ import TestSupport
         // Cancel a running render through the real server: it stops and leaves no file.
         let long = try #require(try server.json(["-X", "POST", "-H", "Content-Type: application/json", "-d", timeline], "/api/mv/merge_videos")["job_id"] as? String)
         _ = try server.waitFor(long, where: { ($0["status"] as? String) == "running" && ($0["progress"] as? Double ?? 0) > 0 })
-        let canceled = try server.json(["-X", "DELETE"], "/api/jobs/\(long)")
+        _ = try server.json(["-X", "DELETE"], "/api/jobs/\(long)")
+        let canceled = try server.waitFor(long, where: { ["succeeded", "failed", "canceled"].contains($0["status"] as? String ?? "") })
         #expect(canceled["status"] as? String == "canceled", "\(canceled)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: videos).count == 1)
     }
