@@ -32,6 +32,7 @@ bench: release
 	bench/mock.sh
 	bench/merge.sh
 	bench/beats.sh
+	bench/api.sh
 
 clean:
 	rm -rf .build
