@@ -124,7 +124,7 @@ public final class JobEngine: Service, Sendable {
         if stopping.load(ordering: .relaxed) { control.stop(.shutdown) }
 
         logger.info("job started", metadata: ["kind": "\(job.kind)", "attempt": "\(job.attempts)"])
-        publishStatus(job.id)
+        await publishStatus(job.id)
         let (progressStream, progressInput) = AsyncStream<MediaProgress>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let work = Task {
             try await handler.run(job, progress: { progressInput.yield($0) })
@@ -164,7 +164,7 @@ public final class JobEngine: Service, Sendable {
                 logger.warning("job failed, retrying", metadata: ["error": "\(failure.message)", "retry_in": "\(String(format: "%.1f", delay))"])
                 _ = try? await jobs.requeue(job.id, owner: owner, runAfter: Date().timeIntervalSince1970 + delay,
                                             failure: failure, countAttempt: true)
-                publishStatus(job.id)
+                await publishStatus(job.id)
             } else {
                 await conclude(job, failure: failure, logger: logger)
             }
@@ -221,11 +221,9 @@ public final class JobEngine: Service, Sendable {
         }
     }
 
-    private func publishStatus(_ id: String) {
-        Task {
-            if let job = try? await jobs.find(id) {
-                events.publish(job: id, name: "status", data: Self.json(JobResource(job)))
-            }
+    private func publishStatus(_ id: String) async {
+        if let job = try? await jobs.find(id) {
+            events.publish(job: id, name: "status", data: Self.json(JobResource(job)))
         }
     }
 

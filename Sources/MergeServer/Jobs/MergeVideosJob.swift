@@ -11,9 +11,10 @@ struct MergeVideosJob: JobHandler {
     let videosDirectory: String
 
     func run(_ job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput {
-        let timeline = try TimelineRequest.decode(Data(job.request.utf8))
+        let timeline: Timeline
         let request: TimelineRequest
         do {
+            timeline = try TimelineRequest.decode(Data(job.request.utf8))
             request = try await TimelineRequest.prepare(timeline, assets: assets, store: store)
         } catch let problem as Problem {
             throw JobFailure(type: "validation_error", message: problem.detail, suggestion: "an asset it names may have been removed; upload it again")
