@@ -109,14 +109,8 @@ import TestSupport
 
     @Test func transientFailuresAreRetriedAndPermanentOnesFail() async throws {
         let directory = try TemporaryDirectory()
-        let database = try Database(path: directory.path + "/db.sqlite")
-        let jobs = JobRepository(database: database)
-        var settings = JobEngineSettings()
-        settings.workers = 1
-        settings.retryBaseSeconds = 0.05
-        settings.pollSeconds = 0.05
-        let handler = FlakyHandler()
-        let engine = JobEngine(jobs: jobs, events: JobEventHub(), handlers: [handler], settings: settings, logger: TestServer.logger)
+        let jobs = try JobRepository(database: Database(path: directory.path + "/db.sqlite"))
+        let engine = flakyEngine(jobs) { $0.retryBaseSeconds = 0.05 }
         let flaky = try await jobs.enqueue(kind: "flaky", request: "{\"fail_times\": 2}", idempotencyKey: nil, maxAttempts: 3).job
         let broken = try await jobs.enqueue(kind: "flaky", request: "{\"permanent\": true}", idempotencyKey: nil, maxAttempts: 3).job
         let exhausted = try await jobs.enqueue(kind: "flaky", request: "{\"fail_times\": 5}", idempotencyKey: nil, maxAttempts: 2).job
@@ -134,20 +128,17 @@ import TestSupport
 
     @Test func shutdownCheckpointsARunningJobAndALostLeaseIsTakenOver() async throws {
         let directory = try TemporaryDirectory()
-        let database = try Database(path: directory.path + "/db.sqlite")
-        let jobs = JobRepository(database: database)
-        var settings = JobEngineSettings()
-        settings.workers = 1
-        settings.pollSeconds = 0.05
-        settings.leaseSeconds = 0.5
-        settings.heartbeatSeconds = 0.1
+        let jobs = try JobRepository(database: Database(path: directory.path + "/db.sqlite"))
         let slow = try await jobs.enqueue(kind: "flaky", request: "{\"sleep\": 30}", idempotencyKey: nil, maxAttempts: 3).job
 
         // A worker that dies: it claims the job and never renews the lease.
         let dead = try #require(try await jobs.claim(owner: "dead-worker", leaseSeconds: 0.3))
         #expect(dead.id == slow.id && dead.attempts == 1)
 
-        let engine = JobEngine(jobs: jobs, events: JobEventHub(), handlers: [FlakyHandler()], settings: settings, logger: TestServer.logger)
+        let engine = flakyEngine(jobs) {
+            $0.leaseSeconds = 0.5
+            $0.heartbeatSeconds = 0.1
+        }
         let run = Task { try await engine.run() }
         var taken: JobRecord?
         for _ in 0..<100 {
@@ -165,6 +156,15 @@ import TestSupport
         #expect(checkpointed.status == .queued, "a graceful stop puts the job back")
         #expect(checkpointed.attempts == 1, "the interrupted attempt is given back")
         #expect(checkpointed.leaseOwner == nil)
+    }
+
+    /// One worker running `FlakyHandler` jobs, polling fast.
+    private func flakyEngine(_ jobs: JobRepository, _ configure: (inout JobEngineSettings) -> Void) -> JobEngine {
+        var settings = JobEngineSettings()
+        settings.workers = 1
+        settings.pollSeconds = 0.05
+        configure(&settings)
+        return JobEngine(jobs: jobs, events: JobEventHub(), handlers: [FlakyHandler()], settings: settings, logger: TestServer.logger)
     }
 
     private func waitUntilEnded(_ ids: [String], jobs: JobRepository) async throws -> [String: JobRecord] {

@@ -27,14 +27,7 @@ struct MediaJobController {
 
     @Sendable func analyzeAudio(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await request.jsonBody(upTo: maxJSONBytes)
-        let analysis: AnalyzeAudioRequest
-        do {
-            analysis = try JSONDecoder().decode(AnalyzeAudioRequest.self, from: body)
-        } catch let error as DecodingError {
-            let problem = DecodingProblem.fieldProblem(error)
-            if problem.field.isEmpty { throw Problem.badRequest("the body is not JSON: \(problem.message)", type: "malformed_json") }
-            throw Problem.validation([problem])
-        }
+        let analysis = try JSONBody.decode(AnalyzeAudioRequest.self, from: body, expecting: "an analyze_audio request")
         var problems = StrictFields.unknown(in: body, known: AnalyzeAudioRequest.CodingKeys.allCases.map(\.stringValue))
         problems += analysis.problems
         if Identifier.isValid(analysis.audio, .asset) {

@@ -16,6 +16,25 @@ enum JSONResponse {
     }
 }
 
+/// Decodes a JSON request body; a syntax error is 400 `malformed_json`, a wrong type or
+/// a missing field is 422 with the field's path.
+enum JSONBody {
+    static func decode<T: Decodable>(_ type: T.Type, from body: Data, expecting what: String) throws(Problem) -> T {
+        do {
+            return try JSONDecoder().decode(type, from: body)
+        } catch let error as DecodingError {
+            let problem = DecodingProblem.fieldProblem(error)
+            if problem.field.isEmpty {
+                throw Problem.badRequest("the body is not \(what): \(problem.message)", type: "malformed_json",
+                                         suggestion: "send \(what) as JSON (see GET /openapi.yaml)")
+            }
+            throw Problem.validation([problem])
+        } catch {
+            throw Problem.badRequest("the body is not JSON", type: "malformed_json")
+        }
+    }
+}
+
 extension Request {
     /// The body, at most `limit` bytes (413 beyond), as Data.
     func collectedBody(upTo limit: Int) async throws -> Data {

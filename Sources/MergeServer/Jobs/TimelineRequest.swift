@@ -11,19 +11,7 @@ struct TimelineRequest: Sendable {
     let sources: [String: (path: String, info: MediaInfo)]
 
     static func decode(_ body: Data) throws(Problem) -> Timeline {
-        let timeline: Timeline
-        do {
-            timeline = try JSONDecoder().decode(Timeline.self, from: body)
-        } catch let error as DecodingError {
-            let problem = DecodingProblem.fieldProblem(error)
-            if problem.field.isEmpty {
-                throw Problem.badRequest("the body is not a timeline: \(problem.message)", type: "malformed_json",
-                                         suggestion: "send a JSON timeline (see GET /openapi.yaml)")
-            }
-            throw Problem.validation([problem])
-        } catch {
-            throw Problem.badRequest("the body is not JSON", type: "malformed_json")
-        }
+        let timeline = try JSONBody.decode(Timeline.self, from: body, expecting: "a timeline")
         let unknown = Timeline.unknownFields(in: body)
         if !unknown.isEmpty { throw Problem.validation(unknown) }
         return timeline

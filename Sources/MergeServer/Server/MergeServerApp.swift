@@ -13,7 +13,6 @@ public struct ServerDependencies: Sendable {
     public let events: JobEventHub
     public let engine: JobEngine
     public let sweeper: any Service
-    let videosDirectory: String
 
     /// Opens the data directory and the database and recovers what a killed process
     /// left: jobs it was running go back to the queue, its partial files are removed.
@@ -45,7 +44,7 @@ public struct ServerDependencies: Sendable {
         let engine = JobEngine(jobs: jobs, events: events, handlers: handlers, settings: configuration.engine, logger: logger)
         let sweeper = RetentionSweeper(jobs: jobs, events: events, interval: .seconds(configuration.sweepIntervalSeconds), logger: logger)
         return ServerDependencies(configuration: configuration, database: database, jobs: jobs, assets: assets, store: store,
-                                  events: events, engine: engine, sweeper: sweeper, videosDirectory: videosDirectory)
+                                  events: events, engine: engine, sweeper: sweeper)
     }
 }
 
