@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C: system libraries plus a shim of what Swift cannot import (macros, variadics).
@@ -32,7 +33,11 @@ let package = Package(
         // Media: Swift over FFmpeg. Knows nothing of HTTP or jobs.
         .target(name: "Media", dependencies: ["CFFmpeg"]),
         // Generation: providers and the libcurl HTTP client.
-        .target(name: "Generation", dependencies: ["CCurl", "Media"]),
+        .target(name: "Generation", dependencies: [
+            "CCurl", "Media",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         // MergeServer: the service and the command line's logic.
         .target(name: "MergeServer", dependencies: [
             "Media", "Generation",
@@ -55,7 +60,10 @@ let package = Package(
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MediaTests", dependencies: ["Media", "TestSupport"]),
-        .testTarget(name: "GenerationTests", dependencies: ["Generation", "TestSupport"]),
+        .testTarget(name: "GenerationTests", dependencies: [
+            "Generation", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .testTarget(name: "MergeServerTests", dependencies: [
             "MergeServer", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,0 +1,109 @@
+import Foundation
+
+/// One model of the catalog (`models.yaml`): who runs it, what it accepts, what it costs.
+public struct CatalogModel: Sendable, Codable, Equatable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case video, image, scenes
+    }
+
+    public struct Price: Sendable, Codable, Equatable {
+        public var perSecond: Double?
+        public var perImage: Double?
+        public var per1kTokens: Double?
+        /// A minimum charge per request (FAL bills kling per started 5 s).
+        public var perRequest: Double?
+
+        public init(perSecond: Double? = nil, perImage: Double? = nil, per1kTokens: Double? = nil, perRequest: Double? = nil) {
+            self.perSecond = perSecond
+            self.perImage = perImage
+            self.per1kTokens = per1kTokens
+            self.perRequest = perRequest
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case perSecond = "per_second", perImage = "per_image", per1kTokens = "per_1k_tokens", perRequest = "per_request"
+        }
+    }
+
+    /// Our id, the one requests name ("kling-v2.1", "fal-hailuo-02", "mock-video").
+    public var id: String
+    /// "replicate", "fal", "gemini", "openai" or "mock".
+    public var provider: String
+    /// The provider's own name for it ("kwaivgi/kling-v2.1", "fal-ai/kling-video/v2.1/standard/image-to-video").
+    public var path: String
+    public var kind: Kind
+    public var description: String?
+    /// Seconds the model can make (video); empty when any is accepted.
+    public var durations: [Double]
+    public var aspectRatios: [String]
+    public var resolutions: [String]
+    /// The model needs a start image (kling image-to-video).
+    public var requiresImage: Bool
+    public var price: Price
+    /// Provider input parameters sent with every request unless the request sets them.
+    public var defaults: [String: ParameterValue]
+
+    public init(id: String, provider: String, path: String, kind: Kind, description: String? = nil, durations: [Double] = [],
+                aspectRatios: [String] = [], resolutions: [String] = [], requiresImage: Bool = false, price: Price = Price(),
+                defaults: [String: ParameterValue] = [:]) {
+        self.id = id
+        self.provider = provider
+        self.path = path
+        self.kind = kind
+        self.description = description
+        self.durations = durations
+        self.aspectRatios = aspectRatios
+        self.resolutions = resolutions
+        self.requiresImage = requiresImage
+        self.price = price
+        self.defaults = defaults
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, provider, path, kind, description, durations, aspectRatios = "aspect_ratios", resolutions
+        case requiresImage = "requires_image", price, defaults
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        provider = try container.decode(String.self, forKey: .provider)
+        path = try container.decodeIfPresent(String.self, forKey: .path) ?? id
+        kind = try container.decode(Kind.self, forKey: .kind)
+        description = try container.decodeIfPresent(String.self, forKey: .description)
+        durations = try container.decodeIfPresent([Double].self, forKey: .durations) ?? []
+        aspectRatios = try container.decodeIfPresent([String].self, forKey: .aspectRatios) ?? []
+        resolutions = try container.decodeIfPresent([String].self, forKey: .resolutions) ?? []
+        requiresImage = try container.decodeIfPresent(Bool.self, forKey: .requiresImage) ?? false
+        price = try container.decodeIfPresent(Price.self, forKey: .price) ?? Price()
+        defaults = try container.decodeIfPresent([String: ParameterValue].self, forKey: .defaults) ?? [:]
+    }
+}
+
+/// A provider input parameter value from the catalog: text, number or flag.
+public enum ParameterValue: Sendable, Codable, Equatable {
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let flag = try? container.decode(Bool.self) {
+            self = .bool(flag)
+        } else if let number = try? container.decode(Double.self) {
+            self = .number(number)
+        } else {
+            self = .string(try container.decode(String.self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let text): try container.encode(text)
+        case .number(let number):
+            if number == number.rounded(), abs(number) < 1e15 { try container.encode(Int64(number)) } else { try container.encode(number) }
+        case .bool(let flag): try container.encode(flag)
+        }
+    }
+}
