@@ -63,6 +63,7 @@ let package = Package(
         .testTarget(name: "GenerationTests", dependencies: [
             "Generation", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "MergeServerTests", dependencies: [
             "MergeServer", "TestSupport",
