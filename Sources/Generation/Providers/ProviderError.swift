@@ -12,6 +12,9 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
         case contentFlagged = "content_flagged"
         case timeout
         case upstreamUnavailable = "upstream_unavailable"
+        /// The provider ran the request and the model failed (not a fault of ours or theirs
+        /// that waiting would fix): not retried, since a retry is paid again.
+        case generationFailed = "generation_failed"
         /// The provider answered something we cannot read (malformed JSON, no output).
         case badResponse = "bad_response"
     }
@@ -42,7 +45,7 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
     public var isTransient: Bool {
         switch kind {
         case .rateLimited, .timeout, .upstreamUnavailable: true
-        case .authentication, .insufficientCredit, .validation, .contentFlagged, .badResponse: false
+        case .authentication, .insufficientCredit, .validation, .contentFlagged, .generationFailed, .badResponse: false
         }
     }
 
@@ -55,6 +58,7 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
         case .contentFlagged: "the provider's safety filter refused the prompt or image; rephrase it"
         case .timeout: "the provider did not answer in time; submit the job again"
         case .upstreamUnavailable: "the provider is failing or unreachable; try again later or choose another model"
+        case .generationFailed: "the model failed on this request; change the prompt or choose another model"
         case .badResponse: "the provider answered in an unexpected format; try again, and report it if it persists"
         }
     }
