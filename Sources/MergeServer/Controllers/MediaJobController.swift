@@ -21,7 +21,7 @@ struct MediaJobController {
     @Sendable func mergeVideos(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await request.jsonBody(upTo: maxJSONBytes)
         let timeline = try TimelineRequest.decode(body)
-        _ = try await TimelineRequest.prepare(timeline, assets: assets, store: store)
+        try await TimelineRequest.check(timeline, assets: assets, store: store)
         return try await submit(kind: "merge_videos", body: body, request: request)
     }
 

@@ -9,15 +9,19 @@ struct MergeVideosJob: JobHandler {
     let assets: AssetRepository
     let store: AssetStore
     let videosDirectory: String
+    /// Fetches URL sources into the asset store before the render.
+    let fetcher: RemoteAssetFetcher
 
     func run(_ job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput {
         let timeline: Timeline
         let request: TimelineRequest
         do {
-            timeline = try TimelineRequest.decode(Data(job.request.utf8))
+            timeline = try await TimelineRequest.fetchingURLSources(TimelineRequest.decode(Data(job.request.utf8)), with: fetcher)
             request = try await TimelineRequest.prepare(timeline, assets: assets, store: store)
         } catch let problem as Problem {
-            throw JobFailure(type: "validation_error", message: problem.detail, suggestion: "an asset it names may have been removed; upload it again")
+            let fields = problem.errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+            throw JobFailure(type: "validation_error", message: fields.isEmpty ? problem.detail : "\(problem.detail) \(fields)",
+                             suggestion: "fix the timeline; an asset it names may have been removed (upload it again)")
         }
         let (result, video) = try await TimelineRender.render(timeline, request: request, job: job.id,
                                                               videosDirectory: videosDirectory, progress: progress)

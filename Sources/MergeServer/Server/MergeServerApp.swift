@@ -52,14 +52,14 @@ public struct ServerDependencies: Sendable {
                                                     uploadCache: ProviderUploadCache(database: database))
         let generation = GenerationService(catalog: catalog, providers: providers, mock: mocks ?? ProviderDirectory.mocks())
         let costs = CostRepository(database: database)
+        let fetcher = RemoteAssetFetcher(client: client, store: store, limit: configuration.maxUploadBytes)
         let work = GenerationWork(generation: generation, assets: assets, store: store, costs: costs,
-                                  scenePlans: ScenePlanCache(database: database),
-                                  fetcher: RemoteAssetFetcher(client: client, store: store, limit: configuration.maxUploadBytes),
+                                  scenePlans: ScenePlanCache(database: database), fetcher: fetcher,
                                   downloadLimit: configuration.maxUploadBytes)
 
         let events = JobEventHub()
         let handlers: [any JobHandler] = [
-            MergeVideosJob(assets: assets, store: store, videosDirectory: videosDirectory),
+            MergeVideosJob(assets: assets, store: store, videosDirectory: videosDirectory, fetcher: fetcher),
             AnalyzeAudioJob(assets: assets, store: store),
             CreateScenesJob(work: work),
             CharacterReferenceJob(work: work),
