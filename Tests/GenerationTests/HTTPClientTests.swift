@@ -111,6 +111,19 @@ import Glibc
         }
     }
 
+    @Test func putsAFileBody() async throws {
+        let client = makeClient()
+        let directory = try TemporaryDirectory()
+        let path = directory.file("note.txt")
+        try Data("streamed from disk".utf8).write(to: URL(fileURLWithPath: path))
+        try await server.run { base in
+            let echo = try await client.send(HTTPRequest(.put, base + "/echo", body: .file(path: path, contentType: "text/plain")))
+                .decode(Echo.self)
+            #expect(echo == Echo(method: "PUT", body: "streamed from disk", contentType: "text/plain", contentLength: "18",
+                                 userAgent: "merge-server-test"))
+        }
+    }
+
     @Test func sendsMultipartFieldsAndFileParts() async throws {
         let client = makeClient()
         let directory = try TemporaryDirectory()
@@ -189,6 +202,31 @@ import Glibc
         }
     }
 
+    @Test func downloadFollowsRedirects() async throws {
+        let client = makeClient()
+        let directory = try TemporaryDirectory()
+        try await server.run { base in
+            let file = try await client.download(HTTPRequest(.get, base + "/redirect"), to: directory.file("out.txt"), limit: 1 << 20)
+            #expect(file.status == 200)
+            #expect(file.sizeBytes == 5)
+            #expect(try String(contentsOfFile: directory.file("out.txt"), encoding: .utf8) == "hello")
+        }
+    }
+
+    @Test func downloadThatTimesOutLeavesNoFile() async throws {
+        let client = makeClient()
+        let directory = try TemporaryDirectory()
+        try await server.run { base in
+            let error = await #expect(throws: HTTPClientError.self) {
+                try await client.download(HTTPRequest(.get, base + "/trickle", timeout: .milliseconds(700)), to: directory.file("out.bin"),
+                                          limit: 1 << 30)
+            }
+            #expect(error?.kind == .timeout)
+            #expect(error?.sent == true)
+            #expect(directory.contents().isEmpty)
+        }
+    }
+
     @Test func downloadIntoAMissingDirectoryIsAnIOError() async throws {
         let client = makeClient()
         try await server.run { base in
@@ -227,6 +265,19 @@ import Glibc
         }
         #expect(error?.kind == .connect)
         #expect(error?.sent == false)
+    }
+
+    @Test func tlsFailureIsATLSErrorNotSent() async throws {
+        let client = makeClient()
+        try await server.run { base in
+            // TLS to a plain-HTTP port: the handshake fails.
+            let url = base.replacingOccurrences(of: "http://", with: "https://") + "/hello"
+            let error = await #expect(throws: HTTPClientError.self) {
+                try await client.send(HTTPRequest(.get, url))
+            }
+            #expect(error?.kind == .tls)
+            #expect(error?.sent == false)
+        }
     }
 
     @Test func invalidRequestsAreRefusedBeforeSending() async throws {
