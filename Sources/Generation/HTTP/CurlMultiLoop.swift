@@ -29,6 +29,8 @@ final class CurlMultiLoop: Sendable {
     private let state = Mutex(State())
     /// The longest `curl_multi_poll` sleeps; a missed wakeup costs at most this.
     private static let pollMilliseconds: Int32 = 1000
+    /// Idle connections kept for reuse (providers, their storage hosts, proxies).
+    private static let cachedConnections = 32
 
     init() {}
 
@@ -99,6 +101,10 @@ final class CurlMultiLoop: Sendable {
             failQueuedJobs("libcurl could not create its multi handle (out of memory?).")
             return
         }
+        // libcurl sizes the idle-connection cache by the transfers in the multi handle
+        // (4 each): with one request at a time it would keep only 4 hosts' connections.
+        // A failure here only leaves that default, so the transfers go on.
+        _ = mc_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, Self.cachedConnections)
         state.withLock { $0.multi = WakeupHandle(multi: multi) }
         var running: [UInt64: CurlTransfer] = [:]
         var idsByHandle: [UnsafeMutableRawPointer: UInt64] = [:]
@@ -139,7 +145,7 @@ final class CurlMultiLoop: Sendable {
 
             for id in cancelled {
                 guard let transfer = running[id] else { continue }
-                curl_multi_remove_handle(multi, transfer.easy)
+                detach(transfer.easy, from: multi)
                 transfer.discard()
                 end(transfer, .failure(CancellationError()))
             }
@@ -150,7 +156,7 @@ final class CurlMultiLoop: Sendable {
                 // The multi handle itself failed: nothing running can finish.
                 let reason = String(cString: curl_multi_strerror(performed))
                 for transfer in running.values {
-                    curl_multi_remove_handle(multi, transfer.easy)
+                    detach(transfer.easy, from: multi)
                     transfer.discard()
                     end(transfer, .failure(HTTPClientError(.connectionLost, "libcurl failed: \(reason).",
                                                            url: transfer.job.request.url, sent: true)))
@@ -162,7 +168,7 @@ final class CurlMultiLoop: Sendable {
                 // The message dies with curl_multi_remove_handle: read it first.
                 guard mc_msg_is_done(message) != 0, let easy = mc_msg_easy_handle(message) else { continue }
                 let code = mc_msg_result(message)
-                curl_multi_remove_handle(multi, easy)
+                detach(easy, from: multi)
                 guard let id = idsByHandle[easy], let transfer = running[id] else { continue }
                 let result = transfer.finish(code)
                 let opened = transfer.connectionsOpened
@@ -181,6 +187,13 @@ final class CurlMultiLoop: Sendable {
 
         state.withLock { $0.multi = nil }
         curl_multi_cleanup(multi)
+    }
+
+    /// Takes a transfer out of the multi handle before its transfer frees it. A failure
+    /// (only for a handle not in this multi handle) leaves nothing to undo:
+    /// `curl_easy_cleanup` also detaches a handle still attached.
+    private func detach(_ easy: UnsafeMutableRawPointer, from multi: UnsafeMutableRawPointer) {
+        _ = curl_multi_remove_handle(multi, easy)
     }
 
     private func resume(_ job: CurlJob, with result: Result<CurlJob.Outcome, any Error>) {
