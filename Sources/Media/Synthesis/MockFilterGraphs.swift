@@ -231,10 +231,10 @@ enum TextWrapping {
 
     /// Width in average glyphs.
     static func columns(_ text: Substring) -> Double {
-        text.reduce(0) { $0 + columns($1) }
+        text.reduce(0) { $0 + glyphWidth($1) }
     }
 
-    static func columns(_ character: Character) -> Double {
+    static func glyphWidth(_ character: Character) -> Double {
         guard let scalar = character.unicodeScalars.first else { return 0 }
         if scalar.properties.isEmojiPresentation || character.unicodeScalars.count > 1 && scalar.properties.isEmoji { return 1.7 }
         switch scalar.value {
@@ -251,7 +251,7 @@ enum TextWrapping {
         var width = 0.0
         var end = text.startIndex
         for index in text.indices {
-            width += columns(text[index])
+            width += glyphWidth(text[index])
             if width > limit && index != text.startIndex { break }
             end = text.index(after: index)
         }

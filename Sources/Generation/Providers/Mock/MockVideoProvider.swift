@@ -10,7 +10,7 @@ import Media
 public struct MockVideoProvider: VideoProvider {
     /// Patterns cheap enough for HD at mock speed (mandelbrot costs seconds per frame).
     static let patterns: [MockPattern] = [.testsrc2, .gradients, .smptehdbars, .testsrc, .life, .color]
-    public static let frameRate = FrameRate(30)
+    public static let frameRate = FrameRate(30, 1)
 
     public init() {}
 
