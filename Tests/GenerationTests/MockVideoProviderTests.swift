@@ -115,7 +115,7 @@ import TestSupport
     }
 
     @Test func progressRisesToOne() async throws {
-        let recorder = Recorder()
+        let recorder = ProviderProgressLog()
         _ = try await generate(request(duration: 2), progress: recorder.record)
         let values = recorder.values
         #expect(values.allSatisfy { $0.stage == "generating" })
@@ -126,7 +126,7 @@ import TestSupport
     }
 
     @Test func cancellationStopsAndLeavesNoFile() async throws {
-        let recorder = Recorder()
+        let recorder = ProviderProgressLog()
         let work = directory.file("work")
         let long = request(duration: 600)
         let task = Task { try await generate(long, progress: recorder.record) }
@@ -157,7 +157,7 @@ import TestSupport
 }
 
 /// Collects progress reports from the synthesizer's thread.
-final class Recorder: Sendable {
+final class ProviderProgressLog: Sendable {
     struct Report: Sendable {
         let stage: String
         let fraction: Double?
