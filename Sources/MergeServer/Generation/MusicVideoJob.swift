@@ -60,7 +60,10 @@ struct MusicVideoJob: JobHandler {
         let scenes = plan.scenes.map { scene in
             MusicVideoScene(scene: scene, idea: ideas[scene.index], clip: clips[scene.index])
         }
-        let result = MusicVideoResult(merge: merge, scenes: scenes, tempo: analysis.tempo, referenceAssetID: reference?.asset.id,
+        // The cuts were planned on the song's grid before the render: report that grid.
+        let songBeats = analysis.beats.map(MusicVideoPlan.round)
+        let withBeats = MergeResult(videoID: merge.videoID, videoURL: merge.videoURL, info: merge.info, cuts: merge.cuts, beats: songBeats)
+        let result = MusicVideoResult(merge: withBeats, scenes: scenes, tempo: analysis.tempo, referenceAssetID: reference?.asset.id,
                                       models: ["video": videoModel.id, "scenes": scenesModel.id, "image": reference?.model ?? "none"],
                                       isMock: clips.contains { $0.isMock }, cost: try await work.costs.total(job: job.id))
         return JobOutput(result: JobEngine.json(result), video: video)
