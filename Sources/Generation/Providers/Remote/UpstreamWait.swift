@@ -1,0 +1,50 @@
+/// The upstream work ended and failed (a failed prediction, a flagged request): nothing
+/// is left to cancel.
+struct UpstreamFinished: Error {
+    let error: ProviderError
+}
+
+/// The time allowed for upstream work passed.
+struct DeadlineExceeded: Error {}
+
+/// Runs `operation`, cancelling it when `limit` passes (throws `DeadlineExceeded`).
+/// The caller's cancellation still ends it with `CancellationError`.
+func withDeadline<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    enum Outcome: Sendable { case value(T), deadline }
+    return try await withThrowingTaskGroup(of: Outcome.self) { group in
+        group.addTask { .value(try await operation()) }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return .deadline
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next() else { throw CancellationError() }
+        switch first {
+        case .value(let value): return value
+        case .deadline: throw DeadlineExceeded()
+        }
+    }
+}
+
+/// Waits for work the provider accepted (`wait` polls it to the end). Whatever stops
+/// the wait early — the deadline, our task's cancellation, a poll that keeps failing —
+/// cancels the upstream work first (best effort, in a detached task so our own
+/// cancellation does not cancel the cancel), then throws: `.timeout` for the deadline,
+/// `CancellationError` for our cancellation, the poll's error otherwise.
+func awaitUpstream<T: Sendable>(jobID: String, provider: String, deadline: Duration,
+                                cancel: @escaping @Sendable () async -> Void,
+                                wait: @escaping @Sendable () async throws -> T) async throws -> T {
+    do {
+        return try await withDeadline(deadline, wait)
+    } catch let finished as UpstreamFinished {
+        throw finished.error
+    } catch is DeadlineExceeded {
+        await Task.detached(operation: cancel).value
+        throw ProviderError(.timeout, "\(jobID) did not finish within \(deadline); it was cancelled upstream", provider: provider,
+                            mayHaveBeenAccepted: true)
+    } catch {
+        await Task.detached(operation: cancel).value
+        if Task.isCancelled { throw CancellationError() }
+        throw error
+    }
+}
