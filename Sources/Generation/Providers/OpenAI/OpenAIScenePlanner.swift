@@ -21,7 +21,7 @@ public struct OpenAIScenePlanner: ScenePlanner {
 
     public func planScenes(_ request: ScenePlanRequest) async throws -> ScenePlan {
         try ScenePlanPrompt.validateRequest(request, provider: Self.name)
-        var body = request.model.defaults.mapValues(JSONValue.init)
+        var body: [String: JSONValue] = request.model.defaults.mapValues { JSONValue($0) }
         body["model"] = .string(request.model.path)
         body["messages"] = [
             ["role": "system", "content": .string(ScenePlanPrompt.systemInstruction)],

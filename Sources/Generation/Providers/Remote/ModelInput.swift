@@ -5,7 +5,7 @@ struct ModelInput: Sendable {
     private(set) var fields: [String: JSONValue]
 
     init(defaults: [String: ParameterValue]) {
-        fields = defaults.mapValues(JSONValue.init)
+        fields = defaults.mapValues { JSONValue($0) }
     }
 
     /// Sets `name` when the request has a value; a nil keeps the catalog default.

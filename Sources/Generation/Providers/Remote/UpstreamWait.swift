@@ -10,8 +10,7 @@ struct DeadlineExceeded: Error {}
 /// Runs `operation`, cancelling it when `limit` passes (throws `DeadlineExceeded`).
 /// The caller's cancellation still ends it with `CancellationError`.
 func withDeadline<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-    enum Outcome: Sendable { case value(T), deadline }
-    return try await withThrowingTaskGroup(of: Outcome.self) { group in
+    try await withThrowingTaskGroup(of: DeadlineOutcome<T>.self) { group in
         group.addTask { .value(try await operation()) }
         group.addTask {
             try await Task.sleep(for: limit)
@@ -24,6 +23,11 @@ func withDeadline<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendab
         case .deadline: throw DeadlineExceeded()
         }
     }
+}
+
+private enum DeadlineOutcome<T: Sendable>: Sendable {
+    case value(T)
+    case deadline
 }
 
 /// Waits for work the provider accepted (`wait` polls it to the end). Whatever stops

@@ -35,7 +35,7 @@ enum ReplicateInput {
         input.set("prompt", request.prompt)
         input.set("aspect_ratio", request.aspectRatio)
         if request.model.path.lowercased().hasPrefix("google/imagen"), input.fields["output_format"] == nil {
-            input.set("output_format", "png")
+            input.set("output_format", JSONValue.string("png"))
         }
         return input.json
     }
