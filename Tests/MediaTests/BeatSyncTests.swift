@@ -13,7 +13,7 @@ import TestSupport
     @Test(arguments: [[5.0, 10.0], [4.0, 6.0, 8.0]])
     func scenesCoverTheSongBetweenDownbeats(durations: [Double]) throws {
         let analysis = try BeatTracker.analyze(song)
-        let slots = try ScenePlanner.plan(analysis, durations: durations)
+        let slots = try SceneSlotPlanner.plan(analysis, durations: durations)
         #expect(slots.first?.start == 0)
         #expect(abs((slots.last?.end ?? 0) - analysis.duration) < 1e-9)
         for (slot, next) in zip(slots, slots.dropFirst()) {
@@ -28,7 +28,7 @@ import TestSupport
 
     @Test func scenePlanNeedsDurations() throws {
         let analysis = try BeatTracker.analyze(song)
-        #expect(throws: MediaError.self) { try ScenePlanner.plan(analysis, durations: []) }
+        #expect(throws: MediaError.self) { try SceneSlotPlanner.plan(analysis, durations: []) }
     }
 
     @Test(arguments: [BeatSync.Mode.beat, .downbeat])

@@ -59,6 +59,19 @@ public struct AssetStore: Sendable {
         }
     }
 
+    /// Stores a file made or downloaded on this machine (a generation's output): moved
+    /// into the store when new, deleted when the same content is already there.
+    /// `file` must be on the data directory's file system (write it under `workDirectory`).
+    public func adopt(_ file: String, sha256: String, size: Int64, contentType: String?,
+                      filename: String?) async throws -> (asset: AssetRecord, created: Bool) {
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        return try await store(file, sha256: sha256, size: size, contentType: contentType, filename: filename)
+    }
+
+    /// Scratch space on the store's file system for files that `adopt` will take;
+    /// emptied at start-up with the unfinished uploads.
+    public var workDirectory: String { uploadsDirectory }
+
     private func store(_ temporary: String, sha256: String, size: Int64, contentType: String?,
                        filename: String?) async throws -> (asset: AssetRecord, created: Bool) {
         guard size > 0 else {

@@ -30,12 +30,12 @@ struct BeatsCommand: ParsableCommand {
             try BeatPlot.svg(analysis, trace: trace, title: URL(fileURLWithPath: song).lastPathComponent)
                 .write(to: URL(fileURLWithPath: plot), atomically: true, encoding: .utf8)
         }
-        let scenes = try sceneDurations.map { text throws -> [ScenePlanner.Slot] in
+        let scenes = try sceneDurations.map { text throws -> [SceneSlotPlanner.Slot] in
             let durations = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
             guard !durations.isEmpty, durations.allSatisfy({ $0 > 0 }) else {
                 throw CommandFailure(message: "--scene-durations takes positive seconds separated by commas, e.g. 5,10", exitCode: 64)
             }
-            return try ScenePlanner.plan(analysis, durations: durations)
+            return try SceneSlotPlanner.plan(analysis, durations: durations)
         }
         if json {
             let encoder = JSONEncoder()

@@ -42,7 +42,7 @@ struct AnalyzeAudioJob: JobHandler {
             try BeatTracker.analyze(path, cancellation: flag)
         }
         let scenes = try request.sceneDurations.map { durations throws(MediaError) in
-            try ScenePlanner.plan(analysis, durations: durations)
+            try SceneSlotPlanner.plan(analysis, durations: durations)
         }
         progress(MediaProgress(fraction: 1, stage: "analyzing", etaSeconds: 0))
         return JobOutput(result: JobEngine.json(BeatsOutput(analysis: analysis, scenes: scenes)))

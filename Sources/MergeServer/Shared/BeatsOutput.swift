@@ -4,7 +4,7 @@ import Media
 /// fields, plus `scenes` when a plan was asked for.
 struct BeatsOutput: Encodable {
     let analysis: BeatAnalysis
-    let scenes: [ScenePlanner.Slot]?
+    let scenes: [SceneSlotPlanner.Slot]?
 
     enum CodingKeys: String, CodingKey { case scenes }
 

@@ -111,6 +111,42 @@ public final class Database: Sendable {
                 CREATE INDEX videos_by_job ON videos (job_id);
                 """)
         }
+        migrator.registerMigration("v2: generation costs and caches") { db in
+            try db.execute(sql: """
+                CREATE TABLE costs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    job_id TEXT NOT NULL,
+                    model TEXT NOT NULL,
+                    provider TEXT NOT NULL,
+                    estimated_usd REAL NOT NULL,
+                    actual_usd REAL,
+                    is_mock INTEGER NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX costs_by_job ON costs (job_id);
+                CREATE INDEX costs_by_time ON costs (created_at);
+                CREATE TABLE provider_uploads (
+                    provider TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    expires_at REAL NOT NULL,
+                    PRIMARY KEY (provider, sha256)
+                );
+                CREATE TABLE job_checkpoints (
+                    job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (job_id, key)
+                );
+                CREATE TABLE scene_plans (
+                    key TEXT PRIMARY KEY,
+                    scenes TEXT NOT NULL,
+                    tokens INTEGER,
+                    is_mock INTEGER NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

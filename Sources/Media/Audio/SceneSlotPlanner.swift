@@ -1,7 +1,7 @@
 /// Plans scenes over a song before anything is generated: slots that cover the song,
 /// each starting and ending on a downbeat (or a beat when no downbeat is in reach),
 /// each short enough that a clip of one of the model's durations can be trimmed to it.
-public enum ScenePlanner {
+public enum SceneSlotPlanner {
     public struct Slot: Sendable, Equatable, Codable {
         public let index: Int
         public let start: Double

@@ -1,0 +1,76 @@
+import Foundation
+
+/// A request field the model cannot accept, with the values it can.
+public struct ModelProblem: Error, Sendable, Equatable {
+    public var field: String
+    public var message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+}
+
+extension ModelCatalog {
+    /// Resolves the request's `model` (or the default for `kind`) and says why it cannot
+    /// serve this kind, listing what can.
+    public func resolve(_ id: String?, kind: CatalogModel.Kind, field: String = "model",
+                        configured: (String) -> Bool) -> Result<CatalogModel, ModelProblem> {
+        let ofKind = models(of: kind).map(\.id)
+        guard let id else {
+            guard let model = defaultModel(kind, configured: configured) else {
+                return .failure(ModelProblem(field: field, message: "the catalog has no \(kind.rawValue) model"))
+            }
+            return .success(model)
+        }
+        guard let model = model(id), model.kind == kind else {
+            return .failure(ModelProblem(field: field, message: "unknown \(kind.rawValue) model \"\(id)\"; valid: \(ofKind.joined(separator: ", "))"))
+        }
+        return .success(model)
+    }
+}
+
+extension CatalogModel {
+    /// Every problem of a video request for this model (empty when it can make it).
+    public func videoProblems(duration: Double?, aspectRatio: String?, resolution: String?, hasImage: Bool) -> [ModelProblem] {
+        var problems: [ModelProblem] = []
+        if let duration {
+            if !durations.isEmpty, !durations.contains(duration) {
+                problems.append(ModelProblem(field: "duration", message: "\(id) makes clips of \(Self.list(durations)) seconds, not \(Self.format(duration))"))
+            } else if durations.isEmpty, !(duration > 0 && duration <= ModelCatalog.maxVideoSeconds) {
+                problems.append(ModelProblem(field: "duration", message: "duration must be more than 0 and at most \(Self.format(ModelCatalog.maxVideoSeconds)) seconds"))
+            }
+        }
+        problems += choiceProblems(field: "aspect_ratio", value: aspectRatio, valid: aspectRatios)
+        problems += choiceProblems(field: "resolution", value: resolution, valid: resolutions)
+        if requiresImage, !hasImage {
+            problems.append(ModelProblem(field: "image", message: "\(id) is image-to-video and needs a start image (an asset id or URL)"))
+        }
+        return problems
+    }
+
+    public func imageProblems(aspectRatio: String?) -> [ModelProblem] {
+        choiceProblems(field: "aspect_ratio", value: aspectRatio, valid: aspectRatios)
+    }
+
+    /// The clip length to ask for so that `seconds` of it can be used: the shortest
+    /// duration the model makes that is long enough, else its longest.
+    public func duration(covering seconds: Double) -> Double {
+        guard !durations.isEmpty else { return min(max(seconds, 1), ModelCatalog.maxVideoSeconds) }
+        return durations.sorted().first { $0 >= seconds - 1e-6 } ?? durations.max() ?? seconds
+    }
+
+    private func choiceProblems(field: String, value: String?, valid: [String]) -> [ModelProblem] {
+        guard let value, !valid.isEmpty, !valid.contains(value) else { return [] }
+        return [ModelProblem(field: field, message: "\(id) accepts \(field) \(valid.joined(separator: ", ")), not \"\(value)\"")]
+    }
+
+    static func list(_ values: [Double]) -> String {
+        let items = values.map(format)
+        return items.count > 1 ? items.dropLast().joined(separator: ", ") + " or " + items[items.count - 1] : items.joined()
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}

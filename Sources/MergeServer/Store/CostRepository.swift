@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+
+/// What generation costs: one row per job and model, with the estimate recorded when
+/// the job was accepted and the actual spend added as provider calls finish.
+public struct CostRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    public struct Estimate: Sendable, Equatable {
+        public var model: String
+        public var provider: String
+        public var usd: Double
+        public var isMock: Bool
+
+        public init(model: String, provider: String, usd: Double, isMock: Bool) {
+            self.model = model
+            self.provider = provider
+            self.usd = usd
+            self.isMock = isMock
+        }
+    }
+
+    /// Records a job's estimate (once: a replayed request finds it already there).
+    public func recordEstimate(job: String, _ estimates: [Estimate], now: Double = Date().timeIntervalSince1970) async throws {
+        try await database.pool.write { db in
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM costs WHERE job_id = ?", arguments: [job]) == 0 else { return }
+            for estimate in estimates {
+                try db.execute(sql: """
+                    INSERT INTO costs (job_id, model, provider, estimated_usd, actual_usd, is_mock, created_at)
+                    VALUES (?, ?, ?, ?, NULL, ?, ?)
+                    """, arguments: [job, estimate.model, estimate.provider, estimate.usd, estimate.isMock, now])
+            }
+        }
+    }
+
+    /// Adds what one provider call cost to the job's row for that model.
+    public func addActual(job: String, model: String, provider: String, usd: Double, isMock: Bool,
+                          now: Double = Date().timeIntervalSince1970) async throws {
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE costs SET actual_usd = COALESCE(actual_usd, 0) + ? WHERE job_id = ? AND model = ?",
+                           arguments: [usd, job, model])
+            if db.changesCount == 0 {
+                try db.execute(sql: """
+                    INSERT INTO costs (job_id, model, provider, estimated_usd, actual_usd, is_mock, created_at)
+                    VALUES (?, ?, ?, 0, ?, ?, ?)
+                    """, arguments: [job, model, provider, usd, isMock, now])
+            }
+        }
+    }
+
+    public struct JobTotal: Sendable, Codable, Equatable {
+        public var estimatedUSD: Double
+        public var actualUSD: Double
+
+        enum CodingKeys: String, CodingKey { case estimatedUSD = "estimated_usd", actualUSD = "actual_usd" }
+    }
+
+    public func total(job: String) async throws -> JobTotal {
+        try database.readNow { db in
+            let row = try Row.fetchOne(db, sql: "SELECT COALESCE(SUM(estimated_usd), 0) AS e, COALESCE(SUM(actual_usd), 0) AS a FROM costs WHERE job_id = ?",
+                                       arguments: [job])
+            return JobTotal(estimatedUSD: Self.cents(row?["e"] ?? 0), actualUSD: Self.cents(row?["a"] ?? 0))
+        }
+    }
+
+    public struct DailyModelCost: Sendable, Codable, Equatable {
+        public var day: String
+        public var model: String
+        public var provider: String
+        public var jobs: Int
+        public var estimatedUSD: Double
+        public var actualUSD: Double
+        public var mockJobs: Int
+
+        enum CodingKeys: String, CodingKey {
+            case day, model, provider, jobs, estimatedUSD = "estimated_usd", actualUSD = "actual_usd", mockJobs = "mock_jobs"
+        }
+    }
+
+    /// Sums by UTC day and model, newest day first, between two times (seconds since 1970).
+    public func byDayAndModel(from start: Double, to end: Double) async throws -> [DailyModelCost] {
+        try database.readNow { db in
+            try Row.fetchAll(db, sql: """
+                SELECT date(created_at, 'unixepoch') AS day, model, provider, COUNT(DISTINCT job_id) AS jobs,
+                       SUM(estimated_usd) AS estimated, COALESCE(SUM(actual_usd), 0) AS actual,
+                       COUNT(DISTINCT CASE WHEN is_mock THEN job_id END) AS mock_jobs
+                FROM costs WHERE created_at >= ? AND created_at < ?
+                GROUP BY day, model, provider ORDER BY day DESC, model
+                """, arguments: [start, end]).map { row in
+                DailyModelCost(day: row["day"], model: row["model"], provider: row["provider"], jobs: row["jobs"],
+                               estimatedUSD: Self.cents(row["estimated"]), actualUSD: Self.cents(row["actual"]), mockJobs: row["mock_jobs"])
+            }
+        }
+    }
+
+    /// Kept to a hundredth of a cent, so sums of many small prices print cleanly.
+    static func cents(_ usd: Double) -> Double { (usd * 10_000).rounded() / 10_000 }
+}
