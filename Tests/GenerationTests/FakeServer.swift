@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import Generation
+@testable import Generation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting

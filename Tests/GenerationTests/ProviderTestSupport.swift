@@ -1,5 +1,5 @@
 import Foundation
-import Generation
+@testable import Generation
 import Testing
 
 /// Shared pieces of the provider tests.

@@ -1,9 +1,10 @@
 import Foundation
 
+/// Internal: MergeServer has its own public `JSONValue` (one should be shared later).
 /// Any JSON value: provider inputs are built as objects of these (each model names its
 /// own fields) and provider answers are read through them, so a missing or mistyped
 /// field is a `nil` we turn into `.badResponse` rather than a decoding crash.
-public enum JSONValue: Sendable, Equatable, Codable {
+enum JSONValue: Sendable, Equatable, Codable {
     case null
     case bool(Bool)
     case number(Double)
@@ -11,7 +12,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    public init(from decoder: any Decoder) throws {
+    init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -28,7 +29,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -42,7 +43,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
-    public init(_ parameter: ParameterValue) {
+    init(_ parameter: ParameterValue) {
         switch parameter {
         case .string(let text): self = .string(text)
         case .number(let number): self = .number(number)
@@ -50,27 +51,27 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
-    public subscript(key: String) -> JSONValue? {
+    subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { object[key] } else { nil }
     }
 
-    public subscript(index: Int) -> JSONValue? {
+    subscript(index: Int) -> JSONValue? {
         if case .array(let array) = self, array.indices.contains(index) { array[index] } else { nil }
     }
 
-    public var string: String? { if case .string(let text) = self { text } else { nil } }
-    public var number: Double? { if case .number(let number) = self { number } else { nil } }
-    public var bool: Bool? { if case .bool(let flag) = self { flag } else { nil } }
-    public var array: [JSONValue]? { if case .array(let array) = self { array } else { nil } }
-    public var object: [String: JSONValue]? { if case .object(let object) = self { object } else { nil } }
+    var string: String? { if case .string(let text) = self { text } else { nil } }
+    var number: Double? { if case .number(let number) = self { number } else { nil } }
+    var bool: Bool? { if case .bool(let flag) = self { flag } else { nil } }
+    var array: [JSONValue]? { if case .array(let array) = self { array } else { nil } }
+    var object: [String: JSONValue]? { if case .object(let object) = self { object } else { nil } }
 
     /// A JSON body, or nil when it is not JSON.
-    public static func parse(_ data: Data) -> JSONValue? {
+    static func parse(_ data: Data) -> JSONValue? {
         try? JSONDecoder().decode(JSONValue.self, from: data)
     }
 
     /// Compact JSON with sorted keys (stable request bodies).
-    public func encoded() throws -> Data {
+    func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
@@ -79,12 +80,12 @@ public enum JSONValue: Sendable, Equatable, Codable {
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByFloatLiteral,
     ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(floatLiteral value: Double) { self = .number(value) }
-    public init(integerLiteral value: Int) { self = .number(Double(value)) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    init(stringLiteral value: String) { self = .string(value) }
+    init(booleanLiteral value: Bool) { self = .bool(value) }
+    init(floatLiteral value: Double) { self = .number(value) }
+    init(integerLiteral value: Int) { self = .number(Double(value)) }
+    init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
 }
