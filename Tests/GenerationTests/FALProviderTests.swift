@@ -35,6 +35,7 @@ import TestSupport
             #expect(await fake.count(.cancel) == 0)
             #expect(result.providerJobID == FakeFALServer.requestID)
             #expect(result.computeSeconds == 61.5)
+            #expect(await fake.requests(.output).map { $0.headers["authorization"] } == [nil])
             expectFile(result.file, equals: try await TestMedia.video.value, extension: "mp4", in: directory.path)
             #expect(progress.all.contains("queued"))
             #expect(progress.all.contains("generating"))

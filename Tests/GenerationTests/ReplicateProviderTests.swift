@@ -39,6 +39,8 @@ import TestSupport
             #expect(await fake.count(.cancel) == 0)
             #expect(result.providerJobID == "pred1")
             #expect(result.computeSeconds == 4.25)
+            // The key is not sent to the output's host.
+            #expect(await fake.requests(.output).map { $0.headers["authorization"] } == [nil])
             expectFile(result.file, equals: try await TestMedia.video.value, extension: "mp4", in: directory.path)
             #expect(progress.all.first == "uploading")
             #expect(progress.all.contains("generating"))
@@ -66,10 +68,11 @@ import TestSupport
         try await FakeReplicateServer.run { fake, base in
             let image = try TestMedia.referenceImage(in: directory.path)
             let context = GenerationContext(workDirectory: directory.path)
-            _ = try await provider(base).generateVideo(
+            let provider = provider(base)
+            _ = try await provider.generateVideo(
                 VideoGenerationRequest(prompt: "p1", model: Self.kling, duration: 10, aspectRatio: "16:9", image: image, negativePrompt: "n"),
                 context: context)
-            _ = try await provider(base).generateVideo(
+            _ = try await provider.generateVideo(
                 VideoGenerationRequest(prompt: "p2", model: Self.hailuo, duration: 6, aspectRatio: "16:9", resolution: "768p", image: image),
                 context: context)
             let creates = await fake.requests(.create)
