@@ -30,6 +30,17 @@ static inline CURLcode mc_easy_getinfo_double(CURL *handle, CURLINFO info, doubl
 static inline CURLcode mc_easy_getinfo_string(CURL *handle, CURLINFO info, char **value) {
     return curl_easy_getinfo(handle, info, value);
 }
+static inline CURLcode mc_easy_getinfo_offset(CURL *handle, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+static inline CURLMcode mc_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
+}
+/// CURLMsg.data is a union; Swift reads it more plainly through these.
+static inline CURL *mc_msg_easy_handle(const CURLMsg *message) { return message->easy_handle; }
+static inline CURLcode mc_msg_result(const CURLMsg *message) { return message->data.result; }
+static inline int mc_msg_is_done(const CURLMsg *message) { return message->msg == CURLMSG_DONE; }
+static const size_t mc_error_buffer_size = CURL_ERROR_SIZE;
 
 static inline curl_version_info_data *mc_version_info(void) { return curl_version_info(CURLVERSION_NOW); }
 

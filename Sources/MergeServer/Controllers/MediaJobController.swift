@@ -21,7 +21,7 @@ struct MediaJobController {
     @Sendable func mergeVideos(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await request.jsonBody(upTo: maxJSONBytes)
         let timeline = try TimelineRequest.decode(body)
-        _ = try await TimelineRequest.prepare(timeline, assets: assets, store: store)
+        try await TimelineRequest.check(timeline, assets: assets, store: store)
         return try await submit(kind: "merge_videos", body: body, request: request)
     }
 
@@ -46,49 +46,8 @@ struct MediaJobController {
         return try await submit(kind: "analyze_audio", body: body, request: request)
     }
 
-    /// Queues the job (or finds the one this Idempotency-Key made) and answers 202.
     private func submit(kind: String, body: Data, request: Request) async throws -> Response {
-        let key = try Self.idempotencyKey(request)
-        let outcome: JobRepository.EnqueueOutcome
-        do {
-            outcome = try await jobs.enqueue(kind: kind, request: String(decoding: body, as: UTF8.self),
-                                             idempotencyKey: key, maxAttempts: maxAttempts)
-        } catch let conflict as JobRepository.IdempotencyConflict {
-            throw Problem.conflict("the Idempotency-Key was used for job \(conflict.existing.id) with a different body",
-                                   type: "idempotency_conflict", suggestion: "use a new key for a new request")
-        }
-        if case .created = outcome { engine.wake() }
-        let job = outcome.job
-        var headers: HTTPFields = [.location: "/api/jobs/\(job.id)"]
-        if case .existing = outcome { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
-        return try JSONResponse.make(JobAccepted(job), status: .accepted, headers: headers)
-    }
-
-    static func idempotencyKey(_ request: Request) throws -> String? {
-        guard let key = request.headers[.idempotencyKey] else { return nil }
-        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
-            throw Problem.badRequest("the Idempotency-Key must be 1–255 visible ASCII characters", type: "bad_idempotency_key")
-        }
-        return key
-    }
-}
-
-/// The 202 answer to a queued job.
-struct JobAccepted: Encodable {
-    let jobID: String
-    let status: JobStatus
-    let statusURL: String
-    let eventsURL: String
-
-    enum CodingKeys: String, CodingKey {
-        case jobID = "job_id", status, statusURL = "status_url", eventsURL = "events_url"
-    }
-
-    init(_ job: JobRecord) {
-        jobID = job.id
-        status = job.status
-        statusURL = "/api/jobs/\(job.id)"
-        eventsURL = "/api/jobs/\(job.id)/events"
+        try await JobSubmitter(jobs: jobs, engine: engine, maxAttempts: maxAttempts).submit(kind: kind, body: body, request: request)
     }
 }
 

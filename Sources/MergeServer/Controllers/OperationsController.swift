@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import HTTPTypes
 import Hummingbird
 import Prometheus
@@ -11,6 +12,7 @@ struct OperationsController {
     let events: JobEventHub
     let dataDirectory: String
     let minFreeDiskBytes: Int64
+    let generation: GenerationService
     let startedAt = ContinuousClock.now
 
     func addRoutes(to router: Router<ServerContext>) {
@@ -34,7 +36,7 @@ struct OperationsController {
             disk: .init(ok: diskOK, freeBytes: disk?.freeBytes ?? 0, totalBytes: disk?.totalBytes ?? 0, minFreeBytes: minFreeDiskBytes),
             queue: .init(queued: counts[.queued] ?? 0, running: counts[.running] ?? 0),
             workers: .init(total: engine.settings.workers, busy: engine.busyWorkers),
-            eventStreams: events.subscriberCount, problems: problems)
+            eventStreams: events.subscriberCount, generation: .init(generation), problems: problems)
         return try JSONResponse.make(report, status: problems.isEmpty ? .ok : .serviceUnavailable,
                                      headers: [.cacheControl: "no-store"])
     }
@@ -84,11 +86,29 @@ struct HealthReport: Encodable {
     let queue: QueueStatus
     let workers: WorkerStatus
     let eventStreams: Int
+    let generation: GenerationStatus
     let problems: [String]
+
+    /// Which providers run for real (the others are played by mocks) and every model's
+    /// circuit breaker. An open breaker does not make the server unhealthy: other
+    /// models and all media work go on.
+    struct GenerationStatus: Encodable {
+        let providers: [String: String]
+        let breakers: [String: CircuitBreakers.Snapshot]
+        let libcurl: String
+
+        init(_ generation: GenerationService) {
+            providers = Dictionary(uniqueKeysWithValues: ModelCatalog.providers.filter { $0 != "mock" }.map {
+                ($0, generation.isConfigured($0) ? "configured" : "mock")
+            })
+            breakers = generation.breakers.snapshot()
+            libcurl = Curl.version
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case status, version, uptimeSeconds = "uptime_seconds", database, disk, queue, workers
-        case eventStreams = "event_streams", problems
+        case eventStreams = "event_streams", generation, problems
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Media
 
 /// Runs one kind of job. The engine gives it the job (its request JSON) and a progress
@@ -30,6 +31,10 @@ extension JobFailure {
             self = failure
         case let media as MediaError:
             self.init(media: media)
+        case let provider as ProviderError:
+            self.init(provider: provider)
+        case let download as HTTPClientError:
+            self.init(download: download)
         default:
             self.init(type: "internal_error", message: "the job failed: \(error)",
                       suggestion: "try again; if it keeps failing, report the job id", transient: true)

@@ -9,17 +9,32 @@ struct MergeVideosJob: JobHandler {
     let assets: AssetRepository
     let store: AssetStore
     let videosDirectory: String
+    /// Fetches URL sources into the asset store before the render.
+    let fetcher: RemoteAssetFetcher
 
     func run(_ job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput {
         let timeline: Timeline
         let request: TimelineRequest
         do {
-            timeline = try TimelineRequest.decode(Data(job.request.utf8))
+            timeline = try await TimelineRequest.fetchingURLSources(TimelineRequest.decode(Data(job.request.utf8)), with: fetcher)
             request = try await TimelineRequest.prepare(timeline, assets: assets, store: store)
         } catch let problem as Problem {
-            throw JobFailure(type: "validation_error", message: problem.detail, suggestion: "an asset it names may have been removed; upload it again")
+            let fields = problem.errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+            throw JobFailure(type: "validation_error", message: fields.isEmpty ? problem.detail : "\(problem.detail) \(fields)",
+                             suggestion: "fix the timeline; an asset it names may have been removed (upload it again)")
         }
-        let videoID = Identifier.video(forJob: job.id)
+        let (result, video) = try await TimelineRender.render(timeline, request: request, job: job.id,
+                                                              videosDirectory: videosDirectory, progress: progress)
+        return JobOutput(result: JobEngine.json(result), video: video)
+    }
+}
+
+/// Renders a prepared timeline into the job's own output file (`videos/vid_<job>.<ext>`)
+/// and describes it: what `merge_videos` returns and `music_video` ends with.
+enum TimelineRender {
+    static func render(_ timeline: Timeline, request: TimelineRequest, job: String, videosDirectory: String,
+                       progress: @escaping ProgressHandler) async throws -> (MergeResult, VideoRecord) {
+        let videoID = Identifier.video(forJob: job)
         let container = timeline.output.container ?? .mp4
         let path = (videosDirectory as NSString).appendingPathComponent("\(videoID).\(container.rawValue)")
         let started = ContinuousClock.now
@@ -34,14 +49,14 @@ struct MergeVideosJob: JobHandler {
                                    measuredLoudness: render.measuredLoudness.map { ($0 * 100).rounded() / 100 },
                                    loudnessGain: render.loudnessGain.map { ($0 * 100).rounded() / 100 }, videoCopied: render.videoCopied,
                                    processingSeconds: (processing * 1000).rounded() / 1000)
-        let info = VideoInfo(videoID: videoID, jobID: job.id, summary: summary, probe: probe,
+        let info = VideoInfo(videoID: videoID, jobID: job, summary: summary, probe: probe,
                              timeline: try JSONValue(encoding: timeline), cuts: render.cuts, beats: render.beats,
                              createdAt: Timestamp.iso8601(Date().timeIntervalSince1970))
         let result = MergeResult(videoID: videoID, videoURL: "/api/mv/get_video/\(videoID)", info: summary,
                                  cuts: render.cuts, beats: render.beats)
-        let video = VideoRecord(id: videoID, jobId: job.id, path: path, sizeBytes: render.sizeBytes,
+        let video = VideoRecord(id: videoID, jobId: job, path: path, sizeBytes: render.sizeBytes,
                                 info: JobEngine.json(info), createdAt: Date().timeIntervalSince1970)
-        return JobOutput(result: JobEngine.json(result), video: video)
+        return (result, video)
     }
 }
 

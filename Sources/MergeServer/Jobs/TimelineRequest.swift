@@ -17,12 +17,38 @@ struct TimelineRequest: Sendable {
         return timeline
     }
 
+    /// Checks a timeline at submission. URL sources are fetched when the job runs, so
+    /// with any of them only the asset sources are checked now; the whole timeline is
+    /// validated once the files are here.
+    static func check(_ timeline: Timeline, assets: AssetRepository, store: AssetStore) async throws {
+        _ = try await prepare(timeline, assets: assets, store: store, urlsLater: true)
+    }
+
+    /// The timeline with every URL source fetched into the asset store and named by its asset id.
+    static func fetchingURLSources(_ timeline: Timeline, with fetcher: RemoteAssetFetcher) async throws -> Timeline {
+        var fetched = timeline
+        var done: [String: String] = [:]
+        func assetID(_ source: String) async throws -> String {
+            guard GenerationFields.isURL(source) else { return source }
+            if let id = done[source] { return id }
+            let id = try await fetcher.fetch(source).id
+            done[source] = id
+            return id
+        }
+        for index in fetched.clips.indices { fetched.clips[index].source = try await assetID(fetched.clips[index].source) }
+        if let song = fetched.audio?.source { fetched.audio?.source = try await assetID(song) }
+        return fetched
+    }
+
     /// Looks up the timeline's sources and validates it.
-    static func prepare(_ timeline: Timeline, assets: AssetRepository, store: AssetStore) async throws -> TimelineRequest {
+    static func prepare(_ timeline: Timeline, assets: AssetRepository, store: AssetStore,
+                        urlsLater: Bool = false) async throws -> TimelineRequest {
         var problems: [FieldProblem] = []
         var wanted: [(field: String, id: String, needsVideo: Bool)] = []
         for (index, clip) in timeline.clips.enumerated() { wanted.append(("clips[\(index)].source", clip.source, true)) }
         if let song = timeline.audio?.source { wanted.append(("audio.source", song, false)) }
+        let hasURLs = urlsLater && wanted.contains { GenerationFields.isURL($0.id) }
+        if hasURLs { wanted.removeAll { GenerationFields.isURL($0.id) } }
         let found = try await assets.find(ids: wanted.map(\.id).filter { Identifier.isValid($0, .asset) })
 
         var sources: [String: (path: String, info: MediaInfo)] = [:]
@@ -42,6 +68,7 @@ struct TimelineRequest: Sendable {
         if !problems.isEmpty { throw Problem.validation(problems) }
 
         let request = TimelineRequest(timeline: timeline, sources: sources)
+        if hasURLs { return request }
         do {
             try TimelinePlanner.validate(timeline, resolve: request.resolve, probe: request.probe)
         } catch {
@@ -55,7 +82,7 @@ struct TimelineRequest: Sendable {
         if let asset = found[id] { return asset }
         let shown = id.count > 80 ? String(id.prefix(80)) + "…" : id
         if id.hasPrefix("http://") || id.hasPrefix("https://") {
-            problems.append(FieldProblem(field, "URL sources are not fetched by this server yet; upload the file with POST /api/uploads and give its asset id"))
+            problems.append(FieldProblem(field, "\(shown) is not a valid http(s) URL"))
         } else if Identifier.isValid(id, .asset) {
             problems.append(FieldProblem(field, "no asset with id \(shown); upload the file with POST /api/uploads first"))
         } else {

@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -13,10 +14,14 @@ public struct ServerDependencies: Sendable {
     public let events: JobEventHub
     public let engine: JobEngine
     public let sweeper: any Service
+    public let generation: GenerationService
+    public let costs: CostRepository
 
     /// Opens the data directory and the database and recovers what a killed process
     /// left: jobs it was running go back to the queue, its partial files are removed.
-    public static func open(_ configuration: ServerConfiguration, logger: Logger) async throws -> ServerDependencies {
+    /// `httpClient` and `mocks` are for tests; the server uses libcurl and the mock providers.
+    public static func open(_ configuration: ServerConfiguration, logger: Logger, httpClient: (any HTTPClient)? = nil,
+                            mocks: GenerationService.Providers? = nil) async throws -> ServerDependencies {
         let fileManager = FileManager.default
         let dataDirectory = configuration.dataDirectory
         let videosDirectory = (dataDirectory as NSString).appendingPathComponent("videos")
@@ -36,15 +41,36 @@ public struct ServerDependencies: Sendable {
         let recovered = try await jobs.recoverInterrupted()
         if recovered > 0 { logger.notice("jobs interrupted by the last stop are queued again", metadata: ["count": "\(recovered)"]) }
 
+        let catalog: ModelCatalog
+        do {
+            catalog = try ModelCatalog.load(overridesAt: configuration.modelsFile)
+        } catch {
+            throw ConfigurationError(error.description)
+        }
+        let client = httpClient ?? CurlHTTPClient.shared
+        let providers = ProviderDirectory.providers(environment: configuration.providerEnvironment, client: client,
+                                                    uploadCache: ProviderUploadCache(database: database))
+        let generation = GenerationService(catalog: catalog, providers: providers, mock: mocks ?? ProviderDirectory.mocks())
+        let costs = CostRepository(database: database)
+        let fetcher = RemoteAssetFetcher(client: client, store: store, limit: configuration.maxUploadBytes)
+        let work = GenerationWork(generation: generation, assets: assets, store: store, costs: costs,
+                                  scenePlans: ScenePlanCache(database: database), fetcher: fetcher,
+                                  downloadLimit: configuration.maxUploadBytes)
+
         let events = JobEventHub()
         let handlers: [any JobHandler] = [
-            MergeVideosJob(assets: assets, store: store, videosDirectory: videosDirectory),
+            MergeVideosJob(assets: assets, store: store, videosDirectory: videosDirectory, fetcher: fetcher),
             AnalyzeAudioJob(assets: assets, store: store),
+            CreateScenesJob(work: work),
+            CharacterReferenceJob(work: work),
+            GenerateVideoJob(work: work, videosDirectory: videosDirectory),
+            MusicVideoJob(work: work, checkpoints: CheckpointRepository(database: database), videosDirectory: videosDirectory,
+                          concurrency: configuration.generationConcurrency),
         ]
         let engine = JobEngine(jobs: jobs, events: events, handlers: handlers, settings: configuration.engine, logger: logger)
         let sweeper = RetentionSweeper(jobs: jobs, events: events, interval: .seconds(configuration.sweepIntervalSeconds), logger: logger)
         return ServerDependencies(configuration: configuration, database: database, jobs: jobs, assets: assets, store: store,
-                                  events: events, engine: engine, sweeper: sweeper)
+                                  events: events, engine: engine, sweeper: sweeper, generation: generation, costs: costs)
     }
 }
 
@@ -68,9 +94,13 @@ public enum MergeServerApp {
         JobController(jobs: dependencies.jobs, engine: dependencies.engine, events: dependencies.events,
                       heartbeat: .seconds(configuration.sseHeartbeatSeconds)).addRoutes(to: router)
         VideoController(jobs: dependencies.jobs).addRoutes(to: router)
+        let submitter = JobSubmitter(jobs: dependencies.jobs, engine: dependencies.engine, maxAttempts: configuration.engine.maxAttempts)
+        GenerationController(checks: GenerationChecks(generation: dependencies.generation, assets: dependencies.assets, store: dependencies.store),
+                             submitter: submitter, costs: dependencies.costs, maxJSONBytes: configuration.maxJSONBytes).addRoutes(to: router)
+        CatalogController(generation: dependencies.generation, costs: dependencies.costs).addRoutes(to: router)
         OperationsController(database: dependencies.database, jobs: dependencies.jobs, engine: dependencies.engine,
                              events: dependencies.events, dataDirectory: configuration.dataDirectory,
-                             minFreeDiskBytes: configuration.minFreeDiskBytes).addRoutes(to: router)
+                             minFreeDiskBytes: configuration.minFreeDiskBytes, generation: dependencies.generation).addRoutes(to: router)
         return router
     }
 

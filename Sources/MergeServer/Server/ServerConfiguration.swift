@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Logging
 
 /// Everything `merge-server serve` can be told. Defaults are DESIGN.md's; the
@@ -19,6 +20,13 @@ public struct ServerConfiguration: Sendable {
     /// How often expired jobs and their files are removed.
     public var sweepIntervalSeconds = 600.0
     public var logLevel = Logger.Level.info
+    /// A YAML file of models that extends (or replaces by id) the built-in catalog.
+    public var modelsFile: String?
+    /// Clips of one music video generated at the same time.
+    public var generationConcurrency = 4
+    /// Provider keys and base URLs (`REPLICATE_API_TOKEN`, `FAL_KEY`, ...): a provider
+    /// without a key is played by the mock provider.
+    public var providerEnvironment: [String: String] = [:]
 
     public init() {}
 
@@ -38,6 +46,12 @@ public struct ServerConfiguration: Sendable {
         ("MERGE_SERVER_MIN_FREE_BYTES", "free disk below which /health is 503 (536870912)"),
         ("MERGE_SERVER_SSE_HEARTBEAT_SECONDS", "comment sent on idle event streams (15)"),
         ("MERGE_SERVER_LOG_LEVEL", "trace, debug, info, notice, warning, error (info)"),
+        ("MERGE_SERVER_MODELS", "YAML file of models added to (or replacing by id) the built-in catalog"),
+        ("MERGE_SERVER_GENERATION_CONCURRENCY", "clips of one music video generated at once (4)"),
+        ("REPLICATE_API_TOKEN, REPLICATE_BASE_URL", "Replicate key (none: its models run as mocks) and base URL (https://api.replicate.com)"),
+        ("FAL_KEY, FAL_QUEUE_BASE_URL", "FAL key and queue base URL (https://queue.fal.run)"),
+        ("GEMINI_API_KEY, GEMINI_BASE_URL", "Gemini key and base URL (https://generativelanguage.googleapis.com/v1beta)"),
+        ("OPENAI_API_KEY, OPENAI_BASE_URL", "key and base URL of an OpenAI-compatible chat server (https://api.openai.com/v1)"),
     ]
 
     /// Applies `MERGE_SERVER_*` variables; a value that does not parse is an error naming it.
@@ -70,6 +84,11 @@ public struct ServerConfiguration: Sendable {
                 throw ConfigurationError("MERGE_SERVER_LOG_LEVEL=\(level) is not valid; use trace, debug, info, notice, warning or error")
             }
             logLevel = parsed
+        }
+        if let file = value("MERGE_SERVER_MODELS") { modelsFile = file }
+        if let count = try number("MERGE_SERVER_GENERATION_CONCURRENCY", Int.self, { (1...64).contains($0) }) { generationConcurrency = count }
+        for name in ProviderDirectory.environmentNames {
+            if let text = value(name) { providerEnvironment[name] = text }
         }
     }
 }

@@ -1,0 +1,49 @@
+import Foundation
+import Generation
+import Hummingbird
+
+/// The generation endpoints: each checks its body (fields, model, assets, budget)
+/// and queues a job whose estimate is recorded with it.
+struct GenerationController {
+    let checks: GenerationChecks
+    let submitter: JobSubmitter
+    let costs: CostRepository
+    let maxJSONBytes: Int
+
+    func addRoutes(to router: Router<ServerContext>) {
+        router.post("/api/mv/create_scenes", use: createScenes)
+        router.post("/api/mv/generate_character_reference", use: characterReference)
+        router.post("/api/mv/generate_video", use: generateVideo)
+        router.post("/api/mv/music_video", use: musicVideo)
+    }
+
+    @Sendable func createScenes(_ request: Request, context: ServerContext) async throws -> Response {
+        let body = try await request.jsonBody(upTo: maxJSONBytes)
+        let decoded = try JSONBody.decode(CreateScenesRequest.self, from: body, expecting: "a create_scenes request")
+        return try await submit("create_scenes", body, request, try await checks.createScenes(decoded, body: body))
+    }
+
+    @Sendable func characterReference(_ request: Request, context: ServerContext) async throws -> Response {
+        let body = try await request.jsonBody(upTo: maxJSONBytes)
+        let decoded = try JSONBody.decode(CharacterReferenceRequest.self, from: body, expecting: "a generate_character_reference request")
+        return try await submit("generate_character_reference", body, request, try checks.characterReference(decoded, body: body))
+    }
+
+    @Sendable func generateVideo(_ request: Request, context: ServerContext) async throws -> Response {
+        let body = try await request.jsonBody(upTo: maxJSONBytes)
+        let decoded = try JSONBody.decode(GenerateVideoRequest.self, from: body, expecting: "a generate_video request")
+        return try await submit("generate_video", body, request, try await checks.generateVideo(decoded, body: body))
+    }
+
+    @Sendable func musicVideo(_ request: Request, context: ServerContext) async throws -> Response {
+        let body = try await request.jsonBody(upTo: maxJSONBytes)
+        let decoded = try JSONBody.decode(MusicVideoRequest.self, from: body, expecting: "a music_video request")
+        return try await submit("music_video", body, request, try await checks.musicVideo(decoded, body: body))
+    }
+
+    private func submit(_ kind: String, _ body: Data, _ request: Request, _ estimate: GenerationChecks.Estimate) async throws -> Response {
+        try await submitter.submit(kind: kind, body: body, request: request, estimatedCostUSD: estimate.total) { job in
+            try await costs.recordEstimate(job: job.id, estimate.items)
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Queues a checked request as a job — or finds the one its Idempotency-Key made —
+/// and answers 202; with `?wait=SECONDS` the answer waits up to that long and is the
+/// finished job (200) when it ends in time.
+struct JobSubmitter: Sendable {
+    let jobs: JobRepository
+    let engine: JobEngine
+    let maxAttempts: Int
+    /// The longest `?wait` honoured, under the usual 120 s proxy timeouts.
+    static let maxWaitSeconds = 110.0
+
+    func submit(kind: String, body: Data, request: Request, estimatedCostUSD: Double? = nil,
+                created: (JobRecord) async throws -> Void = { _ in }) async throws -> Response {
+        let wait = try Self.waitSeconds(request)
+        let key = try Self.idempotencyKey(request)
+        let outcome: JobRepository.EnqueueOutcome
+        do {
+            outcome = try await jobs.enqueue(kind: kind, request: String(decoding: body, as: UTF8.self),
+                                             idempotencyKey: key, maxAttempts: maxAttempts)
+        } catch let conflict as JobRepository.IdempotencyConflict {
+            throw Problem.conflict("the Idempotency-Key was used for job \(conflict.existing.id) with a different body",
+                                   type: "idempotency_conflict", suggestion: "use a new key for a new request")
+        }
+        var job = outcome.job
+        if case .created = outcome {
+            try await created(job)
+            engine.wake()
+        }
+        var headers: HTTPFields = [.location: "/api/jobs/\(job.id)"]
+        if case .existing = outcome { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
+        if let wait, wait > 0 {
+            job = try await finished(job, within: .milliseconds(Int64(wait * 1000)))
+            if job.status.isFinal { return try JSONResponse.make(JobResource(job), headers: headers) }
+        }
+        var accepted = JobAccepted(job)
+        accepted.estimatedCostUSD = estimatedCostUSD
+        return try JSONResponse.make(accepted, status: .accepted, headers: headers)
+    }
+
+    /// The job once it ended, or as it is when the time is up (or the client left).
+    private func finished(_ job: JobRecord, within limit: Duration) async throws -> JobRecord {
+        let deadline = ContinuousClock.now + limit
+        var current = job
+        while !current.status.isFinal, ContinuousClock.now < deadline, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(100))
+            current = try await jobs.find(job.id) ?? current
+        }
+        return current
+    }
+
+    static func waitSeconds(_ request: Request) throws -> Double? {
+        guard let text = request.uri.queryParameters.get("wait") else { return nil }
+        guard let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds <= maxWaitSeconds else {
+            throw Problem.badRequest("wait must be a number of seconds from 0 to \(Int(maxWaitSeconds))", type: "bad_wait",
+                                     suggestion: "poll GET /api/jobs/{id} or its events for longer work")
+        }
+        return seconds
+    }
+
+    static func idempotencyKey(_ request: Request) throws -> String? {
+        guard let key = request.headers[.idempotencyKey] else { return nil }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
+            throw Problem.badRequest("the Idempotency-Key must be 1–255 visible ASCII characters", type: "bad_idempotency_key")
+        }
+        return key
+    }
+}
+
+/// The 202 answer to a queued job.
+struct JobAccepted: Encodable {
+    let jobID: String
+    let status: JobStatus
+    let statusURL: String
+    let eventsURL: String
+    /// Generation jobs: what the work is expected to cost at list prices.
+    var estimatedCostUSD: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case jobID = "job_id", status, statusURL = "status_url", eventsURL = "events_url", estimatedCostUSD = "estimated_cost_usd"
+    }
+
+    init(_ job: JobRecord) {
+        jobID = job.id
+        status = job.status
+        statusURL = "/api/jobs/\(job.id)"
+        eventsURL = "/api/jobs/\(job.id)/events"
+    }
+}

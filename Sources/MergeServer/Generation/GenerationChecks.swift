@@ -1,0 +1,167 @@
+import Foundation
+import Generation
+import Media
+
+/// Checks a generation request before a job exists — fields, the model against the
+/// catalog, the assets it names, the budget against the estimate — and reports every
+/// problem at once (422 with field paths).
+struct GenerationChecks: Sendable {
+    let generation: GenerationService
+    let assets: AssetRepository
+    let store: AssetStore
+
+    /// What the accepted work is expected to cost, per model.
+    struct Estimate: Sendable {
+        var items: [CostRepository.Estimate] = []
+        var total: Double { CostRepository.cents(items.reduce(0) { $0 + $1.usd }) }
+
+        mutating func add(_ model: CatalogModel, usd: Double, mock: Bool) {
+            if let index = items.firstIndex(where: { $0.model == model.id }) {
+                items[index].usd += usd
+            } else {
+                items.append(CostRepository.Estimate(model: model.id, provider: model.provider, usd: usd, isMock: mock))
+            }
+        }
+    }
+
+    func createScenes(_ request: CreateScenesRequest, body: Data) async throws -> Estimate {
+        var problems = StrictFields.unknown(in: body, known: CreateScenesRequest.CodingKeys.allCases.map(\.stringValue))
+        problems += GenerationFields.text(request.idea, field: "idea")
+        problems += GenerationFields.text(request.lyrics ?? "", field: "lyrics", required: false)
+        problems += GenerationFields.text(request.style ?? "", field: "style", required: false)
+        problems += GenerationFields.sceneCount(request.numScenes) + GenerationFields.budget(request.budgetUSD)
+        var songDuration: Double?
+        if let audio = request.audio { songDuration = try await song(audio, field: "audio", problems: &problems)?.duration }
+        let model = resolve(request.model, .scenes, field: "model", problems: &problems)
+        var estimate = Estimate()
+        if let model {
+            let count = request.numScenes ?? songDuration.map(SceneTiming.defaultCount) ?? 6
+            add(model, usd: model.estimatedCost(tokens: CatalogModel.expectedSceneTokens(scenes: count)), to: &estimate)
+        }
+        problems += GenerationFields.budgetProblem(estimate: estimate.total, budget: request.budgetUSD)
+        if !problems.isEmpty { throw Problem.validation(problems) }
+        return estimate
+    }
+
+    func characterReference(_ request: CharacterReferenceRequest, body: Data) throws -> Estimate {
+        var problems = StrictFields.unknown(in: body, known: CharacterReferenceRequest.CodingKeys.allCases.map(\.stringValue))
+        problems += GenerationFields.text(request.prompt, field: "prompt") + GenerationFields.budget(request.budgetUSD)
+        var estimate = Estimate()
+        if let model = resolve(request.model, .image, field: "model", problems: &problems) {
+            problems += model.imageProblems(aspectRatio: request.aspectRatio).map(FieldProblem.init)
+            add(model, usd: model.estimatedCost(images: 1), to: &estimate)
+        }
+        problems += GenerationFields.budgetProblem(estimate: estimate.total, budget: request.budgetUSD)
+        if !problems.isEmpty { throw Problem.validation(problems) }
+        return estimate
+    }
+
+    func generateVideo(_ request: GenerateVideoRequest, body: Data) async throws -> Estimate {
+        var problems = StrictFields.unknown(in: body, known: GenerateVideoRequest.CodingKeys.allCases.map(\.stringValue))
+        problems += GenerationFields.text(request.prompt, field: "prompt")
+        problems += GenerationFields.text(request.negativePrompt ?? "", field: "negative_prompt", required: false)
+        problems += GenerationFields.budget(request.budgetUSD)
+        if let image = request.image { try await imageReference(image, field: "image", problems: &problems) }
+        var estimate = Estimate()
+        if let model = resolve(request.model, .video, field: "model", problems: &problems) {
+            let duration = request.duration ?? model.durations.first ?? SceneTiming.defaultSceneSeconds
+            problems += model.videoProblems(duration: duration, aspectRatio: request.aspectRatio, resolution: request.resolution,
+                                            hasImage: request.image != nil).map(FieldProblem.init)
+            add(model, usd: model.estimatedCost(videoSeconds: duration), to: &estimate)
+        }
+        problems += GenerationFields.budgetProblem(estimate: estimate.total, budget: request.budgetUSD)
+        if !problems.isEmpty { throw Problem.validation(problems) }
+        return estimate
+    }
+
+    /// Also plans the scenes' timing (a beat analysis of the song, a fraction of a
+    /// second) so that the estimate counts the clips that will really be made.
+    func musicVideo(_ request: MusicVideoRequest, body: Data) async throws -> Estimate {
+        var problems = StrictFields.unknown(in: body, known: MusicVideoRequest.CodingKeys.allCases.map(\.stringValue))
+        problems += GenerationFields.text(request.idea, field: "idea")
+        problems += GenerationFields.text(request.lyrics ?? "", field: "lyrics", required: false)
+        problems += GenerationFields.text(request.style ?? "", field: "style", required: false)
+        problems += GenerationFields.sceneCount(request.numScenes) + GenerationFields.budget(request.budgetUSD)
+        if let transition = request.transition, !MusicVideoPlan.transitionTypes.contains(transition.type) {
+            problems.append(FieldProblem("transition.type", "unknown transition \(transition.type); use \(MusicVideoPlan.transitionTypes.sorted().joined(separator: ", "))"))
+        }
+        if let image = request.image { try await imageReference(image, field: "image", problems: &problems) }
+        let song = try await song(request.audio, field: "audio", problems: &problems)
+        let video = resolve(request.model, .video, field: "model", problems: &problems)
+        let image = request.image == nil ? resolve(request.imageModel, .image, field: "image_model", problems: &problems) : nil
+        let scenes = resolve(request.scenesModel, .scenes, field: "scenes_model", problems: &problems)
+        if let video {
+            problems += video.videoProblems(duration: nil, aspectRatio: request.aspectRatio, resolution: request.resolution,
+                                            hasImage: true).map(FieldProblem.init)
+        }
+        if let image { problems += image.imageProblems(aspectRatio: request.aspectRatio).map(FieldProblem.init) }
+        guard problems.isEmpty, let song, let video, let scenes else { throw Problem.validation(problems) }
+
+        let analysis = try await BlockingWork.run(name: "plan-music-video") { flag in try BeatTracker.analyze(song.path, cancellation: flag) }
+        let plan: MusicVideoPlan
+        switch Result(catching: { () throws(MediaError) in try MusicVideoPlan(analysis: analysis, count: request.numScenes, model: video) }) {
+        case .success(let made): plan = made
+        case .failure(let error): throw Problem.validation([FieldProblem(request.numScenes == nil ? "audio" : "num_scenes", error.message)])
+        }
+        var estimate = Estimate()
+        add(scenes, usd: scenes.estimatedCost(tokens: CatalogModel.expectedSceneTokens(scenes: plan.scenes.count)), to: &estimate)
+        if let image { add(image, usd: image.estimatedCost(images: 1), to: &estimate) }
+        add(video, usd: plan.scenes.reduce(0) { $0 + video.estimatedCost(videoSeconds: $1.generateDuration) }, to: &estimate)
+        let over = GenerationFields.budgetProblem(estimate: estimate.total, budget: request.budgetUSD)
+        if !over.isEmpty { throw Problem.validation(over) }
+        return estimate
+    }
+
+    // MARK: - Pieces
+
+    private func resolve(_ id: String?, _ kind: CatalogModel.Kind, field: String, problems: inout [FieldProblem]) -> CatalogModel? {
+        switch generation.resolve(id, kind: kind, field: field) {
+        case .success(let model): return model
+        case .failure(let problem):
+            problems.append(FieldProblem(problem))
+            return nil
+        }
+    }
+
+    private func add(_ model: CatalogModel, usd: Double, to estimate: inout Estimate) {
+        estimate.add(model, usd: usd, mock: generation.runsAsMock(model))
+    }
+
+    /// An image asset id or an http(s) URL (fetched when the job runs).
+    private func imageReference(_ value: String, field: String, problems: inout [FieldProblem]) async throws {
+        if GenerationFields.isURL(value) { return }
+        guard Identifier.isValid(value, .asset) else {
+            problems.append(FieldProblem(field, "give an image asset id (POST /api/uploads) or an http(s) URL"))
+            return
+        }
+        guard let asset = try await assets.find(value) else {
+            problems.append(FieldProblem(field, "no asset with id \(value); upload the image with POST /api/uploads first"))
+            return
+        }
+        if asset.kind != .image { problems.append(FieldProblem(field, "asset \(value) is \(asset.kind.rawValue), not an image")) }
+    }
+
+    /// The song asset: its file and length, when it has sound.
+    private func song(_ id: String, field: String, problems: inout [FieldProblem]) async throws -> (path: String, duration: Double)? {
+        guard Identifier.isValid(id, .asset) else {
+            problems.append(FieldProblem(field, "give the asset id of an uploaded song (POST /api/uploads)"))
+            return nil
+        }
+        guard let asset = try await assets.find(id) else {
+            problems.append(FieldProblem(field, "no asset with id \(id); upload the song with POST /api/uploads first"))
+            return nil
+        }
+        guard asset.kind != .image, let info = try? JSONDecoder().decode(MediaInfo.self, from: Data(asset.media.utf8)),
+              info.audio != nil, let duration = info.duration, duration > 0 else {
+            problems.append(FieldProblem(field, "asset \(id) has no audio stream; give a song"))
+            return nil
+        }
+        return (store.path(of: asset), duration)
+    }
+}
+
+extension FieldProblem {
+    init(_ problem: ModelProblem) {
+        self.init(problem.field, problem.message)
+    }
+}
