@@ -4,8 +4,8 @@ import Testing
 
 /// Shared pieces of the provider tests.
 enum ProviderTests {
-    /// The client the provider tests use (`ProviderTestClient` until `CurlHTTPClient` is on main).
-    static var client: any HTTPClient { ProviderTestClient() }
+    /// The real client, without proxies from the environment (the fakes are on loopback).
+    static let client: any HTTPClient = CurlHTTPClient(environment: [:])
 
     /// Retries at once; a Retry-After is honoured up to 5 s.
     static let retry = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(1), maxDelay: .seconds(5))
