@@ -75,11 +75,17 @@ import TestSupport
             _ = try await provider.generateVideo(
                 VideoGenerationRequest(prompt: "p2", model: Self.hailuo, duration: 6, aspectRatio: "16:9", resolution: "768p", image: image),
                 context: context)
+            _ = try await provider.generateVideo(
+                VideoGenerationRequest(prompt: "p3", model: Self.kling, duration: 5, aspectRatio: "16:9", resolution: "1080p", image: image),
+                context: context)
             let creates = await fake.requests(.create)
-            #expect(creates.map(\.path) == ["/v1/models/kwaivgi/kling-v2.1/predictions", "/v1/models/minimax/hailuo-02/predictions"])
+            #expect(creates.map(\.path) == ["/v1/models/kwaivgi/kling-v2.1/predictions", "/v1/models/minimax/hailuo-02/predictions",
+                                             "/v1/models/kwaivgi/kling-v2.1/predictions"])
+            // Kling's 1080p is its pro mode.
+            #expect(creates.last?.json?["input"]?["mode"] == "pro")
             let file = JSONValue.string("https://api.replicate.com/v1/files/file1")
             #expect(creates.first?.json == ["input": ["prompt": "p1", "start_image": file, "duration": 10, "negative_prompt": "n", "mode": "standard"]])
-            #expect(creates.last?.json == ["input": ["prompt": "p2", "first_frame_image": file, "duration": 6, "resolution": "768p"]])
+            #expect(creates[1].json == ["input": ["prompt": "p2", "first_frame_image": file, "duration": 6, "resolution": "768p"]])
         }
     }
 
@@ -109,6 +115,21 @@ import TestSupport
             #expect(polls.count == 3)
             // The retry came no sooner than the server asked (1 s), not after the policy's 1 ms.
             if polls.count >= 2 { #expect(polls[1].receivedAt - polls[0].receivedAt >= .milliseconds(950)) }
+        }
+    }
+
+    @Test func pollsOutlastAnOutageLongerThanTheRetryPolicy() async throws {
+        let directory = try TemporaryDirectory()
+        try await FakeReplicateServer.run { fake, base in
+            let unavailable = FakeResponse.json(["detail": "Service Unavailable"], status: 503)
+            await fake.script(.poll, unavailable, unavailable, unavailable, unavailable, unavailable, unavailable)
+            // Four attempts per call, six failures in a row: the paid prediction is still collected.
+            let result = try await provider(base).generateVideo(
+                VideoGenerationRequest(prompt: "p", model: Self.veo, duration: 4, aspectRatio: "16:9"),
+                context: GenerationContext(workDirectory: directory.path))
+            #expect(result.providerJobID == "pred1")
+            #expect(await fake.count(.poll) == 8)
+            #expect(await fake.count(.cancel) == 0)
         }
     }
 

@@ -53,7 +53,7 @@ public struct FALProvider: VideoProvider {
     /// Polls until COMPLETED, then reads the result: the video URL and the inference time.
     private func waitForResult(_ queued: FALQueueRequest, context: GenerationContext) async throws -> (String, Double?) {
         while true {
-            let status = try await api.sendJSON(try api.request(.get, queued.statusURL), phase: .poll)
+            let status = try await api.sendJSON(try api.request(.get, queued.statusURL), phase: .poll, retry: api.pollRetry)
             switch status["status"]?.string {
             case "IN_QUEUE":
                 context.progress("queued", nil)
@@ -75,7 +75,7 @@ public struct FALProvider: VideoProvider {
     private func result(_ queued: FALQueueRequest) async throws -> String {
         let json: JSONValue
         do {
-            json = try await api.sendJSON(try api.request(.get, queued.responseURL), phase: .result)
+            json = try await api.sendJSON(try api.request(.get, queued.responseURL), phase: .result, retry: api.pollRetry)
         } catch let error as ProviderError where !error.isTransient {
             // The request is over (a model error surfaces here as 4xx/5xx): nothing to cancel.
             throw UpstreamFinished(error: error)

@@ -63,7 +63,7 @@ public struct VeoProvider: VideoProvider {
         while true {
             context.progress("generating", nil)
             try await Task.sleep(for: pollInterval)
-            let operation = try await api.sendJSON(try api.request(.get, "\(baseURL)/\(name)"), phase: .poll)
+            let operation = try await api.sendJSON(try api.request(.get, "\(baseURL)/\(name)"), phase: .poll, retry: api.pollRetry)
             guard operation["done"]?.bool == true else { continue }
             if let error = operation["error"] {
                 let message = error["message"]?.string ?? "no message"

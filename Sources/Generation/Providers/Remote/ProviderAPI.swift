@@ -55,6 +55,14 @@ struct ProviderAPI: Sendable {
         ProviderError(.badResponse, message, provider: provider, status: status, mayHaveBeenAccepted: true)
     }
 
+    /// Polls and result reads of accepted work keep trying through transient failures
+    /// (with the policy's backoff and Retry-After) until the provider's deadline ends
+    /// the wait: giving up after a few attempts would abandon paid work over an outage
+    /// of a minute. Non-transient failures still end the wait at once.
+    var pollRetry: RetryPolicy {
+        RetryPolicy(maxAttempts: .max, baseDelay: retry.baseDelay, maxDelay: retry.maxDelay)
+    }
+
     /// Few, short attempts: a cancel is best effort and must not hold the caller.
     var cancelRetry: RetryPolicy {
         RetryPolicy(maxAttempts: min(3, retry.maxAttempts), baseDelay: retry.baseDelay, maxDelay: min(retry.maxDelay, .seconds(2)))

@@ -14,7 +14,12 @@ enum ReplicateInput {
             input.set("negative_prompt", request.negativePrompt)
             input.set("seed", request.seed.map { JSONValue.number(Double($0)) })
         } else if path.hasPrefix("kwaivgi/kling") {
-            // `mode` (standard|pro) comes from the catalog's defaults.
+            // Kling's resolution is its mode: standard makes 720p, pro 1080p (else the catalog's default).
+            switch request.resolution {
+            case "720p": input.set("mode", JSONValue.string("standard"))
+            case "1080p": input.set("mode", JSONValue.string("pro"))
+            default: break
+            }
             input.set("start_image", imageURL)
             input.set("duration", duration)
             input.set("negative_prompt", request.negativePrompt)

@@ -103,7 +103,7 @@ public struct ReplicateProvider: VideoProvider, ImageProvider {
                 context.progress("generating", nil)
             }
             try await Task.sleep(for: pollInterval)
-            let json = try await api.sendJSON(try api.request(.get, "\(baseURL)/v1/predictions/\(prediction.id)"), phase: .poll)
+            let json = try await api.sendJSON(try api.request(.get, "\(baseURL)/v1/predictions/\(prediction.id)"), phase: .poll, retry: api.pollRetry)
             guard let next = ReplicatePrediction(json), next.id == prediction.id else {
                 throw api.badResponse("the poll of prediction \(prediction.id) answered something that is not that prediction")
             }
