@@ -43,12 +43,23 @@ func awaitUpstream<T: Sendable>(jobID: String, provider: String, deadline: Durat
     } catch let finished as UpstreamFinished {
         throw finished.error
     } catch is DeadlineExceeded {
-        await Task.detached(operation: cancel).value
-        throw ProviderError(.timeout, "\(jobID) did not finish within \(deadline); it was cancelled upstream", provider: provider,
+        await cancelDetached(cancel)
+        throw ProviderError(.timeout, "\(jobID) did not finish within \(deadline); a cancel was sent upstream", provider: provider,
                             mayHaveBeenAccepted: true)
     } catch {
-        await Task.detached(operation: cancel).value
+        await cancelDetached(cancel)
         if Task.isCancelled { throw CancellationError() }
         throw error
     }
+}
+
+/// The longest we hold the caller for a best-effort upstream cancel.
+let upstreamCancelWait: Duration = .seconds(10)
+
+/// Runs `cancel` in a detached task — our own task may be cancelled, and that must not
+/// cancel the cancel — and waits for it at most `upstreamCancelWait`.
+private func cancelDetached(_ cancel: @escaping @Sendable () async -> Void) async {
+    await Task.detached {
+        _ = try? await withDeadline(upstreamCancelWait) { await cancel() }
+    }.value
 }
