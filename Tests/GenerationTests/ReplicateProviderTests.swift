@@ -240,6 +240,20 @@ import TestSupport
         }
     }
 
+    @Test func canceledAndAbortedPredictionsFail() async throws {
+        let directory = try TemporaryDirectory()
+        let request = VideoGenerationRequest(prompt: "p", model: Self.veo, duration: 4, aspectRatio: "16:9")
+        try await FakeReplicateServer.run { fake, base in
+            await fake.set(statuses: ["canceled"])
+            let canceled = await providerError { _ = try await provider(base).generateVideo(request, context: GenerationContext(workDirectory: directory.path)) }
+            #expect(canceled?.kind == .generationFailed)
+            await fake.set(statuses: ["aborted"])
+            let aborted = await providerError { _ = try await provider(base).generateVideo(request, context: GenerationContext(workDirectory: directory.path)) }
+            #expect(aborted?.kind == .upstreamUnavailable)
+            #expect(await fake.count(.cancel) == 0)
+        }
+    }
+
     @Test func malformedJSONIsABadResponse() async throws {
         let directory = try TemporaryDirectory()
         let request = VideoGenerationRequest(prompt: "p", model: Self.veo, duration: 4, aspectRatio: "16:9")

@@ -15,7 +15,7 @@ public struct FALProvider: VideoProvider {
 
     /// - Parameters:
     ///   - apiKey: `FAL_KEY`.
-    ///   - deadline: the longest a request may take from submission to its result; then it
+    ///   - deadline: the longest a request may stay queued and running once submitted (the download is not counted); then it
     ///     is cancelled upstream and the call fails with `.timeout`.
     public init(apiKey: String, baseURL: String = FALProvider.defaultBaseURL, client: any HTTPClient,
                 retry: RetryPolicy = RetryPolicy(), pollInterval: Duration = FALProvider.defaultPollInterval,

@@ -17,7 +17,8 @@ public struct VeoProvider: VideoProvider {
 
     /// - Parameters:
     ///   - apiKey: `GEMINI_API_KEY` (sent as `x-goog-api-key`, also on the download).
-    ///   - deadline: the longest an operation may take; then it is cancelled and the call fails with `.timeout`.
+    ///   - deadline: the longest an operation may run once started (the download is not counted); then it is
+    ///     cancelled and the call fails with `.timeout`.
     public init(apiKey: String, baseURL: String = VeoProvider.defaultBaseURL, client: any HTTPClient,
                 retry: RetryPolicy = RetryPolicy(), pollInterval: Duration = VeoProvider.defaultPollInterval,
                 deadline: Duration = .seconds(20 * 60), requestTimeout: Duration = .seconds(60)) {

@@ -17,7 +17,7 @@ public struct ReplicateProvider: VideoProvider, ImageProvider {
 
     /// - Parameters:
     ///   - apiKey: `REPLICATE_API_TOKEN`.
-    ///   - deadline: the longest a prediction may take from creation to its output; then it
+    ///   - deadline: the longest a prediction may run upstream once created (the download is not counted); then it
     ///     is cancelled upstream and the call fails with `.timeout`.
     ///   - requestTimeout: for each API call (a hung call is retried like any transient failure).
     public init(apiKey: String, baseURL: String = ReplicateProvider.defaultBaseURL, client: any HTTPClient,
