@@ -172,6 +172,9 @@ import TestSupport
             for cut in cuts {
                 #expect(abs(cut / 2 - (cut / 2).rounded()) * 2 < 0.08, "cut at \(cut) is not on a downbeat")
             }
+            let beats = result["beats"] as? [Double] ?? []
+            #expect(beats.count >= 28 && beats.count <= 34, "a 16 s song at 120 BPM has 32 beats, not \(beats.count)")
+            for cut in cuts { #expect(beats.contains { abs($0 - cut) < 0.05 }) }
             let stored = scenes.compactMap { $0["end"] as? Double }.dropLast()
             for (cut, end) in zip(cuts, stored) { #expect(abs(cut - end) < 0.05) }
             // The picture changes at each cut: the two sides come from different clips.

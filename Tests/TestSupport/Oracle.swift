@@ -49,6 +49,15 @@ public enum Oracle {
         public let description: String
     }
 
+    /// `sha256sum`: a file's SHA-256 in hex.
+    public static func sha256(_ path: String) throws -> String {
+        let result = try ProcessRunner.run("sha256sum", [path])
+        guard result.status == 0, let hash = result.stdout.split(separator: " ").first else {
+            throw Failure(description: "sha256sum failed on \(path): \(result.stderr)")
+        }
+        return String(hash)
+    }
+
     /// `ffprobe -show_format -show_streams`, optionally counting decoded frames.
     public static func probe(_ path: String, countFrames: Bool = false) throws -> FFprobeReport {
         var arguments = ["-v", "error", "-show_format", "-show_streams", "-of", "json"]

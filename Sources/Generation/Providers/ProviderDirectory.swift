@@ -17,6 +17,7 @@ public enum ProviderDirectory {
 
     /// The providers that run when no key is set: free, offline, deterministic.
     public static func mocks() -> GenerationService.Providers {
-        GenerationService.Providers()
+        GenerationService.Providers(video: ["mock": MockVideoProvider()], image: ["mock": MockImageProvider()],
+                                    scenes: ["mock": MockScenePlanner()])
     }
 }

@@ -61,6 +61,17 @@ final class StreamEncoder {
         }, options: settings.privateOptions)
     }
 
+    /// A still-image encoder (png) for one `width`x`height` picture in `pixelFormat`.
+    convenience init(image encoderName: String, width: Int32, height: Int32, pixelFormat: AVPixelFormat) throws(MediaError) {
+        try self.init(encoderName: encoderName, configure: { context in
+            context.pointee.width = width
+            context.pointee.height = height
+            context.pointee.pix_fmt = pixelFormat
+            context.pointee.time_base = AVRational(num: 1, den: 1)
+            context.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+        }, options: [:])
+    }
+
     convenience init(audio codec: AudioCodec, sampleRate: Int32 = 48_000, bitRate: Int64 = 192_000,
                      globalHeader: Bool) throws(MediaError) {
         let preferredFormat = Self.firstSampleFormat(of: codec.encoderName)

@@ -98,7 +98,7 @@ final class OutputContainer {
         finished = true
     }
 
-    private static func checkWritableDestination(_ path: String) throws(MediaError) {
+    static func checkWritableDestination(_ path: String) throws(MediaError) {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false

@@ -60,7 +60,10 @@ struct MusicVideoJob: JobHandler {
         let scenes = plan.scenes.map { scene in
             MusicVideoScene(scene: scene, idea: ideas[scene.index], clip: clips[scene.index])
         }
-        let result = MusicVideoResult(merge: merge, scenes: scenes, tempo: analysis.tempo, referenceAssetID: reference?.asset.id,
+        // The cuts were planned on the song's grid before the render: report that grid.
+        let songBeats = analysis.beats.map(MusicVideoPlan.round)
+        let withBeats = MergeResult(videoID: merge.videoID, videoURL: merge.videoURL, info: merge.info, cuts: merge.cuts, beats: songBeats)
+        let result = MusicVideoResult(merge: withBeats, scenes: scenes, tempo: analysis.tempo, referenceAssetID: reference?.asset.id,
                                       models: ["video": videoModel.id, "scenes": scenesModel.id, "image": reference?.model ?? "none"],
                                       isMock: clips.contains { $0.isMock }, cost: try await work.costs.total(job: job.id))
         return JobOutput(result: JobEngine.json(result), video: video)
@@ -152,7 +155,8 @@ struct MusicVideoJob: JobHandler {
     /// The clips cut to their scenes, one after another (timing preserve, so the cuts
     /// stay where the plan put them, on the downbeats), under the song.
     private func timeline(plan: MusicVideoPlan, clips: [Clip], request: MusicVideoRequest, aspectRatio: String) throws -> Timeline {
-        let size = OutputFrameSize.of(aspectRatio: aspectRatio, resolution: request.resolution)
+        // The mock provider's sizes are the usual ones (short side = the resolution's lines).
+        let size = (try? MockFrameSize(aspectRatio: aspectRatio, resolution: request.resolution)) ?? MockFrameSize(width: 1280, height: 720)
         let timelineClips = zip(plan.scenes, clips).map { scene, clip in
             Media.Clip(source: clip.assetID, in: 0, out: min(scene.duration, clip.duration))
         }
@@ -240,19 +244,5 @@ struct MusicVideoResult: Encodable {
         try container.encode(models, forKey: .models)
         try container.encode(isMock, forKey: .isMock)
         try container.encode(cost, forKey: .cost)
-    }
-}
-
-/// Output frame size from an aspect ratio and a resolution name ("720p": 720 lines on
-/// the short side), even numbers for the encoder.
-enum OutputFrameSize {
-    static func of(aspectRatio: String, resolution: String?) -> (width: Int, height: Int) {
-        let short = Int(resolution?.lowercased().replacingOccurrences(of: "p", with: "") ?? "") ?? 720
-        let parts = aspectRatio.split(separator: ":").compactMap { Double($0) }
-        guard parts.count == 2, parts[0] > 0, parts[1] > 0 else { return (short * 16 / 9 / 2 * 2, short) }
-        let even = { (value: Double) in Int((value / 2).rounded()) * 2 }
-        return parts[0] >= parts[1]
-            ? (even(Double(short) * parts[0] / parts[1]), even(Double(short)))
-            : (even(Double(short)), even(Double(short) * parts[1] / parts[0]))
     }
 }

@@ -1,0 +1,62 @@
+import Crypto
+import Foundation
+import Media
+
+/// A SHA-256 of the text a mock output is made from, read as the choices that make it.
+/// Swift's `Hasher` is seeded per process, so it would give another clip on every
+/// run; a digest gives the same clip for the same text on every machine.
+struct MockFingerprint: Sendable, Equatable {
+    let bytes: [UInt8]
+
+    /// Fields are joined with NUL so ("ab", "c") and ("a", "bc") differ.
+    init(_ fields: [String]) {
+        bytes = Array(SHA256.hash(data: Data(fields.joined(separator: "\u{0}").utf8)))
+    }
+
+    var hex: String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    /// The first eight bytes; never 0, which Media treats as the canonical, unvaried look.
+    var seed: UInt64 {
+        let value = bytes.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return value == 0 ? 1 : value
+    }
+
+    /// A byte-derived index into `count` options; `slot` picks which bytes (0…14).
+    func index(_ count: Int, slot: Int) -> Int {
+        let offset = 8 + (slot % 12) * 2
+        return (Int(bytes[offset]) << 8 | Int(bytes[offset + 1])) % max(1, count)
+    }
+
+    func pick<T>(_ options: [T], slot: Int) -> T { options[index(options.count, slot: slot)] }
+}
+
+/// Size and SHA-256 of a finished file, read in chunks.
+enum FileDigest {
+    static func of(_ path: String) throws -> (sizeBytes: Int64, sha256: String) {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ProviderError(.generationFailed, "the mock output \(path) cannot be read", provider: "mock")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var size: Int64 = 0
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+            size += Int64(chunk.count)
+        }
+        let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return (size, hex)
+    }
+}
+
+/// Media's failures in provider terms: a cancelled synthesis is `CancellationError`
+/// (as for the HTTP providers), a refused spec is `.validation`, anything else `.generationFailed`.
+enum MockFailure {
+    static func map(_ error: any Error) -> any Error {
+        guard let media = error as? MediaError else { return error }
+        switch media.kind {
+        case .cancelled: return CancellationError()
+        case .invalidArgument: return ProviderError(.validation, media.message, provider: "mock")
+        default: return ProviderError(.generationFailed, "mock synthesis failed: \(media.description)", provider: "mock")
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import CFFmpeg
+import Foundation
+
+/// Writes mock (test-pattern) still pictures as PNG: libavfilter draws one frame,
+/// libavcodec's png encoder encodes it, and the bytes go to a temporary file beside
+/// the destination that is renamed into place only when complete.
+public enum MockImageSynthesizer {
+    /// Writes `spec` to `path` as PNG (whatever the extension). Blocking: call it from a
+    /// dedicated thread, or use the async overload.
+    public static func write(_ spec: MockImageSpec, to path: String,
+                             cancellation: CancellationFlag? = nil) throws(MediaError) {
+        let problems = spec.problems
+        guard problems.isEmpty else {
+            throw MediaError(.invalidArgument, problems.joined(separator: "; "), path: path)
+        }
+        try OutputContainer.checkWritableDestination(path)
+        FFmpegLog.beginOperation()
+        let png = try encode(spec, cancellation: cancellation)
+        if cancellation?.isCancelled == true { throw MediaError.cancelled(path) }
+        try writeAtomically(png, to: path)
+    }
+
+    /// Writes `spec` on a dedicated thread; cancelling the task stops it and leaves no file.
+    public static func write(_ spec: MockImageSpec, to path: String) async throws {
+        try await BlockingWork.run(name: "mock-image") { flag in
+            try write(spec, to: path, cancellation: flag)
+        }
+    }
+
+    /// PNG bytes of the one frame the graph draws.
+    private static func encode(_ spec: MockImageSpec, cancellation: CancellationFlag?) throws(MediaError) -> [UInt8] {
+        let pixelFormat = spec.pixelFormat == .rgba ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24
+        let (graph, sink) = try MockFilterGraphs.image(spec)
+        let encoder = try StreamEncoder(image: "png", width: Int32(spec.width), height: Int32(spec.height),
+                                        pixelFormat: pixelFormat)
+        let frame = try Frame()
+        let packet = try Packet()
+        guard try graph.pull(from: sink, into: frame) == .frame else {
+            throw MediaError(.ffmpeg, "the \(spec.pattern.rawValue) pattern gave no picture")
+        }
+        let got = frame.pointer.pointee
+        guard got.width == Int32(spec.width), got.height == Int32(spec.height), got.format == pixelFormat.rawValue else {
+            throw MediaError(.ffmpeg, "the filter graph drew a \(got.width)x\(got.height) picture in format \(got.format), "
+                             + "not \(spec.width)x\(spec.height) \(spec.pixelFormat.rawValue)")
+        }
+        if cancellation?.isCancelled == true { throw MediaError.cancelled() }
+        frame.pts = 0
+        var bytes: [UInt8] = []
+        let collect = { (packet: borrowing Packet) throws(MediaError) in
+            let pointee = packet.pointer.pointee
+            if let data = pointee.data, pointee.size > 0 {
+                bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(pointee.size)))
+            }
+        }
+        try encoder.encode(frame.pointer, using: packet, emit: collect)
+        try encoder.encode(nil, using: packet, emit: collect)
+        guard !bytes.isEmpty else { throw MediaError(.ffmpeg, "the png encoder returned no data") }
+        return bytes
+    }
+
+    /// A hidden temporary file beside `path`, renamed over it: readers never see a partial picture.
+    private static func writeAtomically(_ bytes: [UInt8], to path: String) throws(MediaError) {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid())-\(UInt32.random(in: 0...UInt32.max)).partial").path
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+        } catch {
+            unlink(temporary)
+            throw MediaError(.outputNotWritable, "cannot write \(path): \(error.localizedDescription)", path: path)
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw MediaError(.outputNotWritable, "cannot move the finished picture to \(path): \(reason)", path: path)
+        }
+    }
+}
