@@ -136,8 +136,9 @@ import TestSupport
     @Test func aHungPollTimesOutAndIsRetried() async throws {
         let directory = try TemporaryDirectory()
         try await FakeReplicateServer.run { fake, base in
-            await fake.script(.poll, .hang(.seconds(2), then: .json(["detail": "late"], status: 500)))
-            let result = try await provider(base, requestTimeout: .milliseconds(300)).generateVideo(
+            // Generous enough for the create on a loaded machine; the hang outlasts it.
+            await fake.script(.poll, .hang(.seconds(5), then: .json(["detail": "late"], status: 500)))
+            let result = try await provider(base, requestTimeout: .seconds(2)).generateVideo(
                 VideoGenerationRequest(prompt: "p", model: Self.veo, duration: 4, aspectRatio: "16:9"),
                 context: GenerationContext(workDirectory: directory.path))
             #expect(result.providerJobID == "pred1")
