@@ -1,0 +1,88 @@
+import Foundation
+
+/// Downloads a provider's output into the job's work directory, retrying transient
+/// failures (provider storage is flaky and its URLs are fetched once).
+///
+/// An output URL that answers 404 or 410 has expired or was removed: that is
+/// `.badResponse`, not transient — waiting will not bring the file back, and a new
+/// generation (paid again) is the caller's decision, not a retry's.
+struct OutputDownloader: Sendable {
+    let provider: String
+    let client: any HTTPClient
+    let retry: RetryPolicy
+    /// For the whole transfer; outputs are tens of MB at most.
+    var timeout: Duration = .seconds(30 * 60)
+
+    func download(_ url: String, headers: [(name: String, value: String)] = [], context: GenerationContext) async throws -> DownloadedFile {
+        let stem = context.workDirectory + "/" + provider + "-" + UUID().uuidString
+        let urlExtension = MediaFileExtension.fromURL(url)
+        let path = stem + "." + (urlExtension ?? "download")
+        let request = HTTPRequest(.get, url, headers: headers, timeout: timeout)
+        var file = try await retry.run(isRetryable: RetryPolicy.isTransient) {
+            do {
+                return try await client.download(request, to: path, limit: context.downloadLimit)
+            } catch let error as HTTPClientError {
+                throw mapped(error)
+            }
+        }
+        if urlExtension == nil {
+            // The URL did not say what it is (Gemini's `files/x:download`): the content type does.
+            let named = stem + "." + (MediaFileExtension.fromContentType(file.contentType) ?? "bin")
+            do {
+                try FileManager.default.moveItem(atPath: path, toPath: named)
+            } catch {
+                try? FileManager.default.removeItem(atPath: path)
+                throw ProviderError(.badResponse, "could not name the downloaded output: \(error)", provider: provider, mayHaveBeenAccepted: true)
+            }
+            file.path = named
+        }
+        return file
+    }
+
+    private func mapped(_ error: HTTPClientError) -> ProviderError {
+        switch error.kind {
+        case .status:
+            let status = error.status ?? 0
+            let kind: ProviderError.Kind = switch status {
+            case 408, 504: .timeout
+            case 429: .rateLimited
+            case 500...599: .upstreamUnavailable
+            default: .badResponse
+            }
+            let reason = status == 404 || status == 410 ? "the output URL expired or was removed" : "the output URL failed"
+            return ProviderError(kind, "\(reason): HTTP \(status) (\(error.url))", provider: provider, status: status,
+                                 mayHaveBeenAccepted: true)
+        case .tooLarge:
+            return ProviderError(.badResponse, "the output is larger than the download limit (\(error.url))", provider: provider,
+                                 mayHaveBeenAccepted: true)
+        default:
+            return ProviderError(transport: error, provider: provider)
+        }
+    }
+}
+
+/// File extensions for provider outputs.
+enum MediaFileExtension {
+    static let known: Set<String> = ["mp4", "mov", "webm", "mkv", "m4v", "png", "jpg", "jpeg", "webp", "gif"]
+
+    static func fromURL(_ url: String) -> String? {
+        guard let path = URLComponents(string: url)?.path else { return nil }
+        let ext = (path as NSString).pathExtension.lowercased()
+        return known.contains(ext) ? ext : nil
+    }
+
+    static func fromContentType(_ contentType: String?) -> String? {
+        guard let type = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() else { return nil }
+        return switch type {
+        case "video/mp4": "mp4"
+        case "video/quicktime": "mov"
+        case "video/webm": "webm"
+        case "video/x-matroska": "mkv"
+        case "image/png": "png"
+        case "image/jpeg": "jpg"
+        case "image/webp": "webp"
+        case "image/gif": "gif"
+        default: nil
+        }
+    }
+}
