@@ -181,15 +181,20 @@ final class ClipProgress: Sendable {
         self.report = report
     }
 
+    /// A clip's own progress, kept under 95 % until it is stored.
     func update(_ index: Int, _ fraction: Double) {
+        set(index) { max($0, min(max(fraction, 0), 1) * 0.95) }
+    }
+
+    func finished(_ index: Int) { set(index) { _ in 1 } }
+
+    private func set(_ index: Int, _ change: (Double) -> Double) {
         let overall = fractions.withLock { all in
-            all[index] = max(all[index], min(max(fraction, 0), 1) * 0.95)
+            all[index] = change(all[index])
             return all.reduce(0, +) / Double(max(all.count, 1))
         }
         report(overall)
     }
-
-    func finished(_ index: Int) { update(index, 1 / 0.95) }
 }
 
 struct MusicVideoScene: Codable {
