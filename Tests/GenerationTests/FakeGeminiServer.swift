@@ -54,12 +54,14 @@ actor FakeGeminiServer {
 
     func handle(_ request: RecordedRequest, base: String) -> FakeResponse {
         requests.append(request)
-        guard request.headers["x-goog-api-key"] == "test-key" else {
+        let route = Self.route(of: request)
+        let keyed = route == .download ? request.query.split(separator: "&").contains("key=test-key") : request.headers["x-goog-api-key"] == "test-key"
+        guard keyed else {
             return Self.apiError(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.", details: [
                 ["@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID", "domain": "googleapis.com"],
             ])
         }
-        guard let route = Self.route(of: request) else { return Self.apiError(404, "NOT_FOUND", "not found") }
+        guard let route else { return Self.apiError(404, "NOT_FOUND", "not found") }
         if var queue = scripted[route], !queue.isEmpty {
             let answer = queue.removeFirst()
             scripted[route] = queue

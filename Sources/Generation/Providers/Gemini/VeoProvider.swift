@@ -16,7 +16,7 @@ public struct VeoProvider: VideoProvider {
     let deadline: Duration
 
     /// - Parameters:
-    ///   - apiKey: `GEMINI_API_KEY` (sent as `x-goog-api-key`, also on the download).
+    ///   - apiKey: `GEMINI_API_KEY` (sent as `x-goog-api-key`; as `key=` in the query of the download).
     ///   - deadline: the longest an operation may run once started (the download is not counted); then it is
     ///     cancelled and the call fails with `.timeout`.
     public init(apiKey: String, baseURL: String = VeoProvider.defaultBaseURL, client: any HTTPClient,
@@ -56,7 +56,11 @@ public struct VeoProvider: VideoProvider {
                                                cancel: { [api, baseURL] in await api.cancel(.post, "\(baseURL)/\(name):cancel") },
                                                wait: { try await waitForVideo(name, context: context) })
         context.progress("downloading", nil)
-        let file = try await downloader.download(videoURL, headers: [("x-goog-api-key", apiKey)], context: context)
+        // The key goes in the query, not a header: libcurl carries custom headers along a
+        // redirect to another host (the download redirects to storage), never the old query.
+        let separator = videoURL.contains("?") ? "&" : "?"
+        let keyed = videoURL + separator + "key=" + (apiKey.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "-._~").union(.alphanumerics)) ?? apiKey)
+        let file = try await downloader.download(keyed, context: context)
         return GeneratedFile(file: file, providerJobID: name)
     }
 
