@@ -136,9 +136,10 @@ import TestSupport
     @Test func aHungPollTimesOutAndIsRetried() async throws {
         let directory = try TemporaryDirectory()
         try await FakeReplicateServer.run { fake, base in
-            // Generous enough for the create on a loaded machine; the hang outlasts it.
-            await fake.script(.poll, .hang(.seconds(5), then: .json(["detail": "late"], status: 500)))
-            let result = try await provider(base, requestTimeout: .seconds(2)).generateVideo(
+            // Generous enough for the create on a loaded machine (2 s was not, under a
+            // parallel build); the hang outlasts it.
+            await fake.script(.poll, .hang(.seconds(20), then: .json(["detail": "late"], status: 500)))
+            let result = try await provider(base, requestTimeout: .seconds(15)).generateVideo(
                 VideoGenerationRequest(prompt: "p", model: Self.veo, duration: 4, aspectRatio: "16:9"),
                 context: GenerationContext(workDirectory: directory.path))
             #expect(result.providerJobID == "pred1")

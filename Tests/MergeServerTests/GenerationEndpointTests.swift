@@ -1,4 +1,6 @@
 import Foundation
+import Generation
+import Synchronization
 import Hummingbird
 import HummingbirdTesting
 import MergeServer
@@ -65,6 +67,11 @@ import TestSupport
             let tooFew = try await client.postJSON("/api/mv/music_video", #"{"idea": "x", "audio": "\#(song)", "model": "veo-3.1", "num_scenes": 1}"#)
             #expect(tooFew.status == .unprocessableContent)
             #expect(String(describing: tooFew.body["errors"]).contains("num_scenes"))
+            let transition = try await client.postJSON("/api/mv/music_video",
+                                                       #"{"idea": "x", "audio": "\#(song)", "transition": {"type": "fade", "duration": -1, "durration": 1}}"#)
+            #expect(transition.status == .unprocessableContent)
+            let transitionFields = (transition.body["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+            #expect(Set(transitionFields) == ["transition.duration", "transition.durration"])
             let clip = try await client.uploadID("clip_480x480_24_noaudio.mp4")
             let silent = try await client.postJSON("/api/mv/music_video", #"{"idea": "x", "audio": "\#(clip)"}"#)
             #expect(String(describing: silent.body["errors"]).contains("no audio"))
@@ -89,8 +96,8 @@ import TestSupport
             let file = (server.videosDirectory as NSString).appendingPathComponent("\(videoID).mp4")
             let probe = try Oracle.probe(file)
             #expect(abs((Double(probe.format.duration ?? "") ?? 0) - 2) < 0.05)
-            #expect(probe.video?.width == 512 && probe.video?.height == 910 || probe.video?.width == 512)
-            #expect(probe.video.map { $0.height! > $0.width! } == true)
+            #expect(probe.video?.width == 512)
+            #expect(probe.video?.height == 910)
             try await client.execute(uri: "/api/mv/get_video/\(videoID)", method: .head) { #expect($0.status == .ok) }
             let info = try await client.getJSON("/api/mv/get_video/\(videoID)/info").body
             #expect((info["generation"] as? [String: Any])?["prompt"] as? String == "a red fox running through snow")
@@ -118,8 +125,20 @@ import TestSupport
         }
     }
 
+    /// Counts the plans the mock planner writes.
+    final class CountingPlanner: ScenePlanner {
+        let calls = Mutex(0)
+        func planScenes(_ request: ScenePlanRequest) async throws -> ScenePlan {
+            calls.withLock { $0 += 1 }
+            return try await MockScenePlanner().planScenes(request)
+        }
+    }
+
     @Test func scenesAreTimedOnTheSongsDownbeatsAndCached() async throws {
-        let server = try await TestServer.make(workers: 1)
+        let planner = CountingPlanner()
+        var mocks = ProviderDirectory.mocks()
+        mocks.scenes["mock"] = planner
+        let server = try await TestServer.make(workers: 1, mocks: mocks)
         try await server.test { client in
             let song = try await client.uploadID("song_120bpm.m4a", contentType: "audio/mp4")
             let body = #"{"idea": "a robot learns to dance", "audio": "\#(song)", "num_scenes": 4, "style": "neon noir"}"#
@@ -142,6 +161,7 @@ import TestSupport
             }
             #expect(first.allSatisfy { !($0["prompt"] as? String ?? "").isEmpty })
             #expect(first.map { $0["prompt"] as? String } == scenes[1].map { $0["prompt"] as? String })
+            #expect(planner.calls.withLock { $0 } == 1, "the second plan came from the cache")
         }
     }
 
@@ -189,6 +209,36 @@ import TestSupport
             #expect(rows.contains { $0["model"] as? String == "mock-video" })
             #expect(rows.contains { $0["model"] as? String == "imagen-4" && ($0["estimated_usd"] as? Double ?? 0) > 0 })
             #expect(costs["actual_usd"] as? Double == 0)
+        }
+    }
+
+    /// The first clip fails after the provider may have accepted it: that clip is not
+    /// created again (neither by the clip's retry nor by a retry of the job), and the
+    /// other clips still finish.
+    final class FirstCallFails: VideoProvider {
+        let calls = Mutex(0)
+        func generateVideo(_ request: VideoGenerationRequest, context: GenerationContext) async throws -> GeneratedFile {
+            if calls.withLock({ value in value += 1; return value }) == 1 {
+                throw ProviderError(.upstreamUnavailable, "HTTP 500 after the create", provider: "test", mayHaveBeenAccepted: true)
+            }
+            return try await MockVideoProvider().generateVideo(request, context: context)
+        }
+    }
+
+    @Test func aClipThatMayHaveBeenPaidForIsNotCreatedAgain() async throws {
+        let video = FirstCallFails()
+        var mocks = ProviderDirectory.mocks()
+        mocks.video["mock"] = video
+        let server = try await TestServer.make(workers: 1, mocks: mocks)
+        try await server.test { client in
+            let song = try await client.uploadID("song_120bpm.m4a", contentType: "audio/mp4")
+            let accepted = try await client.postJSON("/api/mv/music_video",
+                                                     #"{"idea": "x", "audio": "\#(song)", "model": "mock-video", "resolution": "512p", "num_scenes": 3}"#)
+            let job = try await client.waitForJob(accepted.body["job_id"] as? String ?? "", timeout: .seconds(300))
+            #expect(job["status"] as? String == "failed")
+            #expect((job["error"] as? [String: Any])?["type"] as? String == "upstream_unavailable")
+            #expect(job["attempts"] as? Int == 1)
+            #expect(video.calls.withLock { $0 } == 3)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Hummingbird
 import HummingbirdTesting
 import MergeServer
@@ -9,9 +10,15 @@ import TestSupport
 /// Sources given by URL: fetched into the asset store when the job runs.
 @Suite struct RemoteSourceTests {
     /// A loopback file server for the fixtures; `/missing` answers 404.
-    static func fileServer() -> some ApplicationProtocol {
+    /// Requests the file server answered.
+    final class Hits: Sendable {
+        let count = Mutex(0)
+    }
+
+    static func fileServer(hits: Hits) -> some ApplicationProtocol {
         let router = Router()
         router.get("/files/:name") { _, context -> Response in
+            hits.count.withLock { $0 += 1 }
             let name = try context.parameters.require("name")
             guard let data = try? Data(contentsOf: URL(fileURLWithPath: Paths.fixture(name))) else { return Response(status: .notFound) }
             return Response(status: .ok, headers: [.contentType: "video/mp4"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -20,7 +27,8 @@ import TestSupport
     }
 
     @Test func mergeFetchesURLSourcesAndFailsClearlyOnAMissingOne() async throws {
-        try await Self.fileServer().test(.live) { files in
+        let hits = Hits()
+        try await Self.fileServer(hits: hits).test(.live) { files in
             let base = "http://127.0.0.1:\(files.port!)/files"
             let server = try await TestServer.make(workers: 1)
             try await server.test { client in
@@ -36,7 +44,8 @@ import TestSupport
                 let parts = try [Oracle.probe(Paths.fixture("clip_1280x720_30.mp4")), Oracle.probe(Paths.fixture("clip_640x480_25.mp4"))]
                     .map { Double($0.format.duration ?? "") ?? 0 }
                 #expect(abs((Double(probe.format.duration ?? "") ?? 0) - (2 * parts[0] + parts[1])) < 0.1)
-                // The fetched file is an asset like an upload (stored once for the two uses).
+                // Fetched once for its two uses, and stored as an asset like an upload.
+                #expect(hits.count.withLock { $0 } == 1)
                 let sha = try Oracle.sha256(Paths.fixture("clip_1280x720_30.mp4"))
                 #expect(try await server.dependencies.assets.find(sha256: sha) != nil)
 

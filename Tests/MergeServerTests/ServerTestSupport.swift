@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -11,7 +12,9 @@ struct TestServer {
     let directory: TemporaryDirectory
     let dependencies: ServerDependencies
 
-    static func make(workers: Int = 1, _ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
+    /// `mocks` replaces the mock providers (to count or script their calls).
+    static func make(workers: Int = 1, mocks: GenerationService.Providers? = nil,
+                     _ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
         let directory = try TemporaryDirectory()
         var configuration = ServerConfiguration()
         configuration.dataDirectory = directory.path
@@ -20,7 +23,7 @@ struct TestServer {
         configuration.engine.pollSeconds = 0.1
         configuration.sseHeartbeatSeconds = 0.5
         configure(&configuration)
-        let dependencies = try await ServerDependencies.open(configuration, logger: logger)
+        let dependencies = try await ServerDependencies.open(configuration, logger: logger, mocks: mocks)
         return TestServer(directory: directory, dependencies: dependencies)
     }
 

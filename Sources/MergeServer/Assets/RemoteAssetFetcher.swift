@@ -55,7 +55,10 @@ extension JobFailure {
         }
     }
 
+    /// Retried as a job only when the provider cannot have accepted (and billed) the
+    /// work: running the job again would send a new create.
     init(provider error: ProviderError) {
-        self.init(type: error.kind.rawValue, message: error.description, suggestion: error.suggestion, transient: error.isTransient)
+        self.init(type: error.kind.rawValue, message: error.description, suggestion: error.suggestion,
+                  transient: error.isTransient && !error.mayHaveBeenAccepted)
     }
 }

@@ -7,7 +7,6 @@ import Hummingbird
 struct GenerationController {
     let checks: GenerationChecks
     let submitter: JobSubmitter
-    let costs: CostRepository
     let maxJSONBytes: Int
 
     func addRoutes(to router: Router<ServerContext>) {
@@ -42,8 +41,9 @@ struct GenerationController {
     }
 
     private func submit(_ kind: String, _ body: Data, _ request: Request, _ estimate: GenerationChecks.Estimate) async throws -> Response {
-        try await submitter.submit(kind: kind, body: body, request: request, estimatedCostUSD: estimate.total) { job in
-            try await costs.recordEstimate(job: job.id, estimate.items)
+        let items = estimate.items
+        return try await submitter.submit(kind: kind, body: body, request: request, estimatedCostUSD: estimate.total) { db, job in
+            try CostRepository.recordEstimate(db, job: job.id, items, now: job.createdAt)
         }
     }
 }

@@ -12,23 +12,21 @@ struct JobSubmitter: Sendable {
     /// The longest `?wait` honoured, under the usual 120 s proxy timeouts.
     static let maxWaitSeconds = 110.0
 
+    /// `alsoWrite` runs in the new job's transaction, so no worker sees the job without it.
     func submit(kind: String, body: Data, request: Request, estimatedCostUSD: Double? = nil,
-                created: (JobRecord) async throws -> Void = { _ in }) async throws -> Response {
+                alsoWrite: @escaping JobRepository.CompanionWrite = { _, _ in }) async throws -> Response {
         let wait = try Self.waitSeconds(request)
         let key = try Self.idempotencyKey(request)
         let outcome: JobRepository.EnqueueOutcome
         do {
             outcome = try await jobs.enqueue(kind: kind, request: String(decoding: body, as: UTF8.self),
-                                             idempotencyKey: key, maxAttempts: maxAttempts)
+                                             idempotencyKey: key, maxAttempts: maxAttempts, alsoWrite: alsoWrite)
         } catch let conflict as JobRepository.IdempotencyConflict {
             throw Problem.conflict("the Idempotency-Key was used for job \(conflict.existing.id) with a different body",
                                    type: "idempotency_conflict", suggestion: "use a new key for a new request")
         }
         var job = outcome.job
-        if case .created = outcome {
-            try await created(job)
-            engine.wake()
-        }
+        if case .created = outcome { engine.wake() }
         var headers: HTTPFields = [.location: "/api/jobs/\(job.id)"]
         if case .existing = outcome { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
         if let wait, wait > 0 {

@@ -6,12 +6,10 @@ import Media
 /// `POST /api/mv/merge_videos` and `POST /api/mv/analyze_audio`: validate the body
 /// against the stored assets, then queue a job durably and answer 202 at once.
 struct MediaJobController {
-    let jobs: JobRepository
-    let engine: JobEngine
+    let submitter: JobSubmitter
     let assets: AssetRepository
     let store: AssetStore
     let maxJSONBytes: Int
-    let maxAttempts: Int
 
     func addRoutes(to router: Router<ServerContext>) {
         router.post("/api/mv/merge_videos", use: mergeVideos)
@@ -30,33 +28,30 @@ struct MediaJobController {
         let analysis = try JSONBody.decode(AnalyzeAudioRequest.self, from: body, expecting: "an analyze_audio request")
         var problems = StrictFields.unknown(in: body, known: AnalyzeAudioRequest.CodingKeys.allCases.map(\.stringValue))
         problems += analysis.problems
-        if Identifier.isValid(analysis.audio, .asset) {
-            if let asset = try await assets.find(analysis.audio) {
-                if asset.kind == .image { problems.append(FieldProblem("audio", "asset \(analysis.audio) is an image, not audio")) }
-                else if JSONValue(text: asset.media)?["audio"] == .null {
-                    problems.append(FieldProblem("audio", "asset \(analysis.audio) has no audio stream"))
-                }
-            } else {
-                problems.append(FieldProblem("audio", "no asset with id \(analysis.audio); upload the song with POST /api/uploads first"))
-            }
-        } else {
-            problems.append(FieldProblem("audio", "give the asset id of an uploaded song (ast_ and \(Identifier.hexLength) hex digits)"))
-        }
+        _ = try await assets.song(analysis.audio, field: "audio", problems: &problems)
         if !problems.isEmpty { throw Problem.validation(problems) }
         return try await submit(kind: "analyze_audio", body: body, request: request)
     }
 
     private func submit(kind: String, body: Data, request: Request) async throws -> Response {
-        try await JobSubmitter(jobs: jobs, engine: engine, maxAttempts: maxAttempts).submit(kind: kind, body: body, request: request)
+        try await submitter.submit(kind: kind, body: body, request: request)
     }
 }
 
-/// Unknown top-level fields of a flat JSON body.
+/// Unknown fields of a JSON body: at the top, and in the nested objects named in
+/// `nested` (key → its fields).
 enum StrictFields {
-    static func unknown(in body: Data, known: [String]) -> [FieldProblem] {
+    static func unknown(in body: Data, known: [String], nested: [String: [String]] = [:]) -> [FieldProblem] {
         guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return [] }
-        return object.keys.sorted().filter { !known.contains($0) }.map {
-            FieldProblem($0, "unknown field; the fields here are \(known.joined(separator: ", "))")
+        func unknown(_ object: [String: Any], _ known: [String], path: String) -> [FieldProblem] {
+            object.keys.sorted().filter { !known.contains($0) }.map {
+                FieldProblem(path + $0, "unknown field; the fields here are \(known.joined(separator: ", "))")
+            }
         }
+        var problems = unknown(object, known, path: "")
+        for (key, fields) in nested.sorted(by: { $0.key < $1.key }) {
+            if let child = object[key] as? [String: Any] { problems += unknown(child, fields, path: key + ".") }
+        }
+        return problems
     }
 }

@@ -31,7 +31,7 @@ struct GenerationChecks: Sendable {
         problems += GenerationFields.text(request.style ?? "", field: "style", required: false)
         problems += GenerationFields.sceneCount(request.numScenes) + GenerationFields.budget(request.budgetUSD)
         var songDuration: Double?
-        if let audio = request.audio { songDuration = try await song(audio, field: "audio", problems: &problems)?.duration }
+        if let audio = request.audio { songDuration = try await assets.song(audio, field: "audio", problems: &problems)?.duration }
         let model = resolve(request.model, .scenes, field: "model", problems: &problems)
         var estimate = Estimate()
         if let model {
@@ -61,7 +61,7 @@ struct GenerationChecks: Sendable {
         problems += GenerationFields.text(request.prompt, field: "prompt")
         problems += GenerationFields.text(request.negativePrompt ?? "", field: "negative_prompt", required: false)
         problems += GenerationFields.budget(request.budgetUSD)
-        if let image = request.image { try await imageReference(image, field: "image", problems: &problems) }
+        if let image = request.image { try await assets.checkImage(image, field: "image", problems: &problems) }
         var estimate = Estimate()
         if let model = resolve(request.model, .video, field: "model", problems: &problems) {
             let duration = request.duration ?? model.durations.first ?? SceneTiming.defaultSceneSeconds
@@ -77,16 +77,22 @@ struct GenerationChecks: Sendable {
     /// Also plans the scenes' timing (a beat analysis of the song, a fraction of a
     /// second) so that the estimate counts the clips that will really be made.
     func musicVideo(_ request: MusicVideoRequest, body: Data) async throws -> Estimate {
-        var problems = StrictFields.unknown(in: body, known: MusicVideoRequest.CodingKeys.allCases.map(\.stringValue))
+        var problems = StrictFields.unknown(in: body, known: MusicVideoRequest.CodingKeys.allCases.map(\.stringValue),
+                                            nested: ["transition": MusicVideoRequest.Transition.CodingKeys.allCases.map(\.stringValue)])
         problems += GenerationFields.text(request.idea, field: "idea")
         problems += GenerationFields.text(request.lyrics ?? "", field: "lyrics", required: false)
         problems += GenerationFields.text(request.style ?? "", field: "style", required: false)
         problems += GenerationFields.sceneCount(request.numScenes) + GenerationFields.budget(request.budgetUSD)
-        if let transition = request.transition, !MusicVideoPlan.transitionTypes.contains(transition.type) {
-            problems.append(FieldProblem("transition.type", "unknown transition \(transition.type); use \(MusicVideoPlan.transitionTypes.sorted().joined(separator: ", "))"))
+        if let transition = request.transition {
+            if !MusicVideoPlan.transitionTypes.contains(transition.type) {
+                problems.append(FieldProblem("transition.type", "unknown transition \(transition.type); use \(MusicVideoPlan.transitionTypes.sorted().joined(separator: ", "))"))
+            }
+            if let duration = transition.duration, !(duration.isFinite && duration >= 0 && duration <= MusicVideoPlan.longestTransition) {
+                problems.append(FieldProblem("transition.duration", "must be 0…\(MusicVideoPlan.longestTransition) seconds"))
+            }
         }
-        if let image = request.image { try await imageReference(image, field: "image", problems: &problems) }
-        let song = try await song(request.audio, field: "audio", problems: &problems)
+        if let image = request.image { try await assets.checkImage(image, field: "image", problems: &problems) }
+        let song = try await assets.song(request.audio, field: "audio", problems: &problems)
         let video = resolve(request.model, .video, field: "model", problems: &problems)
         let image = request.image == nil ? resolve(request.imageModel, .image, field: "image_model", problems: &problems) : nil
         let scenes = resolve(request.scenesModel, .scenes, field: "scenes_model", problems: &problems)
@@ -94,10 +100,13 @@ struct GenerationChecks: Sendable {
             problems += video.videoProblems(duration: nil, aspectRatio: request.aspectRatio, resolution: request.resolution,
                                             hasImage: true).map(FieldProblem.init)
         }
-        if let image { problems += image.imageProblems(aspectRatio: request.aspectRatio).map(FieldProblem.init) }
+        // The reference is made in the clips' shape: the request's, else the video model's first.
+        if let image, let video {
+            problems += image.imageProblems(aspectRatio: request.aspectRatio ?? video.aspectRatios.first).map(FieldProblem.init)
+        }
         guard problems.isEmpty, let song, let video, let scenes else { throw Problem.validation(problems) }
 
-        let analysis = try await BlockingWork.run(name: "plan-music-video") { flag in try BeatTracker.analyze(song.path, cancellation: flag) }
+        let analysis = try await BlockingWork.run(name: "plan-music-video") { flag in try BeatTracker.analyze(store.path(of: song.asset), cancellation: flag) }
         let plan: MusicVideoPlan
         switch Result(catching: { () throws(MediaError) in try MusicVideoPlan(analysis: analysis, count: request.numScenes, model: video) }) {
         case .success(let made): plan = made
@@ -125,38 +134,6 @@ struct GenerationChecks: Sendable {
 
     private func add(_ model: CatalogModel, usd: Double, to estimate: inout Estimate) {
         estimate.add(model, usd: usd, mock: generation.runsAsMock(model))
-    }
-
-    /// An image asset id or an http(s) URL (fetched when the job runs).
-    private func imageReference(_ value: String, field: String, problems: inout [FieldProblem]) async throws {
-        if GenerationFields.isURL(value) { return }
-        guard Identifier.isValid(value, .asset) else {
-            problems.append(FieldProblem(field, "give an image asset id (POST /api/uploads) or an http(s) URL"))
-            return
-        }
-        guard let asset = try await assets.find(value) else {
-            problems.append(FieldProblem(field, "no asset with id \(value); upload the image with POST /api/uploads first"))
-            return
-        }
-        if asset.kind != .image { problems.append(FieldProblem(field, "asset \(value) is \(asset.kind.rawValue), not an image")) }
-    }
-
-    /// The song asset: its file and length, when it has sound.
-    private func song(_ id: String, field: String, problems: inout [FieldProblem]) async throws -> (path: String, duration: Double)? {
-        guard Identifier.isValid(id, .asset) else {
-            problems.append(FieldProblem(field, "give the asset id of an uploaded song (POST /api/uploads)"))
-            return nil
-        }
-        guard let asset = try await assets.find(id) else {
-            problems.append(FieldProblem(field, "no asset with id \(id); upload the song with POST /api/uploads first"))
-            return nil
-        }
-        guard asset.kind != .image, let info = try? JSONDecoder().decode(MediaInfo.self, from: Data(asset.media.utf8)),
-              info.audio != nil, let duration = info.duration, duration > 0 else {
-            problems.append(FieldProblem(field, "asset \(id) has no audio stream; give a song"))
-            return nil
-        }
-        return (store.path(of: asset), duration)
     }
 }
 

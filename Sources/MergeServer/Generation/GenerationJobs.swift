@@ -15,7 +15,7 @@ struct CreateScenesJob: JobHandler {
         var tempo: Double?
         if let audio = request.audio {
             progress(MediaProgress(fraction: 0, stage: "analyzing"))
-            let song = try await StoredRequest.song(audio, work: work)
+            let song = try await StoredRequest.song(audio, assets: work.assets, store: work.store)
             let analysis = try await BlockingWork.run(name: "analyze-song") { flag in try BeatTracker.analyze(song, cancellation: flag) }
             spans = SceneTiming.split(analysis, count: request.numScenes ?? SceneTiming.defaultCount(songDuration: analysis.duration))
             tempo = analysis.tempo
@@ -72,7 +72,7 @@ struct GenerateVideoJob: JobHandler {
                                                   negativePrompt: request.negativePrompt)
         let started = ContinuousClock.now
         let (asset, generated) = try await work.video(videoRequest, job: job.id, progress: StoredRequest.forward(progress))
-        let video = try StoredRequest.videoRecord(for: asset, job: job.id, store: work.store, videosDirectory: videosDirectory,
+        let video = try await StoredRequest.videoRecord(for: asset, job: job.id, store: work.store, videosDirectory: videosDirectory,
                                                   generation: GenerationInfo(model: model, prompt: request.prompt, generated: generated,
                                                                              seconds: (ContinuousClock.now - started).seconds))
         var result = GeneratedAssetResult(asset: asset, model: model, generated: generated, cost: try await work.costs.total(job: job.id))
@@ -88,17 +88,17 @@ enum StoredRequest {
         do {
             return try JSONDecoder().decode(type, from: Data(job.request.utf8))
         } catch {
-            throw JobFailure(type: "validation", message: "the stored request no longer decodes: \(error)",
+            throw JobFailure(type: "validation_error", message: "the stored request no longer decodes: \(error)",
                              suggestion: "submit the request again")
         }
     }
 
-    /// The file of a song asset.
-    static func song(_ id: String, work: GenerationWork) async throws -> String {
-        guard let asset = try await work.assets.find(id) else {
-            throw JobFailure(type: "validation", message: "no asset with id \(id)", suggestion: "upload the song again")
+    /// The file of a song asset (checked at submission; it may have gone since).
+    static func song(_ id: String, assets: AssetRepository, store: AssetStore) async throws -> String {
+        guard let asset = try await assets.find(id) else {
+            throw JobFailure(type: "validation_error", message: "no asset with id \(id)", suggestion: "upload the song again")
         }
-        return work.store.path(of: asset)
+        return store.path(of: asset)
     }
 
     /// A provider's progress as the job's.
@@ -107,15 +107,24 @@ enum StoredRequest {
     }
 
     /// Serves a generated clip as the job's video: a hard link to the asset's file (no
-    /// copy, and removing one never removes the other).
+    /// copy, and removing one never removes the other); a copy when the link cannot be
+    /// made, written as `.partial` (swept at start-up) and renamed.
     static func videoRecord(for asset: AssetRecord, job: String, store: AssetStore, videosDirectory: String,
-                            generation: GenerationInfo) throws -> VideoRecord {
+                            generation: GenerationInfo) async throws -> VideoRecord {
         let videoID = Identifier.video(forJob: job)
         let source = store.path(of: asset)
         let ext = (source as NSString).pathExtension.isEmpty ? "mp4" : (source as NSString).pathExtension
         let path = (videosDirectory as NSString).appendingPathComponent("\(videoID).\(ext)")
-        try? FileManager.default.removeItem(atPath: path)
-        if link(source, path) != 0 { try FileManager.default.copyItem(atPath: source, toPath: path) }
+        try await BlockingWork.run(name: "place-video") { _ in
+            let partial = path + ".partial"
+            try? FileManager.default.removeItem(atPath: partial)
+            if link(source, partial) != 0 { try FileManager.default.copyItem(atPath: source, toPath: partial) }
+            guard rename(partial, path) == 0 else {
+                try? FileManager.default.removeItem(atPath: partial)
+                throw JobFailure(type: "storage_error", message: "could not place the video: \(String(cString: strerror(errno)))",
+                                 suggestion: "check the data directory's disk", transient: true)
+            }
+        }
         let probe = (try? JSONDecoder().decode(JSONValue.self, from: Data(asset.media.utf8))) ?? .null
         let info = GeneratedVideoInfo(videoID: videoID, jobID: job, assetID: asset.id, probe: probe, generation: generation,
                                       createdAt: Timestamp.iso8601(Date().timeIntervalSince1970))

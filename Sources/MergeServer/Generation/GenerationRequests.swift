@@ -66,6 +66,8 @@ struct MusicVideoRequest: Codable, Sendable {
     struct Transition: Codable, Sendable {
         var type: String
         var duration: Double?
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case type, duration }
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {

@@ -20,7 +20,7 @@ struct GenerationWork: Sendable {
         switch generation.resolve(id, kind: kind, field: field) {
         case .success(let model): return model
         case .failure(let problem):
-            throw JobFailure(type: "validation", message: "\(problem.field): \(problem.message)",
+            throw JobFailure(type: "validation_error", message: "\(problem.field): \(problem.message)",
                              suggestion: "GET /api/models lists the models of this server")
         }
     }
@@ -33,10 +33,10 @@ struct GenerationWork: Sendable {
         } else if let found = try await assets.find(value) {
             asset = found
         } else {
-            throw JobFailure(type: "validation", message: "no asset with id \(value)", suggestion: "upload the image again")
+            throw JobFailure(type: "validation_error", message: "no asset with id \(value)", suggestion: "upload the image again")
         }
         guard asset.kind == .image else {
-            throw JobFailure(type: "validation", message: "\(value) is \(asset.kind.rawValue), not an image", suggestion: "give a PNG, JPEG or WebP image")
+            throw JobFailure(type: "validation_error", message: "\(value) is \(asset.kind.rawValue), not an image", suggestion: "give a PNG, JPEG or WebP image")
         }
         return (asset, reference(asset))
     }
@@ -68,14 +68,15 @@ struct GenerationWork: Sendable {
                                 String(request.numScenes), generation.runsAsMock(request.model) ? "mock" : "real"].joined(separator: "\u{1F}"))
         if let cached = try await scenePlans.plan(for: key) { return cached }
         let plan = try await generation.planScenes(request)
+        // Paid for as soon as it answered, whatever it answered.
+        let tokens = plan.tokens ?? CatalogModel.expectedSceneTokens(scenes: request.numScenes)
+        try await costs.addActual(job: job, model: request.model.id, provider: request.model.provider,
+                                  usd: plan.isMock ? 0 : request.model.estimatedCost(tokens: tokens), isMock: plan.isMock)
         guard plan.scenes.count == request.numScenes else {
             throw JobFailure(type: ProviderError.Kind.badResponse.rawValue,
                              message: "\(request.model.id) planned \(plan.scenes.count) scenes, not \(request.numScenes)",
                              suggestion: "try again, or choose another scenes model", transient: true)
         }
-        let tokens = plan.tokens ?? CatalogModel.expectedSceneTokens(scenes: request.numScenes)
-        try await costs.addActual(job: job, model: request.model.id, provider: request.model.provider,
-                                  usd: plan.isMock ? 0 : request.model.estimatedCost(tokens: tokens), isMock: plan.isMock)
         try await scenePlans.store(plan, for: key)
         return plan
     }

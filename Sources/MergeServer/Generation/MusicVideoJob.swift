@@ -29,7 +29,7 @@ struct MusicVideoJob: JobHandler {
         let scenesModel = try work.model(request.scenesModel, .scenes, field: "scenes_model")
 
         progress(MediaProgress(fraction: 0, stage: "analyzing"))
-        let songPath = try await StoredRequest.song(request.audio, work: work)
+        let songPath = try await StoredRequest.song(request.audio, assets: work.assets, store: work.store)
         let analysis = try await BlockingWork.run(name: "analyze-song") { flag in try BeatTracker.analyze(songPath, cancellation: flag) }
         let plan = try MusicVideoPlan(analysis: analysis, count: request.numScenes, model: videoModel)
 
@@ -37,21 +37,21 @@ struct MusicVideoJob: JobHandler {
         let ideas = try await work.scenes(ScenePlanRequest(idea: request.idea, lyrics: request.lyrics, style: request.style,
                                                            numScenes: plan.scenes.count, model: scenesModel), job: job.id).scenes
 
-        progress(MediaProgress(fraction: Band.reference, stage: "reference"))
-        let reference = try await characterReference(request, job: job, progress: progress)
-
+        // One frame shape for the reference and the clips: the video model's.
         let aspectRatio = request.aspectRatio ?? videoModel.aspectRatios.first ?? "16:9"
+        progress(MediaProgress(fraction: Band.reference, stage: "reference"))
+        let reference = try await characterReference(request, aspectRatio: aspectRatio, job: job, progress: progress)
+
         let clips = try await generateClips(plan: plan, ideas: ideas, request: request, model: videoModel, aspectRatio: aspectRatio,
-                                            reference: reference?.image, job: job, progress: progress)
+                                            reference: reference.image, job: job, progress: progress)
 
         progress(MediaProgress(fraction: Band.merging, stage: "merging"))
-        let timeline = try timeline(plan: plan, clips: clips, request: request, aspectRatio: aspectRatio)
+        let timeline = timeline(plan: plan, clips: clips, request: request)
         let prepared: TimelineRequest
         do {
             prepared = try await TimelineRequest.prepare(timeline, assets: work.assets, store: work.store)
         } catch let problem as Problem {
-            throw JobFailure(type: "validation", message: "the generated clips cannot be merged: \(problem.detail) \(problem.errors.map { "\($0.field): \($0.message)" }.joined(separator: "; "))",
-                             suggestion: "try another model", transient: false)
+            throw JobFailure(problem: problem, type: "validation_error", prefix: "the generated clips cannot be merged:", suggestion: "try another model")
         }
         let (merge, video) = try await TimelineRender.render(timeline, request: prepared, job: job.id, videosDirectory: videosDirectory) { step in
             progress(MediaProgress(fraction: Band.merging + (1 - Band.merging) * step.fraction, stage: "merging", etaSeconds: step.etaSeconds))
@@ -63,15 +63,15 @@ struct MusicVideoJob: JobHandler {
         // The cuts were planned on the song's grid before the render: report that grid.
         let songBeats = analysis.beats.map(MusicVideoPlan.round)
         let withBeats = MergeResult(videoID: merge.videoID, videoURL: merge.videoURL, info: merge.info, cuts: merge.cuts, beats: songBeats)
-        let result = MusicVideoResult(merge: withBeats, scenes: scenes, tempo: analysis.tempo, referenceAssetID: reference?.asset.id,
-                                      models: ["video": videoModel.id, "scenes": scenesModel.id, "image": reference?.model ?? "none"],
+        let result = MusicVideoResult(merge: withBeats, scenes: scenes, tempo: analysis.tempo, referenceAssetID: reference.asset.id,
+                                      models: ["video": videoModel.id, "scenes": scenesModel.id, "image": reference.model],
                                       isMock: clips.contains { $0.isMock }, cost: try await work.costs.total(job: job.id))
         return JobOutput(result: JobEngine.json(result), video: video)
     }
 
     /// The image every clip starts from: the request's, or one generated once per job.
-    private func characterReference(_ request: MusicVideoRequest, job: JobRecord,
-                                    progress: @escaping ProgressHandler) async throws -> (asset: AssetRecord, image: ReferenceImage, model: String)? {
+    private func characterReference(_ request: MusicVideoRequest, aspectRatio: String, job: JobRecord,
+                                    progress: @escaping ProgressHandler) async throws -> (asset: AssetRecord, image: ReferenceImage, model: String) {
         if let given = request.image {
             let (asset, image) = try await work.referenceImage(given)
             return (asset, image, "given")
@@ -82,33 +82,38 @@ struct MusicVideoJob: JobHandler {
         }
         let style = request.style.map { " Style: \($0)." } ?? ""
         let prompt = "Character reference sheet for a music video about: \(request.idea).\(style) The main character, full body, front view, even light, plain background, consistent design."
-        let imageRequest = ImageGenerationRequest(prompt: prompt, model: model, aspectRatio: request.aspectRatio ?? model.aspectRatios.first ?? "16:9")
+        let imageRequest = ImageGenerationRequest(prompt: prompt, model: model, aspectRatio: aspectRatio)
         let (asset, _) = try await work.image(imageRequest, job: job.id,
                                               progress: StoredRequest.forward(progress, from: Band.reference, to: Band.clips))
         try await checkpoints.save(job: job.id, key: "reference", value: asset.id)
         return (asset, work.reference(asset), model.id)
     }
 
-    struct Clip: Sendable {
+    /// A scene's generated clip, also its checkpoint.
+    struct Clip: Sendable, Codable {
         var assetID: String
         var duration: Double
         var isMock: Bool
     }
 
     /// Every scene's clip, at most `concurrency` at a time; a clip that fails
-    /// transiently is tried again on its own, the others keep going.
+    /// transiently — before the provider could have accepted it, so nothing is paid
+    /// twice — is tried again on its own, the others keep going. When one fails for
+    /// good, no new clip starts but the running ones finish (and are checkpointed, so
+    /// a retry of the job keeps what was paid for); then the first error is thrown.
     private func generateClips(plan: MusicVideoPlan, ideas: [SceneIdea], request: MusicVideoRequest, model: CatalogModel,
-                               aspectRatio: String, reference: ReferenceImage?, job: JobRecord,
+                               aspectRatio: String, reference: ReferenceImage, job: JobRecord,
                                progress: @escaping ProgressHandler) async throws -> [Clip] {
         let total = plan.scenes.count
         let tracker = ClipProgress(total: total) { fraction in
             progress(MediaProgress(fraction: Band.clips + (Band.merging - Band.clips) * fraction, stage: "generating"))
         }
-        return try await withThrowingTaskGroup(of: (Int, Clip).self) { group in
+        return try await withThrowingTaskGroup(of: (Int, Result<Clip, any Error>).self) { group in
             var clips = [Clip?](repeating: nil, count: total)
+            var firstError: (any Error)?
             var next = 0
             func startNext() {
-                guard next < total else { return }
+                guard next < total, firstError == nil else { return }
                 let scene = plan.scenes[next]
                 next += 1
                 group.addTask {
@@ -116,18 +121,28 @@ struct MusicVideoJob: JobHandler {
                                                               duration: scene.generateDuration, aspectRatio: aspectRatio,
                                                               resolution: request.resolution, image: reference,
                                                               seed: scene.index + 1)
-                    let clip = try await clipRetry.run {
-                        try await self.clip(videoRequest, scene: scene, job: job, tracker: tracker)
+                    do {
+                        let clip = try await clipRetry.run(isRetryable: RetryPolicy.isUnacceptedTransient) {
+                            try await self.clip(videoRequest, scene: scene, job: job, tracker: tracker)
+                        }
+                        return (scene.index, .success(clip))
+                    } catch {
+                        return (scene.index, .failure(error))
                     }
-                    return (scene.index, clip)
                 }
             }
             for _ in 0..<max(1, concurrency) { startNext() }
-            while let (index, clip) = try await group.next() {
-                clips[index] = clip
-                tracker.finished(index)
+            while let (index, outcome) = try await group.next() {
+                switch outcome {
+                case .success(let clip):
+                    clips[index] = clip
+                    tracker.finished(index)
+                case .failure(let error):
+                    firstError = firstError ?? error
+                }
                 startNext()
             }
+            if let firstError { throw firstError }
             return clips.compactMap { $0 }
         }
     }
@@ -135,28 +150,20 @@ struct MusicVideoJob: JobHandler {
     private func clip(_ request: VideoGenerationRequest, scene: MusicVideoPlan.Scene, job: JobRecord, tracker: ClipProgress) async throws -> Clip {
         let key = "clip.\(scene.index)"
         if let saved = try await checkpoints.value(job: job.id, key: key),
-           let clip = try? JSONDecoder().decode(CheckpointedClip.self, from: Data(saved.utf8)),
+           let clip = try? JSONDecoder().decode(Clip.self, from: Data(saved.utf8)),
            try await work.assets.find(clip.assetID) != nil {
-            return Clip(assetID: clip.assetID, duration: clip.duration, isMock: clip.isMock)
+            return clip
         }
         let (asset, generated) = try await work.video(request, job: job.id) { _, fraction in tracker.update(scene.index, fraction ?? 0) }
-        let info = try? JSONDecoder().decode(MediaInfo.self, from: Data(asset.media.utf8))
-        let clip = Clip(assetID: asset.id, duration: info?.duration ?? request.duration, isMock: generated.isMock)
-        try await checkpoints.save(job: job.id, key: key, value: JobEngine.json(CheckpointedClip(assetID: clip.assetID, duration: clip.duration, isMock: clip.isMock)))
+        let clip = Clip(assetID: asset.id, duration: asset.info?.duration ?? request.duration, isMock: generated.isMock)
+        try await checkpoints.save(job: job.id, key: key, value: JobEngine.json(clip))
         return clip
     }
 
-    private struct CheckpointedClip: Codable {
-        var assetID: String
-        var duration: Double
-        var isMock: Bool
-    }
-
     /// The clips cut to their scenes, one after another (timing preserve, so the cuts
-    /// stay where the plan put them, on the downbeats), under the song.
-    private func timeline(plan: MusicVideoPlan, clips: [Clip], request: MusicVideoRequest, aspectRatio: String) throws -> Timeline {
-        // The mock provider's sizes are the usual ones (short side = the resolution's lines).
-        let size = (try? MockFrameSize(aspectRatio: aspectRatio, resolution: request.resolution)) ?? MockFrameSize(width: 1280, height: 720)
+    /// stay where the plan put them, on the downbeats), under the song, at the size of
+    /// the clips the model made.
+    private func timeline(plan: MusicVideoPlan, clips: [Clip], request: MusicVideoRequest) -> Timeline {
         let timelineClips = zip(plan.scenes, clips).map { scene, clip in
             Media.Clip(source: clip.assetID, in: 0, out: min(scene.duration, clip.duration))
         }
@@ -167,7 +174,7 @@ struct MusicVideoJob: JobHandler {
         }
         return Timeline(clips: timelineClips, transition: transition, timing: .preserve,
                         audio: Soundtrack(source: request.audio, fadeOut: min(1.5, plan.analysis.duration / 10), clipAudio: .mute),
-                        output: OutputSettings(width: size.width, height: size.height, fps: 30, fit: .cover))
+                        output: OutputSettings(fps: 30, fit: .cover))
     }
 }
 

@@ -21,6 +21,8 @@ struct MusicVideoPlan: Sendable {
     /// Joins between scenes: a hard cut keeps the cut on the beat; a short dissolve
     /// or fade is centred on it (timing preserve).
     static let transitionTypes: Set<String> = ["cut", "fade", "dissolve", "fadeblack", "fadewhite"]
+    /// The longest transition asked for; it is also kept under 40 % of the shortest scene.
+    static let longestTransition = 2.0
 
     let scenes: [Scene]
     let analysis: BeatAnalysis

@@ -47,17 +47,11 @@ enum SceneTiming {
             let spans = split(analysis, count: count)
             if let longest = producible.max(), let over = spans.first(where: { $0.duration > longest + 1e-6 }) {
                 let needed = Int((analysis.duration / longest).rounded(.up))
-                throw MediaError(.invalidArgument, "num_scenes \(count) makes scenes of \(String(format: "%.1f", over.duration)) s, longer than the model's longest clip (\(CatalogFormat.seconds(longest)) s); use at least \(needed) scenes or leave num_scenes out")
+                throw MediaError(.invalidArgument, "num_scenes \(count) makes scenes of \(String(format: "%.1f", over.duration)) s, longer than the model's longest clip (\(String(format: "%g", longest)) s); use at least \(needed) scenes or leave num_scenes out")
             }
             return spans
         }
         let slots = try SceneSlotPlanner.plan(analysis, durations: producible.isEmpty ? [defaultSceneSeconds] : producible)
         return slots.map { Span(start: $0.start, end: $0.end) }
-    }
-}
-
-enum CatalogFormat {
-    static func seconds(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
     }
 }

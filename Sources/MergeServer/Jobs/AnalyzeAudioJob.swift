@@ -32,11 +32,7 @@ struct AnalyzeAudioJob: JobHandler {
 
     func run(_ job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput {
         let request = try JSONDecoder().decode(AnalyzeAudioRequest.self, from: Data(job.request.utf8))
-        guard let asset = try await assets.find(request.audio) else {
-            throw JobFailure(type: "validation_error", message: "no asset with id \(request.audio)",
-                             suggestion: "upload the song again")
-        }
-        let path = store.path(of: asset)
+        let path = try await StoredRequest.song(request.audio, assets: assets, store: store)
         progress(MediaProgress(fraction: 0, stage: "analyzing"))
         let analysis = try await BlockingWork.run(name: "analyze-audio") { flag in
             try BeatTracker.analyze(path, cancellation: flag)

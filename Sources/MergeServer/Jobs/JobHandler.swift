@@ -41,6 +41,14 @@ extension JobFailure {
         }
     }
 
+    /// A request found invalid only when its job ran (an asset gone, a fetched file that
+    /// does not fit): permanent, with every field problem in the message.
+    init(problem: Problem, type: String, prefix: String? = nil, suggestion: String) {
+        let fields = problem.errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+        let message = [prefix, problem.detail, fields.isEmpty ? nil : fields].compactMap { $0 }.joined(separator: " ")
+        self.init(type: type, message: message, suggestion: suggestion)
+    }
+
     private init(media error: MediaError) {
         let message = error.description
         switch error.kind {

@@ -19,8 +19,7 @@ struct MergeVideosJob: JobHandler {
             timeline = try await TimelineRequest.fetchingURLSources(TimelineRequest.decode(Data(job.request.utf8)), with: fetcher)
             request = try await TimelineRequest.prepare(timeline, assets: assets, store: store)
         } catch let problem as Problem {
-            let fields = problem.errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
-            throw JobFailure(type: "validation_error", message: fields.isEmpty ? problem.detail : "\(problem.detail) \(fields)",
+            throw JobFailure(problem: problem, type: "validation_error",
                              suggestion: "fix the timeline; an asset it names may have been removed (upload it again)")
         }
         let (result, video) = try await TimelineRender.render(timeline, request: request, job: job.id,

@@ -88,15 +88,14 @@ public enum MergeServerApp {
 
         AssetController(assets: dependencies.assets, store: dependencies.store, maxUploadBytes: configuration.maxUploadBytes)
             .addRoutes(to: router)
-        MediaJobController(jobs: dependencies.jobs, engine: dependencies.engine, assets: dependencies.assets,
-                           store: dependencies.store, maxJSONBytes: configuration.maxJSONBytes,
-                           maxAttempts: configuration.engine.maxAttempts).addRoutes(to: router)
+        let submitter = JobSubmitter(jobs: dependencies.jobs, engine: dependencies.engine, maxAttempts: configuration.engine.maxAttempts)
+        MediaJobController(submitter: submitter, assets: dependencies.assets, store: dependencies.store,
+                           maxJSONBytes: configuration.maxJSONBytes).addRoutes(to: router)
         JobController(jobs: dependencies.jobs, engine: dependencies.engine, events: dependencies.events,
                       heartbeat: .seconds(configuration.sseHeartbeatSeconds)).addRoutes(to: router)
         VideoController(jobs: dependencies.jobs).addRoutes(to: router)
-        let submitter = JobSubmitter(jobs: dependencies.jobs, engine: dependencies.engine, maxAttempts: configuration.engine.maxAttempts)
         GenerationController(checks: GenerationChecks(generation: dependencies.generation, assets: dependencies.assets, store: dependencies.store),
-                             submitter: submitter, costs: dependencies.costs, maxJSONBytes: configuration.maxJSONBytes).addRoutes(to: router)
+                             submitter: submitter, maxJSONBytes: configuration.maxJSONBytes).addRoutes(to: router)
         CatalogController(generation: dependencies.generation, costs: dependencies.costs).addRoutes(to: router)
         OperationsController(database: dependencies.database, jobs: dependencies.jobs, engine: dependencies.engine,
                              events: dependencies.events, dataDirectory: configuration.dataDirectory,

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Media
 
 /// What an uploaded file is, as far as the server cares.
 public enum AssetKind: String, Codable, Sendable {
@@ -67,5 +68,12 @@ public struct AssetRepository: Sendable {
             }
             return found
         }
+    }
+}
+
+extension AssetRecord {
+    /// The probe stored on arrival; nil when it no longer decodes.
+    public var info: MediaInfo? {
+        try? JSONDecoder().decode(MediaInfo.self, from: Data(media.utf8))
     }
 }

@@ -22,16 +22,13 @@ public struct CostRepository: Sendable {
         }
     }
 
-    /// Records a job's estimate (once: a replayed request finds it already there).
-    public func recordEstimate(job: String, _ estimates: [Estimate], now: Double = Date().timeIntervalSince1970) async throws {
-        try await database.pool.write { db in
-            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM costs WHERE job_id = ?", arguments: [job]) == 0 else { return }
-            for estimate in estimates {
-                try db.execute(sql: """
-                    INSERT INTO costs (job_id, model, provider, estimated_usd, actual_usd, is_mock, created_at)
-                    VALUES (?, ?, ?, ?, NULL, ?, ?)
-                    """, arguments: [job, estimate.model, estimate.provider, estimate.usd, estimate.isMock, now])
-            }
+    /// Records a new job's estimate, in the transaction that inserts the job.
+    static func recordEstimate(_ db: GRDB.Database, job: String, _ estimates: [Estimate], now: Double) throws {
+        for estimate in estimates {
+            try db.execute(sql: """
+                INSERT INTO costs (job_id, model, provider, estimated_usd, actual_usd, is_mock, created_at)
+                VALUES (?, ?, ?, ?, NULL, ?, ?)
+                """, arguments: [job, estimate.model, estimate.provider, estimate.usd, estimate.isMock, now])
         }
     }
 

@@ -24,8 +24,12 @@ public struct JobRepository: Sendable {
         public let existing: JobRecord
     }
 
+    /// What else a new job writes with it, in its transaction (its cost estimate).
+    public typealias CompanionWrite = @Sendable (GRDB.Database, JobRecord) throws -> Void
+
     public func enqueue(kind: String, request: String, idempotencyKey: String?, maxAttempts: Int,
-                        now: Double = Date().timeIntervalSince1970) async throws -> EnqueueOutcome {
+                        now: Double = Date().timeIntervalSince1970,
+                        alsoWrite: CompanionWrite = { _, _ in }) async throws -> EnqueueOutcome {
         let hash = SHA256Hex.of("\(kind)\n\(request)")
         let job = JobRecord(id: Identifier.make(.job), kind: kind, status: .queued, request: request, requestSHA256: hash,
                             idempotencyKey: idempotencyKey, progress: 0, stage: nil, etaSeconds: nil, error: nil,
@@ -39,6 +43,7 @@ public struct JobRepository: Sendable {
                 return .existing(existing)
             }
             try job.insert(db)
+            try alsoWrite(db, job)
             return .created(job)
         })
     }
