@@ -13,19 +13,10 @@ enum MockFilterGraphs {
         var filters: [(String, KeyValuePairs<String, String>)] = [
             ("trim", ["end_frame": String(spec.frameCount)]),
         ]
-        if variation.hueDegrees != 0 {
-            filters.append(("hue", ["h": String(variation.hueDegrees)]))
-        }
-        if variation.horizontalShift != 0 || variation.verticalShift != 0 {
-            filters.append(("scroll", ["hpos": String(variation.horizontalShift), "vpos": String(variation.verticalShift)]))
-        }
+        filters.append(contentsOf: variationFilters(variation))
         filters.append(contentsOf: try textOverlay(spec))
         filters.append(("format", ["pix_fmts": "yuv420p"]))
-        let last = try graph.chain(from: source, filters)
-        let sink = try graph.add("buffersink")
-        try graph.link(last, to: sink)
-        try graph.configure()
-        return (graph, sink)
+        return (graph, try finish(graph, from: source, filters))
     }
 
     /// One still picture: the pattern's first frame, seeded and labelled like a clip's,
@@ -43,22 +34,35 @@ enum MockFilterGraphs {
         video.pattern = spec.pattern
         let source = try graph.add(spec.pattern.rawValue, sourceOptions(video, variation))
         var filters: [(String, KeyValuePairs<String, String>)] = [("trim", ["end_frame": "1"])]
+        filters.append(contentsOf: variationFilters(variation))
+        filters.append(contentsOf: try textOverlay(spec.text, width: sourceWidth, height: sourceHeight, timecode: false))
+        filters.append(("format", ["pix_fmts": spec.pixelFormat.rawValue]))
+        if sourceWidth != spec.width || sourceHeight != spec.height {
+            filters.append(("crop", ["w": String(spec.width), "h": String(spec.height), "x": "0", "y": "0", "exact": "1"]))
+        }
+        return (graph, try finish(graph, from: source, filters))
+    }
+
+    /// The seed's hue turn and pattern shift (none for seed 0).
+    private static func variationFilters(_ variation: SeededVariation) -> [(String, KeyValuePairs<String, String>)] {
+        var filters: [(String, KeyValuePairs<String, String>)] = []
         if variation.hueDegrees != 0 {
             filters.append(("hue", ["h": String(variation.hueDegrees)]))
         }
         if variation.horizontalShift != 0 || variation.verticalShift != 0 {
             filters.append(("scroll", ["hpos": String(variation.horizontalShift), "vpos": String(variation.verticalShift)]))
         }
-        filters.append(contentsOf: try textOverlay(spec.text, width: sourceWidth, height: sourceHeight, timecode: false))
-        filters.append(("format", ["pix_fmts": spec.pixelFormat.rawValue]))
-        if sourceWidth != spec.width || sourceHeight != spec.height {
-            filters.append(("crop", ["w": String(spec.width), "h": String(spec.height), "x": "0", "y": "0", "exact": "1"]))
-        }
+        return filters
+    }
+
+    /// Chains `filters` after `source` into a buffer sink and configures the graph.
+    private static func finish(_ graph: FilterGraph, from source: FilterGraph.Node,
+                               _ filters: [(String, KeyValuePairs<String, String>)]) throws(MediaError) -> FilterGraph.Node {
         let last = try graph.chain(from: source, filters)
         let sink = try graph.add("buffersink")
         try graph.link(last, to: sink)
         try graph.configure()
-        return (graph, sink)
+        return sink
     }
 
     /// Tone or silence at 48 kHz stereo, in the encoder's sample format and frame size.
