@@ -258,6 +258,34 @@ import Glibc
         }
     }
 
+    @Test func aRedirectIsTheAnswerWhenFollowingIsOff() async throws {
+        let client = makeClient()
+        try await server.run { base in
+            let response = try await client.send(HTTPRequest(.get, base + "/redirect", followRedirects: false))
+            #expect(response.status == 302)
+            #expect(response.header("Location") == "/redirect/2")
+            #expect(response.header("X-Hop") == "1")
+        }
+    }
+
+    @Test func errorsKeepOnlySchemeHostPortAndPath() async throws {
+        let port = try Self.closedPort()
+        let error = await #expect(throws: HTTPClientError.self) {
+            try await makeClient().send(HTTPRequest(.get, "http://user:pass@127.0.0.1:\(port)/v1/files/a:download?alt=media&key=SECRET#frag"))
+        }
+        #expect(error?.kind == .connect)
+        #expect(error?.url == "http://127.0.0.1:\(port)/v1/files/a:download")
+        #expect(error.map { "\($0)" }?.contains("SECRET") == false)
+
+        #expect(HTTPClientError.redacted("https://u:p@storage.example:8443/b/o.mp4?X-Goog-Signature=abc#t=1") == "https://storage.example:8443/b/o.mp4")
+        #expect(HTTPClientError.redacted("https://api.example/v1?key=k") == "https://api.example/v1")
+        #expect(HTTPClientError.redacted("not a url ?key=k") == "not a url ")
+        #expect(HTTPClientError.redacted("https://u:p@host/a b?key=k") == "https://host/a b")
+        let built = HTTPClientError(.status, "HTTP 403", url: "https://storage.example/o.mp4?sig=SECRET", sent: true, status: 403)
+        #expect(built.url == "https://storage.example/o.mp4")
+        #expect(!built.description.contains("SECRET"))
+    }
+
     @Test func refusedConnectionIsAConnectErrorNotSent() async throws {
         let port = try Self.closedPort()
         let error = await #expect(throws: HTTPClientError.self) {
