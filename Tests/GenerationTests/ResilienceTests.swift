@@ -60,6 +60,18 @@ import Testing
         #expect(Duration(retryAfter: "-1") == nil)
     }
 
+    @Test func hugeRetryAfterValuesAreClampedNotTrapped() {
+        let day = Duration.seconds(86_400)
+        #expect(Duration.longestRetryAfter == day)
+        #expect(Duration(retryAfter: "99999999999999999") == day)
+        #expect(Duration(retryAfter: "1e30") == day)
+        #expect(Duration(retryAfter: "1e308s") == day)
+        #expect(Duration(retryAfter: "86401") == day)
+        #expect(Duration(retryAfter: "86399") == .seconds(86_399))
+        #expect(Duration(retryAfter: "inf") == nil)
+        #expect(Duration(retryAfter: "nan") == nil)
+    }
+
     @Test func breakerOpensAfterRepeatedOutagesThenProbesAndCloses() async throws {
         let breakers = CircuitBreakers(threshold: 3, cooldown: .milliseconds(300))
         for _ in 0..<3 {

@@ -55,11 +55,17 @@ public struct RetryPolicy: Sendable {
 }
 
 extension Duration {
-    /// Parses Retry-After seconds ("30") or Gemini's retryDelay ("19s", "1.5s").
+    /// The longest wait a Retry-After is read as; larger values (a hostile or broken
+    /// server's "1e30") become this instead of overflowing.
+    public static let longestRetryAfter: Duration = .seconds(24 * 60 * 60)
+
+    /// Parses Retry-After seconds ("30") or Gemini's retryDelay ("19s", "1.5s"), at
+    /// most `longestRetryAfter`.
     public init?(retryAfter text: String) {
         var trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.hasSuffix("s") { trimmed.removeLast() }
         guard let seconds = Double(trimmed), seconds >= 0, seconds.isFinite else { return nil }
-        self = .milliseconds(Int64(seconds * 1000))
+        let longest = Double(Self.longestRetryAfter.components.seconds)
+        self = .milliseconds(Int64(min(seconds, longest) * 1000))
     }
 }
