@@ -60,6 +60,27 @@ import Testing
         #expect(Duration(retryAfter: "-1") == nil)
     }
 
+    @Test func transportFailuresAreClassifiedOnce() {
+        func error(_ kind: HTTPClientError.Kind, status: Int? = nil) -> HTTPClientError {
+            HTTPClientError(kind, "test", url: "https://example.com/x", sent: false, status: status)
+        }
+        for kind in [HTTPClientError.Kind.connect, .timeout, .connectionLost] { #expect(error(kind).isTransient) }
+        for kind in [HTTPClientError.Kind.tls, .tooLarge, .invalidRequest, .io] { #expect(!error(kind).isTransient) }
+        for status in [408, 429, 500, 502, 503, 504] { #expect(error(.status, status: status).isTransient) }
+        for status in [400, 401, 403, 404, 410, 501, 302] { #expect(!error(.status, status: status).isTransient) }
+        #expect(!error(.status).isTransient)
+
+        let expected: [(HTTPClientError, ProviderError.Kind)] = [
+            (error(.timeout), .timeout), (error(.connect), .upstreamUnavailable), (error(.connectionLost), .upstreamUnavailable),
+            (error(.tls), .upstreamUnavailable), (error(.io), .validation), (error(.invalidRequest), .validation),
+            (error(.tooLarge), .badResponse), (error(.status, status: 503), .upstreamUnavailable),
+            (error(.status, status: 429), .rateLimited), (error(.status, status: 403), .badResponse),
+        ]
+        for (transport, kind) in expected {
+            #expect(ProviderError(transport: transport, provider: "p").kind == kind, "\(transport.kind) \(transport.status ?? 0)")
+        }
+    }
+
     @Test func hugeRetryAfterValuesAreClampedNotTrapped() {
         let day = Duration.seconds(86_400)
         #expect(Duration.longestRetryAfter == day)

@@ -172,6 +172,20 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(message) (\(url))" }
+
+    /// Worth trying again later: the same request may succeed. Nothing answered (connect,
+    /// timeout, a broken connection), or a status that says "later" (408, 429, 500, 502,
+    /// 503, 504). A TLS failure, a refused request or a local I/O problem is not.
+    /// Whether a retry is *safe* is `sent`'s question, not this one.
+    public var isTransient: Bool {
+        switch kind {
+        case .connect, .timeout, .connectionLost: true
+        case .status: status.map(Self.transientStatuses.contains) ?? false
+        case .tls, .tooLarge, .invalidRequest, .io: false
+        }
+    }
+
+    static let transientStatuses: Set<Int> = [408, 429, 500, 502, 503, 504]
 }
 
 /// An HTTP/1.1 + HTTPS client. Implementations never block the cooperative thread

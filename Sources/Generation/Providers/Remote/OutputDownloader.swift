@@ -43,12 +43,7 @@ struct OutputDownloader: Sendable {
         switch error.kind {
         case .status:
             let status = error.status ?? 0
-            let kind: ProviderError.Kind = switch status {
-            case 408, 504: .timeout
-            case 429: .rateLimited
-            case 500...599: .upstreamUnavailable
-            default: .badResponse
-            }
+            let kind = HTTPStatusMeaning.kind(status: status, phase: .download)
             let reason = status == 404 || status == 410 ? "the output URL expired or was removed" : "the output URL failed"
             return ProviderError(kind, "\(reason): HTTP \(status) (\(error.url))", provider: provider, status: status,
                                  mayHaveBeenAccepted: true)
