@@ -199,7 +199,7 @@ import TestSupport
             await fake.set(pendingPolls: .max)
             let provider = veoProvider(base)
             let task = Task { try await provider.generateVideo(veoRequest(), context: GenerationContext(workDirectory: directory.path)) }
-            #expect(await eventually { await fake.count(.poll) >= 2 })
+            try await waitUntil { await fake.count(.poll) >= 2 }
             task.cancel()
             let result = await task.result
             #expect(throws: CancellationError.self) { try result.get() }

@@ -345,7 +345,7 @@ import Glibc
         let server = server
         try await server.run { base in
             let task = Task { try await client.send(HTTPRequest(.get, base + "/hang", timeout: .seconds(60))) }
-            try await Self.waitUntil { server.hanging > 0 }
+            try await waitUntil { server.hanging > 0 }
             task.cancel()
             let result = await task.result
             #expect(throws: CancellationError.self) { try result.get() }
@@ -360,7 +360,7 @@ import Glibc
         let directory = try TemporaryDirectory()
         try await server.run { base in
             let task = Task { try await client.download(HTTPRequest(.get, base + "/trickle"), to: directory.file("out.bin"), limit: 1 << 30) }
-            try await Self.waitUntil { directory.contents() == ["out.bin.partial"] }
+            try await waitUntil { directory.contents() == ["out.bin.partial"] }
             task.cancel()
             let result = await task.result
             #expect(throws: CancellationError.self) { try result.get() }
@@ -452,17 +452,6 @@ import Glibc
     }
 
     // MARK: helpers
-
-    /// Polls `condition` (10 ms apart, 20 s at most) — for state only a server or the
-    /// file system can show, never to measure time.
-    private static func waitUntil(_ condition: @Sendable () -> Bool) async throws {
-        for _ in 0..<2000 {
-            if condition() { return }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        Issue.record("the condition never became true")
-        throw CancellationError()
-    }
 
     /// A loopback port nothing listens on: bound by the kernel, then released.
     private static func closedPort() throws -> Int {
