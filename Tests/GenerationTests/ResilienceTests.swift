@@ -112,10 +112,35 @@ import Testing
         #expect(calls.load(ordering: .relaxed) == 0)
 
         // After the cooldown one probe goes through; its success closes the breaker.
-        while breakers.snapshot()["m"]?.state == .open { try await Task.sleep(for: .milliseconds(50)) }
+        try await waitUntil { breakers.snapshot()["m"]?.state != .open }
         #expect(try await breakers.run(model: "m", provider: "p") { 7 } == 7)
         #expect(breakers.snapshot()["m"]?.state == .closed)
         #expect(breakers.snapshot()["m"]?.consecutiveFailures == 0)
+    }
+
+    @Test func cancellationNeitherClosesNorResetsTheBreaker() async throws {
+        let breakers = CircuitBreakers(threshold: 2, cooldown: .milliseconds(200))
+        _ = try? await breakers.run(model: "m", provider: "p") { () async throws -> Int in throw failure(.timeout) }
+        // A cancelled call in between does not reset the count.
+        _ = try? await breakers.run(model: "m", provider: "p") { () async throws -> Int in throw CancellationError() }
+        #expect(breakers.snapshot()["m"]?.consecutiveFailures == 1)
+        _ = try? await breakers.run(model: "m", provider: "p") { () async throws -> Int in throw failure(.timeout) }
+        #expect(breakers.snapshot()["m"]?.state == .open)
+
+        // A cancelled probe leaves it open (not closed) and frees the probe for the next call.
+        try await waitUntil { breakers.snapshot()["m"]?.state != .open }
+        await #expect(throws: CancellationError.self) {
+            try await breakers.run(model: "m", provider: "p") { () async throws -> Int in throw CancellationError() }
+        }
+        #expect(breakers.snapshot()["m"]?.state == .halfOpen)
+        #expect(breakers.snapshot()["m"]?.consecutiveFailures == 2)
+        struct Local: Error {}
+        await #expect(throws: Local.self) {
+            try await breakers.run(model: "m", provider: "p") { () async throws -> Int in throw Local() }
+        }
+        #expect(breakers.snapshot()["m"]?.state == .halfOpen)
+        #expect(try await breakers.run(model: "m", provider: "p") { 3 } == 3)
+        #expect(breakers.snapshot()["m"]?.state == .closed)
     }
 
     @Test func requestFaultsDoNotOpenTheBreakerAndModelsAreSeparate() async throws {
