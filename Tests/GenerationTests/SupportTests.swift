@@ -22,4 +22,25 @@ import TestSupport
         #expect(digest.sha256 == SHA256Hex.of(data))
         #expect(throws: (any Error).self) { try SHA256Hex.ofFile(directory.file("missing")) }
     }
+
+    @Test func oneMediaTypeTable() {
+        #expect(MediaType.contentType(forExtension: "jpeg") == "image/jpeg")
+        #expect(MediaType.contentType(forExtension: "JPG") == "image/jpeg")
+        #expect(MediaType.contentType(forPath: "/data/ast_1.m4v") == "video/mp4")
+        #expect(MediaType.contentType(forPath: "/data/song.mp3") == "audio/mpeg")
+        #expect(MediaType.contentType(forPath: "/data/file.bin") == nil)
+        #expect(MediaType.fileExtension(forContentType: "video/mp4; codecs=avc1") == "mp4")
+        #expect(MediaType.fileExtension(forContentType: "IMAGE/JPEG") == "jpg")
+        #expect(MediaType.fileExtension(forContentType: "video/quicktime") == "mov")
+        #expect(MediaType.fileExtension(forContentType: "application/json") == nil)
+        #expect(MediaType.fileExtension(forContentType: nil) == nil)
+        #expect(MediaType.fromURL("https://cdn.example/out/clip.MP4?sig=x.png") == "mp4")
+        #expect(MediaType.fromURL("https://example/v1beta/files/abc:download?alt=media") == nil)
+        // Every extension's type names an extension that maps back to the same type.
+        for ext in ["mp4", "m4v", "mov", "mkv", "webm", "m4a", "mp3", "wav", "flac", "ogg", "aac", "png", "jpg", "jpeg", "webp", "gif"] {
+            let type = MediaType.contentType(forExtension: ext)
+            #expect(type != nil, "\(ext)")
+            #expect(MediaType.fileExtension(forContentType: type).flatMap(MediaType.contentType(forExtension:)) == type)
+        }
+    }
 }

@@ -15,7 +15,7 @@ struct OutputDownloader: Sendable {
 
     func download(_ url: String, headers: [(name: String, value: String)] = [], context: GenerationContext) async throws -> DownloadedFile {
         let stem = context.workDirectory + "/" + provider + "-" + UUID().uuidString
-        let urlExtension = MediaFileExtension.fromURL(url)
+        let urlExtension = MediaType.fromURL(url)
         let path = stem + "." + (urlExtension ?? "download")
         let request = HTTPRequest(.get, url, headers: headers, timeout: timeout)
         var file = try await retry.run(isRetryable: RetryPolicy.isTransient) {
@@ -27,7 +27,7 @@ struct OutputDownloader: Sendable {
         }
         if urlExtension == nil {
             // The URL did not say what it is (Gemini's `files/x:download`): the content type does.
-            let named = stem + "." + (MediaFileExtension.fromContentType(file.contentType) ?? "bin")
+            let named = stem + "." + (MediaType.fileExtension(forContentType: file.contentType) ?? "bin")
             do {
                 try FileManager.default.moveItem(atPath: path, toPath: named)
             } catch {
@@ -52,32 +52,6 @@ struct OutputDownloader: Sendable {
                                  mayHaveBeenAccepted: true)
         default:
             return ProviderError(transport: error, provider: provider)
-        }
-    }
-}
-
-/// File extensions for provider outputs.
-enum MediaFileExtension {
-    static let known: Set<String> = ["mp4", "mov", "webm", "mkv", "m4v", "png", "jpg", "jpeg", "webp", "gif"]
-
-    static func fromURL(_ url: String) -> String? {
-        guard let path = URLComponents(string: url)?.path else { return nil }
-        let ext = (path as NSString).pathExtension.lowercased()
-        return known.contains(ext) ? ext : nil
-    }
-
-    static func fromContentType(_ contentType: String?) -> String? {
-        guard let type = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() else { return nil }
-        return switch type {
-        case "video/mp4": "mp4"
-        case "video/quicktime": "mov"
-        case "video/webm": "webm"
-        case "video/x-matroska": "mkv"
-        case "image/png": "png"
-        case "image/jpeg": "jpg"
-        case "image/webp": "webp"
-        case "image/gif": "gif"
-        default: nil
         }
     }
 }
