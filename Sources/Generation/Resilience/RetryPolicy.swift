@@ -26,7 +26,6 @@ public struct RetryPolicy: Sendable {
     /// Runs `operation` until it succeeds, fails with an error `isRetryable` refuses, or
     /// `maxAttempts` is reached (the last error is thrown). Cancellation stops the waits.
     public func run<T: Sendable>(isRetryable: @Sendable (any Error) -> Bool = RetryPolicy.isTransient,
-                                 onRetry: @Sendable (_ attempt: Int, _ error: any Error, _ delay: Duration) -> Void = { _, _, _ in },
                                  _ operation: @Sendable () async throws -> T) async throws -> T {
         var attempt = 1
         while true {
@@ -35,7 +34,6 @@ public struct RetryPolicy: Sendable {
             } catch {
                 if error is CancellationError || Task.isCancelled || attempt >= maxAttempts || !isRetryable(error) { throw error }
                 let wait = delay(afterAttempt: attempt, retryAfter: (error as? ProviderError)?.retryAfter)
-                onRetry(attempt, error, wait)
                 try await Task.sleep(for: wait)
                 attempt += 1
             }

@@ -13,11 +13,13 @@ struct OutputDownloader: Sendable {
     /// For the whole transfer; outputs are tens of MB at most.
     var timeout: Duration = .seconds(30 * 60)
 
-    func download(_ url: String, headers: [(name: String, value: String)] = [], context: GenerationContext) async throws -> DownloadedFile {
+    /// Output URLs carry no credential header (Veo's key is in the query): the download
+    /// follows redirects to storage, and libcurl would carry such a header along.
+    func download(_ url: String, context: GenerationContext) async throws -> DownloadedFile {
         let stem = context.workDirectory + "/" + provider + "-" + UUID().uuidString
         let urlExtension = MediaType.fromURL(url)
         let path = stem + "." + (urlExtension ?? "download")
-        let request = HTTPRequest(.get, url, headers: headers, timeout: timeout)
+        let request = HTTPRequest(.get, url, timeout: timeout)
         var file = try await retry.run(isRetryable: RetryPolicy.isTransient) {
             do {
                 return try await client.download(request, to: path, limit: context.downloadLimit)
