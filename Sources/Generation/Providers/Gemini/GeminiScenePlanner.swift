@@ -17,7 +17,7 @@ public struct GeminiScenePlanner: ScenePlanner {
     }
 
     public func planScenes(_ request: ScenePlanRequest) async throws -> ScenePlan {
-        try ScenePlanPrompt.validateRequest(request, provider: Self.name)
+        try request.validateSceneCount(provider: Self.name)
         let model = request.model.path.hasPrefix("models/") ? String(request.model.path.dropFirst(7)) : request.model.path
         var generationConfig: [String: JSONValue] = request.model.defaults.mapValues { JSONValue($0) }
         generationConfig["responseMimeType"] = "application/json"

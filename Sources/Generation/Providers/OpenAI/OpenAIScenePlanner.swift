@@ -20,7 +20,7 @@ public struct OpenAIScenePlanner: ScenePlanner {
     }
 
     public func planScenes(_ request: ScenePlanRequest) async throws -> ScenePlan {
-        try ScenePlanPrompt.validateRequest(request, provider: Self.name)
+        try request.validateSceneCount(provider: Self.name)
         var body: [String: JSONValue] = request.model.defaults.mapValues { JSONValue($0) }
         body["model"] = .string(request.model.path)
         body["messages"] = [
