@@ -1,5 +1,5 @@
 import Foundation
-@testable import Generation
+import Generation
 import Testing
 
 /// Shared pieces of the provider tests.

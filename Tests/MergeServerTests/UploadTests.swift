@@ -1,5 +1,5 @@
 import Foundation
-import Generation
+import enum Generation.SHA256Hex
 import HTTPTypes
 import HummingbirdTesting
 import MergeServer
