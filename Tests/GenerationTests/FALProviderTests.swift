@@ -1,5 +1,5 @@
 import Foundation
-@testable import Generation
+import Generation
 import Testing
 import TestSupport
 
@@ -37,9 +37,9 @@ import TestSupport
             #expect(result.computeSeconds == 61.5)
             #expect(await fake.requests(.output).map { $0.headers["authorization"] } == [nil])
             expectFile(result.file, equals: try await TestMedia.video.value, extension: "mp4", in: directory.path)
-            #expect(progress.all.contains("queued"))
-            #expect(progress.all.contains("generating"))
-            #expect(progress.all.last == "downloading")
+            #expect(progress.stages.contains("queued"))
+            #expect(progress.stages.contains("generating"))
+            #expect(progress.stages.last == "downloading")
         }
     }
 
@@ -185,7 +185,7 @@ import TestSupport
             await fake.set(statuses: ["IN_QUEUE"])
             let provider = provider(base)
             let task = Task { try await provider.generateVideo(request(), context: GenerationContext(workDirectory: directory.path)) }
-            #expect(await eventually { await fake.count(.status) >= 2 })
+            try await waitUntil { await fake.count(.status) >= 2 }
             task.cancel()
             let result = await task.result
             #expect(throws: CancellationError.self) { try result.get() }

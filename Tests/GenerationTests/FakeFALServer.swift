@@ -1,5 +1,5 @@
 import Foundation
-@testable import Generation
+import Generation
 
 /// FAL's queue API as backends.md describes it: submit to the full endpoint, status,
 /// result and cancel under the app id, outputs on a CDN. Scriptable; records requests.

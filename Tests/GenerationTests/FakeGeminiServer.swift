@@ -1,5 +1,5 @@
 import Foundation
-@testable import Generation
+import Generation
 
 /// The Gemini API as backends.md describes it: generateContent with a JSON answer,
 /// Veo's predictLongRunning operations, their polls, cancels and file downloads.

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Generation
+import Generation
 
 /// An OpenAI-compatible `/v1/chat/completions` answering with the scripted content.
 actor FakeOpenAIServer {

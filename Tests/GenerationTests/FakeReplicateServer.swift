@@ -1,5 +1,5 @@
 import Foundation
-@testable import Generation
+import Generation
 
 /// Replicate's HTTP API as backends.md describes it: predictions on official models,
 /// polls, cancels, file uploads, and the outputs at "delivery" URLs. Scriptable per

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-@testable import Generation
+import Generation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Generation
+import Generation
 import Testing
 import TestSupport
 
@@ -151,7 +151,32 @@ import TestSupport
             #expect(missing?.kind == .badResponse)
             #expect(missing?.status == 404)
             #expect(directory.contents().isEmpty)
+            // The download URL carries the key in its query; the error names the file, never the key.
+            #expect(missing?.message.contains("files/abc123:download") == true)
+            #expect(missing.map { "\($0)" }?.contains("test-key") == false)
+            #expect(missing?.message.contains("key=") == false)
         }
+    }
+
+    @Test func anAPICallAnsweredWithARedirectIsNotFollowed() async throws {
+        let directory = try TemporaryDirectory()
+        let elsewhere = Locked<[RecordedRequest]>([])
+        try await withFakeServer({ request, _ in
+            elsewhere.mutate { $0.append(request) }
+            return .raw("{}")
+        }) { target in
+            try await FakeGeminiServer.run { fake, base in
+                await fake.script(.predict, FakeResponse(status: 307, headers: ["Location": target + "/steal"]))
+                let error = await providerError {
+                    _ = try await veoProvider(base).generateVideo(veoRequest(), context: GenerationContext(workDirectory: directory.path))
+                }
+                #expect(error?.kind == .badResponse)
+                #expect(error?.status == 307)
+                #expect(await fake.count(.predict) == 1)
+            }
+        }
+        // The x-goog-api-key header never went to the redirect's host.
+        #expect(elsewhere.value.isEmpty)
     }
 
     @Test func anOperationThatNeverFinishesTimesOutAndIsCancelled() async throws {
@@ -174,7 +199,7 @@ import TestSupport
             await fake.set(pendingPolls: .max)
             let provider = veoProvider(base)
             let task = Task { try await provider.generateVideo(veoRequest(), context: GenerationContext(workDirectory: directory.path)) }
-            #expect(await eventually { await fake.count(.poll) >= 2 })
+            try await waitUntil { await fake.count(.poll) >= 2 }
             task.cancel()
             let result = await task.result
             #expect(throws: CancellationError.self) { try result.get() }

@@ -258,6 +258,34 @@ import Glibc
         }
     }
 
+    @Test func aRedirectIsTheAnswerWhenFollowingIsOff() async throws {
+        let client = makeClient()
+        try await server.run { base in
+            let response = try await client.send(HTTPRequest(.get, base + "/redirect", followRedirects: false))
+            #expect(response.status == 302)
+            #expect(response.header("Location") == "/redirect/2")
+            #expect(response.header("X-Hop") == "1")
+        }
+    }
+
+    @Test func errorsKeepOnlySchemeHostPortAndPath() async throws {
+        let port = try Self.closedPort()
+        let error = await #expect(throws: HTTPClientError.self) {
+            try await makeClient().send(HTTPRequest(.get, "http://user:pass@127.0.0.1:\(port)/v1/files/a:download?alt=media&key=SECRET#frag"))
+        }
+        #expect(error?.kind == .connect)
+        #expect(error?.url == "http://127.0.0.1:\(port)/v1/files/a:download")
+        #expect(error.map { "\($0)" }?.contains("SECRET") == false)
+
+        #expect(HTTPClientError.redacted("https://u:p@storage.example:8443/b/o.mp4?X-Goog-Signature=abc#t=1") == "https://storage.example:8443/b/o.mp4")
+        #expect(HTTPClientError.redacted("https://api.example/v1?key=k") == "https://api.example/v1")
+        #expect(HTTPClientError.redacted("not a url ?key=k") == "not a url ")
+        #expect(HTTPClientError.redacted("https://u:p@host/a b?key=k") == "https://host/a%20b")
+        let built = HTTPClientError(.status, "HTTP 403", url: "https://storage.example/o.mp4?sig=SECRET", sent: true, status: 403)
+        #expect(built.url == "https://storage.example/o.mp4")
+        #expect(!built.description.contains("SECRET"))
+    }
+
     @Test func refusedConnectionIsAConnectErrorNotSent() async throws {
         let port = try Self.closedPort()
         let error = await #expect(throws: HTTPClientError.self) {
@@ -317,7 +345,7 @@ import Glibc
         let server = server
         try await server.run { base in
             let task = Task { try await client.send(HTTPRequest(.get, base + "/hang", timeout: .seconds(60))) }
-            try await Self.waitUntil { server.hanging > 0 }
+            try await waitUntil { server.hanging > 0 }
             task.cancel()
             let result = await task.result
             #expect(throws: CancellationError.self) { try result.get() }
@@ -332,7 +360,7 @@ import Glibc
         let directory = try TemporaryDirectory()
         try await server.run { base in
             let task = Task { try await client.download(HTTPRequest(.get, base + "/trickle"), to: directory.file("out.bin"), limit: 1 << 30) }
-            try await Self.waitUntil { directory.contents() == ["out.bin.partial"] }
+            try await waitUntil { directory.contents() == ["out.bin.partial"] }
             task.cancel()
             let result = await task.result
             #expect(throws: CancellationError.self) { try result.get() }
@@ -424,17 +452,6 @@ import Glibc
     }
 
     // MARK: helpers
-
-    /// Polls `condition` (10 ms apart, 20 s at most) — for state only a server or the
-    /// file system can show, never to measure time.
-    private static func waitUntil(_ condition: @Sendable () -> Bool) async throws {
-        for _ in 0..<2000 {
-            if condition() { return }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        Issue.record("the condition never became true")
-        throw CancellationError()
-    }
 
     /// A loopback port nothing listens on: bound by the kernel, then released.
     private static func closedPort() throws -> Int {

@@ -59,7 +59,8 @@ import Testing
     func sceneCountIsValidated(count: Int) async throws {
         let error = try await #require(throws: ProviderError.self) { try await plan(scenes: count) }
         #expect(error.kind == .validation && error.provider == "mock")
-        #expect(error.message.contains("1…100"))
+        #expect(error.message.contains("num_scenes must be 1…100"))
+        #expect(ScenePlanRequest.sceneLimit == 1...100)
     }
 
     @Test func emptyIdeaIsRefused() async throws {

@@ -1,6 +1,5 @@
 import Foundation
 import Generation
-import Synchronization
 import Testing
 import TestSupport
 
@@ -115,7 +114,7 @@ import TestSupport
     }
 
     @Test func progressRisesToOne() async throws {
-        let recorder = ProviderProgressLog()
+        let recorder = ProgressLog()
         _ = try await generate(request(duration: 2), progress: recorder.record)
         let values = recorder.values
         #expect(values.allSatisfy { $0.stage == "generating" })
@@ -126,12 +125,17 @@ import TestSupport
     }
 
     @Test func cancellationStopsAndLeavesNoFile() async throws {
-        let recorder = ProviderProgressLog()
+        let recorder = ProgressLog()
         let work = directory.file("work")
         let long = request(duration: 600)
         let task = Task { try await generate(long, progress: recorder.record) }
         // Cancel once the synthesis is under way (no wall-clock assertions: the machine may be busy).
-        while !recorder.values.contains(where: { ($0.fraction ?? 0) > 0 }) { try await Task.sleep(for: .milliseconds(20)) }
+        do {
+            try await waitUntil { recorder.values.contains(where: { ($0.fraction ?? 0) > 0 }) }
+        } catch {
+            task.cancel()
+            throw error
+        }
         let atCancel = recorder.values.last?.fraction ?? 0
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
@@ -153,21 +157,5 @@ import TestSupport
     func badDurationsAreValidationErrors(duration: Double) async throws {
         let error = try await #require(throws: ProviderError.self) { try await generate(request(duration: duration)) }
         #expect(error.kind == .validation)
-    }
-}
-
-/// Collects progress reports from the synthesizer's thread.
-final class ProviderProgressLog: Sendable {
-    struct Report: Sendable {
-        let stage: String
-        let fraction: Double?
-    }
-
-    private let reports = Mutex<[Report]>([])
-
-    var values: [Report] { reports.withLock { $0 } }
-
-    var record: GenerationProgress {
-        { [self] stage, fraction in reports.withLock { $0.append(Report(stage: stage, fraction: fraction)) } }
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Generation
+import Generation
 import Testing
 
 @Suite struct OpenAIProviderTests {

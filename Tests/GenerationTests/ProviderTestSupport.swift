@@ -1,5 +1,5 @@
 import Foundation
-@testable import Generation
+import Generation
 import Testing
 
 /// Shared pieces of the provider tests.
@@ -17,13 +17,24 @@ enum ProviderTests {
     }
 }
 
-/// The stages a provider reported, in order.
+/// What a provider reported, in order (from any thread).
 final class ProgressLog: Sendable {
-    private let stages = Locked<[String]>([])
-    var all: [String] { stages.value }
+    struct Report: Sendable {
+        let stage: String
+        let fraction: Double?
+    }
+
+    private let reports = Locked<[Report]>([])
+
+    var values: [Report] { reports.value }
+    var stages: [String] { values.map(\.stage) }
+
+    var record: GenerationProgress {
+        { [reports] stage, fraction in reports.mutate { $0.append(Report(stage: stage, fraction: fraction)) } }
+    }
 
     func context(_ directory: String) -> GenerationContext {
-        GenerationContext(workDirectory: directory) { [stages] stage, _ in stages.mutate { $0.append(stage) } }
+        GenerationContext(workDirectory: directory, progress: record)
     }
 }
 
@@ -60,13 +71,16 @@ func providerError(_ body: () async throws -> Void, sourceLocation: SourceLocati
     return nil
 }
 
-/// Waits (up to 20 s) until `condition` holds; false when it never did.
-func eventually(_ condition: () async -> Bool) async -> Bool {
-    for _ in 0..<2000 {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
+/// Polls `condition` (10 ms apart, 30 s at most) for state only another task, a server
+/// or the file system can show — never to measure time. When it never holds, records
+/// an issue and throws.
+func waitUntil(_ condition: () async -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    for _ in 0..<3000 {
+        if await condition() { return }
+        try await Task.sleep(for: .milliseconds(10))
     }
-    return false
+    Issue.record("the condition never became true", sourceLocation: sourceLocation)
+    throw CancellationError()
 }
 
 /// Asserts the downloaded file is exactly `served`.

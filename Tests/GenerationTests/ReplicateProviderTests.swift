@@ -1,5 +1,5 @@
 import Foundation
-@testable import Generation
+import Generation
 import Testing
 import TestSupport
 
@@ -42,9 +42,9 @@ import TestSupport
             // The key is not sent to the output's host.
             #expect(await fake.requests(.output).map { $0.headers["authorization"] } == [nil])
             expectFile(result.file, equals: try await TestMedia.video.value, extension: "mp4", in: directory.path)
-            #expect(progress.all.first == "uploading")
-            #expect(progress.all.contains("generating"))
-            #expect(progress.all.last == "downloading")
+            #expect(progress.stages.first == "uploading")
+            #expect(progress.stages.contains("generating"))
+            #expect(progress.stages.last == "downloading")
         }
     }
 
@@ -314,7 +314,7 @@ import TestSupport
                 try await provider.generateVideo(VideoGenerationRequest(prompt: "p", model: Self.veo, duration: 4, aspectRatio: "16:9"),
                                                  context: GenerationContext(workDirectory: directory.path))
             }
-            #expect(await eventually { await fake.count(.poll) >= 2 })
+            try await waitUntil { await fake.count(.poll) >= 2 }
             task.cancel()
             let result = await task.result
             #expect(throws: CancellationError.self) { try result.get() }

@@ -60,6 +60,39 @@ import Testing
         #expect(Duration(retryAfter: "-1") == nil)
     }
 
+    @Test func transportFailuresAreClassifiedOnce() {
+        func error(_ kind: HTTPClientError.Kind, status: Int? = nil) -> HTTPClientError {
+            HTTPClientError(kind, "test", url: "https://example.com/x", sent: false, status: status)
+        }
+        for kind in [HTTPClientError.Kind.connect, .timeout, .connectionLost] { #expect(error(kind).isTransient) }
+        for kind in [HTTPClientError.Kind.tls, .tooLarge, .invalidRequest, .io] { #expect(!error(kind).isTransient) }
+        for status in [408, 429, 500, 502, 503, 504] { #expect(error(.status, status: status).isTransient) }
+        for status in [400, 401, 403, 404, 410, 501, 302] { #expect(!error(.status, status: status).isTransient) }
+        #expect(!error(.status).isTransient)
+
+        let expected: [(HTTPClientError, ProviderError.Kind)] = [
+            (error(.timeout), .timeout), (error(.connect), .upstreamUnavailable), (error(.connectionLost), .upstreamUnavailable),
+            (error(.tls), .upstreamUnavailable), (error(.io), .validation), (error(.invalidRequest), .validation),
+            (error(.tooLarge), .badResponse), (error(.status, status: 503), .upstreamUnavailable),
+            (error(.status, status: 429), .rateLimited), (error(.status, status: 403), .badResponse),
+        ]
+        for (transport, kind) in expected {
+            #expect(ProviderError(transport: transport, provider: "p").kind == kind, "\(transport.kind) \(transport.status ?? 0)")
+        }
+    }
+
+    @Test func hugeRetryAfterValuesAreClampedNotTrapped() {
+        let day = Duration.seconds(86_400)
+        #expect(Duration.longestRetryAfter == day)
+        #expect(Duration(retryAfter: "99999999999999999") == day)
+        #expect(Duration(retryAfter: "1e30") == day)
+        #expect(Duration(retryAfter: "1e308s") == day)
+        #expect(Duration(retryAfter: "86401") == day)
+        #expect(Duration(retryAfter: "86399") == .seconds(86_399))
+        #expect(Duration(retryAfter: "inf") == nil)
+        #expect(Duration(retryAfter: "nan") == nil)
+    }
+
     @Test func breakerOpensAfterRepeatedOutagesThenProbesAndCloses() async throws {
         let breakers = CircuitBreakers(threshold: 3, cooldown: .milliseconds(300))
         for _ in 0..<3 {
@@ -79,10 +112,35 @@ import Testing
         #expect(calls.load(ordering: .relaxed) == 0)
 
         // After the cooldown one probe goes through; its success closes the breaker.
-        while breakers.snapshot()["m"]?.state == .open { try await Task.sleep(for: .milliseconds(50)) }
+        try await waitUntil { breakers.snapshot()["m"]?.state != .open }
         #expect(try await breakers.run(model: "m", provider: "p") { 7 } == 7)
         #expect(breakers.snapshot()["m"]?.state == .closed)
         #expect(breakers.snapshot()["m"]?.consecutiveFailures == 0)
+    }
+
+    @Test func cancellationNeitherClosesNorResetsTheBreaker() async throws {
+        let breakers = CircuitBreakers(threshold: 2, cooldown: .milliseconds(200))
+        _ = try? await breakers.run(model: "m", provider: "p") { () async throws -> Int in throw failure(.timeout) }
+        // A cancelled call in between does not reset the count.
+        _ = try? await breakers.run(model: "m", provider: "p") { () async throws -> Int in throw CancellationError() }
+        #expect(breakers.snapshot()["m"]?.consecutiveFailures == 1)
+        _ = try? await breakers.run(model: "m", provider: "p") { () async throws -> Int in throw failure(.timeout) }
+        #expect(breakers.snapshot()["m"]?.state == .open)
+
+        // A cancelled probe leaves it open (not closed) and frees the probe for the next call.
+        try await waitUntil { breakers.snapshot()["m"]?.state != .open }
+        await #expect(throws: CancellationError.self) {
+            try await breakers.run(model: "m", provider: "p") { () async throws -> Int in throw CancellationError() }
+        }
+        #expect(breakers.snapshot()["m"]?.state == .halfOpen)
+        #expect(breakers.snapshot()["m"]?.consecutiveFailures == 2)
+        struct Local: Error {}
+        await #expect(throws: Local.self) {
+            try await breakers.run(model: "m", provider: "p") { () async throws -> Int in throw Local() }
+        }
+        #expect(breakers.snapshot()["m"]?.state == .halfOpen)
+        #expect(try await breakers.run(model: "m", provider: "p") { 3 } == 3)
+        #expect(breakers.snapshot()["m"]?.state == .closed)
     }
 
     @Test func requestFaultsDoNotOpenTheBreakerAndModelsAreSeparate() async throws {

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Generation
+import Generation
 @testable import MergeServer
 @testable import Media
 import Synchronization

@@ -1,4 +1,5 @@
 import Foundation
+import enum Generation.SHA256Hex
 import HTTPTypes
 import HummingbirdTesting
 import MergeServer

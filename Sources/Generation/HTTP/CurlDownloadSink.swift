@@ -63,10 +63,7 @@ final class CurlDownloadSink {
             throw HTTPClientError(.io, "Could not rename \(partialPath) to \(path): \(problem).", url: url, sent: true)
         }
         settled = true
-        return hasher.finalize().map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        return SHA256Hex.hex(hasher.finalize())
     }
 
     /// Closes and removes the partial file (idempotent; nothing after `commit`).

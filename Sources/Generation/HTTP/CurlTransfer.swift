@@ -76,8 +76,9 @@ final class CurlTransfer {
         // http and https only, also after a redirect (no file://, no gopher://).
         try set(CURLOPT_PROTOCOLS_STR, "http,https")
         try set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        // Provider download URLs redirect to storage.
-        try set(CURLOPT_FOLLOWLOCATION, 1)
+        // Provider download URLs redirect to storage; API calls turn it off (their
+        // credential headers would go along to whatever host the redirect names).
+        try set(CURLOPT_FOLLOWLOCATION, request.followRedirects ? 1 : 0)
         try set(CURLOPT_MAXREDIRS, 10)
         try set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout))
         try set(CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout))

@@ -20,15 +20,20 @@ public struct HTTPRequest: Sendable {
     public var connectTimeout: Duration
     /// Time allowed for the whole exchange, body included.
     public var timeout: Duration
+    /// Whether a 3xx answer is followed (at most 10, http and https only). Off, the 3xx
+    /// is the answer. libcurl sends custom headers (API keys) along a redirect even to
+    /// another host, so calls that carry a credential in a header turn it off.
+    public var followRedirects: Bool
 
     public init(_ method: Method, _ url: String, headers: [(name: String, value: String)] = [], body: Body = .none,
-                connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(60)) {
+                connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(60), followRedirects: Bool = true) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.connectTimeout = connectTimeout
         self.timeout = timeout
+        self.followRedirects = followRedirects
     }
 
     /// A request whose body is `value` encoded as JSON.
@@ -129,21 +134,58 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
 
     public var kind: Kind
     public var message: String
-    public var url: String
+    /// The request's URL without its query, fragment or userinfo (`HTTPClientError.redacted`):
+    /// queries carry secrets (Gemini's `key=`, signed storage URLs) and this text ends
+    /// up in job errors and logs.
+    public private(set) var url: String
     /// True when the request may have reached the server.
     public var sent: Bool
     /// For `.status`: the HTTP status.
     public var status: Int?
 
+    /// - Parameter url: the request's URL; only its redacted form is kept.
     public init(_ kind: Kind, _ message: String, url: String, sent: Bool, status: Int? = nil) {
         self.kind = kind
         self.message = message
-        self.url = url
+        self.url = Self.redacted(url)
         self.sent = sent
         self.status = status
     }
 
+    /// `scheme://host[:port]/path` of `url`: no userinfo, query or fragment. Text that
+    /// is not a URL keeps only what comes before any `?` or `#`, without userinfo.
+    public static func redacted(_ url: String) -> String {
+        if let components = URLComponents(string: url), let scheme = components.scheme, let host = components.percentEncodedHost {
+            let port = components.port.map { ":\($0)" } ?? ""
+            return "\(scheme)://\(host)\(port)\(components.percentEncodedPath)"
+        }
+        var text = Substring(url)
+        if let end = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = text[..<end] }
+        // userinfo: between "://" and the last "@" before the path.
+        if let start = text.range(of: "://")?.upperBound {
+            let authorityEnd = text[start...].firstIndex(of: "/") ?? text.endIndex
+            if let at = text[start..<authorityEnd].lastIndex(of: "@") {
+                text = text[..<start] + text[text.index(after: at)...]
+            }
+        }
+        return String(text)
+    }
+
     public var description: String { "\(message) (\(url))" }
+
+    /// Worth trying again later: the same request may succeed. Nothing answered (connect,
+    /// timeout, a broken connection), or a status that says "later" (408, 429, 500, 502,
+    /// 503, 504). A TLS failure, a refused request or a local I/O problem is not.
+    /// Whether a retry is *safe* is `sent`'s question, not this one.
+    public var isTransient: Bool {
+        switch kind {
+        case .connect, .timeout, .connectionLost: true
+        case .status: status.map(Self.transientStatuses.contains) ?? false
+        case .tls, .tooLarge, .invalidRequest, .io: false
+        }
+    }
+
+    static let transientStatuses: Set<Int> = [408, 429, 500, 502, 503, 504]
 }
 
 /// An HTTP/1.1 + HTTPS client. Implementations never block the cooperative thread

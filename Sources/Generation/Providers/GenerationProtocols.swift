@@ -80,6 +80,17 @@ public struct ScenePlanRequest: Sendable {
         self.numScenes = numScenes
         self.model = model
     }
+
+    /// How many scenes a plan may have, for every planner.
+    public static let sceneLimit = 1...100
+
+    /// Refuses a scene count outside `sceneLimit` (`.validation`, named as the API's `num_scenes`).
+    public func validateSceneCount(provider: String) throws(ProviderError) {
+        guard Self.sceneLimit.contains(numScenes) else {
+            throw ProviderError(.validation, "num_scenes must be \(Self.sceneLimit.lowerBound)…\(Self.sceneLimit.upperBound), not \(numScenes)",
+                                provider: provider)
+        }
+    }
 }
 
 /// What a planner writes for one scene; timing is assigned afterwards from the beats.

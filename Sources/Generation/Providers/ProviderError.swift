@@ -65,10 +65,21 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(provider): \(message)" }
 
-    /// Transport failures in provider terms: a timeout is `.timeout`, anything else
-    /// below HTTP is the provider being unreachable.
+    /// Transport failures in provider terms: a timeout is `.timeout`; no connection or a
+    /// broken one is the provider being unreachable; a request we could not make or a
+    /// local I/O failure is `.validation`; an answer over the size limit is
+    /// `.badResponse`; an error status (downloads only) reads as `HTTPStatusMeaning`'s
+    /// `.download` phase. A TLS failure stays `.upstreamUnavailable` (transient, and it
+    /// counts against the breaker), though a bad certificate will not heal by waiting:
+    /// `Kind` has no "unreachable for good".
     public init(transport error: HTTPClientError, provider: String) {
-        let kind: Kind = error.kind == .timeout ? .timeout : .upstreamUnavailable
+        let kind: Kind = switch error.kind {
+        case .timeout: .timeout
+        case .connect, .connectionLost, .tls: .upstreamUnavailable
+        case .io, .invalidRequest: .validation
+        case .tooLarge: .badResponse
+        case .status: HTTPStatusMeaning.kind(status: error.status ?? 0, phase: .download)
+        }
         self.init(kind, "\(error.message) (\(error.url))", provider: provider, status: error.status,
                   mayHaveBeenAccepted: error.sent)
     }

@@ -41,14 +41,15 @@ public final class CircuitBreakers: Sendable {
             let value = try await operation()
             record(model: model, failed: false)
             return value
+        } catch let error as ProviderError {
+            // An outage counts; any other answer says the provider is up, and a probe that
+            // ended this way closes the breaker.
+            record(model: model, failed: [.upstreamUnavailable, .timeout].contains(error.kind))
+            throw error
         } catch {
-            let countsAgainst = (error as? ProviderError).map { [.upstreamUnavailable, .timeout].contains($0.kind) } ?? false
-            if countsAgainst {
-                record(model: model, failed: true)
-            } else {
-                // The provider answered (or we stopped): it is up; a probe that ended this way closes it.
-                record(model: model, failed: false)
-            }
+            // Cancelled, or failed on our side: nothing learnt about the provider. The
+            // failures stand; only the probe slot is freed for the next call.
+            endProbe(model: model)
             throw error
         }
     }
@@ -85,6 +86,12 @@ public final class CircuitBreakers: Sendable {
             throw ProviderError(.upstreamUnavailable,
                                 "\(model) failed \(threshold) times in a row; calls are paused for \(Int(refusal.secondsValue.rounded(.up))) s",
                                 provider: provider, retryAfter: refusal)
+        }
+    }
+
+    private func endProbe(model: String) {
+        breakers.withLock { all in
+            all[model]?.probing = false
         }
     }
 

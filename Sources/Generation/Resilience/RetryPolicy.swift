@@ -26,7 +26,6 @@ public struct RetryPolicy: Sendable {
     /// Runs `operation` until it succeeds, fails with an error `isRetryable` refuses, or
     /// `maxAttempts` is reached (the last error is thrown). Cancellation stops the waits.
     public func run<T: Sendable>(isRetryable: @Sendable (any Error) -> Bool = RetryPolicy.isTransient,
-                                 onRetry: @Sendable (_ attempt: Int, _ error: any Error, _ delay: Duration) -> Void = { _, _, _ in },
                                  _ operation: @Sendable () async throws -> T) async throws -> T {
         var attempt = 1
         while true {
@@ -35,7 +34,6 @@ public struct RetryPolicy: Sendable {
             } catch {
                 if error is CancellationError || Task.isCancelled || attempt >= maxAttempts || !isRetryable(error) { throw error }
                 let wait = delay(afterAttempt: attempt, retryAfter: (error as? ProviderError)?.retryAfter)
-                onRetry(attempt, error, wait)
                 try await Task.sleep(for: wait)
                 attempt += 1
             }
@@ -55,11 +53,17 @@ public struct RetryPolicy: Sendable {
 }
 
 extension Duration {
-    /// Parses Retry-After seconds ("30") or Gemini's retryDelay ("19s", "1.5s").
+    /// The longest wait a Retry-After is read as; larger values (a hostile or broken
+    /// server's "1e30") become this instead of overflowing.
+    public static let longestRetryAfter: Duration = .seconds(24 * 60 * 60)
+
+    /// Parses Retry-After seconds ("30") or Gemini's retryDelay ("19s", "1.5s"), at
+    /// most `longestRetryAfter`.
     public init?(retryAfter text: String) {
         var trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.hasSuffix("s") { trimmed.removeLast() }
         guard let seconds = Double(trimmed), seconds >= 0, seconds.isFinite else { return nil }
-        self = .milliseconds(Int64(seconds * 1000))
+        let longest = Double(Self.longestRetryAfter.components.seconds)
+        self = .milliseconds(Int64(min(seconds, longest) * 1000))
     }
 }

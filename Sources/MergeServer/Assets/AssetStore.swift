@@ -1,6 +1,7 @@
 import _NIOFileSystem
 import Crypto
 import Foundation
+import Generation
 import Hummingbird
 import Media
 

@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import HTTPTypes
 import Hummingbird
 import Media

@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import HTTPTypes
 import Hummingbird
 
@@ -67,24 +68,8 @@ enum FileResponder {
         return formatter.string(from: date)
     }
 
-    /// The Content-Type for a stored file, by extension.
+    /// The Content-Type for a stored file, by extension (Generation's `MediaType` table).
     static func contentType(forPath path: String) -> String {
-        switch (path as NSString).pathExtension.lowercased() {
-        case "mp4", "m4v": "video/mp4"
-        case "mov": "video/quicktime"
-        case "mkv": "video/x-matroska"
-        case "webm": "video/webm"
-        case "m4a": "audio/mp4"
-        case "mp3": "audio/mpeg"
-        case "wav": "audio/wav"
-        case "flac": "audio/flac"
-        case "ogg": "audio/ogg"
-        case "aac": "audio/aac"
-        case "png": "image/png"
-        case "jpg": "image/jpeg"
-        case "webp": "image/webp"
-        case "gif": "image/gif"
-        default: "application/octet-stream"
-        }
+        MediaType.contentType(forPath: path) ?? "application/octet-stream"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 
 /// A job as the API shows it (`GET /api/jobs/{id}`, SSE `status` and `done` events).
 public struct JobResource: Codable, Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Media
 
 /// `merge_videos`: renders the job's timeline into `videos/<video id>.<container>`.

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// The ids the API hands out: a kind prefix and lowercase hex (`job_3f…`, `ast_9a…`,
@@ -30,16 +29,5 @@ public enum Identifier {
         let prefix = kind.rawValue + "_"
         guard id.utf8.count == prefix.utf8.count + hexLength, id.hasPrefix(prefix) else { return false }
         return id.utf8.dropFirst(prefix.utf8.count).allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
-    }
-}
-
-/// SHA-256 as lowercase hex.
-public enum SHA256Hex {
-    public static func of(_ text: String) -> String { of(Data(text.utf8)) }
-
-    public static func of(_ data: some DataProtocol) -> String { hex(SHA256.hash(data: data)) }
-
-    public static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
     }
 }

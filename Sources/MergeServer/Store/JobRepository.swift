@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import GRDB
 
 /// The durable job queue. Every change a worker makes is conditioned on its lease

@@ -87,11 +87,7 @@ public struct FALProvider: VideoProvider {
     }
 
     static func dataURI(_ image: ReferenceImage) throws -> String {
-        do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: image.path))
-            return "data:\(image.mimeType);base64,\(data.base64EncodedString())"
-        } catch {
-            throw ProviderError(.validation, "cannot read the reference image \(image.path): \(error.localizedDescription)", provider: name)
-        }
+        let data = try image.contents(provider: name)
+        return "data:\(image.mimeType);base64,\(data.base64EncodedString())"
     }
 }

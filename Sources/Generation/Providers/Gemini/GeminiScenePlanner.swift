@@ -17,9 +17,9 @@ public struct GeminiScenePlanner: ScenePlanner {
     }
 
     public func planScenes(_ request: ScenePlanRequest) async throws -> ScenePlan {
-        try ScenePlanPrompt.validateRequest(request, provider: Self.name)
-        let model = request.model.path.hasPrefix("models/") ? String(request.model.path.dropFirst(7)) : request.model.path
-        var generationConfig: [String: JSONValue] = request.model.defaults.mapValues { JSONValue($0) }
+        try request.validateSceneCount(provider: Self.name)
+        let model = Self.modelName(request.model)
+        var generationConfig = ModelInput(defaults: request.model.defaults).fields
         generationConfig["responseMimeType"] = "application/json"
         generationConfig["responseJsonSchema"] = ScenePlanPrompt.schema(count: request.numScenes, bounded: true)
         let body: JSONValue = [
@@ -41,5 +41,11 @@ public struct GeminiScenePlanner: ScenePlanner {
         let scenes = try ScenePlanPrompt.scenes(from: text, request: request, provider: Self.name)
         let tokens = answer["usageMetadata"]?["totalTokenCount"]?.number.map { Int($0) }
         return ScenePlan(scenes: scenes, tokens: tokens)
+    }
+
+    /// The model's name in Gemini URLs (`models/{name}:…`): the catalog path without a
+    /// `models/` prefix, which the catalog may or may not spell.
+    static func modelName(_ model: CatalogModel) -> String {
+        model.path.hasPrefix("models/") ? String(model.path.dropFirst("models/".count)) : model.path
     }
 }

@@ -33,15 +33,10 @@ public struct VeoProvider: VideoProvider {
 
     public func generateVideo(_ request: VideoGenerationRequest, context: GenerationContext) async throws -> GeneratedFile {
         context.progress("submitting", nil)
-        let model = request.model.path.hasPrefix("models/") ? String(request.model.path.dropFirst(7)) : request.model.path
+        let model = GeminiScenePlanner.modelName(request.model)
         var instance: [String: JSONValue] = ["prompt": .string(request.prompt)]
         if let image = request.image {
-            let data: Data
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: image.path))
-            } catch {
-                throw ProviderError(.validation, "cannot read the reference image \(image.path): \(error.localizedDescription)", provider: Self.name)
-            }
+            let data = try image.contents(provider: Self.name)
             instance["image"] = ["bytesBase64Encoded": .string(data.base64EncodedString()), "mimeType": .string(image.mimeType)]
         }
         var parameters = ModelInput(defaults: request.model.defaults)

@@ -13,7 +13,7 @@ struct MockFingerprint: Sendable, Equatable {
         bytes = Array(SHA256.hash(data: Data(fields.joined(separator: "\u{0}").utf8)))
     }
 
-    var hex: String { bytes.map { String(format: "%02x", $0) }.joined() }
+    var hex: String { SHA256Hex.hex(bytes) }
 
     /// The first eight bytes; never 0, which Media treats as the canonical, unvaried look.
     var seed: UInt64 {
@@ -30,21 +30,18 @@ struct MockFingerprint: Sendable, Equatable {
     func pick<T>(_ options: [T], slot: Int) -> T { options[index(options.count, slot: slot)] }
 }
 
-/// Size and SHA-256 of a finished file, read in chunks.
-enum FileDigest {
-    static func of(_ path: String) throws -> (sizeBytes: Int64, sha256: String) {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ProviderError(.generationFailed, "the mock output \(path) cannot be read", provider: "mock")
+/// A finished mock output as a provider's result: its size and SHA-256 read back from disk.
+enum MockOutput {
+    static func file(_ path: String, contentType: String, jobID: String) throws -> GeneratedFile {
+        let digest: (sizeBytes: Int64, sha256: String)
+        do {
+            digest = try SHA256Hex.ofFile(path)
+        } catch {
+            throw ProviderError(.generationFailed, "the mock output \(path) cannot be read: \(error.localizedDescription)", provider: "mock")
         }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        var size: Int64 = 0
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            hasher.update(data: chunk)
-            size += Int64(chunk.count)
-        }
-        let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        return (size, hex)
+        return GeneratedFile(file: DownloadedFile(path: path, sizeBytes: digest.sizeBytes, sha256: digest.sha256,
+                                                  contentType: contentType, status: 200),
+                             providerJobID: jobID, isMock: true)
     }
 }
 

@@ -31,9 +31,6 @@ public struct MockImageProvider: ImageProvider {
             throw CancellationError()
         }
         context.progress("generating", 1)
-        let (sizeBytes, sha256) = try FileDigest.of(path)
-        return GeneratedFile(file: DownloadedFile(path: path, sizeBytes: sizeBytes, sha256: sha256,
-                                                  contentType: "image/png", status: 200),
-                             providerJobID: jobID, isMock: true)
+        return try MockOutput.file(path, contentType: "image/png", jobID: jobID)
     }
 }

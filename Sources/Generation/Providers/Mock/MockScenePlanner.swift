@@ -6,15 +6,10 @@ import Foundation
 /// comes from a SHA-256 of the idea, style and lyrics, so the same request always gives
 /// the same plan and consecutive scenes differ.
 public struct MockScenePlanner: ScenePlanner {
-    public static let sceneLimit = 1...100
-
     public init() {}
 
     public func planScenes(_ request: ScenePlanRequest) async throws -> ScenePlan {
-        guard Self.sceneLimit.contains(request.numScenes) else {
-            throw ProviderError(.validation, "numScenes must be \(Self.sceneLimit.lowerBound)…\(Self.sceneLimit.upperBound) "
-                                + "(got \(request.numScenes))", provider: "mock")
-        }
+        try request.validateSceneCount(provider: "mock")
         let idea = Self.oneLine(request.idea)
         guard !idea.isEmpty else {
             throw ProviderError(.validation, "the idea is empty; describe what the video is about", provider: "mock")

@@ -37,10 +37,7 @@ public struct MockVideoProvider: VideoProvider {
             unlink(path)
             throw CancellationError()
         }
-        let (sizeBytes, sha256) = try FileDigest.of(path)
-        return GeneratedFile(file: DownloadedFile(path: path, sizeBytes: sizeBytes, sha256: sha256,
-                                                  contentType: "video/mp4", status: 200),
-                             providerJobID: jobID, isMock: true)
+        return try MockOutput.file(path, contentType: "video/mp4", jobID: jobID)
     }
 
     /// What the clip is made from: the prompt, and the seed when the request sets one.

@@ -20,8 +20,8 @@ public struct OpenAIScenePlanner: ScenePlanner {
     }
 
     public func planScenes(_ request: ScenePlanRequest) async throws -> ScenePlan {
-        try ScenePlanPrompt.validateRequest(request, provider: Self.name)
-        var body: [String: JSONValue] = request.model.defaults.mapValues { JSONValue($0) }
+        try request.validateSceneCount(provider: Self.name)
+        var body = ModelInput(defaults: request.model.defaults).fields
         body["model"] = .string(request.model.path)
         body["messages"] = [
             ["role": "system", "content": .string(ScenePlanPrompt.systemInstruction)],

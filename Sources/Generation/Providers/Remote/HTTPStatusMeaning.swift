@@ -5,14 +5,17 @@
 enum HTTPStatusMeaning {
     static func kind(status: Int, phase: RemoteCallPhase) -> ProviderError.Kind {
         switch status {
+        case 408, 504: .timeout
+        case 429: .rateLimited
+        case 500...599: .upstreamUnavailable
+        // An output URL that refuses (expired signature, removed file) is neither our key
+        // nor our request at fault: the output cannot be read, and waiting will not help.
+        case 400...499 where phase == .download: .badResponse
         case 401, 403: .authentication
         case 402: .insufficientCredit
         // On a create an unknown model or path; elsewhere the provider lost its own job.
         case 404: phase == .create || phase == .plan || phase == .upload ? .validation : .badResponse
-        case 408, 504: .timeout
-        case 429: .rateLimited
         case 400, 405...499: .validation
-        case 500...599: .upstreamUnavailable
         default: .badResponse
         }
     }

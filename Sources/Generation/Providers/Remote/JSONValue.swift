@@ -1,10 +1,10 @@
 import Foundation
 
-/// Internal: MergeServer has its own public `JSONValue` (one should be shared later).
 /// Any JSON value: provider inputs are built as objects of these (each model names its
 /// own fields) and provider answers are read through them, so a missing or mistyped
-/// field is a `nil` we turn into `.badResponse` rather than a decoding crash.
-enum JSONValue: Sendable, Equatable, Codable {
+/// field is a `nil` we turn into `.badResponse` rather than a decoding crash. MergeServer
+/// uses it to carry stored JSON (a job's result, a timeline) inside typed responses.
+public enum JSONValue: Sendable, Equatable, Codable {
     case null
     case bool(Bool)
     case number(Double)
@@ -12,7 +12,7 @@ enum JSONValue: Sendable, Equatable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -29,13 +29,13 @@ enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
         case .bool(let flag): try container.encode(flag)
         case .number(let number):
-            // Integral numbers go out as integers: models validate `duration: 5`, not `5.0`.
+            // Integral numbers go out as integers (3, not 3.0): models validate `duration: 5`, not `5.0`.
             if number == number.rounded(), abs(number) < 1e15 { try container.encode(Int64(number)) } else { try container.encode(number) }
         case .string(let text): try container.encode(text)
         case .array(let array): try container.encode(array)
@@ -43,7 +43,7 @@ enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
-    init(_ parameter: ParameterValue) {
+    public init(_ parameter: ParameterValue) {
         switch parameter {
         case .string(let text): self = .string(text)
         case .number(let number): self = .number(number)
@@ -51,27 +51,27 @@ enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
-    subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { object[key] } else { nil }
     }
 
-    subscript(index: Int) -> JSONValue? {
+    public subscript(index: Int) -> JSONValue? {
         if case .array(let array) = self, array.indices.contains(index) { array[index] } else { nil }
     }
 
-    var string: String? { if case .string(let text) = self { text } else { nil } }
-    var number: Double? { if case .number(let number) = self { number } else { nil } }
-    var bool: Bool? { if case .bool(let flag) = self { flag } else { nil } }
-    var array: [JSONValue]? { if case .array(let array) = self { array } else { nil } }
-    var object: [String: JSONValue]? { if case .object(let object) = self { object } else { nil } }
+    public var string: String? { if case .string(let text) = self { text } else { nil } }
+    public var number: Double? { if case .number(let number) = self { number } else { nil } }
+    public var bool: Bool? { if case .bool(let flag) = self { flag } else { nil } }
+    public var array: [JSONValue]? { if case .array(let array) = self { array } else { nil } }
+    public var object: [String: JSONValue]? { if case .object(let object) = self { object } else { nil } }
 
     /// A JSON body, or nil when it is not JSON.
-    static func parse(_ data: Data) -> JSONValue? {
+    public static func parse(_ data: Data) -> JSONValue? {
         try? JSONDecoder().decode(JSONValue.self, from: data)
     }
 
     /// Compact JSON with sorted keys (stable request bodies).
-    func encoded() throws -> Data {
+    public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
@@ -80,12 +80,12 @@ enum JSONValue: Sendable, Equatable, Codable {
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByFloatLiteral,
     ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
-    init(stringLiteral value: String) { self = .string(value) }
-    init(booleanLiteral value: Bool) { self = .bool(value) }
-    init(floatLiteral value: Double) { self = .number(value) }
-    init(integerLiteral value: Int) { self = .number(Double(value)) }
-    init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    init(dictionaryLiteral elements: (String, JSONValue)...) {
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
 }

@@ -20,6 +20,18 @@ struct ModelInput: Sendable {
     var json: JSONValue { .object(fields) }
 }
 
+extension ReferenceImage {
+    /// The image's bytes, for providers that take it inline; a file we cannot read is
+    /// `.validation` (the request named an image that is not there).
+    func contents(provider: String) throws -> Data {
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ProviderError(.validation, "cannot read the reference image \(path): \(error.localizedDescription)", provider: provider)
+        }
+    }
+}
+
 extension Double {
     /// "5" for 5.0, "5.5" for 5.5: durations as providers spell them.
     var durationText: String {

@@ -13,11 +13,13 @@ struct OutputDownloader: Sendable {
     /// For the whole transfer; outputs are tens of MB at most.
     var timeout: Duration = .seconds(30 * 60)
 
-    func download(_ url: String, headers: [(name: String, value: String)] = [], context: GenerationContext) async throws -> DownloadedFile {
+    /// Output URLs carry no credential header (Veo's key is in the query): the download
+    /// follows redirects to storage, and libcurl would carry such a header along.
+    func download(_ url: String, context: GenerationContext) async throws -> DownloadedFile {
         let stem = context.workDirectory + "/" + provider + "-" + UUID().uuidString
-        let urlExtension = MediaFileExtension.fromURL(url)
+        let urlExtension = MediaType.fromURL(url)
         let path = stem + "." + (urlExtension ?? "download")
-        let request = HTTPRequest(.get, url, headers: headers, timeout: timeout)
+        let request = HTTPRequest(.get, url, timeout: timeout)
         var file = try await retry.run(isRetryable: RetryPolicy.isTransient) {
             do {
                 return try await client.download(request, to: path, limit: context.downloadLimit)
@@ -27,7 +29,7 @@ struct OutputDownloader: Sendable {
         }
         if urlExtension == nil {
             // The URL did not say what it is (Gemini's `files/x:download`): the content type does.
-            let named = stem + "." + (MediaFileExtension.fromContentType(file.contentType) ?? "bin")
+            let named = stem + "." + (MediaType.fileExtension(forContentType: file.contentType) ?? "bin")
             do {
                 try FileManager.default.moveItem(atPath: path, toPath: named)
             } catch {
@@ -43,12 +45,7 @@ struct OutputDownloader: Sendable {
         switch error.kind {
         case .status:
             let status = error.status ?? 0
-            let kind: ProviderError.Kind = switch status {
-            case 408, 504: .timeout
-            case 429: .rateLimited
-            case 500...599: .upstreamUnavailable
-            default: .badResponse
-            }
+            let kind = HTTPStatusMeaning.kind(status: status, phase: .download)
             let reason = status == 404 || status == 410 ? "the output URL expired or was removed" : "the output URL failed"
             return ProviderError(kind, "\(reason): HTTP \(status) (\(error.url))", provider: provider, status: status,
                                  mayHaveBeenAccepted: true)
@@ -57,32 +54,6 @@ struct OutputDownloader: Sendable {
                                  mayHaveBeenAccepted: true)
         default:
             return ProviderError(transport: error, provider: provider)
-        }
-    }
-}
-
-/// File extensions for provider outputs.
-enum MediaFileExtension {
-    static let known: Set<String> = ["mp4", "mov", "webm", "mkv", "m4v", "png", "jpg", "jpeg", "webp", "gif"]
-
-    static func fromURL(_ url: String) -> String? {
-        guard let path = URLComponents(string: url)?.path else { return nil }
-        let ext = (path as NSString).pathExtension.lowercased()
-        return known.contains(ext) ? ext : nil
-    }
-
-    static func fromContentType(_ contentType: String?) -> String? {
-        guard let type = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() else { return nil }
-        return switch type {
-        case "video/mp4": "mp4"
-        case "video/quicktime": "mov"
-        case "video/webm": "webm"
-        case "video/x-matroska": "mkv"
-        case "image/png": "png"
-        case "image/jpeg": "jpg"
-        case "image/webp": "webp"
-        case "image/gif": "gif"
-        default: nil
         }
     }
 }

@@ -23,7 +23,9 @@ struct ProviderAPI: Sendable {
             body = .bytes(try json.encoded(), contentType: "application/json")
         }
         headers.append(("Accept", "application/json"))
-        return HTTPRequest(method, url, headers: headers, body: body, timeout: timeout ?? requestTimeout)
+        // API endpoints answer, they do not redirect; following one would hand the
+        // credential headers to the redirect's host.
+        return HTTPRequest(method, url, headers: headers, body: body, timeout: timeout ?? requestTimeout, followRedirects: false)
     }
 
     /// Sends until a 2xx answer, a non-retryable failure or the last attempt.

@@ -11,6 +11,8 @@ enum RemoteCallPhase: String, Sendable {
     case poll
     case result
     case cancel
+    /// Fetches an output from the provider's storage (a URL it gave us).
+    case download
 
     /// A create must not run twice (it is paid twice): it is retried only when the
     /// provider cannot have accepted it. Everything else is safe to repeat.

@@ -53,12 +53,6 @@ enum ScenePlanPrompt {
         return ["type": "object", "properties": ["scenes": .object(scenes)], "required": ["scenes"], "additionalProperties": false]
     }
 
-    static func validateRequest(_ request: ScenePlanRequest, provider: String) throws {
-        guard (1...100).contains(request.numScenes) else {
-            throw ProviderError(.validation, "num_scenes must be between 1 and 100, not \(request.numScenes)", provider: provider)
-        }
-    }
-
     /// The scenes in the model's answer: the first `numScenes` of them; fewer, or one
     /// without a prompt, is a bad answer.
     static func scenes(from text: String, request: ScenePlanRequest, provider: String) throws -> [SceneIdea] {
