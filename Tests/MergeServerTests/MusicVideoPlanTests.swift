@@ -27,7 +27,7 @@ import Testing
         let five = try MusicVideoPlan(analysis: song(seconds: 30), count: 5, model: veo)
         #expect(five.scenes.map(\.start) == [0, 6, 12, 18, 24])
         #expect(throws: MediaError.self) { try MusicVideoPlan(analysis: song(seconds: 30), count: 2, model: veo) }
-        #expect(throws: MediaError.self) { try MusicVideoPlan(analysis: song(seconds: 600), count: nil, model: veo) }
+        #expect(throws: MediaError.self) { try MusicVideoPlan(analysis: song(seconds: 1000), count: nil, model: veo) }
     }
 
     @Test func clipProgressCountsFinishedClipsWhole() {

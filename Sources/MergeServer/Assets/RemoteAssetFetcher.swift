@@ -15,7 +15,7 @@ struct RemoteAssetFetcher: Sendable {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let file: DownloadedFile
         do {
-            file = try await retry.run(isRetryable: Self.isTransient) {
+            file = try await retry.run(isRetryable: { ($0 as? HTTPClientError)?.isTransient ?? false }) {
                 try await client.download(HTTPRequest(.get, url, timeout: .seconds(900)), to: path, limit: limit)
             }
         } catch let error as HTTPClientError {
@@ -26,16 +26,6 @@ struct RemoteAssetFetcher: Sendable {
             return try await store.adopt(path, sha256: file.sha256, size: file.sizeBytes, contentType: file.contentType, filename: name).asset
         } catch let problem as Problem {
             throw JobFailure(type: "invalid_media", message: "\(url): \(problem.detail)", suggestion: problem.suggestion)
-        }
-    }
-
-    /// Network trouble and 408/429/5xx may pass; other statuses will not.
-    static let isTransient: @Sendable (any Error) -> Bool = { error in
-        guard let error = error as? HTTPClientError else { return false }
-        switch error.kind {
-        case .connect, .timeout, .connectionLost: return true
-        case .status: return [408, 429, 500, 502, 503, 504].contains(error.status ?? 0)
-        case .tls, .tooLarge, .invalidRequest, .io: return false
         }
     }
 }
@@ -51,7 +41,7 @@ extension JobFailure {
         default:
             self.init(type: "download_failed", message: "fetching \(error.url) failed: \(error.message)",
                       suggestion: "check the URL and the server's network, or upload the file instead",
-                      transient: RemoteAssetFetcher.isTransient(error))
+                      transient: error.isTransient)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Media
 
 /// The bodies of the `/api/mv` generation endpoints (snake_case, unknown fields refused).
@@ -79,7 +80,7 @@ struct MusicVideoRequest: Codable, Sendable {
 /// Field checks shared by the requests.
 enum GenerationFields {
     static let maxPromptCharacters = 4000
-    static let maxScenes = 50
+    static let maxScenes = ScenePlanRequest.sceneLimit.upperBound
 
     static func text(_ value: String, field: String, required: Bool = true) -> [FieldProblem] {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)

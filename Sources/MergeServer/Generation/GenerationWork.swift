@@ -42,8 +42,7 @@ struct GenerationWork: Sendable {
     }
 
     func reference(_ asset: AssetRecord) -> ReferenceImage {
-        let types = ["png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp", "gif": "image/gif"]
-        let type = types[(asset.path as NSString).pathExtension.lowercased()] ?? asset.contentType ?? "image/png"
+        let type = MediaType.contentType(forPath: asset.path) ?? asset.contentType ?? "image/png"
         return ReferenceImage(path: store.path(of: asset), sha256: asset.sha256, mimeType: type)
     }
 
