@@ -500,7 +500,7 @@ paths:
         Everything is checked before a job exists, the scene plan included (422 with
         every problem in `errors`): unknown models are refused with the valid ones
         listed, an aspect ratio or resolution the model cannot make with the ones it
-        can, a song that needs more than 50 scenes, and when `budget_usd` is given,
+        can, a song that needs more than 100 scenes, and when `budget_usd` is given,
         work estimated over it (scenes, reference image and every clip) is refused
         before anything is spent. Costs are estimated at the catalog's list prices
         (`estimated_cost_usd`). Any model whose provider has no API key here is
@@ -2208,8 +2208,8 @@ components:
         num_scenes:
           type: [integer, 'null']
           minimum: 1
-          maximum: 50
-          description: Default one per 5 seconds of the song (1–50), else 6. With a song, boundaries too close together are merged, so there may be fewer.
+          maximum: 100
+          description: Default one per 5 seconds of the song (1–100), else 6. With a song, boundaries too close together are merged, so there may be fewer.
         style:
           type: [string, 'null']
           maxLength: 4000
@@ -2318,8 +2318,8 @@ components:
         num_scenes:
           type: [integer, 'null']
           minimum: 1
-          maximum: 50
-          description: Every scene must fit the video model's longest clip (422 saying how many are needed otherwise). Default as few scenes as the model's clip lengths allow, cut on downbeats (5-second clips for a model with no durations listed); a song that needs more than 50 is a 422.
+          maximum: 100
+          description: Every scene must fit the video model's longest clip (422 saying how many are needed otherwise). Default as few scenes as the model's clip lengths allow, cut on downbeats (5-second clips for a model with no durations listed); a song that needs more than 100 is a 422.
         aspect_ratio:
           type: [string, 'null']
           description: One the video model (and a generated reference's image model) accepts; default the video model's first, else `16:9`. Also the shape of the output.
