@@ -181,6 +181,37 @@ import TestSupport
         #expect(Oracle.meanAbsoluteDifference(first, try Oracle.frameRGB(source, at: 30.5 / 30)) < 4)
     }
 
+    @Test func aTrimBetweenSourceFramesStartsOnTheFrameShownAtThatMoment() throws {
+        // 10 fps: source frame 2 is on screen from 0.2 to 0.3 s, so at `in` = 0.21 s.
+        let source = try mock("ten.mp4", seconds: 2, fps: 10)
+        let (path, result) = try render(Timeline(clips: [Clip(source: source, in: 0.21, out: 1.21)], output: OutputSettings(fps: 30)))
+        #expect(result.frames == 30)
+        // The oracle seeks to the first frame at or after a time: just before a frame's own start.
+        func frame(_ file: String, _ index: Int, fps: Double) throws -> [UInt8] {
+            try Oracle.frameRGB(file, at: max(0, (Double(index) - 0.1) / fps))
+        }
+        let first = try frame(path, 0, fps: 30)
+        let shown = Oracle.meanAbsoluteDifference(first, try frame(source, 2, fps: 10))
+        let next = Oracle.meanAbsoluteDifference(first, try frame(source, 3, fps: 10))
+        #expect(shown < 4 && next > 4, "first frame vs source frame 2: \(shown), vs frame 3: \(next)")
+        // Later on too: output frame 29 is 1.177 s into the source, where frame 11 (1.1–1.2 s) is on screen.
+        #expect(Oracle.meanAbsoluteDifference(try frame(path, 29, fps: 30), try frame(source, 11, fps: 10)) < 4)
+    }
+
+    @Test func theLastSourceFrameLastsItsWholeDuration() throws {
+        // 10 fps, 2 s: frame 19 is on screen from 1.9 to 2.0 s, three output frames at 30 fps.
+        let source = try mock("ten.mp4", seconds: 2, fps: 10)
+        let (whole, _) = try render(Timeline(clips: [Clip(source: source)], output: OutputSettings(fps: 30)), "whole.mp4")
+        let last = try Oracle.frameRGB(source, at: 1.89)
+        for index in 57...59 {
+            #expect(Oracle.meanAbsoluteDifference(try Oracle.frameRGB(whole, at: (Double(index) - 0.1) / 30), last) < 4, "frame \(index)")
+        }
+        // An `in` after the last frame's start is still inside the media: that frame, not an error.
+        let (tail, result) = try render(Timeline(clips: [Clip(source: source, in: 1.95)], output: OutputSettings(fps: 30)), "tail.mp4")
+        #expect(result.frames == 2)
+        #expect(Oracle.meanAbsoluteDifference(try Oracle.frameRGB(tail, at: 0), last) < 4)
+    }
+
     @Test func compatibleClipsWithCutsAreCopiedUntouched() throws {
         let clips = try (1...3).map { try mock("c\($0).mp4", seconds: 1, seed: UInt64($0)) }
         var timeline = Timeline(clips: clips.map { Clip(source: $0) })

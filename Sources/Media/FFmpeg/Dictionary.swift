@@ -10,6 +10,18 @@ struct OptionDictionary: ~Copyable {
         }
     }
 
+    /// The keys still in the dictionary. After an open call these are the options FFmpeg
+    /// did not recognise, which would otherwise be ignored without a word.
+    var keys: [String] {
+        var keys: [String] = []
+        var entry: UnsafeMutablePointer<AVDictionaryEntry>? = nil
+        while let next = av_dict_get(pointer, "", entry, AV_DICT_IGNORE_SUFFIX) {
+            keys.append(String(cString: next.pointee.key))
+            entry = next
+        }
+        return keys
+    }
+
     deinit {
         var freeing = pointer
         av_dict_free(&freeing)

@@ -11,12 +11,15 @@ enum ClipVideo {
         }
         return try FilteredStreamReader(input: input, stream: stream, origin: input.startSeconds(of: stream),
                                         seekTo: clip.readStart) { graph, source throws(MediaError) in
+            // Time zero is the clip's `in`, and `fps` starting there picks for each output frame
+            // the source frame shown at that moment (one that began before `in` included).
+            // `trim` + `setpts=PTS-STARTPTS` would start on the first frame after `in`, early.
             var last = try graph.chain(from: source, [
-                ("trim", ["start": optionSeconds(clip.readStart), "end": optionSeconds(clip.readEnd)]),
-                ("setpts", ["expr": "PTS-STARTPTS"]),
+                ("trim", ["end": optionSeconds(clip.readEnd)]),
+                ("setpts", ["expr": "PTS-\(optionSeconds(clip.readStart))/TB"]),
+                ("fps", ["fps": "\(plan.frameRate.numerator)/\(plan.frameRate.denominator)", "start_time": "0"]),
             ])
             last = try graph.chain(from: last, uprightAndSquare(clip.video))
-            last = try graph.chain(from: last, [("fps", ["fps": "\(plan.frameRate.numerator)/\(plan.frameRate.denominator)"])])
             last = try fit(graph, from: last, plan: plan)
             var padding: [(String, KeyValuePairs<String, String>)] = [("format", ["pix_fmts": "yuv420p"]), ("setsar", ["sar": "1"])]
             if clip.frozenHeadFrames > 0 {

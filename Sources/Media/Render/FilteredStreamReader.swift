@@ -14,7 +14,12 @@ final class FilteredStreamReader {
     private let decoded: Frame
     private let streamIndex: Int32
     private let startTime: Int64
+    private let timeBase: AVRational
+    private let frameRate: AVRational
     private var inputEnded = false
+    /// Where the frames given to the graph end (stream time base, from the origin). Closing
+    /// the source there lets `fps` show the last picture for its whole duration.
+    private var endOfFrames: Int64?
 
     /// `filters` receives the graph and its buffer source and returns the node to sink from.
     /// `origin` (seconds) is the file's time zero for this stream; a clip's audio takes its
@@ -24,6 +29,8 @@ final class FilteredStreamReader {
         self.input = input
         decoder = try StreamDecoder(stream: stream, path: input.path)
         streamIndex = stream.pointee.index
+        timeBase = stream.pointee.time_base
+        frameRate = stream.pointee.avg_frame_rate
         let originSeconds = origin ?? input.startSeconds(of: stream)
         startTime = Int64((originSeconds / av_q2d(stream.pointee.time_base)).rounded())
         packet = try Packet()
@@ -58,16 +65,13 @@ final class FilteredStreamReader {
     private func feed() throws(MediaError) {
         var pushed = false
         while !pushed {
-            let more: Bool
-            do {
-                more = try input.read(into: packet)
-            } catch {
-                more = false  // a damaged tail ends the stream; the frame count is made whole downstream
-            }
-            if !more {
+            // A read error fails the clip: ending the stream there would freeze its picture without a word.
+            if try !input.read(into: packet) {
                 try decoder.send(nil)
                 try drainDecoder()
-                try ffcheck(av_buffersrc_add_frame_flags(source.context, nil, 0), "ending the filter input", path: input.path)
+                let closing = endOfFrames.map { av_buffersrc_close(source.context, $0, 0) }
+                    ?? av_buffersrc_add_frame_flags(source.context, nil, 0)
+                try ffcheck(closing, "ending the filter input", path: input.path)
                 inputEnded = true
                 return
             }
@@ -84,12 +88,27 @@ final class FilteredStreamReader {
         while try decoder.receive(into: decoded) {
             let timestamp = decoded.pointer.pointee.best_effort_timestamp
             decoded.pts = timestamp == noPTS ? noPTS : timestamp - startTime
+            if decoded.pts != noPTS {
+                endOfFrames = max(endOfFrames ?? .min, decoded.pts + duration(of: decoded))
+            }
             try ffcheck(av_buffersrc_add_frame_flags(source.context, decoded.pointer, Int32(AV_BUFFERSRC_FLAG_KEEP_REF)),
                         "filtering a decoded frame", path: input.path)
             decoded.unref()
             pushed = true
         }
         return pushed
+    }
+
+    /// A decoded frame's duration in the stream's time base: its packet's, else its
+    /// samples' or the stream's frame rate's.
+    private func duration(of frame: borrowing Frame) -> Int64 {
+        let f = frame.pointer.pointee
+        if f.pkt_duration > 0 { return f.pkt_duration }
+        if f.nb_samples > 0 && f.sample_rate > 0 {
+            return av_rescale_q(Int64(f.nb_samples), AVRational(num: 1, den: f.sample_rate), timeBase)
+        }
+        guard frameRate.num > 0, frameRate.den > 0 else { return 0 }
+        return av_rescale_q(1, av_inv_q(frameRate), timeBase)
     }
 
     private static func sourceOptions(_ context: UnsafeMutablePointer<AVCodecContext>,
