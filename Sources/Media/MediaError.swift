@@ -52,6 +52,13 @@ public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
         return "\(message) (FFmpeg: \(ffmpegMessage))"
     }
 
+    /// The same error said of `subject` ("clip 3"), so a user knows which input it concerns.
+    public func about(_ subject: String) -> MediaError {
+        guard kind != .cancelled else { return self }
+        return MediaError(kind, "\(subject): \(message)", path: path, ffmpegCode: ffmpegCode, ffmpegMessage: ffmpegMessage,
+                          fieldProblems: fieldProblems)
+    }
+
     public static func cancelled(_ path: String? = nil) -> MediaError {
         MediaError(.cancelled, "cancelled; no output was written", path: path)
     }

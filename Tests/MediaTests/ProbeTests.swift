@@ -88,6 +88,19 @@ import TestSupport
         #expect(error?.kind == .noAudioStream)
     }
 
+    @Test func aWebmWithoutDurationIsMeasured() throws {
+        // Browsers' MediaRecorder writes webm with no duration (ffmpeg's `-live 1` does the same).
+        let directory = try TemporaryDirectory()
+        let live = directory.file("live.webm")
+        let remux = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-i", Paths.fixture("clip_640x360_30_vp9.webm"),
+                                                     "-c", "copy", "-live", "1", "-f", "webm", live])
+        #expect(remux.status == 0, "\(remux.stderr)")
+        #expect(try Oracle.probe(live).format.duration == nil, "ffprobe sees no duration")
+        let info = try MediaProbe.probe(live)
+        let duration = try #require(info.duration)
+        #expect(abs(duration - 2) < 0.05, "measured \(duration) s")
+    }
+
     @Test func jsonHasEveryContractFieldAndNulls() throws {
         let info = try MediaProbe.probe(Paths.fixture("clip_480x480_24_noaudio.mp4"))
         let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(info)) as? [String: Any])

@@ -267,6 +267,20 @@ import TestSupport
         #expect(abs((toneStart ?? -1) - flash) <= 1.0 / 30 + 0.02, "tone at \(toneStart ?? -1) s, flash at \(flash) s")
     }
 
+    @Test func aClipCutShortFailsInsteadOfFreezing() throws {
+        // A webm cut in half still says it lasts 2 s; its second second does not exist.
+        let original = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("clip_640x360_30_vp9.webm")))
+        let half = directory.file("half.webm")
+        try original.prefix(original.count / 2).write(to: URL(fileURLWithPath: half))
+        let path = directory.file("cut-short.mp4")
+        let plan = try TimelinePlanner.plan(Timeline(clips: [Clip(source: Paths.fixture("clip_640x480_25.mp4")), Clip(source: half)]),
+                                            outputPath: path)
+        let error = #expect(throws: MediaError.self) { try TimelineRenderer.render(plan, to: path) }
+        #expect(error?.kind == .truncated)
+        #expect(error?.message.hasPrefix("clip 1: ") == true && error?.message.contains("cut short") == true, "\(error?.message ?? "")")
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
     @Test func cancellationLeavesNothing() throws {
         let clips = (0..<4).map { _ in Clip(source: Paths.fixture("clip_1280x720_30.mp4")) }
         let path = directory.file("cancelled.mp4")

@@ -21,10 +21,11 @@ public enum MediaProbe {
             throw MediaError(.notMedia, "\(input.path) has neither a video nor an audio stream; give a media file", path: input.path)
         }
         let video = try videoStream.map { stream throws(MediaError) in try videoInfo(stream, in: input) }
+        let duration = context.duration == noPTS ? try measuredDuration(input) : Double(context.duration) / Double(mf_time_base())
         return MediaInfo(
             path: input.path,
             format: String(cString: context.iformat.pointee.name),
-            duration: context.duration == noPTS ? nil : Double(context.duration) / Double(mf_time_base()),
+            duration: duration,
             sizeBytes: input.sizeBytes,
             bitRate: context.bit_rate > 0 ? context.bit_rate : nil,
             video: video,
@@ -127,6 +128,31 @@ public enum MediaProbe {
             packet.unref()
         }
         return FrameTiming.isVariable(timestamps: timestamps)
+    }
+
+    /// The duration of a file whose container does not state it (a webm recorded live by a
+    /// browser's MediaRecorder, a raw stream): read every packet, without decoding, to where
+    /// the last one ends. nil when there are no timestamps at all.
+    private static func measuredDuration(_ probed: InputContainer) throws(MediaError) -> Double? {
+        let input = try InputContainer(path: probed.path)  // from the start, whatever was read already
+        let streams = input.streams
+        let packet = try Packet()
+        var end: Double?
+        while true {
+            let more: Bool
+            do { more = try input.read(into: packet) } catch { break }  // a damaged tail ends the measure
+            guard more else { break }
+            let p = packet.pointer.pointee
+            let stream = streams[Int(p.stream_index)]
+            let time = p.pts != noPTS ? p.pts : p.dts
+            if time != noPTS {
+                let startTime = stream.pointee.start_time == noPTS ? 0 : stream.pointee.start_time
+                let packetEnd = Double(time - startTime + max(0, p.duration)) * av_q2d(stream.pointee.time_base)
+                end = max(end ?? 0, packetEnd)
+            }
+            packet.unref()
+        }
+        return end
     }
 
     /// A faststart mp4 cut short still opens, because its index is at the front; the

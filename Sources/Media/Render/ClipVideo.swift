@@ -10,7 +10,7 @@ enum ClipVideo {
             throw MediaError(.noVideoStream, "clip \(clip.index) (\(clip.path)) has no video stream; give a video file", path: clip.path)
         }
         return try FilteredStreamReader(input: input, stream: stream, origin: input.startSeconds(of: stream),
-                                        seekTo: clip.readStart) { graph, source throws(MediaError) in
+                                        seekTo: clip.readStart, mustReach: clip.readEnd) { graph, source throws(MediaError) in
             // Time zero is the clip's `in`, and `fps` starting there picks for each output frame
             // the source frame shown at that moment (one that began before `in` included).
             // `trim` + `setpts=PTS-STARTPTS` would start on the first frame after `in`, early.

@@ -21,12 +21,22 @@ final class FilteredStreamReader {
     /// the source there lets `fps` show the last picture for its whole duration.
     private var endOfFrames: Int64?
 
+    /// Where the frames must reach (seconds from the origin) before the file ends, if anywhere.
+    private let mustReach: Double?
+    /// How far short of `mustReach` a file may end: container durations often count a
+    /// longer audio track, and a few frames of hold at the end are not noticed.
+    static let shortfallTolerance = 0.5
+
     /// `filters` receives the graph and its buffer source and returns the node to sink from.
     /// `origin` (seconds) is the file's time zero for this stream; a clip's audio takes its
     /// video's origin, so a sound that starts later than the picture stays where it was.
+    /// `mustReach`: a file whose frames end well before this time was cut short, and is an
+    /// error rather than a frozen tail (mkv and webm cut in half still claim their length).
     init(input: InputContainer, stream: UnsafeMutablePointer<AVStream>, origin: Double? = nil, seekTo seconds: Double = 0,
+         mustReach: Double? = nil,
          filters: (FilterGraph, FilterGraph.Node) throws(MediaError) -> FilterGraph.Node) throws(MediaError) {
         self.input = input
+        self.mustReach = mustReach
         decoder = try StreamDecoder(stream: stream, path: input.path)
         streamIndex = stream.pointee.index
         timeBase = stream.pointee.time_base
@@ -69,6 +79,7 @@ final class FilteredStreamReader {
             if try !input.read(into: packet) {
                 try decoder.send(nil)
                 try drainDecoder()
+                try checkReached()
                 let closing = endOfFrames.map { av_buffersrc_close(source.context, $0, 0) }
                     ?? av_buffersrc_add_frame_flags(source.context, nil, 0)
                 try ffcheck(closing, "ending the filter input", path: input.path)
@@ -97,6 +108,15 @@ final class FilteredStreamReader {
             pushed = true
         }
         return pushed
+    }
+
+    private func checkReached() throws(MediaError) {
+        guard let mustReach else { return }
+        let reached = endOfFrames.map { Double($0) * av_q2d(timeBase) } ?? 0
+        guard reached < mustReach - Self.shortfallTolerance else { return }
+        let seconds = { (value: Double) in "\((value * 100).rounded() / 100) s" }
+        throw MediaError(.truncated, "\(input.path) ends at \(seconds(reached)), but its media should last to \(seconds(mustReach)): "
+                         + "the file was cut short or is damaged; re-download or re-export it", path: input.path)
     }
 
     /// A decoded frame's duration in the stream's time base: its packet's, else its

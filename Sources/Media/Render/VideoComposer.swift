@@ -60,7 +60,13 @@ enum VideoComposer {
 
     private static func take(from reader: FilteredStreamReader, into frame: borrowing Frame,
                              clip: RenderPlan.ClipPlan) throws(MediaError) {
-        guard try reader.next(into: frame) else {
+        let taken: Bool
+        do {
+            taken = try reader.next(into: frame)
+        } catch {
+            throw error.about("clip \(clip.index)")
+        }
+        guard taken else {
             throw MediaError(.truncated, "clip \(clip.index) (\(clip.path)) ended before its \(clip.frames) frames", path: clip.path)
         }
     }
