@@ -99,6 +99,8 @@ import TestSupport
         let info = try MediaProbe.probe(live)
         let duration = try #require(info.duration)
         #expect(abs(duration - 2) < 0.05, "measured \(duration) s")
+        let video = try #require(info.video?.duration)
+        #expect(abs(video - 2) < 0.05, "video measured \(video) s")
     }
 
     @Test func jsonHasEveryContractFieldAndNulls() throws {

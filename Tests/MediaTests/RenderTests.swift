@@ -164,6 +164,19 @@ import TestSupport
         }
     }
 
+    @Test func aSongThatEndsOnAReadChunkStillLoops() throws {
+        // 49152 samples = 12 chunks of 4096: the read after the last one gives nothing.
+        let song = directory.file("exact.wav")
+        let made = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-f", "lavfi", "-i", "sine=frequency=330:sample_rate=48000",
+                                                    "-af", "atrim=end_sample=49152", "-ac", "2", song])
+        #expect(made.status == 0, "\(made.stderr)")
+        var timeline = Timeline(clips: [Clip(source: try mock("a.mp4", seconds: 4, audio: .none))])
+        timeline.audio = Soundtrack(source: song, fadeOut: 0, loop: true, loudness: nil)
+        let (path, _) = try render(timeline)
+        let silences = try Oracle.silenceStarts(path, minimum: 0.2)
+        #expect(silences.isEmpty, "the song stopped looping at \(silences)")
+    }
+
     @Test func manyClipsRenderInBoundedPieces() throws {
         let clip = try mock("tiny.mp4", seconds: 0.2, size: (64, 64), audio: .tone(hertz: 220))
         let timeline = Timeline(clips: Array(repeating: Clip(source: clip), count: 300))
@@ -210,6 +223,21 @@ import TestSupport
         let (tail, result) = try render(Timeline(clips: [Clip(source: source, in: 1.95)], output: OutputSettings(fps: 30)), "tail.mp4")
         #expect(result.frames == 2)
         #expect(Oracle.meanAbsoluteDifference(try Oracle.frameRGB(tail, at: 0), last) < 4)
+        // Even in the last tenth of an output frame.
+        let thirty = try mock("thirty.mp4", seconds: 2)
+        let (_, edge) = try render(Timeline(clips: [Clip(source: thirty, in: 1.997)]), "edge.mp4")
+        #expect(edge.frames == 1)
+    }
+
+    @Test func aLiveRecordingWhoseSoundOutlastsItsPictureRenders() throws {
+        // Written to a pipe, as a browser records: no duration anywhere, 1 s of picture, 2 s of sound.
+        let live = directory.file("live.webm")
+        let made = try ProcessRunner.run("/bin/sh", ["-c", "ffmpeg -v error -nostdin -f lavfi -i testsrc=d=1:s=320x240:r=30 -f lavfi -i sine=d=2 "
+                                                     + "-c:v libvpx-vp9 -deadline realtime -c:a libopus -f webm - > '\(live)'"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let (path, result) = try render(Timeline(clips: [Clip(source: live)]), "live.mp4")
+        #expect(result.frames == 30, "the picture's own length, not the sound's")
+        #expect(abs(try Oracle.streamDurations(path).video - 1) <= 1.0 / 30)
     }
 
     @Test func compatibleClipsWithCutsAreCopiedUntouched() throws {

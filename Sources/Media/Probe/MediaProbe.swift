@@ -20,8 +20,12 @@ public enum MediaProbe {
         guard videoStream != nil || audioStream != nil else {
             throw MediaError(.notMedia, "\(input.path) has neither a video nor an audio stream; give a media file", path: input.path)
         }
-        let video = try videoStream.map { stream throws(MediaError) in try videoInfo(stream, in: input) }
-        let duration = context.duration == noPTS ? try measuredDuration(input) : Double(context.duration) / Double(mf_time_base())
+        // A container that states no duration is measured, its video stream too.
+        let measured = context.duration == noPTS ? try measuredEnds(input) : [:]
+        let video = try videoStream.map { stream throws(MediaError) in
+            try videoInfo(stream, in: input, measuredDuration: measured[stream.pointee.index])
+        }
+        let duration = context.duration == noPTS ? measured.values.max() : Double(context.duration) / Double(mf_time_base())
         return MediaInfo(
             path: input.path,
             format: String(cString: context.iformat.pointee.name),
@@ -33,7 +37,8 @@ public enum MediaProbe {
         )
     }
 
-    private static func videoInfo(_ stream: UnsafeMutablePointer<AVStream>, in input: InputContainer) throws(MediaError) -> VideoStreamInfo {
+    private static func videoInfo(_ stream: UnsafeMutablePointer<AVStream>, in input: InputContainer,
+                                  measuredDuration: Double?) throws(MediaError) -> VideoStreamInfo {
         let parameters = stream.pointee.codecpar.pointee
         let width = Int(parameters.width)
         let height = Int(parameters.height)
@@ -58,7 +63,7 @@ public enum MediaProbe {
             vfr: try hasVariableFrameDurations(stream, in: input),
             pixFmt: av_get_pix_fmt_name(AVPixelFormat(rawValue: parameters.format)).map { String(cString: $0) },
             frames: stream.pointee.nb_frames > 0 ? stream.pointee.nb_frames : nil,
-            duration: streamDuration(stream)
+            duration: streamDuration(stream) ?? measuredDuration
         )
     }
 
@@ -130,14 +135,15 @@ public enum MediaProbe {
         return FrameTiming.isVariable(timestamps: timestamps)
     }
 
-    /// The duration of a file whose container does not state it (a webm recorded live by a
-    /// browser's MediaRecorder, a raw stream): read every packet, without decoding, to where
-    /// the last one ends. nil when there are no timestamps at all.
-    private static func measuredDuration(_ probed: InputContainer) throws(MediaError) -> Double? {
+    /// For a file whose container does not state its duration (a webm recorded live by a
+    /// browser's MediaRecorder): where each stream's packets end, in seconds from the
+    /// stream's start, by reading every packet without decoding. Streams without
+    /// timestamps are left out.
+    private static func measuredEnds(_ probed: InputContainer) throws(MediaError) -> [Int32: Double] {
         let input = try InputContainer(path: probed.path)  // from the start, whatever was read already
         let streams = input.streams
         let packet = try Packet()
-        var end: Double?
+        var ends: [Int32: Double] = [:]
         while true {
             let more: Bool
             do { more = try input.read(into: packet) } catch { break }  // a damaged tail ends the measure
@@ -147,12 +153,12 @@ public enum MediaProbe {
             let time = p.pts != noPTS ? p.pts : p.dts
             if time != noPTS {
                 let startTime = stream.pointee.start_time == noPTS ? 0 : stream.pointee.start_time
-                let packetEnd = Double(time - startTime + max(0, p.duration)) * av_q2d(stream.pointee.time_base)
-                end = max(end ?? 0, packetEnd)
+                let end = Double(time - startTime + max(0, p.duration)) * av_q2d(stream.pointee.time_base)
+                ends[p.stream_index] = max(ends[p.stream_index] ?? 0, end)
             }
             packet.unref()
         }
-        return end
+        return ends
     }
 
     /// A faststart mp4 cut short still opens, because its index is at the front; the

@@ -10,14 +10,18 @@ enum ClipVideo {
             throw MediaError(.noVideoStream, "clip \(clip.index) (\(clip.path)) has no video stream; give a video file", path: clip.path)
         }
         return try FilteredStreamReader(input: input, stream: stream, origin: input.startSeconds(of: stream),
-                                        seekTo: clip.readStart, mustReach: clip.readEnd) { graph, source throws(MediaError) in
-            // Time zero is the clip's `in`, and `fps` starting there picks for each output frame
-            // the source frame shown at that moment (one that began before `in` included).
+                                        seekTo: clip.readStart,
+                                        mustReach: clip.video.duration == nil ? nil : clip.readEnd) { graph, source throws(MediaError) in
+            // Time zero is the clip's `in` (in microseconds, so a coarse time base such as AVI's
+            // 1/25 loses nothing), and `fps` starting there gives each output frame the source
+            // frame on screen at the middle of its interval, one that began before `in` included.
             // `trim` + `setpts=PTS-STARTPTS` would start on the first frame after `in`, early.
             var last = try graph.chain(from: source, [
                 ("trim", ["end": optionSeconds(clip.readEnd)]),
+                ("settb", ["expr": "AVTB"]),
                 ("setpts", ["expr": "PTS-\(optionSeconds(clip.readStart))/TB"]),
-                ("fps", ["fps": "\(plan.frameRate.numerator)/\(plan.frameRate.denominator)", "start_time": "0"]),
+                // The end rounds up: an `in` in the last fraction of a frame still gets that frame.
+                ("fps", ["fps": "\(plan.frameRate.numerator)/\(plan.frameRate.denominator)", "start_time": "0", "eof_action": "pass"]),
             ])
             last = try graph.chain(from: last, uprightAndSquare(clip.video))
             last = try fit(graph, from: last, plan: plan)

@@ -23,9 +23,9 @@ final class FilteredStreamReader {
 
     /// Where the frames must reach (seconds from the origin) before the file ends, if anywhere.
     private let mustReach: Double?
-    /// How far short of `mustReach` a file may end: container durations often count a
-    /// longer audio track, and a few frames of hold at the end are not noticed.
-    static let shortfallTolerance = 0.5
+    /// How far short of `mustReach` a file may end: a stream's stated length can run a
+    /// little past its last frame, and a few frames of hold at the end are not noticed.
+    static let shortfallTolerance = 0.25
 
     /// `filters` receives the graph and its buffer source and returns the node to sink from.
     /// `origin` (seconds) is the file's time zero for this stream; a clip's audio takes its

@@ -6,6 +6,9 @@ final class SongTrack {
     private let path: String
     private let settings: Soundtrack
     private var reader: AudioSampleReader?
+    /// Samples the current reader has given; a reader that ends having given none means a
+    /// song with nothing to loop (one that ends exactly at a chunk's end gives 0 next time).
+    private var givenByReader = 0
 
     init(path: String, settings: Soundtrack) throws(MediaError) {
         self.path = path
@@ -19,8 +22,10 @@ final class SongTrack {
         while done < count, let reader {
             let got = try reader.add(count - done, into: &left, &right, at: done)
             done += got
+            givenByReader += got
             if done < count {
-                self.reader = settings.loop && got > 0 ? try open(from: 0) : nil
+                self.reader = settings.loop && givenByReader > 0 ? try open(from: 0) : nil
+                givenByReader = 0
             }
         }
     }

@@ -71,7 +71,10 @@ public enum TimelinePlanner {
                 let path = try resolve(clip.source)
                 let info = try probe(path)
                 let video = try info.requireVideo()
-                let mediaEnd = video.duration ?? info.duration ?? 0
+                guard let mediaEnd = video.duration ?? info.duration else {
+                    throw MediaError(.unsupported, "\(path) states no duration and has no timestamps (a raw stream?); "
+                                     + "put it in a container first, e.g. ffmpeg -i clip.h264 -c copy clip.mp4", path: path)
+                }
                 if valid, clip.in >= mediaEnd {
                     problem("\(field).in", "\(clip.in) s is at or past the end of the media (\(format(mediaEnd)) s)"); valid = false
                 }
