@@ -158,6 +158,30 @@ import TestSupport
         #expect(checkpointed.leaseOwner == nil)
     }
 
+    @Test func jobsWaitingOnProvidersNeverHoldTheRenderWorker() async throws {
+        let directory = try TemporaryDirectory()
+        let jobs = try JobRepository(database: Database(path: directory.path + "/db.sqlite"))
+        var settings = JobEngineSettings()
+        settings.workers = 1
+        settings.generationWorkers = 1
+        settings.pollSeconds = 0.05
+        let upstream = FlakyHandler(kind: "flaky_upstream", waitsOnProviders: true)
+        let engine = JobEngine(jobs: jobs, events: JobEventHub(), handlers: [FlakyHandler(), upstream],
+                               settings: settings, logger: TestServer.logger)
+        // Two long generations queued before a render: one runs on the generation worker, one waits for it.
+        let generations = [try await jobs.enqueue(kind: "flaky_upstream", request: "{\"sleep\": 60}", idempotencyKey: nil, maxAttempts: 3).job,
+                           try await jobs.enqueue(kind: "flaky_upstream", request: "{\"sleep\": 60}", idempotencyKey: nil, maxAttempts: 3).job]
+        let render = try await jobs.enqueue(kind: "flaky", request: "{}", idempotencyKey: nil, maxAttempts: 3).job
+        let run = Task { try await engine.run() }
+        let ended = try await waitUntilEnded([render.id], jobs: jobs)
+        #expect(ended[render.id]?.status == .succeeded, "the render ran while generations waited upstream")
+        var statuses: [JobStatus] = []
+        for job in generations { statuses.append(try #require(try await jobs.find(job.id)).status) }
+        #expect(statuses.sorted { $0.rawValue < $1.rawValue } == [.queued, .running], "one generation worker: \(statuses)")
+        engine.stop()
+        try await run.value
+    }
+
     /// One worker running `FlakyHandler` jobs, polling fast.
     private func flakyEngine(_ jobs: JobRepository, _ configure: (inout JobEngineSettings) -> Void) -> JobEngine {
         var settings = JobEngineSettings()
@@ -181,7 +205,8 @@ import TestSupport
 /// A job kind for engine tests: fails transiently `fail_times` times, fails for good
 /// when `permanent`, or sleeps (cancellably) for `sleep` seconds.
 struct FlakyHandler: JobHandler {
-    let kind = "flaky"
+    var kind = "flaky"
+    var waitsOnProviders = false
 
     struct Request: Decodable {
         var fail_times: Int?

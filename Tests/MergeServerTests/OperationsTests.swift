@@ -15,7 +15,8 @@ import TestSupport
             let health = try await client.getJSON("/health")
             #expect(health.status == .ok && health.body["status"] as? String == "ok")
             #expect((health.body["database"] as? [String: Any])?["ok"] as? Bool == true)
-            #expect((health.body["workers"] as? [String: Any])?["total"] as? Int == 2)
+            let workers = health.body["workers"] as? [String: Any]
+            #expect(workers?["total"] as? Int == 10 && workers?["generation"] as? Int == 8, "2 job workers + 8 for generation")
             #expect(health.body["version"] as? String == MergeServerVersion.current)
             #expect(((health.body["disk"] as? [String: Any])?["free_bytes"] as? Int ?? 0) > 0)
             #expect((health.body["queue"] as? [String: Any])?["queued"] as? Int == 0)

@@ -17,6 +17,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Data directory (database, uploads, videos).") var dataDirectory: String?
     @Option(help: "sqlite:PATH (default sqlite:<data dir>/mergeserver.sqlite).") var database: String?
     @Option(help: "Jobs run at once (default: the core count; 0 only accepts jobs).") var workers: Int?
+    @Option(name: .customLong("generation-workers"),
+            help: "More workers only for jobs that wait on generation providers (default 8; 0 shares --workers).")
+    var generationWorkers: Int?
 
     func run() throws {
         var configuration = ServerConfiguration()
@@ -35,6 +38,12 @@ struct ServeCommand: ParsableCommand {
         if let workers {
             guard (0...256).contains(workers) else { throw CommandFailure(message: "--workers must be 0…256", exitCode: 64) }
             configuration.engine.workers = workers
+        }
+        if let generationWorkers {
+            guard (0...256).contains(generationWorkers) else {
+                throw CommandFailure(message: "--generation-workers must be 0…256", exitCode: 64)
+            }
+            configuration.engine.generationWorkers = generationWorkers
         }
         try Self.serve(configuration)
     }

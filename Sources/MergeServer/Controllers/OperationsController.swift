@@ -35,7 +35,8 @@ struct OperationsController {
             database: .init(ok: databaseOK, path: database.path),
             disk: .init(ok: diskOK, freeBytes: disk?.freeBytes ?? 0, totalBytes: disk?.totalBytes ?? 0, minFreeBytes: minFreeDiskBytes),
             queue: .init(queued: counts[.queued] ?? 0, running: counts[.running] ?? 0),
-            workers: .init(total: engine.settings.workers, busy: engine.busyWorkers),
+            workers: .init(total: engine.settings.totalWorkers, busy: engine.busyWorkers,
+                           generation: engine.settings.totalWorkers - engine.settings.workers),
             eventStreams: events.subscriberCount, generation: .init(generation), problems: problems)
         return try JSONResponse.make(report, status: problems.isEmpty ? .ok : .serviceUnavailable,
                                      headers: [.cacheControl: "no-store"])
@@ -54,7 +55,7 @@ struct OperationsController {
             gauge("queue_depth", "Jobs waiting to run.").set(Double(counts[.queued] ?? 0))
         }
         gauge("busy_workers", "Workers running a job now.").set(Double(engine.busyWorkers))
-        gauge("workers", "Workers in this process.").set(Double(engine.settings.workers))
+        gauge("workers", "Workers in this process.").set(Double(engine.settings.totalWorkers))
         gauge("event_streams", "Open Server-Sent Event streams.").set(Double(events.subscriberCount))
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: ServerMetrics.registry.emitToBuffer())))
@@ -76,7 +77,8 @@ struct HealthReport: Encodable {
         enum CodingKeys: String, CodingKey { case ok, freeBytes = "free_bytes", totalBytes = "total_bytes", minFreeBytes = "min_free_bytes" }
     }
     struct QueueStatus: Encodable { let queued: Int; let running: Int }
-    struct WorkerStatus: Encodable { let total: Int; let busy: Int }
+    /// `generation`: how many of `total` run only the kinds that wait on providers.
+    struct WorkerStatus: Encodable { let total: Int; let busy: Int; let generation: Int }
 
     let status: String
     let version: String

@@ -6,6 +6,7 @@ import Media
 /// song's downbeats when a song is given, else 5 s each.
 struct CreateScenesJob: JobHandler {
     let kind = "create_scenes"
+    let waitsOnProviders = true
     let work: GenerationWork
 
     func run(_ job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput {
@@ -40,6 +41,7 @@ struct CreateScenesJob: JobHandler {
 /// `generate_character_reference`: a prompt → an image asset.
 struct CharacterReferenceJob: JobHandler {
     let kind = "generate_character_reference"
+    let waitsOnProviders = true
     let work: GenerationWork
 
     func run(_ job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput {
@@ -57,6 +59,7 @@ struct CharacterReferenceJob: JobHandler {
 /// served as a video of the job.
 struct GenerateVideoJob: JobHandler {
     let kind = "generate_video"
+    let waitsOnProviders = true
     let work: GenerationWork
     let videosDirectory: String
 

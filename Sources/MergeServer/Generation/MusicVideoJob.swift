@@ -10,6 +10,7 @@ import Synchronization
 /// crash or a transient failure pays only for what it has not made yet.
 struct MusicVideoJob: JobHandler {
     let kind = "music_video"
+    let waitsOnProviders = true
     let work: GenerationWork
     let checkpoints: CheckpointRepository
     let videosDirectory: String

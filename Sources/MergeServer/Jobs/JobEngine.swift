@@ -7,7 +7,15 @@ import Synchronization
 /// How the engine runs jobs.
 public struct JobEngineSettings: Sendable {
     /// Jobs run at once. Renders use every core they get, so the default is the core count.
+    /// 0 makes an accept-only node: it runs no jobs of any kind.
     public var workers = ProcessInfo.processInfo.activeProcessorCount
+    /// More workers for the kinds that wait on generation providers (scenes, images, clips,
+    /// music videos): they mostly wait, so they do not count against `workers`. 0 puts
+    /// them on the render workers.
+    public var generationWorkers = 8
+
+    /// Every worker of this process.
+    public var totalWorkers: Int { workers == 0 ? 0 : workers + generationWorkers }
     /// A running job's lease: if its worker stops renewing it (the process died), the job
     /// is taken again once it runs out.
     public var leaseSeconds = 30.0
@@ -57,10 +65,16 @@ public final class JobEngine: Service, Sendable {
             try? await gracefulShutdown()
             return
         }
+        let providerKinds = handlers.values.filter(\.waitsOnProviders).map(\.kind).sorted()
+        let separate = settings.generationWorkers > 0 && !providerKinds.isEmpty
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 for index in 0..<settings.workers {
-                    group.addTask { await self.workLoop(worker: index) }
+                    let kinds: JobRepository.KindFilter = separate ? .excluding(providerKinds) : .any
+                    group.addTask { await self.workLoop(worker: "\(index)", kinds: kinds) }
+                }
+                for index in 0..<(separate ? settings.generationWorkers : 0) {
+                    group.addTask { await self.workLoop(worker: "generation-\(index)", kinds: .only(providerKinds)) }
                 }
             }
         } onGracefulShutdown: {
@@ -92,10 +106,10 @@ public final class JobEngine: Service, Sendable {
         return outcome
     }
 
-    private func workLoop(worker: Int) async {
+    private func workLoop(worker: String, kinds: JobRepository.KindFilter) async {
         while !stopping.load(ordering: .relaxed) {
             do {
-                if let job = try await jobs.claim(owner: owner, leaseSeconds: settings.leaseSeconds) {
+                if let job = try await jobs.claim(owner: owner, leaseSeconds: settings.leaseSeconds, kinds: kinds) {
                     await execute(job)
                     continue
                 }

@@ -8,7 +8,14 @@ import Media
 /// leaving no output.
 public protocol JobHandler: Sendable {
     var kind: String { get }
+    /// True for kinds that spend their time waiting on generation providers; they run on
+    /// workers of their own, so a clip generating upstream for minutes never holds a render.
+    var waitsOnProviders: Bool { get }
     func run(_ job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput
+}
+
+extension JobHandler {
+    public var waitsOnProviders: Bool { false }
 }
 
 public struct JobOutput: Sendable {

@@ -2160,12 +2160,15 @@ components:
               type: integer
         workers:
           type: object
-          required: [total, busy]
+          required: [total, busy, generation]
           properties:
             total:
               type: integer
             busy:
               type: integer
+            generation:
+              type: integer
+              description: How many of `total` run only the kinds that wait on generation providers (create_scenes, generate_character_reference, generate_video, music_video), so those never hold a render worker.
         event_streams:
           type: integer
           description: Open SSE subscriptions.

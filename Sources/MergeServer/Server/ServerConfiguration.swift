@@ -39,6 +39,7 @@ public struct ServerConfiguration: Sendable {
         ("MERGE_SERVER_DATA_DIR", "data directory (outputs)"),
         ("MERGE_SERVER_DATABASE", "sqlite:PATH (sqlite:<data dir>/mergeserver.sqlite)"),
         ("MERGE_SERVER_WORKERS", "jobs run at once (the core count; 0 accepts jobs without running them)"),
+        ("MERGE_SERVER_GENERATION_WORKERS", "more workers only for jobs that wait on providers: scenes, images, clips, music videos (8; 0 shares the job workers)"),
         ("MERGE_SERVER_MAX_UPLOAD_BYTES", "largest upload (2147483648)"),
         ("MERGE_SERVER_RETENTION_HOURS", "how long finished jobs and their videos are kept (168)"),
         ("MERGE_SERVER_MAX_ATTEMPTS", "attempts for a job whose failures are transient (3)"),
@@ -70,6 +71,9 @@ public struct ServerConfiguration: Sendable {
         if let directory = value("MERGE_SERVER_DATA_DIR") { dataDirectory = directory }
         if let database = value("MERGE_SERVER_DATABASE") { self.database = database }
         if let workers = try number("MERGE_SERVER_WORKERS", Int.self, { (0...256).contains($0) }) { engine.workers = workers }
+        if let workers = try number("MERGE_SERVER_GENERATION_WORKERS", Int.self, { (0...256).contains($0) }) {
+            engine.generationWorkers = workers
+        }
         if let bytes = try number("MERGE_SERVER_MAX_UPLOAD_BYTES", Int64.self, { $0 > 0 }) { maxUploadBytes = bytes }
         if let hours = try number("MERGE_SERVER_RETENTION_HOURS", Double.self, { $0 > 0 }) { engine.retentionSeconds = hours * 3600 }
         if let attempts = try number("MERGE_SERVER_MAX_ATTEMPTS", Int.self, { (1...100).contains($0) }) { engine.maxAttempts = attempts }

@@ -81,16 +81,42 @@ public struct JobRepository: Sendable {
 
     /// Takes the oldest runnable job: a queued one whose time has come, or a running one
     /// whose lease has expired (its worker died). Starts a new attempt under `owner`'s lease.
-    public func claim(owner: String, leaseSeconds: Double, now: Double = Date().timeIntervalSince1970) async throws -> JobRecord? {
+    /// Which kinds a worker takes.
+    public enum KindFilter: Sendable {
+        case any
+        case only([String])
+        case excluding([String])
+
+        /// The SQL condition on `kind` and its arguments.
+        fileprivate var condition: (sql: String, arguments: [String]) {
+            switch self {
+            case .any: ("1", [])
+            case .only(let kinds) where kinds.isEmpty: ("0", [])
+            case .excluding(let kinds) where kinds.isEmpty: ("1", [])
+            case .only(let kinds): ("kind IN (\(placeholders(kinds.count)))", kinds)
+            case .excluding(let kinds): ("kind NOT IN (\(placeholders(kinds.count)))", kinds)
+            }
+        }
+
+        private func placeholders(_ count: Int) -> String {
+            Array(repeating: "?", count: count).joined(separator: ", ")
+        }
+    }
+
+    public func claim(owner: String, leaseSeconds: Double, kinds: KindFilter = .any,
+                      now: Double = Date().timeIntervalSince1970) async throws -> JobRecord? {
+        let filter = kinds.condition
         let job = try await database.pool.write { db in
             try JobRecord.fetchOne(db, sql: """
                 UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
                                 started_at = COALESCE(started_at, ?), stage = 'starting'
                 WHERE id = (SELECT id FROM jobs
-                            WHERE (status = 'queued' AND run_after <= ?) OR (status = 'running' AND lease_expires_at < ?)
+                            WHERE ((status = 'queued' AND run_after <= ?) OR (status = 'running' AND lease_expires_at < ?))
+                              AND \(filter.sql)
                             ORDER BY run_after, created_at LIMIT 1)
                 RETURNING *
-                """, arguments: [owner, now + leaseSeconds, now, now, now])
+                """, arguments: StatementArguments([owner, now + leaseSeconds, now, now, now] as [any DatabaseValueConvertible])
+                    + StatementArguments(filter.arguments))
         }
         return written([job?.id], job)
     }
