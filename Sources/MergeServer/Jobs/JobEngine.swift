@@ -67,11 +67,11 @@ public final class JobEngine: Service, Sendable {
         }
         let providerKinds = handlers.values.filter(\.waitsOnProviders).map(\.kind).sorted()
         let separate = settings.generationWorkers > 0 && !providerKinds.isEmpty
+        let renderKinds: JobRepository.KindFilter = separate ? .excluding(providerKinds) : .any
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 for index in 0..<settings.workers {
-                    let kinds: JobRepository.KindFilter = separate ? .excluding(providerKinds) : .any
-                    group.addTask { await self.workLoop(worker: "\(index)", kinds: kinds) }
+                    group.addTask { await self.workLoop(worker: "\(index)", kinds: renderKinds) }
                 }
                 for index in 0..<(separate ? settings.generationWorkers : 0) {
                     group.addTask { await self.workLoop(worker: "generation-\(index)", kinds: .only(providerKinds)) }

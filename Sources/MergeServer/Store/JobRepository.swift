@@ -79,8 +79,6 @@ public struct JobRepository: Sendable {
         }
     }
 
-    /// Takes the oldest runnable job: a queued one whose time has come, or a running one
-    /// whose lease has expired (its worker died). Starts a new attempt under `owner`'s lease.
     /// Which kinds a worker takes.
     public enum KindFilter: Sendable {
         case any
@@ -103,6 +101,8 @@ public struct JobRepository: Sendable {
         }
     }
 
+    /// Takes the oldest runnable job of `kinds`: a queued one whose time has come, or a running
+    /// one whose lease has expired (its worker died). Starts a new attempt under `owner`'s lease.
     public func claim(owner: String, leaseSeconds: Double, kinds: KindFilter = .any,
                       now: Double = Date().timeIntervalSince1970) async throws -> JobRecord? {
         let filter = kinds.condition
