@@ -26,7 +26,9 @@ MERGE_SERVER_LOG_LEVEL=warning "$MS" serve --port 18080 --data-dir "$work/data" 
 server_pid=$!
 "$HELLO" 18081 > /dev/null 2>&1 &
 hello_pid=$!
-for _ in $(seq 100); do curl -sf http://127.0.0.1:18080/health > /dev/null && curl -sf http://127.0.0.1:18081/hello > /dev/null && break; sleep 0.1; done
+ready=""
+for _ in $(seq 100); do curl -sf http://127.0.0.1:18080/health > /dev/null && curl -sf http://127.0.0.1:18081/hello > /dev/null && ready=yes && break; sleep 0.1; done
+[ -n "$ready" ] || { echo "error: the servers did not answer on ports 18080/18081 within 10 s (see $work/server.out)" >&2; cat "$work/server.out" >&2; exit 1; }
 
 B=http://127.0.0.1:18080
 up() { curl -s -X POST -H "Content-Type: $2" --data-binary @"$1" "$B/api/uploads" | grep -o '"id":"ast_[0-9a-f]*"' | cut -d'"' -f4; }

@@ -168,7 +168,7 @@ import Glibc
             #expect(file.status == 200)
             #expect(file.sizeBytes == Int64(size))
             #expect(file.contentType == "application/octet-stream")
-            #expect(file.sha256 == SHA256.hash(data: expected).map { String(format: "%02x", $0) }.joined())
+            #expect(file.sha256 == TestMedia.sha256(expected))
             #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == expected)
             #expect(directory.contents() == ["out.bin"])
         }

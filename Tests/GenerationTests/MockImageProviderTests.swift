@@ -29,7 +29,7 @@ import TestSupport
         #expect(info.video?.width == width && info.video?.height == height)
         #expect(result.isMock && result.file.contentType == "image/png" && result.file.status == 200)
         #expect(result.file.sizeBytes == Int64(bytes.count))
-        #expect(result.file.sha256 == String(try ProcessRunner.run("sha256sum", [result.file.path]).stdout.prefix(64)))
+        #expect(result.file.sha256 == (try Oracle.sha256(result.file.path)))
         #expect(result.providerJobID?.hasPrefix("mock-") == true)
     }
 

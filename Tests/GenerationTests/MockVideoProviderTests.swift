@@ -25,11 +25,6 @@ import TestSupport
                                                                              progress: progress))
     }
 
-    static func sha256sum(_ path: String) throws -> String {
-        let result = try ProcessRunner.run("sha256sum", [path])
-        return String(result.stdout.prefix(64))
-    }
-
     @Test(arguments: [1.0, 2.5, 5.0])
     func clipHasTheRequestedDurationAndSound(duration: Double) async throws {
         let result = try await generate(request(duration: duration))
@@ -58,7 +53,7 @@ import TestSupport
         #expect(jobID.hasPrefix("mock-") && jobID.count == 21)
         let attributes = try FileManager.default.attributesOfItem(atPath: result.file.path)
         #expect((attributes[.size] as? NSNumber)?.int64Value == result.file.sizeBytes)
-        #expect(result.file.sha256 == (try Self.sha256sum(result.file.path)))
+        #expect(result.file.sha256 == (try Oracle.sha256(result.file.path)))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.file("work")) == [jobID + ".mp4"],
                 "only the clip is left in the work directory")
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Generation
 import Testing
+import TestSupport
 
 @Suite struct ModelCatalogTests {
     @Test func builtInCatalogLoadsWithEveryKindAndProvider() throws {
@@ -63,10 +64,8 @@ import Testing
     }
 
     @Test func anOverrideFileReplacesAndAddsModels() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("models.yaml").path
+        let directory = try TemporaryDirectory()
+        let path = directory.file("models.yaml")
         try """
         default_models:
           video: [my-model]
@@ -92,10 +91,8 @@ import Testing
         ("models: [{id: a, provider: fal", "not a valid model catalog"),
     ])
     func badCatalogsAreRefusedWithTheReason(yaml: String, expected: String) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("models.yaml").path
+        let directory = try TemporaryDirectory()
+        let path = directory.file("models.yaml")
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
         do {
             _ = try ModelCatalog.load(overridesAt: path)
@@ -103,6 +100,17 @@ import Testing
         } catch {
             #expect(error.description.contains(expected), "\(error.description)")
         }
-        #expect(throws: CatalogError.self) { try ModelCatalog.load(overridesAt: directory.appendingPathComponent("missing.yaml").path) }
+    }
+
+    @Test func aMissingOverrideFileIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        #expect(throws: CatalogError.self) { try ModelCatalog.load(overridesAt: directory.file("missing.yaml")) }
+    }
+
+    @Test func anAbsurdDurationIsAProblemNotACrash() throws {
+        // 1e300 cannot become an integer; the message must still say it.
+        let problems = try #require(try ModelCatalog.builtIn().model("kling-v2.1"))
+            .videoProblems(duration: 1e300, aspectRatio: nil, resolution: nil, hasImage: true)
+        #expect(problems.map(\.field) == ["duration"] && problems[0].message.contains("1e+300"), "\(problems)")
     }
 }

@@ -173,11 +173,22 @@ import TestSupport
                            try await jobs.enqueue(kind: "flaky_upstream", request: "{\"sleep\": 60}", idempotencyKey: nil, maxAttempts: 3).job]
         let render = try await jobs.enqueue(kind: "flaky", request: "{}", idempotencyKey: nil, maxAttempts: 3).job
         let run = Task { try await engine.run() }
-        let ended = try await waitUntilEnded([render.id], jobs: jobs)
-        #expect(ended[render.id]?.status == .succeeded, "the render ran while generations waited upstream")
-        var statuses: [JobStatus] = []
-        for job in generations { statuses.append(try #require(try await jobs.find(job.id)).status) }
-        #expect(statuses.sorted { $0.rawValue < $1.rawValue } == [.queued, .running], "one generation worker: \(statuses)")
+        do {
+            let ended = try await waitUntilEnded([render.id], jobs: jobs)
+            #expect(ended[render.id]?.status == .succeeded, "the render ran while generations waited upstream")
+            var statuses: [JobStatus] = []
+            for _ in 0..<200 {  // the generation worker claims on its own clock
+                statuses = []
+                for job in generations { statuses.append(try #require(try await jobs.find(job.id)).status) }
+                if statuses.contains(.running) { break }
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            #expect(statuses.sorted { $0.rawValue < $1.rawValue } == [.queued, .running], "one generation worker: \(statuses)")
+        } catch {
+            engine.stop()  // the 60 s jobs must not outlive the test
+            try? await run.value
+            throw error
+        }
         engine.stop()
         try await run.value
     }

@@ -98,12 +98,6 @@ public enum ParameterValue: Sendable, Codable, Equatable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .string(let text): try container.encode(text)
-        case .number(let number):
-            if number == number.rounded(), abs(number) < 1e15 { try container.encode(Int64(number)) } else { try container.encode(number) }
-        case .bool(let flag): try container.encode(flag)
-        }
+        try JSONValue(self).encode(to: encoder)  // integral numbers as integers, as in requests
     }
 }

@@ -36,9 +36,9 @@ extension CatalogModel {
         var problems: [ModelProblem] = []
         if let duration {
             if !durations.isEmpty, !durations.contains(duration) {
-                problems.append(ModelProblem(field: "duration", message: "\(id) makes clips of \(Self.list(durations)) seconds, not \(Self.format(duration))"))
+                problems.append(ModelProblem(field: "duration", message: "\(id) makes clips of \(Self.list(durations)) seconds, not \(duration.durationText)"))
             } else if durations.isEmpty, !(duration > 0 && duration <= ModelCatalog.maxVideoSeconds) {
-                problems.append(ModelProblem(field: "duration", message: "duration must be more than 0 and at most \(Self.format(ModelCatalog.maxVideoSeconds)) seconds"))
+                problems.append(ModelProblem(field: "duration", message: "duration must be more than 0 and at most \(ModelCatalog.maxVideoSeconds.durationText) seconds"))
             }
         }
         problems += choiceProblems(field: "aspect_ratio", value: aspectRatio, valid: aspectRatios)
@@ -66,11 +66,7 @@ extension CatalogModel {
     }
 
     static func list(_ values: [Double]) -> String {
-        let items = values.map(format)
+        let items = values.map(\.durationText)
         return items.count > 1 ? items.dropLast().joined(separator: ", ") + " or " + items[items.count - 1] : items.joined()
-    }
-
-    static func format(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
     }
 }

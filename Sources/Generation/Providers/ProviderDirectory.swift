@@ -27,10 +27,10 @@ public enum ProviderDirectory {
                                                             client: client)
         }
         if let key = value("GEMINI_API_KEY") {
-            providers.video[VeoProvider.name] = VeoProvider(apiKey: key, baseURL: value("GEMINI_BASE_URL") ?? VeoProvider.defaultBaseURL,
-                                                            client: client)
+            let baseURL = value("GEMINI_BASE_URL")  // Veo and the scene planner share Gemini's API
+            providers.video[VeoProvider.name] = VeoProvider(apiKey: key, baseURL: baseURL ?? VeoProvider.defaultBaseURL, client: client)
             providers.scenes[GeminiScenePlanner.name] = GeminiScenePlanner(
-                apiKey: key, baseURL: value("GEMINI_BASE_URL") ?? GeminiScenePlanner.defaultBaseURL, client: client)
+                apiKey: key, baseURL: baseURL ?? GeminiScenePlanner.defaultBaseURL, client: client)
         }
         if let key = value("OPENAI_API_KEY") {
             providers.scenes[OpenAIScenePlanner.name] = OpenAIScenePlanner(

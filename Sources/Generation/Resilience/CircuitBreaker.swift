@@ -1,4 +1,5 @@
 import Foundation
+import Media
 import Synchronization
 
 /// One breaker per model: after `threshold` consecutive failures that say the provider
@@ -66,7 +67,7 @@ public final class CircuitBreakers: Sendable {
                 if breaker.probing || remaining <= .zero {
                     return Snapshot(state: .halfOpen, consecutiveFailures: breaker.failures, retryInSeconds: nil)
                 }
-                return Snapshot(state: .open, consecutiveFailures: breaker.failures, retryInSeconds: remaining.secondsValue)
+                return Snapshot(state: .open, consecutiveFailures: breaker.failures, retryInSeconds: remaining.seconds)
             }
         }
     }
@@ -84,7 +85,7 @@ public final class CircuitBreakers: Sendable {
         }
         if let refusal {
             throw ProviderError(.upstreamUnavailable,
-                                "\(model) failed \(threshold) times in a row; calls are paused for \(Int(refusal.secondsValue.rounded(.up))) s",
+                                "\(model) failed \(threshold) times in a row; calls are paused for \(Int(refusal.seconds.rounded(.up))) s",
                                 provider: provider, retryAfter: refusal)
         }
     }
@@ -107,12 +108,5 @@ public final class CircuitBreakers: Sendable {
             }
             all[model] = breaker
         }
-    }
-}
-
-extension Duration {
-    var secondsValue: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 }

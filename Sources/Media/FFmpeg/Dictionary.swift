@@ -22,6 +22,14 @@ struct OptionDictionary: ~Copyable {
         return keys
     }
 
+    /// Throws when FFmpeg left options unconsumed after opening `what` ("the libx264 encoder").
+    func requireAllUsed(by what: String, path: String? = nil) throws(MediaError) {
+        let unknown = keys
+        guard !unknown.isEmpty else { return }
+        throw MediaError(.unsupported, "\(what) of this FFmpeg does not know the option(s) " + unknown.joined(separator: ", ")
+                         + "; install Debian's FFmpeg libraries (scripts/install-deps.sh)", path: path)
+    }
+
     deinit {
         var freeing = pointer
         av_dict_free(&freeing)

@@ -41,11 +41,7 @@ final class StreamEncoder {
         if code < 0 {  // deinit frees the context
             throw ffmpegError(code, "opening the \(encoderName) encoder", kind: .unsupported)
         }
-        let unknown = dictionary.keys
-        if !unknown.isEmpty {
-            throw MediaError(.unsupported, "the \(encoderName) encoder of this FFmpeg does not know the option(s) "
-                             + unknown.joined(separator: ", ") + "; install Debian's FFmpeg libraries (scripts/install-deps.sh)")
-        }
+        try dictionary.requireAllUsed(by: "the \(encoderName) encoder")
     }
 
     deinit {

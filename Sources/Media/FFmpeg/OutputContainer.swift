@@ -75,12 +75,7 @@ final class OutputContainer {
         fileOpen = true
         var options = OptionDictionary(format.muxerOptions)
         try ffcheck(avformat_write_header(context, &options.pointer), "writing the \(format.rawValue) header", path: path)
-        let unknown = options.keys
-        if !unknown.isEmpty {
-            throw MediaError(.unsupported, "the \(format.rawValue) muxer of this FFmpeg does not know the option(s) "
-                             + unknown.joined(separator: ", ") + "; install Debian's FFmpeg libraries (scripts/install-deps.sh)",
-                             path: path)
-        }
+        try options.requireAllUsed(by: "the \(format.rawValue) muxer", path: path)
     }
 
     /// Writes an encoded packet whose timestamps are in `sourceTimeBase`; takes its data.

@@ -7,6 +7,7 @@ import Foundation
 /// current join are open.
 final class ClipAudioTrack {
     private struct Placed {
+        let index: Int
         let reader: AudioSampleReader
         let start: Int64
         let end: Int64
@@ -25,22 +26,31 @@ final class ClipAudioTrack {
     func read(_ count: Int, into left: inout [Float], _ right: inout [Float]) throws(MediaError) {
         let end = position + Int64(count)
         while nextClip < plan.clips.count, plan.sample(atFrame: plan.clips[nextClip].startFrame) < end {
-            active.append(try place(plan.clips[nextClip]))
+            let clip = plan.clips[nextClip]
+            do {
+                active.append(try place(clip))
+            } catch {
+                throw error.about("clip \(clip.index)")
+            }
             nextClip += 1
         }
         for clip in active {
             let from = max(position, clip.start)
             let to = min(end, clip.end)
             guard from < to else { continue }
-            try clip.reader.add(Int(to - from), into: &left, &right, at: Int(from - position)) { i in
-                let sample = from + Int64(i)
-                if sample < clip.fadeInEnd {
-                    return Float(sin(Double.pi / 2 * Double(sample - clip.start) / Double(clip.fadeInEnd - clip.start)))
+            do {
+                try clip.reader.add(Int(to - from), into: &left, &right, at: Int(from - position)) { i in
+                    let sample = from + Int64(i)
+                    if sample < clip.fadeInEnd {
+                        return Float(sin(Double.pi / 2 * Double(sample - clip.start) / Double(clip.fadeInEnd - clip.start)))
+                    }
+                    if sample >= clip.fadeOutStart {
+                        return Float(cos(Double.pi / 2 * Double(sample - clip.fadeOutStart) / Double(clip.end - clip.fadeOutStart)))
+                    }
+                    return 1
                 }
-                if sample >= clip.fadeOutStart {
-                    return Float(cos(Double.pi / 2 * Double(sample - clip.fadeOutStart) / Double(clip.end - clip.fadeOutStart)))
-                }
-                return 1
+            } catch {
+                throw error.about("clip \(clip.index)")
             }
         }
         active.removeAll { $0.end <= end }
@@ -63,7 +73,7 @@ final class ClipAudioTrack {
         } else {
             reader = try AudioSampleReader.silence()  // a clip without sound still lasts its length
         }
-        return Placed(reader: reader, start: start, end: plan.sample(atFrame: lastFrame),
+        return Placed(index: clip.index, reader: reader, start: start, end: plan.sample(atFrame: lastFrame),
                       fadeInEnd: plan.sample(atFrame: clip.startFrame + incoming),
                       fadeOutStart: plan.sample(atFrame: lastFrame - outgoing))
     }

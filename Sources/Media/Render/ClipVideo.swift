@@ -9,7 +9,7 @@ enum ClipVideo {
         guard let stream = input.bestStream(AVMEDIA_TYPE_VIDEO) else {
             throw MediaError(.noVideoStream, "clip \(clip.index) (\(clip.path)) has no video stream; give a video file", path: clip.path)
         }
-        return try FilteredStreamReader(input: input, stream: stream, origin: input.startSeconds(of: stream),
+        return try FilteredStreamReader(input: input, stream: stream,
                                         seekTo: clip.readStart,
                                         mustReach: clip.video.duration == nil ? nil : clip.readEnd) { graph, source throws(MediaError) in
             // Time zero is the clip's `in` (in microseconds, so a coarse time base such as AVI's

@@ -54,7 +54,7 @@ final class FilteredStreamReader {
         try graph.configure()
         if seconds > 0.5 {
             // Seeking lands on an earlier keyframe; `trim` in the graph drops what comes before.
-            try input.seek(toSeconds: seconds + Double(startTime) * av_q2d(stream.pointee.time_base) - 0.5)
+            try input.seek(toSeconds: seconds + originSeconds - 0.5)
         }
     }
 

@@ -6,6 +6,8 @@ public struct RenderPlan: Sendable {
         public let path: String
         public let info: MediaInfo
         public let video: VideoStreamInfo
+        /// Where the picture ends: the video stream's length, else the file's.
+        public let mediaEnd: Double
         /// Seconds of the source read: [readStart, readEnd).
         public let readStart: Double
         public let readEnd: Double

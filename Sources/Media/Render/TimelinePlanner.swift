@@ -19,15 +19,22 @@ public enum TimelinePlanner {
     public static func plan(_ timeline: Timeline, outputPath: String? = nil,
                             resolve: (String) throws(MediaError) -> String = { $0 },
                             probe: (String) throws(MediaError) -> MediaInfo = MediaProbe.probe) throws(MediaError) -> RenderPlan {
-        let plan = try validatedPlan(timeline, outputPath: outputPath, resolve: resolve, probe: probe)
+        // Beat sync plans twice: each file is probed once (one without a stated duration is read whole).
+        var probes: [String: MediaInfo] = [:]
+        func probeOnce(_ path: String) throws(MediaError) -> MediaInfo {
+            if let known = probes[path] { return known }
+            let info = try probe(path)
+            probes[path] = info
+            return info
+        }
+        let plan = try validatedPlan(timeline, outputPath: outputPath, resolve: resolve, probe: probeOnce)
         guard let sync = timeline.beatSync, sync.mode != .off, let song = plan.soundtrack?.path else { return plan }
         // Snap the joins to the song's grid, then plan the adjusted timeline.
         let analysis = try BeatTracker.analyze(song)
-        let mediaEnds = plan.clips.map { $0.video.duration ?? $0.info.duration ?? $0.readEnd }
-        let adjusted = BeatSyncAdjuster.adjust(timeline, mediaEnds: mediaEnds, frameRate: plan.frameRate.value, analysis: analysis)
+        let adjusted = BeatSyncAdjuster.adjust(timeline, mediaEnds: plan.clips.map(\.mediaEnd), frameRate: plan.frameRate.value, analysis: analysis)
         var synced = adjusted.timeline
         synced.beatSync = nil
-        var syncedPlan = try validatedPlan(synced, outputPath: outputPath, resolve: resolve, probe: probe)
+        var syncedPlan = try validatedPlan(synced, outputPath: outputPath, resolve: resolve, probe: probeOnce)
         syncedPlan.beatGrid = adjusted.grid.filter { $0 <= syncedPlan.duration + 1e-9 }
         return syncedPlan
     }
@@ -45,6 +52,7 @@ public enum TimelinePlanner {
         let path: String
         let info: MediaInfo
         let video: VideoStreamInfo
+        let mediaEnd: Double
         let start: Double
         let end: Double
     }
@@ -82,7 +90,7 @@ public enum TimelinePlanner {
                     problem("\(field).out", "\(out) s is past the end of the media (\(format(mediaEnd)) s); use at most \(format(mediaEnd)) or leave it out")
                     valid = false
                 }
-                probed.append(valid ? ProbedClip(path: path, info: info, video: video, start: clip.in,
+                probed.append(valid ? ProbedClip(path: path, info: info, video: video, mediaEnd: mediaEnd, start: clip.in,
                                                  end: min(clip.out ?? mediaEnd, mediaEnd)) : nil)
             } catch {
                 problem("\(field).source", error.description)
@@ -198,12 +206,11 @@ public enum TimelinePlanner {
                 if index > 0 { head = joins[index - 1].frames / 2 }
                 if index < joins.count { tail = joins[index].frames - joins[index].frames / 2 }
             }
-            let mediaEnd = clip.video.duration ?? clip.info.duration ?? clip.end
             let readStart = max(0, clip.start - Double(head) / frameRate.value)
             let headFromMedia = Int64(((clip.start - readStart) * frameRate.value).rounded())
             let frames = head + used + tail
-            clips.append(.init(index: index, path: clip.path, info: clip.info, video: clip.video,
-                               readStart: readStart, readEnd: min(mediaEnd, clip.end + Double(tail) / frameRate.value),
+            clips.append(.init(index: index, path: clip.path, info: clip.info, video: clip.video, mediaEnd: clip.mediaEnd,
+                               readStart: readStart, readEnd: min(clip.mediaEnd, clip.end + Double(tail) / frameRate.value),
                                frozenHeadFrames: head - headFromMedia, frames: frames, startFrame: startFrame,
                                volume: timeline.clips[index].volume))
             startFrame += frames - (index < joins.count ? joins[index].frames : 0)

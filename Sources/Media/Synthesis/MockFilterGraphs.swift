@@ -170,7 +170,6 @@ enum TextWrapping {
         let perLine = max(4.0, (Double(width) / (Double(fontSize) * 0.62)).rounded(.down))
         let maxLines = max(1, maxLines)
         var lines: [String] = []
-        var truncated = false
         paragraphs: for paragraph in printable(text).split(separator: "\n") {
             var current = ""
             var currentWidth = 0.0
@@ -183,7 +182,7 @@ enum TextWrapping {
                     lines.append(String(head))
                     word = word.dropFirst(head.count)
                     wordWidth = columns(word)
-                    if lines.count > maxLines { truncated = true; break paragraphs }
+                    if lines.count > maxLines { break paragraphs }
                 }
                 if word.isEmpty { continue }
                 if current.isEmpty {
@@ -197,12 +196,12 @@ enum TextWrapping {
                     current = String(word)
                     currentWidth = wordWidth
                 }
-                if lines.count > maxLines { truncated = true; break paragraphs }
+                if lines.count > maxLines { break paragraphs }
             }
             if !current.isEmpty { lines.append(current) }
-            if lines.count > maxLines { truncated = true; break }
+            if lines.count > maxLines { break }
         }
-        if truncated || lines.count > maxLines {
+        if lines.count > maxLines {
             lines = Array(lines.prefix(maxLines))
             lines[maxLines - 1] = String(prefix(Substring(lines[maxLines - 1]), fitting: perLine - 1)) + "…"
         }

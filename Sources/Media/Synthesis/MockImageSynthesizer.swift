@@ -43,7 +43,6 @@ public enum MockImageSynthesizer {
             throw MediaError(.ffmpeg, "the filter graph drew a \(got.width)x\(got.height) picture in format \(got.format), "
                              + "not \(spec.width)x\(spec.height) \(spec.pixelFormat.rawValue)")
         }
-        if cancellation?.isCancelled == true { throw MediaError.cancelled() }
         frame.pts = 0
         var bytes: [UInt8] = []
         let collect = { (packet: borrowing Packet) throws(MediaError) in

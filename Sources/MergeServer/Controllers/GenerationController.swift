@@ -19,25 +19,25 @@ struct GenerationController {
     @Sendable func createScenes(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await request.jsonBody(upTo: maxJSONBytes)
         let decoded = try JSONBody.decode(CreateScenesRequest.self, from: body, expecting: "a create_scenes request")
-        return try await submit("create_scenes", body, request, try await checks.createScenes(decoded, body: body))
+        return try await submit(CreateScenesJob.kind, body, request, try await checks.createScenes(decoded, body: body))
     }
 
     @Sendable func characterReference(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await request.jsonBody(upTo: maxJSONBytes)
         let decoded = try JSONBody.decode(CharacterReferenceRequest.self, from: body, expecting: "a generate_character_reference request")
-        return try await submit("generate_character_reference", body, request, try checks.characterReference(decoded, body: body))
+        return try await submit(CharacterReferenceJob.kind, body, request, try checks.characterReference(decoded, body: body))
     }
 
     @Sendable func generateVideo(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await request.jsonBody(upTo: maxJSONBytes)
         let decoded = try JSONBody.decode(GenerateVideoRequest.self, from: body, expecting: "a generate_video request")
-        return try await submit("generate_video", body, request, try await checks.generateVideo(decoded, body: body))
+        return try await submit(GenerateVideoJob.kind, body, request, try await checks.generateVideo(decoded, body: body))
     }
 
     @Sendable func musicVideo(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await request.jsonBody(upTo: maxJSONBytes)
         let decoded = try JSONBody.decode(MusicVideoRequest.self, from: body, expecting: "a music_video request")
-        return try await submit("music_video", body, request, try await checks.musicVideo(decoded, body: body))
+        return try await submit(MusicVideoJob.kind, body, request, try await checks.musicVideo(decoded, body: body))
     }
 
     private func submit(_ kind: String, _ body: Data, _ request: Request, _ estimate: GenerationChecks.Estimate) async throws -> Response {

@@ -26,7 +26,7 @@ struct JobSubmitter: Sendable {
                                    type: "idempotency_conflict", suggestion: "use a new key for a new request")
         }
         var job = outcome.job
-        if case .created = outcome { engine.wake() }
+        if case .created = outcome { engine.wake(kind: kind) }
         var headers: HTTPFields = [.location: "/api/jobs/\(job.id)"]
         if case .existing = outcome { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
         if let wait, wait > 0 {

@@ -21,7 +21,7 @@ struct MediaJobController {
         let body = try await request.jsonBody(upTo: maxJSONBytes)
         let timeline = try TimelineRequest.decode(body)
         try await TimelineRequest.check(timeline, assets: assets, store: store)
-        return try await submit(kind: "merge_videos", body: body, request: request)
+        return try await submit(kind: MergeVideosJob.kind, body: body, request: request)
     }
 
     @Sendable func analyzeAudio(_ request: Request, context: ServerContext) async throws -> Response {
@@ -31,7 +31,7 @@ struct MediaJobController {
         problems += analysis.problems
         _ = try await assets.song(analysis.audio, field: "audio", problems: &problems)
         if !problems.isEmpty { throw Problem.validation(problems) }
-        return try await submit(kind: "analyze_audio", body: body, request: request)
+        return try await submit(kind: AnalyzeAudioJob.kind, body: body, request: request)
     }
 
     private func submit(kind: String, body: Data, request: Request) async throws -> Response {

@@ -35,8 +35,7 @@ struct OperationsController {
             database: .init(ok: databaseOK, path: database.path),
             disk: .init(ok: diskOK, freeBytes: disk?.freeBytes ?? 0, totalBytes: disk?.totalBytes ?? 0, minFreeBytes: minFreeDiskBytes),
             queue: .init(queued: counts[.queued] ?? 0, running: counts[.running] ?? 0),
-            workers: .init(total: engine.settings.totalWorkers, busy: engine.busyWorkers,
-                           generation: engine.settings.totalWorkers - engine.settings.workers),
+            workers: .init(total: engine.workerCount, busy: engine.busyWorkers, generation: engine.generationWorkerCount),
             eventStreams: events.subscriberCount, generation: .init(generation), problems: problems)
         return try JSONResponse.make(report, status: problems.isEmpty ? .ok : .serviceUnavailable,
                                      headers: [.cacheControl: "no-store"])
@@ -55,7 +54,7 @@ struct OperationsController {
             gauge("queue_depth", "Jobs waiting to run.").set(Double(counts[.queued] ?? 0))
         }
         gauge("busy_workers", "Workers running a job now.").set(Double(engine.busyWorkers))
-        gauge("workers", "Workers in this process.").set(Double(engine.settings.totalWorkers))
+        gauge("workers", "Workers in this process.").set(Double(engine.workerCount))
         gauge("event_streams", "Open Server-Sent Event streams.").set(Double(events.subscriberCount))
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: ServerMetrics.registry.emitToBuffer())))

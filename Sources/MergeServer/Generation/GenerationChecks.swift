@@ -106,7 +106,15 @@ struct GenerationChecks: Sendable {
         }
         guard problems.isEmpty, let song, let video, let scenes else { throw Problem.validation(problems) }
 
-        let analysis = try await BlockingWork.run(name: "plan-music-video") { flag in try BeatTracker.analyze(store.path(of: song.asset), cancellation: flag) }
+        let analysis: BeatAnalysis
+        do {
+            analysis = try await BlockingWork.run(name: "plan-music-video") { flag in
+                try BeatTracker.analyze(store.path(of: song.asset), cancellation: flag)
+            }
+        } catch let error as MediaError where error.kind != .cancelled {
+            // The stored song no longer reads (gone, damaged): the request's fault, not the server's.
+            throw Problem.validation([FieldProblem("audio", "the song cannot be analysed: \(error.message)")])
+        }
         let plan: MusicVideoPlan
         switch Result(catching: { () throws(MediaError) in try MusicVideoPlan(analysis: analysis, count: request.numScenes, model: video) }) {
         case .success(let made): plan = made

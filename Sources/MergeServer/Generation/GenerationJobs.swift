@@ -5,7 +5,8 @@ import Media
 /// `create_scenes`: an idea (and lyrics, style) → scenes with prompts; timed on the
 /// song's downbeats when a song is given, else 5 s each.
 struct CreateScenesJob: JobHandler {
-    let kind = "create_scenes"
+    static let kind = "create_scenes"
+    var kind: String { Self.kind }
     let waitsOnProviders = true
     let work: GenerationWork
 
@@ -40,7 +41,8 @@ struct CreateScenesJob: JobHandler {
 
 /// `generate_character_reference`: a prompt → an image asset.
 struct CharacterReferenceJob: JobHandler {
-    let kind = "generate_character_reference"
+    static let kind = "generate_character_reference"
+    var kind: String { Self.kind }
     let waitsOnProviders = true
     let work: GenerationWork
 
@@ -58,7 +60,8 @@ struct CharacterReferenceJob: JobHandler {
 /// `generate_video`: a prompt (and start image) → a clip, stored as an asset and
 /// served as a video of the job.
 struct GenerateVideoJob: JobHandler {
-    let kind = "generate_video"
+    static let kind = "generate_video"
+    var kind: String { Self.kind }
     let waitsOnProviders = true
     let work: GenerationWork
     let videosDirectory: String
@@ -128,7 +131,7 @@ enum StoredRequest {
                                  suggestion: "check the data directory's disk", transient: true)
             }
         }
-        let probe = (try? JSONDecoder().decode(JSONValue.self, from: Data(asset.media.utf8))) ?? .null
+        let probe = JSONValue(text: asset.media) ?? .null
         let info = GeneratedVideoInfo(videoID: videoID, jobID: job, assetID: asset.id, probe: probe, generation: generation,
                                       createdAt: Timestamp.iso8601(Date().timeIntervalSince1970))
         return VideoRecord(id: videoID, jobId: job, path: path, sizeBytes: asset.sizeBytes, info: JobEngine.json(info),

@@ -9,7 +9,8 @@ import Synchronization
 /// Each finished clip (and the reference) is checkpointed, so a job resumed after a
 /// crash or a transient failure pays only for what it has not made yet.
 struct MusicVideoJob: JobHandler {
-    let kind = "music_video"
+    static let kind = "music_video"
+    var kind: String { Self.kind }
     let waitsOnProviders = true
     let work: GenerationWork
     let checkpoints: CheckpointRepository

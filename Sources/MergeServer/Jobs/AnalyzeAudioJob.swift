@@ -26,12 +26,13 @@ struct AnalyzeAudioRequest: Codable, Sendable {
 /// `analyze_audio`: tempo, beats, downbeats and confidence of a song, with a scene plan
 /// when durations are given.
 struct AnalyzeAudioJob: JobHandler {
-    let kind = "analyze_audio"
+    static let kind = "analyze_audio"
+    var kind: String { Self.kind }
     let assets: AssetRepository
     let store: AssetStore
 
     func run(_ job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput {
-        let request = try JSONDecoder().decode(AnalyzeAudioRequest.self, from: Data(job.request.utf8))
+        let request = try StoredRequest.decode(AnalyzeAudioRequest.self, job)
         let path = try await StoredRequest.song(request.audio, assets: assets, store: store)
         progress(MediaProgress(fraction: 0, stage: "analyzing"))
         let analysis = try await BlockingWork.run(name: "analyze-audio") { flag in

@@ -13,9 +13,6 @@ public struct JobEngineSettings: Sendable {
     /// music videos): they mostly wait, so they do not count against `workers`. 0 puts
     /// them on the render workers.
     public var generationWorkers = 8
-
-    /// Every worker of this process.
-    public var totalWorkers: Int { workers == 0 ? 0 : workers + generationWorkers }
     /// A running job's lease: if its worker stops renewing it (the process died), the job
     /// is taken again once it runs out.
     public var leaseSeconds = 30.0
@@ -46,7 +43,13 @@ public final class JobEngine: Service, Sendable {
 
     private let running = Mutex<[String: JobControl]>([:])
     private let stopping = Atomic<Bool>(false)
-    private let wakeSignal = WakeSignal()
+    /// The kinds that wait on providers, and the workers that run only them (0: none, they
+    /// share the render workers).
+    private let providerKinds: [String]
+    public let generationWorkerCount: Int
+    /// One signal per pool, so a new job wakes only workers that can take it.
+    private let renderWake = WakeSignal()
+    private let generationWake = WakeSignal()
 
     public init(jobs: JobRepository, events: JobEventHub, handlers: [any JobHandler], settings: JobEngineSettings, logger: Logger) {
         self.jobs = jobs
@@ -54,7 +57,12 @@ public final class JobEngine: Service, Sendable {
         self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
         self.settings = settings
         self.logger = logger
+        providerKinds = self.handlers.values.filter(\.waitsOnProviders).map(\.kind).sorted()
+        generationWorkerCount = settings.workers > 0 && !providerKinds.isEmpty ? settings.generationWorkers : 0
     }
+
+    /// Every worker of this process.
+    public var workerCount: Int { settings.workers + generationWorkerCount }
 
     /// Jobs running in this process now.
     public var busyWorkers: Int { running.withLock { $0.count } }
@@ -65,16 +73,16 @@ public final class JobEngine: Service, Sendable {
             try? await gracefulShutdown()
             return
         }
-        let providerKinds = handlers.values.filter(\.waitsOnProviders).map(\.kind).sorted()
-        let separate = settings.generationWorkers > 0 && !providerKinds.isEmpty
-        let renderKinds: JobRepository.KindFilter = separate ? .excluding(providerKinds) : .any
+        let renderKinds: JobRepository.KindFilter = generationWorkerCount > 0 ? .excluding(providerKinds) : .any
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 for index in 0..<settings.workers {
-                    group.addTask { await self.workLoop(worker: "\(index)", kinds: renderKinds) }
+                    group.addTask { await self.workLoop(worker: "\(index)", kinds: renderKinds, wake: self.renderWake) }
                 }
-                for index in 0..<(separate ? settings.generationWorkers : 0) {
-                    group.addTask { await self.workLoop(worker: "generation-\(index)", kinds: .only(providerKinds)) }
+                for index in 0..<generationWorkerCount {
+                    group.addTask {
+                        await self.workLoop(worker: "generation-\(index)", kinds: .only(self.providerKinds), wake: self.generationWake)
+                    }
                 }
             }
         } onGracefulShutdown: {
@@ -86,11 +94,14 @@ public final class JobEngine: Service, Sendable {
     public func stop() {
         stopping.store(true, ordering: .relaxed)
         for control in running.withLock({ Array($0.values) }) { control.stop(.shutdown) }
-        wakeSignal.wakeAll()
+        renderWake.wakeAll()
+        generationWake.wakeAll()
     }
 
-    /// Tells idle workers that a job was queued.
-    public func wake() { wakeSignal.wakeAll() }
+    /// Tells the idle workers that can run it that a job of `kind` was queued.
+    public func wake(kind: String) {
+        (generationWorkerCount > 0 && providerKinds.contains(kind) ? generationWake : renderWake).wakeAll()
+    }
 
     /// Cancels a job: a queued one at once, a running one within a second.
     public func cancel(_ id: String) async throws -> JobRepository.CancelOutcome {
@@ -106,7 +117,7 @@ public final class JobEngine: Service, Sendable {
         return outcome
     }
 
-    private func workLoop(worker: String, kinds: JobRepository.KindFilter) async {
+    private func workLoop(worker: String, kinds: JobRepository.KindFilter, wake: WakeSignal) async {
         while !stopping.load(ordering: .relaxed) {
             do {
                 if let job = try await jobs.claim(owner: owner, leaseSeconds: settings.leaseSeconds, kinds: kinds) {
@@ -116,7 +127,7 @@ public final class JobEngine: Service, Sendable {
             } catch {
                 logger.error("could not claim a job", metadata: ["error": "\(error)", "worker": "\(worker)"])
             }
-            await wakeSignal.wait(upTo: .seconds(settings.pollSeconds))
+            await wake.wait(upTo: .seconds(settings.pollSeconds))
         }
     }
 

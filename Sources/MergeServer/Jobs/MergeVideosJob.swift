@@ -6,7 +6,8 @@ import Media
 /// The path depends only on the job, so a job run again after a crash writes the same
 /// file (the renderer writes a temporary file and renames it): never two outputs.
 struct MergeVideosJob: JobHandler {
-    let kind = "merge_videos"
+    static let kind = "merge_videos"
+    var kind: String { Self.kind }
     let assets: AssetRepository
     let store: AssetStore
     let videosDirectory: String

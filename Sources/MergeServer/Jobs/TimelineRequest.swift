@@ -58,7 +58,7 @@ struct TimelineRequest: Sendable {
                 problems.append(FieldProblem(field, "asset \(id) is \(asset.kind == .audio ? "audio" : "an image"), not a video"))
                 continue
             }
-            guard var info = try? JSONDecoder().decode(MediaInfo.self, from: Data(asset.media.utf8)) else {
+            guard var info = asset.info else {
                 problems.append(FieldProblem(field, "asset \(id) has no readable probe; upload it again"))
                 continue
             }

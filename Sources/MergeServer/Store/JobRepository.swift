@@ -89,8 +89,6 @@ public struct JobRepository: Sendable {
         fileprivate var condition: (sql: String, arguments: [String]) {
             switch self {
             case .any: ("1", [])
-            case .only(let kinds) where kinds.isEmpty: ("0", [])
-            case .excluding(let kinds) where kinds.isEmpty: ("1", [])
             case .only(let kinds): ("kind IN (\(placeholders(kinds.count)))", kinds)
             case .excluding(let kinds): ("kind NOT IN (\(placeholders(kinds.count)))", kinds)
             }
@@ -115,8 +113,7 @@ public struct JobRepository: Sendable {
                               AND \(filter.sql)
                             ORDER BY run_after, created_at LIMIT 1)
                 RETURNING *
-                """, arguments: StatementArguments([owner, now + leaseSeconds, now, now, now] as [any DatabaseValueConvertible])
-                    + StatementArguments(filter.arguments))
+                """, arguments: [owner, now + leaseSeconds, now, now, now] + StatementArguments(filter.arguments))
         }
         return written([job?.id], job)
     }

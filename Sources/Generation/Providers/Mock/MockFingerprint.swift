@@ -32,6 +32,28 @@ struct MockFingerprint: Sendable, Equatable {
 
 /// A finished mock output as a provider's result: its size and SHA-256 read back from disk.
 enum MockOutput {
+    /// Synthesizes `mock-<fingerprint>.<ext>` in the job's work directory and hands it over
+    /// as the generation's output. A cancel that lands as it finishes removes the file:
+    /// the caller has given up and will not adopt it.
+    static func write(_ fingerprint: MockFingerprint, fileExtension: String, contentType: String, context: GenerationContext,
+                      synthesize: (String) async throws -> Void) async throws -> GeneratedFile {
+        try FileManager.default.createDirectory(atPath: context.workDirectory, withIntermediateDirectories: true)
+        let jobID = "mock-" + fingerprint.hex.prefix(16)
+        let path = URL(fileURLWithPath: context.workDirectory).appendingPathComponent("\(jobID).\(fileExtension)").path
+        context.progress("generating", 0)
+        do {
+            try await synthesize(path)
+        } catch {
+            throw MockFailure.map(error)
+        }
+        if Task.isCancelled {
+            unlink(path)
+            throw CancellationError()
+        }
+        context.progress("generating", 1)
+        return try file(path, contentType: contentType, jobID: jobID)
+    }
+
     static func file(_ path: String, contentType: String, jobID: String) throws -> GeneratedFile {
         let digest: (sizeBytes: Int64, sha256: String)
         do {

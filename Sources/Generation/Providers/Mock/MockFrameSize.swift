@@ -1,4 +1,5 @@
 import Foundation
+import Media
 
 /// The picture size a mock output gets for an aspect ratio and resolution: the
 /// resolution names the short side (720p → 720), the long side follows the ratio,
@@ -8,7 +9,7 @@ public struct MockFrameSize: Sendable, Equatable, CustomStringConvertible {
     public var height: Int
 
     public static let defaultShortSide = 720
-    public static let maxDimension = 8192
+    public static let maxDimension = MockVideoSpec.maxDimension
 
     public init(width: Int, height: Int) {
         self.width = width

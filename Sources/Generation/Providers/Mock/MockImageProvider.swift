@@ -16,21 +16,8 @@ public struct MockImageProvider: ImageProvider {
         spec.pattern = fingerprint.pick(MockPattern.allCases, slot: 0)
         spec.seed = fingerprint.seed
         spec.text = MockVideoProvider.label(model: request.model.id, prompt: request.prompt)
-        try FileManager.default.createDirectory(atPath: context.workDirectory, withIntermediateDirectories: true)
-        let jobID = "mock-" + fingerprint.hex.prefix(16)
-        let path = URL(fileURLWithPath: context.workDirectory).appendingPathComponent("\(jobID).png").path
-
-        context.progress("generating", 0)
-        do {
+        return try await MockOutput.write(fingerprint, fileExtension: "png", contentType: "image/png", context: context) { path in
             try await MockImageSynthesizer.write(spec, to: path)
-        } catch {
-            throw MockFailure.map(error)
         }
-        if Task.isCancelled {  // finished just as the caller gave up: it will not adopt the file
-            unlink(path)
-            throw CancellationError()
-        }
-        context.progress("generating", 1)
-        return try MockOutput.file(path, contentType: "image/png", jobID: jobID)
     }
 }

@@ -22,22 +22,10 @@ public struct MockVideoProvider: VideoProvider {
         guard problems.isEmpty else {
             throw ProviderError(.validation, problems.joined(separator: "; "), provider: "mock")
         }
-        try FileManager.default.createDirectory(atPath: context.workDirectory, withIntermediateDirectories: true)
-        let jobID = "mock-" + fingerprint.hex.prefix(16)
-        let path = URL(fileURLWithPath: context.workDirectory).appendingPathComponent("\(jobID).mp4").path
-
-        context.progress("generating", 0)
         let progress = context.progress
-        do {
+        return try await MockOutput.write(fingerprint, fileExtension: "mp4", contentType: "video/mp4", context: context) { path in
             try await MockVideoSynthesizer.write(spec, to: path, progress: { progress("generating", $0.fraction) })
-        } catch {
-            throw MockFailure.map(error)
         }
-        if Task.isCancelled {  // finished just as the caller gave up: it will not adopt the file
-            unlink(path)
-            throw CancellationError()
-        }
-        return try MockOutput.file(path, contentType: "video/mp4", jobID: jobID)
     }
 
     /// What the clip is made from: the prompt, and the seed when the request sets one.
@@ -66,7 +54,7 @@ public struct MockVideoProvider: VideoProvider {
     /// "MOCK · <model id>" on its own line, then the prompt on one paragraph (Media wraps
     /// and cuts it to the frame).
     static func label(model: String, prompt: String) -> String {
-        let flat = prompt.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
+        let flat = MockScenePlanner.oneLine(prompt)
         return flat.isEmpty ? "MOCK · \(model)" : "MOCK · \(model)\n\(flat)"
     }
 }

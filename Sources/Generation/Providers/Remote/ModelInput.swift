@@ -31,10 +31,3 @@ extension ReferenceImage {
         }
     }
 }
-
-extension Double {
-    /// "5" for 5.0, "5.5" for 5.5: durations as providers spell them.
-    var durationText: String {
-        self == rounded() ? String(Int64(self)) : String(self)
-    }
-}
