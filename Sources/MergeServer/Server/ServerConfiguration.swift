@@ -27,6 +27,8 @@ public struct ServerConfiguration: Sendable {
     /// Provider keys and base URLs (`REPLICATE_API_TOKEN`, `FAL_KEY`, ...): a provider
     /// without a key is played by the mock provider.
     public var providerEnvironment: [String: String] = [:]
+    /// Bounds on what callers can make the server do (ServerLimits.swift).
+    public var limits = ServerLimits()
 
     public init() {}
 
@@ -53,7 +55,7 @@ public struct ServerConfiguration: Sendable {
         ("FAL_KEY, FAL_QUEUE_BASE_URL", "FAL key and queue base URL (https://queue.fal.run)"),
         ("GEMINI_API_KEY, GEMINI_BASE_URL", "Gemini key and base URL (https://generativelanguage.googleapis.com/v1beta)"),
         ("OPENAI_API_KEY, OPENAI_BASE_URL", "key and base URL of an OpenAI-compatible chat server (https://api.openai.com/v1)"),
-    ]
+    ] + ServerLimits.environmentVariables
 
     /// Applies `MERGE_SERVER_*` variables; a value that does not parse is an error naming it.
     public mutating func apply(environment: [String: String]) throws(ConfigurationError) {
@@ -94,5 +96,6 @@ public struct ServerConfiguration: Sendable {
         for name in ProviderDirectory.environmentNames {
             if let text = value(name) { providerEnvironment[name] = text }
         }
+        try limits.apply(environment: environment)
     }
 }
