@@ -43,6 +43,7 @@ let package = Package(
             "Media", "Generation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "_NIOFileSystem", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -11,7 +11,7 @@ import TestSupport
 /// providers, so these run offline and check real media.
 @Suite struct GenerationEndpointTests {
     @Test func modelsListTheCatalogAndWhatRunsForReal() async throws {
-        let server = try await TestServer.make(workers: 0)
+        let server = try await TestServer.make(workers: 0) { $0.limits.verboseHealth = true }
         try await server.test { client in
             let answer = try await client.getJSON("/api/models")
             #expect(answer.status == .ok)

@@ -95,12 +95,14 @@ final class ServerProcess {
     let base: String
     let dataDirectory: String
 
-    init(dataDirectory: String) throws {
+    /// `environment` adds `MERGE_SERVER_*` settings to the test's own environment.
+    init(dataDirectory: String, environment extra: [String: String] = [:]) throws {
         self.dataDirectory = dataDirectory
         process.executableURL = URL(fileURLWithPath: Paths.mergeServer)
         process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--workers", "1"]
         var environment = ProcessInfo.processInfo.environment
         environment["MERGE_SERVER_LOG_LEVEL"] = "warning"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
@@ -121,6 +123,9 @@ final class ServerProcess {
         }
         base = String(text[range.lowerBound...].prefix { !$0.isWhitespace })
     }
+
+    /// The port the server listens on.
+    var port: UInt16 { UInt16(base.split(separator: ":").last ?? "") ?? 0 }
 
     func curl(_ arguments: [String], _ path: String) throws -> String {
         let result = try ProcessRunner.run("curl", ["-s", "--max-time", "60"] + arguments + [base + path])

@@ -10,9 +10,10 @@ import TestSupport
 /// /health, /metrics, /openapi.yaml and request ids.
 @Suite struct OperationsTests {
     @Test func healthReportsDependenciesAndGoesUnhealthyWhenTheDiskIsShort() async throws {
-        let server = try await TestServer.make(workers: 2)
+        let server = try await TestServer.make(workers: 2) { $0.limits.verboseHealth = true }
         try await server.test { client in
             let health = try await client.getJSON("/health")
+            #expect((health.body["database"] as? [String: Any])?["path"] as? String != nil, "verbose: the paths")
             #expect(health.status == .ok && health.body["status"] as? String == "ok")
             #expect((health.body["database"] as? [String: Any])?["ok"] as? Bool == true)
             let workers = health.body["workers"] as? [String: Any]
@@ -25,7 +26,11 @@ import TestSupport
         try await short.test { client in
             let health = try await client.getJSON("/health")
             #expect(health.status == .serviceUnavailable && health.body["status"] as? String == "unhealthy")
-            #expect((health.body["problems"] as? [String])?.isEmpty == false)
+            #expect((health.body["problems"] as? [String]) == ["the disk is nearly full"], "no path in the bare report")
+            // The bare report: liveness and counts, nothing that maps the host.
+            #expect((health.body["database"] as? [String: Any])?.keys.sorted() == ["ok"])
+            #expect((health.body["disk"] as? [String: Any])?.keys.sorted() == ["ok"])
+            #expect(health.body["generation"] == nil)
         }
     }
 

@@ -20,6 +20,8 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("generation-workers"),
             help: "More workers only for jobs that wait on generation providers (default 8; 0 shares --workers).")
     var generationWorkers: Int?
+    @Flag(name: .customLong("verbose-health"), help: "/health also shows paths, disk bytes, providers and breakers.")
+    var verboseHealth = false
 
     func run() throws {
         var configuration = ServerConfiguration()
@@ -45,6 +47,7 @@ struct ServeCommand: ParsableCommand {
             }
             configuration.engine.generationWorkers = generationWorkers
         }
+        if verboseHealth { configuration.limits.verboseHealth = true }
         try Self.serve(configuration)
     }
 

@@ -34,7 +34,7 @@ struct AssetController {
         let received: (asset: AssetRecord, created: Bool)
         if let boundary = MultipartParser.boundary(fromContentType: contentType) {
             received = try await store.receive(limit: maxUploadBytes, contentType: nil, filename: filename) { writer in
-                try await Self.readMultipart(request.body, boundary: boundary, into: &writer)
+                try await Self.readMultipart(request.body, boundary: boundary, limit: maxUploadBytes, into: &writer)
             }
         } else if Self.isMediaType(contentType) {
             received = try await store.receive(limit: maxUploadBytes, contentType: contentType, filename: filename) { writer in
@@ -51,14 +51,24 @@ struct AssetController {
                                      headers: [.location: "/api/assets/\(received.asset.id)"])
     }
 
-    /// Streams the first file part of a multipart body into `writer`; other parts are skipped.
-    private static func readMultipart(_ body: RequestBody, boundary: String, into writer: inout UploadWriter) async throws -> UploadDetails {
+    /// Streams the first file part of a multipart body into `writer`; other parts are
+    /// skipped, but their bytes count against `limit` too (else a body of endless
+    /// non-file parts would be read forever).
+    private static func readMultipart(_ body: RequestBody, boundary: String, limit: Int64,
+                                      into writer: inout UploadWriter) async throws -> UploadDetails {
         var parser = MultipartParser(boundary: boundary)
         var details: UploadDetails?
         var inFile = false
         var fileDone = false
+        var bodyBytes: Int64 = 0
         do {
             for try await chunk in body {
+                bodyBytes += Int64(chunk.readableBytes)
+                if bodyBytes > limit {
+                    throw Problem(.contentTooLarge, type: "upload_too_large",
+                                  detail: "the multipart body exceeds the upload limit of \(limit) bytes",
+                                  suggestion: "send only the file part, or raise MERGE_SERVER_MAX_UPLOAD_BYTES")
+                }
                 for event in try parser.feed(chunk.readableBytesView) {
                     switch event {
                     case .headers(let headers):

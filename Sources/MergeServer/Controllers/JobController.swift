@@ -79,7 +79,16 @@ struct JobController {
     @Sendable func stream(_ request: Request, context: ServerContext) async throws -> Response {
         let id = try validID(context)
         let lastEventID = (request.headers[.lastEventID] ?? request.uri.queryParameters.get("last_event_id")).flatMap { UInt64($0) }
-        let subscription = events.subscribe(job: id, after: lastEventID, heartbeat: heartbeat)
+        let subscription: JobEventHub.Subscription
+        do {
+            subscription = try events.subscribe(job: id, after: lastEventID, heartbeat: heartbeat)
+        } catch {
+            throw Problem(.tooManyRequests, type: "too_many_event_streams",
+                          detail: error.perJob ? "this job already has as many open event streams as one job may have"
+                                               : "the server already holds as many open event streams as it may",
+                          suggestion: "close streams you no longer read, or poll GET /api/jobs/{id}",
+                          headers: [.retryAfter: "5"])
+        }
         guard let job = try await jobs.find(id) else {
             subscription.close()
             throw Problem.notFound("job", id: id, kind: .job)

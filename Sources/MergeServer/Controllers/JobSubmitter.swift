@@ -9,6 +9,8 @@ struct JobSubmitter: Sendable {
     let jobs: JobRepository
     let engine: JobEngine
     let maxAttempts: Int
+    /// Bounds the requests held open by `?wait` (each holds a connection and polls).
+    let waiters: AdmissionLimit
     /// The longest `?wait` honoured, under the usual 120 s proxy timeouts.
     static let maxWaitSeconds = 110.0
 
@@ -29,7 +31,10 @@ struct JobSubmitter: Sendable {
         if case .created = outcome { engine.wake(kind: kind) }
         var headers: HTTPFields = [.location: "/api/jobs/\(job.id)"]
         if case .existing = outcome { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
-        if let wait, wait > 0 {
+        // When every wait slot is taken the answer is the 202 at once: the job is queued
+        // either way, and the client goes on as it does when the wait runs out.
+        if let wait, wait > 0, waiters.enter() {
+            defer { waiters.leave() }
             job = try await finished(job, within: .milliseconds(Int64(wait * 1000)))
             if job.status.isFinal { return try JSONResponse.make(JobResource(job), headers: headers) }
         }

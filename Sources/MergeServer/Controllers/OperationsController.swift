@@ -13,6 +13,9 @@ struct OperationsController {
     let dataDirectory: String
     let minFreeDiskBytes: Int64
     let generation: GenerationService
+    /// Paths, byte counts, providers and breakers are shown only when the operator asks
+    /// (`MERGE_SERVER_VERBOSE_HEALTH`): a public liveness probe should not map the host.
+    let verbose: Bool
     let startedAt = ContinuousClock.now
 
     func addRoutes(to router: Router<ServerContext>) {
@@ -28,15 +31,16 @@ struct OperationsController {
         let counts = databaseOK ? (try? await jobs.countsByStatus()) ?? [:] : [:]
         let disk = DiskSpace(path: dataDirectory)
         let diskOK = (disk?.freeBytes ?? 0) >= minFreeDiskBytes
-        if !diskOK { problems.append("less than \(minFreeDiskBytes) bytes free in \(dataDirectory)") }
+        if !diskOK { problems.append(verbose ? "less than \(minFreeDiskBytes) bytes free in \(dataDirectory)" : "the disk is nearly full") }
         let report = HealthReport(
             status: problems.isEmpty ? "ok" : "unhealthy", version: MergeServerVersion.current,
             uptimeSeconds: ((ContinuousClock.now - startedAt).seconds * 10).rounded() / 10,
-            database: .init(ok: databaseOK, path: database.path),
-            disk: .init(ok: diskOK, freeBytes: disk?.freeBytes ?? 0, totalBytes: disk?.totalBytes ?? 0, minFreeBytes: minFreeDiskBytes),
+            database: .init(ok: databaseOK, path: verbose ? database.path : nil),
+            disk: .init(ok: diskOK, freeBytes: verbose ? disk?.freeBytes ?? 0 : nil, totalBytes: verbose ? disk?.totalBytes ?? 0 : nil,
+                        minFreeBytes: verbose ? minFreeDiskBytes : nil),
             queue: .init(queued: counts[.queued] ?? 0, running: counts[.running] ?? 0),
             workers: .init(total: engine.workerCount, busy: engine.busyWorkers, generation: engine.generationWorkerCount),
-            eventStreams: events.subscriberCount, generation: .init(generation), problems: problems)
+            eventStreams: events.subscriberCount, generation: verbose ? .init(generation) : nil, problems: problems)
         return try JSONResponse.make(report, status: problems.isEmpty ? .ok : .serviceUnavailable,
                                      headers: [.cacheControl: "no-store"])
     }
@@ -67,12 +71,13 @@ struct OperationsController {
 }
 
 struct HealthReport: Encodable {
-    struct DatabaseStatus: Encodable { let ok: Bool; let path: String }
+    /// The optional fields are present only in the verbose report.
+    struct DatabaseStatus: Encodable { let ok: Bool; let path: String? }
     struct DiskStatus: Encodable {
         let ok: Bool
-        let freeBytes: Int64
-        let totalBytes: Int64
-        let minFreeBytes: Int64
+        let freeBytes: Int64?
+        let totalBytes: Int64?
+        let minFreeBytes: Int64?
         enum CodingKeys: String, CodingKey { case ok, freeBytes = "free_bytes", totalBytes = "total_bytes", minFreeBytes = "min_free_bytes" }
     }
     struct QueueStatus: Encodable { let queued: Int; let running: Int }
@@ -87,7 +92,7 @@ struct HealthReport: Encodable {
     let queue: QueueStatus
     let workers: WorkerStatus
     let eventStreams: Int
-    let generation: GenerationStatus
+    let generation: GenerationStatus?
     let problems: [String]
 
     /// Which providers run for real (the others are played by mocks) and every model's

@@ -42,11 +42,16 @@ extension Request {
         return Data(buffer.readableBytesView)
     }
 
-    /// The JSON body of a POST: refuses another Content-Type (415) and an empty body (400).
+    /// The JSON body of a POST: refuses a missing or other Content-Type (415) and an empty
+    /// body (400). Requiring the type is a guard too: a cross-site form or a `no-cors`
+    /// fetch can only send text/plain and form types, so a page cannot post a job unseen.
     func jsonBody(upTo limit: Int) async throws -> Data {
-        if let type = headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+        let type = headers[.contentType] ?? ""
+        let base = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard base == "application/json" else {
             throw Problem(.unsupportedMediaType, type: "unsupported_media_type",
-                          detail: "the body must be application/json (got \(String(type.prefix(80))))",
+                          detail: type.isEmpty ? "the request has no Content-Type; the body must be application/json"
+                                               : "the body must be application/json (got \(String(type.prefix(80)).debugDescription))",
                           suggestion: "send the JSON with Content-Type: application/json")
         }
         let data: Data

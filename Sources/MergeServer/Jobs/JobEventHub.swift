@@ -28,6 +28,7 @@ public final class JobEventHub: Sendable {
     private struct State {
         var channels: [String: Channel] = [:]
         var nextSubscriber: UInt64 = 0
+        var subscriberTotal = 0
         /// Event ids grow across restarts too (microseconds at start-up, then +1), so a
         /// Last-Event-ID from before a restart is simply older than everything kept.
         var nextEventID = UInt64(Date().timeIntervalSince1970 * 1_000_000)
@@ -36,8 +37,21 @@ public final class JobEventHub: Sendable {
     static let recentLimit = 32
     static let subscriberBuffer = 64
     private let state = Mutex(State())
+    /// Open subscriptions allowed in all and per job: each holds a connection and a
+    /// heartbeat task, so an unbounded number is a way to exhaust the server.
+    let maxSubscribers: Int
+    let maxSubscribersPerJob: Int
 
-    public init() {}
+    public init(maxSubscribers: Int = .max, maxSubscribersPerJob: Int = .max) {
+        self.maxSubscribers = maxSubscribers
+        self.maxSubscribersPerJob = maxSubscribersPerJob
+    }
+
+    /// A subscription refused because the limits above are reached.
+    public struct TooManySubscribers: Error {
+        /// True when the job's own limit was reached (else the server's).
+        public let perJob: Bool
+    }
 
     /// Sends an event to the job's subscribers. `final` events end their streams.
     @discardableResult
@@ -50,6 +64,7 @@ public final class JobEventHub: Sendable {
             if final {
                 // The job is over: later subscribers read its end from the database.
                 state.channels[job] = nil
+                state.subscriberTotal -= subscribers.count
             } else {
                 channel.recent.append(event)
                 if channel.recent.count > Self.recentLimit { channel.recent.removeFirst(channel.recent.count - Self.recentLimit) }
@@ -76,16 +91,25 @@ public final class JobEventHub: Sendable {
         public func close() { continuation.finish() }
     }
 
-    public func subscribe(job: String, after lastEventID: UInt64?, heartbeat: Duration) -> Subscription {
+    public func subscribe(job: String, after lastEventID: UInt64?, heartbeat: Duration) throws(TooManySubscribers) -> Subscription {
         let (stream, continuation) = AsyncStream<Delivery>.makeStream(bufferingPolicy: .bufferingNewest(Self.subscriberBuffer))
-        let (subscriber, missed) = state.withLock { state -> (UInt64, [JobEvent]?) in
+        let admitted = state.withLock { state -> Result<(UInt64, [JobEvent]?), TooManySubscribers> in
+            var channel = state.channels[job] ?? Channel()
+            if state.subscriberTotal >= maxSubscribers { return .failure(TooManySubscribers(perJob: false)) }
+            if channel.subscribers.count >= maxSubscribersPerJob { return .failure(TooManySubscribers(perJob: true)) }
             let subscriber = state.nextSubscriber
             state.nextSubscriber += 1
-            var channel = state.channels[job] ?? Channel()
+            state.subscriberTotal += 1
             channel.subscribers[subscriber] = continuation
             state.channels[job] = channel
-            guard let lastEventID, let oldest = channel.recent.first, oldest.id <= lastEventID + 1 else { return (subscriber, nil) }
-            return (subscriber, channel.recent.filter { $0.id > lastEventID })
+            guard let lastEventID, let oldest = channel.recent.first, oldest.id <= lastEventID + 1 else { return .success((subscriber, nil)) }
+            return .success((subscriber, channel.recent.filter { $0.id > lastEventID }))
+        }
+        let subscriber: UInt64
+        let missed: [JobEvent]?
+        switch admitted {
+        case .success(let admitted): (subscriber, missed) = admitted
+        case .failure(let refusal): throw refusal
         }
         let beat = Task {
             while !Task.isCancelled {
@@ -103,15 +127,16 @@ public final class JobEventHub: Sendable {
 
     private func unsubscribe(job: String, subscriber: UInt64) {
         state.withLock { state in
-            guard var channel = state.channels[job] else { return }
+            guard var channel = state.channels[job], channel.subscribers[subscriber] != nil else { return }
             channel.subscribers[subscriber] = nil
+            state.subscriberTotal -= 1
             state.channels[job] = channel.subscribers.isEmpty && channel.recent.isEmpty ? nil : channel
         }
     }
 
     /// Open subscriptions, for /metrics and tests.
     public var subscriberCount: Int {
-        state.withLock { $0.channels.values.reduce(0) { $0 + $1.subscribers.count } }
+        state.withLock { $0.subscriberTotal }
     }
 
     /// Forgets a job's kept events (the job was deleted).

@@ -1,6 +1,8 @@
 import Foundation
 import Generation
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Logging
 import ServiceLifecycle
 
@@ -57,7 +59,8 @@ public struct ServerDependencies: Sendable {
                                   scenePlans: ScenePlanCache(database: database), fetcher: fetcher,
                                   downloadLimit: configuration.maxUploadBytes)
 
-        let events = JobEventHub()
+        let events = JobEventHub(maxSubscribers: configuration.limits.maxEventStreams,
+                                 maxSubscribersPerJob: configuration.limits.maxEventStreamsPerJob)
         let handlers: [any JobHandler] = [
             MergeVideosJob(assets: assets, store: store, videosDirectory: videosDirectory, fetcher: fetcher),
             AnalyzeAudioJob(assets: assets, store: store),
@@ -76,7 +79,7 @@ public struct ServerDependencies: Sendable {
 
 public enum MergeServerApp {
     /// The router with every route and the middleware around them (outermost first:
-    /// request id, metrics, request log, problem+json).
+    /// request id, metrics, request log, problem+json, the browser guard).
     public static func buildRouter(_ dependencies: ServerDependencies) -> Router<ServerContext> {
         ServerMetrics.bootstrap()
         let configuration = dependencies.configuration
@@ -85,10 +88,13 @@ public enum MergeServerApp {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: BrowserGuardMiddleware(boundHost: configuration.host, publicHosts: configuration.limits.publicHosts,
+                                                      allowedOrigins: configuration.limits.allowedOrigins))
 
         AssetController(assets: dependencies.assets, store: dependencies.store, maxUploadBytes: configuration.maxUploadBytes)
             .addRoutes(to: router)
-        let submitter = JobSubmitter(jobs: dependencies.jobs, engine: dependencies.engine, maxAttempts: configuration.engine.maxAttempts)
+        let submitter = JobSubmitter(jobs: dependencies.jobs, engine: dependencies.engine, maxAttempts: configuration.engine.maxAttempts,
+                                     waiters: AdmissionLimit(maximum: configuration.limits.maxWaiters))
         MediaJobController(submitter: submitter, assets: dependencies.assets, store: dependencies.store,
                            maxJSONBytes: configuration.maxJSONBytes).addRoutes(to: router)
         JobController(jobs: dependencies.jobs, engine: dependencies.engine, events: dependencies.events,
@@ -99,16 +105,24 @@ public enum MergeServerApp {
         CatalogController(generation: dependencies.generation, costs: dependencies.costs).addRoutes(to: router)
         OperationsController(database: dependencies.database, jobs: dependencies.jobs, engine: dependencies.engine,
                              events: dependencies.events, dataDirectory: configuration.dataDirectory,
-                             minFreeDiskBytes: configuration.minFreeDiskBytes, generation: dependencies.generation).addRoutes(to: router)
+                             minFreeDiskBytes: configuration.minFreeDiskBytes, generation: dependencies.generation,
+                             verbose: configuration.limits.verboseHealth).addRoutes(to: router)
         return router
     }
 
     /// The whole server: HTTP, the job engine and the retention sweeper, one service group.
+    /// Connections are capped, and one that sends nothing for the read timeout (a request
+    /// head never finished, a stalled body, an idle keep-alive) is closed.
     public static func buildApplication(_ dependencies: ServerDependencies, logger: Logger,
                                         onRunning: @escaping @Sendable (String) async -> Void = { _ in }) -> some ApplicationProtocol {
         let configuration = dependencies.configuration
+        let connections = AdmissionLimit(maximum: configuration.limits.maxConnections)
+        let http = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionLimitHandler(limit: connections)],
+            idleTimeout: .nanoseconds(Int64(configuration.limits.readTimeoutSeconds * 1e9)))
         return Application(
             router: buildRouter(dependencies),
+            server: .http1(configuration: http),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "merge-server"),
             services: [dependencies.engine, dependencies.sweeper],
             onServerRunning: { channel in

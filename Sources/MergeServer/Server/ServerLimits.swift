@@ -30,10 +30,10 @@ public struct ServerLimits: Sendable {
     // Connections.
     /// Open HTTP connections; more are closed at accept.
     public var maxConnections = 4096
-    /// A request's head must arrive within this; its body must keep moving (no gap longer than it).
-    public var requestReadTimeoutSeconds = 30.0
-    /// A connection with no request in flight is closed after this.
-    public var idleTimeoutSeconds = 60.0
+    /// A connection that sends nothing for this long is closed: a request head not
+    /// complete, a body that stopped moving, or no new request on a kept-alive connection.
+    /// (A request being answered — a render's ?wait, an event stream — is never cut.)
+    public var readTimeoutSeconds = 30.0
 
     // Disk.
     /// Uploaded and fetched assets no job refers to are removed this long after their last use.
@@ -66,8 +66,7 @@ public struct ServerLimits: Sendable {
         ("MERGE_SERVER_MAX_EVENT_STREAMS", "open event streams in all (2000)"),
         ("MERGE_SERVER_MAX_EVENT_STREAMS_PER_JOB", "open event streams of one job (64)"),
         ("MERGE_SERVER_MAX_CONNECTIONS", "open HTTP connections (4096)"),
-        ("MERGE_SERVER_READ_TIMEOUT_SECONDS", "a request's head and each gap in its body (30)"),
-        ("MERGE_SERVER_IDLE_TIMEOUT_SECONDS", "an idle keep-alive connection (60)"),
+        ("MERGE_SERVER_READ_TIMEOUT_SECONDS", "a connection that sends nothing this long (an unfinished request head, a stalled body, an idle keep-alive) is closed (30)"),
         ("MERGE_SERVER_ASSET_RETENTION_HOURS", "how long assets no job uses are kept (168)"),
         ("MERGE_SERVER_DATA_QUOTA_BYTES", "most bytes the data directory may hold (none)"),
         ("MERGE_SERVER_FETCH_ALLOW", "comma list of hosts and CIDRs that URL sources may reach although not public (none)"),
@@ -108,8 +107,7 @@ public struct ServerLimits: Sendable {
         if let v = try number("MERGE_SERVER_MAX_EVENT_STREAMS", 0...1_000_000) { maxEventStreams = v }
         if let v = try number("MERGE_SERVER_MAX_EVENT_STREAMS_PER_JOB", 0...1_000_000) { maxEventStreamsPerJob = v }
         if let v = try number("MERGE_SERVER_MAX_CONNECTIONS", 1...1_000_000) { maxConnections = v }
-        if let v = try number("MERGE_SERVER_READ_TIMEOUT_SECONDS", 0.1...86_400) { requestReadTimeoutSeconds = v }
-        if let v = try number("MERGE_SERVER_IDLE_TIMEOUT_SECONDS", 0.1...86_400) { idleTimeoutSeconds = v }
+        if let v = try number("MERGE_SERVER_READ_TIMEOUT_SECONDS", 0.1...86_400) { readTimeoutSeconds = v }
         if let v = try number("MERGE_SERVER_ASSET_RETENTION_HOURS", 0.0...1_000_000) { assetRetentionSeconds = v * 3600 }
         if let v = try number("MERGE_SERVER_DATA_QUOTA_BYTES", Int64(1)...Int64.max) { dataQuotaBytes = v }
         if let v = list("MERGE_SERVER_FETCH_ALLOW") { fetchAllow = v }
