@@ -1,7 +1,7 @@
 # MergeServer — the two commands: `make run` and `make test`.
 # Both install missing Debian packages first (scripts/install-deps.sh, idempotent).
 
-.PHONY: run demo test deps build release fixtures bench clean
+.PHONY: run demo test fuzz deps build release fixtures bench clean
 
 # The server, with its data under ./outputs (see README: Configuration).
 run: release
@@ -14,6 +14,11 @@ demo: release
 test: deps
 	swift build --build-tests
 	scripts/run-tests.sh
+
+# Schemathesis against the live API's own spec (CI runs it after `make test`).
+fuzz: deps
+	swift build
+	scripts/schemathesis.sh
 
 deps:
 	@scripts/install-deps.sh

@@ -19,8 +19,9 @@ fi
 data=$(mktemp -d)
 out=$(mktemp)
 # Workers 0: jobs are accepted and validated but never run, so the fuzzing stays bounded
-# in time and disk (rendering random timelines is the render tests' business).
-MERGE_SERVER_LOG_LEVEL=error "$BIN" serve --port 0 --data-dir "$data" --workers 0 --generation-workers 0 > "$out" 2>&1 &
+# in time and disk (rendering random timelines is the render tests' business); no wait
+# slots, so `?wait` answers at once instead of holding each request for up to 110 s.
+MERGE_SERVER_LOG_LEVEL=error MERGE_SERVER_MAX_WAITERS=0 "$BIN" serve --port 0 --data-dir "$data" --workers 0 --generation-workers 0 > "$out" 2>&1 &
 pid=$!
 cleanup() { kill "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true; rm -rf "$data" "$out"; }
 trap cleanup EXIT
@@ -32,9 +33,11 @@ for _ in $(seq 1 100); do
 done
 [ -n "$base" ] || { echo "error: the server did not start: $(cat "$out")" >&2; exit 1; }
 
+# One worker: Python 3.11's ast module is not safe across threads (hypothesis parses
+# lambdas with it), and two workers fail with "AST constructor recursion depth mismatch".
 status=0
 "$venv/bin/st" run "$base/openapi.yaml" --checks not_a_server_error --max-examples "${SCHEMATHESIS_EXAMPLES:-40}" \
-  --max-time "${SCHEMATHESIS_SECONDS:-240}" --request-timeout 30 --workers 2 --seed 1 --no-color \
+  --max-time "${SCHEMATHESIS_SECONDS:-240}" --request-timeout 30 --workers 1 --seed 1 --no-color \
   --phases examples,coverage,fuzzing || status=$?
 if ! kill -0 "$pid" 2> /dev/null; then
   echo "error: the server died during the run" >&2
