@@ -51,7 +51,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        ], resources: [.embedInCode("Resources/openapi.yaml")]),
         // The executable only holds `main`.
         .executableTarget(name: "merge-server", dependencies: ["MergeServer"]),
 
@@ -69,6 +69,7 @@ let package = Package(
         .testTarget(name: "MergeServerTests", dependencies: [
             "MergeServer", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Yams", package: "Yams"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -33,7 +33,10 @@ struct TestServer {
         return logger
     }
 
-    var application: some ApplicationProtocol { MergeServerApp.buildApplication(dependencies, logger: Self.logger) }
+    /// Every response is checked against openapi.yaml as it is sent.
+    var application: some ApplicationProtocol {
+        MergeServerApp.buildApplication(dependencies, logger: Self.logger, observer: SpecConformance.observer)
+    }
 
     /// Runs `test` against the router in process (services included).
     func test<Value: Sendable>(_ mode: TestingSetup = .router, _ test: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {

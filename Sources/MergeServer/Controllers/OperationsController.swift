@@ -66,7 +66,7 @@ struct OperationsController {
 
     @Sendable func openAPI(_ request: Request, context: ServerContext) async throws -> Response {
         Response(status: .ok, headers: [.contentType: "application/yaml"],
-                 body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+                 body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
     }
 }
 

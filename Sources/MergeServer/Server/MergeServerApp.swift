@@ -80,10 +80,13 @@ public struct ServerDependencies: Sendable {
 public enum MergeServerApp {
     /// The router with every route and the middleware around them (outermost first:
     /// request id, metrics, request log, problem+json, the browser guard).
-    public static func buildRouter(_ dependencies: ServerDependencies) -> Router<ServerContext> {
+    /// `observer` goes outermost and sees every response as sent (the tests check each
+    /// against the OpenAPI spec).
+    public static func buildRouter(_ dependencies: ServerDependencies, observer: ResponseObserver? = nil) -> Router<ServerContext> {
         ServerMetrics.bootstrap()
         let configuration = dependencies.configuration
         let router = Router(context: ServerContext.self)
+        if let observer { router.add(middleware: observer) }
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: LogRequestsMiddleware(.debug))
@@ -114,6 +117,7 @@ public enum MergeServerApp {
     /// Connections are capped, and one that sends nothing for the read timeout (a request
     /// head never finished, a stalled body, an idle keep-alive) is closed.
     public static func buildApplication(_ dependencies: ServerDependencies, logger: Logger,
+                                        observer: ResponseObserver? = nil,
                                         onRunning: @escaping @Sendable (String) async -> Void = { _ in }) -> some ApplicationProtocol {
         let configuration = dependencies.configuration
         let connections = AdmissionLimit(maximum: configuration.limits.maxConnections)
@@ -121,7 +125,7 @@ public enum MergeServerApp {
             additionalChannelHandlers: [ConnectionLimitHandler(limit: connections)],
             idleTimeout: .nanoseconds(Int64(configuration.limits.readTimeoutSeconds * 1e9)))
         return Application(
-            router: buildRouter(dependencies),
+            router: buildRouter(dependencies, observer: observer),
             server: .http1(configuration: http),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "merge-server"),
             services: [dependencies.engine, dependencies.sweeper],
