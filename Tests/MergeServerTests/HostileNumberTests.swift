@@ -165,7 +165,7 @@ import TestSupport
             let named = Set(errors.compactMap { $0["field"] as? String })
             #expect(named == ["clips", "output.fps", "output.crf", "output.preset"], "\(errors)")
             let messages = errors.compactMap { $0["message"] as? String }.joined(separator: " ")
-            #expect(messages.contains("1000") && messages.contains("10") && messages.contains("medium"), messages)
+            #expect(messages.contains("1000") && messages.contains("10") && messages.contains("medium"), "\(messages)")
             #expect((try await client.getJSON("/api/jobs").body["jobs"] as? [Any])?.isEmpty == true)
         }
     }

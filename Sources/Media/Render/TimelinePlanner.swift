@@ -172,8 +172,9 @@ public enum TimelinePlanner {
         }
 
         // The output's length, in seconds before any frame count is made from it.
-        let used = probed.reduce(0.0) { $0 + ($1.map { $0.end - $0.start } ?? 0) }
-        let overlaps = timeline.timing == .overlap ? joins.reduce(0.0) { $0 + Double($1.frames) / rate.value } : 0
+        let used = probed.reduce(0.0) { total, clip in total + (clip.map { $0.end - $0.start } ?? 0) }
+        let joined = joins.reduce(0.0) { total, join in total + Double(join.frames) / rate.value }
+        let overlaps = timeline.timing == .overlap ? joined : 0
         if used - overlaps > limits.maxOutputSeconds {
             problem("clips", "the output would be \(format(used - overlaps)) s long, more than the limit of \(number(limits.maxOutputSeconds)) s; "
                     + "trim the clips (in/out) or render in parts")
@@ -194,11 +195,6 @@ public enum TimelinePlanner {
         var clips: [RenderPlan.ClipPlan] = []
         var startFrame: Int64 = 0
         for (index, clip) in probed.enumerated() {
-            guard let used = usedFrames(clip.end - clip.start, frameRate),
-                  let headFromMedia = CheckedConversion.count(seconds: clip.start - max(0, clip.start - Double(head) / frameRate.value),
-                                                              rate: frameRate.value) else {
-                throw MediaError.invalid([FieldProblem("clips[\(index)]", "its length in frames is out of range; trim it with in/out")])
-            }
             var head: Int64 = 0
             var tail: Int64 = 0
             if timeline.timing == .preserve {
@@ -206,6 +202,10 @@ public enum TimelinePlanner {
                 if index < joins.count { tail = joins[index].frames - joins[index].frames / 2 }
             }
             let readStart = max(0, clip.start - Double(head) / frameRate.value)
+            guard let used = usedFrames(clip.end - clip.start, frameRate),
+                  let headFromMedia = CheckedConversion.count(seconds: clip.start - readStart, rate: frameRate.value) else {
+                throw MediaError.invalid([FieldProblem("clips[\(index)]", "its length in frames is out of range; trim it with in/out")])
+            }
             let frames = head + used + tail
             clips.append(.init(index: index, path: clip.path, info: clip.info, video: clip.video, mediaEnd: clip.mediaEnd,
                                readStart: readStart, readEnd: min(clip.mediaEnd, clip.end + Double(tail) / frameRate.value),
