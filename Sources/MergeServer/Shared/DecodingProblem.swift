@@ -11,10 +11,6 @@ enum DecodingProblem {
                 let underlying = (context.underlyingError as NSError?)?.userInfo["NSDebugDescription"] as? String
                 return FieldProblem("", "malformed JSON (\(underlying ?? context.debugDescription))")
             }
-            // A number too large for an integer field (1e300, 1e19) or not whole (1e-300) lands here.
-            if context.debugDescription.contains("number") {
-                return FieldProblem(path(context.codingPath), "must be a whole number in its range (\(context.debugDescription))")
-            }
             return FieldProblem(path(context.codingPath), context.debugDescription)
         case .keyNotFound(let key, let context):
             return FieldProblem(path(context.codingPath + [key]), "is missing")
