@@ -150,6 +150,34 @@ import TestSupport
         }
     }
 
+    /// The operator's limits (`ServerLimits`, MERGE_SERVER_*) bind API callers.
+    @Test func configuredLimitsBindAPICallers() async throws {
+        let server = try await TestServer.make(workers: 0) { configuration in
+            configuration.limits.maxSongSeconds = 1
+            configuration.limits.maxOutputSeconds = 1
+            configuration.limits.maxClips = 2
+        }
+        try await server.test { client in
+            let clip = try await client.uploadID("clip_640x480_25.mp4")
+            let song = try await client.uploadID("song_120bpm.m4a", contentType: "audio/mp4")
+            func fields(_ route: String, _ body: String) async throws -> [String] {
+                let (status, problem) = try await client.postJSON(route, body)
+                #expect(status == .unprocessableContent, "\(route): \(problem)")
+                return (problem["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+            }
+            #expect(try await fields("/api/mv/analyze_audio", "{\"audio\": \"\(song)\"}") == ["audio"])
+            #expect(try await fields("/api/mv/music_video", "{\"idea\": \"x\", \"audio\": \"\(song)\", \"model\": \"mock-video\"}") == ["audio"])
+            #expect(try await fields("/api/mv/merge_videos", timelineJSON(clips: [clip, clip, clip])) == ["clips"])
+            // Two clips of 2 s each: over the 1 s output limit.
+            #expect(try await fields("/api/mv/merge_videos", timelineJSON(clips: [clip, clip])) == ["clips"])
+            let synced = try await fields("/api/mv/merge_videos", timelineJSON(clips: [clip], extra: """
+                "audio": {"source": "\(song)"}, "beat_sync": {"mode": "beat"}
+                """))
+            #expect(synced.contains("audio.source"), "\(synced)")
+            #expect(try await client.postJSON("/api/mv/merge_videos", "{\"clips\": [{\"source\": \"\(clip)\", \"out\": 0.8}]}").status == .accepted)
+        }
+    }
+
     /// The issue's example: 190 000 clips at 4096² 120 fps crf 0 veryslow is refused from
     /// the body's head, naming every limit it is over.
     @Test func theLargestTimelineIsRefusedNamingTheLimits() async throws {
