@@ -148,7 +148,7 @@ public enum TimelinePlanner {
                 problem("\(field).type", "unknown transition '\(transition.type)'; valid: \(Transition.validTypes.joined(separator: ", "))")
             }
             // A duration out of range was reported with the numbers; it counts as a cut here.
-            let frames = transition.isCut ? 0 : CheckedConversion.count(seconds: transition.duration, rate: rate.value) ?? 0
+            let frames = transition.isCut ? 0 : max(0, CheckedConversion.count(seconds: transition.duration, rate: rate.value) ?? 0)
             if let left = probed[index], let right = probed[index + 1],
                let leftFrames = usedFrames(left.end - left.start, rate), let rightFrames = usedFrames(right.end - right.start, rate) {
                 // Checked in whole frames, as rendered: each clip must hold both of its transitions.
