@@ -17,6 +17,8 @@ import TestSupport
         ("negative duration", { $0.duration = -3 }, "positive"),
         ("NaN duration", { $0.duration = .nan }, "positive"),
         ("endless duration", { $0.duration = .infinity }, "positive"),
+        ("huge duration", { $0.duration = 1e300 }, "limit"),
+        ("sub-frame duration", { $0.duration = 1e-300 }, "one frame"),
         ("zero fps", { $0.frameRate = FrameRate(0) }, "fps"),
         ("absurd fps", { $0.frameRate = FrameRate(1000) }, "fps"),
         ("negative tone", { $0.audio = .tone(hertz: -5) }, "tone"),

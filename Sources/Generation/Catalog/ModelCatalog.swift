@@ -7,6 +7,8 @@ public struct ModelCatalog: Sendable {
     public static let providers: Set<String> = ["replicate", "fal", "gemini", "openai", "mock"]
     /// Longest video a request may ask of a model that lists no durations.
     public static let maxVideoSeconds: Double = 60
+    /// Shorter asks for less than a frame or two of most models (and for no frame at all of a mock clip at 1e-300 s).
+    public static let minVideoSeconds: Double = 0.5
 
     public private(set) var models: [CatalogModel]
     /// Per kind, model ids in order of preference for requests that name none.

@@ -37,8 +37,8 @@ extension CatalogModel {
         if let duration {
             if !durations.isEmpty, !durations.contains(duration) {
                 problems.append(ModelProblem(field: "duration", message: "\(id) makes clips of \(Self.list(durations)) seconds, not \(duration.durationText)"))
-            } else if durations.isEmpty, !(duration > 0 && duration <= ModelCatalog.maxVideoSeconds) {
-                problems.append(ModelProblem(field: "duration", message: "duration must be more than 0 and at most \(ModelCatalog.maxVideoSeconds.durationText) seconds"))
+            } else if durations.isEmpty, !(duration >= ModelCatalog.minVideoSeconds && duration <= ModelCatalog.maxVideoSeconds) {
+                problems.append(ModelProblem(field: "duration", message: "duration must be \(ModelCatalog.minVideoSeconds.durationText)…\(ModelCatalog.maxVideoSeconds.durationText) seconds (got \(duration.durationText))"))
             }
         }
         problems += choiceProblems(field: "aspect_ratio", value: aspectRatio, valid: aspectRatios)

@@ -42,7 +42,12 @@ final class FilteredStreamReader {
         timeBase = stream.pointee.time_base
         frameRate = stream.pointee.avg_frame_rate
         let originSeconds = origin ?? input.startSeconds(of: stream)
-        startTime = Int64((originSeconds / av_q2d(stream.pointee.time_base)).rounded())
+        // A file's own start time and time base can be anything; out of range is an error, not a trap.
+        guard let start = CheckedConversion.int64(originSeconds / av_q2d(stream.pointee.time_base)) else {
+            throw MediaError(.unsupported, "\(input.path) has a start time or time base out of range; remux it (ffmpeg -i in -c copy out.mp4)",
+                             path: input.path)
+        }
+        startTime = start
         packet = try Packet()
         decoded = try Frame()
         graph = try FilterGraph()

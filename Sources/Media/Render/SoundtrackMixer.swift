@@ -33,8 +33,14 @@ final class SoundtrackMixer {
             song = nil
         }
         gain = Float(pow(10, gainDecibels / 20))
-        fadeInSamples = Int64((settings?.fadeIn ?? 0) * Double(RenderPlan.sampleRate))
-        fadeOutSamples = Int64((settings?.fadeOut ?? 0) * Double(RenderPlan.sampleRate))
+        // The planner bounds fades; a plan made some other way is refused here, not trapped on.
+        let rate = Double(RenderPlan.sampleRate)
+        guard let fadeIn = CheckedConversion.count(seconds: settings?.fadeIn ?? 0, rate: rate), fadeIn >= 0,
+              let fadeOut = CheckedConversion.count(seconds: settings?.fadeOut ?? 0, rate: rate), fadeOut >= 0 else {
+            throw MediaError.invalid([FieldProblem("audio", "fade_in and fade_out must be 0…\(TimelinePlanner.maxSeconds) seconds")])
+        }
+        fadeInSamples = fadeIn
+        fadeOutSamples = fadeOut
     }
 
     /// The next chunk of stereo samples; nil at the end of the video.

@@ -8,15 +8,17 @@ public enum TimelinePlanner {
     /// Smaller frames leave nothing to scale a clip into.
     public static let minOutputDimension = 16
     public static let maxFrameRate = 120.0
+    /// Any time in a timeline (in, out, start, fades, transitions) and the output's length: 24 h.
+    public static let maxSeconds = 24 * 3600.0
     public static let loudnessRange = -70.0 ... -5.0
-    static let x264Presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"]
+    static let x264Presets = TimelineLimits.presets
 
     /// - Parameters:
     ///   - resolve: turns a clip or song `source` into a local path (an asset id or a path); throws a
     ///     `MediaError` whose message explains what is wrong with the source.
     ///   - outputPath: decides the container when the timeline does not.
     ///   - probe: reads a resolved source's streams (a server passes the probe it stored on upload).
-    public static func plan(_ timeline: Timeline, outputPath: String? = nil,
+    public static func plan(_ timeline: Timeline, outputPath: String? = nil, limits: TimelineLimits = .media,
                             resolve: (String) throws(MediaError) -> String = { $0 },
                             probe: (String) throws(MediaError) -> MediaInfo = MediaProbe.probe) throws(MediaError) -> RenderPlan {
         // Beat sync plans twice: each file is probed once (one without a stated duration is read whole).
@@ -27,24 +29,25 @@ public enum TimelinePlanner {
             probes[path] = info
             return info
         }
-        let plan = try validatedPlan(timeline, outputPath: outputPath, resolve: resolve, probe: probeOnce)
+        let plan = try validatedPlan(timeline, outputPath: outputPath, limits: limits, resolve: resolve, probe: probeOnce)
         guard let sync = timeline.beatSync, sync.mode != .off, let song = plan.soundtrack?.path else { return plan }
         // Snap the joins to the song's grid, then plan the adjusted timeline.
         let analysis = try BeatTracker.analyze(song)
         let adjusted = BeatSyncAdjuster.adjust(timeline, mediaEnds: plan.clips.map(\.mediaEnd), frameRate: plan.frameRate.value, analysis: analysis)
         var synced = adjusted.timeline
         synced.beatSync = nil
-        var syncedPlan = try validatedPlan(synced, outputPath: outputPath, resolve: resolve, probe: probeOnce)
+        var syncedPlan = try validatedPlan(synced, outputPath: outputPath, limits: limits, resolve: resolve, probe: probeOnce)
         syncedPlan.beatGrid = adjusted.grid.filter { $0 <= syncedPlan.duration + 1e-9 }
         return syncedPlan
     }
 
     /// Checks the timeline against its media without analysing the song for `beat_sync`:
     /// what a server does before it accepts a render. Throws `MediaError.invalid` with every problem.
-    public static func validate(_ timeline: Timeline, outputPath: String? = nil,
+    /// `limits` bound the work (a server passes its callers' limits).
+    public static func validate(_ timeline: Timeline, outputPath: String? = nil, limits: TimelineLimits = .media,
                                 resolve: (String) throws(MediaError) -> String,
                                 probe: (String) throws(MediaError) -> MediaInfo) throws(MediaError) {
-        _ = try validatedPlan(timeline, outputPath: outputPath, resolve: resolve, probe: probe)
+        _ = try validatedPlan(timeline, outputPath: outputPath, limits: limits, resolve: resolve, probe: probe)
     }
 
     /// A clip that passed its checks: where its media is and the part of it that is used.
@@ -57,24 +60,24 @@ public enum TimelinePlanner {
         let end: Double
     }
 
-    private static func validatedPlan(_ timeline: Timeline, outputPath: String?,
+    private static func validatedPlan(_ timeline: Timeline, outputPath: String?, limits: TimelineLimits,
                                       resolve: (String) throws(MediaError) -> String,
                                       probe: (String) throws(MediaError) -> MediaInfo) throws(MediaError) -> RenderPlan {
-        var problems: [FieldProblem] = []
+        // Numbers first: nothing below does arithmetic on a number out of its range.
+        var problems = numberProblems(timeline, limits: limits)
         func problem(_ field: String, _ message: String) { problems.append(FieldProblem(field, message)) }
 
         if timeline.clips.isEmpty { problem("clips", "give at least one clip") }
+        // Too many clips: refused before a single one is resolved or probed.
+        if timeline.clips.count > limits.maxClips { throw MediaError.invalid(problems) }
 
         // Clips: resolve, probe, and check trims against the media.
         var probed: [ProbedClip?] = []
         for (index, clip) in timeline.clips.enumerated() {
             let field = "clips[\(index)]"
-            var valid = true
-            if !clip.in.isFinite || clip.in < 0 { problem("\(field).in", "must be 0 or more seconds (got \(clip.in))"); valid = false }
-            if let out = clip.out, !out.isFinite || out <= clip.in {
-                problem("\(field).out", "must be greater than in (\(clip.in)) (got \(out))"); valid = false
-            }
-            if !clip.volume.isFinite || clip.volume < 0 || clip.volume > 10 { problem("\(field).volume", "must be 0…10 (got \(clip.volume))") }
+            // Reported by numberProblems; such a clip is not measured against its media.
+            var valid = clip.in.isFinite && clip.in >= 0 && clip.in <= maxSeconds
+                && clip.out.map { $0.isFinite && $0 > clip.in && $0 <= maxSeconds } ?? true
             do throws(MediaError) {
                 let path = try resolve(clip.source)
                 let info = try probe(path)
@@ -114,29 +117,17 @@ public enum TimelinePlanner {
         }
         let first = probed.first.flatMap { $0 }
         let (width, height) = outputSize(output, first: first?.video)
-        if output.width != nil || output.height != nil {
-            if output.width == nil || output.height == nil {
-                problem(output.width == nil ? "output.width" : "output.height", "give both width and height, or neither")
-            }
-            for (name, value) in [("width", width), ("height", height)] {
-                if value < minOutputDimension || value > maxOutputDimension {
-                    problem("output.\(name)", "must be \(minOutputDimension)…\(maxOutputDimension) (got \(value))")
-                } else if value % 2 != 0 {
-                    problem("output.\(name)", "must be even for 4:2:0 video (got \(value)); try \(value + 1)")
-                }
-            }
+        if (output.width == nil) != (output.height == nil) {
+            problem(output.width == nil ? "output.width" : "output.height", "give both width and height, or neither")
         }
         let fpsValue = output.fps ?? first.flatMap { defaultFrameRate($0.video) } ?? 30
-        let frameRate = FrameRate(fpsValue)
-        if output.fps != nil, frameRate == nil || fpsValue > maxFrameRate {
-            problem("output.fps", "must be above 0 and at most \(Int(maxFrameRate)) (got \(fpsValue))")
+        let frameRate = output.fps == nil || frameRateRange.contains(fpsValue) ? FrameRate(fpsValue) : nil
+        // Explicit settings were checked with the numbers; this catches sizes and rates taken from the first clip.
+        if output.width == nil || output.height == nil || output.fps == nil {
+            problems += pixelRateProblems(width: width, height: height, fps: fpsValue, limits: limits, field: "output")
         }
-        if !(0...51).contains(output.crf) { problem("output.crf", "must be 0…51 (got \(output.crf))") }
         if videoCodec != .vp9, !x264Presets.contains(output.preset) {
             problem("output.preset", "unknown preset '\(output.preset)'; use one of \(x264Presets.joined(separator: ", "))")
-        }
-        if !(32_000...512_000).contains(output.audioBitrate) {
-            problem("output.audio_bitrate", "must be 32000…512000 bits per second (got \(output.audioBitrate))")
         }
         if !isColor(output.background) {
             problem("output.background", "'\(output.background)' is not a colour; use #RRGGBB or a name such as black")
@@ -156,13 +147,13 @@ public enum TimelinePlanner {
             if !Transition.validTypes.contains(transition.type) {
                 problem("\(field).type", "unknown transition '\(transition.type)'; valid: \(Transition.validTypes.joined(separator: ", "))")
             }
-            let frames = transition.isCut || !transition.duration.isFinite ? 0 : Int64((transition.duration * rate.value).rounded())
-            if !transition.duration.isFinite || transition.duration < 0 {
-                problem("\(field).duration", "must be 0 or more seconds (got \(transition.duration))")
-            } else if let left = probed[index], let right = probed[index + 1] {
+            // A duration out of range was reported with the numbers; it counts as a cut here.
+            let frames = transition.isCut ? 0 : max(0, CheckedConversion.count(seconds: transition.duration, rate: rate.value) ?? 0)
+            if let left = probed[index], let right = probed[index + 1],
+               let leftFrames = usedFrames(left.end - left.start, rate), let rightFrames = usedFrames(right.end - right.start, rate) {
                 // Checked in whole frames, as rendered: each clip must hold both of its transitions.
-                let shorter = min(usedFrames(left.end - left.start, rate), usedFrames(right.end - right.start, rate))
-                if 2 * frames > shorter {
+                let shorter = min(leftFrames, rightFrames)
+                if frames > shorter / 2 {
                     let limit = Double(shorter / 2) / rate.value
                     problem("\(field).duration", "\(transition.duration) s is longer than half of a neighbouring clip (\(format(Double(shorter) / rate.value)) s); use at most \(format(limit))")
                 }
@@ -176,16 +167,21 @@ public enum TimelinePlanner {
             soundtrack = checkSoundtrack(audio, resolve: resolve, probe: probe, problem: problem)
         }
 
-        if let sync = timeline.beatSync, sync.mode != .off {
-            if timeline.audio?.source == nil { problem("beat_sync", "needs a song: set audio.source") }
-            if sync.every < 1 { problem("beat_sync.every", "must be 1 or more (got \(sync.every))") }
-            if !sync.maxShift.isFinite || sync.maxShift < 0 || sync.maxShift > 2 {
-                problem("beat_sync.max_shift", "must be 0…2 seconds (got \(sync.maxShift))")
-            }
+        if let sync = timeline.beatSync, sync.mode != .off, timeline.audio?.source == nil {
+            problem("beat_sync", "needs a song: set audio.source")
+        }
+
+        // The output's length, in seconds before any frame count is made from it.
+        let used = probed.reduce(0.0) { total, clip in total + (clip.map { $0.end - $0.start } ?? 0) }
+        let joined = joins.reduce(0.0) { total, join in total + Double(join.frames) / rate.value }
+        let overlaps = timeline.timing == .overlap ? joined : 0
+        if used - overlaps > limits.maxOutputSeconds {
+            problem("clips", "the output would be \(format(used - overlaps)) s long, more than the limit of \(number(limits.maxOutputSeconds)) s; "
+                    + "trim the clips (in/out) or render in parts")
         }
 
         guard problems.isEmpty, let frameRate else { throw MediaError.invalid(problems) }
-        let clips = layOut(probed.compactMap { $0 }, timeline: timeline, joins: joins, frameRate: frameRate)
+        let clips = try layOut(probed.compactMap { $0 }, timeline: timeline, joins: joins, frameRate: frameRate)
         return RenderPlan(width: width, height: height, frameRate: frameRate, fit: output.fit,
                           background: output.background, videoCodec: videoCodec, audioCodec: audioCodec,
                           container: container, crf: output.crf, preset: output.preset, audioBitrate: output.audioBitrate,
@@ -195,11 +191,10 @@ public enum TimelinePlanner {
     /// Frame counts and positions. In preserve mode each clip reaches half a transition
     /// beyond its cut on each side: into its media when there is some, else a frozen frame.
     private static func layOut(_ probed: [ProbedClip],
-                               timeline: Timeline, joins: [RenderPlan.JoinPlan], frameRate: FrameRate) -> [RenderPlan.ClipPlan] {
+                               timeline: Timeline, joins: [RenderPlan.JoinPlan], frameRate: FrameRate) throws(MediaError) -> [RenderPlan.ClipPlan] {
         var clips: [RenderPlan.ClipPlan] = []
         var startFrame: Int64 = 0
         for (index, clip) in probed.enumerated() {
-            let used = usedFrames(clip.end - clip.start, frameRate)
             var head: Int64 = 0
             var tail: Int64 = 0
             if timeline.timing == .preserve {
@@ -207,7 +202,10 @@ public enum TimelinePlanner {
                 if index < joins.count { tail = joins[index].frames - joins[index].frames / 2 }
             }
             let readStart = max(0, clip.start - Double(head) / frameRate.value)
-            let headFromMedia = Int64(((clip.start - readStart) * frameRate.value).rounded())
+            guard let used = usedFrames(clip.end - clip.start, frameRate),
+                  let headFromMedia = CheckedConversion.count(seconds: clip.start - readStart, rate: frameRate.value) else {
+                throw MediaError.invalid([FieldProblem("clips[\(index)]", "its length in frames is out of range; trim it with in/out")])
+            }
             let frames = head + used + tail
             clips.append(.init(index: index, path: clip.path, info: clip.info, video: clip.video, mediaEnd: clip.mediaEnd,
                                readStart: readStart, readEnd: min(clip.mediaEnd, clip.end + Double(tail) / frameRate.value),
@@ -218,28 +216,15 @@ public enum TimelinePlanner {
         return clips
     }
 
-    /// The frames a clip of `seconds` contributes at `rate` (at least one).
-    static func usedFrames(_ seconds: Double, _ rate: FrameRate) -> Int64 {
-        max(1, Int64((seconds * rate.value).rounded()))
+    /// The frames a clip of `seconds` contributes at `rate` (at least one); nil when out of range.
+    static func usedFrames(_ seconds: Double, _ rate: FrameRate) -> Int64? {
+        CheckedConversion.count(seconds: seconds, rate: rate.value).map { max(1, $0) }
     }
 
     private static func checkSoundtrack(_ audio: Soundtrack, resolve: (String) throws(MediaError) -> String,
                                         probe: (String) throws(MediaError) -> MediaInfo,
                                         problem: (String, String) -> Void) -> RenderPlan.SoundtrackPlan {
-        if let loudness = audio.loudness, !loudnessRange.contains(loudness) {
-            problem("audio.loudness", "must be −70…−5 LUFS (got \(loudness)), or null to turn normalization off")
-        }
-        if !audio.truePeak.isFinite || audio.truePeak > 0 || audio.truePeak < -9 {
-            problem("audio.true_peak", "must be −9…0 dBTP (got \(audio.truePeak))")
-        }
-        for (name, value) in [("start", audio.start), ("fade_in", audio.fadeIn), ("fade_out", audio.fadeOut)]
-        where !value.isFinite || value < 0 {
-            problem("audio.\(name)", "must be 0 or more seconds (got \(value))")
-        }
-        for (name, value) in [("volume", audio.volume), ("clip_audio_volume", audio.clipAudioVolume)]
-        where !value.isFinite || value < 0 || value > 10 {
-            problem("audio.\(name)", "must be 0…10 (got \(value))")
-        }
+        // Its numbers were checked by numberProblems.
         guard let source = audio.source else { return .init(path: nil, info: nil, settings: audio) }
         do throws(MediaError) {
             let path = try resolve(source)

@@ -68,7 +68,7 @@ enum MockFilterGraphs {
     /// Tone or silence at 48 kHz stereo, in the encoder's sample format and frame size.
     static func audio(_ spec: MockVideoSpec, encoder: StreamEncoder) throws(MediaError) -> (FilterGraph, sink: FilterGraph.Node) {
         let graph = try FilterGraph()
-        let samples = String(Int64((spec.duration * 48_000).rounded()))
+        let samples = String(CheckedConversion.count(seconds: spec.duration, rate: 48_000) ?? 0)
         let source: FilterGraph.Node
         switch spec.audio {
         case .tone(let hertz):

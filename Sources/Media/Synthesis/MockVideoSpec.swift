@@ -37,8 +37,9 @@ public struct MockVideoSpec: Sendable, Equatable {
     public init() {}
 
     /// Total frames: every frame that starts before `duration`.
+    /// 0 when the duration or rate is out of range (`problems` says so).
     public var frameCount: Int64 {
-        Int64((duration * frameRate.value - 1e-9).rounded(.up))
+        CheckedConversion.int64(duration * frameRate.value - 1e-9, rounding: .up).map { max(0, $0) } ?? 0
     }
 
     /// Every problem with the spec for `container`, each saying what to do; empty when valid.
@@ -48,6 +49,8 @@ public struct MockVideoSpec: Sendable, Equatable {
             problems.append("duration must be a positive number of seconds (got \(duration))")
         } else if duration > Self.maxDuration {
             problems.append("duration \(duration) s is longer than the limit of \(Int(Self.maxDuration)) s")
+        } else if frameRate.value.isFinite, frameRate.value > 0, frameCount < 1 {
+            problems.append("duration \(duration) s is shorter than one frame at \(frameRate) fps; give at least \(1 / frameRate.value) s")
         }
         if width < 2 || height < 2 || width > Self.maxDimension || height > Self.maxDimension {
             problems.append("size \(width)x\(height) is out of range; width and height must be 2…\(Self.maxDimension)")

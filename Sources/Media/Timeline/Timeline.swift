@@ -209,7 +209,7 @@ public struct BeatSync: Sendable, Equatable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         mode = try container.decodeIfPresent(Mode.self, forKey: .mode) ?? .off
-        every = try container.decodeIfPresent(Int.self, forKey: .every) ?? 1
+        every = try container.decodeWholeNumberIfPresent(forKey: .every) ?? 1
         maxShift = try container.decodeIfPresent(Double.self, forKey: .maxShift) ?? 0.25
     }
 }
@@ -264,16 +264,16 @@ public struct OutputSettings: Sendable, Equatable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        width = try container.decodeIfPresent(Int.self, forKey: .width)
-        height = try container.decodeIfPresent(Int.self, forKey: .height)
+        width = try container.decodeWholeNumberIfPresent(forKey: .width)
+        height = try container.decodeWholeNumberIfPresent(forKey: .height)
         fps = try container.decodeIfPresent(Double.self, forKey: .fps)
         fit = try container.decodeIfPresent(FitMode.self, forKey: .fit) ?? .contain
         background = try container.decodeIfPresent(String.self, forKey: .background) ?? "#000000"
         videoCodec = try container.decodeIfPresent(VideoCodec.self, forKey: .videoCodec)
         audioCodec = try container.decodeIfPresent(AudioCodec.self, forKey: .audioCodec)
         self.container = try container.decodeIfPresent(ContainerFormat.self, forKey: .container)
-        crf = try container.decodeIfPresent(Int.self, forKey: .crf) ?? 23
+        crf = try container.decodeWholeNumberIfPresent(forKey: .crf) ?? 23
         preset = try container.decodeIfPresent(String.self, forKey: .preset) ?? "veryfast"
-        audioBitrate = try container.decodeIfPresent(Int.self, forKey: .audioBitrate) ?? 192_000
+        audioBitrate = try container.decodeWholeNumberIfPresent(forKey: .audioBitrate) ?? 192_000
     }
 }

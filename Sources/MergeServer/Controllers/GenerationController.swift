@@ -18,7 +18,7 @@ struct GenerationController {
 
     @Sendable func createScenes(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await request.jsonBody(upTo: maxJSONBytes)
-        let decoded = try JSONBody.decode(CreateScenesRequest.self, from: body, expecting: "a create_scenes request")
+        let decoded = try JSONBody.decode(CreateScenesRequest.self, from: body, expecting: "a create_scenes request", wholeNumbers: ["num_scenes"])
         return try await submit(CreateScenesJob.kind, body, request, try await checks.createScenes(decoded, body: body))
     }
 
@@ -30,13 +30,13 @@ struct GenerationController {
 
     @Sendable func generateVideo(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await request.jsonBody(upTo: maxJSONBytes)
-        let decoded = try JSONBody.decode(GenerateVideoRequest.self, from: body, expecting: "a generate_video request")
+        let decoded = try JSONBody.decode(GenerateVideoRequest.self, from: body, expecting: "a generate_video request", wholeNumbers: ["seed"])
         return try await submit(GenerateVideoJob.kind, body, request, try await checks.generateVideo(decoded, body: body))
     }
 
     @Sendable func musicVideo(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await request.jsonBody(upTo: maxJSONBytes)
-        let decoded = try JSONBody.decode(MusicVideoRequest.self, from: body, expecting: "a music_video request")
+        let decoded = try JSONBody.decode(MusicVideoRequest.self, from: body, expecting: "a music_video request", wholeNumbers: ["num_scenes"])
         return try await submit(MusicVideoJob.kind, body, request, try await checks.musicVideo(decoded, body: body))
     }
 

@@ -33,7 +33,8 @@ struct JobController {
         }
         var cursor: JobCursor?
         if let token = query.get("cursor") {
-            cursor = JobCursor(token: token)
+            // A forged cursor can carry NaN or infinity as its time; only real times page.
+            cursor = JobCursor(token: token).flatMap { $0.createdAt.isFinite ? $0 : nil }
             if cursor == nil { problems.append(.init("cursor", "is not a cursor this server gave out")) }
         }
         let kind = query.get("kind")

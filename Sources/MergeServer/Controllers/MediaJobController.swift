@@ -11,6 +11,8 @@ struct MediaJobController {
     let assets: AssetRepository
     let store: AssetStore
     let maxJSONBytes: Int
+    /// Bounds on the work one request may ask for.
+    let limits: ServerLimits
 
     func addRoutes(to router: Router<ServerContext>) {
         router.post("/api/mv/merge_videos", use: mergeVideos)
@@ -19,8 +21,8 @@ struct MediaJobController {
 
     @Sendable func mergeVideos(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await request.jsonBody(upTo: maxJSONBytes)
-        let timeline = try TimelineRequest.decode(body)
-        try await TimelineRequest.check(timeline, assets: assets, store: store)
+        let timeline = try TimelineRequest.decode(body, limits: limits.timeline)
+        try await TimelineRequest.check(timeline, limits: limits, assets: assets, store: store)
         return try await submit(kind: MergeVideosJob.kind, body: body, request: request)
     }
 
@@ -29,7 +31,10 @@ struct MediaJobController {
         let analysis = try JSONBody.decode(AnalyzeAudioRequest.self, from: body, expecting: "an analyze_audio request")
         var problems = StrictFields.unknown(in: body, known: AnalyzeAudioRequest.CodingKeys.allCases.map(\.stringValue))
         problems += analysis.problems
-        _ = try await assets.song(analysis.audio, field: "audio", problems: &problems)
+        if let song = try await assets.song(analysis.audio, field: "audio", problems: &problems),
+           let tooLong = limits.songProblem(duration: song.duration, field: "audio") {
+            problems.append(tooLong)
+        }
         if !problems.isEmpty { throw Problem.validation(problems) }
         return try await submit(kind: AnalyzeAudioJob.kind, body: body, request: request)
     }

@@ -9,6 +9,8 @@ struct GenerationChecks: Sendable {
     let generation: GenerationService
     let assets: AssetRepository
     let store: AssetStore
+    /// `maxSongSeconds` bounds the songs that are analysed for a plan.
+    let limits: ServerLimits
 
     /// What the accepted work is expected to cost, per model.
     struct Estimate: Sendable {
@@ -32,9 +34,11 @@ struct GenerationChecks: Sendable {
         problems += GenerationFields.sceneCount(request.numScenes) + GenerationFields.budget(request.budgetUSD)
         var songDuration: Double?
         if let audio = request.audio { songDuration = try await assets.song(audio, field: "audio", problems: &problems)?.duration }
+        if let songDuration, let tooLong = limits.songProblem(duration: songDuration, field: "audio") { problems.append(tooLong) }
         let model = resolve(request.model, .scenes, field: "model", problems: &problems)
         var estimate = Estimate()
-        if let model {
+        // Estimated only from a count in range (150 × Int.max tokens would trap).
+        if let model, problems.isEmpty {
             let count = request.numScenes ?? songDuration.map(SceneTiming.defaultCount) ?? 6
             add(model, usd: model.estimatedCost(tokens: CatalogModel.expectedSceneTokens(scenes: count)), to: &estimate)
         }
@@ -60,14 +64,18 @@ struct GenerationChecks: Sendable {
         var problems = StrictFields.unknown(in: body, known: GenerateVideoRequest.CodingKeys.allCases.map(\.stringValue))
         problems += GenerationFields.text(request.prompt, field: "prompt")
         problems += GenerationFields.text(request.negativePrompt ?? "", field: "negative_prompt", required: false)
-        problems += GenerationFields.budget(request.budgetUSD)
+        problems += GenerationFields.budget(request.budgetUSD) + GenerationFields.seed(request.seed)
         if let image = request.image { try await assets.checkImage(image, field: "image", problems: &problems) }
         var estimate = Estimate()
         if let model = resolve(request.model, .video, field: "model", problems: &problems) {
             let duration = request.duration ?? model.durations.first ?? SceneTiming.defaultSceneSeconds
-            problems += model.videoProblems(duration: duration, aspectRatio: request.aspectRatio, resolution: request.resolution,
-                                            hasImage: request.image != nil).map(FieldProblem.init)
-            add(model, usd: model.estimatedCost(videoSeconds: duration), to: &estimate)
+            let durationProblems = model.videoProblems(duration: duration, aspectRatio: request.aspectRatio, resolution: request.resolution,
+                                                       hasImage: request.image != nil).map(FieldProblem.init)
+            problems += durationProblems
+            // Priced only for a duration in range: 1e300 s would make a meaningless estimate.
+            if !durationProblems.contains(where: { $0.field == "duration" }) {
+                add(model, usd: model.estimatedCost(videoSeconds: duration), to: &estimate)
+            }
         }
         problems += GenerationFields.budgetProblem(estimate: estimate.total, budget: request.budgetUSD)
         if !problems.isEmpty { throw Problem.validation(problems) }
@@ -93,6 +101,7 @@ struct GenerationChecks: Sendable {
         }
         if let image = request.image { try await assets.checkImage(image, field: "image", problems: &problems) }
         let song = try await assets.song(request.audio, field: "audio", problems: &problems)
+        if let song, let tooLong = limits.songProblem(duration: song.duration, field: "audio") { problems.append(tooLong) }
         let video = resolve(request.model, .video, field: "model", problems: &problems)
         let image = request.image == nil ? resolve(request.imageModel, .image, field: "image_model", problems: &problems) : nil
         let scenes = resolve(request.scenesModel, .scenes, field: "scenes_model", problems: &problems)

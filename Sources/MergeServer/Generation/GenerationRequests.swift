@@ -89,14 +89,25 @@ enum GenerationFields {
         return []
     }
 
+    /// A budget beyond this is not a budget; it also keeps the estimate's arithmetic in range.
+    static let maxBudgetUSD = 100_000.0
+    /// Providers take 32-bit seeds.
+    static let seedRange = 0...4_294_967_295
+
     static func budget(_ value: Double?) -> [FieldProblem] {
         guard let value else { return [] }
-        return value.isFinite && value >= 0 ? [] : [FieldProblem("budget_usd", "must be a number of dollars ≥ 0")]
+        return (0...maxBudgetUSD).contains(value)
+            ? [] : [FieldProblem("budget_usd", "must be 0…\(Int(maxBudgetUSD)) dollars (got \(value))")]
+    }
+
+    static func seed(_ value: Int?) -> [FieldProblem] {
+        guard let value, !seedRange.contains(value) else { return [] }
+        return [FieldProblem("seed", "must be \(seedRange.lowerBound)…\(seedRange.upperBound) (got \(value))")]
     }
 
     static func sceneCount(_ value: Int?) -> [FieldProblem] {
         guard let value else { return [] }
-        return (1...maxScenes).contains(value) ? [] : [FieldProblem("num_scenes", "must be 1…\(maxScenes)")]
+        return (1...maxScenes).contains(value) ? [] : [FieldProblem("num_scenes", "must be 1…\(maxScenes) (got \(value))")]
     }
 
     /// An image reference is an asset id or an http(s) URL.

@@ -14,7 +14,9 @@ enum SceneTiming {
     static let defaultSceneSeconds = 5.0
 
     static func defaultCount(songDuration: Double) -> Int {
-        min(GenerationFields.maxScenes, max(1, Int((songDuration / defaultSceneSeconds).rounded())))
+        // A duration from a file's header can be anything; out of range means the most scenes.
+        let count = CheckedConversion.int(songDuration / defaultSceneSeconds) ?? GenerationFields.maxScenes
+        return min(GenerationFields.maxScenes, max(1, count))
     }
 
     /// `count` scenes of about equal length, each boundary moved to the nearest downbeat

@@ -19,7 +19,12 @@ enum JSONResponse {
 /// Decodes a JSON request body; a syntax error is 400 `malformed_json`, a wrong type or
 /// a missing field is 422 with the field's path.
 enum JSONBody {
-    static func decode<T: Decodable>(_ type: T.Type, from body: Data, expecting what: String) throws(Problem) -> T {
+    /// `wholeNumbers`: the top-level integer fields, checked first — JSONDecoder reports
+    /// 1e300 in an `Int` field as malformed JSON without naming the field.
+    static func decode<T: Decodable>(_ type: T.Type, from body: Data, expecting what: String,
+                                     wholeNumbers: [String] = []) throws(Problem) -> T {
+        let notWhole = WholeNumberFields.problems(in: body, fields: wholeNumbers)
+        if !notWhole.isEmpty { throw Problem.validation(notWhole) }
         do {
             return try JSONDecoder().decode(type, from: body)
         } catch let error as DecodingError {

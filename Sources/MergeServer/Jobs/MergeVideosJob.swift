@@ -13,13 +13,16 @@ struct MergeVideosJob: JobHandler {
     let videosDirectory: String
     /// Fetches URL sources into the asset store before the render.
     let fetcher: RemoteAssetFetcher
+    /// What API callers may ask for: a timeline of URL sources is validated in full only here.
+    let limits: ServerLimits
 
     func run(_ job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput {
         let timeline: Timeline
         let request: TimelineRequest
         do {
             timeline = try await TimelineRequest.fetchingURLSources(TimelineRequest.decode(Data(job.request.utf8)), with: fetcher)
-            request = try await TimelineRequest.prepare(timeline, assets: assets, store: store)
+            request = try await TimelineRequest.prepare(timeline, limits: limits.timeline, maxSongSeconds: limits.maxSongSeconds,
+                                                        assets: assets, store: store)
         } catch let problem as Problem {
             throw JobFailure(problem: problem, type: "validation_error",
                              suggestion: "fix the timeline; an asset it names may have been removed (upload it again)")

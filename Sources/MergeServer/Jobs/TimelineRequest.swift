@@ -10,7 +10,13 @@ struct TimelineRequest: Sendable {
     /// Asset id → its file and stored probe, for every source the timeline names.
     let sources: [String: (path: String, info: MediaInfo)]
 
-    static func decode(_ body: Data) throws(Problem) -> Timeline {
+    /// With `limits`, a body over the clip limit is refused from its head, before a clip is decoded.
+    static func decode(_ body: Data, limits: TimelineLimits? = nil) throws(Problem) -> Timeline {
+        if let limits, let head = try? JSONDecoder().decode(TimelineHead.self, from: body),
+           head.clipCount > limits.maxClips || head.transitionCount > limits.maxClips {
+            throw Problem.validation(TimelinePlanner.limitProblems(clipCount: head.clipCount, transitionCount: head.transitionCount,
+                                                                   output: head.output ?? OutputSettings(), limits: limits))
+        }
         let timeline = try JSONBody.decode(Timeline.self, from: body, expecting: "a timeline")
         let unknown = Timeline.unknownFields(in: body)
         if !unknown.isEmpty { throw Problem.validation(unknown) }
@@ -20,8 +26,9 @@ struct TimelineRequest: Sendable {
     /// Checks a timeline at submission. URL sources are fetched when the job runs, so
     /// with any of them only the asset sources are checked now; the whole timeline is
     /// validated once the files are here.
-    static func check(_ timeline: Timeline, assets: AssetRepository, store: AssetStore) async throws {
-        _ = try await prepare(timeline, assets: assets, store: store, urlsLater: true)
+    static func check(_ timeline: Timeline, limits: ServerLimits, assets: AssetRepository, store: AssetStore) async throws {
+        _ = try await prepare(timeline, limits: limits.timeline, maxSongSeconds: limits.maxSongSeconds, assets: assets, store: store,
+                              urlsLater: true)
     }
 
     /// The timeline with every URL source fetched into the asset store and named by its asset id.
@@ -40,10 +47,13 @@ struct TimelineRequest: Sendable {
         return fetched
     }
 
-    /// Looks up the timeline's sources and validates it.
-    static func prepare(_ timeline: Timeline, assets: AssetRepository, store: AssetStore,
-                        urlsLater: Bool = false) async throws -> TimelineRequest {
-        var problems: [FieldProblem] = []
+    /// Looks up the timeline's sources and validates it within `limits` (`maxSongSeconds`
+    /// bounds the song beat sync analyses).
+    static func prepare(_ timeline: Timeline, limits: TimelineLimits = .media, maxSongSeconds: Double? = nil,
+                        assets: AssetRepository, store: AssetStore, urlsLater: Bool = false) async throws -> TimelineRequest {
+        // Numbers first, whatever the sources: a timeline of URLs is otherwise checked only when its job runs.
+        var problems = TimelinePlanner.numberProblems(timeline, limits: limits)
+        if timeline.clips.count > limits.maxClips { throw Problem.validation(problems) }
         var wanted: [(field: String, id: String, needsVideo: Bool)] = []
         for (index, clip) in timeline.clips.enumerated() { wanted.append(("clips[\(index)].source", clip.source, true)) }
         if let song = timeline.audio?.source { wanted.append(("audio.source", song, false)) }
@@ -64,13 +74,17 @@ struct TimelineRequest: Sendable {
             }
             info.path = store.path(of: asset)
             sources[id] = (info.path, info)
+            if !needsVideo, let maxSongSeconds, let sync = timeline.beatSync, sync.mode != .off, let duration = info.duration,
+               let problem = ServerLimits.songProblem(duration: duration, limit: maxSongSeconds, field: field) {
+                problems.append(problem)
+            }
         }
         if !problems.isEmpty { throw Problem.validation(problems) }
 
         let request = TimelineRequest(timeline: timeline, sources: sources)
         if hasURLs { return request }
         do {
-            try TimelinePlanner.validate(timeline, resolve: request.resolve, probe: request.probe)
+            try TimelinePlanner.validate(timeline, limits: limits, resolve: request.resolve, probe: request.probe)
         } catch {
             throw Problem.validation(error.fieldProblems.isEmpty ? [FieldProblem("", error.description)] : error.fieldProblems)
         }
@@ -106,5 +120,22 @@ struct TimelineRequest: Sendable {
             if let info = byPath[path] { return info }
             return try MediaProbe.probe(path)
         }
+    }
+}
+
+/// The parts of a timeline body that bound its work, read without decoding a clip:
+/// counting the elements of an array costs nothing next to decoding 190 000 clips.
+private struct TimelineHead: Decodable {
+    let clipCount: Int
+    let transitionCount: Int
+    let output: OutputSettings?
+
+    enum CodingKeys: String, CodingKey { case clips, transitions, output }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        clipCount = (try? container.nestedUnkeyedContainer(forKey: .clips))?.count ?? 0
+        transitionCount = (try? container.nestedUnkeyedContainer(forKey: .transitions))?.count ?? 0
+        output = try? container.decodeIfPresent(OutputSettings.self, forKey: .output)
     }
 }

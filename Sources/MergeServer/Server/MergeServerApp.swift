@@ -62,7 +62,7 @@ public struct ServerDependencies: Sendable {
         let events = JobEventHub(maxSubscribers: configuration.limits.maxEventStreams,
                                  maxSubscribersPerJob: configuration.limits.maxEventStreamsPerJob)
         let handlers: [any JobHandler] = [
-            MergeVideosJob(assets: assets, store: store, videosDirectory: videosDirectory, fetcher: fetcher),
+            MergeVideosJob(assets: assets, store: store, videosDirectory: videosDirectory, fetcher: fetcher, limits: configuration.limits),
             AnalyzeAudioJob(assets: assets, store: store),
             CreateScenesJob(work: work),
             CharacterReferenceJob(work: work),
@@ -99,11 +99,12 @@ public enum MergeServerApp {
         let submitter = JobSubmitter(jobs: dependencies.jobs, engine: dependencies.engine, maxAttempts: configuration.engine.maxAttempts,
                                      waiters: AdmissionLimit(maximum: configuration.limits.maxWaiters))
         MediaJobController(submitter: submitter, assets: dependencies.assets, store: dependencies.store,
-                           maxJSONBytes: configuration.maxJSONBytes).addRoutes(to: router)
+                           maxJSONBytes: configuration.maxJSONBytes, limits: configuration.limits).addRoutes(to: router)
         JobController(jobs: dependencies.jobs, engine: dependencies.engine, events: dependencies.events,
                       heartbeat: .seconds(configuration.sseHeartbeatSeconds)).addRoutes(to: router)
         VideoController(jobs: dependencies.jobs).addRoutes(to: router)
-        GenerationController(checks: GenerationChecks(generation: dependencies.generation, assets: dependencies.assets, store: dependencies.store),
+        GenerationController(checks: GenerationChecks(generation: dependencies.generation, assets: dependencies.assets, store: dependencies.store,
+                                                      limits: configuration.limits),
                              submitter: submitter, maxJSONBytes: configuration.maxJSONBytes).addRoutes(to: router)
         CatalogController(generation: dependencies.generation, costs: dependencies.costs).addRoutes(to: router)
         OperationsController(database: dependencies.database, jobs: dependencies.jobs, engine: dependencies.engine,
