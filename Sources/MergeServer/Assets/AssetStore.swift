@@ -119,7 +119,7 @@ public struct AssetStore: Sendable {
         let relative = "assets/\(id).\(Self.fileExtension(format: info.format, filename: filename, kind: kind))"
         let destination = (dataDirectory as NSString).appendingPathComponent(relative)
         do {
-            try DurableFile.rename(temporary, to: destination)
+            try DurableFile.move(temporary, to: destination)
         } catch {
             if error.isNoSpace { throw InsufficientStorage(reason: "the disk filled up while the file was stored") }
             throw Problem(HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), type: "storage_error",

@@ -75,7 +75,7 @@ public struct InsufficientStorage: Error, Sendable, CustomStringConvertible {
             let error = error as NSError
             if error.domain == NSPOSIXErrorDomain { return [ENOSPC, EDQUOT].contains(Int32(error.code)) }
             if let underlying = error.userInfo[NSUnderlyingErrorKey] as? any Error { return isNoSpace(underlying) }
-            return error.domain == NSCocoaErrorDomain && error.code == NSFileWriteOutOfSpaceError
+            return error.domain == NSCocoaErrorDomain && error.code == CocoaError.Code.fileWriteOutOfSpace.rawValue
         }
     }
 }

@@ -5,9 +5,9 @@ import Foundation
 /// to) never outlives its contents and never vanishes once the row is committed.
 enum DurableFile {
     /// Flushes `source`, renames it to `destination`, flushes the destination's directory.
-    static func rename(_ source: String, to destination: String) throws(DurableFileError) {
+    static func move(_ source: String, to destination: String) throws(DurableFileError) {
         try sync(source)
-        guard Foundation.rename(source, destination) == 0 else { throw DurableFileError(operation: "rename", errno: errno) }
+        guard rename(source, destination) == 0 else { throw DurableFileError(operation: "rename", errno: errno) }
         try syncDirectory(of: destination)
     }
 

@@ -127,7 +127,7 @@ enum StoredRequest {
             do {
                 if link(source, partial) != 0 { try FileManager.default.copyItem(atPath: source, toPath: partial) }
                 // Flushed, renamed, directory flushed: the row committed next never names a lost file.
-                try DurableFile.rename(partial, to: path)
+                try DurableFile.move(partial, to: path)
             } catch {
                 try? FileManager.default.removeItem(atPath: partial)
                 if InsufficientStorage.isNoSpace(error) { throw InsufficientStorage(reason: "the disk filled up while the video was placed") }

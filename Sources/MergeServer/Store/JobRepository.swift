@@ -128,6 +128,11 @@ public struct JobRepository: Sendable {
         let excluded = Array(excluding)
         let notRunningHere = excluded.isEmpty ? "1" : "id NOT IN (\(Array(repeating: "?", count: excluded.count).joined(separator: ", ")))"
         let token = JobAttempt.newToken()
+        var arguments: StatementArguments = [owner, now + leaseSeconds, now, token, now, now]
+        arguments += StatementArguments(filter.arguments)
+        arguments += StatementArguments(excluded)
+        arguments += [owner, owner, now]
+        let bound = arguments
         let job = try await database.pool.write { db in
             try JobRecord.fetchOne(db, sql: """
                 UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
@@ -143,8 +148,7 @@ public struct JobRepository: Sendable {
                                   END
                             ORDER BY run_after, created_at LIMIT 1)
                 RETURNING *
-                """, arguments: [owner, now + leaseSeconds, now, token, now, now] + StatementArguments(filter.arguments)
-                    + StatementArguments(excluded) + [owner, owner, now])
+                """, arguments: bound)
         }
         return written([job?.id], job)
     }
