@@ -101,6 +101,9 @@ import TestSupport
         let media = MediaError(.outputNotWritable, "writing out.mp4", path: "out.mp4", ffmpegCode: -ENOSPC, ffmpegMessage: "No space left on device")
         #expect(JobFailure(media).type == "insufficient_storage")
         #expect(JobFailure(media).transient == false)
+        let header = MediaError(.ffmpeg, "writing the mp4 header failed (out.mp4)", path: "out.mp4", ffmpegCode: -ENOSPC,
+                                ffmpegMessage: "No space left on device")
+        #expect(JobFailure(header).type == "insufficient_storage", "wherever FFmpeg meets the full disk")
         #expect(JobFailure(MediaError(.outputNotWritable, "permission denied", path: "out.mp4")).type == "storage_error")
         #expect(JobFailure(DurableFileError(operation: "fsync", errno: ENOSPC)).type == "insufficient_storage")
     }

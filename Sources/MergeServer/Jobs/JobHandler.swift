@@ -36,7 +36,7 @@ extension JobFailure {
         switch error {
         case let failure as JobFailure:
             self = failure
-        case let media as MediaError where media.kind == .outputNotWritable && Self.isNoSpace(media):
+        case let media as MediaError where Self.isNoSpace(media):
             self.init(noSpace: media.description)
         case let media as MediaError:
             self.init(media: media)
@@ -76,8 +76,8 @@ extension JobFailure {
 
     private static func isNoSpace(_ error: MediaError) -> Bool {
         if let code = error.ffmpegCode, code == -ENOSPC || code == -EDQUOT { return true }
-        let noSpace = String(cString: strerror(ENOSPC))
-        return error.message.contains(noSpace) || (error.ffmpegMessage?.contains(noSpace) ?? false)
+        // FFmpeg reports a full disk at whichever write meets it (header, packet, trailer).
+        return error.description.contains(String(cString: strerror(ENOSPC)))
     }
 
     private init(media error: MediaError) {
