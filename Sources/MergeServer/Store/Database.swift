@@ -156,6 +156,8 @@ public final class Database: Sendable {
                 ALTER TABLE jobs ADD COLUMN crash_count INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE assets ADD COLUMN last_used_at REAL;
                 UPDATE assets SET last_used_at = created_at;
+                -- Every claim asks whether a suspect waits or runs: a small index, not a scan.
+                CREATE INDEX jobs_suspects ON jobs (status) WHERE crash_count > 0;
                 """)
         }
         return migrator

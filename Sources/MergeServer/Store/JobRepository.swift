@@ -142,7 +142,8 @@ public struct JobRepository: Sendable {
                               AND \(filter.sql) AND \(notRunningHere)
                               AND CASE WHEN crash_count > 0
                                   THEN NOT EXISTS (SELECT 1 FROM jobs AS r WHERE r.status = 'running' AND r.lease_owner = ?)
-                                  ELSE NOT EXISTS (SELECT 1 FROM jobs AS r WHERE r.crash_count > 0
+                                  ELSE NOT EXISTS (SELECT 1 FROM jobs AS r INDEXED BY jobs_suspects
+                                                   WHERE r.crash_count > 0 AND r.status IN ('running', 'queued')
                                                    AND ((r.status = 'running' AND r.lease_owner = ?)
                                                         OR (r.status = 'queued' AND r.run_after <= ?)))
                                   END
