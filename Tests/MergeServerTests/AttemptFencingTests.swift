@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Logging
 import Media
 @testable import MergeServer
@@ -158,5 +159,106 @@ struct PaidHandler: JobHandler {
         try await checkpoints.save(job.attempt, key: "clip", value: token)
         try await costs.addActual(job.attempt, model: "m", provider: "p", usd: 1, isMock: false)
         return JobOutput(result: "{\"by\": \"\(token)\"}")
+    }
+}
+
+/// The same stall through the real `generate_video` handler and a paid (counted)
+/// provider: the stalled attempt's clip is never recorded, the job ends once with the
+/// clip of the attempt that owned it, and the provider ran once per owning attempt.
+@Suite struct StalledGenerationTests {
+    /// Counts calls; the first one hangs until the gate opens (the process is stopped).
+    final class StallingVideo: VideoProvider {
+        let calls = Mutex(0)
+        let gate = Gate()
+        func generateVideo(_ request: VideoGenerationRequest, context: GenerationContext) async throws -> GeneratedFile {
+            if calls.withLock({ value in value += 1; return value }) == 1 { await gate.wait() }
+            return try await MockVideoProvider().generateVideo(request, context: context)
+        }
+    }
+
+    @Test func aStalledGenerationIsPaidOnceAndRecordedOnce() async throws {
+        let provider = StallingVideo()
+        var mocks = ProviderDirectory.mocks()
+        mocks.video["mock"] = provider
+        let server = try await TestServer.make(workers: 0, mocks: mocks)
+        let id = try await server.test(.router) { client in
+            let accepted = try await client.postJSON("/api/mv/generate_video",
+                                                     #"{"prompt": "a fox", "model": "mock-video", "duration": 2, "resolution": "512p"}"#)
+            return try #require(accepted.body["job_id"] as? String, "\(accepted)")
+        }
+        let deps = server.dependencies
+        let work = GenerationWork(generation: deps.generation, assets: deps.assets, store: deps.store, costs: deps.costs,
+                                  scenePlans: ScenePlanCache(database: deps.database),
+                                  fetcher: RemoteAssetFetcher(client: CurlHTTPClient.shared, store: deps.store, limit: 1 << 30),
+                                  downloadLimit: 1 << 30)
+        func engine(_ configure: (inout JobEngineSettings) -> Void) -> JobEngine {
+            var settings = JobEngineSettings()
+            settings.workers = 1
+            settings.generationWorkers = 0
+            settings.pollSeconds = 0.05
+            configure(&settings)
+            return JobEngine(jobs: deps.jobs, events: JobEventHub(), handlers: [GenerateVideoJob(work: work, videosDirectory: server.videosDirectory)],
+                             settings: settings, logger: TestServer.logger, dataDirectory: server.directory.path)
+        }
+        let stalled = engine {
+            $0.leaseSeconds = 0.3
+            $0.heartbeatSeconds = 3600
+        }
+        let runStalled = Task { try await stalled.run() }
+        try await until { provider.calls.withLock { $0 } == 1 }
+        try await until { (try await deps.jobs.find(id)?.leaseExpiresAt ?? .infinity) < Date().timeIntervalSince1970 }
+        let healthy = engine { _ in }
+        let runHealthy = Task { try await healthy.run() }
+        try await until { try await deps.jobs.find(id)?.status.isFinal == true }
+        let finished = try #require(try await deps.jobs.find(id))
+        let assetsBefore = try deps.assets.fileNames()
+
+        provider.gate.open()
+        try await until { stalled.busyWorkers == 0 }
+        stalled.stop()
+        healthy.stop()
+        try await runStalled.value
+        try await runHealthy.value
+
+        #expect(finished.status == .succeeded && finished.attempts == 2, "\(String(describing: finished.error))")
+        #expect(provider.calls.withLock { $0 } == 2, "one provider call per attempt that owned the lease")
+        let after = try #require(try await deps.jobs.find(id))
+        #expect(after.result == finished.result && after.finishedAt == finished.finishedAt, "the stale attempt changed nothing")
+        #expect(try deps.assets.fileNames() == assetsBefore, "its clip was not stored")
+    }
+
+    /// One process, two workers: the job's lease runs out while its worker stalls, and the
+    /// other worker of the same process does not take it (before, it did: two paid
+    /// generations for one job, both allowed to complete it).
+    @Test func aProcessNeverClaimsAJobItIsStillRunning() async throws {
+        let provider = StallingVideo()
+        var mocks = ProviderDirectory.mocks()
+        mocks.video["mock"] = provider
+        let server = try await TestServer.make(workers: 2, mocks: mocks) {
+            $0.engine.generationWorkers = 0
+            $0.engine.leaseSeconds = 0.3
+            $0.engine.heartbeatSeconds = 3600
+        }
+        try await server.test(.router) { client in
+            let accepted = try await client.postJSON("/api/mv/generate_video",
+                                                     #"{"prompt": "a fox", "model": "mock-video", "duration": 2, "resolution": "512p"}"#)
+            let id = try #require(accepted.body["job_id"] as? String, "\(accepted)")
+            try await until { provider.calls.withLock { $0 } == 1 }
+            // Well past the lease: the idle worker has polled many times meanwhile.
+            let expired = try #require(try await server.dependencies.jobs.find(id)?.leaseExpiresAt)
+            try await until { Date().timeIntervalSince1970 > expired + 1 }
+            provider.gate.open()
+            let job = try await client.waitForJob(id)
+            #expect(job["status"] as? String == "succeeded" && job["attempts"] as? Int == 1, "\(job)")
+            #expect(provider.calls.withLock { $0 } == 1, "the provider ran once")
+        }
+    }
+
+    private func until(_ condition: () async throws -> Bool) async throws {
+        for _ in 0..<600 {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        throw TestFailure("the condition did not come true")
     }
 }
