@@ -148,7 +148,7 @@ import TestSupport
         }
         #expect(taken?.leaseOwner == engine.owner && taken?.attempts == 2, "the expired lease was taken over")
         // The dead worker can no longer write the job.
-        #expect(try await jobs.succeed(slow.id, owner: "dead-worker", result: "{}", video: nil, retention: 60) == nil)
+        await #expect(throws: LeaseLost.self) { try await jobs.succeed(dead.attempt, result: "{}", video: nil, retention: 60) }
 
         engine.stop()
         try await run.value

@@ -18,7 +18,7 @@ import TestSupport
             try Data("video".utf8).write(to: URL(fileURLWithPath: file))
             let video = VideoRecord(id: Identifier.video(forJob: job.id), jobId: job.id, path: file, sizeBytes: 5, info: "{}",
                                     createdAt: Date().timeIntervalSince1970)
-            _ = try await jobs.succeed(job.id, owner: "w", result: "{}", video: video, retention: retention)
+            _ = try await jobs.succeed(claimed.attempt, result: "{}", video: video, retention: retention)
             return (job, file)
         }
         let (old, oldFile) = try await finishedJob(retention: -1)

@@ -6,16 +6,20 @@ import Hummingbird
 import Media
 
 /// Uploaded media, stored once per content: bytes are streamed to a temporary file
-/// while hashed and counted (the size limit is enforced as they arrive), probed, and
-/// moved to `assets/<sha256>.<ext>`. The same bytes uploaded again give the same asset.
+/// while hashed and counted (the size limit and the disk budget are enforced as they
+/// arrive), probed, flushed and moved to `assets/<asset id>.<ext>`. The same bytes
+/// uploaded again give the same asset; its id is random, the hash stays internal.
 public struct AssetStore: Sendable {
     public let directory: String
     let uploadsDirectory: String
     let repository: AssetRepository
     let dataDirectory: String
+    /// Room left on the disk and under the quota (nil: unbounded, for tools and tests).
+    let budget: DiskBudget?
 
-    public init(dataDirectory: String, repository: AssetRepository) throws {
+    public init(dataDirectory: String, repository: AssetRepository, budget: DiskBudget? = nil) throws {
         self.dataDirectory = dataDirectory
+        self.budget = budget
         directory = (dataDirectory as NSString).appendingPathComponent("assets")
         uploadsDirectory = (dataDirectory as NSString).appendingPathComponent("uploads")
         self.repository = repository
@@ -24,7 +28,8 @@ public struct AssetStore: Sendable {
         }
     }
 
-    /// Removes upload files a killed process left behind. Call before serving.
+    /// Removes upload files a killed process left behind. Call before serving, with the
+    /// data directory locked to this process (nothing else writes there then).
     public func removeUnfinishedUploads() {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: uploadsDirectory)) ?? [] {
             try? FileManager.default.removeItem(atPath: (uploadsDirectory as NSString).appendingPathComponent(name))
@@ -38,13 +43,20 @@ public struct AssetStore: Sendable {
 
     /// Receives an upload: `write` is handed a writer and feeds it the file's bytes.
     /// Then the file is probed and stored. Throws `Problem` (413, 422) for bad uploads.
+    /// Throws `Problem` (413, 422, 507) for bad uploads; a full disk is a 507 and leaves no file.
     public func receive(limit: Int64, contentType: String?, filename: String?,
                         _ write: (inout UploadWriter) async throws -> UploadDetails) async throws -> (asset: AssetRecord, created: Bool) {
+        let room: Int64
+        do {
+            room = try budget?.room() ?? .max
+        } catch let full as InsufficientStorage {
+            throw full.problem
+        }
         let temporary = (uploadsDirectory as NSString).appendingPathComponent(Identifier.make(.asset) + ".part")
         do {
             let (hash, size, details) = try await FileSystem.shared.withFileHandle(
                 forWritingAt: FilePath(temporary), options: .newFile(replaceExisting: false)) { handle in
-                var writer = UploadWriter(limit: limit, file: handle.bufferedWriter())
+                var writer = UploadWriter(limit: limit, room: room, file: handle.bufferedWriter())
                 let details = try await write(&writer)
                 try await writer.file.flush()
                 return (writer.digest, writer.size, details)
@@ -56,6 +68,10 @@ public struct AssetStore: Sendable {
             return result
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
+            if let full = error as? InsufficientStorage { throw full.problem }
+            if !(error is Problem), InsufficientStorage.isNoSpace(error) {
+                throw InsufficientStorage(reason: "the disk filled up while the upload was written").problem
+            }
             throw error
         }
     }
@@ -63,9 +79,14 @@ public struct AssetStore: Sendable {
     /// Stores a file made or downloaded on this machine (a generation's output): moved
     /// into the store when new, deleted when the same content is already there.
     /// `file` must be on the data directory's file system (write it under `workDirectory`).
+    /// Throws `InsufficientStorage` when the disk budget has no room for it.
     public func adopt(_ file: String, sha256: String, size: Int64, contentType: String?,
                       filename: String?) async throws -> (asset: AssetRecord, created: Bool) {
         defer { try? FileManager.default.removeItem(atPath: file) }
+        // The file is already on the disk; what counts is the room it would keep taking.
+        if let room = try budget?.room(), size > room {
+            throw InsufficientStorage(reason: "the \(size)-byte file would not fit in the \(room) bytes left")
+        }
         return try await store(file, sha256: sha256, size: size, contentType: contentType, filename: filename)
     }
 
@@ -79,8 +100,10 @@ public struct AssetStore: Sendable {
             throw Problem(.unprocessableContent, type: "empty_upload", detail: "the upload is empty (0 bytes)",
                           suggestion: "send the file's bytes as the request body")
         }
+        // The same bytes again: the same asset, used once more (its retention starts over).
         if let existing = try await repository.find(sha256: sha256),
-           FileManager.default.fileExists(atPath: path(of: existing)) {
+           FileManager.default.fileExists(atPath: path(of: existing)),
+           try await repository.touch(existing.id) {
             return (existing, false)
         }
         let info: MediaInfo
@@ -92,19 +115,27 @@ public struct AssetStore: Sendable {
                           suggestion: "upload a video, audio or image file (mp4, mov, mkv, webm, mp3, wav, m4a, flac, ogg, png, jpg)")
         }
         let kind = Self.kind(of: info)
-        let relative = "assets/\(sha256).\(Self.fileExtension(format: info.format, filename: filename, kind: kind))"
+        let id = Identifier.make(.asset)
+        let relative = "assets/\(id).\(Self.fileExtension(format: info.format, filename: filename, kind: kind))"
         let destination = (dataDirectory as NSString).appendingPathComponent(relative)
-        if rename(temporary, destination) != 0 {
+        do {
+            try DurableFile.move(temporary, to: destination)
+        } catch {
+            if error.isNoSpace { throw InsufficientStorage(reason: "the disk filled up while the file was stored") }
             throw Problem(HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), type: "storage_error",
-                          detail: "could not store the upload: \(String(cString: strerror(errno)))")
+                          detail: "could not store the file: \(error)", suggestion: "check the data directory's disk")
         }
         var stored = info
         stored.path = relative
         let media = String(decoding: try JSONEncoder.api.encode(stored), as: UTF8.self)
-        let record = AssetRecord(id: Identifier.asset(sha256: sha256), sha256: sha256, kind: kind, sizeBytes: size,
+        let now = Date().timeIntervalSince1970
+        let record = AssetRecord(id: id, sha256: sha256, kind: kind, sizeBytes: size,
                                  contentType: contentType, filename: filename.map(Self.displayName), path: relative,
-                                 media: media, createdAt: Date().timeIntervalSince1970)
-        return try await repository.insert(record)
+                                 media: media, createdAt: now, lastUsedAt: now)
+        let inserted = try await repository.insert(record)
+        // The same bytes stored meanwhile under another id: keep theirs, drop this copy.
+        if !inserted.created { try? FileManager.default.removeItem(atPath: destination) }
+        return inserted
     }
 
     /// Video when there is a moving picture, image for a single still, else audio.
@@ -152,12 +183,15 @@ public struct UploadDetails: Sendable {
 /// moment it passes the limit, and writes them through a buffer to the file.
 public struct UploadWriter {
     let limit: Int64
+    /// What the disk budget leaves: an upload that would pass it is refused (507) as it arrives.
+    let room: Int64
     var file: BufferedWriter<WriteFileHandle>
     private(set) var size: Int64 = 0
     private var hasher = SHA256()
 
-    init(limit: Int64, file: BufferedWriter<WriteFileHandle>) {
+    init(limit: Int64, room: Int64 = .max, file: BufferedWriter<WriteFileHandle>) {
         self.limit = limit
+        self.room = room
         self.file = file
     }
 
@@ -167,6 +201,9 @@ public struct UploadWriter {
             throw Problem(.contentTooLarge, type: "upload_too_large",
                           detail: "the upload exceeds the limit of \(limit) bytes",
                           suggestion: "upload a smaller file, or raise MERGE_SERVER_MAX_UPLOAD_BYTES")
+        }
+        guard size <= room else {
+            throw InsufficientStorage(reason: "the upload passed the \(room) bytes the data directory has room for").problem
         }
         bytes.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
         _ = try await file.write(contentsOf: bytes)

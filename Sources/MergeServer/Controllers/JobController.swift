@@ -5,18 +5,21 @@ import Media
 import NIOCore
 import ServiceLifecycle
 
-/// `GET /api/jobs`, `GET|DELETE /api/jobs/{id}`, `GET /api/jobs/{id}/events`.
+/// `GET /api/jobs`, `GET|DELETE /api/jobs/{id}`, `GET /api/jobs/{id}/events`, `POST /api/jobs/{id}/retry`.
 struct JobController {
     let jobs: JobRepository
     let engine: JobEngine
     let events: JobEventHub
     let heartbeat: Duration
+    /// A retried job is queued like a new one: the same queue bound and disk check.
+    let submitter: JobSubmitter
 
     func addRoutes(to router: Router<ServerContext>) {
         router.get("/api/jobs", use: list)
         router.get("/api/jobs/{id}", use: show)
         router.delete("/api/jobs/{id}", use: cancel)
         router.get("/api/jobs/{id}/events", use: stream)
+        router.post("/api/jobs/{id}/retry", use: retry)
     }
 
     @Sendable func list(_ request: Request, context: ServerContext) async throws -> Response {
@@ -72,6 +75,30 @@ struct JobController {
                 job = try await jobs.find(id) ?? job
             }
             return try JSONResponse.make(JobResource(job), status: job.status.isFinal ? .ok : .accepted)
+        }
+    }
+
+    /// Runs a failed job again — one quarantined as `crashed`, or one that failed for good —
+    /// with its attempts reset: 202 and the queued job. Any other state is a 409.
+    @Sendable func retry(_ request: Request, context: ServerContext) async throws -> Response {
+        let id = try validID(context)
+        try submitter.checkRoom()
+        let outcome: JobRepository.RetryOutcome
+        do {
+            outcome = try await jobs.retry(id, maxQueued: submitter.maxQueued)
+        } catch let full as JobRepository.QueueFull {
+            throw JobSubmitter.queueFull(full)
+        }
+        switch outcome {
+        case .notFound:
+            throw Problem.notFound("job", id: id, kind: .job)
+        case .notFailed(let job):
+            throw Problem.conflict("job \(id) is \(job.status.rawValue); only a failed job can be retried", type: "job_not_failed",
+                                   suggestion: job.status.isFinal ? "submit the request again for a new job" : "wait for the job to end")
+        case .requeued(let job):
+            engine.wake(kind: job.kind)
+            events.publish(job: id, name: "status", data: JobEngine.json(JobResource(job)))
+            return try JSONResponse.make(JobAccepted(job), status: .accepted, headers: [.location: "/api/jobs/\(id)"])
         }
     }
 

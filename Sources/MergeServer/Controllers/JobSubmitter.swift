@@ -11,6 +11,12 @@ struct JobSubmitter: Sendable {
     let maxAttempts: Int
     /// Bounds the requests held open by `?wait` (each holds a connection and polls).
     let waiters: AdmissionLimit
+    /// Jobs waiting at once (`limits.maxQueuedJobs`); a new one past it is a 429.
+    var maxQueued: Int? = nil
+    /// A new job needs room on the disk for what it will write (a 507 otherwise).
+    var budget: DiskBudget? = nil
+    /// What a 429 tells the caller to wait before trying again.
+    static let queueFullRetrySeconds = 30
     /// The longest `?wait` honoured, under the usual 120 s proxy timeouts.
     static let maxWaitSeconds = 110.0
 
@@ -21,11 +27,14 @@ struct JobSubmitter: Sendable {
         let key = try Self.idempotencyKey(request)
         let outcome: JobRepository.EnqueueOutcome
         do {
+            try checkRoom()
             outcome = try await jobs.enqueue(kind: kind, request: String(decoding: body, as: UTF8.self),
-                                             idempotencyKey: key, maxAttempts: maxAttempts, alsoWrite: alsoWrite)
+                                             idempotencyKey: key, maxAttempts: maxAttempts, maxQueued: maxQueued, alsoWrite: alsoWrite)
         } catch let conflict as JobRepository.IdempotencyConflict {
             throw Problem.conflict("the Idempotency-Key was used for job \(conflict.existing.id) with a different body",
                                    type: "idempotency_conflict", suggestion: "use a new key for a new request")
+        } catch let full as JobRepository.QueueFull {
+            throw Self.queueFull(full)
         }
         var job = outcome.job
         if case .created = outcome { engine.wake(kind: kind) }
@@ -41,6 +50,23 @@ struct JobSubmitter: Sendable {
         var accepted = JobAccepted(job)
         accepted.estimatedCostUSD = estimatedCostUSD
         return try JSONResponse.make(accepted, status: .accepted, headers: headers)
+    }
+
+    /// Throws the 507 when the disk budget leaves no room for a job's output.
+    func checkRoom() throws {
+        do {
+            _ = try budget?.room()
+        } catch let full as InsufficientStorage {
+            throw full.problem
+        }
+    }
+
+    /// The 429 of a full queue: when to come back, and why.
+    static func queueFull(_ full: JobRepository.QueueFull) -> Problem {
+        Problem(.tooManyRequests, type: "queue_full",
+                detail: "the server already has \(full.queued) jobs waiting, its limit; this one was not queued",
+                suggestion: "send it again after Retry-After seconds (or raise MERGE_SERVER_MAX_QUEUED_JOBS)",
+                headers: [.retryAfter: String(queueFullRetrySeconds)])
     }
 
     /// The job once it ended, or as it is when the time is up (or the client left).

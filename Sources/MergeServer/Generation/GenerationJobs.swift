@@ -26,7 +26,7 @@ struct CreateScenesJob: JobHandler {
         }
         progress(MediaProgress(fraction: 0.2, stage: "planning"))
         let plan = try await work.scenes(ScenePlanRequest(idea: request.idea, lyrics: request.lyrics, style: request.style,
-                                                          numScenes: spans.count, model: model), job: job.id)
+                                                          numScenes: spans.count, model: model), job: job.attempt)
         let scenes = zip(spans, plan.scenes).enumerated().map { index, pair in
             PlannedSceneResult(index: index, description: pair.1.description, prompt: pair.1.prompt,
                                start: MusicVideoPlan.round(pair.0.start), end: MusicVideoPlan.round(pair.0.end),
@@ -51,7 +51,7 @@ struct CharacterReferenceJob: JobHandler {
         let model = try work.model(request.model, .image)
         let imageRequest = ImageGenerationRequest(prompt: request.prompt, model: model,
                                                   aspectRatio: request.aspectRatio ?? model.aspectRatios.first ?? "1:1")
-        let (asset, generated) = try await work.image(imageRequest, job: job.id, progress: StoredRequest.forward(progress))
+        let (asset, generated) = try await work.image(imageRequest, job: job.attempt, progress: StoredRequest.forward(progress))
         let result = GeneratedAssetResult(asset: asset, model: model, generated: generated, cost: try await work.costs.total(job: job.id))
         return JobOutput(result: JobEngine.json(result))
     }
@@ -77,7 +77,7 @@ struct GenerateVideoJob: JobHandler {
                                                   resolution: request.resolution, image: image, seed: request.seed,
                                                   negativePrompt: request.negativePrompt)
         let started = ContinuousClock.now
-        let (asset, generated) = try await work.video(videoRequest, job: job.id, progress: StoredRequest.forward(progress))
+        let (asset, generated) = try await work.video(videoRequest, job: job.attempt, progress: StoredRequest.forward(progress))
         let video = try await StoredRequest.videoRecord(for: asset, job: job.id, store: work.store, videosDirectory: videosDirectory,
                                                   generation: GenerationInfo(model: model, prompt: request.prompt, generated: generated,
                                                                              seconds: (ContinuousClock.now - started).seconds))
@@ -124,10 +124,14 @@ enum StoredRequest {
         try await BlockingWork.run(name: "place-video") { _ in
             let partial = path + ".partial"
             try? FileManager.default.removeItem(atPath: partial)
-            if link(source, partial) != 0 { try FileManager.default.copyItem(atPath: source, toPath: partial) }
-            guard rename(partial, path) == 0 else {
+            do {
+                if link(source, partial) != 0 { try FileManager.default.copyItem(atPath: source, toPath: partial) }
+                // Flushed, renamed, directory flushed: the row committed next never names a lost file.
+                try DurableFile.move(partial, to: path)
+            } catch {
                 try? FileManager.default.removeItem(atPath: partial)
-                throw JobFailure(type: "storage_error", message: "could not place the video: \(String(cString: strerror(errno)))",
+                if InsufficientStorage.isNoSpace(error) { throw InsufficientStorage(reason: "the disk filled up while the video was placed") }
+                throw JobFailure(type: "storage_error", message: "could not place the video: \(error)",
                                  suggestion: "check the data directory's disk", transient: true)
             }
         }

@@ -46,7 +46,7 @@ struct GenerationWork: Sendable {
         return ReferenceImage(path: store.path(of: asset), sha256: asset.sha256, mimeType: type)
     }
 
-    func video(_ request: VideoGenerationRequest, job: String, progress: @escaping GenerationProgress) async throws -> (AssetRecord, GeneratedFile) {
+    func video(_ request: VideoGenerationRequest, job: JobAttempt, progress: @escaping GenerationProgress) async throws -> (AssetRecord, GeneratedFile) {
         let model = request.model
         return try await stored(job: job, model: model, progress: progress,
                                 cost: { model.estimatedCost(videoSeconds: request.duration) }) { context in
@@ -54,7 +54,7 @@ struct GenerationWork: Sendable {
         }
     }
 
-    func image(_ request: ImageGenerationRequest, job: String, progress: @escaping GenerationProgress) async throws -> (AssetRecord, GeneratedFile) {
+    func image(_ request: ImageGenerationRequest, job: JobAttempt, progress: @escaping GenerationProgress) async throws -> (AssetRecord, GeneratedFile) {
         let model = request.model
         return try await stored(job: job, model: model, progress: progress, cost: { model.estimatedCost(images: 1) }) { context in
             try await generation.generateImage(request, context: context)
@@ -62,14 +62,14 @@ struct GenerationWork: Sendable {
     }
 
     /// A scene plan, from the cache when the same one was asked for before (free).
-    func scenes(_ request: ScenePlanRequest, job: String) async throws -> ScenePlan {
+    func scenes(_ request: ScenePlanRequest, job: JobAttempt) async throws -> ScenePlan {
         let key = SHA256Hex.of([request.model.id, request.idea, request.lyrics ?? "", request.style ?? "",
                                 String(request.numScenes), generation.runsAsMock(request.model) ? "mock" : "real"].joined(separator: "\u{1F}"))
         if let cached = try await scenePlans.plan(for: key) { return cached }
         let plan = try await generation.planScenes(request)
         // Paid for as soon as it answered, whatever it answered.
         let tokens = plan.tokens ?? CatalogModel.expectedSceneTokens(scenes: request.numScenes)
-        try await costs.addActual(job: job, model: request.model.id, provider: request.model.provider,
+        try await costs.addActual(job, model: request.model.id, provider: request.model.provider,
                                   usd: plan.isMock ? 0 : request.model.estimatedCost(tokens: tokens), isMock: plan.isMock)
         guard plan.scenes.count == request.numScenes else {
             throw JobFailure(type: ProviderError.Kind.badResponse.rawValue,
@@ -81,14 +81,15 @@ struct GenerationWork: Sendable {
     }
 
     /// Runs a provider in a scratch directory of its own, stores what it made as an
-    /// asset (probed like an upload) and records what it cost.
-    private func stored(job: String, model: CatalogModel, progress: @escaping GenerationProgress, cost: () -> Double,
+    /// asset (probed like an upload) and records what it cost — only while `job` still
+    /// owns its lease (a stale attempt's spend is refused with `LeaseLost`).
+    private func stored(job: JobAttempt, model: CatalogModel, progress: @escaping GenerationProgress, cost: () -> Double,
                         _ generate: (GenerationContext) async throws -> GeneratedFile) async throws -> (AssetRecord, GeneratedFile) {
         let directory = (store.workDirectory as NSString).appendingPathComponent("gen-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let generated = try await generate(GenerationContext(workDirectory: directory, downloadLimit: downloadLimit, progress: progress))
-        try await costs.addActual(job: job, model: model.id, provider: model.provider, usd: generated.isMock ? 0 : cost(),
+        try await costs.addActual(job, model: model.id, provider: model.provider, usd: generated.isMock ? 0 : cost(),
                                   isMock: generated.isMock)
         let file = generated.file
         do {

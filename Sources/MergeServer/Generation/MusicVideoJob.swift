@@ -37,7 +37,7 @@ struct MusicVideoJob: JobHandler {
 
         progress(MediaProgress(fraction: Band.planning, stage: "planning"))
         let ideas = try await work.scenes(ScenePlanRequest(idea: request.idea, lyrics: request.lyrics, style: request.style,
-                                                           numScenes: plan.scenes.count, model: scenesModel), job: job.id).scenes
+                                                           numScenes: plan.scenes.count, model: scenesModel), job: job.attempt).scenes
 
         // One frame shape for the reference and the clips: the video model's.
         let aspectRatio = request.aspectRatio ?? videoModel.aspectRatios.first ?? "16:9"
@@ -85,9 +85,9 @@ struct MusicVideoJob: JobHandler {
         let style = request.style.map { " Style: \($0)." } ?? ""
         let prompt = "Character reference sheet for a music video about: \(request.idea).\(style) The main character, full body, front view, even light, plain background, consistent design."
         let imageRequest = ImageGenerationRequest(prompt: prompt, model: model, aspectRatio: aspectRatio)
-        let (asset, _) = try await work.image(imageRequest, job: job.id,
+        let (asset, _) = try await work.image(imageRequest, job: job.attempt,
                                               progress: StoredRequest.forward(progress, from: Band.reference, to: Band.clips))
-        try await checkpoints.save(job: job.id, key: "reference", value: asset.id)
+        try await checkpoints.save(job.attempt, key: "reference", value: asset.id)
         return (asset, work.reference(asset), model.id)
     }
 
@@ -156,9 +156,9 @@ struct MusicVideoJob: JobHandler {
            try await work.assets.find(clip.assetID) != nil {
             return clip
         }
-        let (asset, generated) = try await work.video(request, job: job.id) { _, fraction in tracker.update(scene.index, fraction ?? 0) }
+        let (asset, generated) = try await work.video(request, job: job.attempt) { _, fraction in tracker.update(scene.index, fraction ?? 0) }
         let clip = Clip(assetID: asset.id, duration: asset.info?.duration ?? request.duration, isMock: generated.isMock)
-        try await checkpoints.save(job: job.id, key: key, value: JobEngine.json(clip))
+        try await checkpoints.save(job.attempt, key: key, value: JobEngine.json(clip))
         return clip
     }
 

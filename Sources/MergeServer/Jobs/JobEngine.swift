@@ -50,9 +50,14 @@ public final class JobEngine: Service, Sendable {
     /// One signal per pool, so a new job wakes only workers that can take it.
     private let renderWake = WakeSignal()
     private let generationWake = WakeSignal()
+    /// Failure messages are stored with paths under it made relative (and other absolute
+    /// paths cut to their file names): a caller learns nothing of the server's disk.
+    let dataDirectory: String?
 
-    public init(jobs: JobRepository, events: JobEventHub, handlers: [any JobHandler], settings: JobEngineSettings, logger: Logger) {
+    public init(jobs: JobRepository, events: JobEventHub, handlers: [any JobHandler], settings: JobEngineSettings, logger: Logger,
+                dataDirectory: String? = nil) {
         self.jobs = jobs
+        self.dataDirectory = dataDirectory
         self.events = events
         self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
         self.settings = settings
@@ -120,7 +125,9 @@ public final class JobEngine: Service, Sendable {
     private func workLoop(worker: String, kinds: JobRepository.KindFilter, wake: WakeSignal) async {
         while !stopping.load(ordering: .relaxed) {
             do {
-                if let job = try await jobs.claim(owner: owner, leaseSeconds: settings.leaseSeconds, kinds: kinds) {
+                // Never this process's own jobs: a stalled attempt may still be working.
+                let mine = running.withLock { Set($0.keys) }
+                if let job = try await jobs.claim(owner: owner, leaseSeconds: settings.leaseSeconds, kinds: kinds, excluding: mine) {
                     await execute(job)
                     continue
                 }
@@ -161,33 +168,36 @@ public final class JobEngine: Service, Sendable {
         monitor.cancel()
         await monitor.value
 
+        // A write of the handler (checkpoint, cost) refused as stale: the lease is lost.
+        if case .failure(let error) = outcome, error is LeaseLost { control.stop(.leaseLost) }
         switch (outcome, control.reason) {
         case (_, .leaseLost?):
-            logger.warning("lost the job's lease; another worker owns it now")
+            logger.warning("lost the job's lease; another attempt owns it now, this one's result is dropped")
         case (.success(let output), _):
             do {
-                if let done = try await jobs.succeed(job.id, owner: owner, result: output.result, video: output.video,
-                                                     retention: settings.retentionSeconds) {
-                    let seconds = Date().timeIntervalSince1970 - (job.startedAt ?? job.createdAt)
-                    logger.info("job succeeded", metadata: ["seconds": "\(String(format: "%.2f", seconds))"])
-                    ServerMetrics.recordJob(kind: job.kind, status: .succeeded, seconds: seconds)
-                    publishEnd(done)
-                }
+                let done = try await jobs.succeed(job.attempt, result: output.result, video: output.video,
+                                                  retention: settings.retentionSeconds)
+                let seconds = Date().timeIntervalSince1970 - (job.startedAt ?? job.createdAt)
+                logger.info("job succeeded", metadata: ["seconds": "\(String(format: "%.2f", seconds))"])
+                ServerMetrics.recordJob(kind: job.kind, status: .succeeded, seconds: seconds)
+                publishEnd(done)
+            } catch is LeaseLost {
+                logger.warning("lost the job's lease before its result was recorded; another attempt owns it now")
             } catch {
                 logger.error("could not record the job's result", metadata: ["error": "\(error)"])
             }
         case (.failure, .shutdown?):
-            _ = try? await jobs.requeue(job.id, owner: owner, runAfter: Date().timeIntervalSince1970, failure: nil, countAttempt: false)
+            _ = try? await jobs.requeue(job.attempt, runAfter: Date().timeIntervalSince1970, failure: nil, countAttempt: false)
             logger.info("job checkpointed back to the queue for the next start")
         case (.failure, .canceledByUser?):
             await conclude(job, status: .canceled, failure: JobFailure(type: "canceled", message: "canceled by request; no output was kept"),
                            logger: logger)
         case (.failure(let error), nil):
-            let failure = JobFailure(error)
+            let failure = JobFailure(error).sanitized(dataDirectory: dataDirectory)
             if failure.transient && job.attempts < job.maxAttempts {
                 let delay = settings.retryBaseSeconds * pow(2, Double(job.attempts - 1)) * Double.random(in: 0.8...1.2)
                 logger.warning("job failed, retrying", metadata: ["error": "\(failure.message)", "retry_in": "\(String(format: "%.1f", delay))"])
-                _ = try? await jobs.requeue(job.id, owner: owner, runAfter: Date().timeIntervalSince1970 + delay,
+                _ = try? await jobs.requeue(job.attempt, runAfter: Date().timeIntervalSince1970 + delay,
                                             failure: failure, countAttempt: true)
                 await publishStatus(job.id)
             } else {
@@ -199,12 +209,13 @@ public final class JobEngine: Service, Sendable {
     /// Ends a job as failed (or canceled) and tells its subscribers.
     private func conclude(_ job: JobRecord, status: JobStatus = .failed, failure: JobFailure, logger: Logger) async {
         do {
-            if let ended = try await jobs.finish(job.id, owner: owner, status: status, failure: failure, retention: settings.retentionSeconds) {
-                logger.info("job \(status.rawValue)", metadata: ["error": "\(failure.message)"])
-                ServerMetrics.recordJob(kind: job.kind, status: status,
-                                        seconds: Date().timeIntervalSince1970 - (job.startedAt ?? job.createdAt))
-                publishEnd(ended)
-            }
+            let ended = try await jobs.finish(job.attempt, status: status, failure: failure, retention: settings.retentionSeconds)
+            logger.info("job \(status.rawValue)", metadata: ["error": "\(failure.message)"])
+            ServerMetrics.recordJob(kind: job.kind, status: status,
+                                    seconds: Date().timeIntervalSince1970 - (job.startedAt ?? job.createdAt))
+            publishEnd(ended)
+        } catch is LeaseLost {
+            logger.warning("lost the job's lease before its end was recorded; another attempt owns it now")
         } catch {
             logger.error("could not record the job's end", metadata: ["error": "\(error)"])
         }
@@ -222,8 +233,14 @@ public final class JobEngine: Service, Sendable {
                         etaSeconds: update.etaSeconds.map { ($0 * 10).rounded() / 10 })))
                     if ContinuousClock.now - lastWrite >= .seconds(1) || update.fraction >= 1 {
                         lastWrite = .now
-                        try? await self.jobs.updateProgress(job.id, owner: self.owner, progress: update.fraction,
-                                                            stage: update.stage, etaSeconds: update.etaSeconds)
+                        do {
+                            try await self.jobs.updateProgress(job.attempt, progress: update.fraction,
+                                                               stage: update.stage, etaSeconds: update.etaSeconds)
+                        } catch is LeaseLost {
+                            control.stop(.leaseLost)
+                        } catch {
+                            // A progress write is best effort; the next one says more.
+                        }
                     }
                 }
             }
@@ -232,11 +249,13 @@ public final class JobEngine: Service, Sendable {
                     try? await Task.sleep(for: .seconds(self.settings.heartbeatSeconds))
                     if Task.isCancelled { break }
                     do {
-                        switch try await self.jobs.renewLease(job.id, owner: self.owner, leaseSeconds: self.settings.leaseSeconds) {
-                        case true?: control.stop(.canceledByUser)
-                        case nil: control.stop(.leaseLost)
-                        case false?: break
+                        if try await self.jobs.renewLease(job.attempt, leaseSeconds: self.settings.leaseSeconds) {
+                            control.stop(.canceledByUser)
                         }
+                    } catch is LeaseLost {
+                        // Another attempt owns the job: stop this one (its provider calls are cancelled with it).
+                        control.stop(.leaseLost)
+                        break
                     } catch {
                         // The database is busy or gone; the next beat tries again before the lease runs out.
                         self.logger.warning("could not renew a job's lease", metadata: ["job_id": "\(job.id)", "error": "\(error)"])

@@ -36,12 +36,23 @@ extension JobFailure {
         switch error {
         case let failure as JobFailure:
             self = failure
+        case let media as MediaError where Self.isNoSpace(media):
+            self.init(noSpace: media.description)
         case let media as MediaError:
             self.init(media: media)
         case let provider as ProviderError:
+            // An upstream answer is quoted, never relayed: one short line of it.
             self.init(provider: provider)
+            message = FailureSanitizer.excerpt(message)
         case let download as HTTPClientError:
             self.init(download: download)
+            message = FailureSanitizer.excerpt(message)
+        case let lost as LeaseLost:
+            self.init(type: "lease_lost", message: lost.description)
+        case let full as InsufficientStorage:
+            self.init(noSpace: full.description)
+        case _ where InsufficientStorage.isNoSpace(error):
+            self.init(noSpace: "\(error)")
         default:
             self.init(type: "internal_error", message: "the job failed: \(error)",
                       suggestion: "try again; if it keeps failing, report the job id", transient: true)
@@ -54,6 +65,19 @@ extension JobFailure {
         let fields = problem.errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
         let message = [prefix, problem.detail, fields.isEmpty ? nil : fields].compactMap { $0 }.joined(separator: " ")
         self.init(type: type, message: message, suggestion: suggestion)
+    }
+
+    /// The disk filled up (ENOSPC) or the quota was reached: permanent, so the caller
+    /// hears it at once rather than after retries; the partial output is already gone.
+    private init(noSpace detail: String) {
+        self.init(type: "insufficient_storage", message: "the data directory ran out of space: \(detail)",
+                  suggestion: "free disk space (or raise the data quota), then retry it with POST /api/jobs/{id}/retry")
+    }
+
+    private static func isNoSpace(_ error: MediaError) -> Bool {
+        if let code = error.ffmpegCode, code == -ENOSPC || code == -EDQUOT { return true }
+        // FFmpeg reports a full disk at whichever write meets it (header, packet, trailer).
+        return error.description.contains(String(cString: strerror(ENOSPC)))
     }
 
     private init(media error: MediaError) {

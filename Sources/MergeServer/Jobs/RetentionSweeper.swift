@@ -2,13 +2,18 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Removes finished jobs whose retention ran out, with their output files: at start-up
-/// and then every `interval`.
+/// Removes finished jobs whose retention ran out, with their output files, and assets
+/// no job needs once theirs ran out: at start-up and then every `interval`.
 struct RetentionSweeper: Service {
     let jobs: JobRepository
     let events: JobEventHub
     let interval: Duration
     let logger: Logger
+    /// The asset store's rows and the directory their paths are relative to (nil: assets are kept).
+    var assets: AssetRepository? = nil
+    var dataDirectory = ""
+    /// How long an asset no job needs is kept after its last use.
+    var assetRetentionSeconds = 7 * 24 * 3600.0
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -37,6 +42,33 @@ struct RetentionSweeper: Service {
             logger.error("could not remove expired jobs", metadata: ["error": "\(error)"])
         }
         if removed > 0 { logger.info("removed expired jobs", metadata: ["count": "\(removed)"]) }
+        let collected = await collectAssets(now: now)
+        if collected > 0 { logger.info("removed assets no job needs", metadata: ["count": "\(collected)"]) }
         return removed
+    }
+
+    /// Removes assets unused for `assetRetentionSeconds` that no live job or kept video
+    /// needs; returns how many. Rows first: a crash in between leaves an orphan file,
+    /// which the start-up sweep removes, never a row without its file.
+    @discardableResult
+    func collectAssets(now: Double = Date().timeIntervalSince1970) async -> Int {
+        guard let assets else { return 0 }
+        let cutoff = now - assetRetentionSeconds
+        var collected = 0
+        do {
+            while true {
+                let scanStarted = Date().timeIntervalSince1970
+                let candidates = try assets.collectible(usedBefore: cutoff)
+                let deleted = try await assets.deleteCollectible(candidates, usedBefore: cutoff, scanStarted: scanStarted)
+                for asset in deleted {
+                    try? FileManager.default.removeItem(atPath: (dataDirectory as NSString).appendingPathComponent(asset.path))
+                }
+                collected += deleted.count
+                if deleted.isEmpty || candidates.count < 500 { break }
+            }
+        } catch {
+            logger.error("could not collect unused assets", metadata: ["error": "\(error)"])
+        }
+        return collected
     }
 }

@@ -18,9 +18,12 @@ public struct ServerDependencies: Sendable {
     public let sweeper: any Service
     public let generation: GenerationService
     public let costs: CostRepository
+    /// Room left on the disk and under the data quota (uploads, fetches, submissions).
+    public let budget: DiskBudget
 
     /// Opens the data directory and the database and recovers what a killed process
-    /// left: jobs it was running go back to the queue, its partial files are removed.
+    /// left: jobs it was running are requeued or quarantined (`recoverInterrupted`), its
+    /// partial files and the files no row refers to are removed.
     /// `httpClient` and `mocks` are for tests; the server uses libcurl and the mock providers.
     public static func open(_ configuration: ServerConfiguration, logger: Logger, httpClient: (any HTTPClient)? = nil,
                             mocks: GenerationService.Providers? = nil) async throws -> ServerDependencies {
@@ -35,13 +38,30 @@ public struct ServerDependencies: Sendable {
         let database = try Database(path: databasePath)
         let jobs = JobRepository(database: database)
         let assets = AssetRepository(database: database)
-        let store = try AssetStore(dataDirectory: dataDirectory, repository: assets)
+        let budget = DiskBudget(dataDirectory: dataDirectory, minFreeBytes: configuration.minFreeDiskBytes,
+                                quotaBytes: configuration.limits.dataQuotaBytes) {
+            let databaseFiles = [databasePath, databasePath + "-wal"].reduce(Int64(0)) { sum, path in
+                sum + ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0)
+            }
+            return try assets.storedBytes() + databaseFiles
+        }
+        let store = try AssetStore(dataDirectory: dataDirectory, repository: assets, budget: budget)
         store.removeUnfinishedUploads()
         for name in (try? fileManager.contentsOfDirectory(atPath: videosDirectory)) ?? [] where name.hasSuffix(".partial") {
             try? fileManager.removeItem(atPath: (videosDirectory as NSString).appendingPathComponent(name))
         }
-        let recovered = try await jobs.recoverInterrupted()
-        if recovered > 0 { logger.notice("jobs interrupted by the last stop are queued again", metadata: ["count": "\(recovered)"]) }
+        let recovery = try await jobs.recoverInterrupted(retention: configuration.engine.retentionSeconds)
+        if !recovery.requeued.isEmpty {
+            logger.notice("jobs running when the last process died are queued again, under suspicion",
+                          metadata: ["jobs": "\(recovery.requeued)"])
+        }
+        if !recovery.quarantined.isEmpty {
+            logger.warning("jobs running when the last process died failed as crashed; POST /api/jobs/{id}/retry runs them again",
+                           metadata: ["jobs": "\(recovery.quarantined)"])
+        }
+        let orphans = OrphanFiles.sweep(videosDirectory, referenced: try jobs.videoFileNames())
+            + OrphanFiles.sweep(store.directory, referenced: try assets.fileNames())
+        if orphans > 0 { logger.notice("removed files no row refers to", metadata: ["count": "\(orphans)"]) }
 
         let catalog: ModelCatalog
         do {
@@ -70,10 +90,14 @@ public struct ServerDependencies: Sendable {
             MusicVideoJob(work: work, checkpoints: CheckpointRepository(database: database), videosDirectory: videosDirectory,
                           concurrency: configuration.generationConcurrency),
         ]
-        let engine = JobEngine(jobs: jobs, events: events, handlers: handlers, settings: configuration.engine, logger: logger)
-        let sweeper = RetentionSweeper(jobs: jobs, events: events, interval: .seconds(configuration.sweepIntervalSeconds), logger: logger)
+        let engine = JobEngine(jobs: jobs, events: events, handlers: handlers, settings: configuration.engine, logger: logger,
+                               dataDirectory: dataDirectory)
+        let sweeper = RetentionSweeper(jobs: jobs, events: events, interval: .seconds(configuration.sweepIntervalSeconds), logger: logger,
+                                       assets: assets, dataDirectory: dataDirectory,
+                                       assetRetentionSeconds: configuration.limits.assetRetentionSeconds)
         return ServerDependencies(configuration: configuration, database: database, jobs: jobs, assets: assets, store: store,
-                                  events: events, engine: engine, sweeper: sweeper, generation: generation, costs: costs)
+                                  events: events, engine: engine, sweeper: sweeper, generation: generation, costs: costs,
+                                  budget: budget)
     }
 }
 
@@ -97,11 +121,12 @@ public enum MergeServerApp {
         AssetController(assets: dependencies.assets, store: dependencies.store, maxUploadBytes: configuration.maxUploadBytes)
             .addRoutes(to: router)
         let submitter = JobSubmitter(jobs: dependencies.jobs, engine: dependencies.engine, maxAttempts: configuration.engine.maxAttempts,
-                                     waiters: AdmissionLimit(maximum: configuration.limits.maxWaiters))
+                                     waiters: AdmissionLimit(maximum: configuration.limits.maxWaiters),
+                                     maxQueued: configuration.limits.maxQueuedJobs, budget: dependencies.budget)
         MediaJobController(submitter: submitter, assets: dependencies.assets, store: dependencies.store,
                            maxJSONBytes: configuration.maxJSONBytes, limits: configuration.limits).addRoutes(to: router)
         JobController(jobs: dependencies.jobs, engine: dependencies.engine, events: dependencies.events,
-                      heartbeat: .seconds(configuration.sseHeartbeatSeconds)).addRoutes(to: router)
+                      heartbeat: .seconds(configuration.sseHeartbeatSeconds), submitter: submitter).addRoutes(to: router)
         VideoController(jobs: dependencies.jobs).addRoutes(to: router)
         GenerationController(checks: GenerationChecks(generation: dependencies.generation, assets: dependencies.assets, store: dependencies.store,
                                                       limits: configuration.limits),

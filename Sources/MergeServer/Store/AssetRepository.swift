@@ -21,10 +21,12 @@ public struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     public var path: String
     public var media: String
     public var createdAt: Double
+    /// When it was last stored again or named by a job (retention counts from here).
+    public var lastUsedAt: Double?
 
     enum CodingKeys: String, CodingKey {
         case id, sha256, kind, sizeBytes = "size_bytes", contentType = "content_type", filename, path, media
-        case createdAt = "created_at"
+        case createdAt = "created_at", lastUsedAt = "last_used_at"
     }
 }
 
@@ -50,6 +52,31 @@ public struct AssetRepository: Sendable {
             }
             try asset.insert(db)
             return (asset, true)
+        }
+    }
+
+    /// Marks the asset used now; false when it is gone (collected meanwhile).
+    public func touch(_ id: String, now: Double = Date().timeIntervalSince1970) async throws -> Bool {
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE assets SET last_used_at = MAX(COALESCE(last_used_at, 0), ?) WHERE id = ?", arguments: [now, id])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Bytes the data directory holds by the rows that name its files: assets and videos
+    /// (a generated video linked to its asset counts twice: the quota errs on the safe side).
+    public func storedBytes() throws -> Int64 {
+        try database.readNow { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT (SELECT COALESCE(SUM(size_bytes), 0) FROM assets) + (SELECT COALESCE(SUM(size_bytes), 0) FROM videos)
+                """) ?? 0
+        }
+    }
+
+    /// The file names of every asset row (what the start-up orphan sweep keeps).
+    public func fileNames() throws -> Set<String> {
+        try database.readNow { db in
+            Set(try String.fetchAll(db, sql: "SELECT path FROM assets").map { ($0 as NSString).lastPathComponent })
         }
     }
 

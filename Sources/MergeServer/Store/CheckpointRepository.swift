@@ -14,10 +14,13 @@ public struct CheckpointRepository: Sendable {
         }
     }
 
-    public func save(job: String, key: String, value: String) async throws {
+    /// Saves what `attempt` finished; throws `LeaseLost` (and saves nothing) when the
+    /// attempt no longer owns the job, so a stale attempt cannot overwrite the new one's.
+    public func save(_ attempt: JobAttempt, key: String, value: String) async throws {
         try await database.pool.write { db in
+            try attempt.requireOwnership(db)
             try db.execute(sql: "INSERT OR REPLACE INTO job_checkpoints (job_id, key, value) VALUES (?, ?, ?)",
-                           arguments: [job, key, value])
+                           arguments: [attempt.job, key, value])
         }
     }
 }

@@ -32,10 +32,13 @@ public struct CostRepository: Sendable {
         }
     }
 
-    /// Adds what one provider call cost to the job's row for that model.
-    public func addActual(job: String, model: String, provider: String, usd: Double, isMock: Bool,
+    /// Adds what one provider call of `attempt` cost to the job's row for that model;
+    /// throws `LeaseLost` (and records nothing) when the attempt no longer owns the job.
+    public func addActual(_ attempt: JobAttempt, model: String, provider: String, usd: Double, isMock: Bool,
                           now: Double = Date().timeIntervalSince1970) async throws {
+        let job = attempt.job
         try await database.pool.write { db in
+            try attempt.requireOwnership(db)
             try db.execute(sql: "UPDATE costs SET actual_usd = COALESCE(actual_usd, 0) + ? WHERE job_id = ? AND model = ?",
                            arguments: [usd, job, model])
             if db.changesCount == 0 {

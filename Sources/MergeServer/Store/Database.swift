@@ -147,6 +147,19 @@ public final class Database: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v3: attempt tokens, crash counts, asset use") { db in
+            // attempt_token fences every write of a running attempt (see JobRepository);
+            // crash_count marks a job found running when its process died (recoverInterrupted);
+            // last_used_at lets unreferenced assets be collected after their retention.
+            try db.execute(sql: """
+                ALTER TABLE jobs ADD COLUMN attempt_token TEXT;
+                ALTER TABLE jobs ADD COLUMN crash_count INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE assets ADD COLUMN last_used_at REAL;
+                UPDATE assets SET last_used_at = created_at;
+                -- Every claim asks whether a suspect waits or runs: a small index, not a scan.
+                CREATE INDEX jobs_suspects ON jobs (status) WHERE crash_count > 0;
+                """)
+        }
         return migrator
     }
 }

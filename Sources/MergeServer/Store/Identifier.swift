@@ -10,15 +10,13 @@ public enum Identifier {
     /// Hex digits after the prefix.
     static let hexLength = 24
 
-    /// A new random id (96 bits).
+    /// A new random id (96 bits). Asset ids too: an id tells nothing of the content (its
+    /// hash stays internal, for deduplication).
     public static func make(_ kind: Kind) -> String {
         var generator = SystemRandomNumberGenerator()
         let hex = (0..<hexLength / 2).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
         return "\(kind.rawValue)_\(hex)"
     }
-
-    /// The id of the asset with these bytes: the same content is always the same asset.
-    public static func asset(sha256: String) -> String { "\(Kind.asset.rawValue)_\(sha256.prefix(hexLength))" }
 
     /// The video a job renders: one per job, so a job run again writes the same video.
     public static func video(forJob job: String) -> String {

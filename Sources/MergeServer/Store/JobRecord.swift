@@ -35,14 +35,21 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var startedAt: Double?
     public var finishedAt: Double?
     public var expiresAt: Double?
+    /// The running attempt's fence: set by `claim`, required by every write of the attempt.
+    public var attemptToken: String? = nil
+    /// Times the job was found running when its process died (see `recoverInterrupted`).
+    public var crashCount: Int = 0
 
     enum CodingKeys: String, CodingKey {
         case id, kind, status, request, requestSHA256 = "request_sha256", idempotencyKey = "idempotency_key"
         case progress, stage, etaSeconds = "eta_seconds", error, result, attempts, maxAttempts = "max_attempts"
         case runAfter = "run_after", leaseOwner = "lease_owner", leaseExpiresAt = "lease_expires_at"
         case cancelRequested = "cancel_requested", createdAt = "created_at", startedAt = "started_at"
-        case finishedAt = "finished_at", expiresAt = "expires_at"
+        case finishedAt = "finished_at", expiresAt = "expires_at", attemptToken = "attempt_token", crashCount = "crash_count"
     }
+
+    /// The attempt a claim started, for the writes it fences.
+    public var attempt: JobAttempt { JobAttempt(job: id, token: attemptToken ?? "") }
 
     /// The decoded `error` column.
     public var failure: JobFailure? {

@@ -2,9 +2,10 @@ import Foundation
 import Generation
 import GRDB
 
-/// The durable job queue. Every change a worker makes is conditioned on its lease
-/// (`lease_owner = ?`), so a worker that lost its lease (it stalled, or the server was
-/// killed and the job handed to another) can no longer write the job: each job ends once.
+/// The durable job queue. Every change a running attempt makes is conditioned on the
+/// token its claim wrote (`attempt_token = ?`), so an attempt that lost its lease (it
+/// stalled, or the server was killed and the job handed to another) can no longer write
+/// the job: its writes throw `LeaseLost`, and each job ends once.
 public struct JobRepository: Sendable {
     let database: Database
 
@@ -28,8 +29,14 @@ public struct JobRepository: Sendable {
     /// What else a new job writes with it, in its transaction (its cost estimate).
     public typealias CompanionWrite = @Sendable (GRDB.Database, JobRecord) throws -> Void
 
+    /// The queue holds `maxQueued` jobs already: the new one is refused (a replay of an
+    /// idempotency key is still answered).
+    public struct QueueFull: Error, Sendable {
+        public let queued: Int
+    }
+
     public func enqueue(kind: String, request: String, idempotencyKey: String?, maxAttempts: Int,
-                        now: Double = Date().timeIntervalSince1970,
+                        maxQueued: Int? = nil, now: Double = Date().timeIntervalSince1970,
                         alsoWrite: CompanionWrite = { _, _ in }) async throws -> EnqueueOutcome {
         let hash = SHA256Hex.of("\(kind)\n\(request)")
         let job = JobRecord(id: Identifier.make(.job), kind: kind, status: .queued, request: request, requestSHA256: hash,
@@ -43,10 +50,17 @@ public struct JobRepository: Sendable {
                 guard existing.requestSHA256 == hash else { throw IdempotencyConflict(existing: existing) }
                 return .existing(existing)
             }
+            try Self.requireRoom(db, maxQueued: maxQueued)
             try job.insert(db)
             try alsoWrite(db, job)
             return .created(job)
         })
+    }
+
+    private static func requireRoom(_ db: GRDB.Database, maxQueued: Int?) throws {
+        guard let maxQueued else { return }
+        let queued = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs WHERE status = 'queued'") ?? 0
+        if queued >= maxQueued { throw QueueFull(queued: queued) }
     }
 
     public func find(_ id: String) async throws -> JobRecord? {
@@ -100,85 +114,119 @@ public struct JobRepository: Sendable {
     }
 
     /// Takes the oldest runnable job of `kinds`: a queued one whose time has come, or a running
-    /// one whose lease has expired (its worker died). Starts a new attempt under `owner`'s lease.
-    public func claim(owner: String, leaseSeconds: Double, kinds: KindFilter = .any,
+    /// one whose lease has expired (its worker died). Starts a new attempt under `owner`'s
+    /// lease with a fresh token. `excluding` names the jobs this process is still running: a
+    /// process never claims its own stalled attempt, which may still be working.
+    ///
+    /// A job under suspicion (`crash_count > 0`: it was running when a process died) runs
+    /// alone: it is taken only when this owner runs nothing else, and while one is due or
+    /// running this owner takes nothing else. So if the process dies again, the culprit is
+    /// known (see `recoverInterrupted`).
+    public func claim(owner: String, leaseSeconds: Double, kinds: KindFilter = .any, excluding: Set<String> = [],
                       now: Double = Date().timeIntervalSince1970) async throws -> JobRecord? {
         let filter = kinds.condition
+        let excluded = Array(excluding)
+        let notRunningHere = excluded.isEmpty ? "1" : "id NOT IN (\(Array(repeating: "?", count: excluded.count).joined(separator: ", ")))"
+        let token = JobAttempt.newToken()
+        var arguments: StatementArguments = [owner, now + leaseSeconds, now, token, now, now]
+        arguments += StatementArguments(filter.arguments)
+        arguments += StatementArguments(excluded)
+        arguments += [owner, owner, now]
+        let bound = arguments
         let job = try await database.pool.write { db in
             try JobRecord.fetchOne(db, sql: """
                 UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
-                                started_at = COALESCE(started_at, ?), stage = 'starting'
+                                started_at = COALESCE(started_at, ?), stage = 'starting', attempt_token = ?
                 WHERE id = (SELECT id FROM jobs
                             WHERE ((status = 'queued' AND run_after <= ?) OR (status = 'running' AND lease_expires_at < ?))
-                              AND \(filter.sql)
+                              AND \(filter.sql) AND \(notRunningHere)
+                              AND CASE WHEN crash_count > 0
+                                  THEN NOT EXISTS (SELECT 1 FROM jobs AS r WHERE r.status = 'running' AND r.lease_owner = ?)
+                                  ELSE NOT EXISTS (SELECT 1 FROM jobs AS r INDEXED BY jobs_suspects
+                                                   WHERE r.crash_count > 0 AND r.status IN ('running', 'queued')
+                                                   AND ((r.status = 'running' AND r.lease_owner = ?)
+                                                        OR (r.status = 'queued' AND r.run_after <= ?)))
+                                  END
                             ORDER BY run_after, created_at LIMIT 1)
                 RETURNING *
-                """, arguments: [owner, now + leaseSeconds, now, now, now] + StatementArguments(filter.arguments))
+                """, arguments: bound)
         }
         return written([job?.id], job)
     }
 
-    /// Extends the lease. Returns nil when the job is no longer ours, else whether a cancel was asked for.
-    public func renewLease(_ id: String, owner: String, leaseSeconds: Double,
-                           now: Double = Date().timeIntervalSince1970) async throws -> Bool? {
-        written([id], try await database.pool.write { db in
+    /// Extends the lease. Returns whether a cancel was asked for; throws `LeaseLost` when
+    /// the job is no longer this attempt's.
+    public func renewLease(_ attempt: JobAttempt, leaseSeconds: Double, now: Double = Date().timeIntervalSince1970) async throws -> Bool {
+        let cancel = written([attempt.job], try await database.pool.write { db in
             try Bool.fetchOne(db, sql: """
-                UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'
+                UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND attempt_token = ? AND status = 'running'
                 RETURNING cancel_requested
-                """, arguments: [now + leaseSeconds, id, owner])
+                """, arguments: [now + leaseSeconds, attempt.job, attempt.token])
         })
+        guard let cancel else { throw LeaseLost(job: attempt.job) }
+        return cancel
     }
 
-    public func updateProgress(_ id: String, owner: String, progress: Double, stage: String, etaSeconds: Double?) async throws {
-        written([id], try await database.pool.write { db in
+    public func updateProgress(_ attempt: JobAttempt, progress: Double, stage: String, etaSeconds: Double?) async throws {
+        let changed = written([attempt.job], try await database.pool.write { db in
             try db.execute(sql: """
-                UPDATE jobs SET progress = ?, stage = ?, eta_seconds = ? WHERE id = ? AND lease_owner = ? AND status = 'running'
-                """, arguments: [progress, stage, etaSeconds, id, owner])
+                UPDATE jobs SET progress = ?, stage = ?, eta_seconds = ? WHERE id = ? AND attempt_token = ? AND status = 'running'
+                """, arguments: [progress, stage, etaSeconds, attempt.job, attempt.token])
+            return db.changesCount
         })
+        if changed == 0 { throw LeaseLost(job: attempt.job) }
     }
 
     /// Ends the job as succeeded, recording its output video (if any) in the same transaction.
     @discardableResult
-    public func succeed(_ id: String, owner: String, result: String, video: VideoRecord?, retention: Double,
-                        now: Double = Date().timeIntervalSince1970) async throws -> JobRecord? {
-        written([id], try await database.pool.write { db in
+    public func succeed(_ attempt: JobAttempt, result: String, video: VideoRecord?, retention: Double,
+                        now: Double = Date().timeIntervalSince1970) async throws -> JobRecord {
+        try written([attempt.job], try await database.pool.write { db in
             guard let job = try JobRecord.fetchOne(db, sql: """
                 UPDATE jobs SET status = 'succeeded', progress = 1, stage = 'done', eta_seconds = 0, result = ?, error = NULL,
-                                finished_at = ?, expires_at = ?, lease_owner = NULL, lease_expires_at = NULL
-                WHERE id = ? AND lease_owner = ? AND status = 'running' RETURNING *
-                """, arguments: [result, now, now + retention, id, owner]) else { return nil }
+                                finished_at = ?, expires_at = ?, lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
+                WHERE id = ? AND attempt_token = ? AND status = 'running' RETURNING *
+                """, arguments: [result, now, now + retention, attempt.job, attempt.token]) else { throw LeaseLost(job: attempt.job) }
             if let video { try video.save(db) }
             return job
         })
     }
 
-    /// Ends the job as failed or canceled (`status`), with the reason.
+    /// Ends the job as failed or canceled (`status`; anything else counts as failed), with the reason.
     @discardableResult
-    public func finish(_ id: String, owner: String, status: JobStatus, failure: JobFailure?, retention: Double,
-                       now: Double = Date().timeIntervalSince1970) async throws -> JobRecord? {
-        precondition(status == .failed || status == .canceled, "finish ends a job as failed or canceled")
-        let error = try failure.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        return written([id], try await database.pool.write { db in
-            try JobRecord.fetchOne(db, sql: """
+    public func finish(_ attempt: JobAttempt, status: JobStatus, failure: JobFailure?, retention: Double,
+                       now: Double = Date().timeIntervalSince1970) async throws -> JobRecord {
+        let ended: JobStatus = status == .canceled ? .canceled : .failed  // the only ends a failure can have
+        let error = try failure.map(Self.encode)
+        return try written([attempt.job], try await database.pool.write { db in
+            guard let job = try JobRecord.fetchOne(db, sql: """
                 UPDATE jobs SET status = ?, stage = ?, eta_seconds = NULL, error = ?, finished_at = ?, expires_at = ?,
-                                lease_owner = NULL, lease_expires_at = NULL
-                WHERE id = ? AND lease_owner = ? AND status = 'running' RETURNING *
-                """, arguments: [status.rawValue, status.rawValue, error, now, now + retention, id, owner])
+                                lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
+                WHERE id = ? AND attempt_token = ? AND status = 'running' RETURNING *
+                """, arguments: [ended.rawValue, ended.rawValue, error, now, now + retention, attempt.job, attempt.token])
+            else { throw LeaseLost(job: attempt.job) }
+            return job
         })
     }
 
     /// Puts a running job back in the queue: after a transient failure (`countAttempt`
     /// true, run again at `runAfter`) or at shutdown (the attempt is given back).
     @discardableResult
-    public func requeue(_ id: String, owner: String, runAfter: Double, failure: JobFailure?, countAttempt: Bool) async throws -> JobRecord? {
-        let error = try failure.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        return written([id], try await database.pool.write { db in
-            try JobRecord.fetchOne(db, sql: """
+    public func requeue(_ attempt: JobAttempt, runAfter: Double, failure: JobFailure?, countAttempt: Bool) async throws -> JobRecord {
+        let error = try failure.map(Self.encode)
+        return try written([attempt.job], try await database.pool.write { db in
+            guard let job = try JobRecord.fetchOne(db, sql: """
                 UPDATE jobs SET status = 'queued', stage = 'queued', eta_seconds = NULL, run_after = ?, error = ?,
-                                attempts = attempts - ?, lease_owner = NULL, lease_expires_at = NULL
-                WHERE id = ? AND lease_owner = ? AND status = 'running' RETURNING *
-                """, arguments: [runAfter, error, countAttempt ? 0 : 1, id, owner])
+                                attempts = attempts - ?, lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
+                WHERE id = ? AND attempt_token = ? AND status = 'running' RETURNING *
+                """, arguments: [runAfter, error, countAttempt ? 0 : 1, attempt.job, attempt.token])
+            else { throw LeaseLost(job: attempt.job) }
+            return job
         })
+    }
+
+    private static func encode(_ failure: JobFailure) throws -> String {
+        String(decoding: try JSONEncoder().encode(failure), as: UTF8.self)
     }
 
     /// What a cancel request found.
@@ -213,19 +261,81 @@ public struct JobRepository: Sendable {
         })
     }
 
+    /// What start-up recovery did with the jobs a dead process was running.
+    public struct Recovery: Sendable, Equatable {
+        /// Requeued without spending an attempt, now under suspicion (they run alone next time).
+        public var requeued: [String] = []
+        /// Failed with `error.type: crashed`; they need `POST /api/jobs/{id}/retry`.
+        public var quarantined: [String] = []
+    }
+
     /// At start-up, with the data directory locked to this process: every job left
-    /// `running` belonged to a process that is gone. Give them back to the queue now
-    /// rather than waiting for their leases to run out.
-    public func recoverInterrupted(now: Double = Date().timeIntervalSince1970) async throws -> Int {
-        let count = try await database.pool.write { db in
-            try db.execute(sql: """
-                UPDATE jobs SET status = 'queued', stage = 'queued', run_after = ?, lease_owner = NULL, lease_expires_at = NULL
-                WHERE status = 'running'
-                """, arguments: [now])
-            return db.changesCount
+    /// `running` belonged to a process that died (a graceful stop puts its jobs back in
+    /// the queue, so it leaves none). Which job killed it cannot be known, so:
+    /// - a job that was running alone, or that was already under suspicion, is the likely
+    ///   culprit: it is quarantined — failed with `crashed` — and runs again only on a
+    ///   manual retry (a poison job never crash-loops the server);
+    /// - each of several jobs running together is a possible bystander: it goes back to
+    ///   the queue with its attempt given back and is marked suspect (`crash_count`). A
+    ///   suspect job runs alone (see `claim`), so if it is the culprit the next crash
+    ///   quarantines it, and the others never lose an attempt.
+    public func recoverInterrupted(retention: Double, now: Double = Date().timeIntervalSince1970) async throws -> Recovery {
+        let failure = try Self.encode(JobFailure(
+            type: "crashed", message: "the server stopped while running this job (the process died)",
+            suggestion: "retry it with POST /api/jobs/{id}/retry if it should run again; if the server dies again, check its logs and the request"))
+        let recovery = try await database.pool.write { db in
+            let running = try Row.fetchAll(db, sql: "SELECT id, crash_count FROM jobs WHERE status = 'running' ORDER BY id")
+            var recovery = Recovery()
+            for row in running {
+                let id: String = row["id"]
+                let crashes: Int = row["crash_count"]
+                if running.count == 1 || crashes > 0 {
+                    try db.execute(sql: """
+                        UPDATE jobs SET status = 'failed', stage = 'failed', eta_seconds = NULL, error = ?, finished_at = ?,
+                                        expires_at = ?, crash_count = crash_count + 1, lease_owner = NULL,
+                                        lease_expires_at = NULL, attempt_token = NULL
+                        WHERE id = ?
+                        """, arguments: [failure, now, now + retention, id])
+                    recovery.quarantined.append(id)
+                } else {
+                    try db.execute(sql: """
+                        UPDATE jobs SET status = 'queued', stage = 'queued', run_after = ?, attempts = MAX(attempts - 1, 0),
+                                        crash_count = crash_count + 1, lease_owner = NULL, lease_expires_at = NULL,
+                                        attempt_token = NULL
+                        WHERE id = ?
+                        """, arguments: [now, id])
+                    recovery.requeued.append(id)
+                }
+            }
+            return recovery
         }
         database.jobCache.invalidateAll()
-        return count
+        return recovery
+    }
+
+    /// What a manual retry found.
+    public enum RetryOutcome: Sendable {
+        case requeued(JobRecord)
+        /// Only a failed job (crashed included) can be retried.
+        case notFailed(JobRecord)
+        case notFound
+    }
+
+    /// Puts a failed job back in the queue as if new: attempts and suspicion cleared, its
+    /// checkpoints kept (a generation retried does not pay again for what it finished).
+    public func retry(_ id: String, maxQueued: Int? = nil, now: Double = Date().timeIntervalSince1970) async throws -> RetryOutcome {
+        written([id], try await database.pool.write { db in
+            guard let job = try JobRecord.fetchOne(db, key: id) else { return .notFound }
+            guard job.status == .failed else { return .notFailed(job) }
+            try Self.requireRoom(db, maxQueued: maxQueued)
+            let requeued = try JobRecord.fetchOne(db, sql: """
+                UPDATE jobs SET status = 'queued', stage = 'queued', progress = 0, eta_seconds = NULL, error = NULL, result = NULL,
+                                attempts = 0, crash_count = 0, run_after = ?, finished_at = NULL, expires_at = NULL,
+                                cancel_requested = 0, lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
+                WHERE id = ? AND status = 'failed' RETURNING *
+                """, arguments: [now, id])
+            return requeued.map(RetryOutcome.requeued) ?? .notFailed(job)
+        })
     }
 
     public func countsByStatus() async throws -> [JobStatus: Int] {
@@ -254,6 +364,13 @@ public struct JobRepository: Sendable {
         written(ids, try await database.pool.write { db in
             for id in ids { try db.execute(sql: "DELETE FROM jobs WHERE id = ?", arguments: [id]) }
         })
+    }
+
+    /// The file names of every video row (what the start-up orphan sweep keeps).
+    public func videoFileNames() throws -> Set<String> {
+        try database.readNow { db in
+            Set(try String.fetchAll(db, sql: "SELECT path FROM videos").map { ($0 as NSString).lastPathComponent })
+        }
     }
 
     public func video(_ id: String) async throws -> VideoRecord? {

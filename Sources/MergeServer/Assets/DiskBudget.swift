@@ -1,0 +1,81 @@
+import _NIOFileSystem
+import Foundation
+import Hummingbird
+
+/// How much the data directory may still take: the free space above the floor
+/// (`minFreeDiskBytes`) and, with a quota, what the quota leaves. Uploads, fetches and
+/// job submissions ask it first and are refused with 507 when there is no room, so a
+/// full disk is an answer that says what to do, not a half-written file.
+public struct DiskBudget: Sendable {
+    let dataDirectory: String
+    let minFreeBytes: Int64
+    let quotaBytes: Int64?
+    /// Bytes the data directory holds now (its assets, videos and database).
+    let usage: @Sendable () throws -> Int64
+
+    public init(dataDirectory: String, minFreeBytes: Int64, quotaBytes: Int64?, usage: @escaping @Sendable () throws -> Int64) {
+        self.dataDirectory = dataDirectory
+        self.minFreeBytes = minFreeBytes
+        self.quotaBytes = quotaBytes
+        self.usage = usage
+    }
+
+    /// Bytes that may still be written; throws `InsufficientStorage` when none.
+    public func room() throws -> Int64 {
+        var room = Int64.max
+        var reason = ""
+        if let free = Self.freeBytes(at: dataDirectory) {
+            let aboveFloor = free - minFreeBytes
+            if aboveFloor < room { room = aboveFloor; reason = "the disk of the data directory has less than \(minFreeBytes) bytes free" }
+        }
+        if let quotaBytes {
+            let left = quotaBytes - (try usage())
+            if left < room { room = left; reason = "the data directory has reached its quota of \(quotaBytes) bytes" }
+        }
+        guard room > 0 else { throw InsufficientStorage(reason: reason) }
+        return room
+    }
+
+    /// Free bytes for an unprivileged writer on the file system holding `path`.
+    static func freeBytes(at path: String) -> Int64? {
+        var stats = statvfs()
+        guard statvfs(path, &stats) == 0 else { return nil }
+        let free = Double(stats.f_bavail) * Double(stats.f_frsize)
+        return free >= Double(Int64.max) ? Int64.max : Int64(free)
+    }
+}
+
+/// There is no room for what was asked: the disk is (nearly) full or the quota reached.
+/// 507 at the HTTP edge, `insufficient_storage` at the job edge.
+public struct InsufficientStorage: Error, Sendable, CustomStringConvertible {
+    public let reason: String
+    public static let suggestion = "free space: delete videos and assets that are no longer needed (they are also collected after their retention), raise MERGE_SERVER_DATA_QUOTA_BYTES or lower MERGE_SERVER_MIN_FREE_BYTES; then send the request again"
+
+    public var description: String { "there is no room to store more: \(reason)" }
+
+    public var problem: Problem {
+        Problem(HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), type: "insufficient_storage",
+                detail: description, suggestion: Self.suggestion)
+    }
+
+    /// True when `error` is a write that failed for want of space (ENOSPC, EDQUOT), from
+    /// whichever layer reported it.
+    static func isNoSpace(_ error: any Error) -> Bool {
+        switch error {
+        case is InsufficientStorage:
+            return true
+        case let failure as DurableFileError:
+            return failure.isNoSpace
+        case let failure as FileSystemError:
+            if let call = failure.cause as? FileSystemError.SystemCallError {
+                return [ENOSPC, EDQUOT].contains(call.errno.rawValue)
+            }
+            return failure.cause.map(isNoSpace) ?? false
+        default:
+            let error = error as NSError
+            if error.domain == NSPOSIXErrorDomain { return [ENOSPC, EDQUOT].contains(Int32(error.code)) }
+            if let underlying = error.userInfo[NSUnderlyingErrorKey] as? any Error { return isNoSpace(underlying) }
+            return error.domain == NSCocoaErrorDomain && error.code == CocoaError.Code.fileWriteOutOfSpace.rawValue
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+
+/// Which assets may go: those not used (stored again, or named by a job that ended)
+/// for the retention period and named by no job that still needs them — a queued or
+/// running job, or a job whose video is kept (its request, result or checkpoints).
+extension AssetRepository {
+    /// Assets past `cutoff` (last use before it) that no job needs, at most `limit`.
+    func collectible(usedBefore cutoff: Double, limit: Int = 500) throws -> [(id: String, path: String)] {
+        try database.readNow { db in
+            let candidates = try Row.fetchAll(db, sql: """
+                SELECT id, path FROM assets WHERE COALESCE(last_used_at, created_at) < ? ORDER BY created_at LIMIT ?
+                """, arguments: [cutoff, limit]).map { (id: $0["id"] as String, path: $0["path"] as String) }
+            guard !candidates.isEmpty else { return [] }
+            var needed = Set<String>()
+            // Jobs that need their assets: live ones, kept videos' ones, and those that ended
+            // after the cutoff (their assets were in use within the retention period).
+            let texts = try String.fetchCursor(db, sql: """
+                SELECT j.request || ' ' || COALESCE(j.result, '') || ' ' ||
+                       COALESCE((SELECT group_concat(value, ' ') FROM job_checkpoints c WHERE c.job_id = j.id), '')
+                FROM jobs j
+                WHERE j.status IN ('queued', 'running') OR COALESCE(j.finished_at, 0) >= ?
+                   OR EXISTS (SELECT 1 FROM videos v WHERE v.job_id = j.id)
+                """, arguments: [cutoff])
+            while let text = try texts.next() { needed.formUnion(Self.assetIDs(in: text)) }
+            return candidates.filter { !needed.contains($0.id) }
+        }
+    }
+
+    /// Deletes the rows of `assets` unless, since `scanStarted`, one was used again or named
+    /// by a new job; returns those deleted (their files are the caller's to remove).
+    func deleteCollectible(_ assets: [(id: String, path: String)], usedBefore cutoff: Double,
+                           scanStarted: Double) async throws -> [(id: String, path: String)] {
+        guard !assets.isEmpty else { return [] }
+        return try await database.pool.write { db in
+            var named = Set<String>()
+            let recent = try String.fetchCursor(db, sql: "SELECT request FROM jobs WHERE created_at >= ? OR status = 'queued'",
+                                                arguments: [scanStarted - 1])
+            while let request = try recent.next() { named.formUnion(Self.assetIDs(in: request)) }
+            var deleted: [(id: String, path: String)] = []
+            for asset in assets where !named.contains(asset.id) {
+                try db.execute(sql: "DELETE FROM assets WHERE id = ? AND COALESCE(last_used_at, created_at) < ?",
+                               arguments: [asset.id, cutoff])
+                if db.changesCount > 0 { deleted.append(asset) }
+            }
+            return deleted
+        }
+    }
+
+    /// Every asset id (`ast_` and 24 hex digits) written in `text`.
+    static func assetIDs(in text: String) -> Set<String> {
+        var found = Set<String>()
+        let bytes = Array(text.utf8)
+        let prefix = Array("\(Identifier.Kind.asset.rawValue)_".utf8)
+        let length = prefix.count + Identifier.hexLength
+        var index = 0
+        while index + length <= bytes.count {
+            if bytes[index..<index + prefix.count].elementsEqual(prefix),
+               bytes[index + prefix.count..<index + length].allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) {
+                found.insert(String(decoding: bytes[index..<index + length], as: UTF8.self))
+                index += length
+            } else {
+                index += 1
+            }
+        }
+        return found
+    }
+}
