@@ -10,14 +10,14 @@ import Synchronization
 /// Owned by its `InputContainer`, which closes the `AVFormatContext` (the only holder
 /// of the unretained pointer) before letting this go.
 final class InputInterrupt: Sendable {
-    private enum Reason: UInt8 { case none, cancelled, deadline }
+    private enum Reason: UInt8 { case going, cancelled, deadline }
 
     private let cancellation: CancellationFlag?
     /// `DispatchTime` uptime in nanoseconds after which reads stop; `.max` for never.
     private let deadline = Atomic<UInt64>(.max)
     /// The budget the deadline was armed with, for the message.
     private let budgetNanoseconds = Atomic<Int64>(0)
-    private let tripped = Atomic<UInt8>(Reason.none.rawValue)
+    private let tripped = Atomic<UInt8>(Reason.going.rawValue)
 
     init(cancellation: CancellationFlag?) {
         self.cancellation = cancellation
@@ -41,7 +41,7 @@ final class InputInterrupt: Sendable {
     }
 
     private var shouldStop: Bool {
-        if tripped.load(ordering: .relaxed) != Reason.none.rawValue { return true }
+        if tripped.load(ordering: .relaxed) != Reason.going.rawValue { return true }
         if cancellation?.isCancelled == true {
             tripped.store(Reason.cancelled.rawValue, ordering: .relaxed)
             return true
@@ -65,7 +65,7 @@ final class InputInterrupt: Sendable {
             return MediaError(.unsupported,
                               "\(path): reading it took longer than \(String(format: "%g", seconds)) s, the limit for one input; "
                                   + "the file is damaged or made to stall a reader — re-export it", path: path)
-        case .none, nil:
+        case .going, nil:
             return nil
         }
     }
