@@ -41,6 +41,9 @@ import TestSupport
         #expect(InputPolicy.indirection(in: Array("<?xml version=\"1.0\"?>\n<MPD xmlns=\"urn:mpeg:dash\">".utf8)) != nil)
         #expect(InputPolicy.indirection(in: Array("v=0\no=- 0 0 IN IP4 127.0.0.1\nm=video 5004 RTP/AVP 96\n".utf8)) != nil)
         #expect(InputPolicy.indirection(in: Array("just text".utf8)) == nil)
+        // A playlist's first line counts even with binary after it; a tag inside a container's metadata does not.
+        #expect(InputPolicy.indirection(in: Array("#EXTM3U\n".utf8) + [0, 1, 2]) != nil)
+        #expect(InputPolicy.indirection(in: [0, 0, 0, 0x20] + Array("ftypisom title=#EXTINF:".utf8)) == nil)
     }
 
     @Test func imageSequencePatternNeverOpens() throws {

@@ -33,12 +33,11 @@ enum InputPolicy {
 
     /// What kind of indirection `head` starts, or nil for anything else.
     static func indirection(in head: [UInt8]) -> String? {
-        // Every container has NUL bytes in its first kilobytes; these are text files.
-        let start = head.prefix(4096)
-        guard !start.contains(0) else { return nil }
-        let text = String(decoding: start, as: UTF8.self)
+        let text = String(decoding: head.prefix(4096), as: UTF8.self)
         let trimmed = text.drop { $0 == "\u{FEFF}" || $0.isWhitespace }
-        if trimmed.hasPrefix("#EXTM3U") || text.contains("#EXT-X-") || text.contains("#EXTINF:") {
+        // Tags anywhere count only in text: every container has NUL bytes in its first kilobytes.
+        let isText = !head.prefix(4096).contains(0)
+        if trimmed.hasPrefix("#EXTM3U") || isText && (text.contains("#EXT-X-") || text.contains("#EXTINF:")) {
             return "an HLS playlist (m3u8)"
         }
         if trimmed.hasPrefix("ffconcat version") { return "an ffconcat script" }
