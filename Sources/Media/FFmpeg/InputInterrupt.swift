@@ -78,9 +78,7 @@ struct MediaDeadline: Sendable {
 
     /// `budget` from now.
     static func after(_ budget: Duration) -> MediaDeadline {
-        let (seconds, attoseconds) = budget.components
-        let nanoseconds = seconds < 0 ? 0 : seconds >= Int64.max / 1_000_000_000 - 1
-            ? Int64.max : seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        let nanoseconds = budget.clampedNanoseconds
         let now = DispatchTime.now().uptimeNanoseconds
         let (end, overflow) = now.addingReportingOverflow(UInt64(nanoseconds))
         return MediaDeadline(uptimeNanoseconds: overflow ? .max : end, budgetNanoseconds: nanoseconds)
