@@ -138,6 +138,17 @@ import TestSupport
         #expect(error?.kind == .cancelled, "\(error?.description ?? "")")
     }
 
+    @Test func cancelStopsARenderWhosePlanningIsStuckOnAClip() async throws {
+        let clip = try HostileFiles.endlessTail(in: directory)
+        let output = directory.file("out.mp4")
+        let task = Task { try await TimelineRenderer.render(Timeline(clips: [Clip(source: clip)]), to: output) }
+        try await Task.sleep(for: .seconds(1))
+        task.cancel()
+        let error = await #expect(throws: MediaError.self) { try await task.value }
+        #expect(error?.kind == .cancelled, "a cancel, not a problem of the timeline: \(error?.description ?? "")")
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
     @Test func everyFixtureStillOpensUnderThePolicy() throws {
         for fixture in ProbeTests.mediaFixtures {
             #expect(throws: Never.self, "\(fixture)") { try MediaProbe.probe(Paths.fixture(fixture)) }
