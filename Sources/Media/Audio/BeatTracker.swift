@@ -13,9 +13,12 @@ public enum BeatTracker {
     public static func analyzeWithTrace(_ path: String, cancellation: CancellationFlag? = nil)
         throws(MediaError) -> (analysis: BeatAnalysis, trace: BeatAnalysisTrace) {
         let detector = try OnsetDetector()
-        try MonoAudioStream.read(path, sampleRate: OnsetFeatures.sampleRate,
-                                 cancelled: { cancellation?.isCancelled == true }) { samples throws(MediaError) in
-            detector.add(samples)
+        // The song's input stops with the analysis, even inside a blocked read.
+        try CurrentCancellation.with(cancellation) { () throws(MediaError) in
+            try MonoAudioStream.read(path, sampleRate: OnsetFeatures.sampleRate,
+                                     cancelled: { cancellation?.isCancelled == true }) { samples throws(MediaError) in
+                detector.add(samples)
+            }
         }
         let features = detector.finish()
         let envelope = onsetEnvelope(features)

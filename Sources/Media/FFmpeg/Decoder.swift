@@ -21,6 +21,8 @@ final class StreamDecoder {
         try ffcheck(avcodec_parameters_to_context(context, parameters), "reading codec parameters", path: path)
         context.pointee.pkt_timebase = stream.pointee.time_base
         context.pointee.thread_count = 0
+        // A damaged or hostile stream cannot make the decoder allocate a giant picture.
+        context.pointee.max_pixels = Int64(MediaLimits.maxPixels)
         try ffcheck(avcodec_open2(context, codec, nil), "opening the \(String(cString: codec.pointee.name)) decoder", path: path)
     }
 

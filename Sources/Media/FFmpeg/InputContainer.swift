@@ -3,36 +3,87 @@ import Foundation
 
 /// An opened input file (`AVFormatContext` for demuxing). Owns the context and
 /// closes it exactly once; streams and their parameters are borrowed from it.
+///
+/// Every input opens under `InputPolicy` (the promised formats, local files only),
+/// with an interrupt that stops FFmpeg on cancellation or a deadline, and with its
+/// pictures held to `MediaLimits.maxPixels` before anything is decoded.
 final class InputContainer {
     let context: UnsafeMutablePointer<AVFormatContext>
     let path: String
     let sizeBytes: Int64
+    /// Outlives `context`, whose interrupt callback points at it (released after deinit).
+    private let interrupt: InputInterrupt
+    /// The deadline all of this input's work shares; nil when each read gets
+    /// `MediaLimits.readDeadline` of its own.
+    let deadline: MediaDeadline?
+    /// The flag that stops this input's work.
+    let cancellation: CancellationFlag?
 
-    init(path: String) throws(MediaError) {
+    /// Opens `path`. With a `deadline`, opening and every read must end by it (a probe);
+    /// without, opening gets `MediaLimits.probeDeadline` and each read `readDeadline`.
+    /// `cancellation` defaults to the flag of the media work running on this thread.
+    init(path: String, cancellation: CancellationFlag? = nil, deadline: MediaDeadline? = nil) throws(MediaError) {
         self.path = path
         sizeBytes = try InputFileCheck.requireReadableFile(path)
+        let head = try InputFileCheck.head(of: path)
+        try InputPolicy.refuseIndirection(head: head, path: path)
+        try PictureSizeLimit.requireStillImage(head: head, path: path)
+
+        let flag = cancellation ?? CurrentCancellation.flag
+        let interrupt = InputInterrupt(cancellation: flag)
+        interrupt.arm(deadline ?? .after(MediaLimits.probeDeadline))
+        self.interrupt = interrupt
+        self.cancellation = flag
+        self.deadline = deadline
         FFmpegLog.beginOperation()
 
-        var opened: UnsafeMutablePointer<AVFormatContext>?
-        let openCode = avformat_open_input(&opened, path, nil, nil)
+        var opened: UnsafeMutablePointer<AVFormatContext>? = try ffalloc(avformat_alloc_context(), "an input context")
+        opened?.pointee.interrupt_callback = interrupt.ffmpegCallback
+        var options = OptionDictionary(InputPolicy.openOptions)
+        // The "file:" prefix keeps a name such as "concat:a|b" from choosing a protocol.
+        let openCode = avformat_open_input(&opened, "file:" + path, nil, &options.pointer)
+        // On failure FFmpeg has freed the context it was given and set `opened` to nil.
         guard openCode >= 0, let opened else {
-            throw Self.openError(openCode, path: path)
+            throw interrupt.error(path: path) ?? Self.openError(openCode, path: path)
         }
         // From here on `context` is set, so a throw runs deinit, which closes it.
         context = opened
-        let infoCode = avformat_find_stream_info(opened, nil)
+        try options.requireAllUsed(by: "the demuxer", path: path)
+        try requireDeclaredPictureSizes()
+
+        // The decoders FFmpeg opens to fill in stream facts allocate no picture over the limit.
+        let decoderOptions = try StreamOptions(streams: Int(opened.pointee.nb_streams),
+                                               ["max_pixels": String(MediaLimits.maxPixels)])
+        let infoCode = avformat_find_stream_info(opened, decoderOptions.pointer)
+        if let stopped = interrupt.error(path: path) { throw stopped }
         if infoCode < 0 {
             throw Self.openError(infoCode, path: path)
         }
-        // The tty demuxer turns any text file into an "ansi" video; text is not media here.
-        guard opened.pointee.nb_streams > 0, String(cString: opened.pointee.iformat.pointee.name) != "tty" else {
+        guard opened.pointee.nb_streams > 0 else {
             throw MediaError(.notMedia, "\(path) holds no audio or video streams; it is not a media file", path: path)
+        }
+        try requireDeclaredPictureSizes()
+        if let video = bestStream(AVMEDIA_TYPE_VIDEO),
+           video.pointee.codecpar.pointee.width <= 0 || video.pointee.codecpar.pointee.height <= 0 {
+            throw MediaError(.unsupported,
+                             "\(path): the size of its pictures is unknown (FFmpeg could not decode one within the limit of "
+                                 + "\(PictureSizeLimit.limitText)); give a smaller or undamaged file", path: path,
+                             ffmpegMessage: FFmpegLog.lastError())
         }
     }
 
     deinit {
         var closing: UnsafeMutablePointer<AVFormatContext>? = context
         avformat_close_input(&closing)
+    }
+
+    /// Refuses a video stream (cover art aside) whose stated size exceeds the limit.
+    private func requireDeclaredPictureSizes() throws(MediaError) {
+        for stream in streams where stream.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO
+            && stream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC == 0 {
+            let parameters = stream.pointee.codecpar.pointee
+            try PictureSizeLimit.require(width: Int(parameters.width), height: Int(parameters.height), path: path)
+        }
     }
 
     var streams: [UnsafeMutablePointer<AVStream>] {
@@ -59,16 +110,31 @@ final class InputContainer {
 
     /// Reads the next packet; false at the end of the file.
     func read(into packet: borrowing Packet) throws(MediaError) -> Bool {
+        if deadline == nil { interrupt.arm(.after(MediaLimits.readDeadline)) }
         let code = av_read_frame(context, packet.pointer)
+        // A stopped read can end in AVERROR_EXIT or look like the end of the file.
+        if code < 0, let stopped = interrupt.error(path: path) { throw stopped }
         if code == averrorEOF { return false }
         try ffcheck(code, "reading \(path)", path: path, kind: .truncated)
         return true
     }
 
+    /// Throws when the reads of this input were stopped by cancellation or the deadline,
+    /// for callers that treat read errors as the end of a sample.
+    func requireNotStopped() throws(MediaError) {
+        if let stopped = interrupt.error(path: path) { throw stopped }
+    }
+
     func seek(toSeconds seconds: Double) throws(MediaError) {
-        let target = Int64(seconds * Double(mf_time_base()))
-        try ffcheck(avformat_seek_file(context, -1, Int64.min, target, target, 0),
-                    "seeking to \(seconds) s", path: path)
+        if deadline == nil { interrupt.arm(.after(MediaLimits.readDeadline)) }
+        let scaled = (seconds * Double(mf_time_base())).rounded()
+        guard scaled.isFinite, abs(scaled) < 9e18 else {
+            throw MediaError(.invalidArgument, "cannot seek \(path) to \(seconds) s", path: path)
+        }
+        let target = Int64(scaled)
+        let code = avformat_seek_file(context, -1, Int64.min, target, target, 0)
+        if code < 0, let stopped = interrupt.error(path: path) { throw stopped }
+        try ffcheck(code, "seeking to \(seconds) s", path: path)
     }
 
     /// A cut-short mp4/mov still starts with a box such as 'ftyp'; random bytes or text
@@ -83,6 +149,9 @@ final class InputContainer {
 
     private static func openError(_ code: Int32, path: String) -> MediaError {
         let logged = FFmpegLog.lastError() ?? ""
+        if logged.contains("not on whitelist") {
+            return InputPolicy.refusedFormat(path: path, ffmpegMessage: logged)
+        }
         if logged.contains("moov atom not found"), startsWithISOBox(path) {
             return MediaError(.truncated,
                               "\(path) is truncated or unfinished (its index, the 'moov' atom, is missing); re-download or re-export it",

@@ -42,7 +42,8 @@ final class PacketProducer {
         let thread = Thread {
             let output = Output(queue: queue, cancellation: cancellation)
             do {
-                try handover.work(handover.state, output)
+                // Inputs opened by the work stop with the operation.
+                try CurrentCancellation.with(cancellation) { () throws(MediaError) in try handover.work(handover.state, output) }
                 queue.finish(with: nil)
             } catch let error as MediaError {
                 queue.finish(with: error)

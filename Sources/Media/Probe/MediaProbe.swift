@@ -7,8 +7,18 @@ public enum MediaProbe {
     /// Video packets whose timestamps are inspected to tell constant from variable frame rate.
     static let frameRateSamplePackets = 240
 
+    /// Probes `path` within `MediaLimits.probeDeadline`; stops when the media work running
+    /// on this thread is cancelled.
     public static func probe(_ path: String) throws(MediaError) -> MediaInfo {
-        let input = try InputContainer(path: path)
+        try probe(path, deadline: MediaLimits.probeDeadline)
+    }
+
+    /// Probes `path`, all of it (opening, the frame-rate sample, measuring a stream
+    /// without a stated duration) within `deadline`; stops when `cancellation` (or the
+    /// media work running on this thread) is cancelled.
+    public static func probe(_ path: String, deadline: Duration,
+                             cancellation: CancellationFlag? = nil) throws(MediaError) -> MediaInfo {
+        let input = try InputContainer(path: path, cancellation: cancellation, deadline: .after(deadline))
         return try probe(input)
     }
 
@@ -132,6 +142,7 @@ public enum MediaProbe {
             }
             packet.unref()
         }
+        try input.requireNotStopped()  // a stopped read is not a damaged tail
         return FrameTiming.isVariable(timestamps: timestamps)
     }
 
@@ -140,7 +151,8 @@ public enum MediaProbe {
     /// stream's start, by reading every packet without decoding. Streams without
     /// timestamps are left out.
     private static func measuredEnds(_ probed: InputContainer) throws(MediaError) -> [Int32: Double] {
-        let input = try InputContainer(path: probed.path)  // from the start, whatever was read already
+        // From the start, whatever was read already; within the same deadline.
+        let input = try InputContainer(path: probed.path, cancellation: probed.cancellation, deadline: probed.deadline)
         let streams = input.streams
         let packet = try Packet()
         var ends: [Int32: Double] = [:]
@@ -158,6 +170,7 @@ public enum MediaProbe {
             }
             packet.unref()
         }
+        try input.requireNotStopped()
         return ends
     }
 

@@ -180,6 +180,8 @@ public enum TimelinePlanner {
                     + "trim the clips (in/out) or render in parts")
         }
 
+        // A probe stopped by a cancel is not a problem of the timeline.
+        if CurrentCancellation.flag?.isCancelled == true { throw MediaError.cancelled(outputPath) }
         guard problems.isEmpty, let frameRate else { throw MediaError.invalid(problems) }
         let clips = try layOut(probed.compactMap { $0 }, timeline: timeline, joins: joins, frameRate: frameRate)
         return RenderPlan(width: width, height: height, frameRate: frameRate, fit: output.fit,

@@ -8,6 +8,14 @@ public enum TimelineRenderer {
     /// Renders `plan` to `path`. Blocking: call it from a dedicated thread, or use the async overload.
     public static func render(_ plan: RenderPlan, to path: String, progress: ProgressHandler? = nil,
                               cancellation: CancellationFlag? = nil) throws(MediaError) -> RenderResult {
+        // Inputs opened on this thread (and the producers') stop with the render.
+        try CurrentCancellation.with(cancellation) { () throws(MediaError) in
+            try renderPlan(plan, to: path, progress: progress, cancellation: cancellation)
+        }
+    }
+
+    private static func renderPlan(_ plan: RenderPlan, to path: String, progress: ProgressHandler?,
+                                   cancellation: CancellationFlag?) throws(MediaError) -> RenderResult {
         let started = ContinuousClock.now
         let container = try ContainerFormat(forPath: path)
         guard container == plan.container else {
@@ -76,7 +84,7 @@ public enum TimelineRenderer {
                               resolve: @escaping @Sendable (String) throws(MediaError) -> String = { $0 },
                               probe: @escaping @Sendable (String) throws(MediaError) -> MediaInfo = MediaProbe.probe,
                               progress: ProgressHandler? = nil) async throws -> RenderResult {
-        try await BlockingWork.run(name: "render") { flag in
+        try await BlockingWork.runOnOwnThread(name: "render") { flag in
             progress?(MediaProgress(fraction: 0, stage: timeline.beatSync.map { $0.mode != .off } == true ? "analyzing" : "planning"))
             let plan = try TimelinePlanner.plan(timeline, outputPath: path, resolve: resolve, probe: probe)
             return try render(plan, to: path, progress: progress, cancellation: flag)

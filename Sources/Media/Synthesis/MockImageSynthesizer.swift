@@ -22,7 +22,7 @@ public enum MockImageSynthesizer {
 
     /// Writes `spec` on a dedicated thread; cancelling the task stops it and leaves no file.
     public static func write(_ spec: MockImageSpec, to path: String) async throws {
-        try await BlockingWork.run(name: "mock-image") { flag in
+        try await BlockingWork.runOnOwnThread(name: "mock-image") { flag in
             try write(spec, to: path, cancellation: flag)
         }
     }

@@ -49,7 +49,7 @@ public enum MockVideoSynthesizer {
     /// Writes `spec` on a dedicated thread; cancelling the task stops it and removes the partial file.
     public static func write(_ spec: MockVideoSpec, to path: String,
                              progress: ProgressHandler? = nil) async throws {
-        try await BlockingWork.run(name: "mock-video") { flag in
+        try await BlockingWork.runOnOwnThread(name: "mock-video") { flag in
             try write(spec, to: path, progress: progress, cancellation: flag)
         }
     }
