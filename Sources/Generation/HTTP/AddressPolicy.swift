@@ -52,8 +52,8 @@ public struct AddressPolicy: Sendable {
             return nonPublicRange(of: inner).map { "\($0) (inside \(address))" }
         }
         let table = address.isIPv4 ? ipv4Ranges : ipv6Ranges
-        if let (network, name) = table.first(where: { $0.network.contains(address) }) {
-            return "\(name) \(network)"
+        if let match = table.first(where: { $0.network.contains(address) }) {
+            return "\(match.name) \(match.network)"
         }
         guard !address.isIPv4 else { return nil }
         if let inner = tunnelledIPv4(address), let range = nonPublicRange(of: inner) {

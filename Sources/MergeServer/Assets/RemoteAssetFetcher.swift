@@ -41,7 +41,7 @@ extension JobFailure {
     /// "could not fetch the URL" and the class of the reason, naming the host the
     /// caller gave and nothing a connection attempt learnt: no port, no libcurl text
     /// (which tells a refused port from a silent one).
-    init(download error: HTTPClientError, limit: Int64) {
+    init(download error: HTTPClientError, limit: Int64? = nil) {
         let host = URLComponents(string: error.url)?.host.map { " (\($0))" } ?? ""
         let failed = "could not fetch the URL\(host)"
         let elsewhere = "check the URL, or upload the file instead"
@@ -53,7 +53,7 @@ extension JobFailure {
             self.init(type: "download_failed", message: "\(failed): too many redirects (at most \(RemoteAssetFetcher.maxRedirects) are followed)",
                       suggestion: "give the final URL")
         case .tooLarge:
-            self.init(type: "too_large", message: "\(failed): it is larger than \(limit) bytes",
+            self.init(type: "too_large", message: "\(failed): it is larger than \(limit.map { "\($0) bytes" } ?? "the size limit")",
                       suggestion: "use a smaller file, or raise MERGE_SERVER_MAX_UPLOAD_BYTES")
         case .timeout:
             self.init(type: "download_failed", message: "\(failed): timed out", suggestion: elsewhere, transient: true)

@@ -44,10 +44,7 @@ struct OutputDownloader: Sendable {
         let stem = context.workDirectory + "/" + provider + "-" + UUID().uuidString
         let urlExtension = MediaType.fromURL(url)
         let path = stem + "." + (urlExtension ?? "download")
-        var request = HTTPRequest(.get, url, timeout: timeout)
-        request.maxRedirects = maxRedirects
-        let plainHTTP = URLComponents(string: url)?.scheme?.lowercased() == "http"
-        request.redirectSchemes = plainHTTP && isProviderHost(url) ? .httpOrHTTPS : .httpsOnly
+        let request = request(for: url)
         var file = try await retry.run(isRetryable: RetryPolicy.isTransient) {
             do {
                 return try await client.download(request, to: path, limit: context.downloadLimit)
@@ -67,6 +64,14 @@ struct OutputDownloader: Sendable {
             file.path = named
         }
         return file
+    }
+
+    private func request(for url: String) -> HTTPRequest {
+        var request = HTTPRequest(.get, url, timeout: timeout)
+        request.maxRedirects = maxRedirects
+        let plainHTTP = URLComponents(string: url)?.scheme?.lowercased() == "http"
+        request.redirectSchemes = plainHTTP && isProviderHost(url) ? .httpOrHTTPS : .httpsOnly
+        return request
     }
 
     private func mapped(_ error: HTTPClientError) -> ProviderError {
