@@ -57,8 +57,11 @@ import TestSupport
     @Test func veoSendsItsKeyOnlyToItsOwnHost() async throws {
         let directory = try TemporaryDirectory()
         try await FakeGeminiServer.run { fake, base in
-            // The API is reached as "localhost"; the fake names its sample by 127.0.0.1.
+            // The API is reached as "localhost"; the sample is named by 127.0.0.1, another host.
             let renamed = base.replacingOccurrences(of: "127.0.0.1", with: "localhost")
+            let sample = base + "/files/abc123:download?alt=media"
+            await fake.script(.poll, .json(["name": .string(FakeGeminiServer.operation), "done": true, "response": [
+                "generateVideoResponse": ["generatedSamples": [["video": ["uri": .string(sample)]]]]]]))
             let veo = VeoProvider(apiKey: "test-key", baseURL: renamed, client: ProviderTests.client, retry: ProviderTests.retry,
                                   pollInterval: .milliseconds(5))
             let request = VideoGenerationRequest(prompt: "a fox", model: GeminiProviderTests.veo, duration: 8, aspectRatio: "16:9")
