@@ -188,6 +188,20 @@ import TestSupport
         }
     }
 
+    @Test func aServerThatSendsNothingTimesOutAtTheMinimumSpeed() async throws {
+        let server = HTTPClientTestServer()
+        try await server.run { base in
+            var request = Generation.HTTPRequest(.get, base + "/hang", timeout: .seconds(60))
+            request.minimumSpeed = (bytesPerSecond: 1000, window: .seconds(1))
+            let started = ContinuousClock.now
+            let error = try await #require(throws: HTTPClientError.self) {
+                try await CurlHTTPClient(environment: [:]).send(request)
+            }
+            #expect(error.kind == .timeout)
+            #expect(ContinuousClock.now - started < .seconds(15), "stopped by the speed floor, not the 60 s timeout")
+        }
+    }
+
     /// The unguarded client (providers' APIs, configured by the operator) is unchanged.
     @Test func aClientWithoutAPolicyReachesLoopback() async throws {
         let target = Target()

@@ -87,6 +87,10 @@ final class CurlTransfer {
         try set(CURLOPT_MAXREDIRS, max(0, request.maxRedirects))
         try set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout))
         try set(CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout))
+        if let minimum = request.minimumSpeed {
+            try set(CURLOPT_LOW_SPEED_LIMIT, max(1, minimum.bytesPerSecond))
+            try set(CURLOPT_LOW_SPEED_TIME, max(1, Self.milliseconds(minimum.window) / 1000))
+        }
         try set(CURLOPT_TCP_KEEPALIVE, 1)
         try set(CURLOPT_USERAGENT, job.userAgent)
         // TLS peer and host verification stay at libcurl's default: on.

@@ -28,6 +28,9 @@ public struct HTTPRequest: Sendable {
     public var maxRedirects = 10
     /// Where a redirect may lead (the first URL may always be http or https).
     public var redirectSchemes = RedirectSchemes.httpOrHTTPS
+    /// When set, a transfer slower than `bytesPerSecond` for `window` fails as `.timeout`,
+    /// so a server that trickles cannot hold a caller for the whole `timeout`.
+    public var minimumSpeed: (bytesPerSecond: Int, window: Duration)?
 
     public enum RedirectSchemes: String, Sendable {
         case httpOrHTTPS = "http,https"

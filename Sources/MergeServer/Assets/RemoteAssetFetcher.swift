@@ -14,6 +14,8 @@ struct RemoteAssetFetcher: Sendable {
     let limit: Int64
     var retry = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(500), maxDelay: .seconds(10))
     static let maxRedirects = 3
+    /// Slower than this, a fetch stops (timed out) instead of holding a worker for 15 minutes.
+    static let minimumSpeed = (bytesPerSecond: 1024, window: Duration.seconds(30))
 
     func fetch(_ url: String) async throws -> AssetRecord {
         let path = (store.workDirectory as NSString).appendingPathComponent("fetch-\(UUID().uuidString)")
@@ -23,6 +25,7 @@ struct RemoteAssetFetcher: Sendable {
             file = try await retry.run(isRetryable: { ($0 as? HTTPClientError)?.isTransient ?? false }) {
                 var request = HTTPRequest(.get, url, timeout: .seconds(900))
                 request.maxRedirects = Self.maxRedirects
+                request.minimumSpeed = Self.minimumSpeed
                 return try await client.download(request, to: path, limit: limit)
             }
         } catch let error as HTTPClientError {
