@@ -51,7 +51,7 @@ import TestSupport
 
     private func fetch(_ client: CurlHTTPClient, _ url: String, maxRedirects: Int = 3) async throws -> DownloadedFile {
         let directory = try TemporaryDirectory()
-        var request = Generation.HTTPRequest(.get, url, connectTimeout: .seconds(2), timeout: .seconds(10))
+        var request = Generation.HTTPRequest(.get, url)
         request.maxRedirects = maxRedirects
         let file = try await client.download(request, to: directory.file("out"), limit: 1 << 20)
         #expect(try String(contentsOfFile: file.path, encoding: .utf8) == "content")
@@ -63,7 +63,7 @@ import TestSupport
     private func refusal(_ client: CurlHTTPClient, _ url: String, port: Int? = nil) async throws -> HTTPClientError {
         let directory = try TemporaryDirectory()
         let error = try await #require(throws: HTTPClientError.self) {
-            try await client.download(Generation.HTTPRequest(.get, url, connectTimeout: .seconds(2), timeout: .seconds(5)),
+            try await client.download(Generation.HTTPRequest(.get, url),
                                       to: directory.file("out"), limit: 1 << 20)
         }
         #expect(error.kind == .refusedAddress, "\(url): \(error)")
@@ -191,14 +191,13 @@ import TestSupport
     @Test func aServerThatSendsNothingTimesOutAtTheMinimumSpeed() async throws {
         let server = HTTPClientTestServer()
         try await server.run { base in
-            var request = Generation.HTTPRequest(.get, base + "/hang", timeout: .seconds(60))
+            // /hang answers after 20 s (well within the timeout): only the floor makes this fail.
+            var request = Generation.HTTPRequest(.get, base + "/hang", timeout: .seconds(120))
             request.minimumSpeed = (bytesPerSecond: 1000, window: .seconds(1))
-            let started = ContinuousClock.now
             let error = try await #require(throws: HTTPClientError.self) {
                 try await CurlHTTPClient(environment: [:]).send(request)
             }
             #expect(error.kind == .timeout)
-            #expect(ContinuousClock.now - started < .seconds(15), "stopped by the speed floor, not the 60 s timeout")
         }
     }
 
