@@ -21,7 +21,14 @@ typedef size_t (*mc_data_callback)(char *data, size_t size, size_t count, void *
 static inline CURLcode mc_easy_setopt_data_callback(CURL *handle, CURLoption option, mc_data_callback callback) {
     return curl_easy_setopt(handle, option, callback);
 }
+/// Lets the caller judge (and refuse, with CURL_SOCKET_BAD) each address before libcurl connects.
+static inline CURLcode mc_easy_setopt_opensocket(CURL *handle, curl_opensocket_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, callback);
+}
 static inline CURLcode mc_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+static inline CURLcode mc_easy_getinfo_string(CURL *handle, CURLINFO info, char **value) {
     return curl_easy_getinfo(handle, info, value);
 }
 static inline CURLcode mc_easy_getinfo_offset(CURL *handle, CURLINFO info, curl_off_t *value) {
@@ -35,6 +42,7 @@ static inline CURL *mc_msg_easy_handle(const CURLMsg *message) { return message-
 static inline CURLcode mc_msg_result(const CURLMsg *message) { return message->data.result; }
 static inline int mc_msg_is_done(const CURLMsg *message) { return message->msg == CURLMSG_DONE; }
 static const size_t mc_error_buffer_size = CURL_ERROR_SIZE;
+static const curl_socket_t mc_socket_bad = CURL_SOCKET_BAD;
 
 static inline curl_version_info_data *mc_version_info(void) { return curl_version_info(CURLVERSION_NOW); }
 

@@ -12,8 +12,9 @@ struct TestServer {
     let directory: TemporaryDirectory
     let dependencies: ServerDependencies
 
-    /// `mocks` replaces the mock providers (to count or script their calls).
-    static func make(workers: Int = 1, mocks: GenerationService.Providers? = nil,
+    /// `mocks` replaces the mock providers (to count or script their calls); `fetchClient`
+    /// the client for caller-given URLs (one with test-only DNS entries).
+    static func make(workers: Int = 1, mocks: GenerationService.Providers? = nil, fetchClient: (any HTTPClient)? = nil,
                      _ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
         let directory = try TemporaryDirectory()
         var configuration = ServerConfiguration()
@@ -23,7 +24,7 @@ struct TestServer {
         configuration.engine.pollSeconds = 0.1
         configuration.sseHeartbeatSeconds = 0.5
         configure(&configuration)
-        let dependencies = try await ServerDependencies.open(configuration, logger: logger, mocks: mocks)
+        let dependencies = try await ServerDependencies.open(configuration, logger: logger, fetchClient: fetchClient, mocks: mocks)
         return TestServer(directory: directory, dependencies: dependencies)
     }
 

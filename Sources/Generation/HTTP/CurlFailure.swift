@@ -36,7 +36,7 @@ enum CurlFailure {
             return HTTPClientError(.invalidRequest, "Invalid request: \(text). Only http and https URLs are allowed.",
                                    url: url, sent: connected)
         case CURLE_TOO_MANY_REDIRECTS:
-            return HTTPClientError(.status, "Too many redirects: \(text).", url: url, sent: true, status: status)
+            return HTTPClientError(.tooManyRedirects, "Too many redirects: \(text).", url: url, sent: true, status: status)
         case CURLE_READ_ERROR, CURLE_WRITE_ERROR, CURLE_FILE_COULDNT_READ_FILE, CURLE_ABORTED_BY_CALLBACK:
             return HTTPClientError(.io, "Local I/O failed: \(text). Check the file exists and the disk has room.",
                                    url: url, sent: connected)

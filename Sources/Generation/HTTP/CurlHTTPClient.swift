@@ -3,9 +3,14 @@ import Foundation
 /// `HTTPClient` over libcurl. All transfers run on one dedicated thread through one curl
 /// multi handle (`CurlMultiLoop`), which keeps connections alive for reuse; callers only
 /// await. TLS verification is libcurl's default (on) and is never disabled; redirects
-/// are followed (at most 10, http and https only); proxies come from the environment
-/// (`http_proxy`, `https_proxy`/`HTTPS_PROXY`, `all_proxy`/`ALL_PROXY`,
+/// are followed (at most `HTTPRequest.maxRedirects`, http and https only); proxies come
+/// from the environment (`http_proxy`, `https_proxy`/`HTTPS_PROXY`, `all_proxy`/`ALL_PROXY`,
 /// `no_proxy`/`NO_PROXY`; never `HTTP_PROXY`, see `CurlProxyEnvironment`).
+///
+/// A client with an `AddressPolicy` is for URLs users give: it judges every address
+/// right before connecting (after DNS, after each redirect) and uses no proxy, which
+/// would connect out of its sight. Its connections are its own (one multi handle per
+/// client), so it never reuses one that an unguarded client opened to an internal host.
 ///
 /// A cancelled task stops its transfer promptly and throws `CancellationError`; a
 /// cancelled download leaves no file behind.
@@ -15,14 +20,22 @@ public final class CurlHTTPClient: HTTPClient {
 
     private let userAgent: String
     private let proxies: CurlProxyEnvironment
+    private let addressPolicy: AddressPolicy?
+    private let resolve: [String]
     private let loop = CurlMultiLoop()
 
     /// - Parameters:
     ///   - userAgent: sent as `User-Agent` unless a request sets its own.
     ///   - environment: where the proxy variables are read (tests pass their own).
-    public init(userAgent: String = "merge-server", environment: [String: String] = ProcessInfo.processInfo.environment) {
+    ///   - addressPolicy: when set, the only addresses this client connects to (and no proxy).
+    ///   - resolve: `host:port:address` entries used instead of DNS (`CURLOPT_RESOLVE`), so
+    ///     tests can name a host that resolves to loopback without touching /etc/hosts.
+    public init(userAgent: String = "merge-server", environment: [String: String] = ProcessInfo.processInfo.environment,
+                addressPolicy: AddressPolicy? = nil, resolve: [String] = []) {
         self.userAgent = userAgent
         proxies = CurlProxyEnvironment(environment)
+        self.addressPolicy = addressPolicy
+        self.resolve = resolve
     }
 
     deinit { loop.shutdown() }
@@ -55,7 +68,8 @@ public final class CurlHTTPClient: HTTPClient {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 loop.submit(CurlJob(id: id, request: request, destination: destination, userAgent: userAgent,
-                                    proxies: proxies, continuation: continuation))
+                                    proxies: proxies, addressPolicy: addressPolicy, resolve: resolve,
+                                    continuation: continuation))
             }
         } onCancel: {
             loop.cancel(id)

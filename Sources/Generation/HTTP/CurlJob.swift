@@ -17,6 +17,10 @@ struct CurlJob: Sendable {
     let destination: Destination
     let userAgent: String
     let proxies: CurlProxyEnvironment
+    /// When set, every address is judged before connecting and no proxy is used.
+    let addressPolicy: AddressPolicy?
+    /// `host:port:address` entries that replace DNS (`CURLOPT_RESOLVE`; tests).
+    let resolve: [String]
     /// Resumed exactly once, by the loop thread (or by `submit` for a job cancelled
     /// before it was queued).
     let continuation: CheckedContinuation<Outcome, any Error>

@@ -5,8 +5,8 @@ import Glibc
 #endif
 
 /// One request on the curl loop thread: the easy handle configured from an
-/// `HTTPRequest`, the C resources it borrows (header list, MIME body, upload file,
-/// error buffer) and the response as it arrives.
+/// `HTTPRequest`, the C resources it borrows (header list, resolve list, MIME body,
+/// upload file, error buffer) and the response as it arrives.
 ///
 /// It owns every one of those resources and frees each exactly once, in `deinit`, after
 /// the loop has removed the easy handle from the multi handle. libcurl's callbacks reach
@@ -17,6 +17,7 @@ final class CurlTransfer {
     let easy: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var resolveList: UnsafeMutablePointer<curl_slist>?
     private var mime: OpaquePointer?
     private var uploadFile: UnsafeMutablePointer<FILE>?
     private var sink: CurlDownloadSink?
@@ -26,6 +27,9 @@ final class CurlTransfer {
     private var received: Int64 = 0
     /// Why one of our callbacks stopped the transfer (libcurl then reports a write error).
     private var abort: HTTPClientError?
+    /// The non-public block of the last address the policy refused (libcurl then reports
+    /// that it could not connect).
+    private var refusedRange: String?
     /// New connections this transfer opened (0 when it reused one), once finished.
     private(set) var connectionsOpened = 0
 
@@ -60,6 +64,7 @@ final class CurlTransfer {
         curl_easy_cleanup(easy)
         curl_mime_free(mime)
         curl_slist_free_all(headerList)
+        curl_slist_free_all(resolveList)
         if let uploadFile { fclose(uploadFile) }
         sink?.discard()
         errorBuffer.deallocate()
@@ -75,20 +80,37 @@ final class CurlTransfer {
         try set(CURLOPT_URL, request.url)
         // http and https only, also after a redirect (no file://, no gopher://).
         try set(CURLOPT_PROTOCOLS_STR, "http,https")
-        try set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        try set(CURLOPT_REDIR_PROTOCOLS_STR, request.redirectSchemes.rawValue)
         // Provider download URLs redirect to storage; API calls turn it off (their
         // credential headers would go along to whatever host the redirect names).
         try set(CURLOPT_FOLLOWLOCATION, request.followRedirects ? 1 : 0)
-        try set(CURLOPT_MAXREDIRS, 10)
+        try set(CURLOPT_MAXREDIRS, max(0, request.maxRedirects))
         try set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout))
         try set(CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout))
+        if let minimum = request.minimumSpeed {
+            try set(CURLOPT_LOW_SPEED_LIMIT, max(1, minimum.bytesPerSecond))
+            try set(CURLOPT_LOW_SPEED_TIME, max(1, Self.milliseconds(minimum.window) / 1000))
+        }
         try set(CURLOPT_TCP_KEEPALIVE, 1)
         try set(CURLOPT_USERAGENT, job.userAgent)
         // TLS peer and host verification stay at libcurl's default: on.
-        try set(CURLOPT_PROXY, job.proxies.proxy(for: request.url))
-        try set(CURLOPT_NOPROXY, job.proxies.noProxy ?? "")
-
         let context = Unmanaged.passUnretained(self).toOpaque()
+        if job.addressPolicy == nil {
+            try set(CURLOPT_PROXY, job.proxies.proxy(for: request.url))
+            try set(CURLOPT_NOPROXY, job.proxies.noProxy ?? "")
+        } else {
+            // "" turns proxies off, the environment's too: a proxy would connect for us,
+            // to an address this check never sees.
+            try set(CURLOPT_PROXY, "")
+            try check(mc_easy_setopt_opensocket(easy) { context, _, address in
+                guard let context, let address else { return mc_socket_bad }
+                let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+                return transfer.openSocket(address)
+            }, CURLOPT_OPENSOCKETFUNCTION)
+            try set(CURLOPT_OPENSOCKETDATA, pointer: context)
+        }
+        try configureResolve()
+
         try check(mc_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
             guard let context else { return 0 }
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
@@ -108,6 +130,17 @@ final class CurlTransfer {
         if case .file(let path, _) = job.destination {
             sink = try CurlDownloadSink(path: path, url: url)
         }
+    }
+
+    private func configureResolve() throws(HTTPClientError) {
+        guard !job.resolve.isEmpty else { return }
+        for entry in job.resolve {
+            guard let list = curl_slist_append(resolveList, entry) else {
+                throw HTTPClientError(.io, "libcurl could not store a resolve entry (out of memory?).", url: url, sent: false)
+            }
+            resolveList = list
+        }
+        try set(CURLOPT_RESOLVE, pointer: resolveList.map { UnsafeMutableRawPointer($0) })
     }
 
     /// Sets the method and body; returns the Content-Type the body needs ("" to drop
@@ -231,6 +264,31 @@ final class CurlTransfer {
 
     // MARK: Callbacks (loop thread, inside curl_multi_perform)
 
+    /// Opens a socket for `address` if the policy allows it; otherwise nothing is
+    /// created, so not one packet goes to the refused address.
+    private func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
+        guard let policy = job.addressPolicy else { return mc_socket_bad }
+        let target = address.pointee
+        guard let offset = MemoryLayout<curl_sockaddr>.offset(of: \.addr),
+              let ip = IPAddress(socketAddress: UnsafeRawPointer(address) + offset, length: Int(target.addrlen)) else {
+            refusedRange = "not an IPv4 or IPv6 address"
+            return mc_socket_bad
+        }
+        if case .refused(let range) = policy.decide(ip, host: currentHost()) {
+            refusedRange = range
+            return mc_socket_bad
+        }
+        // Like libcurl's own, plus close-on-exec.
+        return socket(target.family, target.socktype | Int32(SOCK_CLOEXEC.rawValue), target.protocol)
+    }
+
+    /// The host of the URL being connected to: after a redirect, the new one's.
+    private func currentHost() -> String? {
+        var text: UnsafeMutablePointer<CChar>?
+        guard mc_easy_getinfo_string(easy, CURLINFO_EFFECTIVE_URL, &text) == CURLE_OK, let text else { return nil }
+        return URLComponents(string: String(cString: text))?.host
+    }
+
     private func receiveHeader(_ bytes: UnsafeRawBufferPointer) -> Int {
         let ended = head.consume(String(decoding: bytes, as: UTF8.self))
         guard ended, job.request.method != .head, !(100..<200).contains(head.status), !(300..<400).contains(head.status),
@@ -286,6 +344,10 @@ final class CurlTransfer {
         guard code == CURLE_OK else {
             sink?.discard()
             if let abort { return .failure(abort) }
+            if code == CURLE_COULDNT_CONNECT, let refusedRange {
+                return .failure(HTTPClientError(.refusedAddress, "The URL leads to an address that is not public (\(refusedRange)).",
+                                                url: url, sent: false))
+            }
             let detail = String(cString: errorBuffer)
             return .failure(CurlFailure.error(code, detail: detail, url: url, connected: connectionEstablished(), status: status))
         }

@@ -20,10 +20,23 @@ public struct HTTPRequest: Sendable {
     public var connectTimeout: Duration
     /// Time allowed for the whole exchange, body included.
     public var timeout: Duration
-    /// Whether a 3xx answer is followed (at most 10, http and https only). Off, the 3xx
-    /// is the answer. libcurl sends custom headers (API keys) along a redirect even to
-    /// another host, so calls that carry a credential in a header turn it off.
+    /// Whether a 3xx answer is followed (at most `maxRedirects`, to `redirectSchemes`).
+    /// Off, the 3xx is the answer. libcurl sends custom headers (API keys) along a
+    /// redirect even to another host, so calls that carry a credential in a header turn it off.
     public var followRedirects: Bool
+    /// More redirects than this fail with `.tooManyRedirects`.
+    public var maxRedirects = 10
+    /// Where a redirect may lead (the first URL may always be http or https).
+    public var redirectSchemes = RedirectSchemes.httpOrHTTPS
+    /// When set, a transfer slower than `bytesPerSecond` for `window` fails as `.timeout`,
+    /// so a server that trickles cannot hold a caller for the whole `timeout`.
+    public var minimumSpeed: (bytesPerSecond: Int, window: Duration)?
+
+    public enum RedirectSchemes: String, Sendable {
+        case httpOrHTTPS = "http,https"
+        /// No downgrade to plain http along the way.
+        case httpsOnly = "https"
+    }
 
     public init(_ method: Method, _ url: String, headers: [(name: String, value: String)] = [], body: Body = .none,
                 connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(60), followRedirects: Bool = true) {
@@ -126,6 +139,11 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
         case connectionLost
         /// A download passed its size limit (the partial file is removed).
         case tooLarge
+        /// The address the URL leads to is not public and not allowed (`AddressPolicy`):
+        /// refused before connecting, so nothing was sent.
+        case refusedAddress
+        /// More redirects than `HTTPRequest.maxRedirects`.
+        case tooManyRedirects
         /// A download answered with a non-2xx status (the body is in `message`).
         case status
         case invalidRequest
@@ -181,7 +199,7 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
         switch kind {
         case .connect, .timeout, .connectionLost: true
         case .status: status.map(Self.transientStatuses.contains) ?? false
-        case .tls, .tooLarge, .invalidRequest, .io: false
+        case .tls, .tooLarge, .refusedAddress, .tooManyRedirects, .invalidRequest, .io: false
         }
     }
 

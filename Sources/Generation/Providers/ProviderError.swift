@@ -77,7 +77,7 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
         case .timeout: .timeout
         case .connect, .connectionLost, .tls: .upstreamUnavailable
         case .io, .invalidRequest: .validation
-        case .tooLarge: .badResponse
+        case .tooLarge, .tooManyRedirects, .refusedAddress: .badResponse
         case .status: HTTPStatusMeaning.kind(status: error.status ?? 0, phase: .download)
         }
         self.init(kind, "\(error.message) (\(error.url))", provider: provider, status: error.status,

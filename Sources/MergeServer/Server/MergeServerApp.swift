@@ -24,9 +24,17 @@ public struct ServerDependencies: Sendable {
     /// Opens the data directory and the database and recovers what a killed process
     /// left: jobs it was running are requeued or quarantined (`recoverInterrupted`), its
     /// partial files and the files no row refers to are removed.
-    /// `httpClient` and `mocks` are for tests; the server uses libcurl and the mock providers.
+    /// `httpClient`, `fetchClient` and `mocks` are for tests; the server uses libcurl (for
+    /// caller-given URLs, guarded by `limits.fetchAllow`) and the mock providers.
     public static func open(_ configuration: ServerConfiguration, logger: Logger, httpClient: (any HTTPClient)? = nil,
+                            fetchClient: (any HTTPClient)? = nil,
                             mocks: GenerationService.Providers? = nil) async throws -> ServerDependencies {
+        let fetchPolicy: AddressPolicy
+        do {
+            fetchPolicy = try AddressPolicy(allowing: configuration.limits.fetchAllow)
+        } catch {
+            throw ConfigurationError("MERGE_SERVER_FETCH_ALLOW: \(error.description)")
+        }
         let fileManager = FileManager.default
         let dataDirectory = configuration.dataDirectory
         let videosDirectory = (dataDirectory as NSString).appendingPathComponent("videos")
@@ -69,12 +77,15 @@ public struct ServerDependencies: Sendable {
         } catch {
             throw ConfigurationError(error.description)
         }
+        // Providers' base URLs are the operator's and trusted; URLs from callers connect
+        // only where the policy allows, through a client (and connections) of their own.
         let client = httpClient ?? CurlHTTPClient.shared
+        let userURLClient = fetchClient ?? CurlHTTPClient(addressPolicy: fetchPolicy)
         let providers = ProviderDirectory.providers(environment: configuration.providerEnvironment, client: client,
                                                     uploadCache: ProviderUploadCache(database: database))
         let generation = GenerationService(catalog: catalog, providers: providers, mock: mocks ?? ProviderDirectory.mocks())
         let costs = CostRepository(database: database)
-        let fetcher = RemoteAssetFetcher(client: client, store: store, limit: configuration.maxUploadBytes)
+        let fetcher = RemoteAssetFetcher(client: userURLClient, store: store, limit: configuration.maxUploadBytes)
         let work = GenerationWork(generation: generation, assets: assets, store: store, costs: costs,
                                   scenePlans: ScenePlanCache(database: database), fetcher: fetcher,
                                   downloadLimit: configuration.maxUploadBytes)

@@ -23,7 +23,7 @@ public struct FALProvider: VideoProvider {
         self.baseURL = baseURL.trimmingTrailingSlashes
         api = ProviderAPI(provider: Self.name, client: client, retry: retry, requestTimeout: requestTimeout,
                           headers: [("Authorization", "Key \(apiKey)")], mapError: FALErrorMapper.error)
-        downloader = OutputDownloader(provider: Self.name, client: client, retry: retry)
+        downloader = OutputDownloader(provider: Self.name, baseURL: self.baseURL, client: client, retry: retry)
         self.pollInterval = pollInterval
         self.deadline = deadline
     }

@@ -26,7 +26,7 @@ public struct VeoProvider: VideoProvider {
         self.apiKey = apiKey
         api = ProviderAPI(provider: Self.name, client: client, retry: retry, requestTimeout: requestTimeout,
                           headers: [("x-goog-api-key", apiKey)], mapError: GeminiErrorMapper.error)
-        downloader = OutputDownloader(provider: Self.name, client: client, retry: retry)
+        downloader = OutputDownloader(provider: Self.name, baseURL: self.baseURL, client: client, retry: retry)
         self.pollInterval = pollInterval
         self.deadline = deadline
     }
@@ -53,8 +53,10 @@ public struct VeoProvider: VideoProvider {
         context.progress("downloading", nil)
         // The key goes in the query, not a header: libcurl carries custom headers along a
         // redirect to another host (the download redirects to storage), never the old query.
+        // And only to Gemini's own host: a sample elsewhere is fetched without it.
         let separator = videoURL.contains("?") ? "&" : "?"
-        let keyed = videoURL + separator + "key=" + (apiKey.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "-._~").union(.alphanumerics)) ?? apiKey)
+        let key = apiKey.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "-._~").union(.alphanumerics)) ?? apiKey
+        let keyed = downloader.isProviderHost(videoURL) ? videoURL + separator + "key=" + key : videoURL
         let file = try await downloader.download(keyed, context: context)
         return GeneratedFile(file: file, providerJobID: name)
     }

@@ -27,7 +27,7 @@ public struct ReplicateProvider: VideoProvider, ImageProvider {
         self.baseURL = baseURL.trimmingTrailingSlashes
         api = ProviderAPI(provider: Self.name, client: client, retry: retry, requestTimeout: requestTimeout,
                           headers: [("Authorization", "Bearer \(apiKey)")], mapError: ReplicateErrorMapper.error)
-        downloader = OutputDownloader(provider: Self.name, client: client, retry: retry)
+        downloader = OutputDownloader(provider: Self.name, baseURL: self.baseURL, client: client, retry: retry)
         uploader = ReplicateFileUploader(api: api, baseURL: self.baseURL, cache: uploadCache)
         self.pollInterval = pollInterval
         self.deadline = deadline
