@@ -109,6 +109,10 @@ public struct AssetStore: Sendable {
         let info: MediaInfo
         do {
             info = try await BlockingWork.run(name: "probe-upload") { _ in try MediaProbe.probe(temporary) }
+        } catch let error as MediaError where error.kind == .cancelled {
+            // The server is stopping: the upload is not at fault, and may be sent again.
+            throw Problem(.serviceUnavailable, type: "shutting_down", detail: "the server stopped while probing the upload",
+                          suggestion: "send the upload again", headers: [.retryAfter: "5"])
         } catch let error as MediaError {
             throw Problem(.unprocessableContent, type: "not_media",
                           detail: "the upload is not media FFmpeg can read: \(error.description.replacingOccurrences(of: temporary, with: "upload"))",
@@ -141,7 +145,7 @@ public struct AssetStore: Sendable {
     /// Video when there is a moving picture, image for a single still, else audio.
     static func kind(of info: MediaInfo) -> AssetKind {
         guard let video = info.video else { return .audio }
-        let stillCodecs: Set<String> = ["png", "mjpeg", "webp", "bmp", "gif", "tiff"]
+        let stillCodecs: Set<String> = ["png", "mjpeg", "webp"]
         if stillCodecs.contains(video.codec) && (video.frames ?? 1) <= 1 && info.audio == nil { return .image }
         return .video
     }
@@ -150,8 +154,8 @@ public struct AssetStore: Sendable {
     static func fileExtension(format: String, filename: String?, kind: AssetKind) -> String {
         let given = filename.map { ($0 as NSString).pathExtension.lowercased() } ?? ""
         let known: [String: String] = ["mp3": "mp3", "wav": "wav", "flac": "flac", "ogg": "ogg", "aac": "aac",
-                                       "png_pipe": "png", "jpeg_pipe": "jpg", "webp_pipe": "webp", "image2": "png",
-                                       "gif": "gif", "avi": "avi", "mpegts": "ts"]
+                                       "png_pipe": "png", "jpeg_pipe": "jpg", "webp_pipe": "webp",
+                                       "avi": "avi", "mpegts": "ts"]
         if format.hasPrefix("mov,mp4") {
             if ["mp4", "mov", "m4a", "m4v", "3gp"].contains(given) { return given }
             return kind == .audio ? "m4a" : "mp4"

@@ -59,6 +59,7 @@ struct ServeCommand: ParsableCommand {
             return handler
         }
         let logger = Logger(label: "merge-server")
+        configuration.limits.applyToMedia()
         let lock: DataDirectoryLock
         do {
             lock = try DataDirectoryLock(directory: configuration.dataDirectory)

@@ -1,4 +1,5 @@
 import Foundation
+import Media
 
 /// What one caller can make the server do: every bound on work, memory, connections
 /// and disk, with safe defaults. `MERGE_SERVER_*` variables override them (see
@@ -17,6 +18,16 @@ public struct ServerLimits: Sendable {
     public var slowestPreset = "medium"
     /// Length of a song that `analyze_audio` (or beat sync) analyses, in seconds.
     public var maxSongSeconds = 1800.0
+
+    // Media inputs (applied to Media's own limits at start-up, see `applyToMedia`).
+    /// Opening and probing one input, in seconds, before it is refused.
+    public var probeTimeoutSeconds = 20.0
+    /// One read of an open input (a render's or an analysis's), in seconds.
+    public var readStallSeconds = 20.0
+    /// The largest picture (width × height) an input may declare.
+    public var maxInputPixels = 8192 * 8192
+    /// Probes and analyses at once (0: one per core, at least 2); more wait in a queue.
+    public var mediaWorkers = 0
 
     // Queue and waiting.
     /// Jobs queued (not yet running) at once; more is 429 with Retry-After.
@@ -61,6 +72,10 @@ public struct ServerLimits: Sendable {
         ("MERGE_SERVER_MIN_CRF", "lowest crf an API caller may ask for (10)"),
         ("MERGE_SERVER_SLOWEST_PRESET", "slowest x264/x265 preset an API caller may ask for (medium)"),
         ("MERGE_SERVER_MAX_SONG_SECONDS", "longest song analysed (1800)"),
+        ("MERGE_SERVER_PROBE_TIMEOUT_SECONDS", "opening and probing one input, before it is refused (20)"),
+        ("MERGE_SERVER_READ_STALL_SECONDS", "one read of an open input during a render or analysis (20)"),
+        ("MERGE_SERVER_MAX_INPUT_PIXELS", "largest picture an input may declare, width × height (67108864: 8192²)"),
+        ("MERGE_SERVER_MEDIA_WORKERS", "probes and analyses at once; more wait (0: one per core, at least 2)"),
         ("MERGE_SERVER_MAX_QUEUED_JOBS", "jobs waiting at once; more is 429 (10000)"),
         ("MERGE_SERVER_MAX_WAITERS", "requests held by ?wait at once (256)"),
         ("MERGE_SERVER_MAX_EVENT_STREAMS", "open event streams in all (2000)"),
@@ -102,6 +117,10 @@ public struct ServerLimits: Sendable {
             slowestPreset = v
         }
         if let v = try number("MERGE_SERVER_MAX_SONG_SECONDS", 1.0...86_400) { maxSongSeconds = v }
+        if let v = try number("MERGE_SERVER_PROBE_TIMEOUT_SECONDS", 0.1...86_400) { probeTimeoutSeconds = v }
+        if let v = try number("MERGE_SERVER_READ_STALL_SECONDS", 0.1...86_400) { readStallSeconds = v }
+        if let v = try number("MERGE_SERVER_MAX_INPUT_PIXELS", 1...(1 << 30)) { maxInputPixels = v }
+        if let v = try number("MERGE_SERVER_MEDIA_WORKERS", 0...256) { mediaWorkers = v }
         if let v = try number("MERGE_SERVER_MAX_QUEUED_JOBS", 1...10_000_000) { maxQueuedJobs = v }
         if let v = try number("MERGE_SERVER_MAX_WAITERS", 0...100_000) { maxWaiters = v }
         if let v = try number("MERGE_SERVER_MAX_EVENT_STREAMS", 0...1_000_000) { maxEventStreams = v }
@@ -114,6 +133,14 @@ public struct ServerLimits: Sendable {
         if let v = list("MERGE_SERVER_PUBLIC_HOSTS") { publicHosts = v }
         if let v = list("MERGE_SERVER_ALLOWED_ORIGINS") { allowedOrigins = v }
         if let v = value("MERGE_SERVER_VERBOSE_HEALTH") { verboseHealth = ["1", "true", "yes"].contains(v.lowercased()) }
+    }
+
+    /// Media's limits are process-wide: the server sets them once, as it starts.
+    public func applyToMedia() {
+        MediaLimits.probeDeadline = .milliseconds(Int64(probeTimeoutSeconds * 1000))
+        MediaLimits.readDeadline = .milliseconds(Int64(readStallSeconds * 1000))
+        MediaLimits.maxPixels = maxInputPixels
+        MediaLimits.blockingWorkers = mediaWorkers
     }
 
     /// x264/x265 presets, fastest first.
