@@ -22,7 +22,9 @@ work=$(mktemp -d)
 cleanup() { kill "${server_pid:-}" "${hello_pid:-}" 2> /dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-MERGE_SERVER_LOG_LEVEL=warning "$MS" serve --port 18080 --data-dir "$work/data" --workers 0 > "$work/server.out" &
+# The limits are raised past what the load asks: a queue of ~30k jobs, 1000 streams of one job.
+MERGE_SERVER_LOG_LEVEL=warning MERGE_SERVER_MAX_QUEUED_JOBS=10000000 MERGE_SERVER_MAX_EVENT_STREAMS_PER_JOB=100000 \
+  "$MS" serve --port 18080 --data-dir "$work/data" --workers 0 > "$work/server.out" &
 server_pid=$!
 "$HELLO" 18081 > /dev/null 2>&1 &
 hello_pid=$!

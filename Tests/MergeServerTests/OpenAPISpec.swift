@@ -13,9 +13,18 @@ struct OpenAPISpec: Sendable {
     static let shared: OpenAPISpec = {
         let text = String(decoding: OpenAPIDocument.bytes, as: UTF8.self)
         // A spec that does not parse fails every test that reads it, with Yams's message.
-        let loaded = (try? Yams.load(yaml: text)).map(normalized) as? [String: any Sendable]
-        return OpenAPISpec(document: loaded ?? ["parse_error": "openapi.yaml does not parse as YAML"])
+        do {
+            guard let loaded = try Yams.load(yaml: text).map(normalized) as? [String: any Sendable] else {
+                return OpenAPISpec(document: [:], parseError: "openapi.yaml is not a YAML mapping")
+            }
+            return OpenAPISpec(document: loaded, parseError: nil)
+        } catch {
+            return OpenAPISpec(document: [:], parseError: "openapi.yaml does not parse: \(error)")
+        }
     }()
+
+    /// Why the document could not be read, if it could not.
+    let parseError: String?
 
     /// Yams gives integer keys for `200:` and `[AnyHashable: Any]` maps; make them `[String: Any]`.
     private static func normalized(_ value: Any) -> any Sendable {

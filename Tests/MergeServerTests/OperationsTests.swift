@@ -60,7 +60,8 @@ import TestSupport
         let router = MergeServerApp.buildRouter(server.dependencies)
         let routed = Set(router.routes.map { "\($0.method.rawValue.uppercased()) \($0.path.description)" })
         let documented = OpenAPISpec.shared.routes
-        #expect(OpenAPISpec.shared.document["openapi"] as? String == "3.1.0", "openapi.yaml parses")
+        #expect(OpenAPISpec.shared.parseError == nil, "\(OpenAPISpec.shared.parseError ?? "")")
+        #expect(OpenAPISpec.shared.document["openapi"] as? String == "3.1.0")
         #expect(!documented.isEmpty)
         #expect(routed.subtracting(documented).isEmpty, "routes missing from openapi.yaml: \(routed.subtracting(documented))")
         #expect(documented.subtracting(routed).isEmpty, "documented routes the router lacks: \(documented.subtracting(routed))")
