@@ -87,14 +87,17 @@ final class OutputContainer {
                     path: path, kind: .outputNotWritable)
     }
 
-    /// Writes the trailer, closes the file and renames it into place.
+    /// Writes the trailer, closes the file and moves it into place durably (flushed
+    /// before the rename, its directory after), so a crash never leaves the name
+    /// pointing at a file whose bytes were lost.
     func finish() throws(MediaError) {
         try ffcheck(av_write_trailer(context), "finishing \(path)", path: path, kind: .outputNotWritable)
         try ffcheck(avio_closep(&context.pointee.pb), "closing \(path)", path: path, kind: .outputNotWritable)
         fileOpen = false
-        guard rename(temporaryPath, path) == 0 else {
-            throw MediaError(.outputNotWritable,
-                             "cannot move the finished file to \(path): \(String(cString: strerror(errno)))", path: path)
+        do {
+            try DurableFile.move(temporaryPath, to: path)
+        } catch {
+            throw MediaError(.outputNotWritable, "cannot move the finished file to \(path): \(error)", path: path)
         }
         finished = true
     }

@@ -1,5 +1,6 @@
 import _NIOFileSystem
 import Foundation
+import Media
 import Hummingbird
 
 /// How much the data directory may still take: the free space above the floor

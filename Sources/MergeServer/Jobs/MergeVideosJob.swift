@@ -44,18 +44,7 @@ enum TimelineRender {
         let started = ContinuousClock.now
         let render = try await TimelineRenderer.render(timeline, to: path, resolve: request.resolve, probe: request.probe,
                                                        progress: progress)
-        // The renderer renamed its temporary file into place; flush the file and the
-        // directory before the row that points to it is committed. On failure the file
-        // goes: a run again writes it whole.
-        try await BlockingWork.run(name: "sync-output") { _ in
-            do {
-                try DurableFile.sync(path)
-                try DurableFile.syncDirectory(of: path)
-            } catch {
-                unlink(path)
-                throw error
-            }
-        }
+        // The renderer flushed the file before renaming it into place, and its directory after.
         var probe = try await BlockingWork.run(name: "probe-output") { _ in try MediaProbe.probe(path) }
         probe.path = "\(videoID).\(container.rawValue)"
         let processing = (ContinuousClock.now - started).seconds
