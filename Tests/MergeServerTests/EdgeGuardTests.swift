@@ -56,6 +56,11 @@ import TestSupport
         let accepted = try status(server, ["-X", "POST", "-H", "Origin: https://studio.example.com", "-H", "Content-Type: application/json",
                                            "-d", body], "/api/mv/analyze_audio")
         #expect(accepted.code == 202, "\(accepted)")
+        // A refusal reaches a configured origin's page readable: with its CORS headers.
+        let refused = try server.curl(["-D", "-", "-X", "POST", "-H", "Origin: https://studio.example.com",
+                                       "-H", "Content-Type: application/json", "-d", "{\"audio\": 7}"], "/api/mv/analyze_audio")
+        #expect(refused.contains("422") && refused.lowercased().contains("access-control-allow-origin: https://studio.example.com"),
+                "\(refused)")
     }
 
     @Test func halfSentRequestsAndIdleConnectionsAreDropped() throws {
@@ -122,7 +127,14 @@ import TestSupport
         b1.close()
         #expect(hub.subscriberCount == 0)
         _ = try hub.subscribe(job: "c", after: nil, heartbeat: .seconds(60))
+        #expect(hub.subscriberCount == 0, "a subscription dropped unread (its response abandoned) frees its place")
         withExtendedLifetime((a1, a2)) {}
+
+        // A Last-Event-ID at the top of the range is simply later than everything kept.
+        hub.publish(job: "d", name: "progress", data: "{}")
+        let latest = try hub.subscribe(job: "d", after: UInt64.max, heartbeat: .seconds(60))
+        #expect(latest.missed == [])
+        latest.close()
     }
 
     @Test func aFullEventStreamCapIsA429() async throws {

@@ -278,6 +278,8 @@ final class CurlTransfer {
             refusedRange = range
             return mc_socket_bad
         }
+        // An address of the name that is allowed: a failure from here on is not a refusal.
+        refusedRange = nil
         // Like libcurl's own, plus close-on-exec.
         return socket(target.family, target.socktype | Int32(SOCK_CLOEXEC.rawValue), target.protocol)
     }

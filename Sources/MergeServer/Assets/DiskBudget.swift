@@ -59,6 +59,12 @@ public struct InsufficientStorage: Error, Sendable, CustomStringConvertible {
                 detail: description, suggestion: Self.suggestion)
     }
 
+    /// True when a message from a C layer (FFmpeg, libcurl) quotes the system's words
+    /// for a full disk or quota: they report it at whichever write meets it.
+    static func mentionsNoSpace(_ text: String) -> Bool {
+        text.contains(String(cString: strerror(ENOSPC))) || text.contains(String(cString: strerror(EDQUOT)))
+    }
+
     /// True when `error` is a write that failed for want of space (ENOSPC, EDQUOT), from
     /// whichever layer reported it.
     static func isNoSpace(_ error: any Error) -> Bool {

@@ -72,6 +72,9 @@ extension JobFailure {
         case .invalidRequest:
             self.init(type: "download_failed", message: "\(failed): only http and https URLs (and redirects) are fetched",
                       suggestion: elsewhere)
+        case .io where InsufficientStorage.mentionsNoSpace(error.description):
+            self.init(type: "insufficient_storage", message: "\(failed): the data directory ran out of space",
+                      suggestion: "free disk space (or raise the data quota), then retry it with POST /api/jobs/{id}/retry")
         case .io:
             self.init(type: "storage_error", message: "\(failed): the server could not store it",
                       suggestion: "free disk space in the data directory", transient: true)

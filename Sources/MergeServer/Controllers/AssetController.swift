@@ -51,9 +51,12 @@ struct AssetController {
                                      headers: [.location: "/api/assets/\(received.asset.id)"])
     }
 
+    /// Room for a multipart body's boundaries and part headers beyond the file itself.
+    static let multipartFraming: Int64 = 64 << 10
+
     /// Streams the first file part of a multipart body into `writer`; other parts are
     /// skipped, but their bytes count against `limit` too (else a body of endless
-    /// non-file parts would be read forever).
+    /// non-file parts would be read forever), with `multipartFraming` to spare.
     private static func readMultipart(_ body: RequestBody, boundary: String, limit: Int64,
                                       into writer: inout UploadWriter) async throws -> UploadDetails {
         var parser = MultipartParser(boundary: boundary)
@@ -64,7 +67,7 @@ struct AssetController {
         do {
             for try await chunk in body {
                 bodyBytes += Int64(chunk.readableBytes)
-                if bodyBytes > limit {
+                if bodyBytes > limit + Self.multipartFraming {
                     throw Problem(.contentTooLarge, type: "upload_too_large",
                                   detail: "the multipart body exceeds the upload limit of \(limit) bytes",
                                   suggestion: "send only the file part, or raise MERGE_SERVER_MAX_UPLOAD_BYTES")

@@ -32,7 +32,16 @@ struct BrowserGuardMiddleware: RouterMiddleware {
         let normalized = Self.normalizedOrigin(origin)
         if allowedOrigins.contains(normalized) {
             if request.method == .options { return Self.preflight(origin: origin) }
-            var response = try await next(request, context)
+            var response: Response
+            do {
+                response = try await next(request, context)
+            } catch {
+                // The problem is rendered here, not further out, so the page can read it
+                // (a browser hides an answer without CORS headers, even a 422).
+                response = try ProblemMiddleware.problem(for: error, request: request, context: context)
+                    .response(from: request, context: context)
+                if let id = context.requestID { response.headers[.requestID] = id }
+            }
             Self.addCORSHeaders(to: &response.headers, origin: origin)
             return response
         }

@@ -79,7 +79,9 @@ public final class JobEventHub: Sendable {
         return event
     }
 
-    public struct Subscription: Sendable {
+    /// One client's stream. Closing it — or dropping it, when a response is abandoned
+    /// before its body ever ran (the client reset the connection) — frees its place.
+    public final class Subscription: Sendable {
         /// The kept events after the client's Last-Event-ID; nil when there is none or it
         /// is older than everything kept (the caller then sends the current state).
         public let missed: [JobEvent]?
@@ -87,30 +89,20 @@ public final class JobEventHub: Sendable {
         public let deliveries: AsyncStream<Delivery>
         let continuation: AsyncStream<Delivery>.Continuation
 
+        init(missed: [JobEvent]?, deliveries: AsyncStream<Delivery>, continuation: AsyncStream<Delivery>.Continuation) {
+            self.missed = missed
+            self.deliveries = deliveries
+            self.continuation = continuation
+        }
+
+        deinit { continuation.finish() }
+
         /// Ends the subscription (the client went away).
         public func close() { continuation.finish() }
     }
 
     public func subscribe(job: String, after lastEventID: UInt64?, heartbeat: Duration) throws(TooManySubscribers) -> Subscription {
         let (stream, continuation) = AsyncStream<Delivery>.makeStream(bufferingPolicy: .bufferingNewest(Self.subscriberBuffer))
-        let admitted = state.withLock { state -> Result<(UInt64, [JobEvent]?), TooManySubscribers> in
-            var channel = state.channels[job] ?? Channel()
-            if state.subscriberTotal >= maxSubscribers { return .failure(TooManySubscribers(perJob: false)) }
-            if channel.subscribers.count >= maxSubscribersPerJob { return .failure(TooManySubscribers(perJob: true)) }
-            let subscriber = state.nextSubscriber
-            state.nextSubscriber += 1
-            state.subscriberTotal += 1
-            channel.subscribers[subscriber] = continuation
-            state.channels[job] = channel
-            guard let lastEventID, let oldest = channel.recent.first, oldest.id <= lastEventID + 1 else { return .success((subscriber, nil)) }
-            return .success((subscriber, channel.recent.filter { $0.id > lastEventID }))
-        }
-        let subscriber: UInt64
-        let missed: [JobEvent]?
-        switch admitted {
-        case .success(let admitted): (subscriber, missed) = admitted
-        case .failure(let refusal): throw refusal
-        }
         let beat = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: heartbeat)
@@ -118,11 +110,34 @@ public final class JobEventHub: Sendable {
                 continuation.yield(.heartbeat)
             }
         }
-        continuation.onTermination = { [weak self] _ in
-            beat.cancel()
-            self?.unsubscribe(job: job, subscriber: subscriber)
+        let admitted = state.withLock { state -> Result<[JobEvent]?, TooManySubscribers> in
+            var channel = state.channels[job] ?? Channel()
+            if state.subscriberTotal >= maxSubscribers { return .failure(TooManySubscribers(perJob: false)) }
+            if channel.subscribers.count >= maxSubscribersPerJob { return .failure(TooManySubscribers(perJob: true)) }
+            let subscriber = state.nextSubscriber
+            state.nextSubscriber += 1
+            state.subscriberTotal += 1
+            // Set before the continuation is reachable, so a final event published right
+            // after the lock is released still stops the heartbeat and frees the place.
+            continuation.onTermination = { [weak self] _ in
+                beat.cancel()
+                self?.unsubscribe(job: job, subscriber: subscriber)
+            }
+            channel.subscribers[subscriber] = continuation
+            state.channels[job] = channel
+            // Ids are far above 0 (microseconds since 1970), so `oldest.id - 1` cannot wrap;
+            // `lastEventID + 1` could, for a client that sends UInt64.max.
+            guard let lastEventID, let oldest = channel.recent.first, lastEventID >= oldest.id - 1 else { return .success(nil) }
+            return .success(channel.recent.filter { $0.id > lastEventID })
         }
-        return Subscription(missed: missed, deliveries: stream, continuation: continuation)
+        switch admitted {
+        case .success(let missed):
+            return Subscription(missed: missed, deliveries: stream, continuation: continuation)
+        case .failure(let refusal):
+            beat.cancel()
+            continuation.finish()
+            throw refusal
+        }
     }
 
     private func unsubscribe(job: String, subscriber: UInt64) {

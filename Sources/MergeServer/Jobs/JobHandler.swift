@@ -76,8 +76,7 @@ extension JobFailure {
 
     private static func isNoSpace(_ error: MediaError) -> Bool {
         if let code = error.ffmpegCode, code == -ENOSPC || code == -EDQUOT { return true }
-        // FFmpeg reports a full disk at whichever write meets it (header, packet, trailer).
-        return error.description.contains(String(cString: strerror(ENOSPC)))
+        return InsufficientStorage.mentionsNoSpace(error.description)
     }
 
     private init(media error: MediaError) {

@@ -111,8 +111,8 @@ public struct ServerLimits: Sendable {
         if let v = try number("MERGE_SERVER_MAX_PIXEL_RATE", 1.0...1e12) { maxPixelRate = v }
         if let v = try number("MERGE_SERVER_MIN_CRF", 0...63) { minCRF = v }
         if let v = value("MERGE_SERVER_SLOWEST_PRESET") {
-            guard Self.presetOrder.contains(v) else {
-                throw ConfigurationError("MERGE_SERVER_SLOWEST_PRESET=\(v) is not valid: use one of \(Self.presetOrder.joined(separator: ", "))")
+            guard TimelineLimits.presets.contains(v) else {
+                throw ConfigurationError("MERGE_SERVER_SLOWEST_PRESET=\(v) is not valid: use one of \(TimelineLimits.presets.joined(separator: ", "))")
             }
             slowestPreset = v
         }
@@ -142,8 +142,4 @@ public struct ServerLimits: Sendable {
         MediaLimits.maxPixels = maxInputPixels
         MediaLimits.blockingWorkers = mediaWorkers
     }
-
-    /// x264/x265 presets, fastest first.
-    public static let presetOrder = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium",
-                                     "slow", "slower", "veryslow", "placebo"]
 }
