@@ -53,6 +53,17 @@ import TestSupport
 
         let assets = server.dependencies.assets
         let droppedPath = server.dependencies.store.path(of: try #require(try await assets.find(dropped)))
+        // Pages of one: the scan goes on past pages whose assets are all still needed.
+        var found: [String] = []
+        var position: AssetRepository.ScanPosition?
+        var pages = 0
+        repeat {
+            let page = try assets.collectible(usedBefore: Date().timeIntervalSince1970 + 7200, after: position, limit: 1)
+            found += page.assets.map(\.id)
+            position = page.next
+            pages += 1
+        } while position != nil && pages < 10
+        #expect(found == [dropped] && pages >= 3, "\(found) in \(pages) pages")
         let sweeper = RetentionSweeper(jobs: jobs, events: JobEventHub(), interval: .seconds(60), logger: TestServer.logger,
                                        assets: assets, dataDirectory: server.directory.path, assetRetentionSeconds: 3600)
         #expect(await sweeper.collectAssets() == 0, "nothing is collected within its retention")

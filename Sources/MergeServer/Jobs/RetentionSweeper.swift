@@ -56,16 +56,17 @@ struct RetentionSweeper: Service {
         let cutoff = now - assetRetentionSeconds
         var collected = 0
         do {
-            while true {
+            var position: AssetRepository.ScanPosition?
+            repeat {
                 let scanStarted = Date().timeIntervalSince1970
-                let candidates = try assets.collectible(usedBefore: cutoff)
-                let deleted = try await assets.deleteCollectible(candidates, usedBefore: cutoff, scanStarted: scanStarted)
+                let page = try assets.collectible(usedBefore: cutoff, after: position)
+                let deleted = try await assets.deleteCollectible(page.assets, usedBefore: cutoff, scanStarted: scanStarted)
                 for asset in deleted {
                     try? FileManager.default.removeItem(atPath: (dataDirectory as NSString).appendingPathComponent(asset.path))
                 }
                 collected += deleted.count
-                if deleted.isEmpty || candidates.count < 500 { break }
-            }
+                position = page.next
+            } while position != nil
         } catch {
             logger.error("could not collect unused assets", metadata: ["error": "\(error)"])
         }

@@ -5,13 +5,27 @@ import GRDB
 /// for the retention period and named by no job that still needs them — a queued or
 /// running job, or a job whose video is kept (its request, result or checkpoints).
 extension AssetRepository {
-    /// Assets past `cutoff` (last use before it) that no job needs, at most `limit`.
-    func collectible(usedBefore cutoff: Double, limit: Int = 500) throws -> [(id: String, path: String)] {
+    /// Where a scan of the assets goes on from: the last (created_at, id) it looked at.
+    struct ScanPosition: Sendable {
+        let createdAt: Double
+        let id: String
+    }
+
+    /// One page of the assets past `cutoff` (last use before it), after `position`: those
+    /// no job needs, and where the next page starts (nil after the last page). Paging on
+    /// what was scanned, not on what was collected, so assets that stay needed cannot
+    /// fill every page and hide the ones behind them.
+    func collectible(usedBefore cutoff: Double, after position: ScanPosition?, limit: Int = 500) throws
+        -> (assets: [(id: String, path: String)], next: ScanPosition?) {
         try database.readNow { db in
-            let candidates = try Row.fetchAll(db, sql: """
-                SELECT id, path FROM assets WHERE COALESCE(last_used_at, created_at) < ? ORDER BY created_at LIMIT ?
-                """, arguments: [cutoff, limit]).map { (id: $0["id"] as String, path: $0["path"] as String) }
-            guard !candidates.isEmpty else { return [] }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, path, created_at FROM assets
+                WHERE COALESCE(last_used_at, created_at) < ? AND (created_at, id) > (?, ?)
+                ORDER BY created_at, id LIMIT ?
+                """, arguments: [cutoff, position?.createdAt ?? -Double.greatestFiniteMagnitude, position?.id ?? "", limit])
+            let next = rows.count < limit ? nil : rows.last.map { ScanPosition(createdAt: $0["created_at"], id: $0["id"]) }
+            let candidates = rows.map { (id: $0["id"] as String, path: $0["path"] as String) }
+            guard !candidates.isEmpty else { return ([], next) }
             var needed = Set<String>()
             // Jobs that need their assets: live ones, kept videos' ones, and those that ended
             // after the cutoff (their assets were in use within the retention period).
@@ -23,7 +37,7 @@ extension AssetRepository {
                    OR EXISTS (SELECT 1 FROM videos v WHERE v.job_id = j.id)
                 """, arguments: [cutoff])
             while let text = try texts.next() { needed.formUnion(Self.assetIDs(in: text)) }
-            return candidates.filter { !needed.contains($0.id) }
+            return (candidates.filter { !needed.contains($0.id) }, next)
         }
     }
 
