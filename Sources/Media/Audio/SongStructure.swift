@@ -3,11 +3,10 @@ import Foundation
 /// A song's larger shape: how loud each bar is, where its sections change, and — when it
 /// has no steady pulse — where a cut would still sound placed on purpose.
 ///
-/// Sections come from Foote's novelty ("Automatic audio segmentation using a measure of
-/// audio novelty", ICME 2000): bars described by their harmony (chroma), loudness and
-/// brightness, compared with each other, and a checkerboard kernel slid along the
-/// diagonal of that self-similarity, which peaks where the bars before differ from the
-/// bars after while each side is alike. Peaks are taken at bar lines only, so every
+/// Sections come from a novelty curve in the manner of Foote ("Automatic audio
+/// segmentation using a measure of audio novelty", ICME 2000): at each bar line, the bars
+/// before are compared with the bars after (harmony, loudness, brightness), and a clear
+/// peak of the difference starts a section. Only bar lines are candidates, so every
 /// boundary is a downbeat.
 enum SongStructure {
     /// Bars on each side of the kernel: a section shorter than this is a fill, not a section.
@@ -30,37 +29,60 @@ enum SongStructure {
 
     /// Indices of the bars that start a new section (never the first bar).
     static func sectionStarts(barFrames: [Int], features: OnsetFeatures) -> [Int] {
-        let bars = barVectors(barFrames, features: features)
+        let bars = spans(barFrames, count: features.count).map { describe($0, features: features) }
         let n = bars.count
         let k = kernelBars
-        guard n >= 2 * k + 1 else { return [] }
-        func similarity(_ a: Int, _ b: Int) -> Double {
-            zip(bars[a], bars[b]).reduce(0) { $0 + $1.0 * $1.1 }
-        }
-        // Novelty at bar b: mean similarity within each side less that across.
+        guard n >= 2 * k else { return [] }
+        // Each side is averaged over k bars, a whole chord progression in most songs, so a
+        // progression that repeats is not a change but a new one is.
         var novelty = [Double](repeating: 0, count: n)
         for b in k...(n - k) {
-            var within = 0.0, across = 0.0
-            for i in (b - k)..<(b + k) {
-                for j in (b - k)..<(b + k) where i != j {
-                    if (i < b) == (j < b) { within += similarity(i, j) } else { across += similarity(i, j) }
-                }
-            }
-            novelty[b] = max(0, within / Double(2 * k * (k - 1)) - across / Double(2 * k * k))
+            let before = average(bars[(b - k)..<b]), after = average(bars[b..<(b + k)])
+            novelty[b] = (1 - cosine(before.chroma, after.chroma)) + abs(before.decibels - after.decibels) / 20
+                + abs(before.brightness - after.brightness)
         }
-        let values = novelty[k...(n - k)]
-        let mean = values.reduce(0, +) / Double(values.count)
-        let deviation = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot()
-        // A clear peak: the largest within two bars either side, and well above the rest.
-        let threshold = max(mean + 1.5 * deviation, 0.02)
         var starts: [Int] = []
-        for b in k...(n - k) where novelty[b] > threshold {
-            let neighbourhood = max(k, b - 2)...min(n - k, b + 2)
+        for b in k...(n - k) where novelty[b] > sectionThreshold {
+            let neighbourhood = max(k, b - k + 1)...min(n - k, b + k - 1)
             if neighbourhood.allSatisfy({ novelty[$0] <= novelty[b] }), starts.last.map({ b - $0 >= k }) ?? true {
                 starts.append(b)
             }
         }
         return starts
+    }
+
+    /// A section change: 3 dB of loudness, or a new progression or texture, between the
+    /// four bars before and the four after (a repeated progression scores under 0.05).
+    static let sectionThreshold = 0.15
+
+    private struct BarSound {
+        var chroma: [Double]
+        var decibels: Double
+        /// Share of the onset strength above 3 kHz: cymbals and hats in, or out.
+        var brightness: Double
+    }
+
+    private static func describe(_ span: Range<Int>, features: OnsetFeatures) -> BarSound {
+        var chroma = [Double](repeating: 0, count: 12)
+        var meanSquare = 0.0, bright = 0.0, all = 0.0
+        for frame in span {
+            for p in 0..<12 { chroma[p] += Double(features.chroma[frame * 12 + p]) }
+            meanSquare += Double(features.rms[frame]) * Double(features.rms[frame])
+            bright += Double(features.highStrength[frame])
+            all += Double(features.strength[frame])
+        }
+        let total = chroma.reduce(0, +)
+        return BarSound(chroma: chroma.map { total > 0 ? $0 / total : 0 },
+                        decibels: 10 * log10(max(meanSquare / Double(max(1, span.count)), 1e-12)),
+                        brightness: all > 0 ? bright / all : 0)
+    }
+
+    private static func average(_ bars: ArraySlice<BarSound>) -> BarSound {
+        let count = Double(max(1, bars.count))
+        var chroma = [Double](repeating: 0, count: 12)
+        for bar in bars { for p in 0..<12 { chroma[p] += bar.chroma[p] / count } }
+        return BarSound(chroma: chroma, decibels: bars.reduce(0) { $0 + $1.decibels } / count,
+                        brightness: bars.reduce(0) { $0 + $1.brightness } / count)
     }
 
     /// For audio without a pulse: frames where harmony or loudness changes most, at
@@ -98,11 +120,6 @@ enum SongStructure {
             let end = i + 1 < starts.count ? starts[i + 1] : min(count, start + (starts.count > 1 ? starts[1] - starts[0] : 0))
             return start..<max(start, min(end, count))
         }
-    }
-
-    /// Each bar as a unit vector: its harmony (chroma shares), loudness and brightness.
-    private static func barVectors(_ barFrames: [Int], features: OnsetFeatures) -> [[Double]] {
-        spans(barFrames, count: features.count).map { vector($0, features: features) }
     }
 
     private static func vector(_ span: Range<Int>, features: OnsetFeatures) -> [Double] {
