@@ -86,9 +86,10 @@ public enum BeatTracker {
         let barStarts = Array(stride(from: bar.phase, to: beats.count, by: bar.beatsPerBar))
         let downbeats = barStarts.map { beats[$0] }
         let barFrames = barStarts.map { beatFrames[$0] }
-        let sections = SongStructure.sectionStarts(barFrames: barFrames, features: features).map { downbeats[$0] }
         // Below this the periodicity is as weak as in pads or noise (bench/beats: ambient 0.2, drums 0.5 and up).
         let pulse = confidence >= 0.3
+        // Without a pulse the bars are guesses, and so would sections on them be.
+        let sections = pulse ? SongStructure.sectionStarts(barFrames: barFrames, features: features).map { downbeats[$0] } : []
         func milliseconds(_ times: [Double]) -> [Double] { times.map { ($0 * 1000).rounded() / 1000 } }
         return BeatAnalysis(duration: duration, tempo: (600 / medianInterval).rounded() / 10, beats: milliseconds(beats),
                             downbeats: milliseconds(downbeats), beatsPerBar: bar.beatsPerBar, confidence: (confidence * 100).rounded() / 100,

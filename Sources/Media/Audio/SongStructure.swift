@@ -81,7 +81,10 @@ enum SongStructure {
         let count = Double(max(1, bars.count))
         var chroma = [Double](repeating: 0, count: 12)
         for bar in bars { for p in 0..<12 { chroma[p] += bar.chroma[p] / count } }
-        return BarSound(chroma: chroma, decibels: bars.reduce(0) { $0 + $1.decibels } / count,
+        // The median level, so the song's decaying last bar is not a change of section.
+        let levels = bars.map(\.decibels).sorted()
+        let median = levels.isEmpty ? 0 : (levels[(levels.count - 1) / 2] + levels[levels.count / 2]) / 2
+        return BarSound(chroma: chroma, decibels: median,
                         brightness: bars.reduce(0) { $0 + $1.brightness } / count)
     }
 
