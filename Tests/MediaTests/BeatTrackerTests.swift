@@ -118,7 +118,8 @@ import TestSupport
         #expect(analysis.sections.contains { abs($0 - change) < 0.1 }, "sections \(analysis.sections), change at \(change)")
         #expect(analysis.barEnergy.count == analysis.downbeats.count)
         let quiet = zip(analysis.downbeats, analysis.barEnergy).filter { $0.0 < change - 1 }.map(\.1)
-        let loud = zip(analysis.downbeats, analysis.barEnergy).filter { $0.0 > change + 1 }.map(\.1)
+        // The last bar may be cut short by the end of the file.
+        let loud = zip(analysis.downbeats, analysis.barEnergy).dropLast().filter { $0.0 > change + 1 }.map(\.1)
         #expect((quiet.max() ?? 1) < 0.3 && (loud.min() ?? 0) > 0.7, "quiet \(quiet), loud \(loud)")
         #expect(analysis.cutPoints == analysis.downbeats)
     }
