@@ -95,8 +95,10 @@ struct BeatDecoder {
         var starts: [(frame: Int, k: Int)] = []
         var t = frames - 1 - bestP
         var k = bestK
-        while t >= 0 {
-            starts.append((t, k))
+        while true {
+            // A beat that began before the first frame still counts if its "on the beat"
+            // stretch reaches into the audio (a song that starts on the beat).
+            if t >= 0 || t + beatStates[k] > 0 { starts.append((t, k)) }
             guard t > 0 else { break }
             let from = Int(back[t * count + k])
             k = from
@@ -104,9 +106,10 @@ struct BeatDecoder {
         }
         // Each beat is the strongest frame of its "on the beat" stretch.
         return starts.reversed().map { start in
-            let end = min(frames, start.frame + beatStates[start.k])
-            var best = start.frame
-            for f in start.frame..<end where activation[f] > activation[best] { best = f }
+            let begin = max(0, start.frame)
+            let end = max(begin + 1, min(frames, start.frame + beatStates[start.k]))
+            var best = begin
+            for f in begin..<end where activation[f] > activation[best] { best = f }
             return best
         }
     }
