@@ -127,11 +127,9 @@ final class InputContainer {
 
     func seek(toSeconds seconds: Double) throws(MediaError) {
         if deadline == nil { interrupt.arm(.after(MediaLimits.readDeadline)) }
-        let scaled = (seconds * Double(mf_time_base())).rounded()
-        guard scaled.isFinite, abs(scaled) < 9e18 else {
+        guard let target = CheckedConversion.int64(seconds * Double(mf_time_base())) else {
             throw MediaError(.invalidArgument, "cannot seek \(path) to \(seconds) s", path: path)
         }
-        let target = Int64(scaled)
         let code = avformat_seek_file(context, -1, Int64.min, target, target, 0)
         if code < 0, let stopped = interrupt.error(path: path) { throw stopped }
         try ffcheck(code, "seeking to \(seconds) s", path: path)

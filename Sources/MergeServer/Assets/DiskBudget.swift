@@ -25,7 +25,7 @@ public struct DiskBudget: Sendable {
     public func room() throws -> Int64 {
         var room = Int64.max
         var reason = ""
-        if let free = Self.freeBytes(at: dataDirectory) {
+        if let free = DiskSpace(path: dataDirectory)?.freeBytes {
             let aboveFloor = free - minFreeBytes
             if aboveFloor < room { room = aboveFloor; reason = "the disk of the data directory has less than \(minFreeBytes) bytes free" }
         }
@@ -35,14 +35,6 @@ public struct DiskBudget: Sendable {
         }
         guard room > 0 else { throw InsufficientStorage(reason: reason) }
         return room
-    }
-
-    /// Free bytes for an unprivileged writer on the file system holding `path`.
-    static func freeBytes(at path: String) -> Int64? {
-        var stats = statvfs()
-        guard statvfs(path, &stats) == 0 else { return nil }
-        let free = Double(stats.f_bavail) * Double(stats.f_frsize)
-        return free >= Double(Int64.max) ? Int64.max : Int64(free)
     }
 }
 
@@ -73,6 +65,9 @@ public struct InsufficientStorage: Error, Sendable, CustomStringConvertible {
             return true
         case let failure as DurableFileError:
             return failure.isNoSpace
+        case let media as MediaError:
+            if let code = media.ffmpegCode, code == -ENOSPC || code == -EDQUOT { return true }
+            return mentionsNoSpace(media.description)
         case let failure as FileSystemError:
             if let call = failure.cause as? FileSystemError.SystemCallError {
                 return [ENOSPC, EDQUOT].contains(call.errno.rawValue)

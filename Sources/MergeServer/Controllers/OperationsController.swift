@@ -118,19 +118,6 @@ struct HealthReport: Encodable {
     }
 }
 
-/// Free and total bytes of the file system holding `path`.
-struct DiskSpace {
-    let freeBytes: Int64
-    let totalBytes: Int64
-
-    init?(path: String) {
-        var stats = statvfs()
-        guard statvfs(path, &stats) == 0 else { return nil }
-        freeBytes = Int64(stats.f_bavail) * Int64(stats.f_frsize)
-        totalBytes = Int64(stats.f_blocks) * Int64(stats.f_frsize)
-    }
-}
-
 public enum MergeServerVersion {
     public static let current = "0.5.0"
 }

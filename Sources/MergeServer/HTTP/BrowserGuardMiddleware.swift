@@ -38,9 +38,7 @@ struct BrowserGuardMiddleware: RouterMiddleware {
             } catch {
                 // The problem is rendered here, not further out, so the page can read it
                 // (a browser hides an answer without CORS headers, even a 422).
-                response = try ProblemMiddleware.problem(for: error, request: request, context: context)
-                    .response(from: request, context: context)
-                if let id = context.requestID { response.headers[.requestID] = id }
+                response = try ProblemMiddleware.response(for: error, request: request, context: context)
             }
             Self.addCORSHeaders(to: &response.headers, origin: origin)
             return response

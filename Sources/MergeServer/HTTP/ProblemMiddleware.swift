@@ -15,11 +15,15 @@ struct ProblemMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let problem = Self.problem(for: error, request: request, context: context)
-            var response = try problem.response(from: request, context: context)
-            if let id = context.requestID { response.headers[.requestID] = id }
-            return response
+            return try Self.response(for: error, request: request, context: context)
         }
+    }
+
+    /// The problem+json answer to `error`, with the request id.
+    static func response(for error: any Error, request: Request, context: ServerContext) throws -> Response {
+        var response = try problem(for: error, request: request, context: context).response(from: request, context: context)
+        if let id = context.requestID { response.headers[.requestID] = id }
+        return response
     }
 
     static func problem(for error: any Error, request: Request, context: ServerContext) -> Problem {

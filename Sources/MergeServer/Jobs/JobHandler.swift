@@ -36,7 +36,7 @@ extension JobFailure {
         switch error {
         case let failure as JobFailure:
             self = failure
-        case let media as MediaError where Self.isNoSpace(media):
+        case let media as MediaError where InsufficientStorage.isNoSpace(media):
             self.init(noSpace: media.description)
         case let media as MediaError:
             self.init(media: media)
@@ -72,11 +72,6 @@ extension JobFailure {
     private init(noSpace detail: String) {
         self.init(type: "insufficient_storage", message: "the data directory ran out of space: \(detail)",
                   suggestion: "free disk space (or raise the data quota), then retry it with POST /api/jobs/{id}/retry")
-    }
-
-    private static func isNoSpace(_ error: MediaError) -> Bool {
-        if let code = error.ffmpegCode, code == -ENOSPC || code == -EDQUOT { return true }
-        return InsufficientStorage.mentionsNoSpace(error.description)
     }
 
     private init(media error: MediaError) {

@@ -59,42 +59,34 @@ public struct ServerConfiguration: Sendable {
 
     /// Applies `MERGE_SERVER_*` variables; a value that does not parse is an error naming it.
     public mutating func apply(environment: [String: String]) throws(ConfigurationError) {
-        func value(_ name: String) -> String? {
-            guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-            return text
-        }
-        func number<T: LosslessStringConvertible>(_ name: String, _ type: T.Type, _ valid: (T) -> Bool) throws(ConfigurationError) -> T? {
-            guard let text = value(name) else { return nil }
-            guard let parsed = T(text), valid(parsed) else { throw ConfigurationError("\(name)=\(text) is not valid") }
-            return parsed
-        }
-        if let host = value("MERGE_SERVER_HOST") { self.host = host }
-        if let port = try number("MERGE_SERVER_PORT", Int.self, { (0...65535).contains($0) }) { self.port = port }
-        if let directory = value("MERGE_SERVER_DATA_DIR") { dataDirectory = directory }
-        if let database = value("MERGE_SERVER_DATABASE") { self.database = database }
-        if let workers = try number("MERGE_SERVER_WORKERS", Int.self, { (0...256).contains($0) }) { engine.workers = workers }
-        if let workers = try number("MERGE_SERVER_GENERATION_WORKERS", Int.self, { (0...256).contains($0) }) {
+        let reader = EnvironmentReader(environment: environment)
+        if let host = reader.value("MERGE_SERVER_HOST") { self.host = host }
+        if let port = try reader.number("MERGE_SERVER_PORT", 0...65535) { self.port = port }
+        if let directory = reader.value("MERGE_SERVER_DATA_DIR") { dataDirectory = directory }
+        if let database = reader.value("MERGE_SERVER_DATABASE") { self.database = database }
+        if let workers = try reader.number("MERGE_SERVER_WORKERS", 0...256) { engine.workers = workers }
+        if let workers = try reader.number("MERGE_SERVER_GENERATION_WORKERS", 0...256) {
             engine.generationWorkers = workers
         }
-        if let bytes = try number("MERGE_SERVER_MAX_UPLOAD_BYTES", Int64.self, { $0 > 0 }) { maxUploadBytes = bytes }
-        if let hours = try number("MERGE_SERVER_RETENTION_HOURS", Double.self, { $0 > 0 }) { engine.retentionSeconds = hours * 3600 }
-        if let attempts = try number("MERGE_SERVER_MAX_ATTEMPTS", Int.self, { (1...100).contains($0) }) { engine.maxAttempts = attempts }
-        if let lease = try number("MERGE_SERVER_LEASE_SECONDS", Double.self, { $0 >= 1 }) {
+        if let bytes = try reader.number("MERGE_SERVER_MAX_UPLOAD_BYTES", Int64(1)...Int64.max) { maxUploadBytes = bytes }
+        if let hours = try reader.number("MERGE_SERVER_RETENTION_HOURS", 0.001...1_000_000) { engine.retentionSeconds = hours * 3600 }
+        if let attempts = try reader.number("MERGE_SERVER_MAX_ATTEMPTS", 1...100) { engine.maxAttempts = attempts }
+        if let lease = try reader.number("MERGE_SERVER_LEASE_SECONDS", 1.0...86_400) {
             engine.leaseSeconds = lease
             engine.heartbeatSeconds = lease / 6
         }
-        if let bytes = try number("MERGE_SERVER_MIN_FREE_BYTES", Int64.self, { $0 >= 0 }) { minFreeDiskBytes = bytes }
-        if let seconds = try number("MERGE_SERVER_SSE_HEARTBEAT_SECONDS", Double.self, { $0 > 0 }) { sseHeartbeatSeconds = seconds }
-        if let level = value("MERGE_SERVER_LOG_LEVEL") {
+        if let bytes = try reader.number("MERGE_SERVER_MIN_FREE_BYTES", Int64(0)...Int64.max) { minFreeDiskBytes = bytes }
+        if let seconds = try reader.number("MERGE_SERVER_SSE_HEARTBEAT_SECONDS", 0.01...86_400) { sseHeartbeatSeconds = seconds }
+        if let level = reader.value("MERGE_SERVER_LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError("MERGE_SERVER_LOG_LEVEL=\(level) is not valid; use trace, debug, info, notice, warning or error")
             }
             logLevel = parsed
         }
-        if let file = value("MERGE_SERVER_MODELS") { modelsFile = file }
-        if let count = try number("MERGE_SERVER_GENERATION_CONCURRENCY", Int.self, { (1...64).contains($0) }) { generationConcurrency = count }
+        if let file = reader.value("MERGE_SERVER_MODELS") { modelsFile = file }
+        if let count = try reader.number("MERGE_SERVER_GENERATION_CONCURRENCY", 1...64) { generationConcurrency = count }
         for name in ProviderDirectory.environmentNames {
-            if let text = value(name) { providerEnvironment[name] = text }
+            if let text = reader.value(name) { providerEnvironment[name] = text }
         }
         try limits.apply(environment: environment)
     }

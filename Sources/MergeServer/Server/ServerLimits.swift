@@ -92,47 +92,34 @@ public struct ServerLimits: Sendable {
 
     /// Applies the variables above.
     public mutating func apply(environment: [String: String]) throws(ConfigurationError) {
-        func value(_ name: String) -> String? {
-            guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-            return text
-        }
-        func number<T: LosslessStringConvertible & Comparable>(_ name: String, _ range: ClosedRange<T>) throws(ConfigurationError) -> T? {
-            guard let text = value(name) else { return nil }
-            guard let parsed = T(text), range.contains(parsed) else {
-                throw ConfigurationError("\(name)=\(text) is not valid: use a number in \(range.lowerBound)…\(range.upperBound)")
-            }
-            return parsed
-        }
-        func list(_ name: String) -> [String]? {
-            value(name).map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
-        }
-        if let v = try number("MERGE_SERVER_MAX_CLIPS", 1...1_000_000) { maxClips = v }
-        if let v = try number("MERGE_SERVER_MAX_OUTPUT_SECONDS", 1.0...1_000_000) { maxOutputSeconds = v }
-        if let v = try number("MERGE_SERVER_MAX_PIXEL_RATE", 1.0...1e12) { maxPixelRate = v }
-        if let v = try number("MERGE_SERVER_MIN_CRF", 0...63) { minCRF = v }
-        if let v = value("MERGE_SERVER_SLOWEST_PRESET") {
+        let reader = EnvironmentReader(environment: environment)
+        if let v = try reader.number("MERGE_SERVER_MAX_CLIPS", 1...1_000_000) { maxClips = v }
+        if let v = try reader.number("MERGE_SERVER_MAX_OUTPUT_SECONDS", 1.0...1_000_000) { maxOutputSeconds = v }
+        if let v = try reader.number("MERGE_SERVER_MAX_PIXEL_RATE", 1.0...1e12) { maxPixelRate = v }
+        if let v = try reader.number("MERGE_SERVER_MIN_CRF", 0...63) { minCRF = v }
+        if let v = reader.value("MERGE_SERVER_SLOWEST_PRESET") {
             guard TimelineLimits.presets.contains(v) else {
                 throw ConfigurationError("MERGE_SERVER_SLOWEST_PRESET=\(v) is not valid: use one of \(TimelineLimits.presets.joined(separator: ", "))")
             }
             slowestPreset = v
         }
-        if let v = try number("MERGE_SERVER_MAX_SONG_SECONDS", 1.0...86_400) { maxSongSeconds = v }
-        if let v = try number("MERGE_SERVER_PROBE_TIMEOUT_SECONDS", 0.1...86_400) { probeTimeoutSeconds = v }
-        if let v = try number("MERGE_SERVER_READ_STALL_SECONDS", 0.1...86_400) { readStallSeconds = v }
-        if let v = try number("MERGE_SERVER_MAX_INPUT_PIXELS", 1...(1 << 30)) { maxInputPixels = v }
-        if let v = try number("MERGE_SERVER_MEDIA_WORKERS", 0...256) { mediaWorkers = v }
-        if let v = try number("MERGE_SERVER_MAX_QUEUED_JOBS", 1...10_000_000) { maxQueuedJobs = v }
-        if let v = try number("MERGE_SERVER_MAX_WAITERS", 0...100_000) { maxWaiters = v }
-        if let v = try number("MERGE_SERVER_MAX_EVENT_STREAMS", 0...1_000_000) { maxEventStreams = v }
-        if let v = try number("MERGE_SERVER_MAX_EVENT_STREAMS_PER_JOB", 0...1_000_000) { maxEventStreamsPerJob = v }
-        if let v = try number("MERGE_SERVER_MAX_CONNECTIONS", 1...1_000_000) { maxConnections = v }
-        if let v = try number("MERGE_SERVER_READ_TIMEOUT_SECONDS", 0.1...86_400) { readTimeoutSeconds = v }
-        if let v = try number("MERGE_SERVER_ASSET_RETENTION_HOURS", 0.0...1_000_000) { assetRetentionSeconds = v * 3600 }
-        if let v = try number("MERGE_SERVER_DATA_QUOTA_BYTES", Int64(1)...Int64.max) { dataQuotaBytes = v }
-        if let v = list("MERGE_SERVER_FETCH_ALLOW") { fetchAllow = v }
-        if let v = list("MERGE_SERVER_PUBLIC_HOSTS") { publicHosts = v }
-        if let v = list("MERGE_SERVER_ALLOWED_ORIGINS") { allowedOrigins = v }
-        if let v = value("MERGE_SERVER_VERBOSE_HEALTH") { verboseHealth = ["1", "true", "yes"].contains(v.lowercased()) }
+        if let v = try reader.number("MERGE_SERVER_MAX_SONG_SECONDS", 1.0...86_400) { maxSongSeconds = v }
+        if let v = try reader.number("MERGE_SERVER_PROBE_TIMEOUT_SECONDS", 0.1...86_400) { probeTimeoutSeconds = v }
+        if let v = try reader.number("MERGE_SERVER_READ_STALL_SECONDS", 0.1...86_400) { readStallSeconds = v }
+        if let v = try reader.number("MERGE_SERVER_MAX_INPUT_PIXELS", 1...(1 << 30)) { maxInputPixels = v }
+        if let v = try reader.number("MERGE_SERVER_MEDIA_WORKERS", 0...256) { mediaWorkers = v }
+        if let v = try reader.number("MERGE_SERVER_MAX_QUEUED_JOBS", 1...10_000_000) { maxQueuedJobs = v }
+        if let v = try reader.number("MERGE_SERVER_MAX_WAITERS", 0...100_000) { maxWaiters = v }
+        if let v = try reader.number("MERGE_SERVER_MAX_EVENT_STREAMS", 0...1_000_000) { maxEventStreams = v }
+        if let v = try reader.number("MERGE_SERVER_MAX_EVENT_STREAMS_PER_JOB", 0...1_000_000) { maxEventStreamsPerJob = v }
+        if let v = try reader.number("MERGE_SERVER_MAX_CONNECTIONS", 1...1_000_000) { maxConnections = v }
+        if let v = try reader.number("MERGE_SERVER_READ_TIMEOUT_SECONDS", 0.1...86_400) { readTimeoutSeconds = v }
+        if let v = try reader.number("MERGE_SERVER_ASSET_RETENTION_HOURS", 0.0...1_000_000) { assetRetentionSeconds = v * 3600 }
+        if let v = try reader.number("MERGE_SERVER_DATA_QUOTA_BYTES", Int64(1)...Int64.max) { dataQuotaBytes = v }
+        if let v = reader.list("MERGE_SERVER_FETCH_ALLOW") { fetchAllow = v }
+        if let v = reader.list("MERGE_SERVER_PUBLIC_HOSTS") { publicHosts = v }
+        if let v = reader.list("MERGE_SERVER_ALLOWED_ORIGINS") { allowedOrigins = v }
+        if let v = reader.value("MERGE_SERVER_VERBOSE_HEALTH") { verboseHealth = ["1", "true", "yes"].contains(v.lowercased()) }
     }
 
     /// Media's limits are process-wide: the server sets them once, as it starts.
