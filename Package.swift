@@ -8,7 +8,8 @@ let ffmpegProviders: [SystemPackageProvider] = [
 
 let package = Package(
     name: "MergeServer",
-    platforms: [.macOS(.v14)],
+    // Synchronization's Mutex and Atomic need macOS 15.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "merge-server", targets: ["merge-server"]),
         .library(name: "Media", targets: ["Media"]),
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // C: system libraries plus a shim of what Swift cannot import (macros, variadics).
@@ -37,23 +39,29 @@ let package = Package(
             "CCurl", "Media",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Yams", package: "Yams"),
-        ]),
-        // MergeServer: the service and the command line's logic.
+        ], resources: [.embedInCode("Resources/models.yaml")]),
+        // MergeServer: the service (routes, jobs, store).
         .target(name: "MergeServer", dependencies: [
             "Media", "Generation",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "_NIOFileSystem", package: "swift-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], resources: [.embedInCode("Resources/openapi.yaml")]),
-        // The executable only holds `main`.
-        .executableTarget(name: "merge-server", dependencies: ["MergeServer"]),
+        // The command line: `serve` runs the service; `render`, `mock`, `beats` and `probe` call Media.
+        .executableTarget(name: "merge-server", dependencies: [
+            "MergeServer", "Media",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
 
         // bench/api.sh's baseline: a bare Hummingbird server.
         .executableTarget(name: "bench-hello-server", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],

@@ -8,7 +8,6 @@ public enum MediaLimits {
     private static let probeDeadlineNanoseconds = Atomic<Int64>(20_000_000_000)
     private static let readDeadlineNanoseconds = Atomic<Int64>(20_000_000_000)
     private static let maxPixelsValue = Atomic<Int>(8192 * 8192)
-    private static let blockingWorkersValue = Atomic<Int>(0)
 
     /// How long opening and probing one input may take in all before it is refused.
     public static var probeDeadline: Duration {
@@ -28,16 +27,6 @@ public enum MediaLimits {
     public static var maxPixels: Int {
         get { maxPixelsValue.load(ordering: .relaxed) }
         set { maxPixelsValue.store(max(1, newValue), ordering: .relaxed) }
-    }
-
-    /// How many probes and analyses run at once; more wait in a queue. 0 (the default)
-    /// means one per processor core, at least 2.
-    public static var blockingWorkers: Int {
-        get {
-            let configured = blockingWorkersValue.load(ordering: .relaxed)
-            return configured > 0 ? configured : max(2, ProcessInfo.processInfo.activeProcessorCount)
-        }
-        set { blockingWorkersValue.store(max(0, newValue), ordering: .relaxed) }
     }
 
     /// Bytes FFmpeg reads to identify streams (its own default, said explicitly so it

@@ -89,7 +89,7 @@ enum TestMedia {
         spec.duration = 1
         spec.width = 160
         spec.height = 120
-        try await MockVideoSynthesizer.write(spec, to: path)
+        try await MockVideoSynthesizer.write(spec, to: path, on: .tests)
         defer { try? FileManager.default.removeItem(atPath: path) }
         return try Data(contentsOf: URL(fileURLWithPath: path))
     }

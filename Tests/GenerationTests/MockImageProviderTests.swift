@@ -6,7 +6,7 @@ import TestSupport
 
 @Suite struct MockImageProviderTests {
     let directory: TemporaryDirectory
-    let provider = MockImageProvider()
+    let provider = MockImageProvider(executor: .tests)
 
     init() throws { directory = try TemporaryDirectory() }
 

@@ -6,7 +6,7 @@ import TestSupport
 /// The mock video provider's clips, checked with ffprobe/ffmpeg/sha256sum as independent oracles.
 @Suite struct MockVideoProviderTests {
     let directory: TemporaryDirectory
-    let provider = MockVideoProvider()
+    let provider = MockVideoProvider(executor: .tests)
 
     init() throws { directory = try TemporaryDirectory() }
 

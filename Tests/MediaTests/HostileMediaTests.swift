@@ -121,7 +121,8 @@ import TestSupport
     @Test func cancelStopsAProbeStuckInsideFFmpeg() async throws {
         let path = try HostileFiles.endlessTail(in: directory)
         // The deadline only keeps a broken cancel from hanging the suite.
-        let task = Task { try await BlockingWork.run(name: "stuck-probe") { _ in try MediaProbe.probe(path, deadline: .seconds(600)) } }
+        let executor = MediaExecutor(name: "test", width: 1)
+        let task = Task { try await executor.run("stuck-probe") { _ throws(MediaError) in try MediaProbe.probe(path, deadline: .seconds(600)) } }
         try await Task.sleep(for: .seconds(1))
         task.cancel()
         let error = await #expect(throws: MediaError.self) { try await task.value }
@@ -141,7 +142,7 @@ import TestSupport
     @Test func cancelStopsARenderWhosePlanningIsStuckOnAClip() async throws {
         let clip = try HostileFiles.endlessTail(in: directory)
         let output = directory.file("out.mp4")
-        let task = Task { try await TimelineRenderer.render(Timeline(clips: [Clip(source: clip)]), to: output) }
+        let task = Task { try await TimelineRenderer.render(Timeline(clips: [Clip(source: clip)]), to: output, on: .tests) }
         try await Task.sleep(for: .seconds(1))
         task.cancel()
         let error = await #expect(throws: MediaError.self) { try await task.value }
@@ -156,8 +157,8 @@ import TestSupport
     }
 }
 
-/// The bounded executor behind `BlockingWork.run`.
-@Suite struct BlockingPoolTests {
+/// Media's bounded executor.
+@Suite struct MediaExecutorTests {
     /// Counts jobs running at once.
     final class Gauge: @unchecked Sendable {
         private let lock = NSLock()
@@ -168,12 +169,12 @@ import TestSupport
     }
 
     @Test func runsAtMostItsWidthAtOnce() async throws {
-        let pool = BlockingPool(width: { 2 })
+        let pool = MediaExecutor(name: "test", width: 2)
         let gauge = Gauge()
         try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<8 {
                 group.addTask {
-                    try await pool.run(name: "gauge") { _ in
+                    try await pool.run("gauge") { _ in
                         gauge.enter()
                         defer { gauge.leave() }
                         Thread.sleep(forTimeInterval: 0.05)
@@ -190,11 +191,11 @@ import TestSupport
     }
 
     @Test func cancellingQueuedWorkAnswersAtOnce() async throws {
-        let pool = BlockingPool(width: { 1 })
+        let pool = MediaExecutor(name: "test", width: 1)
         let started = CancellationFlag()
         // Holds the only thread until it is cancelled.
         let blocker = Task {
-            try await pool.run(name: "blocker") { flag in
+            try await pool.run("blocker") { flag throws(MediaError) in
                 started.cancel()
                 while !flag.isCancelled { Thread.sleep(forTimeInterval: 0.01) }
                 throw MediaError.cancelled()
@@ -202,7 +203,7 @@ import TestSupport
         }
         while !started.isCancelled { try await Task.sleep(for: .milliseconds(10)) }
         let queuedRan = CancellationFlag()
-        let queued = Task { try await pool.run(name: "queued") { _ in queuedRan.cancel() } }
+        let queued = Task { try await pool.run("queued") { _ in queuedRan.cancel() } }
         while pool.load.waiting == 0 { try await Task.sleep(for: .milliseconds(10)) }
         queued.cancel()
         let error = await #expect(throws: MediaError.self) { try await queued.value }

@@ -95,7 +95,7 @@ import TestSupport
         let path = directory.file("cancelled.png")
         let task = Task {
             withUnsafeCurrentTask { $0?.cancel() }
-            try await MockImageSynthesizer.write(MockImageSpec(width: 64, height: 64), to: path)
+            try await MockImageSynthesizer.write(MockImageSpec(width: 64, height: 64), to: path, on: .tests)
         }
         await #expect(throws: MediaError.self) { try await task.value }
         #expect(directory.contents().isEmpty)

@@ -17,7 +17,7 @@ import TestSupport
         let jobs = JobRepository(database: database)
         let checkpoints = CheckpointRepository(database: database)
         let costs = CostRepository(database: database)
-        let job = try await jobs.enqueue(kind: "paid", request: "{}", idempotencyKey: nil, maxAttempts: 3).job
+        let job = try await jobs.enqueue(kind: "generate_video", request: "{}", idempotencyKey: nil, maxAttempts: 3).job
 
         let stale = try #require(try await jobs.claim(owner: "a", leaseSeconds: -1))
         // The same process never takes back a job it still runs, even with its lease run out.
@@ -63,7 +63,7 @@ import TestSupport
         let costs = CostRepository(database: database)
         let provider = CountingProvider()
         let gate = Gate()
-        let job = try await jobs.enqueue(kind: "paid", request: "{}", idempotencyKey: nil, maxAttempts: 3).job
+        let job = try await jobs.enqueue(kind: "generate_video", request: "{}", idempotencyKey: nil, maxAttempts: 3).job
 
         var stalling = JobEngineSettings()
         stalling.workers = 1
@@ -146,13 +146,13 @@ final class Gate: Sendable {
 /// A job like a generation: calls the provider, (maybe) stalls, then checkpoints what it
 /// made and records its cost under its attempt, and returns which attempt made it.
 struct PaidHandler: JobHandler {
-    let kind = "paid"
+    static let kind = JobKind.generateVideo
     let provider: CountingProvider
     let gate: Gate?
     let checkpoints: CheckpointRepository
     let costs: CostRepository
 
-    func run(_ job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput {
+    func run(_ request: JSONValue, job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput {
         provider.generate(attempt: job.attempt)
         await gate?.wait()
         let token = job.attempt.token
@@ -172,13 +172,13 @@ struct PaidHandler: JobHandler {
         let gate = Gate()
         func generateVideo(_ request: VideoGenerationRequest, context: GenerationContext) async throws -> GeneratedFile {
             if calls.withLock({ value in value += 1; return value }) == 1 { await gate.wait() }
-            return try await MockVideoProvider().generateVideo(request, context: context)
+            return try await MockVideoProvider(executor: .tests).generateVideo(request, context: context)
         }
     }
 
     @Test func aStalledGenerationIsPaidOnceAndRecordedOnce() async throws {
         let provider = StallingVideo()
-        var mocks = ProviderDirectory.mocks()
+        var mocks = ProviderDirectory.mocks(on: .tests)
         mocks.video["mock"] = provider
         let server = try await TestServer.make(workers: 0, mocks: mocks)
         let id = try await server.test(.router) { client in
@@ -190,7 +190,7 @@ struct PaidHandler: JobHandler {
         let work = GenerationWork(generation: deps.generation, assets: deps.assets, store: deps.store, costs: deps.costs,
                                   scenePlans: ScenePlanCache(database: deps.database),
                                   fetcher: RemoteAssetFetcher(client: CurlHTTPClient.shared, store: deps.store, limit: 1 << 30),
-                                  downloadLimit: 1 << 30)
+                                  executors: deps.executors, downloadLimit: 1 << 30)
         func engine(_ configure: (inout JobEngineSettings) -> Void) -> JobEngine {
             var settings = JobEngineSettings()
             settings.workers = 1
@@ -232,7 +232,7 @@ struct PaidHandler: JobHandler {
     /// generations for one job, both allowed to complete it).
     @Test func aProcessNeverClaimsAJobItIsStillRunning() async throws {
         let provider = StallingVideo()
-        var mocks = ProviderDirectory.mocks()
+        var mocks = ProviderDirectory.mocks(on: .tests)
         mocks.video["mock"] = provider
         let server = try await TestServer.make(workers: 2, mocks: mocks) {
             $0.engine.generationWorkers = 0

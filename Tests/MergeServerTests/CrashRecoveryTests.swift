@@ -62,7 +62,7 @@ import TestSupport
     @Test func aGracefulStopIsNotACrash() async throws {
         let directory = try TemporaryDirectory()
         let jobs = try JobRepository(database: Database(path: directory.path + "/db.sqlite"))
-        let job = try await jobs.enqueue(kind: "flaky", request: "{\"sleep\": 30}", idempotencyKey: nil, maxAttempts: 3).job
+        let job = try await jobs.enqueue(kind: "merge_videos", request: "{\"sleep\": 30}", idempotencyKey: nil, maxAttempts: 3).job
         var settings = JobEngineSettings()
         settings.workers = 1
         settings.pollSeconds = 0.05

@@ -136,7 +136,7 @@ import TestSupport
 
     @Test func scenesAreTimedOnTheSongsDownbeatsAndCached() async throws {
         let planner = CountingPlanner()
-        var mocks = ProviderDirectory.mocks()
+        var mocks = ProviderDirectory.mocks(on: .tests)
         mocks.scenes["mock"] = planner
         let server = try await TestServer.make(workers: 1, mocks: mocks)
         try await server.test { client in
@@ -221,13 +221,13 @@ import TestSupport
             if calls.withLock({ value in value += 1; return value }) == 1 {
                 throw ProviderError(.upstreamUnavailable, "HTTP 500 after the create", provider: "test", mayHaveBeenAccepted: true)
             }
-            return try await MockVideoProvider().generateVideo(request, context: context)
+            return try await MockVideoProvider(executor: .tests).generateVideo(request, context: context)
         }
     }
 
     @Test func aClipThatMayHaveBeenPaidForIsNotCreatedAgain() async throws {
         let video = FirstCallFails()
-        var mocks = ProviderDirectory.mocks()
+        var mocks = ProviderDirectory.mocks(on: .tests)
         mocks.video["mock"] = video
         let server = try await TestServer.make(workers: 1, mocks: mocks)
         try await server.test { client in

@@ -111,9 +111,9 @@ import TestSupport
         let directory = try TemporaryDirectory()
         let jobs = try JobRepository(database: Database(path: directory.path + "/db.sqlite"))
         let engine = flakyEngine(jobs) { $0.retryBaseSeconds = 0.05 }
-        let flaky = try await jobs.enqueue(kind: "flaky", request: "{\"fail_times\": 2}", idempotencyKey: nil, maxAttempts: 3).job
-        let broken = try await jobs.enqueue(kind: "flaky", request: "{\"permanent\": true}", idempotencyKey: nil, maxAttempts: 3).job
-        let exhausted = try await jobs.enqueue(kind: "flaky", request: "{\"fail_times\": 5}", idempotencyKey: nil, maxAttempts: 2).job
+        let flaky = try await jobs.enqueue(kind: "merge_videos", request: "{\"fail_times\": 2}", idempotencyKey: nil, maxAttempts: 3).job
+        let broken = try await jobs.enqueue(kind: "merge_videos", request: "{\"permanent\": true}", idempotencyKey: nil, maxAttempts: 3).job
+        let exhausted = try await jobs.enqueue(kind: "merge_videos", request: "{\"fail_times\": 5}", idempotencyKey: nil, maxAttempts: 2).job
         let run = Task { try await engine.run() }
         let ended = try await waitUntilEnded([flaky.id, broken.id, exhausted.id], jobs: jobs)
         engine.stop()
@@ -129,7 +129,7 @@ import TestSupport
     @Test func shutdownCheckpointsARunningJobAndALostLeaseIsTakenOver() async throws {
         let directory = try TemporaryDirectory()
         let jobs = try JobRepository(database: Database(path: directory.path + "/db.sqlite"))
-        let slow = try await jobs.enqueue(kind: "flaky", request: "{\"sleep\": 30}", idempotencyKey: nil, maxAttempts: 3).job
+        let slow = try await jobs.enqueue(kind: "merge_videos", request: "{\"sleep\": 30}", idempotencyKey: nil, maxAttempts: 3).job
 
         // A worker that dies: it claims the job and never renews the lease.
         let dead = try #require(try await jobs.claim(owner: "dead-worker", leaseSeconds: 0.3))
@@ -165,13 +165,13 @@ import TestSupport
         settings.workers = 1
         settings.generationWorkers = 1
         settings.pollSeconds = 0.05
-        let upstream = FlakyHandler(kind: "flaky_upstream", waitsOnProviders: true)
+        let upstream = FlakyUpstreamHandler()
         let engine = JobEngine(jobs: jobs, events: JobEventHub(), handlers: [FlakyHandler(), upstream],
                                settings: settings, logger: TestServer.logger)
         // Two long generations queued before a render: one runs on the generation worker, one waits for it.
-        let generations = [try await jobs.enqueue(kind: "flaky_upstream", request: "{\"sleep\": 60}", idempotencyKey: nil, maxAttempts: 3).job,
-                           try await jobs.enqueue(kind: "flaky_upstream", request: "{\"sleep\": 60}", idempotencyKey: nil, maxAttempts: 3).job]
-        let render = try await jobs.enqueue(kind: "flaky", request: "{}", idempotencyKey: nil, maxAttempts: 3).job
+        let generations = [try await jobs.enqueue(kind: "generate_video", request: "{\"sleep\": 60}", idempotencyKey: nil, maxAttempts: 3).job,
+                           try await jobs.enqueue(kind: "generate_video", request: "{\"sleep\": 60}", idempotencyKey: nil, maxAttempts: 3).job]
+        let render = try await jobs.enqueue(kind: "merge_videos", request: "{}", idempotencyKey: nil, maxAttempts: 3).job
         let run = Task { try await engine.run() }
         do {
             let ended = try await waitUntilEnded([render.id], jobs: jobs)
@@ -213,25 +213,33 @@ import TestSupport
     }
 }
 
-/// A job kind for engine tests: fails transiently `fail_times` times, fails for good
-/// when `permanent`, or sleeps (cancellably) for `sleep` seconds.
+/// A handler for engine tests, in the place of `merge_videos` (a render worker's kind):
+/// fails transiently `fail_times` times, fails for good when `permanent`, or sleeps
+/// (cancellably) for `sleep` seconds.
 struct FlakyHandler: JobHandler {
-    var kind = "flaky"
-    var waitsOnProviders = false
+    static let kind = JobKind.mergeVideos
 
-    struct Request: Decodable {
+    struct Request: Decodable, Sendable {
         var fail_times: Int?
         var permanent: Bool?
         var sleep: Double?
     }
 
-    func run(_ job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput {
-        let request = try JSONDecoder().decode(Request.self, from: Data(job.request.utf8))
+    func run(_ request: Request, job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput {
         if let seconds = request.sleep { try await Task.sleep(for: .seconds(seconds)) }
         if request.permanent == true { throw JobFailure(type: "validation_error", message: "bad request") }
         if job.attempts <= request.fail_times ?? 0 {
             throw JobFailure(type: "upstream_unavailable", message: "try later", suggestion: "wait", transient: true)
         }
         return JobOutput(result: "{\"attempt\": \(job.attempts)}")
+    }
+}
+
+/// `FlakyHandler` in the place of `generate_video`, a kind that waits on providers.
+struct FlakyUpstreamHandler: JobHandler {
+    static let kind = JobKind.generateVideo
+
+    func run(_ request: FlakyHandler.Request, job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput {
+        try await FlakyHandler().run(request, job: job, progress: progress)
     }
 }

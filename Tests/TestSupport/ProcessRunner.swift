@@ -9,36 +9,36 @@ public struct ProcessResult: Sendable {
 }
 
 /// Runs a program to completion and collects its output.
+///
+/// Output goes to temporary files, not pipes: a pipe read can come back short when a
+/// signal lands (the crash tests kill servers beside it) and a pipe's write end leaks
+/// into children spawned at the same moment by other tests. A file read after the
+/// child has exited is whole.
 public enum ProcessRunner {
     public static func run(_ executable: String, _ arguments: [String]) throws -> ProcessResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
         process.arguments = executable.hasPrefix("/") ? arguments : [executable] + arguments
-        let out = Pipe()
-        let err = Pipe()
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("process-\(UUID().uuidString)")
+        let outURL = scratch.appendingPathExtension("out")
+        let errURL = scratch.appendingPathExtension("err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        // Read both pipes concurrently so a full stderr pipe cannot stall the child.
-        let errorData = LockedData()
-        let reader = Thread { errorData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
-        let outputData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while !errorData.isSet { usleep(1000) }
+        try out.close()
+        try err.close()
         return ProcessResult(status: process.terminationStatus,
-                             stdoutData: outputData,
-                             stderr: String(decoding: errorData.value, as: UTF8.self))
+                             stdoutData: try Data(contentsOf: outURL),
+                             stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
-}
-
-private final class LockedData: @unchecked Sendable {
-    // Safety: every access goes through `lock`.
-    private let lock = NSLock()
-    private var data: Data?
-
-    func set(_ value: Data) { lock.withLock { data = value } }
-    var isSet: Bool { lock.withLock { data != nil } }
-    var value: Data { lock.withLock { data ?? Data() } }
 }

@@ -1,24 +1,12 @@
 import CCurl
 
-/// One error type for libcurl: its code and its own message.
-public struct CurlError: Error, Sendable, CustomStringConvertible {
-    public let code: UInt32
-    public let message: String
-
-    init(_ code: CURLcode) {
-        self.code = code.rawValue
-        message = String(cString: curl_easy_strerror(code))
-    }
-
-    public var description: String { "libcurl error \(code): \(message)" }
-}
-
 /// The linked libcurl, reported by /health and in error reports.
 public enum Curl {
-    /// Initializes libcurl once per process (not thread-safe in curl, so done under `static let`).
-    static let globalInit: Result<Void, CurlError> = {
+    /// Initializes libcurl once per process (not thread-safe in curl, so done under
+    /// `static let`): nil, or libcurl's words for why it failed.
+    public static let initializationFailure: String? = {
         let code = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
-        return code == CURLE_OK ? .success(()) : .failure(CurlError(code))
+        return code == CURLE_OK ? nil : String(cString: curl_easy_strerror(code))
     }()
 
     public static var version: String {
@@ -37,7 +25,4 @@ public enum Curl {
         return names
     }
 
-    public static func initialize() throws(CurlError) {
-        try globalInit.get()
-    }
 }

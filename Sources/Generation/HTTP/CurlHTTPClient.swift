@@ -59,10 +59,8 @@ public final class CurlHTTPClient: HTTPClient {
     }
 
     private func perform(_ request: HTTPRequest, _ destination: CurlJob.Destination) async throws -> CurlJob.Outcome {
-        do {
-            try Curl.initialize()
-        } catch {
-            throw HTTPClientError(.io, "libcurl could not be initialized: \(error.message).", url: request.url, sent: false)
+        if let failure = Curl.initializationFailure {
+            throw HTTPClientError(.io, "libcurl could not be initialized: \(failure).", url: request.url, sent: false)
         }
         let id = loop.makeID()
         return try await withTaskCancellationHandler {

@@ -38,10 +38,4 @@ public enum ProviderDirectory {
         }
         return providers
     }
-
-    /// The providers that run when no key is set: free, offline, deterministic.
-    public static func mocks() -> GenerationService.Providers {
-        GenerationService.Providers(video: ["mock": MockVideoProvider()], image: ["mock": MockImageProvider()],
-                                    scenes: ["mock": MockScenePlanner()])
-    }
 }

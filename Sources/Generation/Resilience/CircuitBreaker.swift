@@ -1,5 +1,4 @@
 import Foundation
-import Media
 import Synchronization
 
 /// One breaker per model: after `threshold` consecutive failures that say the provider
@@ -67,7 +66,7 @@ public final class CircuitBreakers: Sendable {
                 if breaker.probing || remaining <= .zero {
                     return Snapshot(state: .halfOpen, consecutiveFailures: breaker.failures, retryInSeconds: nil)
                 }
-                return Snapshot(state: .open, consecutiveFailures: breaker.failures, retryInSeconds: remaining.seconds)
+                return Snapshot(state: .open, consecutiveFailures: breaker.failures, retryInSeconds: remaining.secondsValue)
             }
         }
     }
@@ -85,7 +84,7 @@ public final class CircuitBreakers: Sendable {
         }
         if let refusal {
             throw ProviderError(.upstreamUnavailable,
-                                "\(model) failed \(threshold) times in a row; calls are paused for \(Int(refusal.seconds.rounded(.up))) s",
+                                "\(model) failed \(threshold) times in a row; calls are paused for \(Int(refusal.secondsValue.rounded(.up))) s",
                                 provider: provider, retryAfter: refusal)
         }
     }

@@ -11,6 +11,11 @@ public enum BeatTracker {
         try analyzeWithTrace(path, cancellation: cancellation).analysis
     }
 
+    /// Analyzes `path` on `executor`; cancelling the task stops it, even inside a blocked read.
+    public static func analyze(_ path: String, on executor: MediaExecutor) async throws(MediaError) -> BeatAnalysis {
+        try await executor.run("beats") { flag throws(MediaError) in try analyze(path, cancellation: flag) }
+    }
+
     public static func analyzeWithTrace(_ path: String, cancellation: CancellationFlag? = nil)
         throws(MediaError) -> (analysis: BeatAnalysis, trace: BeatAnalysisTrace) {
         let detector = try OnsetDetector()

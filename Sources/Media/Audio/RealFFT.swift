@@ -22,9 +22,20 @@ final class RealFFT {
         let code = av_tx_init(&context, &function, AV_TX_FLOAT_FFT, 0, Int32(size / 2), &scale, 0)
         guard code >= 0, let function else { throw ffmpegError(code, "setting up a \(size)-point FFT") }
         transform = function
-        // av_tx wants aligned buffers; av_malloc aligns for SIMD.
-        input = try ffalloc(av_malloc(size * MemoryLayout<Float>.size), "FFT input").bindMemory(to: Float.self, capacity: size)
-        output = try ffalloc(av_malloc(size * MemoryLayout<Float>.size), "FFT output").bindMemory(to: Float.self, capacity: size)
+        // av_tx wants aligned buffers; av_malloc aligns for SIMD. A failed allocation
+        // frees what was made before it (deinit does not run for a failed init).
+        let bytes = size * MemoryLayout<Float>.size
+        guard let inputBuffer = av_malloc(bytes) else {
+            av_tx_uninit(&context)
+            throw MediaError(.ffmpeg, "out of memory allocating the FFT input")
+        }
+        guard let outputBuffer = av_malloc(bytes) else {
+            av_free(inputBuffer)
+            av_tx_uninit(&context)
+            throw MediaError(.ffmpeg, "out of memory allocating the FFT output")
+        }
+        input = inputBuffer.bindMemory(to: Float.self, capacity: size)
+        output = outputBuffer.bindMemory(to: Float.self, capacity: size)
         twiddleCos = (0...(size / 2)).map { Float(cos(2 * Double.pi * Double($0) / Double(size))) }
         twiddleSin = (0...(size / 2)).map { Float(-sin(2 * Double.pi * Double($0) / Double(size))) }
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The cancellation flag of the media work running on this thread. Work started by
-/// `BlockingWork` (or a blocking entry point given a flag) sets it, so every input
+/// `MediaExecutor` (or a blocking entry point given a flag) sets it, so every input
 /// opened underneath — even inside a caller's probe closure that never saw the flag —
 /// stops when the work is cancelled.
 enum CurrentCancellation {

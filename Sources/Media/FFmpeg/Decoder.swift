@@ -3,11 +3,9 @@ import CFFmpeg
 /// An owned decoder (`AVCodecContext`) for one input stream, freed exactly once.
 final class StreamDecoder {
     let context: UnsafeMutablePointer<AVCodecContext>
-    let stream: UnsafeMutablePointer<AVStream>
     let path: String
 
     init(stream: UnsafeMutablePointer<AVStream>, path: String) throws(MediaError) {
-        self.stream = stream
         self.path = path
         guard let parameters = stream.pointee.codecpar else {
             throw MediaError(.notMedia, "\(path): a stream without codec parameters", path: path)

@@ -1,4 +1,4 @@
-/// What `probe` reports about a file. JSON keys are snake_case (see DESIGN.md);
+/// What `probe` reports about a file. JSON keys are snake_case (see the README);
 /// absent streams and unknown values are written as `null`, never left out.
 public struct MediaInfo: Sendable, Equatable, Codable {
     public var path: String

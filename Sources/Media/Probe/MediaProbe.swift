@@ -22,6 +22,14 @@ public enum MediaProbe {
         return try probe(input)
     }
 
+    /// Probes `path` on `executor` within `MediaLimits.probeDeadline`; cancelling the
+    /// task stops it, even inside a blocked read.
+    public static func probe(_ path: String, on executor: MediaExecutor) async throws(MediaError) -> MediaInfo {
+        try await executor.run("probe") { flag throws(MediaError) in
+            try probe(path, deadline: MediaLimits.probeDeadline, cancellation: flag)
+        }
+    }
+
     static func probe(_ input: InputContainer) throws(MediaError) -> MediaInfo {
         let context = input.context.pointee
         try checkIndexFitsFile(input)

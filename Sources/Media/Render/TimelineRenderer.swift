@@ -1,5 +1,6 @@
 import CFFmpeg
 import Foundation
+import Synchronization
 
 /// Renders a timeline into one file: clip after clip through one video encoder and
 /// one audio encoder, each on its own thread, into one muxer; written to a temporary
@@ -79,12 +80,12 @@ public enum TimelineRenderer {
                             elapsedSeconds: (ContinuousClock.now - started).seconds)
     }
 
-    /// Plans and renders on a dedicated thread; cancelling the task stops it and removes the partial file.
-    public static func render(_ timeline: Timeline, to path: String,
+    /// Plans and renders on `executor`; cancelling the task stops it and removes the partial file.
+    public static func render(_ timeline: Timeline, to path: String, on executor: MediaExecutor,
                               resolve: @escaping @Sendable (String) throws(MediaError) -> String = { $0 },
                               probe: @escaping @Sendable (String) throws(MediaError) -> MediaInfo = MediaProbe.probe,
-                              progress: ProgressHandler? = nil) async throws -> RenderResult {
-        try await BlockingWork.runOnOwnThread(name: "render") { flag in
+                              progress: ProgressHandler? = nil) async throws(MediaError) -> RenderResult {
+        try await executor.run("render") { flag throws(MediaError) in
             progress?(MediaProgress(fraction: 0, stage: timeline.beatSync.map { $0.mode != .off } == true ? "analyzing" : "planning"))
             let plan = try TimelinePlanner.plan(timeline, outputPath: path, resolve: resolve, probe: probe)
             return try render(plan, to: path, progress: progress, cancellation: flag)
@@ -93,12 +94,9 @@ public enum TimelineRenderer {
 }
 
 /// The audio thread's loudness measurement, read by the caller after the render.
-/// Safety of `@unchecked Sendable`: `value` is only touched under `lock`.
-private final class MeasurementBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var measurement: AudioComposer.Measurement?
+private final class MeasurementBox: Sendable {
+    private let measurement = Mutex<AudioComposer.Measurement?>(nil)
 
-    func set(_ value: AudioComposer.Measurement?) { lock.withLock { measurement = value } }
-    var value: AudioComposer.Measurement? { lock.withLock { measurement } }
+    func set(_ value: AudioComposer.Measurement?) { measurement.withLock { $0 = value } }
+    var value: AudioComposer.Measurement? { measurement.withLock { $0 } }
 }
-

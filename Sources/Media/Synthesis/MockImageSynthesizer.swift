@@ -6,7 +6,7 @@ import Foundation
 /// the destination that is renamed into place only when complete.
 public enum MockImageSynthesizer {
     /// Writes `spec` to `path` as PNG (whatever the extension). Blocking: call it from a
-    /// dedicated thread, or use the async overload.
+    /// thread of its own, or use the async overload.
     public static func write(_ spec: MockImageSpec, to path: String,
                              cancellation: CancellationFlag? = nil) throws(MediaError) {
         let problems = spec.problems
@@ -20,9 +20,9 @@ public enum MockImageSynthesizer {
         try writeAtomically(png, to: path)
     }
 
-    /// Writes `spec` on a dedicated thread; cancelling the task stops it and leaves no file.
-    public static func write(_ spec: MockImageSpec, to path: String) async throws {
-        try await BlockingWork.runOnOwnThread(name: "mock-image") { flag in
+    /// Writes `spec` on `executor`; cancelling the task stops it and leaves no file.
+    public static func write(_ spec: MockImageSpec, to path: String, on executor: MediaExecutor) async throws(MediaError) {
+        try await executor.run("mock-image") { flag throws(MediaError) in
             try write(spec, to: path, cancellation: flag)
         }
     }

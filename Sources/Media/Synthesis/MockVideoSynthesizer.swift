@@ -7,7 +7,7 @@ import Foundation
 /// this thread only interleaves and writes.
 public enum MockVideoSynthesizer {
     /// Writes `spec` to `path` (container from the extension). Blocking: call it from a
-    /// dedicated thread, or use the async overload.
+    /// thread of its own, or use the async overload.
     public static func write(_ spec: MockVideoSpec, to path: String,
                              progress: ProgressHandler? = nil,
                              cancellation: CancellationFlag? = nil) throws(MediaError) {
@@ -46,10 +46,10 @@ public enum MockVideoSynthesizer {
         reporter.report(1, force: true)
     }
 
-    /// Writes `spec` on a dedicated thread; cancelling the task stops it and removes the partial file.
-    public static func write(_ spec: MockVideoSpec, to path: String,
-                             progress: ProgressHandler? = nil) async throws {
-        try await BlockingWork.runOnOwnThread(name: "mock-video") { flag in
+    /// Writes `spec` on `executor`; cancelling the task stops it and removes the partial file.
+    public static func write(_ spec: MockVideoSpec, to path: String, on executor: MediaExecutor,
+                             progress: ProgressHandler? = nil) async throws(MediaError) {
+        try await executor.run("mock-video") { flag throws(MediaError) in
             try write(spec, to: path, progress: progress, cancellation: flag)
         }
     }

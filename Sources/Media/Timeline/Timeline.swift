@@ -1,5 +1,5 @@
 /// A render request: the body of `merge_videos` and the file of `render --timeline`.
-/// JSON keys are snake_case; every field but `clips` has a default (DESIGN.md, "Timeline").
+/// JSON keys are snake_case; every field but `clips` has a default (the README, "Timeline").
 public struct Timeline: Sendable, Equatable, Codable {
     public var clips: [Clip]
     /// Applies to every join unless `transitions` gives one per join.

@@ -2,8 +2,8 @@ import _NIOFileSystem
 import Crypto
 import Foundation
 import Generation
-import Hummingbird
 import Media
+import NIOCore
 
 /// Uploaded media, stored once per content: bytes are streamed to a temporary file
 /// while hashed and counted (the size limit and the disk budget are enforced as they
@@ -16,10 +16,13 @@ public struct AssetStore: Sendable {
     let dataDirectory: String
     /// Room left on the disk and under the quota (nil: unbounded, for tools and tests).
     let budget: DiskBudget?
+    /// Where uploads are probed.
+    let probes: MediaExecutor
 
-    public init(dataDirectory: String, repository: AssetRepository, budget: DiskBudget? = nil) throws {
+    public init(dataDirectory: String, repository: AssetRepository, probes: MediaExecutor, budget: DiskBudget? = nil) throws {
         self.dataDirectory = dataDirectory
         self.budget = budget
+        self.probes = probes
         directory = (dataDirectory as NSString).appendingPathComponent("assets")
         uploadsDirectory = (dataDirectory as NSString).appendingPathComponent("uploads")
         self.repository = repository
@@ -42,16 +45,11 @@ public struct AssetStore: Sendable {
     }
 
     /// Receives an upload: `write` is handed a writer and feeds it the file's bytes.
-    /// Then the file is probed and stored. Throws `Problem` (413, 422) for bad uploads.
-    /// Throws `Problem` (413, 422, 507) for bad uploads; a full disk is a 507 and leaves no file.
+    /// Then the file is probed and stored. Throws `StorageFailure` for a bad upload and
+    /// `InsufficientStorage` when there is no room; neither leaves a file.
     public func receive(limit: Int64, contentType: String?, filename: String?,
                         _ write: (inout UploadWriter) async throws -> UploadDetails) async throws -> (asset: AssetRecord, created: Bool) {
-        let room: Int64
-        do {
-            room = try budget?.room() ?? .max
-        } catch let full as InsufficientStorage {
-            throw full.problem
-        }
+        let room = try budget?.room() ?? .max
         let temporary = (uploadsDirectory as NSString).appendingPathComponent(Identifier.make(.asset) + ".part")
         do {
             let (hash, size, details) = try await FileSystem.shared.withFileHandle(
@@ -68,9 +66,8 @@ public struct AssetStore: Sendable {
             return result
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
-            if let full = error as? InsufficientStorage { throw full.problem }
-            if !(error is Problem), InsufficientStorage.isNoSpace(error) {
-                throw InsufficientStorage(reason: "the disk filled up while the upload was written").problem
+            if !(error is InsufficientStorage), InsufficientStorage.isNoSpace(error) {
+                throw InsufficientStorage(reason: "the disk filled up while the upload was written")
             }
             throw error
         }
@@ -97,8 +94,7 @@ public struct AssetStore: Sendable {
     private func store(_ temporary: String, sha256: String, size: Int64, contentType: String?,
                        filename: String?) async throws -> (asset: AssetRecord, created: Bool) {
         guard size > 0 else {
-            throw Problem(.unprocessableContent, type: "empty_upload", detail: "the upload is empty (0 bytes)",
-                          suggestion: "send the file's bytes as the request body")
+            throw StorageFailure(.emptyUpload, "the upload is empty (0 bytes)", suggestion: "send the file's bytes as the request body")
         }
         // The same bytes again: the same asset, used once more (its retention starts over).
         if let existing = try await repository.find(sha256: sha256),
@@ -108,26 +104,25 @@ public struct AssetStore: Sendable {
         }
         let info: MediaInfo
         do {
-            info = try await BlockingWork.run(name: "probe-upload") { _ in try MediaProbe.probe(temporary) }
-        } catch let error as MediaError where error.kind == .cancelled {
+            info = try await MediaProbe.probe(temporary, on: probes)
+        } catch {
             // The server is stopping: the upload is not at fault, and may be sent again.
-            throw Problem(.serviceUnavailable, type: "shutting_down", detail: "the server stopped while probing the upload",
-                          suggestion: "send the upload again", headers: [.retryAfter: "5"])
-        } catch let error as MediaError {
-            throw Problem(.unprocessableContent, type: "not_media",
-                          detail: "the upload is not media FFmpeg can read: \(error.description.replacingOccurrences(of: temporary, with: "upload"))",
-                          suggestion: "upload a video, audio or image file (mp4, mov, mkv, webm, mp3, wav, m4a, flac, ogg, png, jpg)")
+            if error.kind == .cancelled {
+                throw StorageFailure(.interrupted, "the server stopped while probing the upload", suggestion: "send the upload again")
+            }
+            throw StorageFailure(.notMedia,
+                                 "the upload is not media FFmpeg can read: \(error.description.replacingOccurrences(of: temporary, with: "upload"))",
+                                 suggestion: "upload a video, audio or image file (mp4, mov, mkv, webm, mp3, wav, m4a, flac, ogg, png, jpg)")
         }
         let kind = Self.kind(of: info)
         let id = Identifier.make(.asset)
         let relative = "assets/\(id).\(Self.fileExtension(format: info.format, filename: filename, kind: kind))"
         let destination = (dataDirectory as NSString).appendingPathComponent(relative)
         do {
-            try DurableFile.move(temporary, to: destination)
+            try await DurableMove.move(temporary, to: destination)
         } catch {
-            if error.isNoSpace { throw InsufficientStorage(reason: "the disk filled up while the file was stored") }
-            throw Problem(HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), type: "storage_error",
-                          detail: "could not store the file: \(error)", suggestion: "check the data directory's disk")
+            if InsufficientStorage.isNoSpace(error) { throw InsufficientStorage(reason: "the disk filled up while the file was stored") }
+            throw StorageFailure(.writeFailed, "could not store the file: \(error)", suggestion: "check the data directory's disk")
         }
         var stored = info
         stored.path = relative
@@ -202,12 +197,11 @@ public struct UploadWriter {
     public mutating func write(_ bytes: ByteBuffer) async throws {
         size += Int64(bytes.readableBytes)
         guard size <= limit else {
-            throw Problem(.contentTooLarge, type: "upload_too_large",
-                          detail: "the upload exceeds the limit of \(limit) bytes",
-                          suggestion: "upload a smaller file, or raise MERGE_SERVER_MAX_UPLOAD_BYTES")
+            throw StorageFailure(.uploadTooLarge, "the upload exceeds the limit of \(limit) bytes",
+                                 suggestion: "upload a smaller file, or raise MERGE_SERVER_MAX_UPLOAD_BYTES")
         }
         guard size <= room else {
-            throw InsufficientStorage(reason: "the upload passed the \(room) bytes the data directory has room for").problem
+            throw InsufficientStorage(reason: "the upload passed the \(room) bytes the data directory has room for")
         }
         bytes.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
         _ = try await file.write(contentsOf: bytes)

@@ -9,11 +9,14 @@ struct AssetController {
     let store: AssetStore
     let maxUploadBytes: Int64
 
-    func addRoutes(to router: Router<ServerContext>) {
+    /// The controller's routes, added to the router as one collection.
+    var routes: RouteCollection<ServerContext> {
+        let router = RouteCollection(context: ServerContext.self)
         router.post("/api/uploads", use: upload)
         router.get("/api/assets/{id}", use: show)
         router.get("/api/assets/{id}/content", use: content)
         router.head("/api/assets/{id}/content", use: content)
+        return router
     }
 
     /// Media types an upload may declare; multipart/form-data carries its own.

@@ -8,9 +8,12 @@ struct CatalogController {
     let generation: GenerationService
     let costs: CostRepository
 
-    func addRoutes(to router: Router<ServerContext>) {
+    /// The controller's routes, added to the router as one collection.
+    var routes: RouteCollection<ServerContext> {
+        let router = RouteCollection(context: ServerContext.self)
         router.get("/api/models", use: models)
         router.get("/api/costs", use: costSummary)
+        return router
     }
 
     struct ModelEntry: Encodable {

@@ -9,11 +9,14 @@ struct GenerationController {
     let submitter: JobSubmitter
     let maxJSONBytes: Int
 
-    func addRoutes(to router: Router<ServerContext>) {
+    /// The controller's routes, added to the router as one collection.
+    var routes: RouteCollection<ServerContext> {
+        let router = RouteCollection(context: ServerContext.self)
         router.post("/api/mv/create_scenes", use: createScenes)
         router.post("/api/mv/generate_character_reference", use: characterReference)
         router.post("/api/mv/generate_video", use: generateVideo)
         router.post("/api/mv/music_video", use: musicVideo)
+        return router
     }
 
     @Sendable func createScenes(_ request: Request, context: ServerContext) async throws -> Response {
@@ -40,7 +43,7 @@ struct GenerationController {
         return try await submit(MusicVideoJob.kind, body, request, try await checks.musicVideo(decoded, body: body))
     }
 
-    private func submit(_ kind: String, _ body: Data, _ request: Request, _ estimate: GenerationChecks.Estimate) async throws -> Response {
+    private func submit(_ kind: JobKind, _ body: Data, _ request: Request, _ estimate: GenerationChecks.Estimate) async throws -> Response {
         let items = estimate.items
         return try await submitter.submit(kind: kind, body: body, request: request, estimatedCostUSD: estimate.total) { db, job in
             try CostRepository.recordEstimate(db, job: job.id, items, now: job.createdAt)

@@ -14,12 +14,15 @@ struct JobController {
     /// A retried job is queued like a new one: the same queue bound and disk check.
     let submitter: JobSubmitter
 
-    func addRoutes(to router: Router<ServerContext>) {
+    /// The controller's routes, added to the router as one collection.
+    var routes: RouteCollection<ServerContext> {
+        let router = RouteCollection(context: ServerContext.self)
         router.get("/api/jobs", use: list)
         router.get("/api/jobs/{id}", use: show)
         router.delete("/api/jobs/{id}", use: cancel)
         router.get("/api/jobs/{id}/events", use: stream)
         router.post("/api/jobs/{id}/retry", use: retry)
+        return router
     }
 
     @Sendable func list(_ request: Request, context: ServerContext) async throws -> Response {

@@ -21,14 +21,14 @@ struct JobSubmitter: Sendable {
     static let maxWaitSeconds = 110.0
 
     /// `alsoWrite` runs in the new job's transaction, so no worker sees the job without it.
-    func submit(kind: String, body: Data, request: Request, estimatedCostUSD: Double? = nil,
+    func submit(kind: JobKind, body: Data, request: Request, estimatedCostUSD: Double? = nil,
                 alsoWrite: @escaping JobRepository.CompanionWrite = { _, _ in }) async throws -> Response {
         let wait = try Self.waitSeconds(request)
         let key = try Self.idempotencyKey(request)
         let outcome: JobRepository.EnqueueOutcome
         do {
             try checkRoom()
-            outcome = try await jobs.enqueue(kind: kind, request: String(decoding: body, as: UTF8.self),
+            outcome = try await jobs.enqueue(kind: kind.rawValue, request: String(decoding: body, as: UTF8.self),
                                              idempotencyKey: key, maxAttempts: maxAttempts, maxQueued: maxQueued, alsoWrite: alsoWrite)
         } catch let conflict as JobRepository.IdempotencyConflict {
             throw Problem.conflict("the Idempotency-Key was used for job \(conflict.existing.id) with a different body",
@@ -37,7 +37,7 @@ struct JobSubmitter: Sendable {
             throw Self.queueFull(full)
         }
         var job = outcome.job
-        if case .created = outcome { engine.wake(kind: kind) }
+        if case .created = outcome { engine.wake(kind: kind.rawValue) }
         var headers: HTTPFields = [.location: "/api/jobs/\(job.id)"]
         if case .existing = outcome { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
         // When every wait slot is taken the answer is the 202 at once: the job is queued
@@ -54,11 +54,7 @@ struct JobSubmitter: Sendable {
 
     /// Throws the 507 when the disk budget leaves no room for a job's output.
     func checkRoom() throws {
-        do {
-            _ = try budget?.room()
-        } catch let full as InsufficientStorage {
-            throw full.problem
-        }
+        _ = try budget?.room()
     }
 
     /// The 429 of a full queue: when to come back, and why.

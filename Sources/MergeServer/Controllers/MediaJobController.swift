@@ -14,15 +14,18 @@ struct MediaJobController {
     /// Bounds on the work one request may ask for.
     let limits: ServerLimits
 
-    func addRoutes(to router: Router<ServerContext>) {
+    /// The controller's routes, added to the router as one collection.
+    var routes: RouteCollection<ServerContext> {
+        let router = RouteCollection(context: ServerContext.self)
         router.post("/api/mv/merge_videos", use: mergeVideos)
         router.post("/api/mv/analyze_audio", use: analyzeAudio)
+        return router
     }
 
     @Sendable func mergeVideos(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await request.jsonBody(upTo: maxJSONBytes)
-        let timeline = try TimelineRequest.decode(body, limits: limits.timeline)
-        try await TimelineRequest.check(timeline, limits: limits, assets: assets, store: store)
+        let timeline = try PreparedTimeline.decode(body, limits: limits.timeline)
+        try await PreparedTimeline.check(timeline, limits: limits, assets: assets, store: store)
         return try await submit(kind: MergeVideosJob.kind, body: body, request: request)
     }
 
@@ -35,29 +38,11 @@ struct MediaJobController {
            let tooLong = limits.songProblem(duration: song.duration, field: "audio") {
             problems.append(tooLong)
         }
-        if !problems.isEmpty { throw Problem.validation(problems) }
+        if !problems.isEmpty { throw ValidationFailure(problems) }
         return try await submit(kind: AnalyzeAudioJob.kind, body: body, request: request)
     }
 
-    private func submit(kind: String, body: Data, request: Request) async throws -> Response {
+    private func submit(kind: JobKind, body: Data, request: Request) async throws -> Response {
         try await submitter.submit(kind: kind, body: body, request: request)
-    }
-}
-
-/// Unknown fields of a JSON body: at the top, and in the nested objects named in
-/// `nested` (key → its fields).
-enum StrictFields {
-    static func unknown(in body: Data, known: [String], nested: [String: [String]] = [:]) -> [FieldProblem] {
-        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return [] }
-        func unknown(_ object: [String: Any], _ known: [String], path: String) -> [FieldProblem] {
-            object.keys.sorted().filter { !known.contains($0) }.map {
-                FieldProblem(path + $0, "unknown field; the fields here are \(known.joined(separator: ", "))")
-            }
-        }
-        var problems = unknown(object, known, path: "")
-        for (key, fields) in nested.sorted(by: { $0.key < $1.key }) {
-            if let child = object[key] as? [String: Any] { problems += unknown(child, fields, path: key + ".") }
-        }
-        return problems
     }
 }

@@ -18,10 +18,13 @@ struct OperationsController {
     let verbose: Bool
     let startedAt = ContinuousClock.now
 
-    func addRoutes(to router: Router<ServerContext>) {
+    /// The controller's routes, added to the router as one collection.
+    var routes: RouteCollection<ServerContext> {
+        let router = RouteCollection(context: ServerContext.self)
         router.get("/health", use: health)
         router.get("/metrics", use: metrics)
         router.get("/openapi.yaml", use: openAPI)
+        return router
     }
 
     @Sendable func health(_ request: Request, context: ServerContext) async throws -> Response {
@@ -116,8 +119,4 @@ struct HealthReport: Encodable {
         case status, version, uptimeSeconds = "uptime_seconds", database, disk, queue, workers
         case eventStreams = "event_streams", generation, problems
     }
-}
-
-public enum MergeServerVersion {
-    public static let current = "0.5.0"
 }

@@ -5,10 +5,13 @@ import Hummingbird
 struct VideoController {
     let jobs: JobRepository
 
-    func addRoutes(to router: Router<ServerContext>) {
+    /// The controller's routes, added to the router as one collection.
+    var routes: RouteCollection<ServerContext> {
+        let router = RouteCollection(context: ServerContext.self)
         router.get("/api/mv/get_video/{id}", use: video)
         router.head("/api/mv/get_video/{id}", use: video)
         router.get("/api/mv/get_video/{id}/info", use: info)
+        return router
     }
 
     @Sendable func video(_ request: Request, context: ServerContext) async throws -> Response {

@@ -22,9 +22,9 @@ enum JSONBody {
     /// `wholeNumbers`: the top-level integer fields, checked first — JSONDecoder reports
     /// 1e300 in an `Int` field as malformed JSON without naming the field.
     static func decode<T: Decodable>(_ type: T.Type, from body: Data, expecting what: String,
-                                     wholeNumbers: [String] = []) throws(Problem) -> T {
+                                     wholeNumbers: [String] = []) throws -> T {
         let notWhole = WholeNumberFields.problems(in: body, fields: wholeNumbers)
-        if !notWhole.isEmpty { throw Problem.validation(notWhole) }
+        if !notWhole.isEmpty { throw ValidationFailure(notWhole) }
         do {
             return try JSONDecoder().decode(type, from: body)
         } catch let error as DecodingError {
@@ -33,7 +33,7 @@ enum JSONBody {
                 throw Problem.badRequest("the body is not \(what): \(problem.message)", type: "malformed_json",
                                          suggestion: "send \(what) as JSON (see GET /openapi.yaml)")
             }
-            throw Problem.validation([problem])
+            throw ValidationFailure([problem])
         } catch {
             throw Problem.badRequest("the body is not JSON", type: "malformed_json")
         }

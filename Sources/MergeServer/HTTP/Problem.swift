@@ -61,13 +61,6 @@ extension Problem {
         Problem(.badRequest, type: type, detail: detail, suggestion: suggestion)
     }
 
-    static func validation(_ errors: [FieldProblem], detail: String? = nil) -> Problem {
-        let summary = errors.count == 1 ? "the request has a problem" : "the request has \(errors.count) problems"
-        return Problem(.unprocessableContent, type: "validation_error",
-                       detail: detail ?? "\(summary): " + errors.map { "\($0.field): \($0.message)" }.joined(separator: "; "),
-                       errors: errors, suggestion: "fix the fields listed in errors and send the request again")
-    }
-
     /// A path id that is malformed or names nothing. A hostile id is never echoed in full.
     static func notFound(_ what: String, id: String, kind: Identifier.Kind) -> Problem {
         let shown = id.count > 64 ? String(id.prefix(64)) + "…" : id
@@ -87,20 +80,5 @@ extension Problem {
         Problem(.internalServerError, type: "internal_error",
                 detail: "the server failed to handle the request" + (requestID.map { " (request id \($0))" } ?? ""),
                 suggestion: "try again; if it keeps failing, report the request id")
-    }
-}
-
-extension HTTPField.Name {
-    public static let requestID = HTTPField.Name("X-Request-Id")!
-    public static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
-    public static let lastEventID = HTTPField.Name("Last-Event-ID")!
-}
-
-extension JSONEncoder {
-    /// The API's JSON: keys as the types declare them (snake_case), sorted for stable output.
-    static var api: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
     }
 }

@@ -4,7 +4,8 @@ import Logging
 import Media
 
 /// The last word on errors: whatever a handler throws leaves as problem+json. Our own
-/// `Problem`s pass as they are; Hummingbird's errors (no route, body too large) keep
+/// `Problem`s pass as they are, domain errors as `ErrorProblems.swift` maps them;
+/// Hummingbird's errors (no route, body too large) keep
 /// their status with a sentence added; anything else is logged and becomes a 500
 /// without internals.
 struct ProblemMiddleware: RouterMiddleware {
@@ -30,6 +31,10 @@ struct ProblemMiddleware: RouterMiddleware {
         switch error {
         case var problem as Problem:
             problem.requestID = problem.requestID ?? context.requestID
+            return problem
+        case let error as any ProblemConvertible:
+            var problem = error.problem
+            problem.requestID = context.requestID
             return problem
         case let error as HTTPError:
             var problem = Problem(error.status, type: typeName(error.status), detail: error.body ?? sentence(error.status, request: request))

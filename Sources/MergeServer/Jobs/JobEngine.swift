@@ -59,10 +59,10 @@ public final class JobEngine: Service, Sendable {
         self.jobs = jobs
         self.dataDirectory = dataDirectory
         self.events = events
-        self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        self.handlers = Dictionary(handlers.map { ($0.kind.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
         self.settings = settings
         self.logger = logger
-        providerKinds = self.handlers.values.filter(\.waitsOnProviders).map(\.kind).sorted()
+        providerKinds = self.handlers.values.map(\.kind).filter(\.waitsOnProviders).map(\.rawValue).sorted()
         generationWorkerCount = settings.workers > 0 && !providerKinds.isEmpty ? settings.generationWorkers : 0
     }
 

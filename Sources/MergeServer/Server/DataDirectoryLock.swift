@@ -2,10 +2,10 @@ import Foundation
 
 /// An exclusive lock on the data directory for the life of the process: two servers
 /// on one SQLite queue would each think the other's running jobs were orphans.
-final class DataDirectoryLock {
+public final class DataDirectoryLock {
     private let descriptor: Int32
 
-    init(directory: String) throws(ConfigurationError) {
+    public init(directory: String) throws(ConfigurationError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {

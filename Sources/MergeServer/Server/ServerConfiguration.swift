@@ -2,7 +2,7 @@ import Foundation
 import Generation
 import Logging
 
-/// Everything `merge-server serve` can be told. Defaults are DESIGN.md's; the
+/// Everything `merge-server serve` can be told. Defaults are the README's; the
 /// environment (`MERGE_SERVER_*`) overrides them and command-line flags override both.
 public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"

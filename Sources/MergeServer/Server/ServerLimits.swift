@@ -28,6 +28,8 @@ public struct ServerLimits: Sendable {
     public var maxInputPixels = 8192 * 8192
     /// Probes and analyses at once (0: one per core, at least 2); more wait in a queue.
     public var mediaWorkers = 0
+    /// The width of the probe-and-analysis executor `mediaWorkers` asks for.
+    var mediaWorkerCount: Int { mediaWorkers > 0 ? mediaWorkers : max(2, ProcessInfo.processInfo.activeProcessorCount) }
 
     // Queue and waiting.
     /// Jobs queued (not yet running) at once; more is 429 with Retry-After.
@@ -127,6 +129,5 @@ public struct ServerLimits: Sendable {
         MediaLimits.probeDeadline = .milliseconds(Int64(probeTimeoutSeconds * 1000))
         MediaLimits.readDeadline = .milliseconds(Int64(readStallSeconds * 1000))
         MediaLimits.maxPixels = maxInputPixels
-        MediaLimits.blockingWorkers = mediaWorkers
     }
 }

@@ -3,8 +3,8 @@ import Media
 
 /// Turns a JSON decoding error into a field problem a person can act on:
 /// `clips[2].out must be a number`, `clips[0].source is missing`.
-enum DecodingProblem {
-    static func fieldProblem(_ error: DecodingError) -> FieldProblem {
+public enum DecodingProblem {
+    public static func fieldProblem(_ error: DecodingError) -> FieldProblem {
         switch error {
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {

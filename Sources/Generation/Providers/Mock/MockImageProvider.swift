@@ -7,7 +7,12 @@ import Media
 public struct MockImageProvider: ImageProvider {
     public static let longSide = 1024
 
-    public init() {}
+    /// Where the pictures are drawn.
+    let executor: MediaExecutor
+
+    public init(executor: MediaExecutor) {
+        self.executor = executor
+    }
 
     public func generateImage(_ request: ImageGenerationRequest, context: GenerationContext) async throws -> GeneratedFile {
         let size = try MockFrameSize(aspectRatio: request.aspectRatio, longSide: Self.longSide)
@@ -17,7 +22,7 @@ public struct MockImageProvider: ImageProvider {
         spec.seed = fingerprint.seed
         spec.text = MockVideoProvider.label(model: request.model.id, prompt: request.prompt)
         return try await MockOutput.write(fingerprint, fileExtension: "png", contentType: "image/png", context: context) { path in
-            try await MockImageSynthesizer.write(spec, to: path)
+            try await MockImageSynthesizer.write(spec, to: path, on: executor)
         }
     }
 }

@@ -12,7 +12,12 @@ public struct MockVideoProvider: VideoProvider {
     static let patterns: [MockPattern] = [.testsrc2, .gradients, .smptehdbars, .testsrc, .life, .color]
     public static let frameRate = FrameRate(30, 1)
 
-    public init() {}
+    /// Where the clips are synthesized.
+    let executor: MediaExecutor
+
+    public init(executor: MediaExecutor) {
+        self.executor = executor
+    }
 
     public func generateVideo(_ request: VideoGenerationRequest, context: GenerationContext) async throws -> GeneratedFile {
         let size = try MockFrameSize(aspectRatio: request.aspectRatio, resolution: request.resolution)
@@ -24,7 +29,7 @@ public struct MockVideoProvider: VideoProvider {
         }
         let progress = context.progress
         return try await MockOutput.write(fingerprint, fileExtension: "mp4", contentType: "video/mp4", context: context) { path in
-            try await MockVideoSynthesizer.write(spec, to: path, progress: { progress("generating", $0.fraction) })
+            try await MockVideoSynthesizer.write(spec, to: path, on: executor, progress: { progress("generating", $0.fraction) })
         }
     }
 

@@ -1,0 +1,52 @@
+import Foundation
+import Generation
+import Media
+
+/// The result of a merge job: `{video_id, video_url, info, cuts}` (README, "Routes"), plus the beats used.
+struct MergeResult: Codable {
+    let videoID: String
+    let videoURL: String
+    let info: VideoSummary
+    let cuts: [Double]
+    let beats: [Double]
+
+    enum CodingKeys: String, CodingKey {
+        case videoID = "video_id", videoURL = "video_url", info, cuts, beats
+    }
+}
+
+/// The rendered video in a few numbers.
+struct VideoSummary: Codable {
+    let duration: Double
+    let width: Int
+    let height: Int
+    let fps: Double
+    let frames: Int64
+    let sizeBytes: Int64
+    let measuredLoudness: Double?
+    let loudnessGain: Double?
+    let videoCopied: Bool
+    let processingSeconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case duration, width, height, fps, frames, sizeBytes = "size_bytes", measuredLoudness = "measured_loudness"
+        case loudnessGain = "loudness_gain", videoCopied = "video_copied", processingSeconds = "processing_seconds"
+    }
+}
+
+/// `GET /api/mv/get_video/{id}/info`: the probe of the file, the timeline it was made
+/// from, its cuts and beats, and how long it took.
+struct VideoInfo: Codable {
+    let videoID: String
+    let jobID: String
+    let summary: VideoSummary
+    let probe: MediaInfo
+    let timeline: JSONValue
+    let cuts: [Double]
+    let beats: [Double]
+    let createdAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case videoID = "video_id", jobID = "job_id", summary, probe, timeline, cuts, beats, createdAt = "created_at"
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Generation
+import Media
+
+/// The bodies of the `/api/mv` generation endpoints (snake_case, unknown fields refused).
+
+struct CreateScenesRequest: Codable, Sendable {
+    var idea: String
+    var lyrics: String?
+    var audio: String?
+    var numScenes: Int?
+    var style: String?
+    var model: String?
+    var budgetUSD: Double?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case idea, lyrics, audio, numScenes = "num_scenes", style, model, budgetUSD = "budget_usd"
+    }
+}
+
+struct CharacterReferenceRequest: Codable, Sendable {
+    var prompt: String
+    var aspectRatio: String?
+    var model: String?
+    var budgetUSD: Double?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case prompt, aspectRatio = "aspect_ratio", model, budgetUSD = "budget_usd"
+    }
+}
+
+struct GenerateVideoRequest: Codable, Sendable {
+    var prompt: String
+    var model: String?
+    var duration: Double?
+    var aspectRatio: String?
+    var resolution: String?
+    /// The start frame / reference: an image asset id or an http(s) URL.
+    var image: String?
+    var seed: Int?
+    var negativePrompt: String?
+    var budgetUSD: Double?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case prompt, model, duration, aspectRatio = "aspect_ratio", resolution, image, seed
+        case negativePrompt = "negative_prompt", budgetUSD = "budget_usd"
+    }
+}
+
+struct MusicVideoRequest: Codable, Sendable {
+    var idea: String
+    /// The song: an audio (or video with sound) asset id.
+    var audio: String
+    var model: String?
+    var imageModel: String?
+    var scenesModel: String?
+    var numScenes: Int?
+    var aspectRatio: String?
+    var resolution: String?
+    var style: String?
+    var lyrics: String?
+    /// A start image for every clip instead of a generated character reference.
+    var image: String?
+    var transition: Transition?
+    var budgetUSD: Double?
+
+    struct Transition: Codable, Sendable {
+        var type: String
+        var duration: Double?
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case type, duration }
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case idea, audio, model, imageModel = "image_model", scenesModel = "scenes_model", numScenes = "num_scenes"
+        case aspectRatio = "aspect_ratio", resolution, style, lyrics, image, transition, budgetUSD = "budget_usd"
+    }
+}

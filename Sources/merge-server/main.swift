@@ -1,4 +1,0 @@
-import Foundation
-import MergeServer
-
-exit(MergeServerCommand.runMain(Array(CommandLine.arguments.dropFirst())))
