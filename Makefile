@@ -1,7 +1,7 @@
 # MergeServer — the two commands: `make run` and `make test`.
 # Both install missing Debian packages first (scripts/install-deps.sh, idempotent).
 
-.PHONY: run demo test fuzz deps build release fixtures bench clean
+.PHONY: run demo test fuzz format deps build release fixtures bench clean
 
 # The server, with its data under ./outputs (see README: Configuration).
 run: release
@@ -19,6 +19,10 @@ test: deps
 fuzz: deps
 	swift build
 	scripts/schemathesis.sh
+
+# The code's layout (.swift-format: 150 columns, 4 spaces), applied in place.
+format:
+	swift format -i -r --configuration .swift-format Sources Tests bench/HelloServer
 
 deps:
 	@scripts/install-deps.sh

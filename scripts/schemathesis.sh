@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Property-based fuzzing of the whole API from its own spec: schemathesis (PyPI, in a
 # venv this script makes) sends generated and malformed requests to every route of a
-# live `merge-server serve` and fails on any 5xx (`not_a_server_error`) or a dead server.
+# live `merge-server serve` and fails on any 5xx (`not_a_server_error`), any answer whose
+# status the spec does not list (`status_code_conformance`) or whose body (JSON, or each
+# server-sent event) does not match its schema (`response_schema_conformance`), or a
+# dead server.
 # Bounded: --max-examples per operation and a time budget, so it takes a few minutes.
 #   scripts/schemathesis.sh [BINARY]      (default .build/debug/merge-server)
 set -euo pipefail
@@ -36,7 +39,7 @@ done
 # One worker: Python 3.11's ast module is not safe across threads (hypothesis parses
 # lambdas with it), and two workers fail with "AST constructor recursion depth mismatch".
 status=0
-"$venv/bin/st" run "$base/openapi.yaml" --checks "${SCHEMATHESIS_CHECKS:-not_a_server_error}" --max-examples "${SCHEMATHESIS_EXAMPLES:-40}" \
+"$venv/bin/st" run "$base/openapi.yaml" --checks "${SCHEMATHESIS_CHECKS:-not_a_server_error,status_code_conformance,response_schema_conformance}" --max-examples "${SCHEMATHESIS_EXAMPLES:-40}" \
   --max-time "${SCHEMATHESIS_SECONDS:-240}" --request-timeout 30 --workers 1 --seed 1 --no-color \
   --phases examples,coverage,fuzzing || status=$?
 if ! kill -0 "$pid" 2> /dev/null; then

@@ -11,8 +11,10 @@ public struct GenerationService: Sendable {
         public var image: [String: any ImageProvider]
         public var scenes: [String: any ScenePlanner]
 
-        public init(video: [String: any VideoProvider] = [:], image: [String: any ImageProvider] = [:],
-                    scenes: [String: any ScenePlanner] = [:]) {
+        public init(
+            video: [String: any VideoProvider] = [:], image: [String: any ImageProvider] = [:],
+            scenes: [String: any ScenePlanner] = [:]
+        ) {
             self.video = video
             self.image = image
             self.scenes = scenes

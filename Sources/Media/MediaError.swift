@@ -30,8 +30,10 @@ public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
     /// For an invalid request: every problem, each with its field path (`clips[3].out`).
     public let fieldProblems: [FieldProblem]
 
-    public init(_ kind: Kind, _ message: String, path: String? = nil,
-                ffmpegCode: Int32? = nil, ffmpegMessage: String? = nil, fieldProblems: [FieldProblem] = []) {
+    public init(
+        _ kind: Kind, _ message: String, path: String? = nil,
+        ffmpegCode: Int32? = nil, ffmpegMessage: String? = nil, fieldProblems: [FieldProblem] = []
+    ) {
         self.kind = kind
         self.message = message
         self.path = path
@@ -55,8 +57,9 @@ public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The same error said of `subject` ("clip 3"), so a user knows which input it concerns.
     public func about(_ subject: String) -> MediaError {
         guard kind != .cancelled else { return self }
-        return MediaError(kind, "\(subject): \(message)", path: path, ffmpegCode: ffmpegCode, ffmpegMessage: ffmpegMessage,
-                          fieldProblems: fieldProblems)
+        return MediaError(
+            kind, "\(subject): \(message)", path: path, ffmpegCode: ffmpegCode, ffmpegMessage: ffmpegMessage,
+            fieldProblems: fieldProblems)
     }
 
     public static func cancelled(_ path: String? = nil) -> MediaError {

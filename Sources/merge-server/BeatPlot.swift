@@ -23,11 +23,11 @@ enum BeatPlot {
             }
         }
         var svg = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
-        <rect width="100%" height="100%" fill="white"/>
-        <text x="\(margin)" y="20" font-size="14">\(escape(title)) — \(String(format: "%.1f BPM, %d beats per bar, confidence %.2f", analysis.tempo, analysis.beatsPerBar, analysis.confidence))</text>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(margin)" y="20" font-size="14">\(escape(title)) — \(String(format: "%.1f BPM, %d beats per bar, confidence %.2f", analysis.tempo, analysis.beatsPerBar, analysis.confidence))</text>
 
-        """
+            """
         if !trace.waveform.isEmpty {
             let wave = columns(trace.waveform).enumerated().map { i, v in
                 String(format: "M%.1f %.1fV%.1f", margin + Double(i), 120 - v * 80, 120 + v * 80)
@@ -39,20 +39,23 @@ enum BeatPlot {
             svg += "<path d=\"\(onset)\" stroke=\"#d9822b\" stroke-width=\"1\" fill=\"none\"/>\n"
         }
         for beat in analysis.beats {
-            svg += String(format: "<line x1=\"%.1f\" y1=\"35\" x2=\"%.1f\" y2=\"325\" stroke=\"#2a9d4b\" stroke-width=\"0.6\" opacity=\"0.7\"/>\n", x(beat), x(beat))
+            svg += String(
+                format: "<line x1=\"%.1f\" y1=\"35\" x2=\"%.1f\" y2=\"325\" stroke=\"#2a9d4b\" stroke-width=\"0.6\" opacity=\"0.7\"/>\n", x(beat),
+                x(beat))
         }
         for downbeat in analysis.downbeats {
-            svg += String(format: "<line x1=\"%.1f\" y1=\"35\" x2=\"%.1f\" y2=\"325\" stroke=\"#c0392b\" stroke-width=\"2\"/>\n", x(downbeat), x(downbeat))
+            svg += String(
+                format: "<line x1=\"%.1f\" y1=\"35\" x2=\"%.1f\" y2=\"325\" stroke=\"#c0392b\" stroke-width=\"2\"/>\n", x(downbeat), x(downbeat))
         }
         let step = duration > 120 ? 30.0 : duration > 30 ? 5.0 : 1.0
         for tick in stride(from: 0.0, through: duration, by: step) {
             svg += String(format: "<text x=\"%.1f\" y=\"345\" text-anchor=\"middle\">%gs</text>\n", x(tick), tick)
         }
         svg += """
-        <text x="\(margin)" y="\(height - 2)" fill="#555">waveform (blue), onset envelope (orange), beats (green), downbeats (red)</text>
-        </svg>
+            <text x="\(margin)" y="\(height - 2)" fill="#555">waveform (blue), onset envelope (orange), beats (green), downbeats (red)</text>
+            </svg>
 
-        """
+            """
         return svg
     }
 

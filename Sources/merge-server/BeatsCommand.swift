@@ -19,8 +19,9 @@ struct BeatsCommand: AsyncParsableCommand {
     @Option(help: "Also draw the waveform, onset envelope, beats and downbeats as SVG.")
     var plot: String?
 
-    @Option(name: .customLong("scene-durations"),
-            help: "Plan scenes for a model that makes clips of these seconds (e.g. 5,10): slots between downbeats.")
+    @Option(
+        name: .customLong("scene-durations"),
+        help: "Plan scenes for a model that makes clips of these seconds (e.g. 5,10): slots between downbeats.")
     var sceneDurations: String?
 
     func run() async throws {
@@ -47,12 +48,16 @@ struct BeatsCommand: AsyncParsableCommand {
         } else if analysis.beats.isEmpty {
             print(String(format: "%@: no steady beat found (%.1f s)", song, analysis.duration))
         } else {
-            print(String(format: "%@: %.1f BPM, %d/4, %d beats, %d bars, confidence %.2f (%.1f s)",
-                         song, analysis.tempo, analysis.beatsPerBar, analysis.beats.count, analysis.downbeats.count,
-                         analysis.confidence, analysis.duration))
+            print(
+                String(
+                    format: "%@: %.1f BPM, %d/4, %d beats, %d bars, confidence %.2f (%.1f s)",
+                    song, analysis.tempo, analysis.beatsPerBar, analysis.beats.count, analysis.downbeats.count,
+                    analysis.confidence, analysis.duration))
             for slot in scenes ?? [] {
-                print(String(format: "scene %d: %.2f–%.2f s (%.2f s; generate %g s)", slot.index, slot.start, slot.end,
-                             slot.duration, slot.generateDuration))
+                print(
+                    String(
+                        format: "scene %d: %.2f–%.2f s (%.2f s; generate %g s)", slot.index, slot.start, slot.end,
+                        slot.duration, slot.generateDuration))
             }
         }
     }

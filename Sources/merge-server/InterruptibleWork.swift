@@ -8,15 +8,18 @@ import ServiceLifecycle
 /// those signals; the cancel reaches the work's flag, the work stops and removes its
 /// partial output, and the command exits with an error.
 enum InterruptibleWork {
-    static func run<T: Sendable>(_ name: String,
-                                 _ work: @escaping @Sendable (CancellationFlag) throws(MediaError) -> T) async throws -> T {
+    static func run<T: Sendable>(
+        _ name: String,
+        _ work: @escaping @Sendable (CancellationFlag) throws(MediaError) -> T
+    ) async throws -> T {
         let executor = MediaExecutor(name: "cli", width: 1)
         let outcome = Outcome<T>()
         let service = WorkService { outcome.value = try await executor.run(name, work) }
         let quiet = Logger(label: "merge-server", factory: { _ in SwiftLogNoOpLogHandler() })
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
-            cancellationSignals: [.sigint, .sigterm], logger: quiet))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+                cancellationSignals: [.sigint, .sigterm], logger: quiet))
         try await group.run()
         guard let value = outcome.value else { throw MediaError.cancelled() }
         return value

@@ -61,9 +61,11 @@ struct MockCommand: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - started
         let bytes = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
         let audio = spec.audio == .none ? "no audio" : (spec.audioCodec ?? container.defaultAudioCodec).rawValue
-        print(String(format: "wrote %@ (%.2f s, %dx%d@%@, %@ + %@, %@) in %.2f s",
-                     output, duration, size.width, size.height, rate.description, spec.videoCodec.rawValue,
-                     audio, ByteCount.format(bytes), elapsed.seconds))
+        print(
+            String(
+                format: "wrote %@ (%.2f s, %dx%d@%@, %@ + %@, %@) in %.2f s",
+                output, duration, size.width, size.height, rate.description, spec.videoCodec.rawValue,
+                audio, ByteCount.format(bytes), elapsed.seconds))
     }
 }
 

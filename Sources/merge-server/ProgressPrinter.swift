@@ -11,25 +11,33 @@ struct ProgressPrinter: Sendable {
         return { progress in
             if json {
                 let eta = progress.etaSeconds.map { String(format: "%.1f", $0) } ?? "null"
-                FileHandle.standardOutput.write(Data(String(
-                    format: "{\"event\":\"progress\",\"stage\":\"%@\",\"progress\":%.4f,\"eta_seconds\":%@}\n",
-                    progress.stage, progress.fraction, eta).utf8))
+                FileHandle.standardOutput.write(
+                    Data(
+                        String(
+                            format: "{\"event\":\"progress\",\"stage\":\"%@\",\"progress\":%.4f,\"eta_seconds\":%@}\n",
+                            progress.stage, progress.fraction, eta
+                        ).utf8))
             } else {
                 let width = 30
                 let filled = Int(progress.fraction * Double(width))
                 let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
                 let eta = progress.etaSeconds.map { String(format: " eta %.0fs", $0) } ?? ""
-                FileHandle.standardError.write(Data(String(format: "\r%@ [%@] %3.0f%%%@   ", progress.stage, bar,
-                                                          progress.fraction * 100, eta).utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        String(
+                            format: "\r%@ [%@] %3.0f%%%@   ", progress.stage, bar,
+                            progress.fraction * 100, eta
+                        ).utf8))
             }
         }
     }
 
     func finish(_ result: RenderResult) {
-        let summary = String(format: "wrote %@: %.2f s, %dx%d@%g, %@ in %.2f s (%.1fx realtime)",
-                             result.path, result.duration, result.width, result.height, result.fps,
-                             ByteCount.format(Int(result.sizeBytes)), result.elapsedSeconds,
-                             result.duration / max(result.elapsedSeconds, 0.001))
+        let summary = String(
+            format: "wrote %@: %.2f s, %dx%d@%g, %@ in %.2f s (%.1fx realtime)",
+            result.path, result.duration, result.width, result.height, result.fps,
+            ByteCount.format(Int(result.sizeBytes)), result.elapsedSeconds,
+            result.duration / max(result.elapsedSeconds, 0.001))
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -77,9 +77,15 @@ struct RenderCommand: AsyncParsableCommand {
             soundtrack.loudness = loudness
             timeline.audio = soundtrack
         }
-        if let transition { timeline.transition = transition.transition; timeline.transitions = nil }
+        if let transition {
+            timeline.transition = transition.transition
+            timeline.transitions = nil
+        }
         if let timing { timeline.timing = timing }
-        if let size { timeline.output.width = size.width; timeline.output.height = size.height }
+        if let size {
+            timeline.output.width = size.width
+            timeline.output.height = size.height
+        }
         if let fps { timeline.output.fps = fps }
         if let fit { timeline.output.fit = fit }
         if let beatSync { timeline.beatSync = BeatSync(mode: beatSync) }

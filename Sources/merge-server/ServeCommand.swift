@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import MergeServer
 import Logging
+import MergeServer
 
 /// `merge-server serve`: the HTTP API, the job workers and the retention sweeper.
 /// SIGTERM/SIGINT stop it gracefully: running jobs go back to the queue.
@@ -17,8 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Data directory (database, uploads, videos).") var dataDirectory: String?
     @Option(help: "sqlite:PATH (default sqlite:<data dir>/mergeserver.sqlite).") var database: String?
     @Option(help: "Jobs run at once (default: the core count; 0 only accepts jobs).") var workers: Int?
-    @Option(name: .customLong("generation-workers"),
-            help: "More workers only for jobs that wait on generation providers (default 8; 0 shares --workers).")
+    @Option(
+        name: .customLong("generation-workers"),
+        help: "More workers only for jobs that wait on generation providers (default 8; 0 shares --workers).")
     var generationWorkers: Int?
     @Flag(name: .customLong("verbose-health"), help: "/health also shows paths, disk bytes, providers and breakers.")
     var verboseHealth = false

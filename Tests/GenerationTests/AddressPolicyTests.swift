@@ -1,8 +1,10 @@
 import Foundation
-@testable import Generation
 import Testing
+
+@testable import Generation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `AddressPolicy`, `IPAddress` and `IPNetwork` as pure functions: every non-public

@@ -1,16 +1,18 @@
 import Foundation
 import Generation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct FALProviderTests {
-    static let kling = ProviderTests.videoModel("fal-kling-v2.1", provider: "fal", path: FakeFALServer.endpoint,
-                                                defaults: ["cfg_scale": .number(0.5)])
+    static let kling = ProviderTests.videoModel(
+        "fal-kling-v2.1", provider: "fal", path: FakeFALServer.endpoint,
+        defaults: ["cfg_scale": .number(0.5)])
     static let hailuo = ProviderTests.videoModel("fal-hailuo-02", provider: "fal", path: "fal-ai/minimax/hailuo-02/standard/image-to-video")
 
     func provider(_ base: String, retry: RetryPolicy = ProviderTests.retry, deadline: Duration = .seconds(60)) -> FALProvider {
-        FALProvider(apiKey: "test-key", baseURL: base, client: ProviderTests.client, retry: retry, pollInterval: .milliseconds(5),
-                    deadline: deadline)
+        FALProvider(
+            apiKey: "test-key", baseURL: base, client: ProviderTests.client, retry: retry, pollInterval: .milliseconds(5),
+            deadline: deadline)
     }
 
     func request(image: ReferenceImage? = nil) -> VideoGenerationRequest {
@@ -26,8 +28,11 @@ import TestSupport
             let submit = try #require(await fake.requests(.submit).first)
             #expect(submit.path == "/" + FakeFALServer.endpoint)
             #expect(submit.headers["authorization"] == "Key test-key")
-            #expect(submit.json == ["prompt": "a fox", "image_url": .string("data:image/png;base64," + TestMedia.png.base64EncodedString()),
-                                    "duration": "5", "negative_prompt": "blur", "cfg_scale": 0.5])
+            #expect(
+                submit.json == [
+                    "prompt": "a fox", "image_url": .string("data:image/png;base64," + TestMedia.png.base64EncodedString()),
+                    "duration": "5", "negative_prompt": "blur", "cfg_scale": 0.5,
+                ])
             let statuses = await fake.requests(.status)
             #expect(statuses.count == 3)
             #expect(statuses.allSatisfy { $0.path == "/fal-ai/kling-video/requests/\(FakeFALServer.requestID)/status" && $0.query == "logs=1" })
@@ -49,7 +54,8 @@ import TestSupport
             await fake.set(returnsURLs: false)
             await fake.set(statuses: ["IN_PROGRESS"])
             let error = await providerError {
-                _ = try await provider(base, deadline: .milliseconds(300)).generateVideo(request(), context: GenerationContext(workDirectory: directory.path))
+                _ = try await provider(base, deadline: .milliseconds(300)).generateVideo(
+                    request(), context: GenerationContext(workDirectory: directory.path))
             }
             #expect(error?.kind == .timeout)
             #expect(await fake.requests(.status).first?.path == "/fal-ai/kling-video/requests/\(FakeFALServer.requestID)/status")
@@ -90,7 +96,9 @@ import TestSupport
         let directory = try TemporaryDirectory()
         try await FakeFALServer.run { fake, base in
             await fake.script(.submit, .json(["detail": "Internal Server Error"], status: 500))
-            let error = await providerError { _ = try await provider(base).generateVideo(request(), context: GenerationContext(workDirectory: directory.path)) }
+            let error = await providerError {
+                _ = try await provider(base).generateVideo(request(), context: GenerationContext(workDirectory: directory.path))
+            }
             #expect(error?.kind == .upstreamUnavailable)
             #expect(error?.mayHaveBeenAccepted == true)
             #expect(await fake.count(.submit) == 1)
@@ -100,11 +108,27 @@ import TestSupport
     static let statusCases: [(Int, JSONValue, ProviderError.Kind, String)] = [
         (401, ["detail": "No user found for Key ID and Secret"], .authentication, "No user found"),
         (402, ["detail": "Payment required"], .insufficientCredit, "Payment required"),
-        (403, ["detail": "User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing."], .insufficientCredit, "Exhausted balance"),
+        (
+            403, ["detail": "User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing."], .insufficientCredit,
+            "Exhausted balance"
+        ),
         (404, ["detail": "Application 'kling-video' not found"], .validation, "not found"),
-        (422, ["detail": [["loc": ["body", "prompt"], "msg": "field required", "type": "value_error.missing"]]], .validation, "body.prompt: field required"),
-        (422, ["detail": [["loc": ["body", "prompt"], "msg": "The content could not be processed because it contained material flagged by a content checker.",
-                           "type": "content_policy_violation"]]], .contentFlagged, "content checker"),
+        (
+            422, ["detail": [["loc": ["body", "prompt"], "msg": "field required", "type": "value_error.missing"]]], .validation,
+            "body.prompt: field required"
+        ),
+        (
+            422,
+            [
+                "detail": [
+                    [
+                        "loc": ["body", "prompt"],
+                        "msg": "The content could not be processed because it contained material flagged by a content checker.",
+                        "type": "content_policy_violation",
+                    ]
+                ]
+            ], .contentFlagged, "content checker"
+        ),
         (429, ["detail": "Too many requests"], .rateLimited, "Too many requests"),
         (500, ["detail": "Internal Server Error"], .upstreamUnavailable, "Internal"),
         (502, ["detail": "Bad Gateway"], .upstreamUnavailable, "Bad Gateway"),
@@ -119,7 +143,8 @@ import TestSupport
         try await FakeFALServer.run { fake, base in
             await fake.script(.submit, .json(body, status: status, headers: status == 429 ? ["Retry-After": "9"] : [:]))
             let error = await providerError {
-                _ = try await provider(base, retry: ProviderTests.noRetry).generateVideo(request(), context: GenerationContext(workDirectory: directory.path))
+                _ = try await provider(base, retry: ProviderTests.noRetry).generateVideo(
+                    request(), context: GenerationContext(workDirectory: directory.path))
             }
             #expect(error?.kind == kind)
             #expect(error?.status == status)
@@ -133,12 +158,16 @@ import TestSupport
         let directory = try TemporaryDirectory()
         try await FakeFALServer.run { fake, base in
             await fake.set(completedError: "Content policy violation: the image was flagged", type: "content_policy_violation")
-            let flagged = await providerError { _ = try await provider(base).generateVideo(request(), context: GenerationContext(workDirectory: directory.path)) }
+            let flagged = await providerError {
+                _ = try await provider(base).generateVideo(request(), context: GenerationContext(workDirectory: directory.path))
+            }
             #expect(flagged?.kind == .contentFlagged)
 
             await fake.set(statuses: ["COMPLETED"])
             await fake.set(completedError: "Inference failed: worker crashed", type: nil)
-            let failed = await providerError { _ = try await provider(base).generateVideo(request(), context: GenerationContext(workDirectory: directory.path)) }
+            let failed = await providerError {
+                _ = try await provider(base).generateVideo(request(), context: GenerationContext(workDirectory: directory.path))
+            }
             #expect(failed?.kind == .generationFailed)
             #expect(failed?.message.contains("worker crashed") == true)
             #expect(await fake.count(.cancel) == 0)
@@ -149,9 +178,14 @@ import TestSupport
     @Test func aResultThatFailsIsMappedAndNotCancelled() async throws {
         let directory = try TemporaryDirectory()
         try await FakeFALServer.run { fake, base in
-            await fake.script(.result, .json(["detail": [["loc": ["body", "image_url"], "msg": "Could not download the image", "type": "image_load_error"]]],
-                                             status: 422))
-            let error = await providerError { _ = try await provider(base).generateVideo(request(), context: GenerationContext(workDirectory: directory.path)) }
+            await fake.script(
+                .result,
+                .json(
+                    ["detail": [["loc": ["body", "image_url"], "msg": "Could not download the image", "type": "image_load_error"]]],
+                    status: 422))
+            let error = await providerError {
+                _ = try await provider(base).generateVideo(request(), context: GenerationContext(workDirectory: directory.path))
+            }
             #expect(error?.kind == .validation)
             #expect(error?.message.contains("body.image_url") == true)
             #expect(await fake.count(.cancel) == 0)
@@ -162,7 +196,9 @@ import TestSupport
         let directory = try TemporaryDirectory()
         try await FakeFALServer.run { fake, base in
             await fake.script(.status, .raw("{\"status\": \"IN_QUE"))
-            let error = await providerError { _ = try await provider(base).generateVideo(request(), context: GenerationContext(workDirectory: directory.path)) }
+            let error = await providerError {
+                _ = try await provider(base).generateVideo(request(), context: GenerationContext(workDirectory: directory.path))
+            }
             #expect(error?.kind == .badResponse)
             #expect(await fake.count(.cancel) == 1)
         }
@@ -172,7 +208,9 @@ import TestSupport
         let directory = try TemporaryDirectory()
         try await FakeFALServer.run { fake, base in
             await fake.script(.output, .raw("gone", status: 410, contentType: "text/plain"))
-            let error = await providerError { _ = try await provider(base).generateVideo(request(), context: GenerationContext(workDirectory: directory.path)) }
+            let error = await providerError {
+                _ = try await provider(base).generateVideo(request(), context: GenerationContext(workDirectory: directory.path))
+            }
             #expect(error?.kind == .badResponse)
             #expect(error?.status == 410)
             #expect(directory.contents().isEmpty)

@@ -74,12 +74,17 @@ actor FakeFALServer {
             case "IN_QUEUE":
                 return .json(["status": "IN_QUEUE", "queue_position": 2, "response_url": .string(requestURL)], status: 202)
             case "IN_PROGRESS":
-                return .json(["status": "IN_PROGRESS", "response_url": .string(requestURL),
-                              "logs": [["message": "step 3/30", "level": "INFO", "source": "user", "timestamp": "2025-01-01T00:00:00"]]],
-                             status: 202)
+                return .json(
+                    [
+                        "status": "IN_PROGRESS", "response_url": .string(requestURL),
+                        "logs": [["message": "step 3/30", "level": "INFO", "source": "user", "timestamp": "2025-01-01T00:00:00"]],
+                    ],
+                    status: 202)
             default:
-                var body: [String: JSONValue] = ["status": "COMPLETED", "response_url": .string(requestURL), "logs": [],
-                                                 "metrics": ["inference_time": 61.5]]
+                var body: [String: JSONValue] = [
+                    "status": "COMPLETED", "response_url": .string(requestURL), "logs": [],
+                    "metrics": ["inference_time": 61.5],
+                ]
                 if let completedError {
                     body["error"] = .string(completedError.error)
                     body["error_type"] = completedError.type.map(JSONValue.string) ?? .null
@@ -87,8 +92,12 @@ actor FakeFALServer {
                 return .json(.object(body))
             }
         case .result:
-            return .json(["video": ["url": .string("\(base)/files/video-\(Self.requestID).mp4"), "content_type": "video/mp4",
-                                    "file_name": "output.mp4", "file_size": .number(Double(outputBody.count))]])
+            return .json([
+                "video": [
+                    "url": .string("\(base)/files/video-\(Self.requestID).mp4"), "content_type": "video/mp4",
+                    "file_name": "output.mp4", "file_size": .number(Double(outputBody.count)),
+                ]
+            ])
         case .cancel:
             return .json(["status": "CANCELLATION_REQUESTED"], status: 202)
         case .output:

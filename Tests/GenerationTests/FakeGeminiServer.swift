@@ -48,18 +48,22 @@ actor FakeGeminiServer {
     }
 
     static func apiError(_ code: Int, _ status: String, _ message: String, details: [JSONValue] = []) -> FakeResponse {
-        .json(["error": ["code": .number(Double(code)), "message": .string(message), "status": .string(status), "details": .array(details)]],
-              status: code)
+        .json(
+            ["error": ["code": .number(Double(code)), "message": .string(message), "status": .string(status), "details": .array(details)]],
+            status: code)
     }
 
     func handle(_ request: RecordedRequest, base: String) -> FakeResponse {
         requests.append(request)
         let route = Self.route(of: request)
-        let keyed = route == .download ? request.query.split(separator: "&").contains("key=test-key") : request.headers["x-goog-api-key"] == "test-key"
+        let keyed =
+            route == .download ? request.query.split(separator: "&").contains("key=test-key") : request.headers["x-goog-api-key"] == "test-key"
         guard keyed else {
-            return Self.apiError(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.", details: [
-                ["@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID", "domain": "googleapis.com"],
-            ])
+            return Self.apiError(
+                400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.",
+                details: [
+                    ["@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID", "domain": "googleapis.com"]
+                ])
         }
         guard let route else { return Self.apiError(404, "NOT_FOUND", "not found") }
         if var queue = scripted[route], !queue.isEmpty {
@@ -69,27 +73,47 @@ actor FakeGeminiServer {
         }
         switch route {
         case .generate:
-            return .json(["candidates": [["content": ["parts": [["text": .string(planText)]], "role": "model"],
-                                          "finishReason": .string(finishReason), "index": 0]],
-                          "usageMetadata": ["promptTokenCount": 300, "candidatesTokenCount": 120, "totalTokenCount": 420],
-                          "modelVersion": "gemini-2.5-flash"])
+            return .json([
+                "candidates": [
+                    [
+                        "content": ["parts": [["text": .string(planText)]], "role": "model"],
+                        "finishReason": .string(finishReason), "index": 0,
+                    ]
+                ],
+                "usageMetadata": ["promptTokenCount": 300, "candidatesTokenCount": 120, "totalTokenCount": 420],
+                "modelVersion": "gemini-2.5-flash",
+            ])
         case .predict:
             return .json(["name": .string(Self.operation)])
         case .poll:
             polls += 1
             guard polls > pendingPolls else {
-                return .json(["name": .string(Self.operation), "metadata": ["@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningMetadata"]])
+                return .json([
+                    "name": .string(Self.operation),
+                    "metadata": ["@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningMetadata"],
+                ])
             }
             if let operationError {
                 return .json(["name": .string(Self.operation), "done": true, "error": ["code": 13, "message": .string(operationError)]])
             }
             if let filteredReasons {
-                return .json(["name": .string(Self.operation), "done": true, "response": ["@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse",
-                    "generateVideoResponse": ["raiMediaFilteredCount": 1, "raiMediaFilteredReasons": .array(filteredReasons.map(JSONValue.string))]]])
+                return .json([
+                    "name": .string(Self.operation), "done": true,
+                    "response": [
+                        "@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse",
+                        "generateVideoResponse": [
+                            "raiMediaFilteredCount": 1, "raiMediaFilteredReasons": .array(filteredReasons.map(JSONValue.string)),
+                        ],
+                    ],
+                ])
             }
-            return .json(["name": .string(Self.operation), "done": true, "response": [
-                "@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse",
-                "generateVideoResponse": ["generatedSamples": [["video": ["uri": .string("\(base)/v1beta/files/abc123:download?alt=media")]]]]]])
+            return .json([
+                "name": .string(Self.operation), "done": true,
+                "response": [
+                    "@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse",
+                    "generateVideoResponse": ["generatedSamples": [["video": ["uri": .string("\(base)/v1beta/files/abc123:download?alt=media")]]]],
+                ],
+            ])
         case .cancel:
             return .json([:])
         case .download:

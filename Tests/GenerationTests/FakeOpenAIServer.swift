@@ -17,8 +17,9 @@ actor FakeOpenAIServer {
     }
 
     static func apiError(_ status: Int, _ message: String, type: String, code: String? = nil, headers: [String: String] = [:]) -> FakeResponse {
-        .json(["error": ["message": .string(message), "type": .string(type), "param": .null, "code": code.map(JSONValue.string) ?? .null]],
-              status: status, headers: headers)
+        .json(
+            ["error": ["message": .string(message), "type": .string(type), "param": .null, "code": code.map(JSONValue.string) ?? .null]],
+            status: status, headers: headers)
     }
 
     func handle(_ request: RecordedRequest) -> FakeResponse {
@@ -30,10 +31,16 @@ actor FakeOpenAIServer {
             return Self.apiError(404, "Unknown request URL", type: "invalid_request_error")
         }
         if !scripted.isEmpty { return scripted.removeFirst() }
-        return .json(["id": "chatcmpl-1", "object": "chat.completion", "model": "gpt-4o-mini",
-                      "choices": [["index": 0, "message": ["role": "assistant", "content": content, "refusal": refusal.map(JSONValue.string) ?? .null],
-                                   "finish_reason": .string(finishReason)]],
-                      "usage": ["prompt_tokens": 250, "completion_tokens": 150, "total_tokens": 400]])
+        return .json([
+            "id": "chatcmpl-1", "object": "chat.completion", "model": "gpt-4o-mini",
+            "choices": [
+                [
+                    "index": 0, "message": ["role": "assistant", "content": content, "refusal": refusal.map(JSONValue.string) ?? .null],
+                    "finish_reason": .string(finishReason),
+                ]
+            ],
+            "usage": ["prompt_tokens": 250, "completion_tokens": 150, "total_tokens": 400],
+        ])
     }
 
     static func run<T: Sendable>(_ body: @escaping @Sendable (FakeOpenAIServer, String) async throws -> T) async throws -> T {

@@ -74,10 +74,13 @@ actor FakeReplicateServer {
             return .json(prediction(id: String(id), status: "canceled", base: base, input: nil))
         case .upload:
             uploads += 1
-            return .json(["id": .string("file\(uploads)"), "content_type": "image/png", "size": .number(Double(TestMedia.png.count)),
-                          "checksums": ["sha256": .string(TestMedia.sha256(TestMedia.png))],
-                          "urls": ["get": .string("https://api.replicate.com/v1/files/file\(uploads)")],
-                          "created_at": "2025-01-01T00:00:00.000Z", "expires_at": "2099-01-02T00:00:00.000Z"], status: 201)
+            return .json(
+                [
+                    "id": .string("file\(uploads)"), "content_type": "image/png", "size": .number(Double(TestMedia.png.count)),
+                    "checksums": ["sha256": .string(TestMedia.sha256(TestMedia.png))],
+                    "urls": ["get": .string("https://api.replicate.com/v1/files/file\(uploads)")],
+                    "created_at": "2025-01-01T00:00:00.000Z", "expires_at": "2099-01-02T00:00:00.000Z",
+                ], status: 201)
         case .output:
             return FakeResponse(status: 200, headers: ["Content-Type": outputContentType], body: outputBody)
         }
@@ -99,8 +102,10 @@ actor FakeReplicateServer {
     }
 
     /// Starts the fake and runs `body` with a provider pointed at it.
-    static func run<T: Sendable>(_ configure: @escaping @Sendable (FakeReplicateServer) async -> Void = { _ in },
-                                 _ body: @escaping @Sendable (FakeReplicateServer, String) async throws -> T) async throws -> T {
+    static func run<T: Sendable>(
+        _ configure: @escaping @Sendable (FakeReplicateServer) async -> Void = { _ in },
+        _ body: @escaping @Sendable (FakeReplicateServer, String) async throws -> T
+    ) async throws -> T {
         let fake = FakeReplicateServer()
         await fake.set(output: try await TestMedia.video.value, name: "output.mp4", contentType: "video/mp4")
         await configure(fake)

@@ -57,8 +57,9 @@ private struct FakeResponder<Context: RequestContext>: RouterMiddleware {
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
         let authority = request.head.authority ?? headers["host"] ?? "127.0.0.1"
-        let recorded = RecordedRequest(method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
-                                       headers: headers, body: Data(buffer.readableBytesView), receivedAt: .now)
+        let recorded = RecordedRequest(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
+            headers: headers, body: Data(buffer.readableBytesView), receivedAt: .now)
         let answer = await handler(recorded, "http://\(authority)")
         if let delay = answer.delay { try? await Task.sleep(for: delay) }
         var fields = HTTPFields()
@@ -70,8 +71,10 @@ private struct FakeResponder<Context: RequestContext>: RouterMiddleware {
 }
 
 /// Runs `body` with a live fake server on 127.0.0.1; its base URL is passed in.
-func withFakeServer<T: Sendable>(_ handler: @escaping @Sendable (RecordedRequest, String) async -> FakeResponse,
-                                 _ body: @escaping @Sendable (String) async throws -> T) async throws -> T {
+func withFakeServer<T: Sendable>(
+    _ handler: @escaping @Sendable (RecordedRequest, String) async -> FakeResponse,
+    _ body: @escaping @Sendable (String) async throws -> T
+) async throws -> T {
     let router = Router()
     router.add(middleware: FakeResponder(handler: handler))
     let app = Application(router: router)

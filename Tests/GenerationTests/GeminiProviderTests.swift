@@ -1,11 +1,12 @@
 import Foundation
 import Generation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct GeminiProviderTests {
-    static let veo = ProviderTests.videoModel("veo-3.1", provider: "gemini", path: "veo-3.1-generate-preview",
-                                              defaults: ["personGeneration": .string("allow_adult")])
+    static let veo = ProviderTests.videoModel(
+        "veo-3.1", provider: "gemini", path: "veo-3.1-generate-preview",
+        defaults: ["personGeneration": .string("allow_adult")])
     static let flash = CatalogModel(id: "gemini-2.5-flash", provider: "gemini", path: "gemini-2.5-flash", kind: .scenes)
 
     func veoProvider(_ base: String, retry: RetryPolicy = ProviderTests.retry, deadline: Duration = .seconds(60)) -> VeoProvider {
@@ -17,8 +18,9 @@ import TestSupport
     }
 
     func veoRequest(image: ReferenceImage? = nil) -> VideoGenerationRequest {
-        VideoGenerationRequest(prompt: "a fox at dawn", model: Self.veo, duration: 8, aspectRatio: "9:16", resolution: "720p", image: image,
-                               negativePrompt: "blur")
+        VideoGenerationRequest(
+            prompt: "a fox at dawn", model: Self.veo, duration: 8, aspectRatio: "9:16", resolution: "720p", image: image,
+            negativePrompt: "blur")
     }
 
     static func planJSON(_ count: Int, emptyPromptAt: Int? = nil) -> String {
@@ -35,15 +37,24 @@ import TestSupport
         try await FakeGeminiServer.run { fake, base in
             let image = try TestMedia.referenceImage(in: directory.path)
             await fake.set(pendingPolls: 2)
-            let result = try await veoProvider(base).generateVideo(veoRequest(image: image), context: GenerationContext(workDirectory: directory.path))
+            let result = try await veoProvider(base).generateVideo(
+                veoRequest(image: image), context: GenerationContext(workDirectory: directory.path))
             let predict = try #require(await fake.requests(.predict).first)
             #expect(predict.path == "/v1beta/models/veo-3.1-generate-preview:predictLongRunning")
             #expect(predict.headers["x-goog-api-key"] == "test-key")
-            #expect(predict.json == [
-                "instances": [["prompt": "a fox at dawn", "image": ["bytesBase64Encoded": .string(TestMedia.png.base64EncodedString()), "mimeType": "image/png"]]],
-                "parameters": ["aspectRatio": "9:16", "durationSeconds": 8, "resolution": "720p", "negativePrompt": "blur",
-                               "personGeneration": "allow_adult"],
-            ])
+            #expect(
+                predict.json == [
+                    "instances": [
+                        [
+                            "prompt": "a fox at dawn",
+                            "image": ["bytesBase64Encoded": .string(TestMedia.png.base64EncodedString()), "mimeType": "image/png"],
+                        ]
+                    ],
+                    "parameters": [
+                        "aspectRatio": "9:16", "durationSeconds": 8, "resolution": "720p", "negativePrompt": "blur",
+                        "personGeneration": "allow_adult",
+                    ],
+                ])
             let polls = await fake.requests(.poll)
             #expect(polls.count == 3)
             #expect(polls.allSatisfy { $0.path == "/v1beta/" + FakeGeminiServer.operation })
@@ -59,9 +70,13 @@ import TestSupport
     @Test func aRateLimitedPollHonoursRetryDelay() async throws {
         let directory = try TemporaryDirectory()
         try await FakeGeminiServer.run { fake, base in
-            await fake.script(.poll, FakeGeminiServer.apiError(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted", details: [
-                ["@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "1s"],
-            ]))
+            await fake.script(
+                .poll,
+                FakeGeminiServer.apiError(
+                    429, "RESOURCE_EXHAUSTED", "Resource has been exhausted",
+                    details: [
+                        ["@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "1s"]
+                    ]))
             let result = try await veoProvider(base).generateVideo(veoRequest(), context: GenerationContext(workDirectory: directory.path))
             #expect(result.providerJobID == FakeGeminiServer.operation)
             let polls = await fake.requests(.poll)
@@ -71,13 +86,19 @@ import TestSupport
     }
 
     static let statusCases: [(FakeResponse, ProviderError.Kind, String)] = [
-        (FakeGeminiServer.apiError(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.",
-                                   details: [["@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"]]), .authentication, "API key not valid"),
+        (
+            FakeGeminiServer.apiError(
+                400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.",
+                details: [["@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"]]), .authentication, "API key not valid"
+        ),
         (FakeGeminiServer.apiError(400, "INVALID_ARGUMENT", "durationSeconds must be between 4 and 8"), .validation, "durationSeconds"),
         (FakeGeminiServer.apiError(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers"), .authentication, "PERMISSION_DENIED"),
         (FakeGeminiServer.apiError(404, "NOT_FOUND", "models/veo-9 is not found"), .validation, "not found"),
-        (FakeGeminiServer.apiError(429, "RESOURCE_EXHAUSTED", "Quota exceeded",
-                                   details: [["@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "19s"]]), .rateLimited, "Quota exceeded"),
+        (
+            FakeGeminiServer.apiError(
+                429, "RESOURCE_EXHAUSTED", "Quota exceeded",
+                details: [["@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "19s"]]), .rateLimited, "Quota exceeded"
+        ),
         (FakeGeminiServer.apiError(500, "INTERNAL", "An internal error has occurred"), .upstreamUnavailable, "internal error"),
         (FakeGeminiServer.apiError(503, "UNAVAILABLE", "The model is overloaded"), .upstreamUnavailable, "overloaded"),
         (FakeGeminiServer.apiError(504, "DEADLINE_EXCEEDED", "Deadline exceeded"), .timeout, "Deadline"),
@@ -90,7 +111,8 @@ import TestSupport
         try await FakeGeminiServer.run { fake, base in
             await fake.script(.predict, response)
             let error = await providerError {
-                _ = try await veoProvider(base, retry: ProviderTests.noRetry).generateVideo(veoRequest(), context: GenerationContext(workDirectory: directory.path))
+                _ = try await veoProvider(base, retry: ProviderTests.noRetry).generateVideo(
+                    veoRequest(), context: GenerationContext(workDirectory: directory.path))
             }
             #expect(error?.kind == kind)
             #expect(error?.status == response.status)
@@ -109,7 +131,9 @@ import TestSupport
         }
         try await FakeGeminiServer.run { fake, base in
             await fake.script(.predict, FakeGeminiServer.apiError(500, "INTERNAL", "internal"))
-            let error = await providerError { _ = try await veoProvider(base).generateVideo(veoRequest(), context: GenerationContext(workDirectory: directory.path)) }
+            let error = await providerError {
+                _ = try await veoProvider(base).generateVideo(veoRequest(), context: GenerationContext(workDirectory: directory.path))
+            }
             #expect(error?.kind == .upstreamUnavailable)
             #expect(await fake.count(.predict) == 1)
         }
@@ -119,18 +143,24 @@ import TestSupport
         let directory = try TemporaryDirectory()
         try await FakeGeminiServer.run { fake, base in
             await fake.set(operationError: "Video generation failed due to an internal model error")
-            let failed = await providerError { _ = try await veoProvider(base).generateVideo(veoRequest(), context: GenerationContext(workDirectory: directory.path)) }
+            let failed = await providerError {
+                _ = try await veoProvider(base).generateVideo(veoRequest(), context: GenerationContext(workDirectory: directory.path))
+            }
             #expect(failed?.kind == .generationFailed)
 
             await fake.set(pendingPolls: 0)
             await fake.set(operationError: "The prompt could not be submitted. It violates our usage guidelines (safety).")
-            let flagged = await providerError { _ = try await veoProvider(base).generateVideo(veoRequest(), context: GenerationContext(workDirectory: directory.path)) }
+            let flagged = await providerError {
+                _ = try await veoProvider(base).generateVideo(veoRequest(), context: GenerationContext(workDirectory: directory.path))
+            }
             #expect(flagged?.kind == .contentFlagged)
 
             await fake.set(pendingPolls: 0)
             await fake.set(operationError: nil)
             await fake.set(filteredReasons: ["Your prompt was blocked by our safety filters."])
-            let filtered = await providerError { _ = try await veoProvider(base).generateVideo(veoRequest(), context: GenerationContext(workDirectory: directory.path)) }
+            let filtered = await providerError {
+                _ = try await veoProvider(base).generateVideo(veoRequest(), context: GenerationContext(workDirectory: directory.path))
+            }
             #expect(filtered?.kind == .contentFlagged)
             #expect(await fake.count(.cancel) == 0)
             #expect(await fake.count(.download) == 0)
@@ -141,13 +171,17 @@ import TestSupport
         let directory = try TemporaryDirectory()
         try await FakeGeminiServer.run { fake, base in
             await fake.script(.poll, .raw("{\"name\": "))
-            let malformed = await providerError { _ = try await veoProvider(base).generateVideo(veoRequest(), context: GenerationContext(workDirectory: directory.path)) }
+            let malformed = await providerError {
+                _ = try await veoProvider(base).generateVideo(veoRequest(), context: GenerationContext(workDirectory: directory.path))
+            }
             #expect(malformed?.kind == .badResponse)
             #expect(await fake.count(.cancel) == 1)
 
             await fake.set(pendingPolls: 0)
             await fake.script(.download, FakeGeminiServer.apiError(404, "NOT_FOUND", "File abc123 not found"))
-            let missing = await providerError { _ = try await veoProvider(base).generateVideo(veoRequest(), context: GenerationContext(workDirectory: directory.path)) }
+            let missing = await providerError {
+                _ = try await veoProvider(base).generateVideo(veoRequest(), context: GenerationContext(workDirectory: directory.path))
+            }
             #expect(missing?.kind == .badResponse)
             #expect(missing?.status == 404)
             #expect(directory.contents().isEmpty)
@@ -184,7 +218,8 @@ import TestSupport
         try await FakeGeminiServer.run { fake, base in
             await fake.set(pendingPolls: .max)
             let error = await providerError {
-                _ = try await veoProvider(base, deadline: .milliseconds(300)).generateVideo(veoRequest(), context: GenerationContext(workDirectory: directory.path))
+                _ = try await veoProvider(base, deadline: .milliseconds(300)).generateVideo(
+                    veoRequest(), context: GenerationContext(workDirectory: directory.path))
             }
             #expect(error?.kind == .timeout)
             let cancel = try #require(await fake.requests(.cancel).first)
@@ -212,8 +247,10 @@ import TestSupport
     @Test func aPlanIsAskedWithASchemaAndRead() async throws {
         try await FakeGeminiServer.run { fake, base in
             await fake.set(planText: Self.planJSON(4))
-            let plan = try await planner(base).planScenes(ScenePlanRequest(idea: "a road trip", lyrics: "drive all night", style: "16mm film",
-                                                                           numScenes: 3, model: Self.flash))
+            let plan = try await planner(base).planScenes(
+                ScenePlanRequest(
+                    idea: "a road trip", lyrics: "drive all night", style: "16mm film",
+                    numScenes: 3, model: Self.flash))
             #expect(plan.scenes.count == 3)
             #expect(plan.scenes.first == SceneIdea(description: "scene 1", prompt: "prompt 1"))
             #expect(plan.tokens == 420)
@@ -227,7 +264,8 @@ import TestSupport
             #expect(scenes?["maxItems"] == 3)
             #expect(scenes?["items"]?["required"] == ["description", "prompt"])
             let text = body["contents"]?[0]?["parts"]?[0]?["text"]?.string ?? ""
-            #expect(text.contains("exactly 3 scenes") && text.contains("a road trip") && text.contains("drive all night") && text.contains("16mm film"))
+            #expect(
+                text.contains("exactly 3 scenes") && text.contains("a road trip") && text.contains("drive all night") && text.contains("16mm film"))
             #expect(body["systemInstruction"]?["parts"]?[0]?["text"]?.string?.contains("music video") == true)
         }
     }
@@ -243,8 +281,11 @@ import TestSupport
             #expect(await providerError { _ = try await planner(base).planScenes(request) }?.kind == .badResponse)
             await fake.set(planText: "", finishReason: "SAFETY")
             #expect(await providerError { _ = try await planner(base).planScenes(request) }?.kind == .contentFlagged)
-            await fake.script(.generate, FakeGeminiServer.apiError(400, "INVALID_ARGUMENT", "API key not valid.",
-                                                                  details: [["@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"]]))
+            await fake.script(
+                .generate,
+                FakeGeminiServer.apiError(
+                    400, "INVALID_ARGUMENT", "API key not valid.",
+                    details: [["@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"]]))
             #expect(await providerError { _ = try await planner(base).planScenes(request) }?.kind == .authentication)
         }
     }

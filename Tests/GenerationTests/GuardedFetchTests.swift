@@ -1,10 +1,11 @@
 import Foundation
-@testable import Generation
 import Hummingbird
 import HummingbirdTesting
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
+@testable import Generation
 
 /// A `CurlHTTPClient` with an `AddressPolicy` (the one for URLs callers give): internal
 /// addresses are refused before any connection, so the loopback server counts no
@@ -63,8 +64,9 @@ import TestSupport
     private func refusal(_ client: CurlHTTPClient, _ url: String, port: Int? = nil) async throws -> HTTPClientError {
         let directory = try TemporaryDirectory()
         let error = try await #require(throws: HTTPClientError.self) {
-            try await client.download(Generation.HTTPRequest(.get, url),
-                                      to: directory.file("out"), limit: 1 << 20)
+            try await client.download(
+                Generation.HTTPRequest(.get, url),
+                to: directory.file("out"), limit: 1 << 20)
         }
         #expect(error.kind == .refusedAddress, "\(url): \(error)")
         #expect(error.sent == false)
@@ -106,8 +108,10 @@ import TestSupport
             _ = try await refusal(guarded, "http://127.0.0.1:\(port)/file", port: port)
             try #require(target.total == 0 && guarded.connectionsOpened == 0)
 
-            for url in ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.1:8080/", "http://[fd00::1]:81/",
-                        "http://[fe80::1]/", "http://192.168.0.1:6379/", "http://[::ffff:169.254.169.254]/"] {
+            for url in [
+                "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1:8080/", "http://[fd00::1]:81/",
+                "http://[fe80::1]/", "http://192.168.0.1:6379/", "http://[::ffff:169.254.169.254]/",
+            ] {
                 let error = try await refusal(guarded, url, port: URLComponents(string: url)?.port)
                 #expect(error.message.contains("not public"), "\(error.message)")
             }
@@ -130,14 +134,16 @@ import TestSupport
             #expect(error.message.contains("loopback"))
 
             // Another name for the same loopback server is not covered by the entry either.
-            let renamed = try await refusal(try client(allowing: ["files.test"], resolve: ["files.test:\(port):127.0.0.1", "other.test:\(port):127.0.0.1"]),
-                                            "http://files.test:\(port)/to?to=http://other.test:\(port)/file", port: port)
+            let renamed = try await refusal(
+                try client(allowing: ["files.test"], resolve: ["files.test:\(port):127.0.0.1", "other.test:\(port):127.0.0.1"]),
+                "http://files.test:\(port)/to?to=http://other.test:\(port)/file", port: port)
             #expect(renamed.kind == .refusedAddress)
             #expect(target.count("/file") == 1)
 
             // Allowed, the same redirect is followed.
-            _ = try await fetch(try client(allowing: ["files.test", "127.0.0.1"], resolve: ["files.test:\(port):127.0.0.1"]),
-                                "http://files.test:\(port)/to?to=\(internalURL)")
+            _ = try await fetch(
+                try client(allowing: ["files.test", "127.0.0.1"], resolve: ["files.test:\(port):127.0.0.1"]),
+                "http://files.test:\(port)/to?to=\(internalURL)")
             #expect(target.count("/file") == 2)
         }
     }

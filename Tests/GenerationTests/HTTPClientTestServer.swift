@@ -33,19 +33,22 @@ final class HTTPClientTestServer: Sendable {
     private func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/hello") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain", HTTPField.Name("X-Greeting")!: "hi"],
-                     body: .init(byteBuffer: ByteBuffer(string: "hello")))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain", HTTPField.Name("X-Greeting")!: "hi"],
+                body: .init(byteBuffer: ByteBuffer(string: "hello")))
         }
         // The request's method, body and headers, as JSON.
         for method in [HTTPTypes.HTTPRequest.Method.get, .post, .put, .delete] {
             router.on("/echo", method: method) { request, _ in
                 let body = try await request.body.collect(upTo: 64 << 20)
-                let echo = Echo(method: request.method.rawValue, body: String(buffer: body),
-                                contentType: request.headers[.contentType], contentLength: request.headers[.contentLength],
-                                userAgent: request.headers[.userAgent], custom: request.headers[HTTPField.Name("X-Custom")!],
-                                expect: request.headers[.expect])
-                return try Response(status: .ok, headers: [.contentType: "application/json"],
-                                    body: .init(byteBuffer: ByteBuffer(bytes: Array(JSONEncoder().encode(echo)))))
+                let echo = Echo(
+                    method: request.method.rawValue, body: String(buffer: body),
+                    contentType: request.headers[.contentType], contentLength: request.headers[.contentLength],
+                    userAgent: request.headers[.userAgent], custom: request.headers[HTTPField.Name("X-Custom")!],
+                    expect: request.headers[.expect])
+                return try Response(
+                    status: .ok, headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: Array(JSONEncoder().encode(echo)))))
             }
         }
         router.head("/echo") { _, _ in
@@ -54,13 +57,15 @@ final class HTTPClientTestServer: Sendable {
         // The raw request body and its Content-Type.
         router.post("/raw") { request, _ in
             let body = try await request.body.collect(upTo: 64 << 20)
-            return Response(status: .ok, headers: [.contentType: request.headers[.contentType] ?? "none"],
-                            body: .init(byteBuffer: body))
+            return Response(
+                status: .ok, headers: [.contentType: request.headers[.contentType] ?? "none"],
+                body: .init(byteBuffer: body))
         }
         router.get("/status/:code") { _, context in
             let code = try context.parameters.require("code", as: Int.self)
-            return Response(status: .init(code: code), headers: [.contentType: "text/plain"],
-                            body: .init(byteBuffer: ByteBuffer(string: "status \(code) body")))
+            return Response(
+                status: .init(code: code), headers: [.contentType: "text/plain"],
+                body: .init(byteBuffer: ByteBuffer(string: "status \(code) body")))
         }
         // `size` deterministic bytes (`HTTPClientTestServer.payload`), with a
         // Content-Length, or chunked in 64 KB writes with `chunked=1`.
@@ -68,25 +73,30 @@ final class HTTPClientTestServer: Sendable {
             let size = request.uri.queryParameters.get("size", as: Int.self) ?? 0
             let bytes = HTTPClientTestServer.payload(size)
             if request.uri.queryParameters.get("chunked") == "1" {
-                return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: ResponseBody { writer in
-                    for start in stride(from: 0, to: bytes.count, by: 65536) {
-                        try await writer.write(ByteBuffer(bytes: bytes[start..<min(bytes.count, start + 65536)]))
-                    }
-                    try await writer.finish(nil)
-                })
+                return Response(
+                    status: .ok, headers: [.contentType: "application/octet-stream"],
+                    body: ResponseBody { writer in
+                        for start in stride(from: 0, to: bytes.count, by: 65536) {
+                            try await writer.write(ByteBuffer(bytes: bytes[start..<min(bytes.count, start + 65536)]))
+                        }
+                        try await writer.finish(nil)
+                    })
             }
-            return Response(status: .ok, headers: [.contentType: "application/octet-stream"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            return Response(
+                status: .ok, headers: [.contentType: "application/octet-stream"],
+                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
         // A body that trickles 1 KB every 50 ms for about a minute.
         router.get("/trickle") { _, _ in
-            Response(status: .ok, body: ResponseBody { writer in
-                for _ in 0..<1200 {
-                    try await writer.write(ByteBuffer(bytes: [UInt8](repeating: 7, count: 1024)))
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-                try await writer.finish(nil)
-            })
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    for _ in 0..<1200 {
+                        try await writer.write(ByteBuffer(bytes: [UInt8](repeating: 7, count: 1024)))
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                    try await writer.finish(nil)
+                })
         }
         // Answers only once the test calls `release()` (or after 20 s).
         router.get("/hang") { _, _ in

@@ -1,10 +1,12 @@
 import Crypto
 import Foundation
-@testable import Generation
-import Testing
 import TestSupport
+import Testing
+
+@testable import Generation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `CurlHTTPClient` against real loopback servers (Hummingbird): real bytes, real
@@ -102,8 +104,9 @@ import Glibc
         let bytes = Data(HTTPClientTestServer.payload(3 << 20))
         try bytes.write(to: URL(fileURLWithPath: path))
         try await server.run { base in
-            let response = try await client.send(HTTPRequest(.post, base + "/raw", body: .file(path: path, contentType: "video/mp4")),
-                                                 limit: 8 << 20)
+            let response = try await client.send(
+                HTTPRequest(.post, base + "/raw", body: .file(path: path, contentType: "video/mp4")),
+                limit: 8 << 20)
             #expect(response.status == 200)
             #expect(response.header("Content-Type") == "video/mp4")
             #expect(response.body.count == bytes.count)
@@ -119,8 +122,11 @@ import Glibc
         try await server.run { base in
             let echo = try await client.send(HTTPRequest(.put, base + "/echo", body: .file(path: path, contentType: "text/plain")))
                 .decode(Echo.self)
-            #expect(echo == Echo(method: "PUT", body: "streamed from disk", contentType: "text/plain", contentLength: "18",
-                                 userAgent: "merge-server-test"))
+            #expect(
+                echo
+                    == Echo(
+                        method: "PUT", body: "streamed from disk", contentType: "text/plain", contentLength: "18",
+                        userAgent: "merge-server-test"))
         }
     }
 
@@ -144,8 +150,9 @@ import Glibc
 
             let field = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\na red fox\r\n".utf8)
             #expect(body.starts(with: field))
-            var filePart = Data(("--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"pic.bin\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").utf8)
+            var filePart = Data(
+                ("--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"pic.bin\"\r\n"
+                    + "Content-Type: application/octet-stream\r\n\r\n").utf8)
             filePart.append(fileBytes)
             filePart.append(Data("\r\n--\(boundary)--\r\n".utf8))
             #expect(body.range(of: filePart) != nil)
@@ -218,8 +225,9 @@ import Glibc
         let directory = try TemporaryDirectory()
         try await server.run { base in
             let error = await #expect(throws: HTTPClientError.self) {
-                try await client.download(HTTPRequest(.get, base + "/trickle", timeout: .milliseconds(700)), to: directory.file("out.bin"),
-                                          limit: 1 << 30)
+                try await client.download(
+                    HTTPRequest(.get, base + "/trickle", timeout: .milliseconds(700)), to: directory.file("out.bin"),
+                    limit: 1 << 30)
             }
             #expect(error?.kind == .timeout)
             #expect(error?.sent == true)
@@ -277,7 +285,8 @@ import Glibc
         #expect(error?.url == "http://127.0.0.1:\(port)/v1/files/a:download")
         #expect(error.map { "\($0)" }?.contains("SECRET") == false)
 
-        #expect(HTTPClientError.redacted("https://u:p@storage.example:8443/b/o.mp4?X-Goog-Signature=abc#t=1") == "https://storage.example:8443/b/o.mp4")
+        #expect(
+            HTTPClientError.redacted("https://u:p@storage.example:8443/b/o.mp4?X-Goog-Signature=abc#t=1") == "https://storage.example:8443/b/o.mp4")
         #expect(HTTPClientError.redacted("https://api.example/v1?key=k") == "https://api.example/v1")
         #expect(HTTPClientError.redacted("not a url ?key=k") == "not a url ")
         #expect(HTTPClientError.redacted("https://u:p@host/a b?key=k") == "https://host/a%20b")
@@ -289,7 +298,8 @@ import Glibc
     @Test func refusedConnectionIsAConnectErrorNotSent() async throws {
         let port = try Self.closedPort()
         let error = await #expect(throws: HTTPClientError.self) {
-            try await makeClient().send(HTTPRequest(.post, "http://127.0.0.1:\(port)/create", body: .bytes(Data("{}".utf8), contentType: "application/json")))
+            try await makeClient().send(
+                HTTPRequest(.post, "http://127.0.0.1:\(port)/create", body: .bytes(Data("{}".utf8), contentType: "application/json")))
         }
         #expect(error?.kind == .connect)
         #expect(error?.sent == false)
@@ -438,8 +448,10 @@ import Glibc
     }
 
     @Test func proxyVariablesResolveByScheme() {
-        let upper = CurlProxyEnvironment(["HTTPS_PROXY": "http://secure:3128", "ALL_PROXY": "http://all:3128", "HTTP_PROXY": "http://evil:1",
-                                          "NO_PROXY": "internal"])
+        let upper = CurlProxyEnvironment([
+            "HTTPS_PROXY": "http://secure:3128", "ALL_PROXY": "http://all:3128", "HTTP_PROXY": "http://evil:1",
+            "NO_PROXY": "internal",
+        ])
         #expect(upper.proxy(for: "https://api.fal.ai/x") == "http://secure:3128")
         #expect(upper.proxy(for: "http://api.fal.ai/x") == "http://all:3128")
         #expect(upper.noProxy == "internal")

@@ -1,8 +1,8 @@
 import Foundation
 import Generation
 import Media
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct MockImageProviderTests {
     let directory: TemporaryDirectory
@@ -13,12 +13,15 @@ import TestSupport
     static let model = CatalogModel(id: "mock-image", provider: "mock", path: "mock-image", kind: .image)
 
     func generate(_ prompt: String, aspectRatio: String = "16:9", in subdirectory: String = "work") async throws -> GeneratedFile {
-        try await provider.generateImage(ImageGenerationRequest(prompt: prompt, model: Self.model, aspectRatio: aspectRatio),
-                                         context: GenerationContext(workDirectory: directory.file(subdirectory)))
+        try await provider.generateImage(
+            ImageGenerationRequest(prompt: prompt, model: Self.model, aspectRatio: aspectRatio),
+            context: GenerationContext(workDirectory: directory.file(subdirectory)))
     }
 
-    @Test(arguments: [("16:9", 1024, 576), ("9:16", 576, 1024), ("1:1", 1024, 1024), ("4:3", 1024, 768),
-                      ("3:4", 768, 1024), ("21:9", 1024, 439)])
+    @Test(arguments: [
+        ("16:9", 1024, 576), ("9:16", 576, 1024), ("1:1", 1024, 1024), ("4:3", 1024, 768),
+        ("3:4", 768, 1024), ("21:9", 1024, 439),
+    ])
     func pngOfTheAspectRatio(aspectRatio: String, width: Int, height: Int) async throws {
         let result = try await generate("a castle on a hill", aspectRatio: aspectRatio)
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: result.file.path)))
@@ -39,8 +42,9 @@ import TestSupport
         let other = try await generate("a castle under the sea", in: "c")
         #expect(first.file.sha256 == again.file.sha256)
         #expect(first.file.sha256 != other.file.sha256)
-        let difference = Oracle.meanAbsoluteDifference(try Oracle.frameRGB(first.file.path, at: 0),
-                                                       try Oracle.frameRGB(other.file.path, at: 0))
+        let difference = Oracle.meanAbsoluteDifference(
+            try Oracle.frameRGB(first.file.path, at: 0),
+            try Oracle.frameRGB(other.file.path, at: 0))
         #expect(difference > 10, "visibly different: \(difference)")
     }
 

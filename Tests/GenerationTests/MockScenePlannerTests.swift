@@ -5,8 +5,10 @@ import Testing
     let planner = MockScenePlanner()
     static let model = CatalogModel(id: "mock-scenes", provider: "mock", path: "mock-scenes", kind: .scenes)
 
-    func plan(_ idea: String = "a robot learns to dance in a neon city", lyrics: String? = nil, style: String? = nil,
-              scenes: Int) async throws -> ScenePlan {
+    func plan(
+        _ idea: String = "a robot learns to dance in a neon city", lyrics: String? = nil, style: String? = nil,
+        scenes: Int
+    ) async throws -> ScenePlan {
         try await planner.planScenes(ScenePlanRequest(idea: idea, lyrics: lyrics, style: style, numScenes: scenes, model: Self.model))
     }
 

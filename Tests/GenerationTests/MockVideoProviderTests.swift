@@ -1,7 +1,7 @@
 import Foundation
 import Generation
-import Testing
 import TestSupport
+import Testing
 
 /// The mock video provider's clips, checked with ffprobe/ffmpeg/sha256sum as independent oracles.
 @Suite struct MockVideoProviderTests {
@@ -10,19 +10,28 @@ import TestSupport
 
     init() throws { directory = try TemporaryDirectory() }
 
-    static let model = CatalogModel(id: "mock-video", provider: "mock", path: "mock-video", kind: .video,
-                                    durations: [5, 10], aspectRatios: ["16:9", "9:16", "1:1"], resolutions: ["720p"])
+    static let model = CatalogModel(
+        id: "mock-video", provider: "mock", path: "mock-video", kind: .video,
+        durations: [5, 10], aspectRatios: ["16:9", "9:16", "1:1"], resolutions: ["720p"])
 
-    func request(_ prompt: String = "a red fox running through snow", duration: Double = 0.5, aspectRatio: String = "16:9",
-                 resolution: String? = nil, seed: Int? = nil) -> VideoGenerationRequest {
-        VideoGenerationRequest(prompt: prompt, model: Self.model, duration: duration, aspectRatio: aspectRatio,
-                               resolution: resolution, seed: seed)
+    func request(
+        _ prompt: String = "a red fox running through snow", duration: Double = 0.5, aspectRatio: String = "16:9",
+        resolution: String? = nil, seed: Int? = nil
+    ) -> VideoGenerationRequest {
+        VideoGenerationRequest(
+            prompt: prompt, model: Self.model, duration: duration, aspectRatio: aspectRatio,
+            resolution: resolution, seed: seed)
     }
 
-    func generate(_ request: VideoGenerationRequest, in subdirectory: String = "work",
-                  progress: @escaping GenerationProgress = { _, _ in }) async throws -> GeneratedFile {
-        try await provider.generateVideo(request, context: GenerationContext(workDirectory: directory.file(subdirectory),
-                                                                             progress: progress))
+    func generate(
+        _ request: VideoGenerationRequest, in subdirectory: String = "work",
+        progress: @escaping GenerationProgress = { _, _ in }
+    ) async throws -> GeneratedFile {
+        try await provider.generateVideo(
+            request,
+            context: GenerationContext(
+                workDirectory: directory.file(subdirectory),
+                progress: progress))
     }
 
     @Test(arguments: [1.0, 2.5, 5.0])
@@ -54,8 +63,9 @@ import TestSupport
         let attributes = try FileManager.default.attributesOfItem(atPath: result.file.path)
         #expect((attributes[.size] as? NSNumber)?.int64Value == result.file.sizeBytes)
         #expect(result.file.sha256 == (try Oracle.sha256(result.file.path)))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.file("work")) == [jobID + ".mp4"],
-                "only the clip is left in the work directory")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: directory.file("work")) == [jobID + ".mp4"],
+            "only the clip is left in the work directory")
     }
 
     @Test(arguments: [
@@ -81,8 +91,9 @@ import TestSupport
         #expect(try Oracle.videoFrameHashes(first.file.path) == (try Oracle.videoFrameHashes(again.file.path)))
         #expect(first.file.sha256 != other.file.sha256)
         #expect(first.providerJobID != other.providerJobID)
-        let difference = Oracle.meanAbsoluteDifference(try Oracle.frameRGB(first.file.path, at: 0.25),
-                                                        try Oracle.frameRGB(other.file.path, at: 0.25))
+        let difference = Oracle.meanAbsoluteDifference(
+            try Oracle.frameRGB(first.file.path, at: 0.25),
+            try Oracle.frameRGB(other.file.path, at: 0.25))
         #expect(difference > 10, "visibly different: mean difference \(difference) of 255")
     }
 
@@ -96,7 +107,8 @@ import TestSupport
 
     @Test(arguments: ["16:9", "9:16", "1:1"])
     func hostilePromptRenders(aspectRatio: String) async throws {
-        let prompt = "It's 100%: \"quoted\" {brace} [a,b]; c\\d %{pts} \n\n second paragraph\ttab \u{0} 🎬👩‍👩‍👧 日本語 "
+        let prompt =
+            "It's 100%: \"quoted\" {brace} [a,b]; c\\d %{pts} \n\n second paragraph\ttab \u{0} 🎬👩‍👩‍👧 日本語 "
             + String(repeating: "a very long prompt ", count: 300)
         let result = try await generate(request(prompt, duration: 0.2, aspectRatio: aspectRatio))
         let video = try #require(try Oracle.probe(result.file.path, countFrames: true).video)

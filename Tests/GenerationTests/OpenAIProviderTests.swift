@@ -3,8 +3,9 @@ import Generation
 import Testing
 
 @Suite struct OpenAIProviderTests {
-    static let model = CatalogModel(id: "gpt-4o-mini", provider: "openai", path: "gpt-4o-mini", kind: .scenes,
-                                    defaults: ["temperature": .number(0.8)])
+    static let model = CatalogModel(
+        id: "gpt-4o-mini", provider: "openai", path: "gpt-4o-mini", kind: .scenes,
+        defaults: ["temperature": .number(0.8)])
 
     func planner(_ base: String, retry: RetryPolicy = ProviderTests.retry) -> OpenAIScenePlanner {
         OpenAIScenePlanner(apiKey: "test-key", baseURL: base, client: ProviderTests.client, retry: retry)
@@ -59,8 +60,14 @@ import Testing
         (FakeOpenAIServer.apiError(403, "Country not supported", type: "invalid_request_error"), .authentication),
         (FakeOpenAIServer.apiError(404, "The model `gpt-9` does not exist", type: "invalid_request_error", code: "model_not_found"), .validation),
         (FakeOpenAIServer.apiError(400, "Invalid schema for response_format", type: "invalid_request_error"), .validation),
-        (FakeOpenAIServer.apiError(429, "Rate limit reached", type: "requests", code: "rate_limit_exceeded", headers: ["Retry-After": "3"]), .rateLimited),
-        (FakeOpenAIServer.apiError(429, "You exceeded your current quota", type: "insufficient_quota", code: "insufficient_quota"), .insufficientCredit),
+        (
+            FakeOpenAIServer.apiError(429, "Rate limit reached", type: "requests", code: "rate_limit_exceeded", headers: ["Retry-After": "3"]),
+            .rateLimited
+        ),
+        (
+            FakeOpenAIServer.apiError(429, "You exceeded your current quota", type: "insufficient_quota", code: "insufficient_quota"),
+            .insufficientCredit
+        ),
         (FakeOpenAIServer.apiError(500, "The server had an error", type: "server_error"), .upstreamUnavailable),
         (FakeOpenAIServer.apiError(503, "The engine is currently overloaded", type: "server_error"), .upstreamUnavailable),
     ]

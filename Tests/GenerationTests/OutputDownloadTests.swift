@@ -1,7 +1,8 @@
 import Foundation
-@testable import Generation
-import Testing
 import TestSupport
+import Testing
+
+@testable import Generation
 
 /// Provider outputs: redirects lead to https only (http ones only for an http output
 /// on the provider's own, operator-configured host), and a key goes to no other host.
@@ -37,7 +38,8 @@ import TestSupport
         try await target.run { port in
             let own = downloader(baseURL: "http://127.0.0.1:\(port)")
             let error = await #expect(throws: ProviderError.self) {
-                try await own.download("http://127.0.0.1:\(port)/hops/\(own.maxRedirects + 1)", context: GenerationContext(workDirectory: directory.path))
+                try await own.download(
+                    "http://127.0.0.1:\(port)/hops/\(own.maxRedirects + 1)", context: GenerationContext(workDirectory: directory.path))
             }
             #expect(error?.message.contains("redirected more than") == true)
             #expect(target.count("/file") == 0)
@@ -60,10 +62,17 @@ import TestSupport
             // The API is reached as "localhost"; the sample is named by 127.0.0.1, another host.
             let renamed = base.replacingOccurrences(of: "127.0.0.1", with: "localhost")
             let sample = base + "/files/abc123:download?alt=media"
-            await fake.script(.poll, .json(["name": .string(FakeGeminiServer.operation), "done": true, "response": [
-                "generateVideoResponse": ["generatedSamples": [["video": ["uri": .string(sample)]]]]]]))
-            let veo = VeoProvider(apiKey: "test-key", baseURL: renamed, client: ProviderTests.client, retry: ProviderTests.retry,
-                                  pollInterval: .milliseconds(5))
+            await fake.script(
+                .poll,
+                .json([
+                    "name": .string(FakeGeminiServer.operation), "done": true,
+                    "response": [
+                        "generateVideoResponse": ["generatedSamples": [["video": ["uri": .string(sample)]]]]
+                    ],
+                ]))
+            let veo = VeoProvider(
+                apiKey: "test-key", baseURL: renamed, client: ProviderTests.client, retry: ProviderTests.retry,
+                pollInterval: .milliseconds(5))
             let request = VideoGenerationRequest(prompt: "a fox", model: GeminiProviderTests.veo, duration: 8, aspectRatio: "16:9")
             await #expect(throws: ProviderError.self) {
                 try await veo.generateVideo(request, context: GenerationContext(workDirectory: directory.path))

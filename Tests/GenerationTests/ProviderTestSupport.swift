@@ -12,8 +12,9 @@ enum ProviderTests {
     static let noRetry = RetryPolicy(maxAttempts: 1, baseDelay: .milliseconds(1), maxDelay: .milliseconds(1))
 
     static func videoModel(_ id: String, provider: String, path: String, defaults: [String: ParameterValue] = [:]) -> CatalogModel {
-        CatalogModel(id: id, provider: provider, path: path, kind: .video, durations: [5, 6, 8, 10], aspectRatios: ["16:9", "9:16"],
-                     defaults: defaults)
+        CatalogModel(
+            id: id, provider: provider, path: path, kind: .video, durations: [5, 6, 8, 10], aspectRatios: ["16:9", "9:16"],
+            defaults: defaults)
     }
 }
 
@@ -84,8 +85,10 @@ func waitUntil(_ condition: () async -> Bool, sourceLocation: SourceLocation = #
 }
 
 /// Asserts the downloaded file is exactly `served`.
-func expectFile(_ file: DownloadedFile, equals served: Data, extension ext: String, in directory: String,
-                sourceLocation: SourceLocation = #_sourceLocation) {
+func expectFile(
+    _ file: DownloadedFile, equals served: Data, extension ext: String, in directory: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(file.sha256 == TestMedia.sha256(served), sourceLocation: sourceLocation)
     #expect(file.sizeBytes == Int64(served.count), sourceLocation: sourceLocation)
     #expect(file.path.hasPrefix(directory + "/"), sourceLocation: sourceLocation)

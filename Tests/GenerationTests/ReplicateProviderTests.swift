@@ -1,18 +1,22 @@
 import Foundation
 import Generation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ReplicateProviderTests {
     static let veo = ProviderTests.videoModel("veo-3.1", provider: "replicate", path: "google/veo-3.1", defaults: ["generate_audio": .bool(false)])
-    static let kling = ProviderTests.videoModel("kling-v2.1", provider: "replicate", path: "kwaivgi/kling-v2.1", defaults: ["mode": .string("standard")])
+    static let kling = ProviderTests.videoModel(
+        "kling-v2.1", provider: "replicate", path: "kwaivgi/kling-v2.1", defaults: ["mode": .string("standard")])
     static let hailuo = ProviderTests.videoModel("hailuo-02", provider: "replicate", path: "minimax/hailuo-02")
     static let imagen = CatalogModel(id: "imagen-4", provider: "replicate", path: "google/imagen-4", kind: .image)
 
-    func provider(_ base: String, retry: RetryPolicy = ProviderTests.retry, deadline: Duration = .seconds(60),
-                  requestTimeout: Duration = .seconds(30), cache: any UploadCache = MemoryUploadCache()) -> ReplicateProvider {
-        ReplicateProvider(apiKey: "test-token", baseURL: base + "/", client: ProviderTests.client, retry: retry,
-                          pollInterval: .milliseconds(5), deadline: deadline, requestTimeout: requestTimeout, uploadCache: cache)
+    func provider(
+        _ base: String, retry: RetryPolicy = ProviderTests.retry, deadline: Duration = .seconds(60),
+        requestTimeout: Duration = .seconds(30), cache: any UploadCache = MemoryUploadCache()
+    ) -> ReplicateProvider {
+        ReplicateProvider(
+            apiKey: "test-token", baseURL: base + "/", client: ProviderTests.client, retry: retry,
+            pollInterval: .milliseconds(5), deadline: deadline, requestTimeout: requestTimeout, uploadCache: cache)
     }
 
     @Test func veoVideoIsCreatedPolledAndDownloaded() async throws {
@@ -20,18 +24,22 @@ import TestSupport
         let progress = ProgressLog()
         try await FakeReplicateServer.run { fake, base in
             let image = try TestMedia.referenceImage(in: directory.path)
-            let request = VideoGenerationRequest(prompt: "a fox at dawn", model: Self.veo, duration: 8, aspectRatio: "16:9",
-                                                 resolution: "1080p", image: image, seed: 42, negativePrompt: "blur")
+            let request = VideoGenerationRequest(
+                prompt: "a fox at dawn", model: Self.veo, duration: 8, aspectRatio: "16:9",
+                resolution: "1080p", image: image, seed: 42, negativePrompt: "blur")
             let result = try await provider(base).generateVideo(request, context: progress.context(directory.path))
 
             let creates = await fake.requests(.create)
             #expect(creates.count == 1)
             #expect(creates.first?.path == "/v1/models/google/veo-3.1/predictions")
             #expect(creates.first?.headers["authorization"] == "Bearer test-token")
-            #expect(creates.first?.json == ["input": [
-                "prompt": "a fox at dawn", "aspect_ratio": "16:9", "duration": 8, "resolution": "1080p",
-                "image": "https://api.replicate.com/v1/files/file1", "negative_prompt": "blur", "seed": 42, "generate_audio": false,
-            ]])
+            #expect(
+                creates.first?.json == [
+                    "input": [
+                        "prompt": "a fox at dawn", "aspect_ratio": "16:9", "duration": 8, "resolution": "1080p",
+                        "image": "https://api.replicate.com/v1/files/file1", "negative_prompt": "blur", "seed": 42, "generate_audio": false,
+                    ]
+                ])
             let upload = try #require(await fake.requests(.upload).first)
             #expect(upload.headers["content-type"]?.hasPrefix("multipart/form-data") == true)
             #expect(upload.text.contains("name=\"content\"; filename=\"reference.png\""))
@@ -79,12 +87,16 @@ import TestSupport
                 VideoGenerationRequest(prompt: "p3", model: Self.kling, duration: 5, aspectRatio: "16:9", resolution: "1080p", image: image),
                 context: context)
             let creates = await fake.requests(.create)
-            #expect(creates.map(\.path) == ["/v1/models/kwaivgi/kling-v2.1/predictions", "/v1/models/minimax/hailuo-02/predictions",
-                                             "/v1/models/kwaivgi/kling-v2.1/predictions"])
+            #expect(
+                creates.map(\.path) == [
+                    "/v1/models/kwaivgi/kling-v2.1/predictions", "/v1/models/minimax/hailuo-02/predictions",
+                    "/v1/models/kwaivgi/kling-v2.1/predictions",
+                ])
             // Kling's 1080p is its pro mode.
             #expect(creates.last?.json?["input"]?["mode"] == "pro")
             let file = JSONValue.string("https://api.replicate.com/v1/files/file1")
-            #expect(creates.first?.json == ["input": ["prompt": "p1", "start_image": file, "duration": 10, "negative_prompt": "n", "mode": "standard"]])
+            #expect(
+                creates.first?.json == ["input": ["prompt": "p1", "start_image": file, "duration": 10, "negative_prompt": "n", "mode": "standard"]])
             #expect(creates[1].json == ["input": ["prompt": "p2", "first_frame_image": file, "duration": 6, "resolution": "768p"]])
         }
     }
@@ -157,7 +169,9 @@ import TestSupport
         }
         try await FakeReplicateServer.run { fake, base in
             await fake.script(.create, .json(["detail": "internal error"], status: 500))
-            let error = await providerError { _ = try await provider(base).generateVideo(request, context: GenerationContext(workDirectory: directory.path)) }
+            let error = await providerError {
+                _ = try await provider(base).generateVideo(request, context: GenerationContext(workDirectory: directory.path))
+            }
             #expect(error?.kind == .upstreamUnavailable)
             #expect(error?.mayHaveBeenAccepted == true)
             #expect(await fake.count(.create) == 1)
@@ -177,12 +191,25 @@ import TestSupport
 
     static let statusCases: [(Int, JSONValue, [String: String], ProviderError.Kind, String)] = [
         (401, ["title": "Unauthenticated", "detail": "You did not pass a valid authentication token"], [:], .authentication, "Unauthenticated"),
-        (402, ["title": "Insufficient credit", "detail": "You have insufficient credit to run this model."], [:], .insufficientCredit, "insufficient credit"),
+        (
+            402, ["title": "Insufficient credit", "detail": "You have insufficient credit to run this model."], [:], .insufficientCredit,
+            "insufficient credit"
+        ),
         (403, ["title": "Forbidden", "detail": "You do not have permission"], [:], .authentication, "permission"),
         (404, ["title": "Not found", "detail": "The requested resource could not be found."], [:], .validation, "could not be found"),
-        (422, ["title": "Input validation failed", "invalid_fields": [["type": "enum", "field": "input.aspect_ratio",
-                                                                       "description": "aspect_ratio must be one of the following: \"16:9\", \"9:16\""]]],
-         [:], .validation, "input.aspect_ratio: aspect_ratio must be one of"),
+        (
+            422,
+            [
+                "title": "Input validation failed",
+                "invalid_fields": [
+                    [
+                        "type": "enum", "field": "input.aspect_ratio",
+                        "description": "aspect_ratio must be one of the following: \"16:9\", \"9:16\"",
+                    ]
+                ],
+            ],
+            [:], .validation, "input.aspect_ratio: aspect_ratio must be one of"
+        ),
         (429, ["detail": "Request was throttled. Your rate limit resets in ~30s."], ["Retry-After": "7"], .rateLimited, "throttled"),
         (408, ["detail": "timeout"], [:], .timeout, "timeout"),
         (500, ["detail": "boom"], [:], .upstreamUnavailable, "boom"),
@@ -229,13 +256,17 @@ import TestSupport
         let request = VideoGenerationRequest(prompt: "p", model: Self.veo, duration: 4, aspectRatio: "16:9")
         try await FakeReplicateServer.run { fake, base in
             await fake.set(statuses: ["processing", "failed"])
-            let flagged = await providerError { _ = try await provider(base).generateVideo(request, context: GenerationContext(workDirectory: directory.path)) }
+            let flagged = await providerError {
+                _ = try await provider(base).generateVideo(request, context: GenerationContext(workDirectory: directory.path))
+            }
             #expect(flagged?.kind == .contentFlagged)
             #expect(flagged?.message.contains("E005") == true)
 
             await fake.set(failureError: "CUDA out of memory")
             await fake.set(statuses: ["failed"])
-            let failed = await providerError { _ = try await provider(base).generateVideo(request, context: GenerationContext(workDirectory: directory.path)) }
+            let failed = await providerError {
+                _ = try await provider(base).generateVideo(request, context: GenerationContext(workDirectory: directory.path))
+            }
             #expect(failed?.kind == .generationFailed)
             #expect(await fake.count(.cancel) == 0)
             #expect(await fake.count(.output) == 0)
@@ -247,10 +278,14 @@ import TestSupport
         let request = VideoGenerationRequest(prompt: "p", model: Self.veo, duration: 4, aspectRatio: "16:9")
         try await FakeReplicateServer.run { fake, base in
             await fake.set(statuses: ["canceled"])
-            let canceled = await providerError { _ = try await provider(base).generateVideo(request, context: GenerationContext(workDirectory: directory.path)) }
+            let canceled = await providerError {
+                _ = try await provider(base).generateVideo(request, context: GenerationContext(workDirectory: directory.path))
+            }
             #expect(canceled?.kind == .generationFailed)
             await fake.set(statuses: ["aborted"])
-            let aborted = await providerError { _ = try await provider(base).generateVideo(request, context: GenerationContext(workDirectory: directory.path)) }
+            let aborted = await providerError {
+                _ = try await provider(base).generateVideo(request, context: GenerationContext(workDirectory: directory.path))
+            }
             #expect(aborted?.kind == .upstreamUnavailable)
             #expect(await fake.count(.cancel) == 0)
         }
@@ -261,12 +296,16 @@ import TestSupport
         let request = VideoGenerationRequest(prompt: "p", model: Self.veo, duration: 4, aspectRatio: "16:9")
         try await FakeReplicateServer.run { fake, base in
             await fake.script(.create, .raw("{\"id\": \"pred1\", \"status\": ", status: 201))
-            let onCreate = await providerError { _ = try await provider(base).generateVideo(request, context: GenerationContext(workDirectory: directory.path)) }
+            let onCreate = await providerError {
+                _ = try await provider(base).generateVideo(request, context: GenerationContext(workDirectory: directory.path))
+            }
             #expect(onCreate?.kind == .badResponse)
             #expect(await fake.count(.create) == 1)
 
             await fake.script(.poll, .raw("<html>oops</html>", contentType: "text/html"))
-            let onPoll = await providerError { _ = try await provider(base).generateVideo(request, context: GenerationContext(workDirectory: directory.path)) }
+            let onPoll = await providerError {
+                _ = try await provider(base).generateVideo(request, context: GenerationContext(workDirectory: directory.path))
+            }
             #expect(onPoll?.kind == .badResponse)
             // The prediction was abandoned: it is cancelled upstream.
             #expect(await fake.count(.cancel) == 1)
@@ -278,8 +317,9 @@ import TestSupport
         try await FakeReplicateServer.run { fake, base in
             await fake.script(.output, .raw("not found", status: 404, contentType: "text/plain"))
             let error = await providerError {
-                _ = try await provider(base).generateVideo(VideoGenerationRequest(prompt: "p", model: Self.veo, duration: 4, aspectRatio: "16:9"),
-                                                           context: GenerationContext(workDirectory: directory.path))
+                _ = try await provider(base).generateVideo(
+                    VideoGenerationRequest(prompt: "p", model: Self.veo, duration: 4, aspectRatio: "16:9"),
+                    context: GenerationContext(workDirectory: directory.path))
             }
             #expect(error?.kind == .badResponse)
             #expect(error?.status == 404)
@@ -311,8 +351,9 @@ import TestSupport
             await fake.set(statuses: ["processing"])
             let provider = provider(base)
             let task = Task {
-                try await provider.generateVideo(VideoGenerationRequest(prompt: "p", model: Self.veo, duration: 4, aspectRatio: "16:9"),
-                                                 context: GenerationContext(workDirectory: directory.path))
+                try await provider.generateVideo(
+                    VideoGenerationRequest(prompt: "p", model: Self.veo, duration: 4, aspectRatio: "16:9"),
+                    context: GenerationContext(workDirectory: directory.path))
             }
             try await waitUntil { await fake.count(.poll) >= 2 }
             task.cancel()

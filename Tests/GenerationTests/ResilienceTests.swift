@@ -19,8 +19,10 @@ import Testing
     }
 
     @Test func permanentFailuresAndAcceptedCreatesAreNotRetried() async {
-        for (error, rule) in [(failure(.validation), RetryPolicy.isTransient),
-                              (failure(.upstreamUnavailable, accepted: true), RetryPolicy.isUnacceptedTransient)] {
+        for (error, rule) in [
+            (failure(.validation), RetryPolicy.isTransient),
+            (failure(.upstreamUnavailable, accepted: true), RetryPolicy.isUnacceptedTransient),
+        ] {
             let calls = Atomic<Int>(0)
             await #expect(throws: ProviderError.self) {
                 try await RetryPolicy.immediate.run(isRetryable: rule) { () async throws -> Int in

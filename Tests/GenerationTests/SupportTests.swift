@@ -1,7 +1,7 @@
 import Foundation
 import Generation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct SupportTests {
     @Test func sha256HexOfTextBytesAndFiles() throws {

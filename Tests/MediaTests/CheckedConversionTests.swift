@@ -4,9 +4,11 @@ import Testing
 /// The one Double → integer conversion used on request numbers: every extreme gives
 /// nil or a count, never a trap (a trap here would end the test process).
 @Suite struct CheckedConversionTests {
-    static let extremes: [Double] = [.nan, -Double.nan, .infinity, -Double.infinity, .greatestFiniteMagnitude, -Double.greatestFiniteMagnitude,
-                                     1e300, -1e300, 1e19, -1e19, 9_223_372_036_854_775_807, -9_223_372_036_854_775_808,
-                                     .leastNonzeroMagnitude, -Double.leastNonzeroMagnitude, 1e-300, -0.0, 0]
+    static let extremes: [Double] = [
+        .nan, -Double.nan, .infinity, -Double.infinity, .greatestFiniteMagnitude, -Double.greatestFiniteMagnitude,
+        1e300, -1e300, 1e19, -1e19, 9_223_372_036_854_775_807, -9_223_372_036_854_775_808,
+        .leastNonzeroMagnitude, -Double.leastNonzeroMagnitude, 1e-300, -0.0, 0,
+    ]
 
     @Test func extremesNeverTrap() {
         for value in Self.extremes {

@@ -1,7 +1,8 @@
 import Foundation
-@testable import Media
-import Testing
 import TestSupport
+import Testing
+
+@testable import Media
 
 /// Inputs made to hurt the server: each is refused with a clear error, without a hang,
 /// a read of another file, or a giant allocation.
@@ -164,7 +165,12 @@ import TestSupport
         private let lock = NSLock()
         private var now = 0
         private(set) var peak = 0
-        func enter() { lock.withLock { now += 1; peak = max(peak, now) } }
+        func enter() {
+            lock.withLock {
+                now += 1
+                peak = max(peak, now)
+            }
+        }
         func leave() { lock.withLock { now -= 1 } }
     }
 

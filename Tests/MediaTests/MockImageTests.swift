@@ -1,7 +1,7 @@
 import Foundation
 import Media
-import Testing
 import TestSupport
+import Testing
 
 /// Mock stills are checked as real PNGs: magic bytes, ffprobe, Media's probe, decoded pixels.
 @Suite struct MockImageTests {
@@ -13,12 +13,16 @@ import TestSupport
 
     func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
 
-    @Test(arguments: [(1024, 576, MockImagePixelFormat.rgb24), (576, 1024, .rgba), (1, 1, .rgb24), (3, 5, .rgba),
-                      (17, 2, .rgb24), (8192, 1, .rgb24), (1, 8192, .rgba)])
+    @Test(arguments: [
+        (1024, 576, MockImagePixelFormat.rgb24), (576, 1024, .rgba), (1, 1, .rgb24), (3, 5, .rgba),
+        (17, 2, .rgb24), (8192, 1, .rgb24), (1, 8192, .rgba),
+    ])
     func writesAPNGOfTheRequestedSize(width: Int, height: Int, format: MockImagePixelFormat) throws {
         let path = directory.file("still.png")
-        try MockImageSynthesizer.write(MockImageSpec(width: width, height: height, text: "a label", seed: 7,
-                                                     pixelFormat: format), to: path)
+        try MockImageSynthesizer.write(
+            MockImageSpec(
+                width: width, height: height, text: "a label", seed: 7,
+                pixelFormat: format), to: path)
 
         #expect(Array(try bytes(path).prefix(8)) == Self.pngMagic)
         let report = try Oracle.probe(path)

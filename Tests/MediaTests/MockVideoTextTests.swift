@@ -1,7 +1,8 @@
 import Foundation
-@testable import Media
-import Testing
 import TestSupport
+import Testing
+
+@testable import Media
 
 /// Prompts drawn on mock frames: anything a user may type must render, wrapped to the frame.
 @Suite struct MockVideoTextTests {
@@ -10,7 +11,8 @@ import TestSupport
     init() throws { directory = try TemporaryDirectory() }
 
     /// Characters that filtergraph syntax, option parsing or drawtext expansion would eat or choke on.
-    static let hostile = "MOCK · kling\nIt's 100%: a \"quoted\" {brace} [a,b]; c\\d \\n %{pts} %{eif:1:d} ${HOME} `x` "
+    static let hostile =
+        "MOCK · kling\nIt's 100%: a \"quoted\" {brace} [a,b]; c\\d \\n %{pts} %{eif:1:d} ${HOME} `x` "
         + "tab\there\r\nCRLF\u{0}NUL\u{1B}[31mESC \u{7}bell 🎬🌃👩‍👩‍👧 日本語の歌詞 عربى\u{202E}rtl "
         + String(repeating: "long prompt words ", count: 400) + String(repeating: "W", count: 500)
 
@@ -59,8 +61,9 @@ import TestSupport
     @Test func wrappingKeepsToTheLineBudget() {
         let layout = TextLayout(width: 720, height: 1280)
         let width = 720 - 2 * layout.margin
-        let wrapped = TextWrapping.wrap(Self.hostile, width: width, fontSize: layout.labelFontSize,
-                                        maxLines: layout.maxLabelLines)
+        let wrapped = TextWrapping.wrap(
+            Self.hostile, width: width, fontSize: layout.labelFontSize,
+            maxLines: layout.maxLabelLines)
         let lines = wrapped.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == layout.maxLabelLines)
         #expect(layout.maxLabelLines >= 3, "a portrait frame shows a few lines")
@@ -71,8 +74,9 @@ import TestSupport
         }
         #expect(lines.first == "MOCK · kling", "explicit line breaks are kept")
         #expect(wrapped.hasSuffix("…"), "cut text ends with an ellipsis")
-        #expect(!wrapped.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" },
-                "no control characters reach drawtext")
+        #expect(
+            !wrapped.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" },
+            "no control characters reach drawtext")
         #expect(wrapped.contains("%{pts}") && wrapped.contains("c\\d"), "text is kept as typed")
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Media
-import Testing
 import TestSupport
+import Testing
 
 /// `MediaProbe` must agree with ffprobe on every fixture.
 @Suite struct ProbeTests {
@@ -92,8 +92,12 @@ import TestSupport
         // Browsers' MediaRecorder writes webm with no duration (ffmpeg's `-live 1` does the same).
         let directory = try TemporaryDirectory()
         let live = directory.file("live.webm")
-        let remux = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-i", Paths.fixture("clip_640x360_30_vp9.webm"),
-                                                     "-c", "copy", "-live", "1", "-f", "webm", live])
+        let remux = try ProcessRunner.run(
+            "ffmpeg",
+            [
+                "-v", "error", "-nostdin", "-i", Paths.fixture("clip_640x360_30_vp9.webm"),
+                "-c", "copy", "-live", "1", "-f", "webm", live,
+            ])
         #expect(remux.status == 0, "\(remux.stderr)")
         #expect(try Oracle.probe(live).format.duration == nil, "ffprobe sees no duration")
         let info = try MediaProbe.probe(live)
@@ -109,8 +113,11 @@ import TestSupport
         #expect(Set(object.keys) == ["path", "format", "duration", "size_bytes", "bit_rate", "video", "audio"])
         #expect(object["audio"] is NSNull)
         let video = try #require(object["video"] as? [String: Any])
-        #expect(Set(video.keys) == ["codec", "profile", "width", "height", "display_width", "display_height", "rotation",
-                                    "sar", "fps", "avg_fps", "vfr", "pix_fmt", "frames", "duration"])
+        #expect(
+            Set(video.keys) == [
+                "codec", "profile", "width", "height", "display_width", "display_height", "rotation",
+                "sar", "fps", "avg_fps", "vfr", "pix_fmt", "frames", "duration",
+            ])
     }
 
     @Test(arguments: [

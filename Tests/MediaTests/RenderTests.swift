@@ -1,7 +1,7 @@
 import Foundation
 import Media
-import Testing
 import TestSupport
+import Testing
 
 /// Renders real timelines and checks the decoded output with ffmpeg/ffprobe.
 @Suite struct RenderTests {
@@ -10,8 +10,10 @@ import TestSupport
     init() throws { directory = try TemporaryDirectory() }
 
     /// A small mock clip made for the test.
-    func mock(_ name: String, seconds: Double = 2, size: (Int, Int) = (320, 240), fps: Int32 = 30,
-              pattern: MockPattern = .testsrc2, seed: UInt64 = 0, audio: MockAudio = .tone(hertz: 440)) throws -> String {
+    func mock(
+        _ name: String, seconds: Double = 2, size: (Int, Int) = (320, 240), fps: Int32 = 30,
+        pattern: MockPattern = .testsrc2, seed: UInt64 = 0, audio: MockAudio = .tone(hertz: 440)
+    ) throws -> String {
         var spec = MockVideoSpec()
         spec.duration = seconds
         spec.width = size.0
@@ -34,8 +36,10 @@ import TestSupport
     @Test(arguments: [(TimingMode.overlap, 4.5), (.preserve, 5.5)])
     func durationFollowsTheTimingMode(timing: TimingMode, expected: Double) throws {
         let clips = [try mock("a.mp4"), try mock("b.mp4", pattern: .smptehdbars), try mock("c.mp4", seconds: 1.5, seed: 3)]
-        let (path, result) = try render(Timeline(clips: clips.map { Clip(source: $0) },
-                                                 transition: Transition(type: "fade", duration: 0.5), timing: timing))
+        let (path, result) = try render(
+            Timeline(
+                clips: clips.map { Clip(source: $0) },
+                transition: Transition(type: "fade", duration: 0.5), timing: timing))
         let durations = try Oracle.streamDurations(path)
         #expect(abs(durations.video - expected) <= 1.0 / 30)
         #expect(abs((durations.audio ?? 0) - durations.video) <= 1.0 / 30, "audio and video end together")
@@ -48,8 +52,10 @@ import TestSupport
     @Test func fadeBlendsOnlyInsideItsWindow() throws {
         let a = try mock("a.mp4", pattern: .testsrc2, seed: 1)
         let b = try mock("b.mp4", pattern: .smptehdbars, seed: 2)
-        let (path, _) = try render(Timeline(clips: [Clip(source: a), Clip(source: b)],
-                                            transition: Transition(type: "fade", duration: 0.5)))
+        let (path, _) = try render(
+            Timeline(
+                clips: [Clip(source: a), Clip(source: b)],
+                transition: Transition(type: "fade", duration: 0.5)))
         // Overlap: A plays 0–2 s, B from 1.5 s; the fade is [1.5, 2.0). Sample frame centres.
         func frame(_ file: String, _ index: Int) throws -> [UInt8] { try Oracle.frameRGB(file, at: (Double(index) + 0.5) / 30) }
         let middle = try frame(path, 52)
@@ -63,20 +69,27 @@ import TestSupport
     func xfadeTransitionsMatchTheFFmpegCLI(type: String) throws {
         let a = try mock("a.mp4", seconds: 1, size: (160, 120), pattern: .color, seed: 3)
         let b = try mock("b.mp4", seconds: 1, size: (160, 120), pattern: .smptehdbars)
-        let (path, result) = try render(Timeline(clips: [Clip(source: a), Clip(source: b)],
-                                                 transition: Transition(type: type, duration: 0.4)))
+        let (path, result) = try render(
+            Timeline(
+                clips: [Clip(source: a), Clip(source: b)],
+                transition: Transition(type: type, duration: 0.4)))
         #expect(result.frames == 48)
         #expect(try Oracle.probe(path, countFrames: true).video?.nb_read_frames == "48")
         // The same transition made by the ffmpeg CLI's xfade is the oracle for the picture mid-transition.
         let reference = directory.file("reference-\(type).mp4")
-        let cli = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", a, "-i", b, "-filter_complex",
-                                                   "[0:v][1:v]xfade=transition=\(type):duration=0.4:offset=0.6,format=yuv420p",
-                                                   "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", reference])
+        let cli = try ProcessRunner.run(
+            "ffmpeg",
+            [
+                "-v", "error", "-nostdin", "-y", "-i", a, "-i", b, "-filter_complex",
+                "[0:v][1:v]xfade=transition=\(type):duration=0.4:offset=0.6,format=yuv420p",
+                "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", reference,
+            ])
         #expect(cli.status == 0, "\(cli.stderr)")
         for frame in [21, 24, 28] {
             let time = (Double(frame) + 0.5) / 30
-            let difference = Oracle.meanAbsoluteDifference(try Oracle.frameRGB(path, at: time, width: 160, height: 120),
-                                                           try Oracle.frameRGB(reference, at: time, width: 160, height: 120))
+            let difference = Oracle.meanAbsoluteDifference(
+                try Oracle.frameRGB(path, at: time, width: 160, height: 120),
+                try Oracle.frameRGB(reference, at: time, width: 160, height: 120))
             // dissolve is per-pixel noise, which two encodes render differently in detail.
             #expect(difference < (type == "dissolve" ? 12 : 6), "\(type) frame \(frame): mean difference \(difference)")
         }
@@ -97,12 +110,15 @@ import TestSupport
     }
 
     @Test func mixedInputsAreNormalized() throws {
-        let fixtures = ["clip_1280x720_30.mp4", "clip_rotated.mp4", "clip_anamorphic.mp4", "clip_vfr.mp4",
-                        "clip_480x480_24_noaudio.mp4", "clip_640x360_30_vp9.webm", "clip_640x360_24_hevc.mkv",
-                        "clip_854x480_2997.mov", "clip_720x1280_60.mp4"]
+        let fixtures = [
+            "clip_1280x720_30.mp4", "clip_rotated.mp4", "clip_anamorphic.mp4", "clip_vfr.mp4",
+            "clip_480x480_24_noaudio.mp4", "clip_640x360_30_vp9.webm", "clip_640x360_24_hevc.mkv",
+            "clip_854x480_2997.mov", "clip_720x1280_60.mp4",
+        ]
         for fit in FitMode.allCases {
-            var timeline = Timeline(clips: fixtures.map { Clip(source: Paths.fixture($0)) },
-                                    transition: Transition(type: "fade", duration: 0.25))
+            var timeline = Timeline(
+                clips: fixtures.map { Clip(source: Paths.fixture($0)) },
+                transition: Transition(type: "fade", duration: 0.25))
             timeline.output = OutputSettings(width: 640, height: 360, fps: 25, fit: fit)
             let (path, result) = try render(timeline, "\(fit).mp4")
             let report = try Oracle.probe(path, countFrames: true)
@@ -145,8 +161,12 @@ import TestSupport
         timeline.audio = Soundtrack(source: Paths.fixture("song_120bpm.m4a"), clipAudio: mode, loudness: nil)
         let (path, _) = try render(timeline, "\(mode).mp4")
         // The 3 kHz tone is the clip's; a band-pass around it tells whether it is in the mix.
-        let result = try ProcessRunner.run("ffmpeg", ["-v", "info", "-nostdin", "-i", path, "-af",
-                                                      "bandpass=f=3000:width_type=q:w=20,volumedetect", "-f", "null", "-"])
+        let result = try ProcessRunner.run(
+            "ffmpeg",
+            [
+                "-v", "info", "-nostdin", "-i", path, "-af",
+                "bandpass=f=3000:width_type=q:w=20,volumedetect", "-f", "null", "-",
+            ])
         let line = result.stderr.split(separator: "\n").first { $0.contains("mean_volume") } ?? ""
         let mean = Double(line.split(separator: " ").dropLast().last ?? "") ?? .nan
         if mode == .mute { #expect(mean < -40, "\(mode): \(mean)") } else { #expect(mean > -30, "\(mode): \(mean)") }
@@ -167,8 +187,12 @@ import TestSupport
     @Test func aSongThatEndsOnAReadChunkStillLoops() throws {
         // 49152 samples = 12 chunks of 4096: the read after the last one gives nothing.
         let song = directory.file("exact.wav")
-        let made = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-f", "lavfi", "-i", "sine=frequency=330:sample_rate=48000",
-                                                    "-af", "atrim=end_sample=49152", "-ac", "2", song])
+        let made = try ProcessRunner.run(
+            "ffmpeg",
+            [
+                "-v", "error", "-nostdin", "-f", "lavfi", "-i", "sine=frequency=330:sample_rate=48000",
+                "-af", "atrim=end_sample=49152", "-ac", "2", song,
+            ])
         #expect(made.status == 0, "\(made.stderr)")
         var timeline = Timeline(clips: [Clip(source: try mock("a.mp4", seconds: 4, audio: .none))])
         timeline.audio = Soundtrack(source: song, fadeOut: 0, loop: true, loudness: nil)
@@ -232,8 +256,13 @@ import TestSupport
     @Test func aLiveRecordingWhoseSoundOutlastsItsPictureRenders() throws {
         // Written to a pipe, as a browser records: no duration anywhere, 1 s of picture, 2 s of sound.
         let live = directory.file("live.webm")
-        let made = try ProcessRunner.run("/bin/sh", ["-c", "ffmpeg -v error -nostdin -f lavfi -i testsrc=d=1:s=320x240:r=30 -f lavfi -i sine=d=2 "
-                                                     + "-c:v libvpx-vp9 -deadline realtime -c:a libopus -f webm - > '\(live)'"])
+        let made = try ProcessRunner.run(
+            "/bin/sh",
+            [
+                "-c",
+                "ffmpeg -v error -nostdin -f lavfi -i testsrc=d=1:s=320x240:r=30 -f lavfi -i sine=d=2 "
+                    + "-c:v libvpx-vp9 -deadline realtime -c:a libopus -f webm - > '\(live)'",
+            ])
         #expect(made.status == 0, "\(made.stderr)")
         let (path, result) = try render(Timeline(clips: [Clip(source: live)]), "live.mp4")
         #expect(result.frames == 30, "the picture's own length, not the sound's")
@@ -277,9 +306,13 @@ import TestSupport
             let result = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-y"] + arguments)
             #expect(result.status == 0, "\(result.stderr)")
         }
-        let video = directory.file("late.mkv"), audio = directory.file("full.mka"), both = directory.file("offset.mkv")
-        try ffmpeg(["-f", "lavfi", "-i", "color=black:s=160x120:r=30:d=1.5,drawbox=c=white:t=fill:enable='gte(t,0.5)',format=yuv420p",
-                    "-c:v", "libx264", video])
+        let video = directory.file("late.mkv")
+        let audio = directory.file("full.mka")
+        let both = directory.file("offset.mkv")
+        try ffmpeg([
+            "-f", "lavfi", "-i", "color=black:s=160x120:r=30:d=1.5,drawbox=c=white:t=fill:enable='gte(t,0.5)',format=yuv420p",
+            "-c:v", "libx264", video,
+        ])
         try ffmpeg(["-f", "lavfi", "-i", "sine=f=1000:d=2:sample_rate=48000,volume=volume=0:enable='lt(t,1.0)'", "-c:a", "libopus", audio])
         try ffmpeg(["-itsoffset", "0.5", "-i", video, "-i", audio, "-map", "0", "-map", "1", "-c", "copy", both])
         let (path, _) = try render(Timeline(clips: [Clip(source: both)]))
@@ -287,7 +320,8 @@ import TestSupport
         let silence = try Oracle.silenceStarts(path, minimum: 0.2)
         #expect(silence.first.map { $0 < 0.05 } == true, "the output starts silent: \(silence)")
         // The tone begins where the leading silence ends; silencedetect reports that as the next loud moment.
-        let result = try ProcessRunner.run("ffmpeg", ["-v", "info", "-nostdin", "-i", path, "-af", "silencedetect=noise=-50dB:d=0.2", "-f", "null", "-"])
+        let result = try ProcessRunner.run(
+            "ffmpeg", ["-v", "info", "-nostdin", "-i", path, "-af", "silencedetect=noise=-50dB:d=0.2", "-f", "null", "-"])
         let toneStart = result.stderr.split(separator: "\n").compactMap { line -> Double? in
             guard let range = line.range(of: "silence_end: ") else { return nil }
             return Double(line[range.upperBound...].split(separator: " ").first ?? "")
@@ -301,8 +335,9 @@ import TestSupport
         let half = directory.file("half.webm")
         try original.prefix(original.count / 2).write(to: URL(fileURLWithPath: half))
         let path = directory.file("cut-short.mp4")
-        let plan = try TimelinePlanner.plan(Timeline(clips: [Clip(source: Paths.fixture("clip_640x480_25.mp4")), Clip(source: half)]),
-                                            outputPath: path)
+        let plan = try TimelinePlanner.plan(
+            Timeline(clips: [Clip(source: Paths.fixture("clip_640x480_25.mp4")), Clip(source: half)]),
+            outputPath: path)
         let error = #expect(throws: MediaError.self) { try TimelineRenderer.render(plan, to: path) }
         #expect(error?.kind == .truncated)
         #expect(error?.message.hasPrefix("clip 1: ") == true && error?.message.contains("cut short") == true, "\(error?.message ?? "")")

@@ -1,7 +1,7 @@
 import Foundation
 import Media
-import Testing
 import TestSupport
+import Testing
 
 /// Every invalid spec is refused before any file is created, with a message that says what to do.
 @Suite struct SynthesisBadInputTests {
@@ -10,8 +10,20 @@ import TestSupport
     init() throws { directory = try TemporaryDirectory() }
 
     static let invalidSpecs: [(String, @Sendable (inout MockVideoSpec) -> Void, String)] = [
-        ("zero size", { $0.width = 0; $0.height = 0 }, "out of range"),
-        ("huge size", { $0.width = 100_000; $0.height = 100_000 }, "out of range"),
+        (
+            "zero size",
+            {
+                $0.width = 0
+                $0.height = 0
+            }, "out of range"
+        ),
+        (
+            "huge size",
+            {
+                $0.width = 100_000
+                $0.height = 100_000
+            }, "out of range"
+        ),
         ("odd size", { $0.width = 641 }, "even"),
         ("zero duration", { $0.duration = 0 }, "positive"),
         ("negative duration", { $0.duration = -3 }, "positive"),

@@ -1,7 +1,7 @@
 import Foundation
 import Media
-import Testing
 import TestSupport
+import Testing
 
 /// Mock clips are checked by decoding them with ffprobe/ffmpeg, the independent oracle.
 @Suite struct SynthesisTests {
@@ -20,7 +20,11 @@ import TestSupport
 
     @Test func h264AACClipHasTheRequestedShape() throws {
         let path = directory.file("clip.mp4")
-        try MockVideoSynthesizer.write(spec { $0.duration = 2.5; $0.frameRate = FrameRate(24) }, to: path)
+        try MockVideoSynthesizer.write(
+            spec {
+                $0.duration = 2.5
+                $0.frameRate = FrameRate(24)
+            }, to: path)
 
         let report = try Oracle.probe(path, countFrames: true)
         let video = try #require(report.video)
@@ -41,7 +45,12 @@ import TestSupport
     @Test(arguments: MockPattern.allCases)
     func everyPatternDecodesToTheExactFrameCount(pattern: MockPattern) throws {
         let path = directory.file("\(pattern).mp4")
-        try MockVideoSynthesizer.write(spec { $0.pattern = pattern; $0.duration = 0.5; $0.audio = .none }, to: path)
+        try MockVideoSynthesizer.write(
+            spec {
+                $0.pattern = pattern
+                $0.duration = 0.5
+                $0.audio = .none
+            }, to: path)
         let report = try Oracle.probe(path, countFrames: true)
         #expect(report.video?.nb_read_frames == "15")
         #expect(report.audio == nil)
@@ -57,7 +66,11 @@ import TestSupport
     ])
     func codecsAndContainers(container: String, codec: VideoCodec, expectedVideo: String, expectedAudio: String) throws {
         let path = directory.file("clip.\(container)")
-        try MockVideoSynthesizer.write(spec { $0.videoCodec = codec; $0.duration = 0.5 }, to: path)
+        try MockVideoSynthesizer.write(
+            spec {
+                $0.videoCodec = codec
+                $0.duration = 0.5
+            }, to: path)
         let report = try Oracle.probe(path, countFrames: true)
         #expect(report.video?.codec_name == expectedVideo)
         #expect(report.video?.nb_read_frames == "15")
@@ -68,7 +81,11 @@ import TestSupport
     func frameRates(fps: Double, expected: String) throws {
         let path = directory.file("clip.mp4")
         let rate = try #require(FrameRate(fps))
-        try MockVideoSynthesizer.write(spec { $0.frameRate = rate; $0.audio = .none }, to: path)
+        try MockVideoSynthesizer.write(
+            spec {
+                $0.frameRate = rate
+                $0.audio = .none
+            }, to: path)
         let video = try #require(try Oracle.probe(path).video)
         #expect(video.r_frame_rate == expected)
         #expect(abs((Double(video.duration ?? "") ?? 0) - 1) <= 1 / fps)
@@ -92,15 +109,25 @@ import TestSupport
         let first = directory.file("a.mp4")
         let again = directory.file("b.mp4")
         let other = directory.file("c.mp4")
-        let seeded = spec { $0.seed = 11; $0.text = "determinism" }
+        let seeded = spec {
+            $0.seed = 11
+            $0.text = "determinism"
+        }
         try MockVideoSynthesizer.write(seeded, to: first)
         try MockVideoSynthesizer.write(seeded, to: again)
-        try MockVideoSynthesizer.write(spec { $0.seed = 12; $0.text = "determinism" }, to: other)
+        try MockVideoSynthesizer.write(
+            spec {
+                $0.seed = 12
+                $0.text = "determinism"
+            }, to: other)
 
         let hashes = try Oracle.videoFrameHashes(first)
         let againHashes = try Oracle.videoFrameHashes(again)
         #expect(hashes.count == 30)
-        #expect(hashes == againHashes, "frames that differ: \(hashes.indices.filter { $0 >= againHashes.count || hashes[$0] != againHashes[$0] }) of \(hashes.count) vs \(againHashes.count)")
+        #expect(
+            hashes == againHashes,
+            "frames that differ: \(hashes.indices.filter { $0 >= againHashes.count || hashes[$0] != againHashes[$0] }) of \(hashes.count) vs \(againHashes.count)"
+        )
         let otherHashes = try Oracle.videoFrameHashes(other)
         #expect(zip(hashes, otherHashes).allSatisfy { $0 != $1 })
 
@@ -113,8 +140,20 @@ import TestSupport
     func seedsChangeEveryPattern(pattern: MockPattern) throws {
         let a = directory.file("a.mp4")
         let b = directory.file("b.mp4")
-        try MockVideoSynthesizer.write(spec { $0.pattern = pattern; $0.seed = 1; $0.duration = 0.2; $0.audio = .none }, to: a)
-        try MockVideoSynthesizer.write(spec { $0.pattern = pattern; $0.seed = 2; $0.duration = 0.2; $0.audio = .none }, to: b)
+        try MockVideoSynthesizer.write(
+            spec {
+                $0.pattern = pattern
+                $0.seed = 1
+                $0.duration = 0.2
+                $0.audio = .none
+            }, to: a)
+        try MockVideoSynthesizer.write(
+            spec {
+                $0.pattern = pattern
+                $0.seed = 2
+                $0.duration = 0.2
+                $0.audio = .none
+            }, to: b)
         let difference = Oracle.meanAbsoluteDifference(try Oracle.frameRGB(a, at: 0.1), try Oracle.frameRGB(b, at: 0.1))
         #expect(difference > 10, "\(pattern): mean difference \(difference) of 255")
     }
@@ -124,7 +163,11 @@ import TestSupport
         let labelled = directory.file("labelled.mp4")
         try MockVideoSynthesizer.write(spec { $0.audio = .none }, to: plain)
         // Characters that filtergraph syntax and drawtext expansion would otherwise eat.
-        try MockVideoSynthesizer.write(spec { $0.audio = .none; $0.text = "it's 100%: [a,b]; c\\d %{pts}" }, to: labelled)
+        try MockVideoSynthesizer.write(
+            spec {
+                $0.audio = .none
+                $0.text = "it's 100%: [a,b]; c\\d %{pts}"
+            }, to: labelled)
         let withoutText = try Oracle.frameRGB(plain, at: 0.5, width: 320, height: 240)
         let withText = try Oracle.frameRGB(labelled, at: 0.5, width: 320, height: 240)
         // Top band (label) and bottom band (timecode) change; the middle is the same pattern.
@@ -138,11 +181,23 @@ import TestSupport
 
     @Test func tinyAndHugeFrames() throws {
         let tiny = directory.file("tiny.mp4")
-        try MockVideoSynthesizer.write(spec { $0.width = 2; $0.height = 2; $0.text = "x"; $0.duration = 0.2 }, to: tiny)
+        try MockVideoSynthesizer.write(
+            spec {
+                $0.width = 2
+                $0.height = 2
+                $0.text = "x"
+                $0.duration = 0.2
+            }, to: tiny)
         #expect(try Oracle.probe(tiny).video?.width == 2)
 
         let eightK = directory.file("8k.mp4")
-        try MockVideoSynthesizer.write(spec { $0.width = 7680; $0.height = 4320; $0.duration = 1.0 / 30; $0.audio = .none }, to: eightK)
+        try MockVideoSynthesizer.write(
+            spec {
+                $0.width = 7680
+                $0.height = 4320
+                $0.duration = 1.0 / 30
+                $0.audio = .none
+            }, to: eightK)
         let video = try #require(try Oracle.probe(eightK, countFrames: true).video)
         #expect(video.width == 7680 && video.height == 4320 && video.nb_read_frames == "1")
     }
@@ -173,8 +228,13 @@ import TestSupport
         let path = directory.file("task.mp4")
         let recorder = ProgressRecorder()
         let task = Task {
-            try await MockVideoSynthesizer.write(spec { $0.duration = 600; $0.width = 640; $0.height = 360 }, to: path,
-                                                 on: .tests, progress: recorder.record)
+            try await MockVideoSynthesizer.write(
+                spec {
+                    $0.duration = 600
+                    $0.width = 640
+                    $0.height = 360
+                }, to: path,
+                on: .tests, progress: recorder.record)
         }
         // Cancel once the writer is under way (no wall-clock assertions: the machine may be busy).
         while recorder.values.isEmpty { try await Task.sleep(for: .milliseconds(20)) }

@@ -1,7 +1,7 @@
 import Foundation
 import Media
-import Testing
 import TestSupport
+import Testing
 
 /// Every number of a timeline has a range, checked before any arithmetic: a hostile
 /// value is a problem naming its field, never a trap (which would end this process).
@@ -48,8 +48,20 @@ import TestSupport
 
     @Test func everyIntegerOutOfRangeNamesItsField() {
         let setters: [(String, (inout Timeline, Int) -> Void)] = [
-            ("output.width", { $0.output.width = $1; $0.output.height = 720 }),
-            ("output.height", { $0.output.height = $1; $0.output.width = 1280 }),
+            (
+                "output.width",
+                {
+                    $0.output.width = $1
+                    $0.output.height = 720
+                }
+            ),
+            (
+                "output.height",
+                {
+                    $0.output.height = $1
+                    $0.output.width = 1280
+                }
+            ),
             ("output.crf", { $0.output.crf = $1 }),
             ("output.audio_bitrate", { $0.output.audioBitrate = $1 }),
             ("beat_sync.every", { $0.beatSync = BeatSync(mode: .off, every: $1) }),
@@ -69,7 +81,12 @@ import TestSupport
         timeline.output = OutputSettings(width: 4096, height: 4096, fps: 120, crf: 0, preset: "veryslow")
         var resolved = 0
         do {
-            try TimelinePlanner.validate(timeline, limits: limits, resolve: { resolved += 1; return $0 }, probe: MediaProbe.probe)
+            try TimelinePlanner.validate(
+                timeline, limits: limits,
+                resolve: {
+                    resolved += 1
+                    return $0
+                }, probe: MediaProbe.probe)
             Issue.record("190 000 clips were accepted")
         } catch {
             #expect(Set(error.fieldProblems.map(\.field)) == ["clips", "output.fps", "output.crf", "output.preset"])
@@ -82,7 +99,10 @@ import TestSupport
         let limits = TimelineLimits(maxClips: 10, maxOutputSeconds: 3, maxPixelRate: 1280 * 720 * 10, minCRF: 0, slowestPreset: "veryslow")
         let tooLong = fields(Timeline(clips: [Clip(source: clip), Clip(source: clip)]), limits: limits)
         #expect(tooLong.contains("clips") && tooLong.contains("output"), "\(tooLong)")
-        #expect(fields(Timeline(clips: [Clip(source: clip, out: 1), Clip(source: clip, out: 1)], output: OutputSettings(fps: 10)),
-                       limits: limits).isEmpty)
+        #expect(
+            fields(
+                Timeline(clips: [Clip(source: clip, out: 1), Clip(source: clip, out: 1)], output: OutputSettings(fps: 10)),
+                limits: limits
+            ).isEmpty)
     }
 }

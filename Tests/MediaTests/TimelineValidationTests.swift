@@ -1,7 +1,7 @@
 import Foundation
 import Media
-import Testing
 import TestSupport
+import Testing
 
 /// Every problem of a timeline is reported at once, with its field path, before any work.
 @Suite struct TimelineValidationTests {
@@ -25,13 +25,17 @@ import TestSupport
             Clip(source: clip, in: 5),
             Clip(source: clip),
         ])
-        timeline.transitions = [Transition(type: "fadee", duration: 0.5), Transition(type: "fade", duration: 1.5),
-                                Transition(type: "wipeleft", duration: 0.3)]
+        timeline.transitions = [
+            Transition(type: "fadee", duration: 0.5), Transition(type: "fade", duration: 1.5),
+            Transition(type: "wipeleft", duration: 0.3),
+        ]
         timeline.output = OutputSettings(width: 1281, height: 8000, fps: 0, crf: 70)
         timeline.audio = Soundtrack(source: song, loudness: -3)
         let fields = Set(problems(timeline).map(\.field))
-        for expected in ["clips[0].out", "clips[1].out", "clips[2].in", "transitions[0].type",
-                         "output.width", "output.height", "output.fps", "output.crf", "audio.loudness"] {
+        for expected in [
+            "clips[0].out", "clips[1].out", "clips[2].in", "transitions[0].type",
+            "output.width", "output.height", "output.fps", "output.crf", "audio.loudness",
+        ] {
             #expect(fields.contains(expected), "missing \(expected) in \(fields)")
         }
     }
@@ -112,8 +116,11 @@ import TestSupport
     }
 
     @Test func defaultsComeFromTheFirstClip() throws {
-        let plan = try TimelinePlanner.plan(Timeline(clips: [Clip(source: Paths.fixture("clip_720x1280_60.mp4")),
-                                                            Clip(source: clip)]))
+        let plan = try TimelinePlanner.plan(
+            Timeline(clips: [
+                Clip(source: Paths.fixture("clip_720x1280_60.mp4")),
+                Clip(source: clip),
+            ]))
         #expect(plan.width == 720 && plan.height == 1280 && plan.frameRate == FrameRate(60, 1))
         #expect(plan.totalFrames == 90 + 120)
         #expect(plan.container == .mp4 && plan.audioCodec == .aac)
@@ -121,13 +128,13 @@ import TestSupport
 
     @Test func jsonUsesSnakeCaseAndDefaults() throws {
         let json = """
-        {"clips": [{"source": "a.mp4", "in": 0.5}, {"source": "b.mp4", "out": 3}],
-         "transition": {"type": "fade"},
-         "timing": "preserve",
-         "audio": {"source": "song.mp3", "fade_out": 2, "clip_audio": "duck", "loudness": null, "true_peak": -2},
-         "beat_sync": {"mode": "off", "max_shift": 0.1},
-         "output": {"width": 1920, "height": 1080, "video_codec": "hevc", "audio_bitrate": 128000}}
-        """
+            {"clips": [{"source": "a.mp4", "in": 0.5}, {"source": "b.mp4", "out": 3}],
+             "transition": {"type": "fade"},
+             "timing": "preserve",
+             "audio": {"source": "song.mp3", "fade_out": 2, "clip_audio": "duck", "loudness": null, "true_peak": -2},
+             "beat_sync": {"mode": "off", "max_shift": 0.1},
+             "output": {"width": 1920, "height": 1080, "video_codec": "hevc", "audio_bitrate": 128000}}
+            """
         let timeline = try JSONDecoder().decode(Timeline.self, from: Data(json.utf8))
         #expect(timeline.clips[0].in == 0.5 && timeline.clips[0].out == nil && timeline.clips[1].out == 3)
         #expect(timeline.transition == Transition(type: "fade", duration: 0.5))

@@ -4,10 +4,11 @@ import HTTPTypes
 import HummingbirdTesting
 import Logging
 import Media
-@testable import MergeServer
 import NIOCore
-import Testing
 import TestSupport
+import Testing
+
+@testable import MergeServer
 
 /// Assets have random ids (the same bytes are still the same asset), are collected when
 /// no job needs them after their retention, and files no row names go at start-up.
@@ -23,8 +24,10 @@ import TestSupport
             let stored = try #require(try await server.dependencies.assets.find(id))
             #expect(!stored.path.contains(sha), "nor does the file name")
             let data = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("clip_640x480_25.mp4")))
-            try await client.execute(uri: "/api/uploads", method: .post, headers: [.contentType: "video/mp4"],
-                                     body: ByteBuffer(bytes: data)) { response in
+            try await client.execute(
+                uri: "/api/uploads", method: .post, headers: [.contentType: "video/mp4"],
+                body: ByteBuffer(bytes: data)
+            ) { response in
                 #expect(response.status == .ok, "the same bytes again: the same asset")
                 let body = try jsonObject(response.body)
                 #expect(body["id"] as? String == id)
@@ -43,13 +46,18 @@ import TestSupport
         }
         // A finished job with a kept video names the third asset.
         let jobs = server.dependencies.jobs
-        let finished = try await jobs.enqueue(kind: "merge_videos", request: timelineJSON(clips: [video]), idempotencyKey: nil,
-                                              maxAttempts: 1, now: 0).job
+        let finished = try await jobs.enqueue(
+            kind: "merge_videos", request: timelineJSON(clips: [video]), idempotencyKey: nil,
+            maxAttempts: 1, now: 0
+        ).job
         let attempt = try #require(try await jobs.claim(owner: "w", leaseSeconds: 60, excluding: [], now: 0))
         #expect(attempt.id == finished.id)
-        try await jobs.succeed(attempt.attempt, result: "{}", video: VideoRecord(id: Identifier.video(forJob: finished.id), jobId: finished.id,
-                               path: server.videosDirectory + "/v.mp4", sizeBytes: 1, info: "{}", createdAt: 0),
-                               retention: 1e9, now: 0)
+        try await jobs.succeed(
+            attempt.attempt, result: "{}",
+            video: VideoRecord(
+                id: Identifier.video(forJob: finished.id), jobId: finished.id,
+                path: server.videosDirectory + "/v.mp4", sizeBytes: 1, info: "{}", createdAt: 0),
+            retention: 1e9, now: 0)
 
         let assets = server.dependencies.assets
         let droppedPath = server.dependencies.store.path(of: try #require(try await assets.find(dropped)))
@@ -64,8 +72,9 @@ import TestSupport
             pages += 1
         } while position != nil && pages < 10
         #expect(found == [dropped] && pages >= 3, "\(found) in \(pages) pages")
-        let sweeper = RetentionSweeper(jobs: jobs, events: JobEventHub(), interval: .seconds(60), logger: TestServer.logger,
-                                       assets: assets, dataDirectory: server.directory.path, assetRetentionSeconds: 3600)
+        let sweeper = RetentionSweeper(
+            jobs: jobs, events: JobEventHub(), interval: .seconds(60), logger: TestServer.logger,
+            assets: assets, dataDirectory: server.directory.path, assetRetentionSeconds: 3600)
         #expect(await sweeper.collectAssets() == 0, "nothing is collected within its retention")
         #expect(await sweeper.collectAssets(now: Date().timeIntervalSince1970 + 7200) == 1)
         #expect(try await assets.find(dropped) == nil)
@@ -96,9 +105,10 @@ import TestSupport
 
     @Test func failuresCarryNoAbsolutePathAndShortUpstreamExcerpts() throws {
         let data = "/srv/merge/outputs"
-        let failure = JobFailure(type: "media_error",
-                                 message: "cannot read /srv/merge/outputs/assets/ast_1.mp4 (from '/etc/secret/key.pem'); see https://example.com/a/b",
-                                 suggestion: "check /srv/merge/outputs/videos")
+        let failure = JobFailure(
+            type: "media_error",
+            message: "cannot read /srv/merge/outputs/assets/ast_1.mp4 (from '/etc/secret/key.pem'); see https://example.com/a/b",
+            suggestion: "check /srv/merge/outputs/videos")
         let clean = failure.sanitized(dataDirectory: data)
         #expect(clean.message == "cannot read assets/ast_1.mp4 (from 'key.pem'); see https://example.com/a/b")
         #expect(clean.suggestion == "check videos")
@@ -112,8 +122,9 @@ import TestSupport
         let media = MediaError(.outputNotWritable, "writing out.mp4", path: "out.mp4", ffmpegCode: -ENOSPC, ffmpegMessage: "No space left on device")
         #expect(JobFailure(media).type == "insufficient_storage")
         #expect(JobFailure(media).transient == false)
-        let header = MediaError(.ffmpeg, "writing the mp4 header failed (out.mp4)", path: "out.mp4", ffmpegCode: -ENOSPC,
-                                ffmpegMessage: "No space left on device")
+        let header = MediaError(
+            .ffmpeg, "writing the mp4 header failed (out.mp4)", path: "out.mp4", ffmpegCode: -ENOSPC,
+            ffmpegMessage: "No space left on device")
         #expect(JobFailure(header).type == "insufficient_storage", "wherever FFmpeg meets the full disk")
         #expect(JobFailure(MediaError(.outputNotWritable, "permission denied", path: "out.mp4")).type == "storage_error")
         #expect(JobFailure(DurableFileError(operation: "fsync", errno: ENOSPC)).type == "insufficient_storage")

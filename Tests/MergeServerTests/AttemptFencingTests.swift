@@ -2,10 +2,11 @@ import Foundation
 import Generation
 import Logging
 import Media
-@testable import MergeServer
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
+@testable import MergeServer
 
 /// Every write of a running attempt is fenced by its token: an attempt that stalled past
 /// its lease and was claimed again can change nothing — not the job's end, progress,
@@ -70,9 +71,10 @@ import TestSupport
         stalling.pollSeconds = 0.05
         stalling.leaseSeconds = 0.3
         stalling.heartbeatSeconds = 3600  // never renews in time: the stall
-        let engineA = JobEngine(jobs: jobs, events: JobEventHub(),
-                                handlers: [PaidHandler(provider: provider, gate: gate, checkpoints: checkpoints, costs: costs)],
-                                settings: stalling, logger: TestServer.logger)
+        let engineA = JobEngine(
+            jobs: jobs, events: JobEventHub(),
+            handlers: [PaidHandler(provider: provider, gate: gate, checkpoints: checkpoints, costs: costs)],
+            settings: stalling, logger: TestServer.logger)
         let runA = Task { try await engineA.run() }
         try await until { provider.tokens.count == 1 }
         let first = try #require(provider.tokens.first)
@@ -81,9 +83,10 @@ import TestSupport
         var healthy = JobEngineSettings()
         healthy.workers = 1
         healthy.pollSeconds = 0.05
-        let engineB = JobEngine(jobs: jobs, events: JobEventHub(),
-                                handlers: [PaidHandler(provider: provider, gate: nil, checkpoints: checkpoints, costs: costs)],
-                                settings: healthy, logger: TestServer.logger)
+        let engineB = JobEngine(
+            jobs: jobs, events: JobEventHub(),
+            handlers: [PaidHandler(provider: provider, gate: nil, checkpoints: checkpoints, costs: costs)],
+            settings: healthy, logger: TestServer.logger)
         let runB = Task { try await engineB.run() }
         try await until { try await jobs.find(job.id)?.status == .succeeded }
         let second = try #require(provider.tokens.last)
@@ -171,7 +174,12 @@ struct PaidHandler: JobHandler {
         let calls = Mutex(0)
         let gate = Gate()
         func generateVideo(_ request: VideoGenerationRequest, context: GenerationContext) async throws -> GeneratedFile {
-            if calls.withLock({ value in value += 1; return value }) == 1 { await gate.wait() }
+            if calls.withLock({ value in
+                value += 1
+                return value
+            }) == 1 {
+                await gate.wait()
+            }
             return try await MockVideoProvider(executor: .tests).generateVideo(request, context: context)
         }
     }
@@ -182,23 +190,26 @@ struct PaidHandler: JobHandler {
         mocks.video["mock"] = provider
         let server = try await TestServer.make(workers: 0, mocks: mocks)
         let id = try await server.test(.router) { client in
-            let accepted = try await client.postJSON("/api/mv/generate_video",
-                                                     #"{"prompt": "a fox", "model": "mock-video", "duration": 2, "resolution": "512p"}"#)
+            let accepted = try await client.postJSON(
+                "/api/mv/generate_video",
+                #"{"prompt": "a fox", "model": "mock-video", "duration": 2, "resolution": "512p"}"#)
             return try #require(accepted.body["job_id"] as? String, "\(accepted)")
         }
         let deps = server.dependencies
-        let work = GenerationWork(generation: deps.generation, assets: deps.assets, store: deps.store, costs: deps.costs,
-                                  scenePlans: ScenePlanCache(database: deps.database),
-                                  fetcher: RemoteAssetFetcher(client: CurlHTTPClient.shared, store: deps.store, limit: 1 << 30),
-                                  executors: deps.executors, downloadLimit: 1 << 30)
+        let work = GenerationWork(
+            generation: deps.generation, assets: deps.assets, store: deps.store, costs: deps.costs,
+            scenePlans: ScenePlanCache(database: deps.database),
+            fetcher: RemoteAssetFetcher(client: CurlHTTPClient.shared, store: deps.store, limit: 1 << 30),
+            executors: deps.executors, downloadLimit: 1 << 30)
         func engine(_ configure: (inout JobEngineSettings) -> Void) -> JobEngine {
             var settings = JobEngineSettings()
             settings.workers = 1
             settings.generationWorkers = 0
             settings.pollSeconds = 0.05
             configure(&settings)
-            return JobEngine(jobs: deps.jobs, events: JobEventHub(), handlers: [GenerateVideoJob(work: work, videosDirectory: server.videosDirectory)],
-                             settings: settings, logger: TestServer.logger, dataDirectory: server.directory.path)
+            return JobEngine(
+                jobs: deps.jobs, events: JobEventHub(), handlers: [GenerateVideoJob(work: work, videosDirectory: server.videosDirectory)],
+                settings: settings, logger: TestServer.logger, dataDirectory: server.directory.path)
         }
         let stalled = engine {
             $0.leaseSeconds = 0.3
@@ -240,8 +251,9 @@ struct PaidHandler: JobHandler {
             $0.engine.heartbeatSeconds = 3600
         }
         try await server.test(.router) { client in
-            let accepted = try await client.postJSON("/api/mv/generate_video",
-                                                     #"{"prompt": "a fox", "model": "mock-video", "duration": 2, "resolution": "512p"}"#)
+            let accepted = try await client.postJSON(
+                "/api/mv/generate_video",
+                #"{"prompt": "a fox", "model": "mock-video", "duration": 2, "resolution": "512p"}"#)
             let id = try #require(accepted.body["job_id"] as? String, "\(accepted)")
             try await until { provider.calls.withLock { $0 } == 1 }
             // Well past the lease: the idle worker has polled many times meanwhile.

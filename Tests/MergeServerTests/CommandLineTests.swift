@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The `merge-server` executable as a user runs it: exit codes, stdout, and the
 /// one-line `error:` contract on stderr.
@@ -15,9 +15,10 @@ import TestSupport
 
     @Test func mockWritesAPlayableClipAndProbeDescribesIt() throws {
         let path = directory.file("clip.mkv")
-        let mock = try mergeServer("mock", path, "--duration", "1.5", "--size", "480x270", "--fps", "25",
-                                   "--pattern", "smptehdbars", "--text", "cli", "--tone", "880", "--seed", "3",
-                                   "--video-codec", "hevc")
+        let mock = try mergeServer(
+            "mock", path, "--duration", "1.5", "--size", "480x270", "--fps", "25",
+            "--pattern", "smptehdbars", "--text", "cli", "--tone", "880", "--seed", "3",
+            "--video-codec", "hevc")
         #expect(mock.status == 0, "\(mock.stderr)")
         #expect(mock.stdout.contains("wrote \(path)"))
 
@@ -80,8 +81,10 @@ import TestSupport
         #expect(directory.contents().isEmpty)
     }
 
-    @Test(arguments: ["broken/empty.mp4", "broken/truncated.mp4", "broken/truncated_faststart.mp4", "broken/random.mp4",
-                      "broken/text.mp4", "missing.mp4"])
+    @Test(arguments: [
+        "broken/empty.mp4", "broken/truncated.mp4", "broken/truncated_faststart.mp4", "broken/random.mp4",
+        "broken/text.mp4", "missing.mp4",
+    ])
     func probeOfBrokenFilesFailsCleanly(fixture: String) throws {
         let result = try mergeServer("probe", Paths.fixture(fixture))
         expectOneErrorLine(result, containing: fixture)
@@ -118,8 +121,10 @@ import TestSupport
         #expect(directory.contents().isEmpty, "left behind: \(directory.contents())")
     }
 
-    private func expectOneErrorLine(_ result: ProcessResult, containing words: String,
-                                    sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectOneErrorLine(
+        _ result: ProcessResult, containing words: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(result.status != 0, sourceLocation: sourceLocation)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
@@ -137,11 +142,13 @@ import TestSupport
 
     @Test func clipsAndFlagsRenderWithJSONProgress() throws {
         let output = directory.file("out.mp4")
-        let result = try ProcessRunner.run(Paths.mergeServer, [
-            "render", "--output", output, Paths.fixture("clip_1280x720_30.mp4"), Paths.fixture("clip_640x480_25.mp4"),
-            "--transition", "fade:0.4", "--size", "640x360", "--fps", "25", "--audio", Paths.fixture("song_120bpm.m4a"),
-            "--loudness", "-16", "--json-progress",
-        ])
+        let result = try ProcessRunner.run(
+            Paths.mergeServer,
+            [
+                "render", "--output", output, Paths.fixture("clip_1280x720_30.mp4"), Paths.fixture("clip_640x480_25.mp4"),
+                "--transition", "fade:0.4", "--size", "640x360", "--fps", "25", "--audio", Paths.fixture("song_120bpm.m4a"),
+                "--loudness", "-16", "--json-progress",
+            ])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.dropLast().allSatisfy { $0.contains("\"event\":\"progress\"") })
@@ -157,8 +164,11 @@ import TestSupport
     @Test func timelineFileWithRelativeSources() throws {
         let timeline = directory.file("timeline.json")
         try FileManager.default.copyItem(atPath: Paths.fixture("clip_640x480_25.mp4"), toPath: directory.file("a.mp4"))
-        try Data(#"{"clips": [{"source": "a.mp4", "in": 0.5}, {"source": "a.mp4"}], "transition": {"type": "wipeleft", "duration": 0.4}, "timing": "preserve"}"#.utf8)
-            .write(to: URL(fileURLWithPath: timeline))
+        try Data(
+            #"{"clips": [{"source": "a.mp4", "in": 0.5}, {"source": "a.mp4"}], "transition": {"type": "wipeleft", "duration": 0.4}, "timing": "preserve"}"#
+                .utf8
+        )
+        .write(to: URL(fileURLWithPath: timeline))
         let output = directory.file("out.webm")
         let result = try ProcessRunner.run(Paths.mergeServer, ["render", "--timeline", timeline, "-o", output, "--json-progress"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -2,10 +2,11 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Logging
-@testable import MergeServer
 import NIOCore
-import Testing
 import TestSupport
+import Testing
+
+@testable import MergeServer
 
 /// Jobs found running when the process died: the one that ran alone is quarantined
 /// (`crashed`, manual retry); several together are requeued under suspicion without

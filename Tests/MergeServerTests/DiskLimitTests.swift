@@ -2,10 +2,11 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Logging
-@testable import MergeServer
 import NIOCore
-import Testing
 import TestSupport
+import Testing
+
+@testable import MergeServer
 
 /// A full disk or a reached quota is a 507 that says what to do, never a half-written
 /// file; a full queue is a 429 with Retry-After.
@@ -23,8 +24,10 @@ import TestSupport
         }
         try await nearlyFull.test(.router) { client in
             let data = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("clip_640x360_30_vp9.webm")))
-            try await client.execute(uri: "/api/uploads", method: .post, headers: [.contentType: "video/webm"],
-                                     body: ByteBuffer(bytes: data)) { response in
+            try await client.execute(
+                uri: "/api/uploads", method: .post, headers: [.contentType: "video/webm"],
+                body: ByteBuffer(bytes: data)
+            ) { response in
                 #expect(response.status.code == 507)
                 #expect(response.headers[.contentType] == "application/problem+json")
                 let body = try jsonObject(response.body)
@@ -50,8 +53,10 @@ import TestSupport
         let server = try await TestServer.make(workers: 0) { $0.minFreeDiskBytes = .max / 2 }
         try await server.test(.router) { client in
             let data = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("clip_640x480_25.mp4")))
-            try await client.execute(uri: "/api/uploads", method: .post, headers: [.contentType: "video/mp4"],
-                                     body: ByteBuffer(bytes: data)) { response in
+            try await client.execute(
+                uri: "/api/uploads", method: .post, headers: [.contentType: "video/mp4"],
+                body: ByteBuffer(bytes: data)
+            ) { response in
                 #expect(response.status.code == 507)
                 let body = try jsonObject(response.body)
                 #expect(body["type"] as? String == "insufficient_storage")
@@ -66,8 +71,10 @@ import TestSupport
             let body = timelineJSON(clips: [clip])
             let first = try await client.postJSON("/api/mv/merge_videos", body, headers: [.idempotencyKey: "one"])
             #expect(first.status == .accepted)
-            try await client.execute(uri: "/api/mv/merge_videos", method: .post, headers: [.contentType: "application/json"],
-                                     body: ByteBuffer(string: body)) { response in
+            try await client.execute(
+                uri: "/api/mv/merge_videos", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: body)
+            ) { response in
                 #expect(response.status == .tooManyRequests)
                 #expect(response.headers[.retryAfter].flatMap(Int.init) ?? 0 > 0)
                 let problem = try jsonObject(response.body)
@@ -101,8 +108,10 @@ import TestSupport
         try await server.test(.router) { client in
             let clip = try await client.uploadID("clip_640x480_25.mp4")
             let tooBig = [UInt8](repeating: 0, count: 6 << 20)  // more than the 4 MB disk: the write meets ENOSPC
-            try await client.execute(uri: "/api/uploads", method: .post, headers: [.contentType: "video/mp4"],
-                                     body: ByteBuffer(bytes: tooBig)) { response in
+            try await client.execute(
+                uri: "/api/uploads", method: .post, headers: [.contentType: "video/mp4"],
+                body: ByteBuffer(bytes: tooBig)
+            ) { response in
                 #expect(response.status.code == 507, "\(String(buffer: response.body))")
                 let body = try jsonObject(response.body)
                 #expect(body["type"] as? String == "insufficient_storage")

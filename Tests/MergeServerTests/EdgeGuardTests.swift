@@ -1,10 +1,11 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-@testable import MergeServer
 import NIOCore
-import Testing
 import TestSupport
+import Testing
+
+@testable import MergeServer
 
 /// What a browser page, a slow client or a crowd of clients can make the server do:
 /// the Host and Origin checks, the JSON Content-Type rule, the caps on connections,
@@ -19,9 +20,11 @@ import TestSupport
 
     @Test func hostOriginAndContentTypeKeepBrowsersFromDrivingTheServer() throws {
         let data = try TemporaryDirectory()
-        let server = try ServerProcess(dataDirectory: data.path, environment: [
-            "MERGE_SERVER_PUBLIC_HOSTS": "media.example.com", "MERGE_SERVER_ALLOWED_ORIGINS": "https://studio.example.com",
-        ])
+        let server = try ServerProcess(
+            dataDirectory: data.path,
+            environment: [
+                "MERGE_SERVER_PUBLIC_HOSTS": "media.example.com", "MERGE_SERVER_ALLOWED_ORIGINS": "https://studio.example.com",
+            ])
         defer { server.stop() }
         let song = try server.upload("song_120bpm.m4a", type: "audio/mp4")
         let body = "{\"audio\": \"\(song)\"}"
@@ -29,8 +32,14 @@ import TestSupport
         // DNS rebinding: a name the operator never configured.
         let rebound = try status(server, ["-H", "Host: attacker.example"], "/api/jobs")
         #expect(rebound.code == 421 && rebound.text.contains("unknown_host"), "\(rebound)")
-        #expect(try status(server, ["-H", "Host: attacker.example:\(server.port)", "-X", "POST", "-H", "Content-Type: application/json",
-                                    "-d", body], "/api/mv/analyze_audio").code == 421)
+        #expect(
+            try status(
+                server,
+                [
+                    "-H", "Host: attacker.example:\(server.port)", "-X", "POST", "-H", "Content-Type: application/json",
+                    "-d", body,
+                ], "/api/mv/analyze_audio"
+            ).code == 421)
         #expect(try status(server, ["-H", "Host: localhost:\(server.port)"], "/api/jobs").code == 200)
         #expect(try status(server, ["-H", "Host: media.example.com"], "/api/jobs").code == 200, "a configured public name")
         #expect(try status(server, ["-H", "Host: [::1]:\(server.port)"], "/api/jobs").code == 200, "an address cannot be rebound")
@@ -40,8 +49,12 @@ import TestSupport
         #expect(untyped.code == 415 && untyped.text.contains("no Content-Type"), "\(untyped)")
         #expect(try status(server, ["-X", "POST", "-H", "Content-Type: text/plain", "-d", body], "/api/mv/analyze_audio").code == 415)
         #expect(try status(server, ["-X", "POST", "-H", "Content-Type: application/jsonp", "-d", body], "/api/mv/analyze_audio").code == 415)
-        let foreign = try status(server, ["-X", "POST", "-H", "Origin: https://attacker.example", "-H", "Content-Type: application/json",
-                                          "-d", body], "/api/mv/analyze_audio")
+        let foreign = try status(
+            server,
+            [
+                "-X", "POST", "-H", "Origin: https://attacker.example", "-H", "Content-Type: application/json",
+                "-d", body,
+            ], "/api/mv/analyze_audio")
         #expect(foreign.code == 403 && foreign.text.contains("cross_origin_refused"), "\(foreign)")
         #expect(try status(server, ["-H", "Origin: null"], "/api/jobs").code == 403, "sandboxed frames send null")
         #expect((try server.json([], "/api/jobs")["jobs"] as? [Any])?.isEmpty == true, "nothing refused became a job")
@@ -50,17 +63,28 @@ import TestSupport
         #expect(try status(server, ["-H", "Origin: \(server.base)"], "/api/jobs").code == 200)
         let allowed = try server.curl(["-D", "-", "-o", "/dev/null", "-H", "Origin: https://studio.example.com"], "/api/jobs")
         #expect(allowed.contains("200") && allowed.lowercased().contains("access-control-allow-origin: https://studio.example.com"), "\(allowed)")
-        let preflight = try server.curl(["-D", "-", "-o", "/dev/null", "-X", "OPTIONS", "-H", "Origin: https://studio.example.com",
-                                         "-H", "Access-Control-Request-Method: POST"], "/api/mv/analyze_audio")
+        let preflight = try server.curl(
+            [
+                "-D", "-", "-o", "/dev/null", "-X", "OPTIONS", "-H", "Origin: https://studio.example.com",
+                "-H", "Access-Control-Request-Method: POST",
+            ], "/api/mv/analyze_audio")
         #expect(preflight.contains("204") && preflight.lowercased().contains("access-control-allow-methods"), "\(preflight)")
-        let accepted = try status(server, ["-X", "POST", "-H", "Origin: https://studio.example.com", "-H", "Content-Type: application/json",
-                                           "-d", body], "/api/mv/analyze_audio")
+        let accepted = try status(
+            server,
+            [
+                "-X", "POST", "-H", "Origin: https://studio.example.com", "-H", "Content-Type: application/json",
+                "-d", body,
+            ], "/api/mv/analyze_audio")
         #expect(accepted.code == 202, "\(accepted)")
         // A refusal reaches a configured origin's page readable: with its CORS headers.
-        let refused = try server.curl(["-D", "-", "-X", "POST", "-H", "Origin: https://studio.example.com",
-                                       "-H", "Content-Type: application/json", "-d", "{\"audio\": 7}"], "/api/mv/analyze_audio")
-        #expect(refused.contains("422") && refused.lowercased().contains("access-control-allow-origin: https://studio.example.com"),
-                "\(refused)")
+        let refused = try server.curl(
+            [
+                "-D", "-", "-X", "POST", "-H", "Origin: https://studio.example.com",
+                "-H", "Content-Type: application/json", "-d", "{\"audio\": 7}",
+            ], "/api/mv/analyze_audio")
+        #expect(
+            refused.contains("422") && refused.lowercased().contains("access-control-allow-origin: https://studio.example.com"),
+            "\(refused)")
     }
 
     @Test func halfSentRequestsAndIdleConnectionsAreDropped() throws {
@@ -109,8 +133,12 @@ import TestSupport
         let padding = data.path + "/padding.txt"
         try Data(repeating: UInt8(ascii: "x"), count: 400_000).write(to: URL(fileURLWithPath: padding))
         // Chunked, so no Content-Length tells the size up front.
-        let answer = try status(server, ["-X", "POST", "-H", "Transfer-Encoding: chunked", "-F", "note=<" + padding,
-                                         "-F", "file=@" + Paths.fixture("clip_rotated.mp4")], "/api/uploads")
+        let answer = try status(
+            server,
+            [
+                "-X", "POST", "-H", "Transfer-Encoding: chunked", "-F", "note=<" + padding,
+                "-F", "file=@" + Paths.fixture("clip_rotated.mp4"),
+            ], "/api/uploads")
         #expect(answer.code == 413 && answer.text.contains("upload_too_large"), "\(answer.code)")
     }
 

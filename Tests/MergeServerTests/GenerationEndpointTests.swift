@@ -1,11 +1,11 @@
 import Foundation
 import Generation
-import Synchronization
 import Hummingbird
 import HummingbirdTesting
 import MergeServer
-import Testing
+import Synchronization
 import TestSupport
+import Testing
 
 /// The generation endpoints with no provider keys: every model is played by the mock
 /// providers, so these run offline and check real media.
@@ -35,8 +35,9 @@ import TestSupport
     @Test func badGenerationRequestsAreRefusedWithEveryProblemBeforeAJobExists() async throws {
         let server = try await TestServer.make(workers: 0)
         try await server.test { client in
-            let many = try await client.postJSON("/api/mv/generate_video",
-                                                 #"{"prompt": " ", "model": "kling-v2.1", "duration": 7, "aspect_ratio": "4:3", "colour": 1}"#)
+            let many = try await client.postJSON(
+                "/api/mv/generate_video",
+                #"{"prompt": " ", "model": "kling-v2.1", "duration": 7, "aspect_ratio": "4:3", "colour": 1}"#)
             #expect(many.status == .unprocessableContent)
             let fields = (many.body["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
             #expect(Set(fields) == ["colour", "prompt", "duration", "aspect_ratio", "image"])
@@ -47,8 +48,9 @@ import TestSupport
             #expect(unknown.status == .unprocessableContent)
             #expect(String(describing: unknown.body["errors"]).contains("mock-video"))
 
-            let budget = try await client.postJSON("/api/mv/generate_video",
-                                                   #"{"prompt": "a cat", "model": "veo-3.1", "duration": 8, "budget_usd": 1}"#)
+            let budget = try await client.postJSON(
+                "/api/mv/generate_video",
+                #"{"prompt": "a cat", "model": "veo-3.1", "duration": 8, "budget_usd": 1}"#)
             #expect(budget.status == .unprocessableContent)
             #expect(String(describing: budget.body["errors"]).contains("3.2000"))
 
@@ -59,16 +61,20 @@ import TestSupport
 
             #expect(try await client.postJSON("/api/mv/generate_video", #"{"prompt": 3}"#).status == .unprocessableContent)
             #expect(try await client.postJSON("/api/mv/generate_video", #"{"prompt": "x""#).status == .badRequest)
-            #expect(try await client.postJSON("/api/mv/generate_video?wait=forever", #"{"prompt": "a", "model": "mock-video"}"#).status == .badRequest)
+            #expect(
+                try await client.postJSON("/api/mv/generate_video?wait=forever", #"{"prompt": "a", "model": "mock-video"}"#).status == .badRequest)
             #expect(try await client.postJSON("/api/mv/create_scenes", #"{"idea": "x", "num_scenes": 0}"#).status == .unprocessableContent)
-            #expect(try await client.postJSON("/api/mv/generate_character_reference", #"{"prompt": "x", "aspect_ratio": "2:1"}"#).status == .unprocessableContent)
+            #expect(
+                try await client.postJSON("/api/mv/generate_character_reference", #"{"prompt": "x", "aspect_ratio": "2:1"}"#).status
+                    == .unprocessableContent)
 
             let song = try await client.uploadID("song_120bpm.m4a", contentType: "audio/mp4")
             let tooFew = try await client.postJSON("/api/mv/music_video", #"{"idea": "x", "audio": "\#(song)", "model": "veo-3.1", "num_scenes": 1}"#)
             #expect(tooFew.status == .unprocessableContent)
             #expect(String(describing: tooFew.body["errors"]).contains("num_scenes"))
-            let transition = try await client.postJSON("/api/mv/music_video",
-                                                       #"{"idea": "x", "audio": "\#(song)", "transition": {"type": "fade", "duration": -1, "durration": 1}}"#)
+            let transition = try await client.postJSON(
+                "/api/mv/music_video",
+                #"{"idea": "x", "audio": "\#(song)", "transition": {"type": "fade", "duration": -1, "durration": 1}}"#)
             #expect(transition.status == .unprocessableContent)
             let transitionFields = (transition.body["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
             #expect(Set(transitionFields) == ["transition.duration", "transition.durration"])
@@ -84,8 +90,9 @@ import TestSupport
     @Test func generateVideoWithWaitReturnsTheFinishedMockClip() async throws {
         let server = try await TestServer.make(workers: 1)
         try await server.test { client in
-            let answer = try await client.postJSON("/api/mv/generate_video?wait=100",
-                                                   #"{"prompt": "a red fox running through snow", "model": "mock-video", "duration": 2, "aspect_ratio": "9:16", "resolution": "512p"}"#)
+            let answer = try await client.postJSON(
+                "/api/mv/generate_video?wait=100",
+                #"{"prompt": "a red fox running through snow", "model": "mock-video", "duration": 2, "aspect_ratio": "9:16", "resolution": "512p"}"#)
             #expect(answer.status == .ok)
             #expect(answer.body["status"] as? String == "succeeded")
             let result = try #require(answer.body["result"] as? [String: Any])
@@ -107,7 +114,8 @@ import TestSupport
     @Test func characterReferenceIsAStoredPNG() async throws {
         let server = try await TestServer.make(workers: 1)
         try await server.test { client in
-            let accepted = try await client.postJSON("/api/mv/generate_character_reference", #"{"prompt": "a knight in blue armour", "aspect_ratio": "3:4"}"#)
+            let accepted = try await client.postJSON(
+                "/api/mv/generate_character_reference", #"{"prompt": "a knight in blue armour", "aspect_ratio": "3:4"}"#)
             #expect(accepted.status == .accepted)
             #expect(accepted.body["estimated_cost_usd"] as? Double == 0.04)
             let job = try await client.waitForJob(accepted.body["job_id"] as? String ?? "")
@@ -169,8 +177,10 @@ import TestSupport
         let server = try await TestServer.make(workers: 1)
         try await server.test { client in
             let song = try await client.uploadID("song_120bpm.m4a", contentType: "audio/mp4")
-            let accepted = try await client.postJSON("/api/mv/music_video",
-                                                     #"{"idea": "a paper boat crossing a city in the rain", "audio": "\#(song)", "model": "mock-video", "resolution": "512p", "num_scenes": 3}"#)
+            let accepted = try await client.postJSON(
+                "/api/mv/music_video",
+                #"{"idea": "a paper boat crossing a city in the rain", "audio": "\#(song)", "model": "mock-video", "resolution": "512p", "num_scenes": 3}"#
+            )
             #expect(accepted.status == .accepted, "\(accepted.body)")
             let job = try await client.waitForJob(accepted.body["job_id"] as? String ?? "", timeout: .seconds(300))
             #expect(job["status"] as? String == "succeeded", "\(job)")
@@ -218,7 +228,10 @@ import TestSupport
     final class FirstCallFails: VideoProvider {
         let calls = Mutex(0)
         func generateVideo(_ request: VideoGenerationRequest, context: GenerationContext) async throws -> GeneratedFile {
-            if calls.withLock({ value in value += 1; return value }) == 1 {
+            if calls.withLock({ value in
+                value += 1
+                return value
+            }) == 1 {
                 throw ProviderError(.upstreamUnavailable, "HTTP 500 after the create", provider: "test", mayHaveBeenAccepted: true)
             }
             return try await MockVideoProvider(executor: .tests).generateVideo(request, context: context)
@@ -232,8 +245,9 @@ import TestSupport
         let server = try await TestServer.make(workers: 1, mocks: mocks)
         try await server.test { client in
             let song = try await client.uploadID("song_120bpm.m4a", contentType: "audio/mp4")
-            let accepted = try await client.postJSON("/api/mv/music_video",
-                                                     #"{"idea": "x", "audio": "\#(song)", "model": "mock-video", "resolution": "512p", "num_scenes": 3}"#)
+            let accepted = try await client.postJSON(
+                "/api/mv/music_video",
+                #"{"idea": "x", "audio": "\#(song)", "model": "mock-video", "resolution": "512p", "num_scenes": 3}"#)
             let job = try await client.waitForJob(accepted.body["job_id"] as? String ?? "", timeout: .seconds(300))
             #expect(job["status"] as? String == "failed")
             #expect((job["error"] as? [String: Any])?["type"] as? String == "upstream_unavailable")

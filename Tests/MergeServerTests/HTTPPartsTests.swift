@@ -1,6 +1,7 @@
 import Foundation
-@testable import MergeServer
 import Testing
+
+@testable import MergeServer
 
 /// The pure parts of the HTTP edge: Range headers (RFC 9110's examples) and the multipart parser.
 @Suite struct HTTPPartsTests {
@@ -16,19 +17,27 @@ import Testing
         #expect(ByteRangeRequest(header: "bytes=9000-20000", size: size) == .partial(9000...9999), "an end past the file is clamped")
         #expect(ByteRangeRequest(header: "bytes=-20000", size: size) == .partial(0...9999), "a suffix longer than the file is all of it")
         #expect(ByteRangeRequest(header: "items=0-5", size: size) == .whole, "an unknown unit is ignored")
-        for unsatisfiable in ["bytes=10000-", "bytes=-0", "bytes=5-1", "bytes=0-1,5-6", "bytes=abc", "bytes=1-2-3", "bytes=", "garbage",
-                              "bytes=99999999999999999999-", "bytes= - "] {
+        for unsatisfiable in [
+            "bytes=10000-", "bytes=-0", "bytes=5-1", "bytes=0-1,5-6", "bytes=abc", "bytes=1-2-3", "bytes=", "garbage",
+            "bytes=99999999999999999999-", "bytes= - ",
+        ] {
             guard case .unsatisfiable = ByteRangeRequest(header: unsatisfiable, size: size) else {
                 Issue.record("\(unsatisfiable) should be unsatisfiable")
                 continue
             }
         }
-        guard case .unsatisfiable = ByteRangeRequest(header: "bytes=0-", size: 0) else { Issue.record("nothing to serve in an empty file"); return }
+        guard case .unsatisfiable = ByteRangeRequest(header: "bytes=0-", size: 0) else {
+            Issue.record("nothing to serve in an empty file")
+            return
+        }
     }
 
     @Test func multipartParsesWhateverTheChunking() throws {
         let payload = (0..<3000).map { UInt8(truncatingIfNeeded: $0 * 7) } + Array("\r\n--notquite".utf8)
-        let body = Array("preamble\r\n--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+        let body =
+            Array(
+                "preamble\r\n--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    .utf8)
             + payload + Array("\r\n--b0undary\r\nContent-Disposition: form-data; name=\"n\"\r\n\r\nv\r\n--b0undary--\r\nepilogue".utf8)
         for chunkSize in [1, 2, 3, 7, 13, 64, 1000, body.count] {
             var parser = MultipartParser(boundary: "b0undary")

@@ -3,8 +3,8 @@ import HTTPTypes
 import HummingbirdTesting
 import MergeServer
 import NIOCore
-import Testing
 import TestSupport
+import Testing
 
 /// Every numeric field of every request body and query string, given the numbers a
 /// hostile caller sends: each is a 4xx naming the field, or — where the value is in
@@ -36,15 +36,18 @@ import TestSupport
             Field(route: merge, field: "clips[0].in", body: "{\"clips\": [\(one), \"in\": #}]}", accepts: zeroes),
             Field(route: merge, field: "clips[0].out", body: "{\"clips\": [\(one), \"out\": #}]}", accepts: ["1e-300"]),
             Field(route: merge, field: "clips[0].volume", body: "{\"clips\": [\(one), \"volume\": #}]}", accepts: zeroes),
-            Field(route: merge, field: "transition.duration", body: timeline("\"transition\": {\"type\": \"fade\", \"duration\": #}"), accepts: zeroes),
-            Field(route: merge, field: "transitions[0].duration", body: timeline("\"transitions\": [{\"type\": \"wipeleft\", \"duration\": #}]"),
-                  accepts: zeroes),
+            Field(
+                route: merge, field: "transition.duration", body: timeline("\"transition\": {\"type\": \"fade\", \"duration\": #}"), accepts: zeroes),
+            Field(
+                route: merge, field: "transitions[0].duration", body: timeline("\"transitions\": [{\"type\": \"wipeleft\", \"duration\": #}]"),
+                accepts: zeroes),
             Field(route: merge, field: "audio.start", body: timeline("\"audio\": {\"source\": \"\(song)\", \"start\": #}"), accepts: zeroes),
             Field(route: merge, field: "audio.volume", body: timeline("\"audio\": {\"source\": \"\(song)\", \"volume\": #}"), accepts: zeroes),
             Field(route: merge, field: "audio.fade_in", body: timeline("\"audio\": {\"source\": \"\(song)\", \"fade_in\": #}"), accepts: zeroes),
             Field(route: merge, field: "audio.fade_out", body: timeline("\"audio\": {\"fade_out\": #}"), accepts: zeroes),
-            Field(route: merge, field: "audio.clip_audio_volume", body: timeline("\"audio\": {\"clip_audio\": \"mix\", \"clip_audio_volume\": #}"),
-                  accepts: zeroes),
+            Field(
+                route: merge, field: "audio.clip_audio_volume", body: timeline("\"audio\": {\"clip_audio\": \"mix\", \"clip_audio_volume\": #}"),
+                accepts: zeroes),
             Field(route: merge, field: "audio.loudness", body: timeline("\"audio\": {\"loudness\": #}")),
             Field(route: merge, field: "audio.true_peak", body: timeline("\"audio\": {\"true_peak\": #}"), accepts: ["-0"]),
             Field(route: merge, field: "beat_sync.every", body: timeline("\"beat_sync\": {\"every\": #}")),
@@ -56,22 +59,30 @@ import TestSupport
             Field(route: merge, field: "output.audio_bitrate", body: timeline("\"output\": {\"audio_bitrate\": #}")),
             Field(route: "/api/mv/analyze_audio", field: "scene_durations[0]", body: "{\"audio\": \"\(song)\", \"scene_durations\": [#]}"),
             Field(route: "/api/mv/create_scenes", field: "num_scenes", body: "{\"idea\": \"x\", \"model\": \"mock-scenes\", \"num_scenes\": #}"),
-            Field(route: "/api/mv/create_scenes", field: "budget_usd", body: "{\"idea\": \"x\", \"model\": \"mock-scenes\", \"budget_usd\": #}",
-                  accepts: zeroes),
-            Field(route: "/api/mv/generate_character_reference", field: "budget_usd",
-                  body: "{\"prompt\": \"x\", \"model\": \"mock-image\", \"budget_usd\": #}", accepts: zeroes),
+            Field(
+                route: "/api/mv/create_scenes", field: "budget_usd", body: "{\"idea\": \"x\", \"model\": \"mock-scenes\", \"budget_usd\": #}",
+                accepts: zeroes),
+            Field(
+                route: "/api/mv/generate_character_reference", field: "budget_usd",
+                body: "{\"prompt\": \"x\", \"model\": \"mock-image\", \"budget_usd\": #}", accepts: zeroes),
             Field(route: "/api/mv/generate_video", field: "duration", body: "{\"prompt\": \"x\", \"model\": \"mock-video\", \"duration\": #}"),
-            Field(route: "/api/mv/generate_video", field: "seed", body: "{\"prompt\": \"x\", \"model\": \"mock-video\", \"seed\": #}", accepts: ["-0"]),
-            Field(route: "/api/mv/generate_video", field: "budget_usd", body: "{\"prompt\": \"x\", \"model\": \"mock-video\", \"budget_usd\": #}",
-                  accepts: zeroes),
-            Field(route: "/api/mv/music_video", field: "num_scenes",
-                  body: "{\"idea\": \"x\", \"audio\": \"\(song)\", \"model\": \"mock-video\", \"num_scenes\": #}"),
-            Field(route: "/api/mv/music_video", field: "transition.duration",
-                  body: "{\"idea\": \"x\", \"audio\": \"\(song)\", \"model\": \"mock-video\", \"transition\": {\"type\": \"fade\", \"duration\": #}}",
-                  accepts: zeroes),
-            Field(route: "/api/mv/music_video", field: "budget_usd",
-                  body: "{\"idea\": \"x\", \"audio\": \"\(song)\", \"model\": \"mock-video\", \"image_model\": \"mock-image\", \"scenes_model\": \"mock-scenes\", \"budget_usd\": #}",
-                  accepts: zeroes),
+            Field(
+                route: "/api/mv/generate_video", field: "seed", body: "{\"prompt\": \"x\", \"model\": \"mock-video\", \"seed\": #}", accepts: ["-0"]),
+            Field(
+                route: "/api/mv/generate_video", field: "budget_usd", body: "{\"prompt\": \"x\", \"model\": \"mock-video\", \"budget_usd\": #}",
+                accepts: zeroes),
+            Field(
+                route: "/api/mv/music_video", field: "num_scenes",
+                body: "{\"idea\": \"x\", \"audio\": \"\(song)\", \"model\": \"mock-video\", \"num_scenes\": #}"),
+            Field(
+                route: "/api/mv/music_video", field: "transition.duration",
+                body: "{\"idea\": \"x\", \"audio\": \"\(song)\", \"model\": \"mock-video\", \"transition\": {\"type\": \"fade\", \"duration\": #}}",
+                accepts: zeroes),
+            Field(
+                route: "/api/mv/music_video", field: "budget_usd",
+                body:
+                    "{\"idea\": \"x\", \"audio\": \"\(song)\", \"model\": \"mock-video\", \"image_model\": \"mock-image\", \"scenes_model\": \"mock-scenes\", \"budget_usd\": #}",
+                accepts: zeroes),
         ]
     }
 
@@ -170,9 +181,13 @@ import TestSupport
             #expect(try await fields("/api/mv/merge_videos", timelineJSON(clips: [clip, clip, clip])) == ["clips"])
             // Two clips of 2 s each: over the 1 s output limit.
             #expect(try await fields("/api/mv/merge_videos", timelineJSON(clips: [clip, clip])) == ["clips"])
-            let synced = try await fields("/api/mv/merge_videos", timelineJSON(clips: [clip], extra: """
-                "audio": {"source": "\(song)"}, "beat_sync": {"mode": "beat"}
-                """))
+            let synced = try await fields(
+                "/api/mv/merge_videos",
+                timelineJSON(
+                    clips: [clip],
+                    extra: """
+                        "audio": {"source": "\(song)"}, "beat_sync": {"mode": "beat"}
+                        """))
             #expect(synced.contains("audio.source"), "\(synced)")
             #expect(try await client.postJSON("/api/mv/merge_videos", "{\"clips\": [{\"source\": \"\(clip)\", \"out\": 0.8}]}").status == .accepted)
         }

@@ -5,8 +5,8 @@ import Logging
 import Media
 import MergeServer
 import NIOCore
-import Testing
 import TestSupport
+import Testing
 
 /// Jobs run by the engine: real renders decoded with ffprobe, events, cancel, and the
 /// queue's guarantees (retries, leases, shutdown checkpoints).
@@ -16,7 +16,9 @@ import TestSupport
         try await server.test(.live) { client in
             let a = try await client.uploadID("clip_640x480_25.mp4")
             let b = try await client.uploadID("clip_1280x720_30.mp4")
-            let body = timelineJSON(clips: [a, b], extra: "\"transition\": {\"type\": \"fade\", \"duration\": 0.5}, \"output\": {\"width\": 640, \"height\": 360, \"fps\": 25}")
+            let body = timelineJSON(
+                clips: [a, b],
+                extra: "\"transition\": {\"type\": \"fade\", \"duration\": 0.5}, \"output\": {\"width\": 640, \"height\": 360, \"fps\": 25}")
             let accepted = try await client.postJSON("/api/mv/merge_videos", body)
             #expect(accepted.status == .accepted)
             let id = try #require(accepted.body["job_id"] as? String)
@@ -166,11 +168,14 @@ import TestSupport
         settings.generationWorkers = 1
         settings.pollSeconds = 0.05
         let upstream = FlakyUpstreamHandler()
-        let engine = JobEngine(jobs: jobs, events: JobEventHub(), handlers: [FlakyHandler(), upstream],
-                               settings: settings, logger: TestServer.logger)
+        let engine = JobEngine(
+            jobs: jobs, events: JobEventHub(), handlers: [FlakyHandler(), upstream],
+            settings: settings, logger: TestServer.logger)
         // Two long generations queued before a render: one runs on the generation worker, one waits for it.
-        let generations = [try await jobs.enqueue(kind: "generate_video", request: "{\"sleep\": 60}", idempotencyKey: nil, maxAttempts: 3).job,
-                           try await jobs.enqueue(kind: "generate_video", request: "{\"sleep\": 60}", idempotencyKey: nil, maxAttempts: 3).job]
+        let generations = [
+            try await jobs.enqueue(kind: "generate_video", request: "{\"sleep\": 60}", idempotencyKey: nil, maxAttempts: 3).job,
+            try await jobs.enqueue(kind: "generate_video", request: "{\"sleep\": 60}", idempotencyKey: nil, maxAttempts: 3).job,
+        ]
         let render = try await jobs.enqueue(kind: "merge_videos", request: "{}", idempotencyKey: nil, maxAttempts: 3).job
         let run = Task { try await engine.run() }
         do {

@@ -3,8 +3,8 @@ import HTTPTypes
 import HummingbirdTesting
 import MergeServer
 import NIOCore
-import Testing
 import TestSupport
+import Testing
 
 /// merge_videos / analyze_audio requests, idempotency and the job list, with no worker
 /// running (jobs stay queued), so every answer is about the request alone.
@@ -14,8 +14,10 @@ import TestSupport
         try await server.test { client in
             let clip = try await client.uploadID("clip_640x480_25.mp4")
             let song = try await client.uploadID("song_120bpm.m4a", contentType: "audio/mp4")
-            func expectProblem(_ body: String, _ status: HTTPResponse.Status, fields: [String] = [], type: String? = nil,
-                               sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            func expectProblem(
+                _ body: String, _ status: HTTPResponse.Status, fields: [String] = [], type: String? = nil,
+                sourceLocation: SourceLocation = #_sourceLocation
+            ) async throws {
                 let (answer, problem) = try await client.postJSON("/api/mv/merge_videos", body)
                 #expect(answer == status, "\(body) → \(problem)", sourceLocation: sourceLocation)
                 let reported = (problem["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
@@ -27,20 +29,27 @@ import TestSupport
             try await expectProblem("{\"clips\": 3}", .unprocessableContent, fields: ["clips"])
             try await expectProblem("{\"clips\": [{\"source\": \"\(clip)\", \"out\": \"two\"}]}", .unprocessableContent, fields: ["clips[0].out"])
             try await expectProblem("{\"clips\": [{\"source\": \"\(clip)\", \"ouy\": 2}]}", .unprocessableContent, fields: ["clips[0].ouy"])
-            try await expectProblem(timelineJSON(clips: [clip], extra: "\"transtion\": {\"type\": \"fade\"}"), .unprocessableContent, fields: ["transtion"])
-            try await expectProblem(timelineJSON(clips: [clip, "ast_000000000000000000000000", "../../etc/passwd"]), .unprocessableContent,
-                                    fields: ["clips[1].source", "clips[2].source"])
+            try await expectProblem(
+                timelineJSON(clips: [clip], extra: "\"transtion\": {\"type\": \"fade\"}"), .unprocessableContent, fields: ["transtion"])
+            try await expectProblem(
+                timelineJSON(clips: [clip, "ast_000000000000000000000000", "../../etc/passwd"]), .unprocessableContent,
+                fields: ["clips[1].source", "clips[2].source"])
             try await expectProblem(timelineJSON(clips: [clip, song]), .unprocessableContent, fields: ["clips[1].source"])
-            try await expectProblem(timelineJSON(clips: [clip, clip], extra: "\"transitions\": [{\"type\": \"wobble\"}]"),
-                                    .unprocessableContent, fields: ["transitions[0].type"])
-            try await expectProblem(timelineJSON(clips: [clip], extra: "\"output\": {\"width\": 641, \"fps\": 0}"),
-                                    .unprocessableContent, fields: ["output.width", "output.fps"])
+            try await expectProblem(
+                timelineJSON(clips: [clip, clip], extra: "\"transitions\": [{\"type\": \"wobble\"}]"),
+                .unprocessableContent, fields: ["transitions[0].type"])
+            try await expectProblem(
+                timelineJSON(clips: [clip], extra: "\"output\": {\"width\": 641, \"fps\": 0}"),
+                .unprocessableContent, fields: ["output.width", "output.fps"])
             try await expectProblem("{\"clips\": [{\"source\": \"\(clip)\", \"in\": 50}]}", .unprocessableContent, fields: ["clips[0].in"])
-            try await expectProblem(timelineJSON(clips: [clip], extra: "\"audio\": {\"source\": \"\(clip)\", \"loudness\": 3}"),
-                                    .unprocessableContent, fields: ["audio.loudness"])
+            try await expectProblem(
+                timelineJSON(clips: [clip], extra: "\"audio\": {\"source\": \"\(clip)\", \"loudness\": 3}"),
+                .unprocessableContent, fields: ["audio.loudness"])
             // Wrong Content-Type, no body.
-            try await client.execute(uri: "/api/mv/merge_videos", method: .post, headers: [.contentType: "text/plain"],
-                                     body: ByteBuffer(string: timelineJSON(clips: [clip]))) { #expect($0.status == .unsupportedMediaType) }
+            try await client.execute(
+                uri: "/api/mv/merge_videos", method: .post, headers: [.contentType: "text/plain"],
+                body: ByteBuffer(string: timelineJSON(clips: [clip]))
+            ) { #expect($0.status == .unsupportedMediaType) }
             try await client.execute(uri: "/api/mv/merge_videos", method: .post, headers: [.contentType: "application/json"]) {
                 #expect($0.status == .badRequest)
             }

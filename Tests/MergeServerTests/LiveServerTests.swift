@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The real `merge-server serve` binary, driven with curl as a client would: upload,
 /// merge with transitions and beat sync, follow the events, fetch ranges, cancel, and
@@ -60,8 +60,10 @@ import TestSupport
         let data = try TemporaryDirectory()
         var server = try ServerProcess(dataDirectory: data.path)
         let clip = try server.upload("clip_1280x720_30.mp4")
-        let timeline = "{\"clips\": [\(Array(repeating: "{\"source\": \"\(clip)\"}", count: 12).joined(separator: ","))], \"transition\": {\"type\": \"fade\", \"duration\": 0.3}}"
-        let job = try #require(try server.json(["-X", "POST", "-H", "Content-Type: application/json", "-d", timeline], "/api/mv/merge_videos")["job_id"] as? String)
+        let timeline =
+            "{\"clips\": [\(Array(repeating: "{\"source\": \"\(clip)\"}", count: 12).joined(separator: ","))], \"transition\": {\"type\": \"fade\", \"duration\": 0.3}}"
+        let job = try #require(
+            try server.json(["-X", "POST", "-H", "Content-Type: application/json", "-d", timeline], "/api/mv/merge_videos")["job_id"] as? String)
         _ = try server.waitFor(job, where: { ($0["status"] as? String) == "running" && ($0["progress"] as? Double ?? 0) > 0.05 })
 
         server.kill()
@@ -84,7 +86,8 @@ import TestSupport
         #expect(abs((probe.format.duration.flatMap(Double.init) ?? 0) - (12 * clipDuration - 11 * 0.3)) < 0.1)
 
         // Cancel a running render through the real server: it stops and leaves no file.
-        let long = try #require(try server.json(["-X", "POST", "-H", "Content-Type: application/json", "-d", timeline], "/api/mv/merge_videos")["job_id"] as? String)
+        let long = try #require(
+            try server.json(["-X", "POST", "-H", "Content-Type: application/json", "-d", timeline], "/api/mv/merge_videos")["job_id"] as? String)
         _ = try server.waitFor(long, where: { ($0["status"] as? String) == "running" && ($0["progress"] as? Double ?? 0) > 0 })
         _ = try server.json(["-X", "DELETE"], "/api/jobs/\(long)")
         let canceled = try server.waitFor(long, where: { ["succeeded", "failed", "canceled"].contains($0["status"] as? String ?? "") })

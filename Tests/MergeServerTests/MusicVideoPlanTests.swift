@@ -1,17 +1,19 @@
 import Foundation
 import Generation
-@testable import MergeServer
-@testable import Media
 import Synchronization
 import Testing
+
+@testable import Media
+@testable import MergeServer
 
 /// The pieces of a music video that need no media: scene timing, progress, sizes.
 @Suite struct MusicVideoPlanTests {
     /// A 4/4 song at 120 BPM: beats every 0.5 s, downbeats every 2 s.
     func song(seconds: Double) -> BeatAnalysis {
         let beats = stride(from: 0.0, to: seconds, by: 0.5).map { $0 }
-        return BeatAnalysis(duration: seconds, tempo: 120, beats: beats, downbeats: beats.enumerated().filter { $0.offset % 4 == 0 }.map(\.element),
-                            beatsPerBar: 4, confidence: 1)
+        return BeatAnalysis(
+            duration: seconds, tempo: 120, beats: beats, downbeats: beats.enumerated().filter { $0.offset % 4 == 0 }.map(\.element),
+            beatsPerBar: 4, confidence: 1)
     }
 
     @Test func scenesFitTheModelsClipsAndCutOnDownbeats() throws {

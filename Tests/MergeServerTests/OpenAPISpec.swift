@@ -1,6 +1,7 @@
 import Foundation
-@testable import MergeServer
 import Yams
+
+@testable import MergeServer
 
 /// The server's OpenAPI document parsed with Yams, for the tests: which routes it
 /// lists, and whether a response the server gave matches the schema the spec declares
@@ -98,7 +99,8 @@ struct OpenAPISpec: Sendable {
     /// Follows `$ref: '#/components/…'`.
     private func resolve(_ node: any Sendable) -> any Sendable {
         guard let map = node as? [String: any Sendable], let reference = map["$ref"] as? String,
-              reference.hasPrefix("#/") else { return node }
+            reference.hasPrefix("#/")
+        else { return node }
         var current: (any Sendable)? = document
         for key in reference.dropFirst(2).split(separator: "/") {
             current = (current as? [String: any Sendable])?[String(key)]
@@ -132,7 +134,8 @@ struct OpenAPISpec: Sendable {
         }
         for keyword in ["oneOf", "anyOf"] {
             if let options = schema[keyword] as? [any Sendable],
-               !options.contains(where: { check(value, against: $0, at: location).isEmpty }) {
+                !options.contains(where: { check(value, against: $0, at: location).isEmpty })
+            {
                 problems.append("\(location): matches none of its \(keyword) schemas")
             }
         }
@@ -143,7 +146,8 @@ struct OpenAPISpec: Sendable {
             if !fits { return problems + ["\(location): \(actual) where the spec says \(allowed.joined(separator: " or "))"] }
         }
         if let options = schema["enum"] as? [any Sendable], let text = value as? String,
-           !options.contains(where: { ($0 as? String) == text }) {
+            !options.contains(where: { ($0 as? String) == text })
+        {
             problems.append("\(location): \(text.debugDescription) is not one of \(options)")
         }
         if let object = value as? [String: Any] {

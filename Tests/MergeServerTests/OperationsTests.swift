@@ -2,10 +2,11 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Logging
-@testable import MergeServer
 import NIOCore
-import Testing
 import TestSupport
+import Testing
+
+@testable import MergeServer
 
 /// /health, /metrics, /openapi.yaml and request ids.
 @Suite struct OperationsTests {
@@ -78,16 +79,27 @@ import TestSupport
     @Test func theSpecCheckCatchesAResponseThatDrifted() throws {
         let spec = OpenAPISpec.shared
         let job = #"{"job_id":"job_1","status":"queued","status_url":"/api/jobs/job_1","events_url":"/api/jobs/job_1/events"}"#
-        #expect(spec.violations(method: "POST", path: "/api/mv/merge_videos", status: 202, contentType: "application/json",
-                                body: Data(job.utf8)) == [])
+        #expect(
+            spec.violations(
+                method: "POST", path: "/api/mv/merge_videos", status: 202, contentType: "application/json",
+                body: Data(job.utf8)) == [])
         let renamed = job.replacingOccurrences(of: "status_url", with: "statusURL")
-        #expect(!spec.violations(method: "POST", path: "/api/mv/merge_videos", status: 202, contentType: "application/json",
-                                 body: Data(renamed.utf8)).isEmpty)
-        #expect(!spec.violations(method: "POST", path: "/api/mv/merge_videos", status: 299, contentType: "application/json",
-                                 body: Data(job.utf8)).isEmpty)
+        #expect(
+            !spec.violations(
+                method: "POST", path: "/api/mv/merge_videos", status: 202, contentType: "application/json",
+                body: Data(renamed.utf8)
+            ).isEmpty)
+        #expect(
+            !spec.violations(
+                method: "POST", path: "/api/mv/merge_videos", status: 299, contentType: "application/json",
+                body: Data(job.utf8)
+            ).isEmpty)
         let wrongType = job.replacingOccurrences(of: "\"queued\"", with: "7")
-        #expect(!spec.violations(method: "POST", path: "/api/mv/merge_videos", status: 202, contentType: "application/json",
-                                 body: Data(wrongType.utf8)).isEmpty)
+        #expect(
+            !spec.violations(
+                method: "POST", path: "/api/mv/merge_videos", status: 202, contentType: "application/json",
+                body: Data(wrongType.utf8)
+            ).isEmpty)
     }
 
     @Test func requestIDsAreHonouredOrMade() async throws {
@@ -96,7 +108,8 @@ import TestSupport
             try await client.execute(uri: "/health", method: .get, headers: [.requestID: "trace-42.a:b"]) { response in
                 #expect(response.headers[.requestID] == "trace-42.a:b")
             }
-            try await client.execute(uri: "/nowhere", method: .get, headers: [.requestID: "bad id\u{7}" + String(repeating: "x", count: 300)]) { response in
+            try await client.execute(uri: "/nowhere", method: .get, headers: [.requestID: "bad id\u{7}" + String(repeating: "x", count: 300)]) {
+                response in
                 let id = try #require(response.headers[.requestID])
                 #expect(id.count <= 32 && !id.contains(" "))
                 let problem = try jsonObject(response.body)

@@ -4,8 +4,8 @@ import HummingbirdTesting
 import MergeServer
 import NIOCore
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// The server with a provider key: requests reach the provider (here a fake Replicate
 /// on loopback speaking its wire format), results come back as assets, costs are
@@ -16,7 +16,12 @@ import TestSupport
     /// What the fake saw.
     final class Seen: Sendable {
         private let state = Mutex<(creates: [String], authorization: [String], cancels: Int)>(([], [], 0))
-        func create(body: String, authorization: String) { state.withLock { $0.creates.append(body); $0.authorization.append(authorization) } }
+        func create(body: String, authorization: String) {
+            state.withLock {
+                $0.creates.append(body)
+                $0.authorization.append(authorization)
+            }
+        }
         func cancel() { state.withLock { $0.cancels += 1 } }
         var creates: [String] { state.withLock { $0.creates } }
         var authorization: [String] { state.withLock { $0.authorization } }
@@ -29,8 +34,11 @@ import TestSupport
             let body = try await request.body.collect(upTo: 1 << 20)
             seen.create(body: String(buffer: body), authorization: request.headers[.authorization] ?? "")
             if behaviour == .unauthorized {
-                return Response(status: .unauthorized, headers: [.contentType: "application/problem+json"],
-                                body: .init(byteBuffer: ByteBuffer(string: #"{"title":"Unauthenticated","detail":"You did not pass a valid authentication token","status":401}"#)))
+                return Response(
+                    status: .unauthorized, headers: [.contentType: "application/problem+json"],
+                    body: .init(
+                        byteBuffer: ByteBuffer(
+                            string: #"{"title":"Unauthenticated","detail":"You did not pass a valid authentication token","status":401}"#)))
             }
             return Self.json(#"{"id":"p1","status":"starting","output":null,"error":null,"urls":{"get":"","cancel":""}}"#, status: .created)
         }
@@ -38,7 +46,8 @@ import TestSupport
             let host = request.head.authority ?? "127.0.0.1"
             switch behaviour {
             case .succeed:
-                return Self.json(#"{"id":"p1","status":"succeeded","output":"http://\#(host)/files/out.mp4","error":null,"metrics":{"predict_time":4.2}}"#)
+                return Self.json(
+                    #"{"id":"p1","status":"succeeded","output":"http://\#(host)/files/out.mp4","error":null,"metrics":{"predict_time":4.2}}"#)
             case .hang, .unauthorized:
                 return Self.json(#"{"id":"p1","status":"processing","output":null,"error":null}"#)
             }
@@ -58,7 +67,8 @@ import TestSupport
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    func withServer(_ behaviour: Behaviour, _ test: @escaping @Sendable (TestServer, any TestClientProtocol, Seen) async throws -> Void) async throws {
+    func withServer(_ behaviour: Behaviour, _ test: @escaping @Sendable (TestServer, any TestClientProtocol, Seen) async throws -> Void) async throws
+    {
         let seen = Seen()
         try await Self.fakeReplicate(behaviour, seen: seen).test(.live) { fake in
             let server = try await TestServer.make(workers: 1) { configuration in
@@ -74,8 +84,9 @@ import TestSupport
             #expect(models.first { $0["id"] as? String == "hailuo-02" }?["available"] as? Bool == true)
             #expect(models.first { $0["id"] as? String == "fal-hailuo-02" }?["available"] as? Bool == false)
 
-            let accepted = try await client.postJSON("/api/mv/generate_video",
-                                                     #"{"prompt": "a lighthouse in a storm", "model": "hailuo-02", "duration": 6, "resolution": "768p"}"#)
+            let accepted = try await client.postJSON(
+                "/api/mv/generate_video",
+                #"{"prompt": "a lighthouse in a storm", "model": "hailuo-02", "duration": 6, "resolution": "768p"}"#)
             #expect(accepted.body["estimated_cost_usd"] as? Double == 0.27)
             let job = try await client.waitForJob(accepted.body["job_id"] as? String ?? "")
             #expect(job["status"] as? String == "succeeded", "\(job)")
@@ -86,7 +97,9 @@ import TestSupport
             #expect((result["cost"] as? [String: Any])?["actual_usd"] as? Double == 0.27)
 
             #expect(seen.authorization == ["Bearer r8_test"])
-            let input = try #require(try JSONSerialization.jsonObject(with: Data((seen.creates.first ?? "").utf8)) as? [String: Any])["input"] as? [String: Any]
+            let input =
+                try #require(try JSONSerialization.jsonObject(with: Data((seen.creates.first ?? "").utf8)) as? [String: Any])["input"]
+                as? [String: Any]
             #expect(input?["prompt"] as? String == "a lighthouse in a storm")
             #expect(input?["duration"] as? Int == 6)
 

@@ -1,12 +1,12 @@
 import Foundation
 import Generation
-import Synchronization
 import Hummingbird
 import HummingbirdTesting
 import MergeServer
 import NIOCore
-import Testing
+import Synchronization
 import TestSupport
+import Testing
 
 /// Sources given by URL: fetched into the asset store when the job runs, from public
 /// addresses and the operator's allow-list only (the file server here is on loopback).
@@ -40,8 +40,9 @@ import TestSupport
             let server = try await TestServer.make(workers: 1) { $0.limits.fetchAllow = ["127.0.0.1"] }
             try await server.test { client in
                 let local = try await client.uploadID("clip_640x480_25.mp4")
-                let body = timelineJSON(clips: ["\(base)/clip_1280x720_30.mp4", local, "\(base)/clip_1280x720_30.mp4"],
-                                        extra: #""output": {"width": 640, "height": 360}"#)
+                let body = timelineJSON(
+                    clips: ["\(base)/clip_1280x720_30.mp4", local, "\(base)/clip_1280x720_30.mp4"],
+                    extra: #""output": {"width": 640, "height": 360}"#)
                 let accepted = try await client.postJSON("/api/mv/merge_videos", body)
                 #expect(accepted.status == .accepted, "\(accepted.body)")
                 let job = try await client.waitForJob(accepted.body["job_id"] as? String ?? "")
@@ -89,8 +90,9 @@ import TestSupport
             let port = try #require(files.port)
             let server = try await TestServer.make(workers: 1)
             try await server.test { client in
-                let clip = try await Self.failure(client, "/api/mv/merge_videos",
-                                                  timelineJSON(clips: ["http://127.0.0.1:\(port)/files/clip_640x480_25.mp4"]), port: port)
+                let clip = try await Self.failure(
+                    client, "/api/mv/merge_videos",
+                    timelineJSON(clips: ["http://127.0.0.1:\(port)/files/clip_640x480_25.mp4"]), port: port)
                 #expect(clip["type"] as? String == "url_not_allowed")
                 #expect(clip["message"] as? String == "could not fetch the URL (127.0.0.1): it is not a public address")
                 #expect((clip["suggestion"] as? String ?? "").contains("MERGE_SERVER_FETCH_ALLOW"))
@@ -98,15 +100,18 @@ import TestSupport
                 try #require(hits.count.withLock { $0 } == 0)
 
                 let local = try await client.uploadID("clip_640x480_25.mp4")
-                let song = try await Self.failure(client, "/api/mv/merge_videos",
-                                                  timelineJSON(clips: [local], extra: #""audio": {"source": "http://[::1]:\#(port)/files/song_120bpm.m4a"}"#),
-                                                  port: port)
+                let song = try await Self.failure(
+                    client, "/api/mv/merge_videos",
+                    timelineJSON(clips: [local], extra: #""audio": {"source": "http://[::1]:\#(port)/files/song_120bpm.m4a"}"#),
+                    port: port)
                 #expect(song["type"] as? String == "url_not_allowed")
-                let metadata = try await Self.failure(client, "/api/mv/generate_video",
-                                                      #"{"prompt": "a cat", "image": "http://169.254.169.254/latest/meta-data/x.png"}"#, port: port)
+                let metadata = try await Self.failure(
+                    client, "/api/mv/generate_video",
+                    #"{"prompt": "a cat", "image": "http://169.254.169.254/latest/meta-data/x.png"}"#, port: port)
                 #expect(metadata["type"] as? String == "url_not_allowed")
-                let privateAddress = try await Self.failure(client, "/api/mv/merge_videos",
-                                                            timelineJSON(clips: ["http://10.0.0.1:\(port)/clip.mp4"]), port: port)
+                let privateAddress = try await Self.failure(
+                    client, "/api/mv/merge_videos",
+                    timelineJSON(clips: ["http://10.0.0.1:\(port)/clip.mp4"]), port: port)
                 #expect(privateAddress["message"] as? String == "could not fetch the URL (10.0.0.1): it is not a public address")
                 #expect(hits.count.withLock { $0 } == 0)
             }
@@ -118,19 +123,22 @@ import TestSupport
         try await Self.fileServer(hits: hits).test(.live) { files in
             let port = try #require(files.port)
             // files.test is this loopback server, allowed by name; 127.0.0.1 is not allowed.
-            let fetchClient = CurlHTTPClient(environment: [:], addressPolicy: try AddressPolicy(allowing: ["files.test"]),
-                                             resolve: ["files.test:\(port):127.0.0.1"])
+            let fetchClient = CurlHTTPClient(
+                environment: [:], addressPolicy: try AddressPolicy(allowing: ["files.test"]),
+                resolve: ["files.test:\(port):127.0.0.1"])
             let server = try await TestServer.make(workers: 1, fetchClient: fetchClient)
             try await server.test { client in
                 let target = "http://127.0.0.1:\(port)/files/clip_640x480_25.mp4"
-                let failure = try await Self.failure(client, "/api/mv/merge_videos",
-                                                     timelineJSON(clips: ["http://files.test:\(port)/to?to=\(target)"]), port: port)
+                let failure = try await Self.failure(
+                    client, "/api/mv/merge_videos",
+                    timelineJSON(clips: ["http://files.test:\(port)/to?to=\(target)"]), port: port)
                 #expect(failure["type"] as? String == "url_not_allowed")
                 #expect(hits.count.withLock { $0 } == 1, "the redirect answered; its target got no request")
 
                 // The same file by the allowed name is fetched.
-                let accepted = try await client.postJSON("/api/mv/merge_videos",
-                                                         timelineJSON(clips: ["http://files.test:\(port)/files/clip_640x480_25.mp4"]))
+                let accepted = try await client.postJSON(
+                    "/api/mv/merge_videos",
+                    timelineJSON(clips: ["http://files.test:\(port)/files/clip_640x480_25.mp4"]))
                 let job = try await client.waitForJob(accepted.body["job_id"] as? String ?? "")
                 #expect(job["status"] as? String == "succeeded", "\(job)")
                 #expect(hits.count.withLock { $0 } == 2)

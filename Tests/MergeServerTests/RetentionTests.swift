@@ -1,8 +1,9 @@
 import Foundation
 import Logging
-@testable import MergeServer
-import Testing
 import TestSupport
+import Testing
+
+@testable import MergeServer
 
 /// Finished jobs expire with their files; running and queued ones never do.
 @Suite struct RetentionTests {
@@ -16,8 +17,9 @@ import TestSupport
             #expect(claimed.id == job.id)
             let file = directory.path + "/\(job.id).mp4"
             try Data("video".utf8).write(to: URL(fileURLWithPath: file))
-            let video = VideoRecord(id: Identifier.video(forJob: job.id), jobId: job.id, path: file, sizeBytes: 5, info: "{}",
-                                    createdAt: Date().timeIntervalSince1970)
+            let video = VideoRecord(
+                id: Identifier.video(forJob: job.id), jobId: job.id, path: file, sizeBytes: 5, info: "{}",
+                createdAt: Date().timeIntervalSince1970)
             _ = try await jobs.succeed(claimed.attempt, result: "{}", video: video, retention: retention)
             return (job, file)
         }

@@ -14,8 +14,10 @@ struct TestServer {
 
     /// `mocks` replaces the mock providers (to count or script their calls); `fetchClient`
     /// the client for caller-given URLs (one with test-only DNS entries).
-    static func make(workers: Int = 1, mocks: GenerationService.Providers? = nil, fetchClient: (any HTTPClient)? = nil,
-                     _ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
+    static func make(
+        workers: Int = 1, mocks: GenerationService.Providers? = nil, fetchClient: (any HTTPClient)? = nil,
+        _ configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) async throws -> TestServer {
         let directory = try TemporaryDirectory()
         var configuration = ServerConfiguration()
         configuration.dataDirectory = directory.path
@@ -40,7 +42,8 @@ struct TestServer {
     }
 
     /// Runs `test` against the router in process (services included).
-    func test<Value: Sendable>(_ mode: TestingSetup = .router, _ test: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+    func test<Value: Sendable>(_ mode: TestingSetup = .router, _ test: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value
+    {
         try await application.test(mode, test)
     }
 
@@ -51,8 +54,10 @@ extension TestClientProtocol {
     /// Uploads a fixture as a raw body; returns the asset JSON.
     func upload(_ fixture: String, contentType: String = "video/mp4") async throws -> [String: Any] {
         let data = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture(fixture)))
-        return try await execute(uri: "/api/uploads?filename=\(fixture)", method: .post, headers: [.contentType: contentType],
-                                 body: ByteBuffer(bytes: data)) { response in
+        return try await execute(
+            uri: "/api/uploads?filename=\(fixture)", method: .post, headers: [.contentType: contentType],
+            body: ByteBuffer(bytes: data)
+        ) { response in
             guard response.status == .created || response.status == .ok else {
                 throw TestFailure("upload of \(fixture) answered \(response.status): \(String(buffer: response.body))")
             }

@@ -3,8 +3,8 @@ import HTTPTypes
 import HummingbirdTesting
 import MergeServer
 import NIOCore
-import Testing
 import TestSupport
+import Testing
 
 /// Serving stored files: ranges byte for byte, validators, HEAD.
 @Suite struct ServingTests {
@@ -23,8 +23,10 @@ import TestSupport
             let etag = try #require(headers[.eTag])
             let lastModified = try #require(headers[.lastModified])
 
-            for (range, slice) in [("bytes=0-99", 0..<100), ("bytes=-10", (size - 10)..<size), ("bytes=\(size - 5)-", (size - 5)..<size),
-                                   ("bytes=100-\(size + 1000)", 100..<size)] {
+            for (range, slice) in [
+                ("bytes=0-99", 0..<100), ("bytes=-10", (size - 10)..<size), ("bytes=\(size - 5)-", (size - 5)..<size),
+                ("bytes=100-\(size + 1000)", 100..<size),
+            ] {
                 (status, headers, body) = try await get([.range: range])
                 #expect(status == .partialContent, "\(range)")
                 #expect(body == bytes[slice], "\(range)")

@@ -30,8 +30,10 @@ enum SpecConformance {
             response.body = .init(byteBuffer: ByteBuffer(bytes: body))
         }
         let method = request.method.rawValue.uppercased()
-        for violation in OpenAPISpec.shared.violations(method: method, path: path, status: Int(response.status.code),
-                                                       contentType: contentType, body: body) {
+        for violation in OpenAPISpec.shared.violations(
+            method: method, path: path, status: Int(response.status.code),
+            contentType: contentType, body: body)
+        {
             Issue.record("the response does not match openapi.yaml: \(violation)")
         }
         return response

@@ -1,11 +1,12 @@
 import Foundation
-import enum Generation.SHA256Hex
 import HTTPTypes
 import HummingbirdTesting
 import MergeServer
 import NIOCore
-import Testing
 import TestSupport
+import Testing
+
+import enum Generation.SHA256Hex
 
 /// POST /api/uploads and the asset routes, checked against the fixtures' bytes and ffprobe.
 @Suite struct UploadTests {
@@ -24,8 +25,10 @@ import TestSupport
 
             // The same bytes again: the same asset, 200 instead of 201, one file on disk.
             let id = try #require(first["id"] as? String)
-            try await client.execute(uri: "/api/uploads", method: .post, headers: [.contentType: "application/octet-stream"],
-                                     body: ByteBuffer(bytes: bytes)) { response in
+            try await client.execute(
+                uri: "/api/uploads", method: .post, headers: [.contentType: "application/octet-stream"],
+                body: ByteBuffer(bytes: bytes)
+            ) { response in
                 #expect(response.status == .ok)
                 let again = try jsonObject(response.body)["id"] as? String
                 #expect(again == id)
@@ -49,12 +52,15 @@ import TestSupport
         let server = try await TestServer.make(workers: 0)
         let song = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("song_120bpm.m4a")))
         var multipart = Data("--XyZ\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n".utf8)
-        multipart += Data("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../etc/song.m4a\"\r\nContent-Type: audio/mp4\r\n\r\n".utf8)
+        multipart += Data(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../etc/song.m4a\"\r\nContent-Type: audio/mp4\r\n\r\n".utf8)
         multipart += song + Data("\r\n--XyZ--\r\n".utf8)
         let body = multipart
         try await server.test { client in
-            try await client.execute(uri: "/api/uploads", method: .post, headers: [.contentType: "multipart/form-data; boundary=XyZ"],
-                                     body: ByteBuffer(bytes: body)) { response in
+            try await client.execute(
+                uri: "/api/uploads", method: .post, headers: [.contentType: "multipart/form-data; boundary=XyZ"],
+                body: ByteBuffer(bytes: body)
+            ) { response in
                 #expect(response.status == .created)
                 let asset = try jsonObject(response.body)
                 #expect(asset["kind"] as? String == "audio")
@@ -91,9 +97,11 @@ import TestSupport
             let big = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("clip_1280x720_30.mp4")))
             (status, problem) = try await post(big, "video/mp4")
             #expect(status == .contentTooLarge && problem["type"] as? String == "upload_too_large")
-            (status, problem) = try await post(Data("--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n--b--\r\n".utf8), "multipart/form-data; boundary=b")
+            (status, problem) = try await post(
+                Data("--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n--b--\r\n".utf8), "multipart/form-data; boundary=b")
             #expect(status == .unprocessableContent && problem["type"] as? String == "no_file_part")
-            (status, problem) = try await post(Data("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n\r\nabc".utf8), "multipart/form-data; boundary=b")
+            (status, problem) = try await post(
+                Data("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n\r\nabc".utf8), "multipart/form-data; boundary=b")
             #expect(status == .badRequest && problem["type"] as? String == "malformed_multipart")
             // Nothing half-written is left behind.
             #expect(try FileManager.default.contentsOfDirectory(atPath: server.directory.path + "/uploads").isEmpty)

@@ -26,8 +26,10 @@ public struct DrumTrack {
     }
 
     /// `tempi` gives the tempo of each segment of `seconds`/`tempi.count` (a step when it changes).
-    public static func make(style: Style, tempi: [Double], seconds: Double, beatsPerBar: Int = 4,
-                            sampleRate: Int = 44_100, seed: UInt64 = 1) -> DrumTrack {
+    public static func make(
+        style: Style, tempi: [Double], seconds: Double, beatsPerBar: Int = 4,
+        sampleRate: Int = 44_100, seed: UInt64 = 1
+    ) -> DrumTrack {
         var samples = [Float](repeating: 0, count: Int(seconds * Double(sampleRate)))
         var random = SeededRandom(seed)
         var beats: [Double] = []
@@ -68,10 +70,18 @@ public struct DrumTrack {
         var data = Data()
         func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
         let bytes = samples.count * 2
-        data.append(contentsOf: Array("RIFF".utf8)); append(UInt32(36 + bytes))
-        data.append(contentsOf: Array("WAVEfmt ".utf8)); append(UInt32(16)); append(UInt16(1)); append(UInt16(1))
-        append(UInt32(sampleRate)); append(UInt32(sampleRate * 2)); append(UInt16(2)); append(UInt16(16))
-        data.append(contentsOf: Array("data".utf8)); append(UInt32(bytes))
+        data.append(contentsOf: Array("RIFF".utf8))
+        append(UInt32(36 + bytes))
+        data.append(contentsOf: Array("WAVEfmt ".utf8))
+        append(UInt32(16))
+        append(UInt16(1))
+        append(UInt16(1))
+        append(UInt32(sampleRate))
+        append(UInt32(sampleRate * 2))
+        append(UInt16(2))
+        append(UInt16(16))
+        data.append(contentsOf: Array("data".utf8))
+        append(UInt32(bytes))
         for sample in samples { append(Int16(max(-1, min(1, sample)) * 32_767)) }
         try data.write(to: URL(fileURLWithPath: path))
     }

@@ -5,8 +5,10 @@ import Foundation
 public enum HostileFiles {
     /// An HLS playlist whose one segment is a media file outside `directory`.
     public static func hlsPlaylist(in directory: TemporaryDirectory, pointingAt target: String, live: Bool = false) throws -> String {
-        var lines = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-TARGETDURATION:\(live ? 999_999_999 : 10)", "#EXT-X-MEDIA-SEQUENCE:0",
-                     live ? "#EXTINF:999999999.0," : "#EXTINF:10.0,", target]
+        var lines = [
+            "#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-TARGETDURATION:\(live ? 999_999_999 : 10)", "#EXT-X-MEDIA-SEQUENCE:0",
+            live ? "#EXTINF:999999999.0," : "#EXTINF:10.0,", target,
+        ]
         if !live { lines.append("#EXT-X-ENDLIST") }  // without it the playlist is live: FFmpeg waits for more
         return try write(lines.joined(separator: "\n") + "\n", to: directory.file(live ? "live.m3u8" : "private.mp4"))
     }
@@ -38,8 +40,10 @@ public enum HostileFiles {
 
     /// A JPEG header declaring `width` × `height` (a baseline frame header, no scan).
     public static func jpegHeader(in directory: TemporaryDirectory, width: Int, height: Int) throws -> String {
-        let sof: [UInt8] = [0xFF, 0xC0, 0x00, 0x11, 0x08, UInt8(height >> 8), UInt8(height & 0xFF), UInt8(width >> 8), UInt8(width & 0xFF),
-                            0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01]
+        let sof: [UInt8] = [
+            0xFF, 0xC0, 0x00, 0x11, 0x08, UInt8(height >> 8), UInt8(height & 0xFF), UInt8(width >> 8), UInt8(width & 0xFF),
+            0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01,
+        ]
         let path = directory.file("huge.jpg")
         try Data([0xFF, 0xD8] + sof + [0xFF, 0xD9]).write(to: URL(fileURLWithPath: path))
         return path
@@ -151,7 +155,10 @@ private struct BitWriter {
     /// Many zero bits at once (whole bytes appended directly).
     mutating func zeroBits(_ total: Int) {
         var left = total
-        while left > 0, count != 0 { bits(0, 1); left -= 1 }
+        while left > 0, count != 0 {
+            bits(0, 1)
+            left -= 1
+        }
         bytes.append(contentsOf: repeatElement(0, count: left / 8))
         for _ in 0..<left % 8 { bits(0, 1) }
     }

@@ -69,8 +69,12 @@ public enum Oracle {
 
     /// One MD5 per decoded video frame (`ffmpeg -f framemd5`), independent of the container.
     public static func videoFrameHashes(_ path: String) throws -> [String] {
-        let result = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-i", path, "-map", "0:v:0",
-                                                      "-f", "framemd5", "-"])
+        let result = try ProcessRunner.run(
+            "ffmpeg",
+            [
+                "-v", "error", "-nostdin", "-i", path, "-map", "0:v:0",
+                "-f", "framemd5", "-",
+            ])
         guard result.status == 0 else { throw Failure(description: "ffmpeg framemd5 failed on \(path): \(result.stderr)") }
         return result.stdout.split(separator: "\n")
             .filter { !$0.hasPrefix("#") }
@@ -79,21 +83,30 @@ public enum Oracle {
 
     /// One decoded frame at `seconds`, scaled to `width`x`height`, as RGB bytes.
     public static func frameRGB(_ path: String, at seconds: Double, width: Int = 32, height: Int = 18) throws -> [UInt8] {
-        let result = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-ss", String(seconds), "-i", path,
-                                                      "-frames:v", "1", "-vf", "scale=\(width):\(height)",
-                                                      "-pix_fmt", "rgb24", "-f", "rawvideo", "-"])
+        let result = try ProcessRunner.run(
+            "ffmpeg",
+            [
+                "-v", "error", "-nostdin", "-ss", String(seconds), "-i", path,
+                "-frames:v", "1", "-vf", "scale=\(width):\(height)",
+                "-pix_fmt", "rgb24", "-f", "rawvideo", "-",
+            ])
         guard result.status == 0 else { throw Failure(description: "ffmpeg frame grab failed on \(path): \(result.stderr)") }
         return Array(result.stdoutData)
     }
 
     /// Mean and peak volume in dBFS (`volumedetect`); -inf for digital silence.
     public static func volume(_ path: String) throws -> (mean: Double, max: Double) {
-        let result = try ProcessRunner.run("ffmpeg", ["-v", "info", "-nostdin", "-i", path, "-map", "0:a:0",
-                                                      "-af", "volumedetect", "-f", "null", "-"])
+        let result = try ProcessRunner.run(
+            "ffmpeg",
+            [
+                "-v", "info", "-nostdin", "-i", path, "-map", "0:a:0",
+                "-af", "volumedetect", "-f", "null", "-",
+            ])
         guard result.status == 0 else { throw Failure(description: "ffmpeg volumedetect failed on \(path): \(result.stderr)") }
         func value(_ key: String) -> Double {
             guard let line = result.stderr.split(separator: "\n").first(where: { $0.contains(key) }),
-                  let number = line.split(separator: " ").dropLast().last else { return .nan }
+                let number = line.split(separator: " ").dropLast().last
+            else { return .nan }
             return number == "-inf" ? -.infinity : Double(number) ?? .nan
         }
         return (value("mean_volume:"), value("max_volume:"))
@@ -109,7 +122,8 @@ public enum Oracle {
     /// "30000/1001" → 29.97…
     public static func rate(_ fraction: String?) -> Double? {
         guard let parts = fraction?.split(separator: "/"), parts.count == 2,
-              let numerator = Double(parts[0]), let denominator = Double(parts[1]), denominator != 0 else { return nil }
+            let numerator = Double(parts[0]), let denominator = Double(parts[1]), denominator != 0
+        else { return nil }
         return numerator / denominator
     }
 }
@@ -117,15 +131,20 @@ public enum Oracle {
 extension Oracle {
     /// Integrated loudness (LUFS) and true peak (dBTP) by libavfilter's ebur128, via the ffmpeg CLI.
     public static func loudness(_ path: String) throws -> (integrated: Double, truePeak: Double) {
-        let result = try ProcessRunner.run("ffmpeg", ["-v", "info", "-nostdin", "-i", path, "-map", "0:a:0",
-                                                      "-af", "ebur128=peak=true", "-f", "null", "-"])
+        let result = try ProcessRunner.run(
+            "ffmpeg",
+            [
+                "-v", "info", "-nostdin", "-i", path, "-map", "0:a:0",
+                "-af", "ebur128=peak=true", "-f", "null", "-",
+            ])
         guard result.status == 0, let summary = result.stderr.range(of: "Summary:") else {
             throw Failure(description: "ffmpeg ebur128 failed on \(path): \(result.stderr.suffix(500))")
         }
         let lines = result.stderr[summary.upperBound...].split(separator: "\n")
         func value(_ key: String) -> Double {
             guard let line = lines.first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(key) }),
-                  let number = line.split(separator: " ").dropFirst().first else { return .nan }
+                let number = line.split(separator: " ").dropFirst().first
+            else { return .nan }
             return number == "-inf" ? -.infinity : Double(number) ?? .nan
         }
         return (value("I:"), value("Peak:"))
@@ -133,8 +152,12 @@ extension Oracle {
 
     /// Start times (s) of silences of at least `minimum` seconds below -50 dBFS.
     public static func silenceStarts(_ path: String, minimum: Double = 0.2) throws -> [Double] {
-        let result = try ProcessRunner.run("ffmpeg", ["-v", "info", "-nostdin", "-i", path, "-map", "0:a:0",
-                                                      "-af", "silencedetect=noise=-50dB:d=\(minimum)", "-f", "null", "-"])
+        let result = try ProcessRunner.run(
+            "ffmpeg",
+            [
+                "-v", "info", "-nostdin", "-i", path, "-map", "0:a:0",
+                "-af", "silencedetect=noise=-50dB:d=\(minimum)", "-f", "null", "-",
+            ])
         guard result.status == 0 else { throw Failure(description: "ffmpeg silencedetect failed on \(path)") }
         return result.stderr.split(separator: "\n").compactMap { line in
             guard let range = line.range(of: "silence_start: ") else { return nil }
@@ -153,8 +176,12 @@ extension Oracle {
 extension Oracle {
     /// Times (s) of the decoded frames that start a new shot (ffmpeg's scene score above `threshold`).
     public static func sceneCuts(_ path: String, threshold: Double = 0.3) throws -> [Double] {
-        let result = try ProcessRunner.run("ffmpeg", ["-v", "info", "-nostdin", "-i", path, "-map", "0:v:0", "-vf",
-                                                      "select='gt(scene,\(threshold))',showinfo", "-f", "null", "-"])
+        let result = try ProcessRunner.run(
+            "ffmpeg",
+            [
+                "-v", "info", "-nostdin", "-i", path, "-map", "0:v:0", "-vf",
+                "select='gt(scene,\(threshold))',showinfo", "-f", "null", "-",
+            ])
         guard result.status == 0 else { throw Failure(description: "ffmpeg scene detection failed on \(path)") }
         return result.stderr.split(separator: "\n").compactMap { line in
             guard line.contains("Parsed_showinfo"), let range = line.range(of: "pts_time:") else { return nil }

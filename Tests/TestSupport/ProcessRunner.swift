@@ -37,8 +37,9 @@ public enum ProcessRunner {
         process.waitUntilExit()
         try out.close()
         try err.close()
-        return ProcessResult(status: process.terminationStatus,
-                             stdoutData: try Data(contentsOf: outURL),
-                             stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        return ProcessResult(
+            status: process.terminationStatus,
+            stdoutData: try Data(contentsOf: outURL),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 }

@@ -6,8 +6,9 @@ import Hummingbird
 let port = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 8081
 let router = Router()
 router.get("/hello") { _, _ -> Response in
-    Response(status: .ok, headers: [.contentType: "application/json"],
-             body: .init(byteBuffer: ByteBuffer(string: #"{"hello":"world"}"#)))
+    Response(
+        status: .ok, headers: [.contentType: "application/json"],
+        body: .init(byteBuffer: ByteBuffer(string: #"{"hello":"world"}"#)))
 }
 let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
 try await app.runService()

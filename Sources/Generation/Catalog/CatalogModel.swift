@@ -21,7 +21,10 @@ public struct CatalogModel: Sendable, Codable, Equatable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case perSecond = "per_second", perImage = "per_image", per1kTokens = "per_1k_tokens", perRequest = "per_request"
+            case perSecond = "per_second"
+            case perImage = "per_image"
+            case per1kTokens = "per_1k_tokens"
+            case perRequest = "per_request"
         }
     }
 
@@ -43,9 +46,11 @@ public struct CatalogModel: Sendable, Codable, Equatable {
     /// Provider input parameters sent with every request unless the request sets them.
     public var defaults: [String: ParameterValue]
 
-    public init(id: String, provider: String, path: String, kind: Kind, description: String? = nil, durations: [Double] = [],
-                aspectRatios: [String] = [], resolutions: [String] = [], requiresImage: Bool = false, price: Price = Price(),
-                defaults: [String: ParameterValue] = [:]) {
+    public init(
+        id: String, provider: String, path: String, kind: Kind, description: String? = nil, durations: [Double] = [],
+        aspectRatios: [String] = [], resolutions: [String] = [], requiresImage: Bool = false, price: Price = Price(),
+        defaults: [String: ParameterValue] = [:]
+    ) {
         self.id = id
         self.provider = provider
         self.path = path
@@ -60,8 +65,11 @@ public struct CatalogModel: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, provider, path, kind, description, durations, aspectRatios = "aspect_ratios", resolutions
-        case requiresImage = "requires_image", price, defaults
+        case id, provider, path, kind, description, durations
+        case aspectRatios = "aspect_ratios"
+        case resolutions
+        case requiresImage = "requires_image"
+        case price, defaults
     }
 
     public init(from decoder: any Decoder) throws {

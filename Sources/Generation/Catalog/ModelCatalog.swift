@@ -19,7 +19,8 @@ public struct ModelCatalog: Sendable {
         var models: [CatalogModel]?
 
         enum CodingKeys: String, CodingKey {
-            case defaultModels = "default_models", models
+            case defaultModels = "default_models"
+            case models
         }
     }
 
@@ -91,13 +92,13 @@ public struct ModelCatalog: Sendable {
         var seen: Set<String> = []
         for model in models {
             let problem: String? =
-                if !seen.insert(model.id).inserted { "the id \(model.id) appears twice" }
-                else if !Self.providers.contains(model.provider) {
+                if !seen.insert(model.id).inserted { "the id \(model.id) appears twice" } else if !Self.providers.contains(model.provider) {
                     "model \(model.id) has an unknown provider \(model.provider) (use \(Self.providers.sorted().joined(separator: ", ")))"
-                } else if model.durations.contains(where: { !($0 > 0 && $0 <= 600) }) { "model \(model.id) has a duration outside 0–600 s" }
-                else if [model.price.perSecond, model.price.perImage, model.price.per1kTokens, model.price.perRequest]
-                    .contains(where: { ($0 ?? 0) < 0 || !($0 ?? 0).isFinite }) { "model \(model.id) has a negative price" }
-                else { nil }
+                } else if model.durations.contains(where: { !($0 > 0 && $0 <= 600) }) {
+                    "model \(model.id) has a duration outside 0–600 s"
+                } else if [model.price.perSecond, model.price.perImage, model.price.per1kTokens, model.price.perRequest]
+                    .contains(where: { ($0 ?? 0) < 0 || !($0 ?? 0).isFinite })
+                { "model \(model.id) has a negative price" } else { nil }
             if let problem { throw CatalogError("\(source): \(problem)") }
         }
         for (kind, ids) in defaultModels {

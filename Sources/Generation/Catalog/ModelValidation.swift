@@ -14,8 +14,10 @@ public struct ModelProblem: Error, Sendable, Equatable {
 extension ModelCatalog {
     /// Resolves the request's `model` (or the default for `kind`) and says why it cannot
     /// serve this kind, listing what can.
-    public func resolve(_ id: String?, kind: CatalogModel.Kind, field: String = "model",
-                        configured: (String) -> Bool) -> Result<CatalogModel, ModelProblem> {
+    public func resolve(
+        _ id: String?, kind: CatalogModel.Kind, field: String = "model",
+        configured: (String) -> Bool
+    ) -> Result<CatalogModel, ModelProblem> {
         let ofKind = models(of: kind).map(\.id)
         guard let id else {
             guard let model = defaultModel(kind, configured: configured) else {
@@ -36,9 +38,15 @@ extension CatalogModel {
         var problems: [ModelProblem] = []
         if let duration {
             if !durations.isEmpty, !durations.contains(duration) {
-                problems.append(ModelProblem(field: "duration", message: "\(id) makes clips of \(Self.list(durations)) seconds, not \(duration.durationText)"))
+                problems.append(
+                    ModelProblem(field: "duration", message: "\(id) makes clips of \(Self.list(durations)) seconds, not \(duration.durationText)"))
             } else if durations.isEmpty, !(duration >= ModelCatalog.minVideoSeconds && duration <= ModelCatalog.maxVideoSeconds) {
-                problems.append(ModelProblem(field: "duration", message: "duration must be \(ModelCatalog.minVideoSeconds.durationText)…\(ModelCatalog.maxVideoSeconds.durationText) seconds (got \(duration.durationText))"))
+                problems.append(
+                    ModelProblem(
+                        field: "duration",
+                        message:
+                            "duration must be \(ModelCatalog.minVideoSeconds.durationText)…\(ModelCatalog.maxVideoSeconds.durationText) seconds (got \(duration.durationText))"
+                    ))
             }
         }
         problems += choiceProblems(field: "aspect_ratio", value: aspectRatio, valid: aspectRatios)

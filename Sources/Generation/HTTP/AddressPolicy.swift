@@ -115,11 +115,13 @@ public struct AddressPolicy: Sendable {
         let host = normalized(entry)
         let labels = host.split(separator: ".", omittingEmptySubsequences: false)
         func alphanumeric(_ byte: UInt8) -> Bool { (48...57).contains(byte) || (97...122).contains(byte) }
-        guard !host.isEmpty, host.utf8.count <= 253, labels.allSatisfy({ label in
-            let bytes = Array(label.utf8)
-            guard let first = bytes.first, let last = bytes.last, bytes.count <= 63 else { return false }
-            return alphanumeric(first) && alphanumeric(last) && bytes.allSatisfy { alphanumeric($0) || $0 == 45 || $0 == 95 }
-        }) else { return nil }
+        guard !host.isEmpty, host.utf8.count <= 253,
+            labels.allSatisfy({ label in
+                let bytes = Array(label.utf8)
+                guard let first = bytes.first, let last = bytes.last, bytes.count <= 63 else { return false }
+                return alphanumeric(first) && alphanumeric(last) && bytes.allSatisfy { alphanumeric($0) || $0 == 45 || $0 == 95 }
+            })
+        else { return nil }
         return host
     }
 

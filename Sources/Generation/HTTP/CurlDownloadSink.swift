@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The file a download streams into: `path.partial`, hashed while written, renamed to
@@ -23,8 +24,9 @@ final class CurlDownloadSink {
         self.url = url
         descriptor = open(partialPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw HTTPClientError(.io, "Could not create \(partialPath): \(Self.lastError()). Check the directory exists and is writable.",
-                                  url: url, sent: false)
+            throw HTTPClientError(
+                .io, "Could not create \(partialPath): \(Self.lastError()). Check the directory exists and is writable.",
+                url: url, sent: false)
         }
     }
 

@@ -30,8 +30,10 @@ public final class CurlHTTPClient: HTTPClient {
     ///   - addressPolicy: when set, the only addresses this client connects to (and no proxy).
     ///   - resolve: `host:port:address` entries used instead of DNS (`CURLOPT_RESOLVE`), so
     ///     tests can name a host that resolves to loopback without touching /etc/hosts.
-    public init(userAgent: String = "merge-server", environment: [String: String] = ProcessInfo.processInfo.environment,
-                addressPolicy: AddressPolicy? = nil, resolve: [String] = []) {
+    public init(
+        userAgent: String = "merge-server", environment: [String: String] = ProcessInfo.processInfo.environment,
+        addressPolicy: AddressPolicy? = nil, resolve: [String] = []
+    ) {
         self.userAgent = userAgent
         proxies = CurlProxyEnvironment(environment)
         self.addressPolicy = addressPolicy
@@ -65,9 +67,11 @@ public final class CurlHTTPClient: HTTPClient {
         let id = loop.makeID()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                loop.submit(CurlJob(id: id, request: request, destination: destination, userAgent: userAgent,
-                                    proxies: proxies, addressPolicy: addressPolicy, resolve: resolve,
-                                    continuation: continuation))
+                loop.submit(
+                    CurlJob(
+                        id: id, request: request, destination: destination, userAgent: userAgent,
+                        proxies: proxies, addressPolicy: addressPolicy, resolve: resolve,
+                        continuation: continuation))
             }
         } onCancel: {
             loop.cancel(id)

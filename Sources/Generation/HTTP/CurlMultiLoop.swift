@@ -47,7 +47,10 @@ final class CurlMultiLoop: Sendable {
     /// Queues `job`, or resumes it with `CancellationError` if its task is already
     /// cancelled. Called from the job's task, inside its cancellation handler's scope.
     func submit(_ job: CurlJob) {
-        enum Admission { case queued(startThread: Bool), cancelled, stopped }
+        enum Admission {
+            case queued(startThread: Bool)
+            case cancelled, stopped
+        }
         let admission: Admission = state.withLock { state in
             // Checked under the lock: a cancellation handler that ran before this found
             // no live job, but then the flag was already set and is seen here.
@@ -65,8 +68,10 @@ final class CurlMultiLoop: Sendable {
         case .cancelled:
             job.continuation.resume(throwing: CancellationError())
         case .stopped:
-            job.continuation.resume(throwing: HTTPClientError(.invalidRequest, "The HTTP client was shut down.",
-                                                              url: job.request.url, sent: false))
+            job.continuation.resume(
+                throwing: HTTPClientError(
+                    .invalidRequest, "The HTTP client was shut down.",
+                    url: job.request.url, sent: false))
         }
     }
 
@@ -133,8 +138,9 @@ final class CurlMultiLoop: Sendable {
                     let transfer = try CurlTransfer.make(job)
                     let code = curl_multi_add_handle(multi, transfer.easy)
                     guard code == CURLM_OK else {
-                        throw HTTPClientError(.io, "libcurl could not start the transfer: \(String(cString: curl_multi_strerror(code))).",
-                                              url: job.request.url, sent: false)
+                        throw HTTPClientError(
+                            .io, "libcurl could not start the transfer: \(String(cString: curl_multi_strerror(code))).",
+                            url: job.request.url, sent: false)
                     }
                     running[job.id] = transfer
                     idsByHandle[transfer.easy] = job.id
@@ -158,8 +164,12 @@ final class CurlMultiLoop: Sendable {
                 for transfer in running.values {
                     detach(transfer.easy, from: multi)
                     transfer.discard()
-                    end(transfer, .failure(HTTPClientError(.connectionLost, "libcurl failed: \(reason).",
-                                                           url: transfer.job.request.url, sent: true)))
+                    end(
+                        transfer,
+                        .failure(
+                            HTTPClientError(
+                                .connectionLost, "libcurl failed: \(reason).",
+                                url: transfer.job.request.url, sent: true)))
                 }
             }
 

@@ -36,14 +36,14 @@ struct CurlResponseHead {
     }
 }
 
-private extension StringProtocol {
-    func trimmingSuffix(while predicate: (Character) -> Bool) -> String {
+extension StringProtocol {
+    fileprivate func trimmingSuffix(while predicate: (Character) -> Bool) -> String {
         var end = endIndex
         while end > startIndex, predicate(self[index(before: end)]) { end = index(before: end) }
         return String(self[startIndex..<end])
     }
 
-    func trimmingWhitespace() -> String {
+    fileprivate func trimmingWhitespace() -> String {
         trimmingCharacters(in: .whitespaces)
     }
 }

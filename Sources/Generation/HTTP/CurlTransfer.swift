@@ -1,7 +1,8 @@
 import CCurl
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One request on the curl loop thread: the easy handle configured from an
@@ -102,26 +103,29 @@ final class CurlTransfer {
             // "" turns proxies off, the environment's too: a proxy would connect for us,
             // to an address this check never sees.
             try set(CURLOPT_PROXY, "")
-            try check(mc_easy_setopt_opensocket(easy) { context, _, address in
-                guard let context, let address else { return mc_socket_bad }
-                let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-                return transfer.openSocket(address)
-            }, CURLOPT_OPENSOCKETFUNCTION)
+            try check(
+                mc_easy_setopt_opensocket(easy) { context, _, address in
+                    guard let context, let address else { return mc_socket_bad }
+                    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+                    return transfer.openSocket(address)
+                }, CURLOPT_OPENSOCKETFUNCTION)
             try set(CURLOPT_OPENSOCKETDATA, pointer: context)
         }
         try configureResolve()
 
-        try check(mc_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
-            guard let context else { return 0 }
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-            return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
-        }, CURLOPT_WRITEFUNCTION)
+        try check(
+            mc_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+                guard let context else { return 0 }
+                let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+                return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+            }, CURLOPT_WRITEFUNCTION)
         try set(CURLOPT_WRITEDATA, pointer: context)
-        try check(mc_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, context in
-            guard let context else { return 0 }
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-            return transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
-        }, CURLOPT_HEADERFUNCTION)
+        try check(
+            mc_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+                guard let context else { return 0 }
+                let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+                return transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
+            }, CURLOPT_HEADERFUNCTION)
         try set(CURLOPT_HEADERDATA, pointer: context)
 
         var contentType = try configureMethodAndBody()
@@ -225,8 +229,9 @@ final class CurlTransfer {
                 // Streamed from disk while sending; libcurl names the part after the file.
                 let code = curl_mime_filedata(handle, path)
                 guard code == CURLE_OK else {
-                    throw HTTPClientError(.io, "Could not read \(path) for the multipart part \(part.name); check it exists and is readable.",
-                                          url: url, sent: false)
+                    throw HTTPClientError(
+                        .io, "Could not read \(path) for the multipart part \(part.name); check it exists and is readable.",
+                        url: url, sent: false)
                 }
             }
             if let filename = part.filename { try check(curl_mime_filename(handle, filename), "the part \(part.name)'s filename") }
@@ -240,7 +245,8 @@ final class CurlTransfer {
         var named: Set<String> = []
         for (name, value) in job.request.headers {
             guard !name.isEmpty, !(name + value).utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }),
-                  !name.contains(":") else {
+                !name.contains(":")
+            else {
                 throw HTTPClientError(.invalidRequest, "The header \(name.debugDescription) is malformed.", url: url, sent: false)
             }
             named.insert(name.lowercased())
@@ -270,7 +276,8 @@ final class CurlTransfer {
         guard let policy = job.addressPolicy else { return mc_socket_bad }
         let target = address.pointee
         guard let offset = MemoryLayout<curl_sockaddr>.offset(of: \.addr),
-              let ip = IPAddress(socketAddress: UnsafeRawPointer(address) + offset, length: Int(target.addrlen)) else {
+            let ip = IPAddress(socketAddress: UnsafeRawPointer(address) + offset, length: Int(target.addrlen))
+        else {
             refusedRange = "not an IPv4 or IPv6 address"
             return mc_socket_bad
         }
@@ -294,7 +301,8 @@ final class CurlTransfer {
     private func receiveHeader(_ bytes: UnsafeRawBufferPointer) -> Int {
         let ended = head.consume(String(decoding: bytes, as: UTF8.self))
         guard ended, job.request.method != .head, !(100..<200).contains(head.status), !(300..<400).contains(head.status),
-              let length = head.header("Content-Length").flatMap({ Int64($0) }), length > limit else { return bytes.count }
+            let length = head.header("Content-Length").flatMap({ Int64($0) }), length > limit
+        else { return bytes.count }
         if case .file = job.destination, !(200..<300).contains(head.status) { return bytes.count }
         // Refuse up front what the server announces as too large.
         abort = tooLarge()
@@ -347,8 +355,10 @@ final class CurlTransfer {
             sink?.discard()
             if let abort { return .failure(abort) }
             if code == CURLE_COULDNT_CONNECT, let refusedRange {
-                return .failure(HTTPClientError(.refusedAddress, "The URL leads to an address that is not public (\(refusedRange)).",
-                                                url: url, sent: false))
+                return .failure(
+                    HTTPClientError(
+                        .refusedAddress, "The URL leads to an address that is not public (\(refusedRange)).",
+                        url: url, sent: false))
             }
             let detail = String(cString: errorBuffer)
             return .failure(CurlFailure.error(code, detail: detail, url: url, connected: connectionEstablished(), status: status))
@@ -366,8 +376,11 @@ final class CurlTransfer {
             }
             do {
                 let sha256 = try sink.commit()
-                return .success(.file(DownloadedFile(path: path, sizeBytes: sink.bytesWritten, sha256: sha256,
-                                                     contentType: head.header("Content-Type"), status: status)))
+                return .success(
+                    .file(
+                        DownloadedFile(
+                            path: path, sizeBytes: sink.bytesWritten, sha256: sha256,
+                            contentType: head.header("Content-Type"), status: status)))
             } catch {
                 return .failure(error)
             }
@@ -430,8 +443,9 @@ final class CurlTransfer {
     private func check(_ code: CURLcode, _ what: String) throws(HTTPClientError) {
         guard code == CURLE_OK else {
             let reason = String(cString: curl_easy_strerror(code))
-            throw HTTPClientError(code == CURLE_OUT_OF_MEMORY ? .io : .invalidRequest,
-                                  "libcurl refused \(what): \(reason).", url: url, sent: false)
+            throw HTTPClientError(
+                code == CURLE_OUT_OF_MEMORY ? .io : .invalidRequest,
+                "libcurl refused \(what): \(reason).", url: url, sent: false)
         }
     }
 

@@ -3,7 +3,13 @@ import Foundation
 /// One HTTP request for `HTTPClient`. Header names are case-insensitive; the body is
 /// bytes, a file streamed from disk, or multipart form parts.
 public struct HTTPRequest: Sendable {
-    public enum Method: String, Sendable { case get = "GET", post = "POST", put = "PUT", delete = "DELETE", head = "HEAD" }
+    public enum Method: String, Sendable {
+        case get = "GET"
+        case post = "POST"
+        case put = "PUT"
+        case delete = "DELETE"
+        case head = "HEAD"
+    }
 
     public enum Body: Sendable {
         case none
@@ -38,8 +44,10 @@ public struct HTTPRequest: Sendable {
         case httpsOnly = "https"
     }
 
-    public init(_ method: Method, _ url: String, headers: [(name: String, value: String)] = [], body: Body = .none,
-                connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(60), followRedirects: Bool = true) {
+    public init(
+        _ method: Method, _ url: String, headers: [(name: String, value: String)] = [], body: Body = .none,
+        connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(60), followRedirects: Bool = true
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -50,8 +58,10 @@ public struct HTTPRequest: Sendable {
     }
 
     /// A request whose body is `value` encoded as JSON.
-    public static func json(_ method: Method, _ url: String, _ value: some Encodable, headers: [(name: String, value: String)] = [],
-                            timeout: Duration = .seconds(60)) throws -> HTTPRequest {
+    public static func json(
+        _ method: Method, _ url: String, _ value: some Encodable, headers: [(name: String, value: String)] = [],
+        timeout: Duration = .seconds(60)
+    ) throws -> HTTPRequest {
         let data = try JSONEncoder().encode(value)
         return HTTPRequest(method, url, headers: headers, body: .bytes(data, contentType: "application/json"), timeout: timeout)
     }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An IPv4 or IPv6 address as its bytes in network order (4 or 16), read from text or
@@ -83,7 +84,8 @@ public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
         guard let address = IPAddress(String(parts[0])) else { return nil }
         let bits = address.bytes.count * 8
         if parts.count == 2 {
-            guard !parts[1].isEmpty, parts[1].utf8.allSatisfy({ (48...57).contains($0) }), let prefix = Int(parts[1]), (0...bits).contains(prefix) else { return nil }
+            guard !parts[1].isEmpty, parts[1].utf8.allSatisfy({ (48...57).contains($0) }), let prefix = Int(parts[1]), (0...bits).contains(prefix)
+            else { return nil }
             self.init(address, prefix: prefix)
         } else {
             self.init(address, prefix: bits)

@@ -24,8 +24,10 @@ public struct VideoGenerationRequest: Sendable {
     public var seed: Int?
     public var negativePrompt: String?
 
-    public init(prompt: String, model: CatalogModel, duration: Double, aspectRatio: String, resolution: String? = nil,
-                image: ReferenceImage? = nil, seed: Int? = nil, negativePrompt: String? = nil) {
+    public init(
+        prompt: String, model: CatalogModel, duration: Double, aspectRatio: String, resolution: String? = nil,
+        image: ReferenceImage? = nil, seed: Int? = nil, negativePrompt: String? = nil
+    ) {
         self.prompt = prompt
         self.model = model
         self.duration = duration
@@ -87,8 +89,9 @@ public struct ScenePlanRequest: Sendable {
     /// Refuses a scene count outside `sceneLimit` (`.validation`, named as the API's `num_scenes`).
     public func validateSceneCount(provider: String) throws(ProviderError) {
         guard Self.sceneLimit.contains(numScenes) else {
-            throw ProviderError(.validation, "num_scenes must be \(Self.sceneLimit.lowerBound)…\(Self.sceneLimit.upperBound), not \(numScenes)",
-                                provider: provider)
+            throw ProviderError(
+                .validation, "num_scenes must be \(Self.sceneLimit.lowerBound)…\(Self.sceneLimit.upperBound), not \(numScenes)",
+                provider: provider)
         }
     }
 }

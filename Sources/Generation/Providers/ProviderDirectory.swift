@@ -9,22 +9,26 @@ public enum ProviderDirectory {
     ]
 
     /// The real providers whose keys are set.
-    public static func providers(environment: [String: String], client: any HTTPClient,
-                                 uploadCache: any UploadCache) -> GenerationService.Providers {
+    public static func providers(
+        environment: [String: String], client: any HTTPClient,
+        uploadCache: any UploadCache
+    ) -> GenerationService.Providers {
         func value(_ name: String) -> String? {
             guard let text = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
             return text
         }
         var providers = GenerationService.Providers()
         if let token = value("REPLICATE_API_TOKEN") {
-            let replicate = ReplicateProvider(apiKey: token, baseURL: value("REPLICATE_BASE_URL") ?? ReplicateProvider.defaultBaseURL,
-                                              client: client, uploadCache: uploadCache)
+            let replicate = ReplicateProvider(
+                apiKey: token, baseURL: value("REPLICATE_BASE_URL") ?? ReplicateProvider.defaultBaseURL,
+                client: client, uploadCache: uploadCache)
             providers.video[ReplicateProvider.name] = replicate
             providers.image[ReplicateProvider.name] = replicate
         }
         if let key = value("FAL_KEY") {
-            providers.video[FALProvider.name] = FALProvider(apiKey: key, baseURL: value("FAL_QUEUE_BASE_URL") ?? FALProvider.defaultBaseURL,
-                                                            client: client)
+            providers.video[FALProvider.name] = FALProvider(
+                apiKey: key, baseURL: value("FAL_QUEUE_BASE_URL") ?? FALProvider.defaultBaseURL,
+                client: client)
         }
         if let key = value("GEMINI_API_KEY") {
             let baseURL = value("GEMINI_BASE_URL")  // Veo and the scene planner share Gemini's API

@@ -31,8 +31,10 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
     /// arrived, or rejected it with 429/401/...): only then may a create be retried.
     public var mayHaveBeenAccepted: Bool
 
-    public init(_ kind: Kind, _ message: String, provider: String, status: Int? = nil, retryAfter: Duration? = nil,
-                mayHaveBeenAccepted: Bool = false) {
+    public init(
+        _ kind: Kind, _ message: String, provider: String, status: Int? = nil, retryAfter: Duration? = nil,
+        mayHaveBeenAccepted: Bool = false
+    ) {
         self.kind = kind
         self.message = message
         self.provider = provider
@@ -73,14 +75,16 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
     /// counts against the breaker), though a bad certificate will not heal by waiting:
     /// `Kind` has no "unreachable for good".
     public init(transport error: HTTPClientError, provider: String) {
-        let kind: Kind = switch error.kind {
-        case .timeout: .timeout
-        case .connect, .connectionLost, .tls: .upstreamUnavailable
-        case .io, .invalidRequest: .validation
-        case .tooLarge, .tooManyRedirects, .refusedAddress: .badResponse
-        case .status: HTTPStatusMeaning.kind(status: error.status ?? 0, phase: .download)
-        }
-        self.init(kind, "\(error.message) (\(error.url))", provider: provider, status: error.status,
-                  mayHaveBeenAccepted: error.sent)
+        let kind: Kind =
+            switch error.kind {
+            case .timeout: .timeout
+            case .connect, .connectionLost, .tls: .upstreamUnavailable
+            case .io, .invalidRequest: .validation
+            case .tooLarge, .tooManyRedirects, .refusedAddress: .badResponse
+            case .status: HTTPStatusMeaning.kind(status: error.status ?? 0, phase: .download)
+            }
+        self.init(
+            kind, "\(error.message) (\(error.url))", provider: provider, status: error.status,
+            mayHaveBeenAccepted: error.sent)
     }
 }

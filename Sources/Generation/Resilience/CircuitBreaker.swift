@@ -6,7 +6,10 @@ import Synchronization
 /// one probe call is let through (half-open) — its success closes the breaker, its
 /// failure opens it again. Failures that are the request's fault never count.
 public final class CircuitBreakers: Sendable {
-    public enum State: String, Sendable, Codable { case closed, open, halfOpen = "half_open" }
+    public enum State: String, Sendable, Codable {
+        case closed, open
+        case halfOpen = "half_open"
+    }
 
     public struct Snapshot: Sendable, Codable, Equatable {
         public var state: State
@@ -15,7 +18,9 @@ public final class CircuitBreakers: Sendable {
         public var retryInSeconds: Double?
 
         enum CodingKeys: String, CodingKey {
-            case state, consecutiveFailures = "consecutive_failures", retryInSeconds = "retry_in_seconds"
+            case state
+            case consecutiveFailures = "consecutive_failures"
+            case retryInSeconds = "retry_in_seconds"
         }
     }
 
@@ -83,9 +88,10 @@ public final class CircuitBreakers: Sendable {
             return nil
         }
         if let refusal {
-            throw ProviderError(.upstreamUnavailable,
-                                "\(model) failed \(threshold) times in a row; calls are paused for \(Int(refusal.secondsValue.rounded(.up))) s",
-                                provider: provider, retryAfter: refusal)
+            throw ProviderError(
+                .upstreamUnavailable,
+                "\(model) failed \(threshold) times in a row; calls are paused for \(Int(refusal.secondsValue.rounded(.up))) s",
+                provider: provider, retryAfter: refusal)
         }
     }
 

@@ -25,8 +25,10 @@ public struct RetryPolicy: Sendable {
 
     /// Runs `operation` until it succeeds, fails with an error `isRetryable` refuses, or
     /// `maxAttempts` is reached (the last error is thrown). Cancellation stops the waits.
-    public func run<T: Sendable>(isRetryable: @Sendable (any Error) -> Bool = RetryPolicy.isTransient,
-                                 _ operation: @Sendable () async throws -> T) async throws -> T {
+    public func run<T: Sendable>(
+        isRetryable: @Sendable (any Error) -> Bool = RetryPolicy.isTransient,
+        _ operation: @Sendable () async throws -> T
+    ) async throws -> T {
         var attempt = 1
         while true {
             do {

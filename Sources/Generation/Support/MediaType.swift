@@ -13,7 +13,8 @@ public enum MediaType {
     ]
 
     private static let types: [String: String] = Dictionary(table.map { ($0.fileExtension, $0.contentType) }, uniquingKeysWith: { first, _ in first })
-    private static let extensions: [String: String] = Dictionary(table.map { ($0.contentType, $0.fileExtension) }, uniquingKeysWith: { first, _ in first })
+    private static let extensions: [String: String] = Dictionary(
+        table.map { ($0.contentType, $0.fileExtension) }, uniquingKeysWith: { first, _ in first })
 
     /// The content type of a known extension ("JPG" or "jpg", no dot); nil otherwise.
     public static func contentType(forExtension fileExtension: String) -> String? {

@@ -37,18 +37,23 @@ public final class MediaExecutor: Sendable {
     }
 
     /// Runs `work` on one of the executor's threads and returns its result.
-    public func run<T: Sendable>(_ task: String,
-                                 _ work: @escaping @Sendable (CancellationFlag) throws(MediaError) -> T) async throws(MediaError) -> T {
+    public func run<T: Sendable>(
+        _ task: String,
+        _ work: @escaping @Sendable (CancellationFlag) throws(MediaError) -> T
+    ) async throws(MediaError) -> T {
         let flag = CancellationFlag()
         let result: Result<T, MediaError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                submit(Job(name: "\(name)-\(task)", flag: flag,
-                           run: {
-                               continuation.resume(returning: Result { () throws(MediaError) in
-                                   try CurrentCancellation.with(flag) { () throws(MediaError) in try work(flag) }
-                               })
-                           },
-                           refuse: { continuation.resume(returning: .failure(MediaError.cancelled())) }))
+                submit(
+                    Job(
+                        name: "\(name)-\(task)", flag: flag,
+                        run: {
+                            continuation.resume(
+                                returning: Result { () throws(MediaError) in
+                                    try CurrentCancellation.with(flag) { () throws(MediaError) in try work(flag) }
+                                })
+                        },
+                        refuse: { continuation.resume(returning: .failure(MediaError.cancelled())) }))
             }
         } onCancel: {
             flag.cancel()
@@ -66,7 +71,10 @@ public final class MediaExecutor: Sendable {
     /// set is refused: the flag is read under the lock that `withdraw` takes after
     /// setting it, so a cancel is never missed between the two.
     private func submit(_ job: Job) {
-        enum Decision { case start(Job), queued, refused }
+        enum Decision {
+            case start(Job)
+            case queued, refused
+        }
         let decision: Decision = state.withLock { state in
             if job.flag.isCancelled { return .refused }
             state.waiting.append(job)

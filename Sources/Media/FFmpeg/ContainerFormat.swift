@@ -6,9 +6,10 @@ public enum ContainerFormat: String, Sendable, CaseIterable, Codable {
     public init(forPath path: String) throws(MediaError) {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         guard let dot = name.lastIndex(of: "."), let format = ContainerFormat(rawValue: name[name.index(after: dot)...].lowercased()) else {
-            throw MediaError(.invalidArgument,
-                             "cannot tell the container from '\(name)'; end the output name with one of \(Self.allCases.map { "." + $0.rawValue }.joined(separator: " "))",
-                             path: path)
+            throw MediaError(
+                .invalidArgument,
+                "cannot tell the container from '\(name)'; end the output name with one of \(Self.allCases.map { "." + $0.rawValue }.joined(separator: " "))",
+                path: path)
         }
         self = format
     }

@@ -26,8 +26,10 @@ struct OptionDictionary: ~Copyable {
     func requireAllUsed(by what: String, path: String? = nil) throws(MediaError) {
         let unknown = keys
         guard !unknown.isEmpty else { return }
-        throw MediaError(.unsupported, "\(what) of this FFmpeg does not know the option(s) " + unknown.joined(separator: ", ")
-                         + "; install Debian's FFmpeg libraries (scripts/install-deps.sh)", path: path)
+        throw MediaError(
+            .unsupported,
+            "\(what) of this FFmpeg does not know the option(s) " + unknown.joined(separator: ", ")
+                + "; install Debian's FFmpeg libraries (scripts/install-deps.sh)", path: path)
     }
 
     deinit {

@@ -28,11 +28,14 @@ struct VideoEncoderSettings {
 final class StreamEncoder {
     let context: UnsafeMutablePointer<AVCodecContext>
 
-    private init(encoderName: String, configure: (UnsafeMutablePointer<AVCodecContext>) -> Void,
-                 options: [String: String]) throws(MediaError) {
+    private init(
+        encoderName: String, configure: (UnsafeMutablePointer<AVCodecContext>) -> Void,
+        options: [String: String]
+    ) throws(MediaError) {
         guard let codec = avcodec_find_encoder_by_name(encoderName) else {
-            throw MediaError(.unsupported,
-                             "this FFmpeg has no \(encoderName) encoder; install Debian's FFmpeg libraries (scripts/install-deps.sh)")
+            throw MediaError(
+                .unsupported,
+                "this FFmpeg has no \(encoderName) encoder; install Debian's FFmpeg libraries (scripts/install-deps.sh)")
         }
         context = try ffalloc(avcodec_alloc_context3(codec), "an encoder")
         configure(context)
@@ -50,40 +53,48 @@ final class StreamEncoder {
     }
 
     convenience init(video settings: VideoEncoderSettings, globalHeader: Bool) throws(MediaError) {
-        try self.init(encoderName: settings.codec.encoderName, configure: { context in
-            context.pointee.width = settings.width
-            context.pointee.height = settings.height
-            context.pointee.pix_fmt = AV_PIX_FMT_YUV420P
-            context.pointee.time_base = settings.frameRate.frameDuration
-            context.pointee.framerate = settings.frameRate.rational
-            context.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
-            context.pointee.gop_size = Int32(max(1, (settings.frameRate.value * settings.keyframeIntervalSeconds).rounded()))
-            if globalHeader { context.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
-        }, options: settings.privateOptions)
+        try self.init(
+            encoderName: settings.codec.encoderName,
+            configure: { context in
+                context.pointee.width = settings.width
+                context.pointee.height = settings.height
+                context.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+                context.pointee.time_base = settings.frameRate.frameDuration
+                context.pointee.framerate = settings.frameRate.rational
+                context.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+                context.pointee.gop_size = Int32(max(1, (settings.frameRate.value * settings.keyframeIntervalSeconds).rounded()))
+                if globalHeader { context.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+            }, options: settings.privateOptions)
     }
 
     /// A still-image encoder (png) for one `width`x`height` picture in `pixelFormat`.
     convenience init(image encoderName: String, width: Int32, height: Int32, pixelFormat: AVPixelFormat) throws(MediaError) {
-        try self.init(encoderName: encoderName, configure: { context in
-            context.pointee.width = width
-            context.pointee.height = height
-            context.pointee.pix_fmt = pixelFormat
-            context.pointee.time_base = AVRational(num: 1, den: 1)
-            context.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
-        }, options: [:])
+        try self.init(
+            encoderName: encoderName,
+            configure: { context in
+                context.pointee.width = width
+                context.pointee.height = height
+                context.pointee.pix_fmt = pixelFormat
+                context.pointee.time_base = AVRational(num: 1, den: 1)
+                context.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+            }, options: [:])
     }
 
-    convenience init(audio codec: AudioCodec, sampleRate: Int32 = 48_000, bitRate: Int64 = 192_000,
-                     globalHeader: Bool) throws(MediaError) {
+    convenience init(
+        audio codec: AudioCodec, sampleRate: Int32 = 48_000, bitRate: Int64 = 192_000,
+        globalHeader: Bool
+    ) throws(MediaError) {
         let preferredFormat = Self.firstSampleFormat(of: codec.encoderName)
-        try self.init(encoderName: codec.encoderName, configure: { context in
-            context.pointee.sample_rate = sampleRate
-            context.pointee.sample_fmt = preferredFormat
-            av_channel_layout_default(&context.pointee.ch_layout, 2)
-            context.pointee.bit_rate = bitRate
-            context.pointee.time_base = AVRational(num: 1, den: sampleRate)
-            if globalHeader { context.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
-        }, options: [:])
+        try self.init(
+            encoderName: codec.encoderName,
+            configure: { context in
+                context.pointee.sample_rate = sampleRate
+                context.pointee.sample_fmt = preferredFormat
+                av_channel_layout_default(&context.pointee.ch_layout, 2)
+                context.pointee.bit_rate = bitRate
+                context.pointee.time_base = AVRational(num: 1, den: sampleRate)
+                if globalHeader { context.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+            }, options: [:])
     }
 
     var timeBase: AVRational { context.pointee.time_base }
@@ -97,8 +108,10 @@ final class StreamEncoder {
     var sampleFormatName: String { String(cString: av_get_sample_fmt_name(context.pointee.sample_fmt)) }
 
     /// Sends a frame (nil flushes) and hands every packet the encoder returns to `emit`.
-    func encode(_ frame: UnsafeMutablePointer<AVFrame>?, using packet: borrowing Packet,
-                emit: (borrowing Packet) throws(MediaError) -> Void) throws(MediaError) {
+    func encode(
+        _ frame: UnsafeMutablePointer<AVFrame>?, using packet: borrowing Packet,
+        emit: (borrowing Packet) throws(MediaError) -> Void
+    ) throws(MediaError) {
         try ffcheck(avcodec_send_frame(context, frame), "encoding")
         while true {
             let code = avcodec_receive_packet(context, packet.pointer)

@@ -17,21 +17,26 @@ let noPTS = mf_nopts_value()
 /// Checks an FFmpeg return code: negative codes become a `MediaError` whose message
 /// says what we were doing, with FFmpeg's text and the last error it logged.
 @discardableResult
-func ffcheck(_ code: Int32, _ action: @autoclosure () -> String, path: String? = nil,
-             kind: MediaError.Kind = .ffmpeg) throws(MediaError) -> Int32 {
+func ffcheck(
+    _ code: Int32, _ action: @autoclosure () -> String, path: String? = nil,
+    kind: MediaError.Kind = .ffmpeg
+) throws(MediaError) -> Int32 {
     guard code < 0 else { return code }
     throw ffmpegError(code, action(), path: path, kind: kind)
 }
 
-func ffmpegError(_ code: Int32, _ action: String, path: String? = nil,
-                 kind: MediaError.Kind = .ffmpeg) -> MediaError {
+func ffmpegError(
+    _ code: Int32, _ action: String, path: String? = nil,
+    kind: MediaError.Kind = .ffmpeg
+) -> MediaError {
     var detail = ffmpegErrorString(code)
     if let logged = FFmpegLog.lastError(), !logged.isEmpty, logged != detail {
         detail += ": \(logged)"
     }
     let subject = path.map { " (\($0))" } ?? ""
-    return MediaError(kind, "\(action) failed\(subject)", path: path,
-                      ffmpegCode: code, ffmpegMessage: detail)
+    return MediaError(
+        kind, "\(action) failed\(subject)", path: path,
+        ffmpegCode: code, ffmpegMessage: detail)
 }
 
 /// Turns a NULL from an FFmpeg allocator into a thrown error.

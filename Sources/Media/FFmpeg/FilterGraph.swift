@@ -29,24 +29,28 @@ final class FilterGraph {
 
     /// Adds and initializes one filter; option order is kept (some filters care).
     @discardableResult
-    func add(_ filterName: String, _ options: KeyValuePairs<String, String> = [:],
-             name: String? = nil) throws(MediaError) -> Node {
+    func add(
+        _ filterName: String, _ options: KeyValuePairs<String, String> = [:],
+        name: String? = nil
+    ) throws(MediaError) -> Node {
         guard let filter = avfilter_get_by_name(filterName) else {
             throw MediaError(.unsupported, "this FFmpeg has no '\(filterName)' filter; install Debian's libavfilter (scripts/install-deps.sh)")
         }
         let instanceName = name ?? "\(filterName)\(graph.pointee.nb_filters)"
         let context = try ffalloc(avfilter_graph_alloc_filter(graph, filter, instanceName), "the \(filterName) filter")
         for (key, value) in options {
-            try ffcheck(av_opt_set(context, key, value, AV_OPT_SEARCH_CHILDREN),
-                        "setting \(filterName) option \(key)=\(value)")
+            try ffcheck(
+                av_opt_set(context, key, value, AV_OPT_SEARCH_CHILDREN),
+                "setting \(filterName) option \(key)=\(value)")
         }
         try ffcheck(avfilter_init_str(context, nil), "initializing the \(filterName) filter")
         return Node(graph: self, context: context)
     }
 
     func link(_ source: Node, _ sourcePad: UInt32 = 0, to destination: Node, _ destinationPad: UInt32 = 0) throws(MediaError) {
-        try ffcheck(avfilter_link(source.context, sourcePad, destination.context, destinationPad),
-                    "linking \(String(cString: source.context.pointee.name)) to \(String(cString: destination.context.pointee.name))")
+        try ffcheck(
+            avfilter_link(source.context, sourcePad, destination.context, destinationPad),
+            "linking \(String(cString: source.context.pointee.name)) to \(String(cString: destination.context.pointee.name))")
     }
 
     /// Adds filters one after the other, each fed by the previous; returns the last.

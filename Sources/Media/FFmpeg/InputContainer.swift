@@ -52,8 +52,9 @@ final class InputContainer {
         try requireDeclaredPictureSizes()
 
         // The decoders FFmpeg opens to fill in stream facts allocate no picture over the limit.
-        let decoderOptions = try StreamOptions(streams: Int(opened.pointee.nb_streams),
-                                               ["max_pixels": String(MediaLimits.maxPixels)])
+        let decoderOptions = try StreamOptions(
+            streams: Int(opened.pointee.nb_streams),
+            ["max_pixels": String(MediaLimits.maxPixels)])
         let infoCode = avformat_find_stream_info(opened, decoderOptions.pointer)
         if let stopped = interrupt.error(path: path) { throw stopped }
         if infoCode < 0 {
@@ -64,11 +65,13 @@ final class InputContainer {
         }
         try requireDeclaredPictureSizes()
         if let video = bestStream(AVMEDIA_TYPE_VIDEO),
-           video.pointee.codecpar.pointee.width <= 0 || video.pointee.codecpar.pointee.height <= 0 {
-            throw MediaError(.unsupported,
-                             "\(path): the size of its pictures is unknown (FFmpeg could not decode one within the limit of "
-                                 + "\(PictureSizeLimit.limitText)); give a smaller or undamaged file", path: path,
-                             ffmpegMessage: FFmpegLog.lastError())
+            video.pointee.codecpar.pointee.width <= 0 || video.pointee.codecpar.pointee.height <= 0
+        {
+            throw MediaError(
+                .unsupported,
+                "\(path): the size of its pictures is unknown (FFmpeg could not decode one within the limit of "
+                    + "\(PictureSizeLimit.limitText)); give a smaller or undamaged file", path: path,
+                ffmpegMessage: FFmpegLog.lastError())
         }
     }
 
@@ -79,8 +82,10 @@ final class InputContainer {
 
     /// Refuses a video stream (cover art aside) whose stated size exceeds the limit.
     private func requireDeclaredPictureSizes() throws(MediaError) {
-        for stream in streams where stream.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO
-            && stream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC == 0 {
+        for stream in streams
+        where stream.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO
+            && stream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC == 0
+        {
             let parameters = stream.pointee.codecpar.pointee
             try PictureSizeLimit.require(width: Int(parameters.width), height: Int(parameters.height), path: path)
         }
@@ -139,7 +144,8 @@ final class InputContainer {
     /// that merely carry an .mp4 name do not.
     private static func startsWithISOBox(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path),
-              let head = try? handle.read(upToCount: 8), head.count == 8 else { return false }
+            let head = try? handle.read(upToCount: 8), head.count == 8
+        else { return false }
         try? handle.close()
         let boxType = String(decoding: head.suffix(4), as: UTF8.self)
         return ["ftyp", "moov", "mdat", "free", "skip", "wide", "pnot"].contains(boxType)
@@ -151,14 +157,16 @@ final class InputContainer {
             return InputPolicy.refusedFormat(path: path, ffmpegMessage: logged)
         }
         if logged.contains("moov atom not found"), startsWithISOBox(path) {
-            return MediaError(.truncated,
-                              "\(path) is truncated or unfinished (its index, the 'moov' atom, is missing); re-download or re-export it",
-                              path: path, ffmpegCode: code, ffmpegMessage: logged)
+            return MediaError(
+                .truncated,
+                "\(path) is truncated or unfinished (its index, the 'moov' atom, is missing); re-download or re-export it",
+                path: path, ffmpegCode: code, ffmpegMessage: logged)
         }
         if code == averrorInvalidData || code == mf_averror(Int32(EINVAL)) {
-            return MediaError(.notMedia,
-                              "\(path) is not a media file FFmpeg can read; give a video or audio file (mp4, mkv, webm, mov, mp3, wav, ...)",
-                              path: path, ffmpegCode: code, ffmpegMessage: ffmpegErrorString(code) + (logged.isEmpty ? "" : ": \(logged)"))
+            return MediaError(
+                .notMedia,
+                "\(path) is not a media file FFmpeg can read; give a video or audio file (mp4, mkv, webm, mov, mp3, wav, ...)",
+                path: path, ffmpegCode: code, ffmpegMessage: ffmpegErrorString(code) + (logged.isEmpty ? "" : ": \(logged)"))
         }
         if code == mf_averror(Int32(ENOENT)) {
             return MediaError(.fileNotFound, "no such file: \(path); check the path", path: path)

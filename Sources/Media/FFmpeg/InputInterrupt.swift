@@ -62,9 +62,10 @@ final class InputInterrupt: Sendable {
             return .cancelled(path)
         case .deadline:
             let seconds = Double(budgetNanoseconds.load(ordering: .relaxed)) / 1e9
-            return MediaError(.unsupported,
-                              "\(path): reading it took longer than \(String(format: "%g", seconds)) s, the limit for one input; "
-                                  + "the file is damaged or made to stall a reader — re-export it", path: path)
+            return MediaError(
+                .unsupported,
+                "\(path): reading it took longer than \(String(format: "%g", seconds)) s, the limit for one input; "
+                    + "the file is damaged or made to stall a reader — re-export it", path: path)
         case .going, nil:
             return nil
         }

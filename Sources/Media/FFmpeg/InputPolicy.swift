@@ -26,9 +26,10 @@ enum InputPolicy {
     /// Throws when the file's first bytes are a playlist or script that names other media.
     static func refuseIndirection(head: [UInt8], path: String) throws(MediaError) {
         guard let what = indirection(in: head) else { return }
-        throw MediaError(.unsupported,
-                         "\(path) is \(what), which points FFmpeg at other files or URLs; upload the media file itself",
-                         path: path)
+        throw MediaError(
+            .unsupported,
+            "\(path) is \(what), which points FFmpeg at other files or URLs; upload the media file itself",
+            path: path)
     }
 
     /// What kind of indirection `head` starts, or nil for anything else.
@@ -51,8 +52,9 @@ enum InputPolicy {
         let name = (path as NSString).lastPathComponent
         let pattern = name.contains("%") || name.contains("*") || name.contains("?") || name.contains("{")
         let hint = pattern ? " (its name looks like an image-sequence pattern; give one file)" : ""
-        return MediaError(.notMedia,
-                          "\(path) is not a media file the server reads\(hint); give \(acceptedFormats)",
-                          path: path, ffmpegMessage: ffmpegMessage)
+        return MediaError(
+            .notMedia,
+            "\(path) is not a media file the server reads\(hint); give \(acceptedFormats)",
+            path: path, ffmpegMessage: ffmpegMessage)
     }
 }

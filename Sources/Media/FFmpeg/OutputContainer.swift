@@ -19,7 +19,8 @@ final class OutputContainer {
         self.path = path
         self.format = format
         let url = URL(fileURLWithPath: path)
-        temporaryPath = url.deletingLastPathComponent()
+        temporaryPath =
+            url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid())-\(UInt32.random(in: 0...UInt32.max)).partial").path
 
         var allocated: UnsafeMutablePointer<AVFormatContext>?
@@ -47,8 +48,9 @@ final class OutputContainer {
     /// Adds a stream carrying what `encoder` produces.
     func addStream(for encoder: StreamEncoder) throws(MediaError) -> UnsafeMutablePointer<AVStream> {
         let stream = try ffalloc(avformat_new_stream(context, nil), "an output stream")
-        try ffcheck(avcodec_parameters_from_context(stream.pointee.codecpar, encoder.context),
-                    "copying encoder parameters", path: path)
+        try ffcheck(
+            avcodec_parameters_from_context(stream.pointee.codecpar, encoder.context),
+            "copying encoder parameters", path: path)
         stream.pointee.time_base = encoder.context.pointee.time_base
         if encoder.context.pointee.codec_type == AVMEDIA_TYPE_VIDEO {
             stream.pointee.avg_frame_rate = encoder.context.pointee.framerate
@@ -57,8 +59,10 @@ final class OutputContainer {
     }
 
     /// Adds a stream whose packets are copied as they are, with `parameters`.
-    func addStream(copying parameters: CopiedParameters, timeBase: AVRational,
-                   frameRate: AVRational) throws(MediaError) -> UnsafeMutablePointer<AVStream> {
+    func addStream(
+        copying parameters: CopiedParameters, timeBase: AVRational,
+        frameRate: AVRational
+    ) throws(MediaError) -> UnsafeMutablePointer<AVStream> {
         let stream = try ffalloc(avformat_new_stream(context, nil), "an output stream")
         try ffcheck(avcodec_parameters_copy(stream.pointee.codecpar, parameters.pointer), "copying stream parameters", path: path)
         stream.pointee.codecpar.pointee.codec_tag = 0  // let the muxer pick its own tag (avc1, hvc1, ...)
@@ -79,12 +83,15 @@ final class OutputContainer {
     }
 
     /// Writes an encoded packet whose timestamps are in `sourceTimeBase`; takes its data.
-    func write(_ packet: borrowing Packet, from sourceTimeBase: AVRational,
-               to stream: UnsafeMutablePointer<AVStream>) throws(MediaError) {
+    func write(
+        _ packet: borrowing Packet, from sourceTimeBase: AVRational,
+        to stream: UnsafeMutablePointer<AVStream>
+    ) throws(MediaError) {
         av_packet_rescale_ts(packet.pointer, sourceTimeBase, stream.pointee.time_base)
         packet.pointer.pointee.stream_index = stream.pointee.index
-        try ffcheck(av_interleaved_write_frame(context, packet.pointer), "writing \(path)",
-                    path: path, kind: .outputNotWritable)
+        try ffcheck(
+            av_interleaved_write_frame(context, packet.pointer), "writing \(path)",
+            path: path, kind: .outputNotWritable)
     }
 
     /// Writes the trailer, closes the file and moves it into place durably (flushed
@@ -107,8 +114,9 @@ final class OutputContainer {
         let directory = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw MediaError(.outputNotWritable,
-                             "the output directory \(directory) does not exist; create it first (mkdir -p \(directory))", path: path)
+            throw MediaError(
+                .outputNotWritable,
+                "the output directory \(directory) does not exist; create it first (mkdir -p \(directory))", path: path)
         }
         guard access(directory, W_OK) == 0 else {
             throw MediaError(.outputNotWritable, "cannot write into \(directory): permission denied; choose another output directory", path: path)

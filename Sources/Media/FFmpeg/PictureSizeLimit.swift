@@ -7,9 +7,10 @@ enum PictureSizeLimit {
         guard width > 0, height > 0 else { return }  // unknown yet: the decoder's max_pixels guards it
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
         guard overflow || pixels > MediaLimits.maxPixels else { return }
-        throw MediaError(.unsupported,
-                         "\(path) declares a \(width)×\(height) picture, larger than the \(limitText) Media decodes; "
-                             + "scale it down first", path: path)
+        throw MediaError(
+            .unsupported,
+            "\(path) declares a \(width)×\(height) picture, larger than the \(limitText) Media decodes; "
+                + "scale it down first", path: path)
     }
 
     /// The limit as people say it: "8192×8192 pixels", or a pixel count.
@@ -60,8 +61,14 @@ enum PictureSizeLimit {
         while index + 9 <= b.count {
             guard b[index] == 0xFF else { return nil }
             let marker = b[index + 1]
-            if marker == 0xFF { index += 1; continue }  // fill byte
-            if marker == 0x01 || (0xD0...0xD8).contains(marker) { index += 2; continue }  // no length
+            if marker == 0xFF {
+                index += 1
+                continue
+            }  // fill byte
+            if marker == 0x01 || (0xD0...0xD8).contains(marker) {
+                index += 2
+                continue
+            }  // no length
             if marker == 0xDA || marker == 0xD9 { return nil }  // scan data before any frame header
             let isFrameHeader = (0xC0...0xCF).contains(marker) && ![0xC4, 0xC8, 0xCC].contains(marker)
             if isFrameHeader { return (bigEndian(b, index + 7, 2), bigEndian(b, index + 5, 2)) }

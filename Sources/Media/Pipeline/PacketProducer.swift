@@ -33,8 +33,10 @@ final class PacketProducer {
 
     /// Starts `work` on a new thread. `state` (encoders, filter graphs) is handed over
     /// to that thread: the caller must not touch it afterwards.
-    init<State>(name: String, capacity: Int = 16, cancellation: CancellationFlag? = nil, handingOver state: State,
-                work: @escaping (State, Output) throws(MediaError) -> Void) {
+    init<State>(
+        name: String, capacity: Int = 16, cancellation: CancellationFlag? = nil, handingOver state: State,
+        work: @escaping (State, Output) throws(MediaError) -> Void
+    ) {
         let queue = PacketQueue(capacity: capacity)
         self.queue = queue
         let handover = Handover(state: state, work: work)

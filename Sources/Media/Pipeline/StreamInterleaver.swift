@@ -10,12 +10,15 @@ struct ProducedStream {
 /// Writes the packets of a video stream and an optional audio stream in time order,
 /// so the muxer interleaves with little buffering, and reports progress by video time.
 enum StreamInterleaver {
-    static func run(video: ProducedStream, audio: ProducedStream?, into output: OutputContainer,
-                    duration: Double, reporter: inout ProgressReporter,
-                    cancellation: CancellationFlag?) throws(MediaError) {
+    static func run(
+        video: ProducedStream, audio: ProducedStream?, into output: OutputContainer,
+        duration: Double, reporter: inout ProgressReporter,
+        cancellation: CancellationFlag?
+    ) throws(MediaError) {
         do {
-            try interleave(video: video, audio: audio, into: output, duration: duration, reporter: &reporter,
-                           cancellation: cancellation)
+            try interleave(
+                video: video, audio: audio, into: output, duration: duration, reporter: &reporter,
+                cancellation: cancellation)
         } catch {
             // A producer that saw the cancel first reports it without the path; say it once, whole.
             if cancellation?.isCancelled == true { throw MediaError.cancelled(output.path) }
@@ -23,9 +26,11 @@ enum StreamInterleaver {
         }
     }
 
-    private static func interleave(video: ProducedStream, audio: ProducedStream?, into output: OutputContainer,
-                                   duration: Double, reporter: inout ProgressReporter,
-                                   cancellation: CancellationFlag?) throws(MediaError) {
+    private static func interleave(
+        video: ProducedStream, audio: ProducedStream?, into output: OutputContainer,
+        duration: Double, reporter: inout ProgressReporter,
+        cancellation: CancellationFlag?
+    ) throws(MediaError) {
         let videoPacket = try Packet()
         let audioPacket = try Packet()
         var haveVideo = try video.producer.next(into: videoPacket)
@@ -33,7 +38,8 @@ enum StreamInterleaver {
         while haveVideo || haveAudio {
             if cancellation?.isCancelled == true { throw MediaError.cancelled(output.path) }
             if let audio, haveAudio,
-               !haveVideo || seconds(of: audioPacket, in: audio.timeBase) < seconds(of: videoPacket, in: video.timeBase) {
+                !haveVideo || seconds(of: audioPacket, in: audio.timeBase) < seconds(of: videoPacket, in: video.timeBase)
+            {
                 try output.write(audioPacket, from: audio.timeBase, to: audio.stream)
                 haveAudio = try audio.producer.next(into: audioPacket)
             } else {

@@ -11,7 +11,10 @@ public struct MediaInfo: Sendable, Equatable, Codable {
     public var audio: AudioStreamInfo?
 
     enum CodingKeys: String, CodingKey {
-        case path, format, duration, sizeBytes = "size_bytes", bitRate = "bit_rate", video, audio
+        case path, format, duration
+        case sizeBytes = "size_bytes"
+        case bitRate = "bit_rate"
+        case video, audio
     }
 
     public func encode(to encoder: any Swift.Encoder) throws {
@@ -69,8 +72,14 @@ public struct VideoStreamInfo: Sendable, Equatable, Codable {
     public var duration: Double?
 
     enum CodingKeys: String, CodingKey {
-        case codec, profile, width, height, displayWidth = "display_width", displayHeight = "display_height"
-        case rotation, sar, fps, avgFps = "avg_fps", vfr, pixFmt = "pix_fmt", frames, duration
+        case codec, profile, width, height
+        case displayWidth = "display_width"
+        case displayHeight = "display_height"
+        case rotation, sar, fps
+        case avgFps = "avg_fps"
+        case vfr
+        case pixFmt = "pix_fmt"
+        case frames, duration
     }
 
     public func encode(to encoder: any Swift.Encoder) throws {
@@ -100,7 +109,9 @@ public struct AudioStreamInfo: Sendable, Equatable, Codable {
     public var layout: String?
 
     enum CodingKeys: String, CodingKey {
-        case codec, sampleRate = "sample_rate", channels, layout
+        case codec
+        case sampleRate = "sample_rate"
+        case channels, layout
     }
 
     public func encode(to encoder: any Swift.Encoder) throws {

@@ -16,8 +16,10 @@ public enum MediaProbe {
     /// Probes `path`, all of it (opening, the frame-rate sample, measuring a stream
     /// without a stated duration) within `deadline`; stops when `cancellation` (or the
     /// media work running on this thread) is cancelled.
-    public static func probe(_ path: String, deadline: Duration,
-                             cancellation: CancellationFlag? = nil) throws(MediaError) -> MediaInfo {
+    public static func probe(
+        _ path: String, deadline: Duration,
+        cancellation: CancellationFlag? = nil
+    ) throws(MediaError) -> MediaInfo {
         let input = try InputContainer(path: path, cancellation: cancellation, deadline: .after(deadline))
         return try probe(input)
     }
@@ -55,8 +57,10 @@ public enum MediaProbe {
         )
     }
 
-    private static func videoInfo(_ stream: UnsafeMutablePointer<AVStream>, in input: InputContainer,
-                                  measuredDuration: Double?) throws(MediaError) -> VideoStreamInfo {
+    private static func videoInfo(
+        _ stream: UnsafeMutablePointer<AVStream>, in input: InputContainer,
+        measuredDuration: Double?
+    ) throws(MediaError) -> VideoStreamInfo {
         let parameters = stream.pointee.codecpar.pointee
         let width = Int(parameters.width)
         let height = Int(parameters.height)
@@ -123,7 +127,8 @@ public enum MediaProbe {
     static func rotationDegrees(_ stream: UnsafeMutablePointer<AVStream>) -> Int {
         var size: Int = 0
         guard let data = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size),
-              size >= 9 * MemoryLayout<Int32>.size else { return 0 }
+            size >= 9 * MemoryLayout<Int32>.size
+        else { return 0 }
         let counterClockwise = data.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_get($0) }
         guard counterClockwise.isFinite else { return 0 }
         let quarterTurns = Int((-counterClockwise / 90).rounded())
@@ -132,8 +137,10 @@ public enum MediaProbe {
 
     /// Looks at the presentation timestamps of the first video packets: constant frame
     /// rate spaces them evenly (up to the container's rounding), variable does not.
-    private static func hasVariableFrameDurations(_ stream: UnsafeMutablePointer<AVStream>,
-                                                  in input: InputContainer) throws(MediaError) -> Bool {
+    private static func hasVariableFrameDurations(
+        _ stream: UnsafeMutablePointer<AVStream>,
+        in input: InputContainer
+    ) throws(MediaError) -> Bool {
         let index = stream.pointee.index
         var timestamps: [Int64] = []
         let packet = try Packet()
@@ -190,9 +197,10 @@ public enum MediaProbe {
             guard count > 0, let last = avformat_index_get_entry(stream, count - 1) else { continue }
             let end = last.pointee.pos + Int64(last.pointee.size)
             if end > input.sizeBytes {
-                throw MediaError(.truncated,
-                                 "\(input.path) is truncated: it has \(input.sizeBytes) bytes but its index needs \(end); re-download or re-export it",
-                                 path: input.path)
+                throw MediaError(
+                    .truncated,
+                    "\(input.path) is truncated: it has \(input.sizeBytes) bytes but its index needs \(end); re-download or re-export it",
+                    path: input.path)
             }
         }
     }

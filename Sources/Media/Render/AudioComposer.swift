@@ -38,48 +38,77 @@ enum AudioComposer {
         return Measurement(loudness: loudness, gain: gain, limited: true)
     }
 
-    static func encode(_ plan: RenderPlan, measurement: Measurement?, with encoder: StreamEncoder,
-                       to output: PacketProducer.Output) throws(MediaError) {
+    static func encode(
+        _ plan: RenderPlan, measurement: Measurement?, with encoder: StreamEncoder,
+        to output: PacketProducer.Output
+    ) throws(MediaError) {
         let packet = try Packet()
         let push = { (packet: borrowing Packet) throws(MediaError) in try output.push(packet) }
-        try run(plan, gain: measurement?.gain ?? 0, limited: measurement?.limited ?? false,
-                sampleFormat: encoder.sampleFormatName, frameSize: encoder.fixedFrameSize,
-                cancelled: { output.isCancelled }) { (frame, timeBase) throws(MediaError) in
+        try run(
+            plan, gain: measurement?.gain ?? 0, limited: measurement?.limited ?? false,
+            sampleFormat: encoder.sampleFormatName, frameSize: encoder.fixedFrameSize,
+            cancelled: { output.isCancelled }
+        ) { (frame, timeBase) throws(MediaError) in
             frame.pts = av_rescale_q(frame.pts, timeBase, encoder.timeBase)
             try encoder.encode(frame.pointer, using: packet, emit: push)
         }
         try encoder.encode(nil, using: packet, emit: push)
     }
 
-    private static func meter(_ plan: RenderPlan, gain: Double, limited: Bool,
-                              cancelled: @escaping () -> Bool) throws(MediaError) -> LoudnessMeter {
+    private static func meter(
+        _ plan: RenderPlan, gain: Double, limited: Bool,
+        cancelled: @escaping () -> Bool
+    ) throws(MediaError) -> LoudnessMeter {
         var meter = LoudnessMeter()
         try run(plan, gain: gain, limited: limited, sampleFormat: "fltp", frameSize: nil, cancelled: cancelled) { (frame, _) throws(MediaError) in
             guard let l = frame.floatPlane(0), let r = frame.floatPlane(1) else { return }
-            meter.add(left: Array(UnsafeBufferPointer(start: l, count: frame.sampleCount)),
-                      right: Array(UnsafeBufferPointer(start: r, count: frame.sampleCount)))
+            meter.add(
+                left: Array(UnsafeBufferPointer(start: l, count: frame.sampleCount)),
+                right: Array(UnsafeBufferPointer(start: r, count: frame.sampleCount)))
         }
         return meter
     }
 
     /// Mixes the whole soundtrack through abuffer → [alimiter] → aformat → abuffersink
     /// and hands each resulting frame, with the sink's time base, to `consume`.
-    private static func run(_ plan: RenderPlan, gain: Double, limited: Bool, sampleFormat: String, frameSize: Int32?,
-                            cancelled: () -> Bool,
-                            consume: (borrowing Frame, AVRational) throws(MediaError) -> Void) throws(MediaError) {
+    private static func run(
+        _ plan: RenderPlan, gain: Double, limited: Bool, sampleFormat: String, frameSize: Int32?,
+        cancelled: () -> Bool,
+        consume: (borrowing Frame, AVRational) throws(MediaError) -> Void
+    ) throws(MediaError) {
         let mixer = try SoundtrackMixer(plan: plan, gainDecibels: gain)
         let graph = try FilterGraph()
-        let source = try graph.add("abuffer", ["time_base": "1/48000", "sample_rate": "48000",
-                                               "sample_fmt": "fltp", "channel_layout": "stereo"])
+        let source = try graph.add(
+            "abuffer",
+            [
+                "time_base": "1/48000", "sample_rate": "48000",
+                "sample_fmt": "fltp", "channel_layout": "stereo",
+            ])
         var last = source
         if limited, let ceiling = plan.soundtrack?.settings.truePeak {
             // alimiter holds sample peaks; a 1 dB margin covers inter-sample and codec overshoot.
-            last = try graph.chain(from: last, [("alimiter", [
-                "limit": String(pow(10, (ceiling - 1) / 20)), "attack": "5", "release": "50", "level": "0", "latency": "1",
-            ])])
+            last = try graph.chain(
+                from: last,
+                [
+                    (
+                        "alimiter",
+                        [
+                            "limit": String(pow(10, (ceiling - 1) / 20)), "attack": "5", "release": "50", "level": "0", "latency": "1",
+                        ]
+                    )
+                ])
         }
-        last = try graph.chain(from: last, [("aformat", ["sample_fmts": sampleFormat, "sample_rates": "48000",
-                                                         "channel_layouts": "stereo"])])
+        last = try graph.chain(
+            from: last,
+            [
+                (
+                    "aformat",
+                    [
+                        "sample_fmts": sampleFormat, "sample_rates": "48000",
+                        "channel_layouts": "stereo",
+                    ]
+                )
+            ])
         let sink = try graph.add("abuffersink")
         try graph.link(last, to: sink)
         try graph.configure()

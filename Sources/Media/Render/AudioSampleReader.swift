@@ -13,20 +13,24 @@ final class AudioSampleReader {
 
     /// Decodes `stream` of `input` from `start` to `end` seconds (nil: to the end), gain applied.
     /// `origin`: the file's time zero in seconds (a clip's video start); nil uses the stream's own.
-    static func open(_ input: InputContainer, stream: UnsafeMutablePointer<AVStream>, origin: Double? = nil,
-                     start: Double, end: Double?, gain: Double, leadingSilence: Int64 = 0) throws(MediaError) -> AudioSampleReader {
+    static func open(
+        _ input: InputContainer, stream: UnsafeMutablePointer<AVStream>, origin: Double? = nil,
+        start: Double, end: Double?, gain: Double, leadingSilence: Int64 = 0
+    ) throws(MediaError) -> AudioSampleReader {
         let reader = try FilteredStreamReader(input: input, stream: stream, origin: origin, seekTo: start) { graph, source throws(MediaError) in
             var trim: KeyValuePairs<String, String> = ["start": optionSeconds(start)]
             if let end { trim = ["start": optionSeconds(start), "end": optionSeconds(end)] }
-            return try graph.chain(from: source, [
-                ("atrim", trim),
-                // From the trim point, not the first sample: a sound that starts late keeps its gap.
-                ("asetpts", ["expr": "PTS-\(optionSeconds(start))/TB"]),
-                // async fills gaps and trims overlaps in the source's timestamps, so audio keeps to the clock.
-                ("aresample", ["out_sample_rate": "48000", "async": "1", "first_pts": "0"]),
-                ("aformat", ["sample_fmts": "fltp", "sample_rates": "48000", "channel_layouts": "stereo"]),
-                ("volume", ["volume": String(gain), "precision": "float"]),
-            ])
+            return try graph.chain(
+                from: source,
+                [
+                    ("atrim", trim),
+                    // From the trim point, not the first sample: a sound that starts late keeps its gap.
+                    ("asetpts", ["expr": "PTS-\(optionSeconds(start))/TB"]),
+                    // async fills gaps and trims overlaps in the source's timestamps, so audio keeps to the clock.
+                    ("aresample", ["out_sample_rate": "48000", "async": "1", "first_pts": "0"]),
+                    ("aformat", ["sample_fmts": "fltp", "sample_rates": "48000", "channel_layouts": "stereo"]),
+                    ("volume", ["volume": String(gain), "precision": "float"]),
+                ])
         }
         return try AudioSampleReader(reader: reader, leadingSilence: leadingSilence)
     }
@@ -45,8 +49,10 @@ final class AudioSampleReader {
     /// Adds `count` samples, times `gain(i)` for the i-th, into `outLeft/outRight` from `at`.
     /// Returns how many came before the stream ended (the rest count as silence).
     @discardableResult
-    func add(_ count: Int, into outLeft: inout [Float], _ outRight: inout [Float], at position: Int,
-             gain: (Int) -> Float = { _ in 1 }) throws(MediaError) -> Int {
+    func add(
+        _ count: Int, into outLeft: inout [Float], _ outRight: inout [Float], at position: Int,
+        gain: (Int) -> Float = { _ in 1 }
+    ) throws(MediaError) -> Int {
         var done = 0
         while done < count {
             if leadingSilence > 0 {

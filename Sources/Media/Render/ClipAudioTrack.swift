@@ -68,13 +68,15 @@ final class ClipAudioTrack {
         if let stream = input.bestStream(AVMEDIA_TYPE_AUDIO) {
             // Measured from the picture's start, as the video path does, so sync is kept.
             let origin = input.bestStream(AVMEDIA_TYPE_VIDEO).map { input.startSeconds(of: $0) }
-            reader = try AudioSampleReader.open(input, stream: stream, origin: origin, start: clip.readStart, end: clip.readEnd,
-                                                gain: clip.volume, leadingSilence: frozen)
+            reader = try AudioSampleReader.open(
+                input, stream: stream, origin: origin, start: clip.readStart, end: clip.readEnd,
+                gain: clip.volume, leadingSilence: frozen)
         } else {
             reader = try AudioSampleReader.silence()  // a clip without sound still lasts its length
         }
-        return Placed(index: clip.index, reader: reader, start: start, end: plan.sample(atFrame: lastFrame),
-                      fadeInEnd: plan.sample(atFrame: clip.startFrame + incoming),
-                      fadeOutStart: plan.sample(atFrame: lastFrame - outgoing))
+        return Placed(
+            index: clip.index, reader: reader, start: start, end: plan.sample(atFrame: lastFrame),
+            fadeInEnd: plan.sample(atFrame: clip.startFrame + incoming),
+            fadeOutStart: plan.sample(atFrame: lastFrame - outgoing))
     }
 }

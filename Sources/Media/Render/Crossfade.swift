@@ -17,8 +17,12 @@ final class Crossfade {
         ]
         outgoing = try graph.add("buffer", source)
         incoming = try graph.add("buffer", source)
-        let xfade = try graph.add("xfade", ["transition": transition,
-                                            "duration": String(Double(frames) / rate.value), "offset": "0"])
+        let xfade = try graph.add(
+            "xfade",
+            [
+                "transition": transition,
+                "duration": String(Double(frames) / rate.value), "offset": "0",
+            ])
         // xfade works in 4:4:4 for some transitions; the encoder takes 4:2:0.
         let format = try graph.add("format", ["pix_fmts": "yuv420p"])
         sink = try graph.add("buffersink")
@@ -31,8 +35,10 @@ final class Crossfade {
 
     /// Feeds frame `index` of each side (their data is taken) and hands every blended
     /// frame that is ready to `emit`.
-    func blend(outgoing a: borrowing Frame, incoming b: borrowing Frame, index: Int64,
-               into blended: borrowing Frame, emit: (borrowing Frame) throws(MediaError) -> Void) throws(MediaError) {
+    func blend(
+        outgoing a: borrowing Frame, incoming b: borrowing Frame, index: Int64,
+        into blended: borrowing Frame, emit: (borrowing Frame) throws(MediaError) -> Void
+    ) throws(MediaError) {
         a.pts = index
         b.pts = index
         try ffcheck(av_buffersrc_add_frame(outgoing.context, a.pointer), "feeding the transition")

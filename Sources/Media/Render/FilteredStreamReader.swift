@@ -32,9 +32,11 @@ final class FilteredStreamReader {
     /// video's origin, so a sound that starts later than the picture stays where it was.
     /// `mustReach`: a file whose frames end well before this time was cut short, and is an
     /// error rather than a frozen tail (mkv and webm cut in half still claim their length).
-    init(input: InputContainer, stream: UnsafeMutablePointer<AVStream>, origin: Double? = nil, seekTo seconds: Double = 0,
-         mustReach: Double? = nil,
-         filters: (FilterGraph, FilterGraph.Node) throws(MediaError) -> FilterGraph.Node) throws(MediaError) {
+    init(
+        input: InputContainer, stream: UnsafeMutablePointer<AVStream>, origin: Double? = nil, seekTo seconds: Double = 0,
+        mustReach: Double? = nil,
+        filters: (FilterGraph, FilterGraph.Node) throws(MediaError) -> FilterGraph.Node
+    ) throws(MediaError) {
         self.input = input
         self.mustReach = mustReach
         decoder = try StreamDecoder(stream: stream, path: input.path)
@@ -44,15 +46,17 @@ final class FilteredStreamReader {
         let originSeconds = origin ?? input.startSeconds(of: stream)
         // A file's own start time and time base can be anything; out of range is an error, not a trap.
         guard let start = CheckedConversion.int64(originSeconds / av_q2d(stream.pointee.time_base)) else {
-            throw MediaError(.unsupported, "\(input.path) has a start time or time base out of range; remux it (ffmpeg -i in -c copy out.mp4)",
-                             path: input.path)
+            throw MediaError(
+                .unsupported, "\(input.path) has a start time or time base out of range; remux it (ffmpeg -i in -c copy out.mp4)",
+                path: input.path)
         }
         startTime = start
         packet = try Packet()
         decoded = try Frame()
         graph = try FilterGraph()
-        source = try graph.add(decoder.context.pointee.codec_type == AVMEDIA_TYPE_VIDEO ? "buffer" : "abuffer",
-                               Self.sourceOptions(decoder.context, timeBase: stream.pointee.time_base))
+        source = try graph.add(
+            decoder.context.pointee.codec_type == AVMEDIA_TYPE_VIDEO ? "buffer" : "abuffer",
+            Self.sourceOptions(decoder.context, timeBase: stream.pointee.time_base))
         let last = try filters(graph, source)
         sink = try graph.add(decoder.context.pointee.codec_type == AVMEDIA_TYPE_VIDEO ? "buffersink" : "abuffersink")
         try graph.link(last, to: sink)
@@ -85,7 +89,8 @@ final class FilteredStreamReader {
                 try decoder.send(nil)
                 try drainDecoder()
                 try checkReached()
-                let closing = endOfFrames.map { av_buffersrc_close(source.context, $0, 0) }
+                let closing =
+                    endOfFrames.map { av_buffersrc_close(source.context, $0, 0) }
                     ?? av_buffersrc_add_frame_flags(source.context, nil, 0)
                 try ffcheck(closing, "ending the filter input", path: input.path)
                 inputEnded = true
@@ -107,8 +112,9 @@ final class FilteredStreamReader {
             if decoded.pts != noPTS {
                 endOfFrames = max(endOfFrames ?? .min, decoded.pts + duration(of: decoded))
             }
-            try ffcheck(av_buffersrc_add_frame_flags(source.context, decoded.pointer, Int32(AV_BUFFERSRC_FLAG_KEEP_REF)),
-                        "filtering a decoded frame", path: input.path)
+            try ffcheck(
+                av_buffersrc_add_frame_flags(source.context, decoded.pointer, Int32(AV_BUFFERSRC_FLAG_KEEP_REF)),
+                "filtering a decoded frame", path: input.path)
             decoded.unref()
             pushed = true
         }
@@ -120,8 +126,10 @@ final class FilteredStreamReader {
         let reached = endOfFrames.map { Double($0) * av_q2d(timeBase) } ?? 0
         guard reached < mustReach - Self.shortfallTolerance else { return }
         let seconds = { (value: Double) in "\((value * 100).rounded() / 100) s" }
-        throw MediaError(.truncated, "\(input.path) ends at \(seconds(reached)), but its media should last to \(seconds(mustReach)): "
-                         + "the file was cut short or is damaged; re-download or re-export it", path: input.path)
+        throw MediaError(
+            .truncated,
+            "\(input.path) ends at \(seconds(reached)), but its media should last to \(seconds(mustReach)): "
+                + "the file was cut short or is damaged; re-download or re-export it", path: input.path)
     }
 
     /// A decoded frame's duration in the stream's time base: its packet's, else its
@@ -136,15 +144,19 @@ final class FilteredStreamReader {
         return av_rescale_q(1, av_inv_q(frameRate), timeBase)
     }
 
-    private static func sourceOptions(_ context: UnsafeMutablePointer<AVCodecContext>,
-                                      timeBase: AVRational) -> KeyValuePairs<String, String> {
+    private static func sourceOptions(
+        _ context: UnsafeMutablePointer<AVCodecContext>,
+        timeBase: AVRational
+    ) -> KeyValuePairs<String, String> {
         let c = context.pointee
         let timeBaseText = "\(timeBase.num)/\(timeBase.den)"
         if c.codec_type == AVMEDIA_TYPE_VIDEO {
             let sar = c.sample_aspect_ratio.num > 0 ? c.sample_aspect_ratio : AVRational(num: 1, den: 1)
-            return ["video_size": "\(c.width)x\(c.height)",
-                    "pix_fmt": av_get_pix_fmt_name(c.pix_fmt).map { String(cString: $0) } ?? "yuv420p",
-                    "time_base": timeBaseText, "pixel_aspect": "\(sar.num)/\(sar.den)"]
+            return [
+                "video_size": "\(c.width)x\(c.height)",
+                "pix_fmt": av_get_pix_fmt_name(c.pix_fmt).map { String(cString: $0) } ?? "yuv420p",
+                "time_base": timeBaseText, "pixel_aspect": "\(sar.num)/\(sar.den)",
+            ]
         }
         var layout = c.ch_layout
         if layout.order == AV_CHANNEL_ORDER_UNSPEC {
@@ -152,8 +164,10 @@ final class FilteredStreamReader {
         }
         var buffer = [CChar](repeating: 0, count: 128)
         av_channel_layout_describe(&layout, &buffer, buffer.count)
-        return ["time_base": timeBaseText, "sample_rate": String(c.sample_rate),
-                "sample_fmt": av_get_sample_fmt_name(c.sample_fmt).map { String(cString: $0) } ?? "fltp",
-                "channel_layout": string(fromCBuffer: buffer)]
+        return [
+            "time_base": timeBaseText, "sample_rate": String(c.sample_rate),
+            "sample_fmt": av_get_sample_fmt_name(c.sample_fmt).map { String(cString: $0) } ?? "fltp",
+            "channel_layout": string(fromCBuffer: buffer),
+        ]
     }
 }

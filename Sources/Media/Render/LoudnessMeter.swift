@@ -69,8 +69,9 @@ struct LoudnessMeter {
 
 /// The two K-weighting biquads of BS.1770 at 48 kHz (high shelf, then high pass).
 private struct KWeighting {
-    private var shelf = Biquad(b: (1.53512485958697, -2.69169618940638, 1.19839281085285),
-                               a: (-1.69065929318241, 0.73248077421585))
+    private var shelf = Biquad(
+        b: (1.53512485958697, -2.69169618940638, 1.19839281085285),
+        a: (-1.69065929318241, 0.73248077421585))
     private var highPass = Biquad(b: (1.0, -2.0, 1.0), a: (-1.99004745483398, 0.99007225036621))
 
     mutating func process(_ x: Double) -> Double { highPass.process(shelf.process(x)) }

@@ -20,7 +20,12 @@ public struct RenderResult: Sendable, Equatable, Codable {
     public var elapsedSeconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case path, duration, frames, width, height, fps, sizeBytes = "size_bytes", cuts, beats
-        case measuredLoudness = "measured_loudness", loudnessGain = "loudness_gain", videoCopied = "video_copied", elapsedSeconds = "elapsed_seconds"
+        case path, duration, frames, width, height, fps
+        case sizeBytes = "size_bytes"
+        case cuts, beats
+        case measuredLoudness = "measured_loudness"
+        case loudnessGain = "loudness_gain"
+        case videoCopied = "video_copied"
+        case elapsedSeconds = "elapsed_seconds"
     }
 }

@@ -36,7 +36,8 @@ final class SoundtrackMixer {
         // The planner bounds fades; a plan made some other way is refused here, not trapped on.
         let rate = Double(RenderPlan.sampleRate)
         guard let fadeIn = CheckedConversion.count(seconds: settings?.fadeIn ?? 0, rate: rate), fadeIn >= 0,
-              let fadeOut = CheckedConversion.count(seconds: settings?.fadeOut ?? 0, rate: rate), fadeOut >= 0 else {
+            let fadeOut = CheckedConversion.count(seconds: settings?.fadeOut ?? 0, rate: rate), fadeOut >= 0
+        else {
             throw MediaError.invalid([FieldProblem("audio", "fade_in and fade_out must be 0…\(TimelinePlanner.maxSeconds) seconds")])
         }
         fadeInSamples = fadeIn
@@ -53,7 +54,10 @@ final class SoundtrackMixer {
         if let clipTrack {
             try clipTrack.read(count, into: &left, &right)
             if clipGain != 1 {
-                for i in 0..<count { left[i] *= clipGain; right[i] *= clipGain }
+                for i in 0..<count {
+                    left[i] *= clipGain
+                    right[i] *= clipGain
+                }
             }
         }
         if let song {
@@ -68,7 +72,10 @@ final class SoundtrackMixer {
             }
         }
         if gain != 1 {
-            for i in 0..<count { left[i] *= gain; right[i] *= gain }
+            for i in 0..<count {
+                left[i] *= gain
+                right[i] *= gain
+            }
         }
         position += Int64(count)
         return (left, right)

@@ -18,9 +18,11 @@ public enum TimelinePlanner {
     ///     `MediaError` whose message explains what is wrong with the source.
     ///   - outputPath: decides the container when the timeline does not.
     ///   - probe: reads a resolved source's streams (a server passes the probe it stored on upload).
-    public static func plan(_ timeline: Timeline, outputPath: String? = nil, limits: TimelineLimits = .media,
-                            resolve: (String) throws(MediaError) -> String = { $0 },
-                            probe: (String) throws(MediaError) -> MediaInfo = MediaProbe.probe) throws(MediaError) -> RenderPlan {
+    public static func plan(
+        _ timeline: Timeline, outputPath: String? = nil, limits: TimelineLimits = .media,
+        resolve: (String) throws(MediaError) -> String = { $0 },
+        probe: (String) throws(MediaError) -> MediaInfo = MediaProbe.probe
+    ) throws(MediaError) -> RenderPlan {
         // Beat sync plans twice: each file is probed once (one without a stated duration is read whole).
         var probes: [String: MediaInfo] = [:]
         func probeOnce(_ path: String) throws(MediaError) -> MediaInfo {
@@ -44,9 +46,11 @@ public enum TimelinePlanner {
     /// Checks the timeline against its media without analysing the song for `beat_sync`:
     /// what a server does before it accepts a render. Throws `MediaError.invalid` with every problem.
     /// `limits` bound the work (a server passes its callers' limits).
-    public static func validate(_ timeline: Timeline, outputPath: String? = nil, limits: TimelineLimits = .media,
-                                resolve: (String) throws(MediaError) -> String,
-                                probe: (String) throws(MediaError) -> MediaInfo) throws(MediaError) {
+    public static func validate(
+        _ timeline: Timeline, outputPath: String? = nil, limits: TimelineLimits = .media,
+        resolve: (String) throws(MediaError) -> String,
+        probe: (String) throws(MediaError) -> MediaInfo
+    ) throws(MediaError) {
         _ = try validatedPlan(timeline, outputPath: outputPath, limits: limits, resolve: resolve, probe: probe)
     }
 
@@ -60,9 +64,11 @@ public enum TimelinePlanner {
         let end: Double
     }
 
-    private static func validatedPlan(_ timeline: Timeline, outputPath: String?, limits: TimelineLimits,
-                                      resolve: (String) throws(MediaError) -> String,
-                                      probe: (String) throws(MediaError) -> MediaInfo) throws(MediaError) -> RenderPlan {
+    private static func validatedPlan(
+        _ timeline: Timeline, outputPath: String?, limits: TimelineLimits,
+        resolve: (String) throws(MediaError) -> String,
+        probe: (String) throws(MediaError) -> MediaInfo
+    ) throws(MediaError) -> RenderPlan {
         // Numbers first: nothing below does arithmetic on a number out of its range.
         var problems = numberProblems(timeline, limits: limits)
         func problem(_ field: String, _ message: String) { problems.append(FieldProblem(field, message)) }
@@ -76,25 +82,34 @@ public enum TimelinePlanner {
         for (index, clip) in timeline.clips.enumerated() {
             let field = "clips[\(index)]"
             // Reported by numberProblems; such a clip is not measured against its media.
-            var valid = clip.in.isFinite && clip.in >= 0 && clip.in <= maxSeconds
+            var valid =
+                clip.in.isFinite && clip.in >= 0 && clip.in <= maxSeconds
                 && clip.out.map { $0.isFinite && $0 > clip.in && $0 <= maxSeconds } ?? true
             do throws(MediaError) {
                 let path = try resolve(clip.source)
                 let info = try probe(path)
                 let video = try info.requireVideo()
                 guard let mediaEnd = video.duration ?? info.duration else {
-                    throw MediaError(.unsupported, "\(path) states no duration and has no timestamps (a raw stream?); "
-                                     + "put it in a container first, e.g. ffmpeg -i clip.h264 -c copy clip.mp4", path: path)
+                    throw MediaError(
+                        .unsupported,
+                        "\(path) states no duration and has no timestamps (a raw stream?); "
+                            + "put it in a container first, e.g. ffmpeg -i clip.h264 -c copy clip.mp4", path: path)
                 }
                 if valid, clip.in >= mediaEnd {
-                    problem("\(field).in", "\(clip.in) s is at or past the end of the media (\(format(mediaEnd)) s)"); valid = false
-                }
-                if valid, let out = clip.out, out > mediaEnd + 0.05 {
-                    problem("\(field).out", "\(out) s is past the end of the media (\(format(mediaEnd)) s); use at most \(format(mediaEnd)) or leave it out")
+                    problem("\(field).in", "\(clip.in) s is at or past the end of the media (\(format(mediaEnd)) s)")
                     valid = false
                 }
-                probed.append(valid ? ProbedClip(path: path, info: info, video: video, mediaEnd: mediaEnd, start: clip.in,
-                                                 end: min(clip.out ?? mediaEnd, mediaEnd)) : nil)
+                if valid, let out = clip.out, out > mediaEnd + 0.05 {
+                    problem(
+                        "\(field).out",
+                        "\(out) s is past the end of the media (\(format(mediaEnd)) s); use at most \(format(mediaEnd)) or leave it out")
+                    valid = false
+                }
+                probed.append(
+                    valid
+                        ? ProbedClip(
+                            path: path, info: info, video: video, mediaEnd: mediaEnd, start: clip.in,
+                            end: min(clip.out ?? mediaEnd, mediaEnd)) : nil)
             } catch {
                 problem("\(field).source", error.description)
                 probed.append(nil)
@@ -142,7 +157,8 @@ public enum TimelinePlanner {
         var joins: [RenderPlan.JoinPlan] = []
         for index in 0..<joinCount {
             let transition = timeline.transition(atJoin: index)
-            let field = timeline.transitions != nil && index < (timeline.transitions?.count ?? 0)
+            let field =
+                timeline.transitions != nil && index < (timeline.transitions?.count ?? 0)
                 ? "transitions[\(index)]" : "transition"
             if !Transition.validTypes.contains(transition.type) {
                 problem("\(field).type", "unknown transition '\(transition.type)'; valid: \(Transition.validTypes.joined(separator: ", "))")
@@ -150,12 +166,16 @@ public enum TimelinePlanner {
             // A duration out of range was reported with the numbers; it counts as a cut here.
             let frames = transition.isCut ? 0 : max(0, CheckedConversion.count(seconds: transition.duration, rate: rate.value) ?? 0)
             if let left = probed[index], let right = probed[index + 1],
-               let leftFrames = usedFrames(left.end - left.start, rate), let rightFrames = usedFrames(right.end - right.start, rate) {
+                let leftFrames = usedFrames(left.end - left.start, rate), let rightFrames = usedFrames(right.end - right.start, rate)
+            {
                 // Checked in whole frames, as rendered: each clip must hold both of its transitions.
                 let shorter = min(leftFrames, rightFrames)
                 if frames > shorter / 2 {
                     let limit = Double(shorter / 2) / rate.value
-                    problem("\(field).duration", "\(transition.duration) s is longer than half of a neighbouring clip (\(format(Double(shorter) / rate.value)) s); use at most \(format(limit))")
+                    problem(
+                        "\(field).duration",
+                        "\(transition.duration) s is longer than half of a neighbouring clip (\(format(Double(shorter) / rate.value)) s); use at most \(format(limit))"
+                    )
                 }
             }
             joins.append(.init(transition: frames == 0 ? "cut" : transition.type, frames: frames))
@@ -176,7 +196,9 @@ public enum TimelinePlanner {
         let joined = joins.reduce(0.0) { total, join in total + Double(join.frames) / rate.value }
         let overlaps = timeline.timing == .overlap ? joined : 0
         if used - overlaps > limits.maxOutputSeconds {
-            problem("clips", "the output would be \(format(used - overlaps)) s long, more than the limit of \(number(limits.maxOutputSeconds)) s; "
+            problem(
+                "clips",
+                "the output would be \(format(used - overlaps)) s long, more than the limit of \(number(limits.maxOutputSeconds)) s; "
                     + "trim the clips (in/out) or render in parts")
         }
 
@@ -184,16 +206,19 @@ public enum TimelinePlanner {
         if CurrentCancellation.flag?.isCancelled == true { throw MediaError.cancelled(outputPath) }
         guard problems.isEmpty, let frameRate else { throw MediaError.invalid(problems) }
         let clips = try layOut(probed.compactMap { $0 }, timeline: timeline, joins: joins, frameRate: frameRate)
-        return RenderPlan(width: width, height: height, frameRate: frameRate, fit: output.fit,
-                          background: output.background, videoCodec: videoCodec, audioCodec: audioCodec,
-                          container: container, crf: output.crf, preset: output.preset, audioBitrate: output.audioBitrate,
-                          timing: timeline.timing, clips: clips, joins: joins, soundtrack: soundtrack)
+        return RenderPlan(
+            width: width, height: height, frameRate: frameRate, fit: output.fit,
+            background: output.background, videoCodec: videoCodec, audioCodec: audioCodec,
+            container: container, crf: output.crf, preset: output.preset, audioBitrate: output.audioBitrate,
+            timing: timeline.timing, clips: clips, joins: joins, soundtrack: soundtrack)
     }
 
     /// Frame counts and positions. In preserve mode each clip reaches half a transition
     /// beyond its cut on each side: into its media when there is some, else a frozen frame.
-    private static func layOut(_ probed: [ProbedClip],
-                               timeline: Timeline, joins: [RenderPlan.JoinPlan], frameRate: FrameRate) throws(MediaError) -> [RenderPlan.ClipPlan] {
+    private static func layOut(
+        _ probed: [ProbedClip],
+        timeline: Timeline, joins: [RenderPlan.JoinPlan], frameRate: FrameRate
+    ) throws(MediaError) -> [RenderPlan.ClipPlan] {
         var clips: [RenderPlan.ClipPlan] = []
         var startFrame: Int64 = 0
         for (index, clip) in probed.enumerated() {
@@ -205,14 +230,17 @@ public enum TimelinePlanner {
             }
             let readStart = max(0, clip.start - Double(head) / frameRate.value)
             guard let used = usedFrames(clip.end - clip.start, frameRate),
-                  let headFromMedia = CheckedConversion.count(seconds: clip.start - readStart, rate: frameRate.value) else {
+                let headFromMedia = CheckedConversion.count(seconds: clip.start - readStart, rate: frameRate.value)
+            else {
                 throw MediaError.invalid([FieldProblem("clips[\(index)]", "its length in frames is out of range; trim it with in/out")])
             }
             let frames = head + used + tail
-            clips.append(.init(index: index, path: clip.path, info: clip.info, video: clip.video, mediaEnd: clip.mediaEnd,
-                               readStart: readStart, readEnd: min(clip.mediaEnd, clip.end + Double(tail) / frameRate.value),
-                               frozenHeadFrames: head - headFromMedia, frames: frames, startFrame: startFrame,
-                               volume: timeline.clips[index].volume))
+            clips.append(
+                .init(
+                    index: index, path: clip.path, info: clip.info, video: clip.video, mediaEnd: clip.mediaEnd,
+                    readStart: readStart, readEnd: min(clip.mediaEnd, clip.end + Double(tail) / frameRate.value),
+                    frozenHeadFrames: head - headFromMedia, frames: frames, startFrame: startFrame,
+                    volume: timeline.clips[index].volume))
             startFrame += frames - (index < joins.count ? joins[index].frames : 0)
         }
         return clips
@@ -223,9 +251,11 @@ public enum TimelinePlanner {
         CheckedConversion.count(seconds: seconds, rate: rate.value).map { max(1, $0) }
     }
 
-    private static func checkSoundtrack(_ audio: Soundtrack, resolve: (String) throws(MediaError) -> String,
-                                        probe: (String) throws(MediaError) -> MediaInfo,
-                                        problem: (String, String) -> Void) -> RenderPlan.SoundtrackPlan {
+    private static func checkSoundtrack(
+        _ audio: Soundtrack, resolve: (String) throws(MediaError) -> String,
+        probe: (String) throws(MediaError) -> MediaInfo,
+        problem: (String, String) -> Void
+    ) -> RenderPlan.SoundtrackPlan {
         // Its numbers were checked by numberProblems.
         guard let source = audio.source else { return .init(path: nil, info: nil, settings: audio) }
         do throws(MediaError) {

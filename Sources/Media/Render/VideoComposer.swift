@@ -15,9 +15,13 @@ enum VideoComposer {
             if output.isCancelled { throw MediaError.cancelled() }
             // Every path must deliver exactly what the encoder was opened for.
             guard frame.pointer.pointee.format == encoder.context.pointee.pix_fmt.rawValue,
-                  frame.pointer.pointee.width == encoder.context.pointee.width,
-                  frame.pointer.pointee.height == encoder.context.pointee.height else {
-                throw MediaError(.ffmpeg, "internal: a frame of format \(frame.pointer.pointee.format) \(frame.pointer.pointee.width)x\(frame.pointer.pointee.height) reached the encoder")
+                frame.pointer.pointee.width == encoder.context.pointee.width,
+                frame.pointer.pointee.height == encoder.context.pointee.height
+            else {
+                throw MediaError(
+                    .ffmpeg,
+                    "internal: a frame of format \(frame.pointer.pointee.format) \(frame.pointer.pointee.width)x\(frame.pointer.pointee.height) reached the encoder"
+                )
             }
             frame.pts = outputIndex
             frame.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
@@ -31,7 +35,9 @@ enum VideoComposer {
             let outgoing = clip.index < plan.joins.count ? plan.joins[clip.index].frames : 0
             let body = clip.frames - incoming - outgoing
             guard body >= 0 else {
-                throw MediaError(.invalidArgument, "clip \(clip.index) is \(clip.frames) frames, too short for its transitions (\(incoming) + \(outgoing) frames)", path: clip.path)
+                throw MediaError(
+                    .invalidArgument, "clip \(clip.index) is \(clip.frames) frames, too short for its transitions (\(incoming) + \(outgoing) frames)",
+                    path: clip.path)
             }
             for _ in 0..<body {
                 try take(from: current, into: frame, clip: clip)
@@ -58,8 +64,10 @@ enum VideoComposer {
         }
     }
 
-    private static func take(from reader: FilteredStreamReader, into frame: borrowing Frame,
-                             clip: RenderPlan.ClipPlan) throws(MediaError) {
+    private static func take(
+        from reader: FilteredStreamReader, into frame: borrowing Frame,
+        clip: RenderPlan.ClipPlan
+    ) throws(MediaError) {
         let taken: Bool
         do {
             taken = try reader.next(into: frame)

@@ -13,12 +13,12 @@ enum VideoCopy {
         for clip in plan.clips {
             let video = clip.video
             guard video.codec == first.video.codec, video.profile == first.video.profile,
-                  video.codec == plan.videoCodec.rawValue,
-                  video.width == plan.width, video.height == plan.height, video.rotation == 0, video.sar == "1:1",
-                  video.pixFmt == "yuv420p", !video.vfr, video.frames == clip.frames,
-                  let fps = video.fps, FrameRate(fps) == plan.frameRate,
-                  clip.readStart == 0, clip.frozenHeadFrames == 0,
-                  abs(clip.readEnd - (video.duration ?? clip.info.duration ?? 0)) < 0.5 / plan.frameRate.value
+                video.codec == plan.videoCodec.rawValue,
+                video.width == plan.width, video.height == plan.height, video.rotation == 0, video.sar == "1:1",
+                video.pixFmt == "yuv420p", !video.vfr, video.frames == clip.frames,
+                let fps = video.fps, FrameRate(fps) == plan.frameRate,
+                clip.readStart == 0, clip.frozenHeadFrames == 0,
+                abs(clip.readEnd - (video.duration ?? clip.info.duration ?? 0)) < 0.5 / plan.frameRate.value
             else { return nil }
         }
         // The codec headers (SPS/PPS) and time bases must match byte for byte: one track has one header.
@@ -26,7 +26,8 @@ enum VideoCopy {
         var timeBase = AVRational(num: 0, den: 1)
         for clip in plan.clips {
             guard let input = try? InputContainer(path: clip.path), let stream = input.bestStream(AVMEDIA_TYPE_VIDEO),
-                  let parameters = try? CopiedParameters(stream.pointee.codecpar) else { return nil }
+                let parameters = try? CopiedParameters(stream.pointee.codecpar)
+            else { return nil }
             if let reference {
                 guard parameters.extradata == reference.extradata, av_cmp_q(stream.pointee.time_base, timeBase) == 0 else { return nil }
             } else {
@@ -53,7 +54,10 @@ enum VideoCopy {
             let offset = clip.startFrame * frameDuration - start
             while try input.read(into: packet) {
                 if output.isCancelled { throw MediaError.cancelled() }
-                guard packet.pointer.pointee.stream_index == stream.pointee.index else { packet.unref(); continue }
+                guard packet.pointer.pointee.stream_index == stream.pointee.index else {
+                    packet.unref()
+                    continue
+                }
                 let p = packet.pointer
                 if p.pointee.pts != noPTS { p.pointee.pts += offset }
                 if p.pointee.dts != noPTS {

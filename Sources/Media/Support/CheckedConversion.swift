@@ -20,8 +20,10 @@ public enum CheckedConversion {
 
     /// Frames or samples in `seconds` at `rate` per second (`seconds × rate`, rounded), or nil
     /// when either is not finite or the count does not fit.
-    public static func count(seconds: Double, rate: Double,
-                             rounding rule: FloatingPointRoundingRule = .toNearestOrAwayFromZero) -> Int64? {
+    public static func count(
+        seconds: Double, rate: Double,
+        rounding rule: FloatingPointRoundingRule = .toNearestOrAwayFromZero
+    ) -> Int64? {
         guard seconds.isFinite, rate.isFinite else { return nil }
         return int64(seconds * rate, rounding: rule)
     }

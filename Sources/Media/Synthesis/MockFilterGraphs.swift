@@ -11,7 +11,7 @@ enum MockFilterGraphs {
         let variation = SeededVariation(seed: spec.seed)
         let source = try graph.add(spec.pattern.rawValue, sourceOptions(spec, variation))
         var filters: [(String, KeyValuePairs<String, String>)] = [
-            ("trim", ["end_frame": String(spec.frameCount)]),
+            ("trim", ["end_frame": String(spec.frameCount)])
         ]
         filters.append(contentsOf: variationFilters(variation))
         filters.append(contentsOf: try textOverlay(spec))
@@ -56,8 +56,10 @@ enum MockFilterGraphs {
     }
 
     /// Chains `filters` after `source` into a buffer sink and configures the graph.
-    private static func finish(_ graph: FilterGraph, from source: FilterGraph.Node,
-                               _ filters: [(String, KeyValuePairs<String, String>)]) throws(MediaError) -> FilterGraph.Node {
+    private static func finish(
+        _ graph: FilterGraph, from source: FilterGraph.Node,
+        _ filters: [(String, KeyValuePairs<String, String>)]
+    ) throws(MediaError) -> FilterGraph.Node {
         let last = try graph.chain(from: source, filters)
         let sink = try graph.add("buffersink")
         try graph.link(last, to: sink)
@@ -76,10 +78,12 @@ enum MockFilterGraphs {
         case .silence, .none:
             source = try graph.add("anullsrc", ["sample_rate": "48000", "channel_layout": "stereo"])
         }
-        let last = try graph.chain(from: source, [
-            ("atrim", ["end_sample": samples]),
-            ("aformat", ["sample_fmts": encoder.sampleFormatName, "sample_rates": "48000", "channel_layouts": "stereo"]),
-        ])
+        let last = try graph.chain(
+            from: source,
+            [
+                ("atrim", ["end_sample": samples]),
+                ("aformat", ["sample_fmts": encoder.sampleFormatName, "sample_rates": "48000", "channel_layouts": "stereo"]),
+            ])
         let sink = try graph.add("abuffersink")
         try graph.link(last, to: sink)
         try graph.configure()
@@ -101,8 +105,10 @@ enum MockFilterGraphs {
             // FFmpeg's default of 7189 iterations costs seconds per HD frame; 256 looks the same at mock quality.
             return ["size": size, "rate": rate, "maxiter": "256"]
         case .life:
-            return ["size": size, "rate": rate, "seed": String(variation.patternSeed), "mold": "10",
-                    "life_color": variation.color, "mold_color": "0x204020"]
+            return [
+                "size": size, "rate": rate, "seed": String(variation.patternSeed), "mold": "10",
+                "life_color": variation.color, "mold_color": "0x204020",
+            ]
         }
     }
 
@@ -115,27 +121,41 @@ enum MockFilterGraphs {
     /// The label at the top, wrapped to the frame, and (for clips) a timecode at the bottom.
     /// Values go to drawtext through AVOptions, never through filtergraph syntax, and the
     /// label is drawn with `expansion=none`: `:` `'` `\` `%` `{}` `[]` `;` `,` need no escaping.
-    static func textOverlay(_ text: String?, width: Int, height: Int,
-                            timecode: Bool) throws(MediaError) -> [(String, KeyValuePairs<String, String>)] {
+    static func textOverlay(
+        _ text: String?, width: Int, height: Int,
+        timecode: Bool
+    ) throws(MediaError) -> [(String, KeyValuePairs<String, String>)] {
         guard let text else { return [] }
         let layout = TextLayout(width: width, height: height)
-        let label = TextWrapping.wrap(text, width: width - 2 * layout.margin, fontSize: layout.labelFontSize,
-                                      maxLines: layout.maxLabelLines)
+        let label = TextWrapping.wrap(
+            text, width: width - 2 * layout.margin, fontSize: layout.labelFontSize,
+            maxLines: layout.maxLabelLines)
         guard !label.isEmpty else { return [] }
         guard FileManager.default.fileExists(atPath: fontPath) else {
             throw MediaError(.unsupported, "the font \(fontPath) is missing; install fonts-dejavu-core (scripts/install-deps.sh)")
         }
         var filters: [(String, KeyValuePairs<String, String>)] = [
-            ("drawtext", ["fontfile": fontPath, "expansion": "none", "text": label, "fontsize": String(layout.labelFontSize),
-                          "fontcolor": "white", "x": String(layout.margin), "y": String(layout.margin),
-                          "box": "1", "boxcolor": "black@0.55", "boxborderw": String(max(1, layout.labelFontSize / 4))]),
+            (
+                "drawtext",
+                [
+                    "fontfile": fontPath, "expansion": "none", "text": label, "fontsize": String(layout.labelFontSize),
+                    "fontcolor": "white", "x": String(layout.margin), "y": String(layout.margin),
+                    "box": "1", "boxcolor": "black@0.55", "boxborderw": String(max(1, layout.labelFontSize / 4)),
+                ]
+            )
         ]
         if timecode {
-            filters.append(("drawtext", ["fontfile": fontPath, "expansion": "normal", "text": "%{pts:hms}  #%{frame_num}",
-                                         "fontsize": String(layout.timecodeFontSize), "fontcolor": "white",
-                                         "x": String(layout.margin), "y": "h-th-\(layout.margin)",
-                                         "box": "1", "boxcolor": "black@0.55",
-                                         "boxborderw": String(max(1, layout.timecodeFontSize / 4))]))
+            filters.append(
+                (
+                    "drawtext",
+                    [
+                        "fontfile": fontPath, "expansion": "normal", "text": "%{pts:hms}  #%{frame_num}",
+                        "fontsize": String(layout.timecodeFontSize), "fontcolor": "white",
+                        "x": String(layout.margin), "y": "h-th-\(layout.margin)",
+                        "box": "1", "boxcolor": "black@0.55",
+                        "boxborderw": String(max(1, layout.timecodeFontSize / 4)),
+                    ]
+                ))
         }
         return filters
     }
@@ -177,7 +197,11 @@ enum TextWrapping {
                 var word = Substring(word)
                 var wordWidth = columns(word)
                 while wordWidth > perLine {  // a word longer than a line is cut
-                    if !current.isEmpty { lines.append(current); current = ""; currentWidth = 0 }
+                    if !current.isEmpty {
+                        lines.append(current)
+                        current = ""
+                        currentWidth = 0
+                    }
                     let head = prefix(word, fitting: perLine)
                     lines.append(String(head))
                     word = word.dropFirst(head.count)
@@ -222,7 +246,8 @@ enum TextWrapping {
                 if scalar.properties.isWhitespace {
                     scalars.append(" ")
                 } else if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .unassigned
-                            || scalar.properties.generalCategory == .surrogate {
+                    || scalar.properties.generalCategory == .surrogate
+                {
                     continue
                 } else {
                     scalars.append(scalar)
@@ -242,7 +267,7 @@ enum TextWrapping {
         if scalar.properties.isEmojiPresentation || character.unicodeScalars.count > 1 && scalar.properties.isEmoji { return 1.7 }
         switch scalar.value {
         case 0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F,
-             0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F000...0x1FAFF, 0x20000...0x3FFFD:
+            0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F000...0x1FAFF, 0x20000...0x3FFFD:
             return 1.7
         default:
             return 1

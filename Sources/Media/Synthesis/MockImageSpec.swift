@@ -18,8 +18,10 @@ public struct MockImageSpec: Sendable, Equatable {
 
     public init() {}
 
-    public init(width: Int, height: Int, pattern: MockPattern = .gradients, text: String? = nil, seed: UInt64 = 0,
-                pixelFormat: MockImagePixelFormat = .rgb24) {
+    public init(
+        width: Int, height: Int, pattern: MockPattern = .gradients, text: String? = nil, seed: UInt64 = 0,
+        pixelFormat: MockImagePixelFormat = .rgb24
+    ) {
         self.width = width
         self.height = height
         self.pattern = pattern

@@ -7,8 +7,10 @@ import Foundation
 public enum MockImageSynthesizer {
     /// Writes `spec` to `path` as PNG (whatever the extension). Blocking: call it from a
     /// thread of its own, or use the async overload.
-    public static func write(_ spec: MockImageSpec, to path: String,
-                             cancellation: CancellationFlag? = nil) throws(MediaError) {
+    public static func write(
+        _ spec: MockImageSpec, to path: String,
+        cancellation: CancellationFlag? = nil
+    ) throws(MediaError) {
         let problems = spec.problems
         guard problems.isEmpty else {
             throw MediaError(.invalidArgument, problems.joined(separator: "; "), path: path)
@@ -31,8 +33,9 @@ public enum MockImageSynthesizer {
     private static func encode(_ spec: MockImageSpec, cancellation: CancellationFlag?) throws(MediaError) -> [UInt8] {
         let pixelFormat = spec.pixelFormat == .rgba ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24
         let (graph, sink) = try MockFilterGraphs.image(spec)
-        let encoder = try StreamEncoder(image: "png", width: Int32(spec.width), height: Int32(spec.height),
-                                        pixelFormat: pixelFormat)
+        let encoder = try StreamEncoder(
+            image: "png", width: Int32(spec.width), height: Int32(spec.height),
+            pixelFormat: pixelFormat)
         let frame = try Frame()
         let packet = try Packet()
         guard try graph.pull(from: sink, into: frame) == .frame else {
@@ -40,8 +43,10 @@ public enum MockImageSynthesizer {
         }
         let got = frame.pointer.pointee
         guard got.width == Int32(spec.width), got.height == Int32(spec.height), got.format == pixelFormat.rawValue else {
-            throw MediaError(.ffmpeg, "the filter graph drew a \(got.width)x\(got.height) picture in format \(got.format), "
-                             + "not \(spec.width)x\(spec.height) \(spec.pixelFormat.rawValue)")
+            throw MediaError(
+                .ffmpeg,
+                "the filter graph drew a \(got.width)x\(got.height) picture in format \(got.format), "
+                    + "not \(spec.width)x\(spec.height) \(spec.pixelFormat.rawValue)")
         }
         frame.pts = 0
         var bytes: [UInt8] = []

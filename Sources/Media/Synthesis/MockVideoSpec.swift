@@ -55,7 +55,8 @@ public struct MockVideoSpec: Sendable, Equatable {
         if width < 2 || height < 2 || width > Self.maxDimension || height > Self.maxDimension {
             problems.append("size \(width)x\(height) is out of range; width and height must be 2…\(Self.maxDimension)")
         } else if width % 2 != 0 || height % 2 != 0 {
-            problems.append("size \(width)x\(height) must have an even width and height for 4:2:0 video; try \(width + width % 2)x\(height + height % 2)")
+            problems.append(
+                "size \(width)x\(height) must have an even width and height for 4:2:0 video; try \(width + width % 2)x\(height + height % 2)")
         }
         if frameRate.numerator <= 0 || frameRate.denominator <= 0 || frameRate.value > Self.maxFrameRate {
             problems.append("fps must be above 0 and at most \(Int(Self.maxFrameRate)) (got \(frameRate))")

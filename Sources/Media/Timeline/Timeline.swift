@@ -10,9 +10,11 @@ public struct Timeline: Sendable, Equatable, Codable {
     public var beatSync: BeatSync?
     public var output: OutputSettings
 
-    public init(clips: [Clip], transition: Transition? = nil, transitions: [Transition]? = nil,
-                timing: TimingMode = .overlap, audio: Soundtrack? = nil, beatSync: BeatSync? = nil,
-                output: OutputSettings = OutputSettings()) {
+    public init(
+        clips: [Clip], transition: Transition? = nil, transitions: [Transition]? = nil,
+        timing: TimingMode = .overlap, audio: Soundtrack? = nil, beatSync: BeatSync? = nil,
+        output: OutputSettings = OutputSettings()
+    ) {
         self.clips = clips
         self.transition = transition
         self.transitions = transitions
@@ -23,7 +25,9 @@ public struct Timeline: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case clips, transition, transitions, timing, audio, beatSync = "beat_sync", output
+        case clips, transition, transitions, timing, audio
+        case beatSync = "beat_sync"
+        case output
     }
 
     public init(from decoder: any Decoder) throws {
@@ -91,8 +95,9 @@ public struct Transition: Sendable, Equatable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(type: try container.decode(String.self, forKey: .type),
-                  duration: try container.decodeIfPresent(Double.self, forKey: .duration))
+        self.init(
+            type: try container.decode(String.self, forKey: .type),
+            duration: try container.decodeIfPresent(Double.self, forKey: .duration))
     }
 
     /// Every xfade transition of FFmpeg 5.1 (`custom` and `expr` need expressions, so they are left out).
@@ -137,9 +142,11 @@ public struct Soundtrack: Sendable, Equatable, Codable {
 
     public static let defaultLoudness = -14.0
 
-    public init(source: String? = nil, start: Double = 0, volume: Double = 1, fadeIn: Double = 0,
-                fadeOut: Double = 1, loop: Bool = false, clipAudio: ClipAudioMode = .mute,
-                clipAudioVolume: Double = 1, loudness: Double? = Soundtrack.defaultLoudness, truePeak: Double = -1) {
+    public init(
+        source: String? = nil, start: Double = 0, volume: Double = 1, fadeIn: Double = 0,
+        fadeOut: Double = 1, loop: Bool = false, clipAudio: ClipAudioMode = .mute,
+        clipAudioVolume: Double = 1, loudness: Double? = Soundtrack.defaultLoudness, truePeak: Double = -1
+    ) {
         self.source = source
         self.start = start
         self.volume = volume
@@ -153,8 +160,14 @@ public struct Soundtrack: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case source, start, volume, fadeIn = "fade_in", fadeOut = "fade_out", loop, clipAudio = "clip_audio"
-        case clipAudioVolume = "clip_audio_volume", loudness, truePeak = "true_peak"
+        case source, start, volume
+        case fadeIn = "fade_in"
+        case fadeOut = "fade_out"
+        case loop
+        case clipAudio = "clip_audio"
+        case clipAudioVolume = "clip_audio_volume"
+        case loudness
+        case truePeak = "true_peak"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -204,7 +217,10 @@ public struct BeatSync: Sendable, Equatable, Codable {
         self.maxShift = maxShift
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case mode, every, maxShift = "max_shift" }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case mode, every
+        case maxShift = "max_shift"
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -241,9 +257,11 @@ public struct OutputSettings: Sendable, Equatable, Codable {
     public var preset: String
     public var audioBitrate: Int
 
-    public init(width: Int? = nil, height: Int? = nil, fps: Double? = nil, fit: FitMode = .contain,
-                background: String = "#000000", videoCodec: VideoCodec? = nil, audioCodec: AudioCodec? = nil,
-                container: ContainerFormat? = nil, crf: Int = 23, preset: String = "veryfast", audioBitrate: Int = 192_000) {
+    public init(
+        width: Int? = nil, height: Int? = nil, fps: Double? = nil, fit: FitMode = .contain,
+        background: String = "#000000", videoCodec: VideoCodec? = nil, audioCodec: AudioCodec? = nil,
+        container: ContainerFormat? = nil, crf: Int = 23, preset: String = "veryfast", audioBitrate: Int = 192_000
+    ) {
         self.width = width
         self.height = height
         self.fps = fps
@@ -258,8 +276,11 @@ public struct OutputSettings: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case width, height, fps, fit, background, videoCodec = "video_codec", audioCodec = "audio_codec"
-        case container, crf, preset, audioBitrate = "audio_bitrate"
+        case width, height, fps, fit, background
+        case videoCodec = "video_codec"
+        case audioCodec = "audio_codec"
+        case container, crf, preset
+        case audioBitrate = "audio_bitrate"
     }
 
     public init(from decoder: any Decoder) throws {

@@ -22,14 +22,16 @@ extension Timeline {
                 }
             }
         }
-        check(root, "", names(CodingKeys.self), nested: [
-            "clips": (names(Clip.CodingKeys.self), true),
-            "transition": (names(Transition.CodingKeys.self), false),
-            "transitions": (names(Transition.CodingKeys.self), true),
-            "audio": (names(Soundtrack.CodingKeys.self), false),
-            "beat_sync": (names(BeatSync.CodingKeys.self), false),
-            "output": (names(OutputSettings.CodingKeys.self), false),
-        ])
+        check(
+            root, "", names(CodingKeys.self),
+            nested: [
+                "clips": (names(Clip.CodingKeys.self), true),
+                "transition": (names(Transition.CodingKeys.self), false),
+                "transitions": (names(Transition.CodingKeys.self), true),
+                "audio": (names(Soundtrack.CodingKeys.self), false),
+                "beat_sync": (names(BeatSync.CodingKeys.self), false),
+                "output": (names(OutputSettings.CodingKeys.self), false),
+            ])
         return problems
     }
 

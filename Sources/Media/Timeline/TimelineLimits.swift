@@ -22,10 +22,11 @@ public struct TimelineLimits: Sendable, Equatable {
     }
 
     /// What the renderer itself supports: 100 000 clips, 24 h, 4096² at 120 fps, every crf and preset.
-    public static let media = TimelineLimits(maxClips: 100_000, maxOutputSeconds: TimelinePlanner.maxSeconds,
-                                             maxPixelRate: Double(TimelinePlanner.maxOutputDimension * TimelinePlanner.maxOutputDimension)
-                                                 * TimelinePlanner.maxFrameRate,
-                                             minCRF: 0, slowestPreset: "veryslow")
+    public static let media = TimelineLimits(
+        maxClips: 100_000, maxOutputSeconds: TimelinePlanner.maxSeconds,
+        maxPixelRate: Double(TimelinePlanner.maxOutputDimension * TimelinePlanner.maxOutputDimension)
+            * TimelinePlanner.maxFrameRate,
+        minCRF: 0, slowestPreset: "veryslow")
 
     /// x264/x265 presets, fastest first (the ones the renderer accepts).
     public static let presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"]

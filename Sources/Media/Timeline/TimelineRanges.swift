@@ -17,8 +17,9 @@ extension TimelinePlanner {
     }
 
     public static func numberProblems(_ timeline: Timeline, limits: TimelineLimits = .media) -> [FieldProblem] {
-        var problems = limitProblems(clipCount: timeline.clips.count, transitionCount: timeline.transitions?.count ?? 0,
-                                     output: timeline.output, limits: limits)
+        var problems = limitProblems(
+            clipCount: timeline.clips.count, transitionCount: timeline.transitions?.count ?? 0,
+            output: timeline.output, limits: limits)
         func problem(_ field: String, _ message: String) { problems.append(FieldProblem(field, message)) }
         func seconds(_ field: String, _ value: Double, upTo limit: Double) {
             if !(value.isFinite && value >= 0 && value <= limit) { problem(field, "must be 0…\(number(limit)) seconds (got \(value))") }
@@ -70,8 +71,10 @@ extension TimelinePlanner {
 
     /// The checks that need only the clip count and the output settings: a server runs
     /// them on a request's head before it decodes a single clip.
-    public static func limitProblems(clipCount: Int, transitionCount: Int, output: OutputSettings,
-                                     limits: TimelineLimits) -> [FieldProblem] {
+    public static func limitProblems(
+        clipCount: Int, transitionCount: Int, output: OutputSettings,
+        limits: TimelineLimits
+    ) -> [FieldProblem] {
         var problems: [FieldProblem] = []
         func problem(_ field: String, _ message: String) { problems.append(FieldProblem(field, message)) }
         if clipCount > limits.maxClips {
@@ -100,7 +103,9 @@ extension TimelinePlanner {
             problem("output.crf", "must be at least \(limits.minCRF) here (got \(output.crf)); lower values make near-lossless, very large files")
         }
         if !limits.allows(preset: output.preset) {
-            problem("output.preset", "\(output.preset) is slower than the slowest allowed here (\(limits.slowestPreset)); use \(limits.slowestPreset) or faster")
+            problem(
+                "output.preset",
+                "\(output.preset) is slower than the slowest allowed here (\(limits.slowestPreset)); use \(limits.slowestPreset) or faster")
         }
         if !audioBitrateRange.contains(output.audioBitrate) {
             problem("output.audio_bitrate", "must be 32000…512000 bits per second (got \(output.audioBitrate))")
@@ -112,7 +117,11 @@ extension TimelinePlanner {
     static func pixelRateProblems(width: Int, height: Int, fps: Double, limits: TimelineLimits, field: String) -> [FieldProblem] {
         let rate = Double(width) * Double(height) * fps
         guard rate > limits.maxPixelRate else { return [] }
-        return [FieldProblem(field, "\(width)x\(height) at \(number(fps)) fps is \(number(rate)) pixels per second, more than the limit of "
-                             + "\(number(limits.maxPixelRate)) (width × height × fps); lower the size or the frame rate")]
+        return [
+            FieldProblem(
+                field,
+                "\(width)x\(height) at \(number(fps)) fps is \(number(rate)) pixels per second, more than the limit of "
+                    + "\(number(limits.maxPixelRate)) (width × height × fps); lower the size or the frame rate")
+        ]
     }
 }

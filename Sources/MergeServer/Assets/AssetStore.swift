@@ -1,9 +1,9 @@
-import _NIOFileSystem
 import Crypto
 import Foundation
 import Generation
 import Media
 import NIOCore
+import _NIOFileSystem
 
 /// Uploaded media, stored once per content: bytes are streamed to a temporary file
 /// while hashed and counted (the size limit and the disk budget are enforced as they
@@ -47,21 +47,25 @@ public struct AssetStore: Sendable {
     /// Receives an upload: `write` is handed a writer and feeds it the file's bytes.
     /// Then the file is probed and stored. Throws `StorageFailure` for a bad upload and
     /// `InsufficientStorage` when there is no room; neither leaves a file.
-    public func receive(limit: Int64, contentType: String?, filename: String?,
-                        _ write: (inout UploadWriter) async throws -> UploadDetails) async throws -> (asset: AssetRecord, created: Bool) {
+    public func receive(
+        limit: Int64, contentType: String?, filename: String?,
+        _ write: (inout UploadWriter) async throws -> UploadDetails
+    ) async throws -> (asset: AssetRecord, created: Bool) {
         let room = try budget?.room() ?? .max
         let temporary = (uploadsDirectory as NSString).appendingPathComponent(Identifier.make(.asset) + ".part")
         do {
             let (hash, size, details) = try await FileSystem.shared.withFileHandle(
-                forWritingAt: FilePath(temporary), options: .newFile(replaceExisting: false)) { handle in
+                forWritingAt: FilePath(temporary), options: .newFile(replaceExisting: false)
+            ) { handle in
                 var writer = UploadWriter(limit: limit, room: room, file: handle.bufferedWriter())
                 let details = try await write(&writer)
                 try await writer.file.flush()
                 return (writer.digest, writer.size, details)
             }
-            let result = try await store(temporary, sha256: hash, size: size,
-                                         contentType: details.contentType ?? contentType,
-                                         filename: details.filename ?? filename)
+            let result = try await store(
+                temporary, sha256: hash, size: size,
+                contentType: details.contentType ?? contentType,
+                filename: details.filename ?? filename)
             try? FileManager.default.removeItem(atPath: temporary)
             return result
         } catch {
@@ -77,8 +81,10 @@ public struct AssetStore: Sendable {
     /// into the store when new, deleted when the same content is already there.
     /// `file` must be on the data directory's file system (write it under `workDirectory`).
     /// Throws `InsufficientStorage` when the disk budget has no room for it.
-    public func adopt(_ file: String, sha256: String, size: Int64, contentType: String?,
-                      filename: String?) async throws -> (asset: AssetRecord, created: Bool) {
+    public func adopt(
+        _ file: String, sha256: String, size: Int64, contentType: String?,
+        filename: String?
+    ) async throws -> (asset: AssetRecord, created: Bool) {
         defer { try? FileManager.default.removeItem(atPath: file) }
         // The file is already on the disk; what counts is the room it would keep taking.
         if let room = try budget?.room(), size > room {
@@ -91,15 +97,18 @@ public struct AssetStore: Sendable {
     /// emptied at start-up with the unfinished uploads.
     public var workDirectory: String { uploadsDirectory }
 
-    private func store(_ temporary: String, sha256: String, size: Int64, contentType: String?,
-                       filename: String?) async throws -> (asset: AssetRecord, created: Bool) {
+    private func store(
+        _ temporary: String, sha256: String, size: Int64, contentType: String?,
+        filename: String?
+    ) async throws -> (asset: AssetRecord, created: Bool) {
         guard size > 0 else {
             throw StorageFailure(.emptyUpload, "the upload is empty (0 bytes)", suggestion: "send the file's bytes as the request body")
         }
         // The same bytes again: the same asset, used once more (its retention starts over).
         if let existing = try await repository.find(sha256: sha256),
-           FileManager.default.fileExists(atPath: path(of: existing)),
-           try await repository.touch(existing.id) {
+            FileManager.default.fileExists(atPath: path(of: existing)),
+            try await repository.touch(existing.id)
+        {
             return (existing, false)
         }
         let info: MediaInfo
@@ -110,9 +119,10 @@ public struct AssetStore: Sendable {
             if error.kind == .cancelled {
                 throw StorageFailure(.interrupted, "the server stopped while probing the upload", suggestion: "send the upload again")
             }
-            throw StorageFailure(.notMedia,
-                                 "the upload is not media FFmpeg can read: \(error.description.replacingOccurrences(of: temporary, with: "upload"))",
-                                 suggestion: "upload a video, audio or image file (mp4, mov, mkv, webm, mp3, wav, m4a, flac, ogg, png, jpg)")
+            throw StorageFailure(
+                .notMedia,
+                "the upload is not media FFmpeg can read: \(error.description.replacingOccurrences(of: temporary, with: "upload"))",
+                suggestion: "upload a video, audio or image file (mp4, mov, mkv, webm, mp3, wav, m4a, flac, ogg, png, jpg)")
         }
         let kind = Self.kind(of: info)
         let id = Identifier.make(.asset)
@@ -128,9 +138,10 @@ public struct AssetStore: Sendable {
         stored.path = relative
         let media = String(decoding: try JSONEncoder.api.encode(stored), as: UTF8.self)
         let now = Date().timeIntervalSince1970
-        let record = AssetRecord(id: id, sha256: sha256, kind: kind, sizeBytes: size,
-                                 contentType: contentType, filename: filename.map(Self.displayName), path: relative,
-                                 media: media, createdAt: now, lastUsedAt: now)
+        let record = AssetRecord(
+            id: id, sha256: sha256, kind: kind, sizeBytes: size,
+            contentType: contentType, filename: filename.map(Self.displayName), path: relative,
+            media: media, createdAt: now, lastUsedAt: now)
         let inserted = try await repository.insert(record)
         // The same bytes stored meanwhile under another id: keep theirs, drop this copy.
         if !inserted.created { try? FileManager.default.removeItem(atPath: destination) }
@@ -148,9 +159,11 @@ public struct AssetStore: Sendable {
     /// An extension FFmpeg recognizes for the stored file, from the probed format.
     static func fileExtension(format: String, filename: String?, kind: AssetKind) -> String {
         let given = filename.map { ($0 as NSString).pathExtension.lowercased() } ?? ""
-        let known: [String: String] = ["mp3": "mp3", "wav": "wav", "flac": "flac", "ogg": "ogg", "aac": "aac",
-                                       "png_pipe": "png", "jpeg_pipe": "jpg", "webp_pipe": "webp",
-                                       "avi": "avi", "mpegts": "ts"]
+        let known: [String: String] = [
+            "mp3": "mp3", "wav": "wav", "flac": "flac", "ogg": "ogg", "aac": "aac",
+            "png_pipe": "png", "jpeg_pipe": "jpg", "webp_pipe": "webp",
+            "avi": "avi", "mpegts": "ts",
+        ]
         if format.hasPrefix("mov,mp4") {
             if ["mp4", "mov", "m4a", "m4v", "3gp"].contains(given) { return given }
             return kind == .audio ? "m4a" : "mp4"
@@ -197,8 +210,9 @@ public struct UploadWriter {
     public mutating func write(_ bytes: ByteBuffer) async throws {
         size += Int64(bytes.readableBytes)
         guard size <= limit else {
-            throw StorageFailure(.uploadTooLarge, "the upload exceeds the limit of \(limit) bytes",
-                                 suggestion: "upload a smaller file, or raise MERGE_SERVER_MAX_UPLOAD_BYTES")
+            throw StorageFailure(
+                .uploadTooLarge, "the upload exceeds the limit of \(limit) bytes",
+                suggestion: "upload a smaller file, or raise MERGE_SERVER_MAX_UPLOAD_BYTES")
         }
         guard size <= room else {
             throw InsufficientStorage(reason: "the upload passed the \(room) bytes the data directory has room for")

@@ -24,11 +24,17 @@ public struct DiskBudget: Sendable {
         var reason = ""
         if let free = DiskSpace(path: dataDirectory)?.freeBytes {
             let aboveFloor = free - minFreeBytes
-            if aboveFloor < room { room = aboveFloor; reason = "the disk of the data directory has less than \(minFreeBytes) bytes free" }
+            if aboveFloor < room {
+                room = aboveFloor
+                reason = "the disk of the data directory has less than \(minFreeBytes) bytes free"
+            }
         }
         if let quotaBytes {
             let left = quotaBytes - (try usage())
-            if left < room { room = left; reason = "the data directory has reached its quota of \(quotaBytes) bytes" }
+            if left < room {
+                room = left
+                reason = "the data directory has reached its quota of \(quotaBytes) bytes"
+            }
         }
         guard room > 0 else { throw InsufficientStorage(reason: reason) }
         return room

@@ -29,9 +29,10 @@ struct AssetController {
     @Sendable func upload(_ request: Request, context: ServerContext) async throws -> Response {
         let contentType = request.headers[.contentType] ?? ""
         if let declared = request.headers[.contentLength].flatMap(Int64.init), declared > maxUploadBytes {
-            throw Problem(.contentTooLarge, type: "upload_too_large",
-                          detail: "the upload (\(declared) bytes) exceeds the limit of \(maxUploadBytes) bytes",
-                          suggestion: "upload a smaller file, or raise MERGE_SERVER_MAX_UPLOAD_BYTES")
+            throw Problem(
+                .contentTooLarge, type: "upload_too_large",
+                detail: "the upload (\(declared) bytes) exceeds the limit of \(maxUploadBytes) bytes",
+                suggestion: "upload a smaller file, or raise MERGE_SERVER_MAX_UPLOAD_BYTES")
         }
         let filename = request.uri.queryParameters.get("filename")
         let received: (asset: AssetRecord, created: Bool)
@@ -45,13 +46,18 @@ struct AssetController {
                 return UploadDetails()
             }
         } else {
-            throw Problem(.unsupportedMediaType, type: "unsupported_media_type",
-                          detail: contentType.isEmpty ? "the upload has no Content-Type"
-                                                      : "\(String(contentType.prefix(80)).debugDescription) is not a media type",
-                          suggestion: "send the file's bytes with its media type (video/mp4, audio/mpeg, image/png, application/octet-stream) or as multipart/form-data")
+            throw Problem(
+                .unsupportedMediaType, type: "unsupported_media_type",
+                detail: contentType.isEmpty
+                    ? "the upload has no Content-Type"
+                    : "\(String(contentType.prefix(80)).debugDescription) is not a media type",
+                suggestion:
+                    "send the file's bytes with its media type (video/mp4, audio/mpeg, image/png, application/octet-stream) or as multipart/form-data"
+            )
         }
-        return try JSONResponse.make(AssetResource(received.asset), status: received.created ? .created : .ok,
-                                     headers: [.location: "/api/assets/\(received.asset.id)"])
+        return try JSONResponse.make(
+            AssetResource(received.asset), status: received.created ? .created : .ok,
+            headers: [.location: "/api/assets/\(received.asset.id)"])
     }
 
     /// Room for a multipart body's boundaries and part headers beyond the file itself.
@@ -60,8 +66,10 @@ struct AssetController {
     /// Streams the first file part of a multipart body into `writer`; other parts are
     /// skipped, but their bytes count against `limit` too (else a body of endless
     /// non-file parts would be read forever), with `multipartFraming` to spare.
-    private static func readMultipart(_ body: RequestBody, boundary: String, limit: Int64,
-                                      into writer: inout UploadWriter) async throws -> UploadDetails {
+    private static func readMultipart(
+        _ body: RequestBody, boundary: String, limit: Int64,
+        into writer: inout UploadWriter
+    ) async throws -> UploadDetails {
         var parser = MultipartParser(boundary: boundary)
         var details: UploadDetails?
         var inFile = false
@@ -71,9 +79,10 @@ struct AssetController {
             for try await chunk in body {
                 bodyBytes += Int64(chunk.readableBytes)
                 if bodyBytes > limit + Self.multipartFraming {
-                    throw Problem(.contentTooLarge, type: "upload_too_large",
-                                  detail: "the multipart body exceeds the upload limit of \(limit) bytes",
-                                  suggestion: "send only the file part, or raise MERGE_SERVER_MAX_UPLOAD_BYTES")
+                    throw Problem(
+                        .contentTooLarge, type: "upload_too_large",
+                        detail: "the multipart body exceeds the upload limit of \(limit) bytes",
+                        suggestion: "send only the file part, or raise MERGE_SERVER_MAX_UPLOAD_BYTES")
                 }
                 for event in try parser.feed(chunk.readableBytesView) {
                     switch event {
@@ -86,7 +95,10 @@ struct AssetController {
                     case .data(let bytes):
                         if inFile { try await writer.write(bytes) }
                     case .partEnd:
-                        if inFile { fileDone = true; inFile = false }
+                        if inFile {
+                            fileDone = true
+                            inFile = false
+                        }
                     case .end:
                         break
                     }
@@ -97,8 +109,9 @@ struct AssetController {
             throw Problem.badRequest("the multipart body is malformed: \(failure.message)", type: "malformed_multipart")
         }
         guard let details, fileDone else {
-            throw Problem(.unprocessableContent, type: "no_file_part", detail: "the multipart body has no file part",
-                          suggestion: "send the file in a part with a filename (curl -F file=@clip.mp4)")
+            throw Problem(
+                .unprocessableContent, type: "no_file_part", detail: "the multipart body has no file part",
+                suggestion: "send the file in a part with a filename (curl -F file=@clip.mp4)")
         }
         return details
     }
@@ -110,8 +123,9 @@ struct AssetController {
     @Sendable func content(_ request: Request, context: ServerContext) async throws -> Response {
         let asset = try await asset(context)
         let path = store.path(of: asset)
-        return try await FileResponder.respond(path: path, contentType: FileResponder.contentType(forPath: path),
-                                               request: request, context: context)
+        return try await FileResponder.respond(
+            path: path, contentType: FileResponder.contentType(forPath: path),
+            request: request, context: context)
     }
 
     private func asset(_ context: ServerContext) async throws -> AssetRecord {
@@ -136,8 +150,12 @@ struct AssetResource: Encodable {
     let contentURL: String
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, sha256, sizeBytes = "size_bytes", contentType = "content_type", filename, media
-        case createdAt = "created_at", contentURL = "content_url"
+        case id, kind, sha256
+        case sizeBytes = "size_bytes"
+        case contentType = "content_type"
+        case filename, media
+        case createdAt = "created_at"
+        case contentURL = "content_url"
     }
 
     init(_ asset: AssetRecord) {

@@ -62,7 +62,10 @@ struct CatalogController {
         let byDayAndModel: [CostRepository.DailyModelCost]
 
         enum CodingKeys: String, CodingKey {
-            case from, to, estimatedUSD = "estimated_usd", actualUSD = "actual_usd", byDayAndModel = "by_day_and_model"
+            case from, to
+            case estimatedUSD = "estimated_usd"
+            case actualUSD = "actual_usd"
+            case byDayAndModel = "by_day_and_model"
         }
     }
 
@@ -74,9 +77,10 @@ struct CatalogController {
         let from = try Self.day(request.uri.queryParameters.get("from"), field: "from") ?? to - 29 * day
         guard from <= to else { throw Problem.badRequest("from must not be after to", type: "bad_filter") }
         let rows = try await costs.byDayAndModel(from: from, to: to + day)
-        let summary = CostSummary(from: Self.format(from), to: Self.format(to),
-                                  estimatedUSD: CostRepository.cents(rows.reduce(0) { $0 + $1.estimatedUSD }),
-                                  actualUSD: CostRepository.cents(rows.reduce(0) { $0 + $1.actualUSD }), byDayAndModel: rows)
+        let summary = CostSummary(
+            from: Self.format(from), to: Self.format(to),
+            estimatedUSD: CostRepository.cents(rows.reduce(0) { $0 + $1.estimatedUSD }),
+            actualUSD: CostRepository.cents(rows.reduce(0) { $0 + $1.actualUSD }), byDayAndModel: rows)
         return try JSONResponse.make(summary)
     }
 

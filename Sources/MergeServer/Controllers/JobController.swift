@@ -44,9 +44,14 @@ struct JobController {
             if cursor == nil { problems.append(.init("cursor", "is not a cursor this server gave out")) }
         }
         let kind = query.get("kind")
-        if let kind, kind.count > 64 || !kind.allSatisfy({ ($0.isASCII && $0.isLetter) || $0 == "_" }) { problems.append(.init("kind", "is not a job kind")) }
-        if !problems.isEmpty { throw Problem(.badRequest, type: "bad_query", detail: problems.map { "\($0.field) \($0.message)" }.joined(separator: "; "),
-                                             errors: problems) }
+        if let kind, kind.count > 64 || !kind.allSatisfy({ ($0.isASCII && $0.isLetter) || $0 == "_" }) {
+            problems.append(.init("kind", "is not a job kind"))
+        }
+        if !problems.isEmpty {
+            throw Problem(
+                .badRequest, type: "bad_query", detail: problems.map { "\($0.field) \($0.message)" }.joined(separator: "; "),
+                errors: problems)
+        }
 
         let page = try await jobs.list(status: status, kind: kind, limit: limit + 1, after: cursor)
         let shown = Array(page.prefix(limit))
@@ -96,8 +101,9 @@ struct JobController {
         case .notFound:
             throw Problem.notFound("job", id: id, kind: .job)
         case .notFailed(let job):
-            throw Problem.conflict("job \(id) is \(job.status.rawValue); only a failed job can be retried", type: "job_not_failed",
-                                   suggestion: job.status.isFinal ? "submit the request again for a new job" : "wait for the job to end")
+            throw Problem.conflict(
+                "job \(id) is \(job.status.rawValue); only a failed job can be retried", type: "job_not_failed",
+                suggestion: job.status.isFinal ? "submit the request again for a new job" : "wait for the job to end")
         case .requeued(let job):
             engine.wake(kind: job.kind)
             events.publish(job: id, name: "status", data: JobEngine.json(JobResource(job)))
@@ -114,11 +120,13 @@ struct JobController {
         do {
             subscription = try events.subscribe(job: id, after: lastEventID, heartbeat: heartbeat)
         } catch {
-            throw Problem(.tooManyRequests, type: "too_many_event_streams",
-                          detail: error.perJob ? "this job already has as many open event streams as one job may have"
-                                               : "the server already holds as many open event streams as it may",
-                          suggestion: "close streams you no longer read, or poll GET /api/jobs/{id}",
-                          headers: [.retryAfter: "5"])
+            throw Problem(
+                .tooManyRequests, type: "too_many_event_streams",
+                detail: error.perJob
+                    ? "this job already has as many open event streams as one job may have"
+                    : "the server already holds as many open event streams as it may",
+                suggestion: "close streams you no longer read, or poll GET /api/jobs/{id}",
+                headers: [.retryAfter: "5"])
         }
         guard let job = try await jobs.find(id) else {
             subscription.close()
@@ -127,24 +135,28 @@ struct JobController {
         let headers: HTTPFields = [
             .contentType: "text/event-stream", .cacheControl: "no-cache", HTTPField.Name("X-Accel-Buffering")!: "no",
         ]
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            // The stream ends when the job ends, the client goes away, or the server stops.
-            try await withGracefulShutdownHandler {
-                try await request.body.consumeWithInboundCloseHandler { _ in
-                    try await Self.send(job, subscription: subscription, to: &writer)
-                } onInboundClosed: {
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                // The stream ends when the job ends, the client goes away, or the server stops.
+                try await withGracefulShutdownHandler {
+                    try await request.body.consumeWithInboundCloseHandler { _ in
+                        try await Self.send(job, subscription: subscription, to: &writer)
+                    } onInboundClosed: {
+                        subscription.close()
+                    }
+                } onGracefulShutdown: {
                     subscription.close()
                 }
-            } onGracefulShutdown: {
                 subscription.close()
-            }
-            subscription.close()
-            try await writer.finish(nil)
-        })
+                try await writer.finish(nil)
+            })
     }
 
-    private static func send(_ job: JobRecord, subscription: JobEventHub.Subscription,
-                             to writer: inout any ResponseBodyWriter) async throws {
+    private static func send(
+        _ job: JobRecord, subscription: JobEventHub.Subscription,
+        to writer: inout any ResponseBodyWriter
+    ) async throws {
         if let missed = subscription.missed {
             for event in missed { try await writer.write(encode(event)) }
         } else {
@@ -188,7 +200,10 @@ struct JobPage: Encodable {
     let jobs: [JobResource]
     let nextCursor: String?
 
-    enum CodingKeys: String, CodingKey { case jobs, nextCursor = "next_cursor" }
+    enum CodingKeys: String, CodingKey {
+        case jobs
+        case nextCursor = "next_cursor"
+    }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)

@@ -21,18 +21,22 @@ struct JobSubmitter: Sendable {
     static let maxWaitSeconds = 110.0
 
     /// `alsoWrite` runs in the new job's transaction, so no worker sees the job without it.
-    func submit(kind: JobKind, body: Data, request: Request, estimatedCostUSD: Double? = nil,
-                alsoWrite: @escaping JobRepository.CompanionWrite = { _, _ in }) async throws -> Response {
+    func submit(
+        kind: JobKind, body: Data, request: Request, estimatedCostUSD: Double? = nil,
+        alsoWrite: @escaping JobRepository.CompanionWrite = { _, _ in }
+    ) async throws -> Response {
         let wait = try Self.waitSeconds(request)
         let key = try Self.idempotencyKey(request)
         let outcome: JobRepository.EnqueueOutcome
         do {
             try checkRoom()
-            outcome = try await jobs.enqueue(kind: kind.rawValue, request: String(decoding: body, as: UTF8.self),
-                                             idempotencyKey: key, maxAttempts: maxAttempts, maxQueued: maxQueued, alsoWrite: alsoWrite)
+            outcome = try await jobs.enqueue(
+                kind: kind.rawValue, request: String(decoding: body, as: UTF8.self),
+                idempotencyKey: key, maxAttempts: maxAttempts, maxQueued: maxQueued, alsoWrite: alsoWrite)
         } catch let conflict as JobRepository.IdempotencyConflict {
-            throw Problem.conflict("the Idempotency-Key was used for job \(conflict.existing.id) with a different body",
-                                   type: "idempotency_conflict", suggestion: "use a new key for a new request")
+            throw Problem.conflict(
+                "the Idempotency-Key was used for job \(conflict.existing.id) with a different body",
+                type: "idempotency_conflict", suggestion: "use a new key for a new request")
         } catch let full as JobRepository.QueueFull {
             throw Self.queueFull(full)
         }
@@ -59,10 +63,11 @@ struct JobSubmitter: Sendable {
 
     /// The 429 of a full queue: when to come back, and why.
     static func queueFull(_ full: JobRepository.QueueFull) -> Problem {
-        Problem(.tooManyRequests, type: "queue_full",
-                detail: "the server already has \(full.queued) jobs waiting, its limit; this one was not queued",
-                suggestion: "send it again after Retry-After seconds (or raise MERGE_SERVER_MAX_QUEUED_JOBS)",
-                headers: [.retryAfter: String(queueFullRetrySeconds)])
+        Problem(
+            .tooManyRequests, type: "queue_full",
+            detail: "the server already has \(full.queued) jobs waiting, its limit; this one was not queued",
+            suggestion: "send it again after Retry-After seconds (or raise MERGE_SERVER_MAX_QUEUED_JOBS)",
+            headers: [.retryAfter: String(queueFullRetrySeconds)])
     }
 
     /// The job once it ended, or as it is when the time is up (or the client left).
@@ -79,8 +84,9 @@ struct JobSubmitter: Sendable {
     static func waitSeconds(_ request: Request) throws -> Double? {
         guard let text = request.uri.queryParameters.get("wait") else { return nil }
         guard let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds <= maxWaitSeconds else {
-            throw Problem.badRequest("wait must be a number of seconds from 0 to \(Int(maxWaitSeconds))", type: "bad_wait",
-                                     suggestion: "poll GET /api/jobs/{id} or its events for longer work")
+            throw Problem.badRequest(
+                "wait must be a number of seconds from 0 to \(Int(maxWaitSeconds))", type: "bad_wait",
+                suggestion: "poll GET /api/jobs/{id} or its events for longer work")
         }
         return seconds
     }
@@ -104,7 +110,11 @@ struct JobAccepted: Encodable {
     var estimatedCostUSD: Double?
 
     enum CodingKeys: String, CodingKey {
-        case jobID = "job_id", status, statusURL = "status_url", eventsURL = "events_url", estimatedCostUSD = "estimated_cost_usd"
+        case jobID = "job_id"
+        case status
+        case statusURL = "status_url"
+        case eventsURL = "events_url"
+        case estimatedCostUSD = "estimated_cost_usd"
     }
 
     init(_ job: JobRecord) {

@@ -35,7 +35,8 @@ struct MediaJobController {
         var problems = StrictFields.unknown(in: body, known: AnalyzeAudioRequest.CodingKeys.allCases.map(\.stringValue))
         problems += analysis.problems
         if let song = try await assets.song(analysis.audio, field: "audio", problems: &problems),
-           let tooLong = limits.songProblem(duration: song.duration, field: "audio") {
+            let tooLong = limits.songProblem(duration: song.duration, field: "audio")
+        {
             problems.append(tooLong)
         }
         if !problems.isEmpty { throw ValidationFailure(problems) }

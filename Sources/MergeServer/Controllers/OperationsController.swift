@@ -39,13 +39,15 @@ struct OperationsController {
             status: problems.isEmpty ? "ok" : "unhealthy", version: MergeServerVersion.current,
             uptimeSeconds: ((ContinuousClock.now - startedAt).seconds * 10).rounded() / 10,
             database: .init(ok: databaseOK, path: verbose ? database.path : nil),
-            disk: .init(ok: diskOK, freeBytes: verbose ? disk?.freeBytes ?? 0 : nil, totalBytes: verbose ? disk?.totalBytes ?? 0 : nil,
-                        minFreeBytes: verbose ? minFreeDiskBytes : nil),
+            disk: .init(
+                ok: diskOK, freeBytes: verbose ? disk?.freeBytes ?? 0 : nil, totalBytes: verbose ? disk?.totalBytes ?? 0 : nil,
+                minFreeBytes: verbose ? minFreeDiskBytes : nil),
             queue: .init(queued: counts[.queued] ?? 0, running: counts[.running] ?? 0),
             workers: .init(total: engine.workerCount, busy: engine.busyWorkers, generation: engine.generationWorkerCount),
             eventStreams: events.subscriberCount, generation: verbose ? .init(generation) : nil, problems: problems)
-        return try JSONResponse.make(report, status: problems.isEmpty ? .ok : .serviceUnavailable,
-                                     headers: [.cacheControl: "no-store"])
+        return try JSONResponse.make(
+            report, status: problems.isEmpty ? .ok : .serviceUnavailable,
+            headers: [.cacheControl: "no-store"])
     }
 
     @Sendable func metrics(_ request: Request, context: ServerContext) async throws -> Response {
@@ -63,29 +65,46 @@ struct OperationsController {
         gauge("busy_workers", "Workers running a job now.").set(Double(engine.busyWorkers))
         gauge("workers", "Workers in this process.").set(Double(engine.workerCount))
         gauge("event_streams", "Open Server-Sent Event streams.").set(Double(events.subscriberCount))
-        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: ServerMetrics.registry.emitToBuffer())))
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: ServerMetrics.registry.emitToBuffer())))
     }
 
     @Sendable func openAPI(_ request: Request, context: ServerContext) async throws -> Response {
-        Response(status: .ok, headers: [.contentType: "application/yaml"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
+        Response(
+            status: .ok, headers: [.contentType: "application/yaml"],
+            body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
     }
 }
 
 struct HealthReport: Encodable {
     /// The optional fields are present only in the verbose report.
-    struct DatabaseStatus: Encodable { let ok: Bool; let path: String? }
+    struct DatabaseStatus: Encodable {
+        let ok: Bool
+        let path: String?
+    }
     struct DiskStatus: Encodable {
         let ok: Bool
         let freeBytes: Int64?
         let totalBytes: Int64?
         let minFreeBytes: Int64?
-        enum CodingKeys: String, CodingKey { case ok, freeBytes = "free_bytes", totalBytes = "total_bytes", minFreeBytes = "min_free_bytes" }
+        enum CodingKeys: String, CodingKey {
+            case ok
+            case freeBytes = "free_bytes"
+            case totalBytes = "total_bytes"
+            case minFreeBytes = "min_free_bytes"
+        }
     }
-    struct QueueStatus: Encodable { let queued: Int; let running: Int }
+    struct QueueStatus: Encodable {
+        let queued: Int
+        let running: Int
+    }
     /// `generation`: how many of `total` run only the kinds that wait on providers.
-    struct WorkerStatus: Encodable { let total: Int; let busy: Int; let generation: Int }
+    struct WorkerStatus: Encodable {
+        let total: Int
+        let busy: Int
+        let generation: Int
+    }
 
     let status: String
     let version: String
@@ -107,16 +126,20 @@ struct HealthReport: Encodable {
         let libcurl: String
 
         init(_ generation: GenerationService) {
-            providers = Dictionary(uniqueKeysWithValues: ModelCatalog.providers.filter { $0 != "mock" }.map {
-                ($0, generation.isConfigured($0) ? "configured" : "mock")
-            })
+            providers = Dictionary(
+                uniqueKeysWithValues: ModelCatalog.providers.filter { $0 != "mock" }.map {
+                    ($0, generation.isConfigured($0) ? "configured" : "mock")
+                })
             breakers = generation.breakers.snapshot()
             libcurl = Curl.version
         }
     }
 
     enum CodingKeys: String, CodingKey {
-        case status, version, uptimeSeconds = "uptime_seconds", database, disk, queue, workers
-        case eventStreams = "event_streams", generation, problems
+        case status, version
+        case uptimeSeconds = "uptime_seconds"
+        case database, disk, queue, workers
+        case eventStreams = "event_streams"
+        case generation, problems
     }
 }

@@ -16,8 +16,9 @@ struct VideoController {
 
     @Sendable func video(_ request: Request, context: ServerContext) async throws -> Response {
         let video = try await find(context)
-        return try await FileResponder.respond(path: video.path, contentType: FileResponder.contentType(forPath: video.path),
-                                               request: request, context: context)
+        return try await FileResponder.respond(
+            path: video.path, contentType: FileResponder.contentType(forPath: video.path),
+            request: request, context: context)
     }
 
     @Sendable func info(_ request: Request, context: ServerContext) async throws -> Response {

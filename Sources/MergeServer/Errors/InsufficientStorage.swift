@@ -1,12 +1,13 @@
-import _NIOFileSystem
 import Foundation
 import Media
+import _NIOFileSystem
 
 /// There is no room for what was asked: the disk is (nearly) full or the quota reached.
 /// 507 at the HTTP edge, `insufficient_storage` at the job edge.
 public struct InsufficientStorage: Error, Sendable, CustomStringConvertible {
     public let reason: String
-    public static let suggestion = "free space: delete videos and assets that are no longer needed (they are also collected after their retention), raise MERGE_SERVER_DATA_QUOTA_BYTES or lower MERGE_SERVER_MIN_FREE_BYTES; then send the request again"
+    public static let suggestion =
+        "free space: delete videos and assets that are no longer needed (they are also collected after their retention), raise MERGE_SERVER_DATA_QUOTA_BYTES or lower MERGE_SERVER_MIN_FREE_BYTES; then send the request again"
 
     public var description: String { "there is no room to store more: \(reason)" }
 

@@ -71,8 +71,10 @@ struct GenerationChecks: Sendable {
         var estimate = Estimate()
         if let model = resolve(request.model, .video, field: "model", problems: &problems) {
             let duration = request.duration ?? model.durations.first ?? SceneTiming.defaultSceneSeconds
-            let durationProblems = model.videoProblems(duration: duration, aspectRatio: request.aspectRatio, resolution: request.resolution,
-                                                       hasImage: request.image != nil).map(FieldProblem.init)
+            let durationProblems = model.videoProblems(
+                duration: duration, aspectRatio: request.aspectRatio, resolution: request.resolution,
+                hasImage: request.image != nil
+            ).map(FieldProblem.init)
             problems += durationProblems
             // Priced only for a duration in range: 1e300 s would make a meaningless estimate.
             if !durationProblems.contains(where: { $0.field == "duration" }) {
@@ -87,15 +89,19 @@ struct GenerationChecks: Sendable {
     /// Also plans the scenes' timing (a beat analysis of the song, a fraction of a
     /// second) so that the estimate counts the clips that will really be made.
     func musicVideo(_ request: MusicVideoRequest, body: Data) async throws -> Estimate {
-        var problems = StrictFields.unknown(in: body, known: MusicVideoRequest.CodingKeys.allCases.map(\.stringValue),
-                                            nested: ["transition": MusicVideoRequest.Transition.CodingKeys.allCases.map(\.stringValue)])
+        var problems = StrictFields.unknown(
+            in: body, known: MusicVideoRequest.CodingKeys.allCases.map(\.stringValue),
+            nested: ["transition": MusicVideoRequest.Transition.CodingKeys.allCases.map(\.stringValue)])
         problems += GenerationFields.text(request.idea, field: "idea")
         problems += GenerationFields.text(request.lyrics ?? "", field: "lyrics", required: false)
         problems += GenerationFields.text(request.style ?? "", field: "style", required: false)
         problems += GenerationFields.sceneCount(request.numScenes) + GenerationFields.budget(request.budgetUSD)
         if let transition = request.transition {
             if !MusicVideoPlan.transitionTypes.contains(transition.type) {
-                problems.append(FieldProblem("transition.type", "unknown transition \(transition.type); use \(MusicVideoPlan.transitionTypes.sorted().joined(separator: ", "))"))
+                problems.append(
+                    FieldProblem(
+                        "transition.type",
+                        "unknown transition \(transition.type); use \(MusicVideoPlan.transitionTypes.sorted().joined(separator: ", "))"))
             }
             if let duration = transition.duration, !(duration.isFinite && duration >= 0 && duration <= MusicVideoPlan.longestTransition) {
                 problems.append(FieldProblem("transition.duration", "must be 0…\(MusicVideoPlan.longestTransition) seconds"))
@@ -108,8 +114,10 @@ struct GenerationChecks: Sendable {
         let image = request.image == nil ? resolve(request.imageModel, .image, field: "image_model", problems: &problems) : nil
         let scenes = resolve(request.scenesModel, .scenes, field: "scenes_model", problems: &problems)
         if let video {
-            problems += video.videoProblems(duration: nil, aspectRatio: request.aspectRatio, resolution: request.resolution,
-                                            hasImage: true).map(FieldProblem.init)
+            problems += video.videoProblems(
+                duration: nil, aspectRatio: request.aspectRatio, resolution: request.resolution,
+                hasImage: true
+            ).map(FieldProblem.init)
         }
         // The reference is made in the clips' shape: the request's, else the video model's first.
         if let image, let video {

@@ -43,6 +43,11 @@ enum GenerationFields {
 
     static func budgetProblem(estimate: Double, budget: Double?) -> [FieldProblem] {
         guard let budget, estimate > budget + 1e-9 else { return [] }
-        return [FieldProblem("budget_usd", "the work is estimated at $\(String(format: "%.4f", estimate)), over the budget of $\(String(format: "%.4f", budget)); raise budget_usd or choose a cheaper model")]
+        return [
+            FieldProblem(
+                "budget_usd",
+                "the work is estimated at $\(String(format: "%.4f", estimate)), over the budget of $\(String(format: "%.4f", budget)); raise budget_usd or choose a cheaper model"
+            )
+        ]
     }
 }

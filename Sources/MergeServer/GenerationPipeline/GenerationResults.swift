@@ -19,7 +19,11 @@ struct CreateScenesResult: Codable {
     var isMock: Bool
     var cost: CostRepository.JobTotal
 
-    enum CodingKeys: String, CodingKey { case scenes, tempo, model, isMock = "is_mock", cost }
+    enum CodingKeys: String, CodingKey {
+        case scenes, tempo, model
+        case isMock = "is_mock"
+        case cost
+    }
 }
 
 /// A generated image or clip, stored as an asset.
@@ -38,8 +42,17 @@ struct GeneratedAssetResult: Codable {
     var cost: CostRepository.JobTotal
 
     enum CodingKeys: String, CodingKey {
-        case assetID = "asset_id", assetURL = "asset_url", contentURL = "content_url", videoID = "video_id", videoURL = "video_url"
-        case kind, sizeBytes = "size_bytes", model, provider, providerJobID = "provider_job_id", isMock = "is_mock", cost
+        case assetID = "asset_id"
+        case assetURL = "asset_url"
+        case contentURL = "content_url"
+        case videoID = "video_id"
+        case videoURL = "video_url"
+        case kind
+        case sizeBytes = "size_bytes"
+        case model, provider
+        case providerJobID = "provider_job_id"
+        case isMock = "is_mock"
+        case cost
     }
 
     init(asset: AssetRecord, model: CatalogModel, generated: GeneratedFile, cost: CostRepository.JobTotal) {
@@ -66,7 +79,10 @@ struct GenerationInfo: Codable {
     var processingSeconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case model, provider, prompt, providerJobID = "provider_job_id", isMock = "is_mock", processingSeconds = "processing_seconds"
+        case model, provider, prompt
+        case providerJobID = "provider_job_id"
+        case isMock = "is_mock"
+        case processingSeconds = "processing_seconds"
     }
 
     init(model: CatalogModel, prompt: String, generated: GeneratedFile, seconds: Double) {
@@ -88,6 +104,10 @@ struct GeneratedVideoInfo: Codable {
     var createdAt: String
 
     enum CodingKeys: String, CodingKey {
-        case videoID = "video_id", jobID = "job_id", assetID = "asset_id", probe, generation, createdAt = "created_at"
+        case videoID = "video_id"
+        case jobID = "job_id"
+        case assetID = "asset_id"
+        case probe, generation
+        case createdAt = "created_at"
     }
 }

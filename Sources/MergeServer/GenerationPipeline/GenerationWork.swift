@@ -22,8 +22,9 @@ struct GenerationWork: Sendable {
         switch generation.resolve(id, kind: kind, field: field) {
         case .success(let model): return model
         case .failure(let problem):
-            throw JobFailure(type: "validation_error", message: "\(problem.field): \(problem.message)",
-                             suggestion: "GET /api/models lists the models of this server")
+            throw JobFailure(
+                type: "validation_error", message: "\(problem.field): \(problem.message)",
+                suggestion: "GET /api/models lists the models of this server")
         }
     }
 
@@ -38,7 +39,8 @@ struct GenerationWork: Sendable {
             throw JobFailure(type: "validation_error", message: "no asset with id \(value)", suggestion: "upload the image again")
         }
         guard asset.kind == .image else {
-            throw JobFailure(type: "validation_error", message: "\(value) is \(asset.kind.rawValue), not an image", suggestion: "give a PNG, JPEG or WebP image")
+            throw JobFailure(
+                type: "validation_error", message: "\(value) is \(asset.kind.rawValue), not an image", suggestion: "give a PNG, JPEG or WebP image")
         }
         return (asset, reference(asset))
     }
@@ -48,15 +50,21 @@ struct GenerationWork: Sendable {
         return ReferenceImage(path: store.path(of: asset), sha256: asset.sha256, mimeType: type)
     }
 
-    func video(_ request: VideoGenerationRequest, job: JobAttempt, progress: @escaping GenerationProgress) async throws -> (AssetRecord, GeneratedFile) {
+    func video(
+        _ request: VideoGenerationRequest, job: JobAttempt, progress: @escaping GenerationProgress
+    ) async throws -> (AssetRecord, GeneratedFile) {
         let model = request.model
-        return try await stored(job: job, model: model, progress: progress,
-                                cost: { model.estimatedCost(videoSeconds: request.duration) }) { context in
+        return try await stored(
+            job: job, model: model, progress: progress,
+            cost: { model.estimatedCost(videoSeconds: request.duration) }
+        ) { context in
             try await generation.generateVideo(request, context: context)
         }
     }
 
-    func image(_ request: ImageGenerationRequest, job: JobAttempt, progress: @escaping GenerationProgress) async throws -> (AssetRecord, GeneratedFile) {
+    func image(
+        _ request: ImageGenerationRequest, job: JobAttempt, progress: @escaping GenerationProgress
+    ) async throws -> (AssetRecord, GeneratedFile) {
         let model = request.model
         return try await stored(job: job, model: model, progress: progress, cost: { model.estimatedCost(images: 1) }) { context in
             try await generation.generateImage(request, context: context)
@@ -65,18 +73,23 @@ struct GenerationWork: Sendable {
 
     /// A scene plan, from the cache when the same one was asked for before (free).
     func scenes(_ request: ScenePlanRequest, job: JobAttempt) async throws -> ScenePlan {
-        let key = SHA256Hex.of([request.model.id, request.idea, request.lyrics ?? "", request.style ?? "",
-                                String(request.numScenes), generation.runsAsMock(request.model) ? "mock" : "real"].joined(separator: "\u{1F}"))
+        let key = SHA256Hex.of(
+            [
+                request.model.id, request.idea, request.lyrics ?? "", request.style ?? "",
+                String(request.numScenes), generation.runsAsMock(request.model) ? "mock" : "real",
+            ].joined(separator: "\u{1F}"))
         if let cached = try await scenePlans.plan(for: key) { return cached }
         let plan = try await generation.planScenes(request)
         // Paid for as soon as it answered, whatever it answered.
         let tokens = plan.tokens ?? CatalogModel.expectedSceneTokens(scenes: request.numScenes)
-        try await costs.addActual(job, model: request.model.id, provider: request.model.provider,
-                                  usd: plan.isMock ? 0 : request.model.estimatedCost(tokens: tokens), isMock: plan.isMock)
+        try await costs.addActual(
+            job, model: request.model.id, provider: request.model.provider,
+            usd: plan.isMock ? 0 : request.model.estimatedCost(tokens: tokens), isMock: plan.isMock)
         guard plan.scenes.count == request.numScenes else {
-            throw JobFailure(type: ProviderError.Kind.badResponse.rawValue,
-                             message: "\(request.model.id) planned \(plan.scenes.count) scenes, not \(request.numScenes)",
-                             suggestion: "try again, or choose another scenes model", transient: true)
+            throw JobFailure(
+                type: ProviderError.Kind.badResponse.rawValue,
+                message: "\(request.model.id) planned \(plan.scenes.count) scenes, not \(request.numScenes)",
+                suggestion: "try again, or choose another scenes model", transient: true)
         }
         try await scenePlans.store(plan, for: key)
         return plan
@@ -85,23 +98,29 @@ struct GenerationWork: Sendable {
     /// Runs a provider in a scratch directory of its own, stores what it made as an
     /// asset (probed like an upload) and records what it cost — only while `job` still
     /// owns its lease (a stale attempt's spend is refused with `LeaseLost`).
-    private func stored(job: JobAttempt, model: CatalogModel, progress: @escaping GenerationProgress, cost: () -> Double,
-                        _ generate: (GenerationContext) async throws -> GeneratedFile) async throws -> (AssetRecord, GeneratedFile) {
+    private func stored(
+        job: JobAttempt, model: CatalogModel, progress: @escaping GenerationProgress, cost: () -> Double,
+        _ generate: (GenerationContext) async throws -> GeneratedFile
+    ) async throws -> (AssetRecord, GeneratedFile) {
         let directory = (store.workDirectory as NSString).appendingPathComponent("gen-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let generated = try await generate(GenerationContext(workDirectory: directory, downloadLimit: downloadLimit, progress: progress))
-        try await costs.addActual(job, model: model.id, provider: model.provider, usd: generated.isMock ? 0 : cost(),
-                                  isMock: generated.isMock)
+        try await costs.addActual(
+            job, model: model.id, provider: model.provider, usd: generated.isMock ? 0 : cost(),
+            isMock: generated.isMock)
         let file = generated.file
         do {
-            let asset = try await store.adopt(file.path, sha256: file.sha256, size: file.sizeBytes, contentType: file.contentType,
-                                              filename: (file.path as NSString).lastPathComponent).asset
+            let asset = try await store.adopt(
+                file.path, sha256: file.sha256, size: file.sizeBytes, contentType: file.contentType,
+                filename: (file.path as NSString).lastPathComponent
+            ).asset
             return (asset, generated)
         } catch let failure as StorageFailure where failure.kind == .notMedia || failure.kind == .emptyUpload {
             // The provider's answer is at fault, not the server's disk.
-            throw JobFailure(type: ProviderError.Kind.badResponse.rawValue, message: "\(model.id) returned a file that is not media: \(failure.message)",
-                             suggestion: "try again, or choose another model")
+            throw JobFailure(
+                type: ProviderError.Kind.badResponse.rawValue, message: "\(model.id) returned a file that is not media: \(failure.message)",
+                suggestion: "try again, or choose another model")
         }
     }
 }

@@ -14,7 +14,8 @@ struct MusicVideoPlan: Sendable {
         var generateDuration: Double
 
         enum CodingKeys: String, CodingKey {
-            case index, start, end, duration, generateDuration = "generate_duration"
+            case index, start, end, duration
+            case generateDuration = "generate_duration"
         }
     }
 
@@ -30,12 +31,16 @@ struct MusicVideoPlan: Sendable {
     init(analysis: BeatAnalysis, count: Int?, model: CatalogModel) throws(MediaError) {
         let spans = try SceneTiming.musicVideo(analysis, count: count, producible: model.durations)
         guard spans.count <= GenerationFields.maxScenes else {
-            throw MediaError(.invalidArgument, "the song needs \(spans.count) scenes with \(model.id), more than \(GenerationFields.maxScenes); use a shorter song or a model that makes longer clips")
+            throw MediaError(
+                .invalidArgument,
+                "the song needs \(spans.count) scenes with \(model.id), more than \(GenerationFields.maxScenes); use a shorter song or a model that makes longer clips"
+            )
         }
         self.analysis = analysis
         scenes = spans.enumerated().map { index, span in
-            Scene(index: index, start: Self.round(span.start), end: Self.round(span.end), duration: Self.round(span.duration),
-                  generateDuration: model.duration(covering: span.duration))
+            Scene(
+                index: index, start: Self.round(span.start), end: Self.round(span.end), duration: Self.round(span.duration),
+                generateDuration: model.duration(covering: span.duration))
         }
     }
 

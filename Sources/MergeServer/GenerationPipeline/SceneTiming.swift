@@ -49,7 +49,10 @@ enum SceneTiming {
             let spans = split(analysis, count: count)
             if let longest = producible.max(), let over = spans.first(where: { $0.duration > longest + 1e-6 }) {
                 let needed = Int((analysis.duration / longest).rounded(.up))
-                throw MediaError(.invalidArgument, "num_scenes \(count) makes scenes of \(String(format: "%.1f", over.duration)) s, longer than the model's longest clip (\(String(format: "%g", longest)) s); use at least \(needed) scenes or leave num_scenes out")
+                throw MediaError(
+                    .invalidArgument,
+                    "num_scenes \(count) makes scenes of \(String(format: "%.1f", over.duration)) s, longer than the model's longest clip (\(String(format: "%g", longest)) s); use at least \(needed) scenes or leave num_scenes out"
+                )
             }
             return spans
         }

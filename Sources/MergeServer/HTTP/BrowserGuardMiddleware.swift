@@ -24,9 +24,10 @@ struct BrowserGuardMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let authority = request.head.authority, !isAllowed(host: Self.hostName(ofAuthority: authority)) {
-            throw Problem(.misdirectedRequest, type: "unknown_host",
-                          detail: "this server does not answer for the host \(String(authority.prefix(100)).debugDescription)",
-                          suggestion: "call it by its address or localhost, or add the name to MERGE_SERVER_PUBLIC_HOSTS")
+            throw Problem(
+                .misdirectedRequest, type: "unknown_host",
+                detail: "this server does not answer for the host \(String(authority.prefix(100)).debugDescription)",
+                suggestion: "call it by its address or localhost, or add the name to MERGE_SERVER_PUBLIC_HOSTS")
         }
         guard let origin = request.headers[.origin] else { return try await next(request, context) }
         let normalized = Self.normalizedOrigin(origin)
@@ -44,9 +45,10 @@ struct BrowserGuardMiddleware: RouterMiddleware {
             return response
         }
         guard let authority = request.head.authority, Self.isSameOrigin(normalized, authority: authority) else {
-            throw Problem(.forbidden, type: "cross_origin_refused",
-                          detail: "requests from the web origin \(String(origin.prefix(100)).debugDescription) are not allowed",
-                          suggestion: "call the API from your own backend, or add the origin to MERGE_SERVER_ALLOWED_ORIGINS")
+            throw Problem(
+                .forbidden, type: "cross_origin_refused",
+                detail: "requests from the web origin \(String(origin.prefix(100)).debugDescription) are not allowed",
+                suggestion: "call the API from your own backend, or add the origin to MERGE_SERVER_ALLOWED_ORIGINS")
         }
         return try await next(request, context)
     }

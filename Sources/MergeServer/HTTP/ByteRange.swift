@@ -9,11 +9,16 @@ enum ByteRangeRequest: Equatable {
     case unsatisfiable(String)
 
     init(header: String?, size: Int64) {
-        guard let header else { self = .whole; return }
+        guard let header else {
+            self = .whole
+            return
+        }
         let trimmed = header.trimmingSpaces
         guard trimmed.lowercased().hasPrefix("bytes=") else {
             // RFC 9110 §14.2: a range unit the server does not understand is ignored.
-            self = trimmed.contains("=") ? .whole : .unsatisfiable("the Range header \(Self.shown(header)) is malformed; use bytes=START-END, bytes=START- or bytes=-LENGTH")
+            self =
+                trimmed.contains("=")
+                ? .whole : .unsatisfiable("the Range header \(Self.shown(header)) is malformed; use bytes=START-END, bytes=START- or bytes=-LENGTH")
             return
         }
         let specs = trimmed.dropFirst("bytes=".count).split(separator: ",", omittingEmptySubsequences: false)

@@ -24,8 +24,9 @@ extension HTTPResponse.Status {
 
 extension ValidationFailure: ProblemConvertible {
     var problem: Problem {
-        Problem(.unprocessableContent, type: "validation_error", detail: description, errors: problems,
-                suggestion: "fix the fields listed in errors and send the request again")
+        Problem(
+            .unprocessableContent, type: "validation_error", detail: description, errors: problems,
+            suggestion: "fix the fields listed in errors and send the request again")
     }
 }
 
@@ -53,13 +54,15 @@ extension InsufficientStorage: ProblemConvertible {
 extension MediaError: ProblemConvertible {
     var problem: Problem {
         let failure = JobFailure(self)
-        let status: HTTPResponse.Status = switch kind {
-        case .fileNotFound, .unreadable, .emptyFile, .notMedia, .truncated, .noVideoStream, .noAudioStream,
-             .invalidArgument, .unsupported: .unprocessableContent
-        case .outputNotWritable: .insufficientStorage
-        case .cancelled: .serviceUnavailable
-        case .ffmpeg: .internalServerError
-        }
+        let status: HTTPResponse.Status =
+            switch kind {
+            case .fileNotFound, .unreadable, .emptyFile, .notMedia, .truncated, .noVideoStream, .noAudioStream,
+                .invalidArgument, .unsupported:
+                .unprocessableContent
+            case .outputNotWritable: .insufficientStorage
+            case .cancelled: .serviceUnavailable
+            case .ffmpeg: .internalServerError
+            }
         return Problem(status, type: failure.type, detail: failure.message, suggestion: failure.suggestion)
     }
 }
@@ -67,12 +70,13 @@ extension MediaError: ProblemConvertible {
 extension ProviderError: ProblemConvertible {
     var problem: Problem {
         let failure = JobFailure(provider: self)
-        let status: HTTPResponse.Status = switch kind {
-        case .validation, .contentFlagged: .unprocessableContent
-        case .rateLimited: .tooManyRequests
-        case .timeout: .gatewayTimeout
-        case .authentication, .insufficientCredit, .upstreamUnavailable, .generationFailed, .badResponse: .badGateway
-        }
+        let status: HTTPResponse.Status =
+            switch kind {
+            case .validation, .contentFlagged: .unprocessableContent
+            case .rateLimited: .tooManyRequests
+            case .timeout: .gatewayTimeout
+            case .authentication, .insufficientCredit, .upstreamUnavailable, .generationFailed, .badResponse: .badGateway
+            }
         return Problem(status, type: failure.type, detail: FailureSanitizer.excerpt(failure.message), suggestion: failure.suggestion)
     }
 }
@@ -80,13 +84,14 @@ extension ProviderError: ProblemConvertible {
 extension HTTPClientError: ProblemConvertible {
     var problem: Problem {
         let failure = JobFailure(download: self)
-        let status: HTTPResponse.Status = switch kind {
-        case .refusedAddress, .invalidRequest, .tooManyRedirects: .unprocessableContent
-        case .tooLarge: .contentTooLarge
-        case .io: .insufficientStorage
-        case .timeout: .gatewayTimeout
-        case .connect, .tls, .connectionLost, .status: .badGateway
-        }
+        let status: HTTPResponse.Status =
+            switch kind {
+            case .refusedAddress, .invalidRequest, .tooManyRedirects: .unprocessableContent
+            case .tooLarge: .contentTooLarge
+            case .io: .insufficientStorage
+            case .timeout: .gatewayTimeout
+            case .connect, .tls, .connectionLost, .status: .badGateway
+            }
         return Problem(status, type: failure.type, detail: failure.message, suggestion: failure.suggestion)
     }
 }

@@ -8,11 +8,14 @@ import Hummingbird
 /// `Accept-Ranges`, single `Range`s (206 + `Content-Range`, 416 + `bytes */N`),
 /// `If-Range`, `If-None-Match` (304) and HEAD. The bytes stream from disk in chunks.
 enum FileResponder {
-    static func respond(path: String, contentType: String, request: Request, context: some RequestContext,
-                        fileIO: FileIO = FileIO()) async throws -> Response {
+    static func respond(
+        path: String, contentType: String, request: Request, context: some RequestContext,
+        fileIO: FileIO = FileIO()
+    ) async throws -> Response {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let size = (attributes[.size] as? NSNumber)?.int64Value,
-              let modified = attributes[.modificationDate] as? Date else {
+            let size = (attributes[.size] as? NSNumber)?.int64Value,
+            let modified = attributes[.modificationDate] as? Date
+        else {
             throw Problem(.notFound, type: "not_found", detail: "the file is gone (it may have expired)")
         }
         let etag = "\"\(String(size, radix: 16))-\(String(Int64(modified.timeIntervalSince1970 * 1000), radix: 16))\""
@@ -23,12 +26,14 @@ enum FileResponder {
         ]
 
         if let noneMatch = request.headers[.ifNoneMatch],
-           noneMatch.split(separator: ",").contains(where: { $0.trimmingSpaces == etag || $0.trimmingSpaces == "*" }) {
+            noneMatch.split(separator: ",").contains(where: { $0.trimmingSpaces == etag || $0.trimmingSpaces == "*" })
+        {
             return Response(status: .notModified, headers: headers)
         }
 
         var range = ByteRangeRequest(header: request.headers[.range], size: size)
-        if case .whole = range {} else if let ifRange = request.headers[.ifRange], !validatorMatches(ifRange, etag: etag, lastModified: lastModified) {
+        if case .whole = range {
+        } else if let ifRange = request.headers[.ifRange], !validatorMatches(ifRange, etag: etag, lastModified: lastModified) {
             // The client's copy is stale: send the whole current file.
             range = .whole
         }
@@ -46,9 +51,10 @@ enum FileResponder {
             let body = try await fileIO.loadFile(path: path, range: Int(bytes.lowerBound)...Int(bytes.upperBound), context: context)
             return Response(status: .partialContent, headers: headers, body: body)
         case .unsatisfiable(let reason):
-            throw Problem(.rangeNotSatisfiable, type: "range_not_satisfiable", detail: reason,
-                          suggestion: "the file has \(size) bytes; ask for a range inside it",
-                          headers: [.contentRange: "bytes */\(size)", .acceptRanges: "bytes"])
+            throw Problem(
+                .rangeNotSatisfiable, type: "range_not_satisfiable", detail: reason,
+                suggestion: "the file has \(size) bytes; ask for a range inside it",
+                headers: [.contentRange: "bytes */\(size)", .acceptRanges: "bytes"])
         }
     }
 

@@ -21,8 +21,10 @@ enum JSONResponse {
 enum JSONBody {
     /// `wholeNumbers`: the top-level integer fields, checked first — JSONDecoder reports
     /// 1e300 in an `Int` field as malformed JSON without naming the field.
-    static func decode<T: Decodable>(_ type: T.Type, from body: Data, expecting what: String,
-                                     wholeNumbers: [String] = []) throws -> T {
+    static func decode<T: Decodable>(
+        _ type: T.Type, from body: Data, expecting what: String,
+        wholeNumbers: [String] = []
+    ) throws -> T {
         let notWhole = WholeNumberFields.problems(in: body, fields: wholeNumbers)
         if !notWhole.isEmpty { throw ValidationFailure(notWhole) }
         do {
@@ -30,8 +32,9 @@ enum JSONBody {
         } catch let error as DecodingError {
             let problem = DecodingProblem.fieldProblem(error)
             if problem.field.isEmpty {
-                throw Problem.badRequest("the body is not \(what): \(problem.message)", type: "malformed_json",
-                                         suggestion: "send \(what) as JSON (see GET /openapi.yaml)")
+                throw Problem.badRequest(
+                    "the body is not \(what): \(problem.message)", type: "malformed_json",
+                    suggestion: "send \(what) as JSON (see GET /openapi.yaml)")
             }
             throw ValidationFailure([problem])
         } catch {
@@ -54,17 +57,20 @@ extension Request {
         let type = headers[.contentType] ?? ""
         let base = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         guard base == "application/json" else {
-            throw Problem(.unsupportedMediaType, type: "unsupported_media_type",
-                          detail: type.isEmpty ? "the request has no Content-Type; the body must be application/json"
-                                               : "the body must be application/json (got \(String(type.prefix(80)).debugDescription))",
-                          suggestion: "send the JSON with Content-Type: application/json")
+            throw Problem(
+                .unsupportedMediaType, type: "unsupported_media_type",
+                detail: type.isEmpty
+                    ? "the request has no Content-Type; the body must be application/json"
+                    : "the body must be application/json (got \(String(type.prefix(80)).debugDescription))",
+                suggestion: "send the JSON with Content-Type: application/json")
         }
         let data: Data
         do {
             data = try await collectedBody(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw Problem(.contentTooLarge, type: "body_too_large", detail: "the JSON body exceeds \(limit) bytes",
-                          suggestion: "send a smaller request; upload media with POST /api/uploads")
+            throw Problem(
+                .contentTooLarge, type: "body_too_large", detail: "the JSON body exceeds \(limit) bytes",
+                suggestion: "send a smaller request; upload media with POST /api/uploads")
         }
         if data.isEmpty { throw Problem.badRequest("the request has no body; send JSON", type: "malformed_json") }
         return data

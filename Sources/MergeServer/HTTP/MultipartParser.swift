@@ -39,7 +39,8 @@ struct MultipartParser {
         for parameter in parts.dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces }
             guard pair.count == 2, pair[0].lowercased() == "boundary" else { continue }
-            let value = pair[1].hasPrefix("\"") && pair[1].hasSuffix("\"") && pair[1].count >= 2
+            let value =
+                pair[1].hasPrefix("\"") && pair[1].hasSuffix("\"") && pair[1].count >= 2
                 ? String(pair[1].dropFirst().dropLast()) : pair[1]
             // RFC 2046: 1 to 70 characters.
             return (1...70).contains(value.utf8.count) ? value : nil
@@ -119,8 +120,10 @@ struct MultipartParser {
     /// Call when the body has ended: a body that stops inside a part is truncated.
     func finish() throws(Failure) {
         guard state == .epilogue else {
-            throw Failure(message: state == .preamble ? "the multipart body has no part with the given boundary"
-                                                      : "the multipart body ended before its closing boundary (truncated upload?)")
+            throw Failure(
+                message: state == .preamble
+                    ? "the multipart body has no part with the given boundary"
+                    : "the multipart body ended before its closing boundary (truncated upload?)")
         }
     }
 

@@ -16,8 +16,10 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     /// Set by the server so a client can quote it.
     public var requestID: String?
 
-    public init(_ status: HTTPResponse.Status, type: String, detail: String, errors: [FieldProblem] = [],
-                suggestion: String? = nil, headers: HTTPFields = [:]) {
+    public init(
+        _ status: HTTPResponse.Status, type: String, detail: String, errors: [FieldProblem] = [],
+        suggestion: String? = nil, headers: HTTPFields = [:]
+    ) {
         self.status = status
         self.type = type
         self.detail = detail
@@ -31,9 +33,10 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var fields = headers
         fields[.contentType] = "application/problem+json"
-        let body = Body(type: type, title: title, status: Int(status.code), detail: detail,
-                        errors: errors.isEmpty ? nil : errors, suggestion: suggestion,
-                        requestID: requestID)
+        let body = Body(
+            type: type, title: title, status: Int(status.code), detail: detail,
+            errors: errors.isEmpty ? nil : errors, suggestion: suggestion,
+            requestID: requestID)
         let data = try JSONEncoder.api.encode(body)
         // A HEAD answer carries the headers of the GET answer, without the body.
         let byteBuffer = request.method == .head ? ByteBuffer() : ByteBuffer(bytes: data)
@@ -51,7 +54,8 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         let requestID: String?
 
         enum CodingKeys: String, CodingKey {
-            case type, title, status, detail, errors, suggestion, requestID = "request_id"
+            case type, title, status, detail, errors, suggestion
+            case requestID = "request_id"
         }
     }
 }
@@ -65,11 +69,13 @@ extension Problem {
     static func notFound(_ what: String, id: String, kind: Identifier.Kind) -> Problem {
         let shown = id.count > 64 ? String(id.prefix(64)) + "…" : id
         if Identifier.isValid(id, kind) {
-            return Problem(.notFound, type: "not_found", detail: "no \(what) with id \(shown)",
-                           suggestion: "it may have expired; check the id")
+            return Problem(
+                .notFound, type: "not_found", detail: "no \(what) with id \(shown)",
+                suggestion: "it may have expired; check the id")
         }
-        return Problem(.notFound, type: "not_found",
-                       detail: "\(shown.debugDescription) is not a \(what) id (they look like \(kind.rawValue)_ and \(Identifier.hexLength) hex digits)")
+        return Problem(
+            .notFound, type: "not_found",
+            detail: "\(shown.debugDescription) is not a \(what) id (they look like \(kind.rawValue)_ and \(Identifier.hexLength) hex digits)")
     }
 
     static func conflict(_ detail: String, type: String = "conflict", suggestion: String? = nil) -> Problem {
@@ -77,8 +83,9 @@ extension Problem {
     }
 
     static func internalError(requestID: String?) -> Problem {
-        Problem(.internalServerError, type: "internal_error",
-                detail: "the server failed to handle the request" + (requestID.map { " (request id \($0))" } ?? ""),
-                suggestion: "try again; if it keeps failing, report the request id")
+        Problem(
+            .internalServerError, type: "internal_error",
+            detail: "the server failed to handle the request" + (requestID.map { " (request id \($0))" } ?? ""),
+            suggestion: "try again; if it keeps failing, report the request id")
     }
 }

@@ -7,8 +7,10 @@ import Logging
 struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = ServerContext
 
-    func handle(_ request: Request, context: ServerContext,
-                next: (Request, ServerContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: ServerContext,
+        next: (Request, ServerContext) async throws -> Response
+    ) async throws -> Response {
         var context = context
         let id = request.headers[.requestID].flatMap(Self.usable) ?? Self.newID()
         context.requestID = id
@@ -21,7 +23,7 @@ struct RequestIDMiddleware: RouterMiddleware {
     /// At most 128 characters of letters, digits and `-_.:`; anything else is replaced.
     static func usable(_ value: String) -> String? {
         guard (1...128).contains(value.utf8.count),
-              value.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || [45, 95, 46, 58].contains($0) })
+            value.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || [45, 95, 46, 58].contains($0) })
         else { return nil }
         return value
     }

@@ -11,8 +11,10 @@ public struct ResponseObserver: RouterMiddleware {
         self.observe = observe
     }
 
-    public func handle(_ request: Request, context: ServerContext,
-                       next: (Request, ServerContext) async throws -> Response) async throws -> Response {
+    public func handle(
+        _ request: Request, context: ServerContext,
+        next: (Request, ServerContext) async throws -> Response
+    ) async throws -> Response {
         try await observe(request, try await next(request, context))
     }
 }

@@ -8,7 +8,8 @@ extension AssetRepository {
     /// added, otherwise.
     func song(_ id: String, field: String, problems: inout [FieldProblem]) async throws -> (asset: AssetRecord, duration: Double)? {
         guard Identifier.isValid(id, .asset) else {
-            problems.append(FieldProblem(field, "give the asset id of an uploaded song (ast_ and \(Identifier.hexLength) hex digits; POST /api/uploads)"))
+            problems.append(
+                FieldProblem(field, "give the asset id of an uploaded song (ast_ and \(Identifier.hexLength) hex digits; POST /api/uploads)"))
             return nil
         }
         guard let asset = try await find(id) else {

@@ -28,9 +28,11 @@ enum FailureSanitizer {
 
     /// One line of at most `excerptLimit` characters, control characters dropped.
     static func excerpt(_ text: String) -> String {
-        let flat = String(String.UnicodeScalarView(text.unicodeScalars.map {
-            CharacterSet.controlCharacters.contains($0) || CharacterSet.newlines.contains($0) ? " " : $0
-        }))
+        let flat = String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map {
+                    CharacterSet.controlCharacters.contains($0) || CharacterSet.newlines.contains($0) ? " " : $0
+                }))
         let collapsed = flat.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         return collapsed.count <= excerptLimit ? collapsed : String(collapsed.prefix(excerptLimit - 1)) + "…"
     }

@@ -1,7 +1,7 @@
-import _NIOFileSystem
 import Foundation
 import Generation
 import Media
+import _NIOFileSystem
 
 /// Serves a generated clip as its job's video.
 enum GeneratedVideoPlacement {
@@ -9,8 +9,10 @@ enum GeneratedVideoPlacement {
     /// copy, and removing one never removes the other); a copy when the link cannot be
     /// made. Written as `.partial` (swept at start-up), flushed and renamed, so the row
     /// committed next never names a lost file.
-    static func place(_ asset: AssetRecord, job: String, store: AssetStore, videosDirectory: String,
-                      generation: GenerationInfo) async throws -> VideoRecord {
+    static func place(
+        _ asset: AssetRecord, job: String, store: AssetStore, videosDirectory: String,
+        generation: GenerationInfo
+    ) async throws -> VideoRecord {
         let videoID = Identifier.video(forJob: job)
         let source = store.path(of: asset)
         let ext = (source as NSString).pathExtension.isEmpty ? "mp4" : (source as NSString).pathExtension
@@ -29,9 +31,11 @@ enum GeneratedVideoPlacement {
             throw StorageFailure(.writeFailed, "could not place the video: \(error)", suggestion: "check the data directory's disk")
         }
         let probe = JSONValue(text: asset.media) ?? .null
-        let info = GeneratedVideoInfo(videoID: videoID, jobID: job, assetID: asset.id, probe: probe, generation: generation,
-                                      createdAt: Timestamp.iso8601(Date().timeIntervalSince1970))
-        return VideoRecord(id: videoID, jobId: job, path: path, sizeBytes: asset.sizeBytes, info: JobEngine.json(info),
-                           createdAt: Date().timeIntervalSince1970)
+        let info = GeneratedVideoInfo(
+            videoID: videoID, jobID: job, assetID: asset.id, probe: probe, generation: generation,
+            createdAt: Timestamp.iso8601(Date().timeIntervalSince1970))
+        return VideoRecord(
+            id: videoID, jobId: job, path: path, sizeBytes: asset.sizeBytes, info: JobEngine.json(info),
+            createdAt: Date().timeIntervalSince1970)
     }
 }

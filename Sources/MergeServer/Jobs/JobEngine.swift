@@ -54,8 +54,10 @@ public final class JobEngine: Service, Sendable {
     /// paths cut to their file names): a caller learns nothing of the server's disk.
     let dataDirectory: String?
 
-    public init(jobs: JobRepository, events: JobEventHub, handlers: [any JobHandler], settings: JobEngineSettings, logger: Logger,
-                dataDirectory: String? = nil) {
+    public init(
+        jobs: JobRepository, events: JobEventHub, handlers: [any JobHandler], settings: JobEngineSettings, logger: Logger,
+        dataDirectory: String? = nil
+    ) {
         self.jobs = jobs
         self.dataDirectory = dataDirectory
         self.events = events
@@ -146,8 +148,11 @@ public final class JobEngine: Service, Sendable {
             return
         }
         if job.attempts > job.maxAttempts {
-            await conclude(job, failure: JobFailure(type: "interrupted", message: "the job was interrupted \(job.attempts - 1) times (the server stopped while it ran)",
-                                                    suggestion: "submit it again; if it keeps happening, check the server's memory and logs"), logger: logger)
+            await conclude(
+                job,
+                failure: JobFailure(
+                    type: "interrupted", message: "the job was interrupted \(job.attempts - 1) times (the server stopped while it ran)",
+                    suggestion: "submit it again; if it keeps happening, check the server's memory and logs"), logger: logger)
             return
         }
         let control = JobControl()
@@ -175,8 +180,9 @@ public final class JobEngine: Service, Sendable {
             logger.warning("lost the job's lease; another attempt owns it now, this one's result is dropped")
         case (.success(let output), _):
             do {
-                let done = try await jobs.succeed(job.attempt, result: output.result, video: output.video,
-                                                  retention: settings.retentionSeconds)
+                let done = try await jobs.succeed(
+                    job.attempt, result: output.result, video: output.video,
+                    retention: settings.retentionSeconds)
                 let seconds = Date().timeIntervalSince1970 - (job.startedAt ?? job.createdAt)
                 logger.info("job succeeded", metadata: ["seconds": "\(String(format: "%.2f", seconds))"])
                 ServerMetrics.recordJob(kind: job.kind, status: .succeeded, seconds: seconds)
@@ -190,15 +196,17 @@ public final class JobEngine: Service, Sendable {
             _ = try? await jobs.requeue(job.attempt, runAfter: Date().timeIntervalSince1970, failure: nil, countAttempt: false)
             logger.info("job checkpointed back to the queue for the next start")
         case (.failure, .canceledByUser?):
-            await conclude(job, status: .canceled, failure: JobFailure(type: "canceled", message: "canceled by request; no output was kept"),
-                           logger: logger)
+            await conclude(
+                job, status: .canceled, failure: JobFailure(type: "canceled", message: "canceled by request; no output was kept"),
+                logger: logger)
         case (.failure(let error), nil):
             let failure = JobFailure(error).sanitized(dataDirectory: dataDirectory)
             if failure.transient && job.attempts < job.maxAttempts {
                 let delay = settings.retryBaseSeconds * pow(2, Double(job.attempts - 1)) * Double.random(in: 0.8...1.2)
                 logger.warning("job failed, retrying", metadata: ["error": "\(failure.message)", "retry_in": "\(String(format: "%.1f", delay))"])
-                _ = try? await jobs.requeue(job.attempt, runAfter: Date().timeIntervalSince1970 + delay,
-                                            failure: failure, countAttempt: true)
+                _ = try? await jobs.requeue(
+                    job.attempt, runAfter: Date().timeIntervalSince1970 + delay,
+                    failure: failure, countAttempt: true)
                 await publishStatus(job.id)
             } else {
                 await conclude(job, failure: failure, logger: logger)
@@ -211,8 +219,9 @@ public final class JobEngine: Service, Sendable {
         do {
             let ended = try await jobs.finish(job.attempt, status: status, failure: failure, retention: settings.retentionSeconds)
             logger.info("job \(status.rawValue)", metadata: ["error": "\(failure.message)"])
-            ServerMetrics.recordJob(kind: job.kind, status: status,
-                                    seconds: Date().timeIntervalSince1970 - (job.startedAt ?? job.createdAt))
+            ServerMetrics.recordJob(
+                kind: job.kind, status: status,
+                seconds: Date().timeIntervalSince1970 - (job.startedAt ?? job.createdAt))
             publishEnd(ended)
         } catch is LeaseLost {
             logger.warning("lost the job's lease before its end was recorded; another attempt owns it now")
@@ -228,14 +237,18 @@ public final class JobEngine: Service, Sendable {
             group.addTask {
                 var lastWrite = ContinuousClock.now - .seconds(10)
                 for await update in progress {
-                    self.events.publish(job: job.id, name: "progress", data: Self.json(JobProgressEvent(
-                        progress: (update.fraction * 1000).rounded() / 1000, stage: update.stage,
-                        etaSeconds: update.etaSeconds.map { ($0 * 10).rounded() / 10 })))
+                    self.events.publish(
+                        job: job.id, name: "progress",
+                        data: Self.json(
+                            JobProgressEvent(
+                                progress: (update.fraction * 1000).rounded() / 1000, stage: update.stage,
+                                etaSeconds: update.etaSeconds.map { ($0 * 10).rounded() / 10 })))
                     if ContinuousClock.now - lastWrite >= .seconds(1) || update.fraction >= 1 {
                         lastWrite = .now
                         do {
-                            try await self.jobs.updateProgress(job.attempt, progress: update.fraction,
-                                                               stage: update.stage, etaSeconds: update.etaSeconds)
+                            try await self.jobs.updateProgress(
+                                job.attempt, progress: update.fraction,
+                                stage: update.stage, etaSeconds: update.etaSeconds)
                         } catch is LeaseLost {
                             control.stop(.leaseLost)
                         } catch {

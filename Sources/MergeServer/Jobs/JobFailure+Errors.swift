@@ -25,11 +25,13 @@ extension JobFailure {
             self.init(download: download)
             message = FailureSanitizer.excerpt(message)
         case let invalid as ValidationFailure:
-            self.init(type: "validation_error", message: invalid.description,
-                      suggestion: "fix the request and submit it again; an asset it names may have been removed (upload it again)")
+            self.init(
+                type: "validation_error", message: invalid.description,
+                suggestion: "fix the request and submit it again; an asset it names may have been removed (upload it again)")
         case let storage as StorageFailure:
-            self.init(type: storage.type, message: storage.message, suggestion: storage.suggestion,
-                      transient: storage.kind == .writeFailed || storage.kind == .interrupted)
+            self.init(
+                type: storage.type, message: storage.message, suggestion: storage.suggestion,
+                transient: storage.kind == .writeFailed || storage.kind == .interrupted)
         case let lost as LeaseLost:
             self.init(type: "lease_lost", message: lost.description)
         case let full as InsufficientStorage:
@@ -37,16 +39,18 @@ extension JobFailure {
         case _ where InsufficientStorage.isNoSpace(error):
             self.init(noSpace: "\(error)")
         default:
-            self.init(type: "internal_error", message: "the job failed: \(error)",
-                      suggestion: "try again; if it keeps failing, report the job id", transient: true)
+            self.init(
+                type: "internal_error", message: "the job failed: \(error)",
+                suggestion: "try again; if it keeps failing, report the job id", transient: true)
         }
     }
 
     /// The disk filled up (ENOSPC) or the quota was reached: permanent, so the caller
     /// hears it at once rather than after retries; the partial output is already gone.
     private init(noSpace detail: String) {
-        self.init(type: "insufficient_storage", message: "the data directory ran out of space: \(detail)",
-                  suggestion: "free disk space (or raise the data quota), then retry it with POST /api/jobs/{id}/retry")
+        self.init(
+            type: "insufficient_storage", message: "the data directory ran out of space: \(detail)",
+            suggestion: "free disk space (or raise the data quota), then retry it with POST /api/jobs/{id}/retry")
     }
 
     private init(media error: MediaError) {
@@ -78,41 +82,50 @@ extension JobFailure {
         let elsewhere = "check the URL, or upload the file instead"
         switch error.kind {
         case .refusedAddress:
-            self.init(type: "url_not_allowed", message: "\(failed): it is not a public address",
-                      suggestion: "use a public URL or upload the file; an operator can allow internal hosts with MERGE_SERVER_FETCH_ALLOW")
+            self.init(
+                type: "url_not_allowed", message: "\(failed): it is not a public address",
+                suggestion: "use a public URL or upload the file; an operator can allow internal hosts with MERGE_SERVER_FETCH_ALLOW")
         case .tooManyRedirects:
-            self.init(type: "download_failed", message: "\(failed): too many redirects (at most \(RemoteAssetFetcher.maxRedirects) are followed)",
-                      suggestion: "give the final URL")
+            self.init(
+                type: "download_failed", message: "\(failed): too many redirects (at most \(RemoteAssetFetcher.maxRedirects) are followed)",
+                suggestion: "give the final URL")
         case .tooLarge:
-            self.init(type: "too_large", message: "\(failed): it is larger than \(limit.map { "\($0) bytes" } ?? "the size limit")",
-                      suggestion: "use a smaller file, or raise MERGE_SERVER_MAX_UPLOAD_BYTES")
+            self.init(
+                type: "too_large", message: "\(failed): it is larger than \(limit.map { "\($0) bytes" } ?? "the size limit")",
+                suggestion: "use a smaller file, or raise MERGE_SERVER_MAX_UPLOAD_BYTES")
         case .timeout:
             self.init(type: "download_failed", message: "\(failed): timed out", suggestion: elsewhere, transient: true)
         case .status:
-            self.init(type: "download_failed", message: "\(failed): HTTP status \(error.status ?? 0)",
-                      suggestion: "check that the URL is public and has not expired, or upload the file instead",
-                      transient: error.isTransient)
+            self.init(
+                type: "download_failed", message: "\(failed): HTTP status \(error.status ?? 0)",
+                suggestion: "check that the URL is public and has not expired, or upload the file instead",
+                transient: error.isTransient)
         case .connect, .connectionLost:
-            self.init(type: "download_failed", message: "\(failed): could not connect, or the connection broke", suggestion: elsewhere,
-                      transient: error.isTransient)
+            self.init(
+                type: "download_failed", message: "\(failed): could not connect, or the connection broke", suggestion: elsewhere,
+                transient: error.isTransient)
         case .tls:
             self.init(type: "download_failed", message: "\(failed): its TLS certificate could not be verified", suggestion: elsewhere)
         case .invalidRequest:
-            self.init(type: "download_failed", message: "\(failed): only http and https URLs (and redirects) are fetched",
-                      suggestion: elsewhere)
+            self.init(
+                type: "download_failed", message: "\(failed): only http and https URLs (and redirects) are fetched",
+                suggestion: elsewhere)
         case .io where InsufficientStorage.mentionsNoSpace(error.description):
-            self.init(type: "insufficient_storage", message: "\(failed): the data directory ran out of space",
-                      suggestion: "free disk space (or raise the data quota), then retry it with POST /api/jobs/{id}/retry")
+            self.init(
+                type: "insufficient_storage", message: "\(failed): the data directory ran out of space",
+                suggestion: "free disk space (or raise the data quota), then retry it with POST /api/jobs/{id}/retry")
         case .io:
-            self.init(type: "storage_error", message: "\(failed): the server could not store it",
-                      suggestion: "free disk space in the data directory", transient: true)
+            self.init(
+                type: "storage_error", message: "\(failed): the server could not store it",
+                suggestion: "free disk space in the data directory", transient: true)
         }
     }
 
     /// Retried as a job only when the provider cannot have accepted (and billed) the
     /// work: running the job again would send a new create.
     init(provider error: ProviderError) {
-        self.init(type: error.kind.rawValue, message: error.description, suggestion: error.suggestion,
-                  transient: error.isTransient && !error.mayHaveBeenAccepted)
+        self.init(
+            type: error.kind.rawValue, message: error.description, suggestion: error.suggestion,
+            transient: error.isTransient && !error.mayHaveBeenAccepted)
     }
 }

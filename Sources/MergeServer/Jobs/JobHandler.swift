@@ -20,8 +20,9 @@ extension JobHandler {
         do {
             request = try JSONDecoder().decode(Request.self, from: Data(job.request.utf8))
         } catch {
-            throw JobFailure(type: "validation_error", message: "the stored request no longer decodes: \(error)",
-                             suggestion: "submit the request again")
+            throw JobFailure(
+                type: "validation_error", message: "the stored request no longer decodes: \(error)",
+                suggestion: "submit the request again")
         }
         return try await run(request, job: job, progress: progress)
     }

@@ -20,9 +20,15 @@ public struct JobResource: Codable, Sendable, Equatable {
     public var eventsURL: String
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, status, progress, stage, etaSeconds = "eta_seconds", attempts, error, result
-        case createdAt = "created_at", startedAt = "started_at", finishedAt = "finished_at", expiresAt = "expires_at"
-        case statusURL = "status_url", eventsURL = "events_url"
+        case id, kind, status, progress, stage
+        case etaSeconds = "eta_seconds"
+        case attempts, error, result
+        case createdAt = "created_at"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case expiresAt = "expires_at"
+        case statusURL = "status_url"
+        case eventsURL = "events_url"
     }
 
     public init(_ job: JobRecord) {
@@ -69,7 +75,10 @@ public struct JobProgressEvent: Codable, Sendable {
     public var stage: String
     public var etaSeconds: Double?
 
-    enum CodingKeys: String, CodingKey { case progress, stage, etaSeconds = "eta_seconds" }
+    enum CodingKeys: String, CodingKey {
+        case progress, stage
+        case etaSeconds = "eta_seconds"
+    }
 }
 
 enum Timestamp {

@@ -13,9 +13,12 @@ struct PreparedTimeline: Sendable {
     /// With `limits`, a body over the clip limit is refused from its head, before a clip is decoded.
     static func decode(_ body: Data, limits: TimelineLimits? = nil) throws -> Timeline {
         if let limits, let head = try? JSONDecoder().decode(TimelineHead.self, from: body),
-           head.clipCount > limits.maxClips || head.transitionCount > limits.maxClips {
-            throw ValidationFailure(TimelinePlanner.limitProblems(clipCount: head.clipCount, transitionCount: head.transitionCount,
-                                                                   output: head.output ?? OutputSettings(), limits: limits))
+            head.clipCount > limits.maxClips || head.transitionCount > limits.maxClips
+        {
+            throw ValidationFailure(
+                TimelinePlanner.limitProblems(
+                    clipCount: head.clipCount, transitionCount: head.transitionCount,
+                    output: head.output ?? OutputSettings(), limits: limits))
         }
         let timeline = try JSONBody.decode(Timeline.self, from: body, expecting: "a timeline")
         let unknown = Timeline.unknownFields(in: body)
@@ -27,8 +30,9 @@ struct PreparedTimeline: Sendable {
     /// with any of them only the asset sources are checked now; the whole timeline is
     /// validated once the files are here.
     static func check(_ timeline: Timeline, limits: ServerLimits, assets: AssetRepository, store: AssetStore) async throws {
-        _ = try await prepare(timeline, limits: limits.timeline, maxSongSeconds: limits.maxSongSeconds, assets: assets, store: store,
-                              urlsLater: true)
+        _ = try await prepare(
+            timeline, limits: limits.timeline, maxSongSeconds: limits.maxSongSeconds, assets: assets, store: store,
+            urlsLater: true)
     }
 
     /// The timeline with every URL source fetched into the asset store and named by its asset id.
@@ -49,8 +53,10 @@ struct PreparedTimeline: Sendable {
 
     /// Looks up the timeline's sources and validates it within `limits` (`maxSongSeconds`
     /// bounds the song beat sync analyses).
-    static func prepare(_ timeline: Timeline, limits: TimelineLimits = .media, maxSongSeconds: Double? = nil,
-                        assets: AssetRepository, store: AssetStore, urlsLater: Bool = false) async throws -> PreparedTimeline {
+    static func prepare(
+        _ timeline: Timeline, limits: TimelineLimits = .media, maxSongSeconds: Double? = nil,
+        assets: AssetRepository, store: AssetStore, urlsLater: Bool = false
+    ) async throws -> PreparedTimeline {
         // Numbers first, whatever the sources: a timeline of URLs is otherwise checked only when its job runs.
         var problems = TimelinePlanner.numberProblems(timeline, limits: limits)
         if timeline.clips.count > limits.maxClips { throw ValidationFailure(problems) }
@@ -75,7 +81,8 @@ struct PreparedTimeline: Sendable {
             info.path = store.path(of: asset)
             sources[id] = (info.path, info)
             if !needsVideo, let maxSongSeconds, let sync = timeline.beatSync, sync.mode != .off, let duration = info.duration,
-               let problem = ServerLimits.songProblem(duration: duration, limit: maxSongSeconds, field: field) {
+                let problem = ServerLimits.songProblem(duration: duration, limit: maxSongSeconds, field: field)
+            {
                 problems.append(problem)
             }
         }
@@ -91,8 +98,10 @@ struct PreparedTimeline: Sendable {
         return request
     }
 
-    private static func sourceAsset(_ id: String, field: String, found: [String: AssetRecord],
-                                     problems: inout [FieldProblem]) -> AssetRecord? {
+    private static func sourceAsset(
+        _ id: String, field: String, found: [String: AssetRecord],
+        problems: inout [FieldProblem]
+    ) -> AssetRecord? {
         if let asset = found[id] { return asset }
         let shown = id.count > 80 ? String(id.prefix(80)) + "…" : id
         if id.hasPrefix("http://") || id.hasPrefix("https://") {
@@ -100,7 +109,10 @@ struct PreparedTimeline: Sendable {
         } else if Identifier.isValid(id, .asset) {
             problems.append(FieldProblem(field, "no asset with id \(shown); upload the file with POST /api/uploads first"))
         } else {
-            problems.append(FieldProblem(field, "\(shown.debugDescription) is not an asset id (ast_ and \(Identifier.hexLength) hex digits); the server does not read paths"))
+            problems.append(
+                FieldProblem(
+                    field,
+                    "\(shown.debugDescription) is not an asset id (ast_ and \(Identifier.hexLength) hex digits); the server does not read paths"))
         }
         return nil
     }

@@ -11,7 +11,9 @@ struct MergeResult: Codable {
     let beats: [Double]
 
     enum CodingKeys: String, CodingKey {
-        case videoID = "video_id", videoURL = "video_url", info, cuts, beats
+        case videoID = "video_id"
+        case videoURL = "video_url"
+        case info, cuts, beats
     }
 }
 
@@ -29,8 +31,12 @@ struct VideoSummary: Codable {
     let processingSeconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case duration, width, height, fps, frames, sizeBytes = "size_bytes", measuredLoudness = "measured_loudness"
-        case loudnessGain = "loudness_gain", videoCopied = "video_copied", processingSeconds = "processing_seconds"
+        case duration, width, height, fps, frames
+        case sizeBytes = "size_bytes"
+        case measuredLoudness = "measured_loudness"
+        case loudnessGain = "loudness_gain"
+        case videoCopied = "video_copied"
+        case processingSeconds = "processing_seconds"
     }
 }
 
@@ -47,6 +53,9 @@ struct VideoInfo: Codable {
     let createdAt: String
 
     enum CodingKeys: String, CodingKey {
-        case videoID = "video_id", jobID = "job_id", summary, probe, timeline, cuts, beats, createdAt = "created_at"
+        case videoID = "video_id"
+        case jobID = "job_id"
+        case summary, probe, timeline, cuts, beats
+        case createdAt = "created_at"
     }
 }

@@ -18,36 +18,54 @@ public enum MergeServerApp {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: ProblemMiddleware())
-        router.add(middleware: BrowserGuardMiddleware(boundHost: configuration.host, publicHosts: configuration.limits.publicHosts,
-                                                      allowedOrigins: configuration.limits.allowedOrigins))
+        router.add(
+            middleware: BrowserGuardMiddleware(
+                boundHost: configuration.host, publicHosts: configuration.limits.publicHosts,
+                allowedOrigins: configuration.limits.allowedOrigins))
 
-        router.addRoutes(AssetController(assets: dependencies.assets, store: dependencies.store,
-                                         maxUploadBytes: configuration.maxUploadBytes).routes)
-        let submitter = JobSubmitter(jobs: dependencies.jobs, engine: dependencies.engine, maxAttempts: configuration.engine.maxAttempts,
-                                     waiters: AdmissionLimit(maximum: configuration.limits.maxWaiters),
-                                     maxQueued: configuration.limits.maxQueuedJobs, budget: dependencies.budget)
-        router.addRoutes(MediaJobController(submitter: submitter, assets: dependencies.assets, store: dependencies.store,
-                                            maxJSONBytes: configuration.maxJSONBytes, limits: configuration.limits).routes)
-        router.addRoutes(JobController(jobs: dependencies.jobs, engine: dependencies.engine, events: dependencies.events,
-                                       heartbeat: .seconds(configuration.sseHeartbeatSeconds), submitter: submitter).routes)
+        router.addRoutes(
+            AssetController(
+                assets: dependencies.assets, store: dependencies.store,
+                maxUploadBytes: configuration.maxUploadBytes
+            ).routes)
+        let submitter = JobSubmitter(
+            jobs: dependencies.jobs, engine: dependencies.engine, maxAttempts: configuration.engine.maxAttempts,
+            waiters: AdmissionLimit(maximum: configuration.limits.maxWaiters),
+            maxQueued: configuration.limits.maxQueuedJobs, budget: dependencies.budget)
+        router.addRoutes(
+            MediaJobController(
+                submitter: submitter, assets: dependencies.assets, store: dependencies.store,
+                maxJSONBytes: configuration.maxJSONBytes, limits: configuration.limits
+            ).routes)
+        router.addRoutes(
+            JobController(
+                jobs: dependencies.jobs, engine: dependencies.engine, events: dependencies.events,
+                heartbeat: .seconds(configuration.sseHeartbeatSeconds), submitter: submitter
+            ).routes)
         router.addRoutes(VideoController(jobs: dependencies.jobs).routes)
-        let checks = GenerationChecks(generation: dependencies.generation, assets: dependencies.assets, store: dependencies.store,
-                                      limits: configuration.limits, probes: dependencies.executors.probes)
+        let checks = GenerationChecks(
+            generation: dependencies.generation, assets: dependencies.assets, store: dependencies.store,
+            limits: configuration.limits, probes: dependencies.executors.probes)
         router.addRoutes(GenerationController(checks: checks, submitter: submitter, maxJSONBytes: configuration.maxJSONBytes).routes)
         router.addRoutes(CatalogController(generation: dependencies.generation, costs: dependencies.costs).routes)
-        router.addRoutes(OperationsController(database: dependencies.database, jobs: dependencies.jobs, engine: dependencies.engine,
-                                              events: dependencies.events, dataDirectory: configuration.dataDirectory,
-                                              minFreeDiskBytes: configuration.minFreeDiskBytes, generation: dependencies.generation,
-                                              verbose: configuration.limits.verboseHealth).routes)
+        router.addRoutes(
+            OperationsController(
+                database: dependencies.database, jobs: dependencies.jobs, engine: dependencies.engine,
+                events: dependencies.events, dataDirectory: configuration.dataDirectory,
+                minFreeDiskBytes: configuration.minFreeDiskBytes, generation: dependencies.generation,
+                verbose: configuration.limits.verboseHealth
+            ).routes)
         return router
     }
 
     /// The whole server: HTTP, the job engine and the retention sweeper, one service group.
     /// Connections are capped, and one that sends nothing for the read timeout (a request
     /// head never finished, a stalled body, an idle keep-alive) is closed.
-    public static func buildApplication(_ dependencies: ServerDependencies, logger: Logger,
-                                        observer: ResponseObserver? = nil,
-                                        onRunning: @escaping @Sendable (String) async -> Void = { _ in }) -> some ApplicationProtocol {
+    public static func buildApplication(
+        _ dependencies: ServerDependencies, logger: Logger,
+        observer: ResponseObserver? = nil,
+        onRunning: @escaping @Sendable (String) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         let configuration = dependencies.configuration
         let connections = AdmissionLimit(maximum: configuration.limits.maxConnections)
         let http = HTTP1Channel.Configuration(

@@ -9,7 +9,10 @@ public enum MergeServerVersion {
     static func version(inSpec text: String) -> String? {
         var inInfo = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if !line.hasPrefix(" ") && !line.isEmpty { inInfo = line.hasPrefix("info:") ; continue }
+            if !line.hasPrefix(" ") && !line.isEmpty {
+                inInfo = line.hasPrefix("info:")
+                continue
+            }
             let trimmed = line.drop(while: { $0 == " " })
             guard inInfo, trimmed.hasPrefix("version:") else { continue }
             let value = trimmed.dropFirst("version:".count).trimmingCharacters(in: .whitespaces)

@@ -35,27 +35,31 @@ public struct ServerConfiguration: Sendable {
     public var databaseURL: String { database ?? "sqlite:" + (dataDirectory as NSString).appendingPathComponent("mergeserver.sqlite") }
 
     /// One row per setting, for the README's table and `serve --help`.
-    public static let environmentVariables: [(name: String, meaning: String)] = [
-        ("MERGE_SERVER_HOST", "address to listen on (127.0.0.1)"),
-        ("MERGE_SERVER_PORT", "port (8080; 0 picks a free one)"),
-        ("MERGE_SERVER_DATA_DIR", "data directory (outputs)"),
-        ("MERGE_SERVER_DATABASE", "sqlite:PATH (sqlite:<data dir>/mergeserver.sqlite)"),
-        ("MERGE_SERVER_WORKERS", "jobs run at once (the core count; 0 accepts jobs without running them)"),
-        ("MERGE_SERVER_GENERATION_WORKERS", "more workers only for jobs that wait on providers: scenes, images, clips, music videos (8; 0 shares the job workers)"),
-        ("MERGE_SERVER_MAX_UPLOAD_BYTES", "largest upload (2147483648)"),
-        ("MERGE_SERVER_RETENTION_HOURS", "how long finished jobs and their videos are kept (168)"),
-        ("MERGE_SERVER_MAX_ATTEMPTS", "attempts for a job whose failures are transient (3)"),
-        ("MERGE_SERVER_LEASE_SECONDS", "a running job's lease; renewed every lease/6 (30)"),
-        ("MERGE_SERVER_MIN_FREE_BYTES", "free disk below which /health is 503 (536870912)"),
-        ("MERGE_SERVER_SSE_HEARTBEAT_SECONDS", "comment sent on idle event streams (15)"),
-        ("MERGE_SERVER_LOG_LEVEL", "trace, debug, info, notice, warning, error (info)"),
-        ("MERGE_SERVER_MODELS", "YAML file of models added to (or replacing by id) the built-in catalog"),
-        ("MERGE_SERVER_GENERATION_CONCURRENCY", "clips of one music video generated at once (4)"),
-        ("REPLICATE_API_TOKEN, REPLICATE_BASE_URL", "Replicate key (none: its models run as mocks) and base URL (https://api.replicate.com)"),
-        ("FAL_KEY, FAL_QUEUE_BASE_URL", "FAL key and queue base URL (https://queue.fal.run)"),
-        ("GEMINI_API_KEY, GEMINI_BASE_URL", "Gemini key and base URL (https://generativelanguage.googleapis.com/v1beta)"),
-        ("OPENAI_API_KEY, OPENAI_BASE_URL", "key and base URL of an OpenAI-compatible chat server (https://api.openai.com/v1)"),
-    ] + ServerLimits.environmentVariables
+    public static let environmentVariables: [(name: String, meaning: String)] =
+        [
+            ("MERGE_SERVER_HOST", "address to listen on (127.0.0.1)"),
+            ("MERGE_SERVER_PORT", "port (8080; 0 picks a free one)"),
+            ("MERGE_SERVER_DATA_DIR", "data directory (outputs)"),
+            ("MERGE_SERVER_DATABASE", "sqlite:PATH (sqlite:<data dir>/mergeserver.sqlite)"),
+            ("MERGE_SERVER_WORKERS", "jobs run at once (the core count; 0 accepts jobs without running them)"),
+            (
+                "MERGE_SERVER_GENERATION_WORKERS",
+                "more workers only for jobs that wait on providers: scenes, images, clips, music videos (8; 0 shares the job workers)"
+            ),
+            ("MERGE_SERVER_MAX_UPLOAD_BYTES", "largest upload (2147483648)"),
+            ("MERGE_SERVER_RETENTION_HOURS", "how long finished jobs and their videos are kept (168)"),
+            ("MERGE_SERVER_MAX_ATTEMPTS", "attempts for a job whose failures are transient (3)"),
+            ("MERGE_SERVER_LEASE_SECONDS", "a running job's lease; renewed every lease/6 (30)"),
+            ("MERGE_SERVER_MIN_FREE_BYTES", "free disk below which /health is 503 (536870912)"),
+            ("MERGE_SERVER_SSE_HEARTBEAT_SECONDS", "comment sent on idle event streams (15)"),
+            ("MERGE_SERVER_LOG_LEVEL", "trace, debug, info, notice, warning, error (info)"),
+            ("MERGE_SERVER_MODELS", "YAML file of models added to (or replacing by id) the built-in catalog"),
+            ("MERGE_SERVER_GENERATION_CONCURRENCY", "clips of one music video generated at once (4)"),
+            ("REPLICATE_API_TOKEN, REPLICATE_BASE_URL", "Replicate key (none: its models run as mocks) and base URL (https://api.replicate.com)"),
+            ("FAL_KEY, FAL_QUEUE_BASE_URL", "FAL key and queue base URL (https://queue.fal.run)"),
+            ("GEMINI_API_KEY, GEMINI_BASE_URL", "Gemini key and base URL (https://generativelanguage.googleapis.com/v1beta)"),
+            ("OPENAI_API_KEY, OPENAI_BASE_URL", "key and base URL of an OpenAI-compatible chat server (https://api.openai.com/v1)"),
+        ] + ServerLimits.environmentVariables
 
     /// Applies `MERGE_SERVER_*` variables; a value that does not parse is an error naming it.
     public mutating func apply(environment: [String: String]) throws(ConfigurationError) {

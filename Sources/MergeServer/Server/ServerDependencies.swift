@@ -1,7 +1,7 @@
 import Foundation
 import Generation
-import Media
 import Logging
+import Media
 import ServiceLifecycle
 
 /// Everything the routes use, made once at start-up (tests build their own).
@@ -26,9 +26,11 @@ public struct ServerDependencies: Sendable {
     /// partial files and the files no row refers to are removed.
     /// `httpClient`, `fetchClient` and `mocks` are for tests; the server uses libcurl (for
     /// caller-given URLs, guarded by `limits.fetchAllow`) and the mock providers.
-    public static func open(_ configuration: ServerConfiguration, logger: Logger, httpClient: (any HTTPClient)? = nil,
-                            fetchClient: (any HTTPClient)? = nil,
-                            mocks: GenerationService.Providers? = nil) async throws -> ServerDependencies {
+    public static func open(
+        _ configuration: ServerConfiguration, logger: Logger, httpClient: (any HTTPClient)? = nil,
+        fetchClient: (any HTTPClient)? = nil,
+        mocks: GenerationService.Providers? = nil
+    ) async throws -> ServerDependencies {
         let fetchPolicy: AddressPolicy
         do {
             fetchPolicy = try AddressPolicy(allowing: configuration.limits.fetchAllow)
@@ -40,14 +42,17 @@ public struct ServerDependencies: Sendable {
         let videosDirectory = (dataDirectory as NSString).appendingPathComponent("videos")
         try fileManager.createDirectory(atPath: videosDirectory, withIntermediateDirectories: true)
         let databasePath = try Database.sqlitePath(from: configuration.databaseURL)
-        try fileManager.createDirectory(atPath: (databasePath as NSString).deletingLastPathComponent.isEmpty
-                                            ? "." : (databasePath as NSString).deletingLastPathComponent,
-                                        withIntermediateDirectories: true)
+        try fileManager.createDirectory(
+            atPath: (databasePath as NSString).deletingLastPathComponent.isEmpty
+                ? "." : (databasePath as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
         let database = try Database(path: databasePath)
         let jobs = JobRepository(database: database)
         let assets = AssetRepository(database: database)
-        let budget = DiskBudget(dataDirectory: dataDirectory, minFreeBytes: configuration.minFreeDiskBytes,
-                                quotaBytes: configuration.limits.dataQuotaBytes) {
+        let budget = DiskBudget(
+            dataDirectory: dataDirectory, minFreeBytes: configuration.minFreeDiskBytes,
+            quotaBytes: configuration.limits.dataQuotaBytes
+        ) {
             let databaseFiles = [databasePath, databasePath + "-wal"].reduce(Int64(0)) { sum, path in
                 sum + ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0)
             }
@@ -61,14 +66,17 @@ public struct ServerDependencies: Sendable {
         }
         let recovery = try await jobs.recoverInterrupted(retention: configuration.engine.retentionSeconds)
         if !recovery.requeued.isEmpty {
-            logger.notice("jobs running when the last process died are queued again, under suspicion",
-                          metadata: ["jobs": "\(recovery.requeued)"])
+            logger.notice(
+                "jobs running when the last process died are queued again, under suspicion",
+                metadata: ["jobs": "\(recovery.requeued)"])
         }
         if !recovery.quarantined.isEmpty {
-            logger.warning("jobs running when the last process died failed as crashed; POST /api/jobs/{id}/retry runs them again",
-                           metadata: ["jobs": "\(recovery.quarantined)"])
+            logger.warning(
+                "jobs running when the last process died failed as crashed; POST /api/jobs/{id}/retry runs them again",
+                metadata: ["jobs": "\(recovery.quarantined)"])
         }
-        let orphans = OrphanFiles.sweep(videosDirectory, referenced: try jobs.videoFileNames())
+        let orphans =
+            OrphanFiles.sweep(videosDirectory, referenced: try jobs.videoFileNames())
             + OrphanFiles.sweep(store.directory, referenced: try assets.fileNames())
         if orphans > 0 { logger.notice("removed files no row refers to", metadata: ["count": "\(orphans)"]) }
 
@@ -82,34 +90,41 @@ public struct ServerDependencies: Sendable {
         // only where the policy allows, through a client (and connections) of their own.
         let client = httpClient ?? CurlHTTPClient.shared
         let userURLClient = fetchClient ?? CurlHTTPClient(addressPolicy: fetchPolicy)
-        let providers = ProviderDirectory.providers(environment: configuration.providerEnvironment, client: client,
-                                                    uploadCache: ProviderUploadCache(database: database))
+        let providers = ProviderDirectory.providers(
+            environment: configuration.providerEnvironment, client: client,
+            uploadCache: ProviderUploadCache(database: database))
         let generation = GenerationService(catalog: catalog, providers: providers, mock: mocks ?? ProviderDirectory.mocks(on: executors.synthesis))
         let costs = CostRepository(database: database)
         let fetcher = RemoteAssetFetcher(client: userURLClient, store: store, limit: configuration.maxUploadBytes)
-        let work = GenerationWork(generation: generation, assets: assets, store: store, costs: costs,
-                                  scenePlans: ScenePlanCache(database: database), fetcher: fetcher, executors: executors,
-                                  downloadLimit: configuration.maxUploadBytes)
+        let work = GenerationWork(
+            generation: generation, assets: assets, store: store, costs: costs,
+            scenePlans: ScenePlanCache(database: database), fetcher: fetcher, executors: executors,
+            downloadLimit: configuration.maxUploadBytes)
         let renderer = JobVideoRenderer(videosDirectory: videosDirectory, executors: executors)
 
-        let events = JobEventHub(maxSubscribers: configuration.limits.maxEventStreams,
-                                 maxSubscribersPerJob: configuration.limits.maxEventStreamsPerJob)
+        let events = JobEventHub(
+            maxSubscribers: configuration.limits.maxEventStreams,
+            maxSubscribersPerJob: configuration.limits.maxEventStreamsPerJob)
         let handlers: [any JobHandler] = [
             MergeVideosJob(assets: assets, store: store, renderer: renderer, fetcher: fetcher, limits: configuration.limits),
             AnalyzeAudioJob(assets: assets, store: store, probes: executors.probes),
             CreateScenesJob(work: work),
             CharacterReferenceJob(work: work),
             GenerateVideoJob(work: work, videosDirectory: videosDirectory),
-            MusicVideoJob(work: work, checkpoints: CheckpointRepository(database: database), renderer: renderer,
-                          concurrency: configuration.generationConcurrency),
+            MusicVideoJob(
+                work: work, checkpoints: CheckpointRepository(database: database), renderer: renderer,
+                concurrency: configuration.generationConcurrency),
         ]
-        let engine = JobEngine(jobs: jobs, events: events, handlers: handlers, settings: configuration.engine, logger: logger,
-                               dataDirectory: dataDirectory)
-        let sweeper = RetentionSweeper(jobs: jobs, events: events, interval: .seconds(configuration.sweepIntervalSeconds), logger: logger,
-                                       assets: assets, dataDirectory: dataDirectory,
-                                       assetRetentionSeconds: configuration.limits.assetRetentionSeconds)
-        return ServerDependencies(configuration: configuration, database: database, jobs: jobs, assets: assets, store: store,
-                                  events: events, engine: engine, sweeper: sweeper, generation: generation, costs: costs,
-                                  budget: budget, executors: executors)
+        let engine = JobEngine(
+            jobs: jobs, events: events, handlers: handlers, settings: configuration.engine, logger: logger,
+            dataDirectory: dataDirectory)
+        let sweeper = RetentionSweeper(
+            jobs: jobs, events: events, interval: .seconds(configuration.sweepIntervalSeconds), logger: logger,
+            assets: assets, dataDirectory: dataDirectory,
+            assetRetentionSeconds: configuration.limits.assetRetentionSeconds)
+        return ServerDependencies(
+            configuration: configuration, database: database, jobs: jobs, assets: assets, store: store,
+            events: events, engine: engine, sweeper: sweeper, generation: generation, costs: costs,
+            budget: budget, executors: executors)
     }
 }

@@ -83,7 +83,10 @@ public struct ServerLimits: Sendable {
         ("MERGE_SERVER_MAX_EVENT_STREAMS", "open event streams in all (2000)"),
         ("MERGE_SERVER_MAX_EVENT_STREAMS_PER_JOB", "open event streams of one job (64)"),
         ("MERGE_SERVER_MAX_CONNECTIONS", "open HTTP connections (4096)"),
-        ("MERGE_SERVER_READ_TIMEOUT_SECONDS", "a connection that sends nothing this long (an unfinished request head, a stalled body, an idle keep-alive) is closed (30)"),
+        (
+            "MERGE_SERVER_READ_TIMEOUT_SECONDS",
+            "a connection that sends nothing this long (an unfinished request head, a stalled body, an idle keep-alive) is closed (30)"
+        ),
         ("MERGE_SERVER_ASSET_RETENTION_HOURS", "how long assets no job uses are kept (168)"),
         ("MERGE_SERVER_DATA_QUOTA_BYTES", "most bytes the data directory may hold (none)"),
         ("MERGE_SERVER_FETCH_ALLOW", "comma list of hosts and CIDRs that URL sources may reach although not public (none)"),
@@ -101,7 +104,8 @@ public struct ServerLimits: Sendable {
         if let v = try reader.number("MERGE_SERVER_MIN_CRF", 0...63) { minCRF = v }
         if let v = reader.value("MERGE_SERVER_SLOWEST_PRESET") {
             guard TimelineLimits.presets.contains(v) else {
-                throw ConfigurationError("MERGE_SERVER_SLOWEST_PRESET=\(v) is not valid: use one of \(TimelineLimits.presets.joined(separator: ", "))")
+                throw ConfigurationError(
+                    "MERGE_SERVER_SLOWEST_PRESET=\(v) is not valid: use one of \(TimelineLimits.presets.joined(separator: ", "))")
             }
             slowestPreset = v
         }

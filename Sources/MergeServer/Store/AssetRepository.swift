@@ -25,8 +25,12 @@ public struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     public var lastUsedAt: Double?
 
     enum CodingKeys: String, CodingKey {
-        case id, sha256, kind, sizeBytes = "size_bytes", contentType = "content_type", filename, path, media
-        case createdAt = "created_at", lastUsedAt = "last_used_at"
+        case id, sha256, kind
+        case sizeBytes = "size_bytes"
+        case contentType = "content_type"
+        case filename, path, media
+        case createdAt = "created_at"
+        case lastUsedAt = "last_used_at"
     }
 }
 
@@ -67,9 +71,11 @@ public struct AssetRepository: Sendable {
     /// (a generated video linked to its asset counts twice: the quota errs on the safe side).
     public func storedBytes() throws -> Int64 {
         try database.readNow { db in
-            try Int64.fetchOne(db, sql: """
-                SELECT (SELECT COALESCE(SUM(size_bytes), 0) FROM assets) + (SELECT COALESCE(SUM(size_bytes), 0) FROM videos)
-                """) ?? 0
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT COALESCE(SUM(size_bytes), 0) FROM assets) + (SELECT COALESCE(SUM(size_bytes), 0) FROM videos)
+                    """) ?? 0
         }
     }
 
@@ -88,8 +94,10 @@ public struct AssetRepository: Sendable {
             var found: [String: AssetRecord] = [:]
             for chunk in stride(from: 0, to: unique.count, by: 500).map({ Array(unique[$0..<min($0 + 500, unique.count)]) }) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for asset in try AssetRecord.fetchAll(db, sql: "SELECT * FROM assets WHERE id IN (\(marks))",
-                                                      arguments: StatementArguments(chunk)) {
+                for asset in try AssetRecord.fetchAll(
+                    db, sql: "SELECT * FROM assets WHERE id IN (\(marks))",
+                    arguments: StatementArguments(chunk))
+                {
                     found[asset.id] = asset
                 }
             }

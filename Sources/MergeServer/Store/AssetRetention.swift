@@ -15,27 +15,34 @@ extension AssetRepository {
     /// no job needs, and where the next page starts (nil after the last page). Paging on
     /// what was scanned, not on what was collected, so assets that stay needed cannot
     /// fill every page and hide the ones behind them.
-    func collectible(usedBefore cutoff: Double, after position: ScanPosition?, limit: Int = 500) throws
-        -> (assets: [(id: String, path: String)], next: ScanPosition?) {
+    func collectible(
+        usedBefore cutoff: Double, after position: ScanPosition?, limit: Int = 500
+    ) throws
+        -> (assets: [(id: String, path: String)], next: ScanPosition?)
+    {
         try database.readNow { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT id, path, created_at FROM assets
-                WHERE COALESCE(last_used_at, created_at) < ? AND (created_at, id) > (?, ?)
-                ORDER BY created_at, id LIMIT ?
-                """, arguments: [cutoff, position?.createdAt ?? -Double.greatestFiniteMagnitude, position?.id ?? "", limit])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, path, created_at FROM assets
+                    WHERE COALESCE(last_used_at, created_at) < ? AND (created_at, id) > (?, ?)
+                    ORDER BY created_at, id LIMIT ?
+                    """, arguments: [cutoff, position?.createdAt ?? -Double.greatestFiniteMagnitude, position?.id ?? "", limit])
             let next = rows.count < limit ? nil : rows.last.map { ScanPosition(createdAt: $0["created_at"], id: $0["id"]) }
             let candidates = rows.map { (id: $0["id"] as String, path: $0["path"] as String) }
             guard !candidates.isEmpty else { return ([], next) }
             var needed = Set<String>()
             // Jobs that need their assets: live ones, kept videos' ones, and those that ended
             // after the cutoff (their assets were in use within the retention period).
-            let texts = try String.fetchCursor(db, sql: """
-                SELECT j.request || ' ' || COALESCE(j.result, '') || ' ' ||
-                       COALESCE((SELECT group_concat(value, ' ') FROM job_checkpoints c WHERE c.job_id = j.id), '')
-                FROM jobs j
-                WHERE j.status IN ('queued', 'running') OR COALESCE(j.finished_at, 0) >= ?
-                   OR EXISTS (SELECT 1 FROM videos v WHERE v.job_id = j.id)
-                """, arguments: [cutoff])
+            let texts = try String.fetchCursor(
+                db,
+                sql: """
+                    SELECT j.request || ' ' || COALESCE(j.result, '') || ' ' ||
+                           COALESCE((SELECT group_concat(value, ' ') FROM job_checkpoints c WHERE c.job_id = j.id), '')
+                    FROM jobs j
+                    WHERE j.status IN ('queued', 'running') OR COALESCE(j.finished_at, 0) >= ?
+                       OR EXISTS (SELECT 1 FROM videos v WHERE v.job_id = j.id)
+                    """, arguments: [cutoff])
             while let text = try texts.next() { needed.formUnion(Self.assetIDs(in: text)) }
             return (candidates.filter { !needed.contains($0.id) }, next)
         }
@@ -43,18 +50,22 @@ extension AssetRepository {
 
     /// Deletes the rows of `assets` unless, since `scanStarted`, one was used again or named
     /// by a new job; returns those deleted (their files are the caller's to remove).
-    func deleteCollectible(_ assets: [(id: String, path: String)], usedBefore cutoff: Double,
-                           scanStarted: Double) async throws -> [(id: String, path: String)] {
+    func deleteCollectible(
+        _ assets: [(id: String, path: String)], usedBefore cutoff: Double,
+        scanStarted: Double
+    ) async throws -> [(id: String, path: String)] {
         guard !assets.isEmpty else { return [] }
         return try await database.pool.write { db in
             var named = Set<String>()
-            let recent = try String.fetchCursor(db, sql: "SELECT request FROM jobs WHERE created_at >= ? OR status = 'queued'",
-                                                arguments: [scanStarted - 1])
+            let recent = try String.fetchCursor(
+                db, sql: "SELECT request FROM jobs WHERE created_at >= ? OR status = 'queued'",
+                arguments: [scanStarted - 1])
             while let request = try recent.next() { named.formUnion(Self.assetIDs(in: request)) }
             var deleted: [(id: String, path: String)] = []
             for asset in assets where !named.contains(asset.id) {
-                try db.execute(sql: "DELETE FROM assets WHERE id = ? AND COALESCE(last_used_at, created_at) < ?",
-                               arguments: [asset.id, cutoff])
+                try db.execute(
+                    sql: "DELETE FROM assets WHERE id = ? AND COALESCE(last_used_at, created_at) < ?",
+                    arguments: [asset.id, cutoff])
                 if db.changesCount > 0 { deleted.append(asset) }
             }
             return deleted
@@ -70,7 +81,8 @@ extension AssetRepository {
         var index = 0
         while index + length <= bytes.count {
             if bytes[index..<index + prefix.count].elementsEqual(prefix),
-               bytes[index + prefix.count..<index + length].allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) {
+                bytes[index + prefix.count..<index + length].allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+            {
                 found.insert(String(decoding: bytes[index..<index + length], as: UTF8.self))
                 index += length
             } else {

@@ -19,8 +19,9 @@ public struct CheckpointRepository: Sendable {
     public func save(_ attempt: JobAttempt, key: String, value: String) async throws {
         try await database.pool.write { db in
             try attempt.requireOwnership(db)
-            try db.execute(sql: "INSERT OR REPLACE INTO job_checkpoints (job_id, key, value) VALUES (?, ?, ?)",
-                           arguments: [attempt.job, key, value])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO job_checkpoints (job_id, key, value) VALUES (?, ?, ?)",
+                arguments: [attempt.job, key, value])
         }
     }
 }

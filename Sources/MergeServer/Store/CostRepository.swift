@@ -25,27 +25,32 @@ public struct CostRepository: Sendable {
     /// Records a new job's estimate, in the transaction that inserts the job.
     static func recordEstimate(_ db: GRDB.Database, job: String, _ estimates: [Estimate], now: Double) throws {
         for estimate in estimates {
-            try db.execute(sql: """
-                INSERT INTO costs (job_id, model, provider, estimated_usd, actual_usd, is_mock, created_at)
-                VALUES (?, ?, ?, ?, NULL, ?, ?)
-                """, arguments: [job, estimate.model, estimate.provider, estimate.usd, estimate.isMock, now])
+            try db.execute(
+                sql: """
+                    INSERT INTO costs (job_id, model, provider, estimated_usd, actual_usd, is_mock, created_at)
+                    VALUES (?, ?, ?, ?, NULL, ?, ?)
+                    """, arguments: [job, estimate.model, estimate.provider, estimate.usd, estimate.isMock, now])
         }
     }
 
     /// Adds what one provider call of `attempt` cost to the job's row for that model;
     /// throws `LeaseLost` (and records nothing) when the attempt no longer owns the job.
-    public func addActual(_ attempt: JobAttempt, model: String, provider: String, usd: Double, isMock: Bool,
-                          now: Double = Date().timeIntervalSince1970) async throws {
+    public func addActual(
+        _ attempt: JobAttempt, model: String, provider: String, usd: Double, isMock: Bool,
+        now: Double = Date().timeIntervalSince1970
+    ) async throws {
         let job = attempt.job
         try await database.pool.write { db in
             try attempt.requireOwnership(db)
-            try db.execute(sql: "UPDATE costs SET actual_usd = COALESCE(actual_usd, 0) + ? WHERE job_id = ? AND model = ?",
-                           arguments: [usd, job, model])
+            try db.execute(
+                sql: "UPDATE costs SET actual_usd = COALESCE(actual_usd, 0) + ? WHERE job_id = ? AND model = ?",
+                arguments: [usd, job, model])
             if db.changesCount == 0 {
-                try db.execute(sql: """
-                    INSERT INTO costs (job_id, model, provider, estimated_usd, actual_usd, is_mock, created_at)
-                    VALUES (?, ?, ?, 0, ?, ?, ?)
-                    """, arguments: [job, model, provider, usd, isMock, now])
+                try db.execute(
+                    sql: """
+                        INSERT INTO costs (job_id, model, provider, estimated_usd, actual_usd, is_mock, created_at)
+                        VALUES (?, ?, ?, 0, ?, ?, ?)
+                        """, arguments: [job, model, provider, usd, isMock, now])
             }
         }
     }
@@ -54,13 +59,17 @@ public struct CostRepository: Sendable {
         public var estimatedUSD: Double
         public var actualUSD: Double
 
-        enum CodingKeys: String, CodingKey { case estimatedUSD = "estimated_usd", actualUSD = "actual_usd" }
+        enum CodingKeys: String, CodingKey {
+            case estimatedUSD = "estimated_usd"
+            case actualUSD = "actual_usd"
+        }
     }
 
     public func total(job: String) async throws -> JobTotal {
         try database.readNow { db in
-            let row = try Row.fetchOne(db, sql: "SELECT COALESCE(SUM(estimated_usd), 0) AS e, COALESCE(SUM(actual_usd), 0) AS a FROM costs WHERE job_id = ?",
-                                       arguments: [job])
+            let row = try Row.fetchOne(
+                db, sql: "SELECT COALESCE(SUM(estimated_usd), 0) AS e, COALESCE(SUM(actual_usd), 0) AS a FROM costs WHERE job_id = ?",
+                arguments: [job])
             return JobTotal(estimatedUSD: Self.cents(row?["e"] ?? 0), actualUSD: Self.cents(row?["a"] ?? 0))
         }
     }
@@ -75,22 +84,29 @@ public struct CostRepository: Sendable {
         public var mockJobs: Int
 
         enum CodingKeys: String, CodingKey {
-            case day, model, provider, jobs, estimatedUSD = "estimated_usd", actualUSD = "actual_usd", mockJobs = "mock_jobs"
+            case day, model, provider, jobs
+            case estimatedUSD = "estimated_usd"
+            case actualUSD = "actual_usd"
+            case mockJobs = "mock_jobs"
         }
     }
 
     /// Sums by UTC day and model, newest day first, between two times (seconds since 1970).
     public func byDayAndModel(from start: Double, to end: Double) async throws -> [DailyModelCost] {
         try database.readNow { db in
-            try Row.fetchAll(db, sql: """
-                SELECT date(created_at, 'unixepoch') AS day, model, provider, COUNT(DISTINCT job_id) AS jobs,
-                       SUM(estimated_usd) AS estimated, COALESCE(SUM(actual_usd), 0) AS actual,
-                       COUNT(DISTINCT CASE WHEN is_mock THEN job_id END) AS mock_jobs
-                FROM costs WHERE created_at >= ? AND created_at < ?
-                GROUP BY day, model, provider ORDER BY day DESC, model
-                """, arguments: [start, end]).map { row in
-                DailyModelCost(day: row["day"], model: row["model"], provider: row["provider"], jobs: row["jobs"],
-                               estimatedUSD: Self.cents(row["estimated"]), actualUSD: Self.cents(row["actual"]), mockJobs: row["mock_jobs"])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT date(created_at, 'unixepoch') AS day, model, provider, COUNT(DISTINCT job_id) AS jobs,
+                           SUM(estimated_usd) AS estimated, COALESCE(SUM(actual_usd), 0) AS actual,
+                           COUNT(DISTINCT CASE WHEN is_mock THEN job_id END) AS mock_jobs
+                    FROM costs WHERE created_at >= ? AND created_at < ?
+                    GROUP BY day, model, provider ORDER BY day DESC, model
+                    """, arguments: [start, end]
+            ).map { row in
+                DailyModelCost(
+                    day: row["day"], model: row["model"], provider: row["provider"], jobs: row["jobs"],
+                    estimatedUSD: Self.cents(row["estimated"]), actualUSD: Self.cents(row["actual"]), mockJobs: row["mock_jobs"])
             }
         }
     }

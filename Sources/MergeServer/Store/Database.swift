@@ -62,103 +62,106 @@ public final class Database: Sendable {
     private static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: assets, jobs, videos") { db in
-            try db.execute(sql: """
-                CREATE TABLE assets (
-                    id TEXT PRIMARY KEY,
-                    sha256 TEXT NOT NULL UNIQUE,
-                    kind TEXT NOT NULL,
-                    size_bytes INTEGER NOT NULL,
-                    content_type TEXT,
-                    filename TEXT,
-                    path TEXT NOT NULL,
-                    media TEXT NOT NULL,
-                    created_at REAL NOT NULL
-                );
-                CREATE TABLE jobs (
-                    id TEXT PRIMARY KEY,
-                    kind TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    request TEXT NOT NULL,
-                    request_sha256 TEXT NOT NULL,
-                    idempotency_key TEXT UNIQUE,
-                    progress REAL NOT NULL DEFAULT 0,
-                    stage TEXT,
-                    eta_seconds REAL,
-                    error TEXT,
-                    result TEXT,
-                    attempts INTEGER NOT NULL DEFAULT 0,
-                    max_attempts INTEGER NOT NULL,
-                    run_after REAL NOT NULL,
-                    lease_owner TEXT,
-                    lease_expires_at REAL,
-                    cancel_requested INTEGER NOT NULL DEFAULT 0,
-                    created_at REAL NOT NULL,
-                    started_at REAL,
-                    finished_at REAL,
-                    expires_at REAL
-                );
-                CREATE INDEX jobs_by_queue ON jobs (status, run_after, created_at);
-                CREATE INDEX jobs_by_creation ON jobs (created_at, id);
-                CREATE INDEX jobs_by_expiry ON jobs (expires_at) WHERE expires_at IS NOT NULL;
-                CREATE TABLE videos (
-                    id TEXT PRIMARY KEY,
-                    job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
-                    path TEXT NOT NULL,
-                    size_bytes INTEGER NOT NULL,
-                    info TEXT NOT NULL,
-                    created_at REAL NOT NULL
-                );
-                CREATE INDEX videos_by_job ON videos (job_id);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE assets (
+                        id TEXT PRIMARY KEY,
+                        sha256 TEXT NOT NULL UNIQUE,
+                        kind TEXT NOT NULL,
+                        size_bytes INTEGER NOT NULL,
+                        content_type TEXT,
+                        filename TEXT,
+                        path TEXT NOT NULL,
+                        media TEXT NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE jobs (
+                        id TEXT PRIMARY KEY,
+                        kind TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        request TEXT NOT NULL,
+                        request_sha256 TEXT NOT NULL,
+                        idempotency_key TEXT UNIQUE,
+                        progress REAL NOT NULL DEFAULT 0,
+                        stage TEXT,
+                        eta_seconds REAL,
+                        error TEXT,
+                        result TEXT,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        max_attempts INTEGER NOT NULL,
+                        run_after REAL NOT NULL,
+                        lease_owner TEXT,
+                        lease_expires_at REAL,
+                        cancel_requested INTEGER NOT NULL DEFAULT 0,
+                        created_at REAL NOT NULL,
+                        started_at REAL,
+                        finished_at REAL,
+                        expires_at REAL
+                    );
+                    CREATE INDEX jobs_by_queue ON jobs (status, run_after, created_at);
+                    CREATE INDEX jobs_by_creation ON jobs (created_at, id);
+                    CREATE INDEX jobs_by_expiry ON jobs (expires_at) WHERE expires_at IS NOT NULL;
+                    CREATE TABLE videos (
+                        id TEXT PRIMARY KEY,
+                        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+                        path TEXT NOT NULL,
+                        size_bytes INTEGER NOT NULL,
+                        info TEXT NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE INDEX videos_by_job ON videos (job_id);
+                    """)
         }
         migrator.registerMigration("v2: generation costs and caches") { db in
-            try db.execute(sql: """
-                CREATE TABLE costs (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    job_id TEXT NOT NULL,
-                    model TEXT NOT NULL,
-                    provider TEXT NOT NULL,
-                    estimated_usd REAL NOT NULL,
-                    actual_usd REAL,
-                    is_mock INTEGER NOT NULL,
-                    created_at REAL NOT NULL
-                );
-                CREATE INDEX costs_by_job ON costs (job_id);
-                CREATE INDEX costs_by_time ON costs (created_at);
-                CREATE TABLE provider_uploads (
-                    provider TEXT NOT NULL,
-                    sha256 TEXT NOT NULL,
-                    url TEXT NOT NULL,
-                    expires_at REAL NOT NULL,
-                    PRIMARY KEY (provider, sha256)
-                );
-                CREATE TABLE job_checkpoints (
-                    job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
-                    key TEXT NOT NULL,
-                    value TEXT NOT NULL,
-                    PRIMARY KEY (job_id, key)
-                );
-                CREATE TABLE scene_plans (
-                    key TEXT PRIMARY KEY,
-                    scenes TEXT NOT NULL,
-                    tokens INTEGER,
-                    is_mock INTEGER NOT NULL,
-                    created_at REAL NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE costs (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        job_id TEXT NOT NULL,
+                        model TEXT NOT NULL,
+                        provider TEXT NOT NULL,
+                        estimated_usd REAL NOT NULL,
+                        actual_usd REAL,
+                        is_mock INTEGER NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE INDEX costs_by_job ON costs (job_id);
+                    CREATE INDEX costs_by_time ON costs (created_at);
+                    CREATE TABLE provider_uploads (
+                        provider TEXT NOT NULL,
+                        sha256 TEXT NOT NULL,
+                        url TEXT NOT NULL,
+                        expires_at REAL NOT NULL,
+                        PRIMARY KEY (provider, sha256)
+                    );
+                    CREATE TABLE job_checkpoints (
+                        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+                        key TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        PRIMARY KEY (job_id, key)
+                    );
+                    CREATE TABLE scene_plans (
+                        key TEXT PRIMARY KEY,
+                        scenes TEXT NOT NULL,
+                        tokens INTEGER,
+                        is_mock INTEGER NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    """)
         }
         migrator.registerMigration("v3: attempt tokens, crash counts, asset use") { db in
             // attempt_token fences every write of a running attempt (see JobRepository);
             // crash_count marks a job found running when its process died (recoverInterrupted);
             // last_used_at lets unreferenced assets be collected after their retention.
-            try db.execute(sql: """
-                ALTER TABLE jobs ADD COLUMN attempt_token TEXT;
-                ALTER TABLE jobs ADD COLUMN crash_count INTEGER NOT NULL DEFAULT 0;
-                ALTER TABLE assets ADD COLUMN last_used_at REAL;
-                UPDATE assets SET last_used_at = created_at;
-                -- Every claim asks whether a suspect waits or runs: a small index, not a scan.
-                CREATE INDEX jobs_suspects ON jobs (status) WHERE crash_count > 0;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE jobs ADD COLUMN attempt_token TEXT;
+                    ALTER TABLE jobs ADD COLUMN crash_count INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE assets ADD COLUMN last_used_at REAL;
+                    UPDATE assets SET last_used_at = created_at;
+                    -- Every claim asks whether a suspect waits or runs: a small index, not a scan.
+                    CREATE INDEX jobs_suspects ON jobs (status) WHERE crash_count > 0;
+                    """)
         }
         return migrator
     }

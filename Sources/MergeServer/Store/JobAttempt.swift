@@ -23,8 +23,10 @@ public struct JobAttempt: Sendable, Hashable {
     /// Throws `LeaseLost` unless this attempt still owns its running job; call inside the
     /// write transaction that it guards, so the check and the write are one.
     func requireOwnership(_ db: GRDB.Database) throws {
-        let owned = try Bool.fetchOne(db, sql: "SELECT 1 FROM jobs WHERE id = ? AND attempt_token = ? AND status = 'running'",
-                                      arguments: [job, token]) ?? false
+        let owned =
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM jobs WHERE id = ? AND attempt_token = ? AND status = 'running'",
+                arguments: [job, token]) ?? false
         guard owned else { throw LeaseLost(job: job) }
     }
 }

@@ -41,11 +41,23 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var crashCount: Int = 0
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, status, request, requestSHA256 = "request_sha256", idempotencyKey = "idempotency_key"
-        case progress, stage, etaSeconds = "eta_seconds", error, result, attempts, maxAttempts = "max_attempts"
-        case runAfter = "run_after", leaseOwner = "lease_owner", leaseExpiresAt = "lease_expires_at"
-        case cancelRequested = "cancel_requested", createdAt = "created_at", startedAt = "started_at"
-        case finishedAt = "finished_at", expiresAt = "expires_at", attemptToken = "attempt_token", crashCount = "crash_count"
+        case id, kind, status, request
+        case requestSHA256 = "request_sha256"
+        case idempotencyKey = "idempotency_key"
+        case progress, stage
+        case etaSeconds = "eta_seconds"
+        case error, result, attempts
+        case maxAttempts = "max_attempts"
+        case runAfter = "run_after"
+        case leaseOwner = "lease_owner"
+        case leaseExpiresAt = "lease_expires_at"
+        case cancelRequested = "cancel_requested"
+        case createdAt = "created_at"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case expiresAt = "expires_at"
+        case attemptToken = "attempt_token"
+        case crashCount = "crash_count"
     }
 
     /// The attempt a claim started, for the writes it fences.
@@ -70,7 +82,12 @@ public struct VideoRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     public var createdAt: Double
 
     enum CodingKeys: String, CodingKey {
-        case id, jobId = "job_id", path, sizeBytes = "size_bytes", info, createdAt = "created_at"
+        case id
+        case jobId = "job_id"
+        case path
+        case sizeBytes = "size_bytes"
+        case info
+        case createdAt = "created_at"
     }
 }
 

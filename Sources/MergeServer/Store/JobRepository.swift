@@ -1,6 +1,6 @@
 import Foundation
-import Generation
 import GRDB
+import Generation
 
 /// The durable job queue. Every change a running attempt makes is conditioned on the
 /// token its claim wrote (`attempt_token = ?`), so an attempt that lost its lease (it
@@ -17,7 +17,9 @@ public struct JobRepository: Sendable {
         case existing(JobRecord)
 
         public var job: JobRecord {
-            switch self { case .created(let job), .existing(let job): job }
+            switch self {
+            case .created(let job), .existing(let job): job
+            }
         }
     }
 
@@ -35,26 +37,32 @@ public struct JobRepository: Sendable {
         public let queued: Int
     }
 
-    public func enqueue(kind: String, request: String, idempotencyKey: String?, maxAttempts: Int,
-                        maxQueued: Int? = nil, now: Double = Date().timeIntervalSince1970,
-                        alsoWrite: CompanionWrite = { _, _ in }) async throws -> EnqueueOutcome {
+    public func enqueue(
+        kind: String, request: String, idempotencyKey: String?, maxAttempts: Int,
+        maxQueued: Int? = nil, now: Double = Date().timeIntervalSince1970,
+        alsoWrite: CompanionWrite = { _, _ in }
+    ) async throws -> EnqueueOutcome {
         let hash = SHA256Hex.of("\(kind)\n\(request)")
-        let job = JobRecord(id: Identifier.make(.job), kind: kind, status: .queued, request: request, requestSHA256: hash,
-                            idempotencyKey: idempotencyKey, progress: 0, stage: nil, etaSeconds: nil, error: nil,
-                            result: nil, attempts: 0, maxAttempts: maxAttempts, runAfter: now, leaseOwner: nil,
-                            leaseExpiresAt: nil, cancelRequested: false, createdAt: now, startedAt: nil,
-                            finishedAt: nil, expiresAt: nil)
-        return written([job.id], try await database.pool.write { db in
-            if let idempotencyKey,
-               let existing = try JobRecord.fetchOne(db, sql: "SELECT * FROM jobs WHERE idempotency_key = ?", arguments: [idempotencyKey]) {
-                guard existing.requestSHA256 == hash else { throw IdempotencyConflict(existing: existing) }
-                return .existing(existing)
-            }
-            try Self.requireRoom(db, maxQueued: maxQueued)
-            try job.insert(db)
-            try alsoWrite(db, job)
-            return .created(job)
-        })
+        let job = JobRecord(
+            id: Identifier.make(.job), kind: kind, status: .queued, request: request, requestSHA256: hash,
+            idempotencyKey: idempotencyKey, progress: 0, stage: nil, etaSeconds: nil, error: nil,
+            result: nil, attempts: 0, maxAttempts: maxAttempts, runAfter: now, leaseOwner: nil,
+            leaseExpiresAt: nil, cancelRequested: false, createdAt: now, startedAt: nil,
+            finishedAt: nil, expiresAt: nil)
+        return written(
+            [job.id],
+            try await database.pool.write { db in
+                if let idempotencyKey,
+                    let existing = try JobRecord.fetchOne(db, sql: "SELECT * FROM jobs WHERE idempotency_key = ?", arguments: [idempotencyKey])
+                {
+                    guard existing.requestSHA256 == hash else { throw IdempotencyConflict(existing: existing) }
+                    return .existing(existing)
+                }
+                try Self.requireRoom(db, maxQueued: maxQueued)
+                try job.insert(db)
+                try alsoWrite(db, job)
+                return .created(job)
+            })
     }
 
     private static func requireRoom(_ db: GRDB.Database, maxQueued: Int?) throws {
@@ -80,16 +88,23 @@ public struct JobRepository: Sendable {
         try database.readNow { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
-            if let status { conditions.append("status = ?"); arguments += [status.rawValue] }
-            if let kind { conditions.append("kind = ?"); arguments += [kind] }
+            if let status {
+                conditions.append("status = ?")
+                arguments += [status.rawValue]
+            }
+            if let kind {
+                conditions.append("kind = ?")
+                arguments += [kind]
+            }
             if let cursor {
                 conditions.append("(created_at < ? OR (created_at = ? AND id < ?))")
                 arguments += [cursor.createdAt, cursor.createdAt, cursor.id]
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             arguments += [limit]
-            return try JobRecord.fetchAll(db, sql: "SELECT * FROM jobs \(filter) ORDER BY created_at DESC, id DESC LIMIT ?",
-                                          arguments: arguments)
+            return try JobRecord.fetchAll(
+                db, sql: "SELECT * FROM jobs \(filter) ORDER BY created_at DESC, id DESC LIMIT ?",
+                arguments: arguments)
         }
     }
 
@@ -122,8 +137,10 @@ public struct JobRepository: Sendable {
     /// alone: it is taken only when this owner runs nothing else, and while one is due or
     /// running this owner takes nothing else. So if the process dies again, the culprit is
     /// known (see `recoverInterrupted`).
-    public func claim(owner: String, leaseSeconds: Double, kinds: KindFilter = .any, excluding: Set<String> = [],
-                      now: Double = Date().timeIntervalSince1970) async throws -> JobRecord? {
+    public func claim(
+        owner: String, leaseSeconds: Double, kinds: KindFilter = .any, excluding: Set<String> = [],
+        now: Double = Date().timeIntervalSince1970
+    ) async throws -> JobRecord? {
         let filter = kinds.condition
         let excluded = Array(excluding)
         let notRunningHere = excluded.isEmpty ? "1" : "id NOT IN (\(Array(repeating: "?", count: excluded.count).joined(separator: ", ")))"
@@ -134,22 +151,24 @@ public struct JobRepository: Sendable {
         arguments += [owner, owner, now]
         let bound = arguments
         let job = try await database.pool.write { db in
-            try JobRecord.fetchOne(db, sql: """
-                UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
-                                started_at = COALESCE(started_at, ?), stage = 'starting', attempt_token = ?
-                WHERE id = (SELECT id FROM jobs
-                            WHERE ((status = 'queued' AND run_after <= ?) OR (status = 'running' AND lease_expires_at < ?))
-                              AND \(filter.sql) AND \(notRunningHere)
-                              AND CASE WHEN crash_count > 0
-                                  THEN NOT EXISTS (SELECT 1 FROM jobs AS r WHERE r.status = 'running' AND r.lease_owner = ?)
-                                  ELSE NOT EXISTS (SELECT 1 FROM jobs AS r INDEXED BY jobs_suspects
-                                                   WHERE r.crash_count > 0 AND r.status IN ('running', 'queued')
-                                                   AND ((r.status = 'running' AND r.lease_owner = ?)
-                                                        OR (r.status = 'queued' AND r.run_after <= ?)))
-                                  END
-                            ORDER BY run_after, created_at LIMIT 1)
-                RETURNING *
-                """, arguments: bound)
+            try JobRecord.fetchOne(
+                db,
+                sql: """
+                    UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
+                                    started_at = COALESCE(started_at, ?), stage = 'starting', attempt_token = ?
+                    WHERE id = (SELECT id FROM jobs
+                                WHERE ((status = 'queued' AND run_after <= ?) OR (status = 'running' AND lease_expires_at < ?))
+                                  AND \(filter.sql) AND \(notRunningHere)
+                                  AND CASE WHEN crash_count > 0
+                                      THEN NOT EXISTS (SELECT 1 FROM jobs AS r WHERE r.status = 'running' AND r.lease_owner = ?)
+                                      ELSE NOT EXISTS (SELECT 1 FROM jobs AS r INDEXED BY jobs_suspects
+                                                       WHERE r.crash_count > 0 AND r.status IN ('running', 'queued')
+                                                       AND ((r.status = 'running' AND r.lease_owner = ?)
+                                                            OR (r.status = 'queued' AND r.run_after <= ?)))
+                                      END
+                                ORDER BY run_after, created_at LIMIT 1)
+                    RETURNING *
+                    """, arguments: bound)
         }
         return written([job?.id], job)
     }
@@ -157,56 +176,78 @@ public struct JobRepository: Sendable {
     /// Extends the lease. Returns whether a cancel was asked for; throws `LeaseLost` when
     /// the job is no longer this attempt's.
     public func renewLease(_ attempt: JobAttempt, leaseSeconds: Double, now: Double = Date().timeIntervalSince1970) async throws -> Bool {
-        let cancel = written([attempt.job], try await database.pool.write { db in
-            try Bool.fetchOne(db, sql: """
-                UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND attempt_token = ? AND status = 'running'
-                RETURNING cancel_requested
-                """, arguments: [now + leaseSeconds, attempt.job, attempt.token])
-        })
+        let cancel = written(
+            [attempt.job],
+            try await database.pool.write { db in
+                try Bool.fetchOne(
+                    db,
+                    sql: """
+                        UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND attempt_token = ? AND status = 'running'
+                        RETURNING cancel_requested
+                        """, arguments: [now + leaseSeconds, attempt.job, attempt.token])
+            })
         guard let cancel else { throw LeaseLost(job: attempt.job) }
         return cancel
     }
 
     public func updateProgress(_ attempt: JobAttempt, progress: Double, stage: String, etaSeconds: Double?) async throws {
-        let changed = written([attempt.job], try await database.pool.write { db in
-            try db.execute(sql: """
-                UPDATE jobs SET progress = ?, stage = ?, eta_seconds = ? WHERE id = ? AND attempt_token = ? AND status = 'running'
-                """, arguments: [progress, stage, etaSeconds, attempt.job, attempt.token])
-            return db.changesCount
-        })
+        let changed = written(
+            [attempt.job],
+            try await database.pool.write { db in
+                try db.execute(
+                    sql: """
+                        UPDATE jobs SET progress = ?, stage = ?, eta_seconds = ? WHERE id = ? AND attempt_token = ? AND status = 'running'
+                        """, arguments: [progress, stage, etaSeconds, attempt.job, attempt.token])
+                return db.changesCount
+            })
         if changed == 0 { throw LeaseLost(job: attempt.job) }
     }
 
     /// Ends the job as succeeded, recording its output video (if any) in the same transaction.
     @discardableResult
-    public func succeed(_ attempt: JobAttempt, result: String, video: VideoRecord?, retention: Double,
-                        now: Double = Date().timeIntervalSince1970) async throws -> JobRecord {
-        try written([attempt.job], try await database.pool.write { db in
-            guard let job = try JobRecord.fetchOne(db, sql: """
-                UPDATE jobs SET status = 'succeeded', progress = 1, stage = 'done', eta_seconds = 0, result = ?, error = NULL,
-                                finished_at = ?, expires_at = ?, lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
-                WHERE id = ? AND attempt_token = ? AND status = 'running' RETURNING *
-                """, arguments: [result, now, now + retention, attempt.job, attempt.token]) else { throw LeaseLost(job: attempt.job) }
-            if let video { try video.save(db) }
-            return job
-        })
+    public func succeed(
+        _ attempt: JobAttempt, result: String, video: VideoRecord?, retention: Double,
+        now: Double = Date().timeIntervalSince1970
+    ) async throws -> JobRecord {
+        try written(
+            [attempt.job],
+            try await database.pool.write { db in
+                guard
+                    let job = try JobRecord.fetchOne(
+                        db,
+                        sql: """
+                            UPDATE jobs SET status = 'succeeded', progress = 1, stage = 'done', eta_seconds = 0, result = ?, error = NULL,
+                                            finished_at = ?, expires_at = ?, lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
+                            WHERE id = ? AND attempt_token = ? AND status = 'running' RETURNING *
+                            """, arguments: [result, now, now + retention, attempt.job, attempt.token])
+                else { throw LeaseLost(job: attempt.job) }
+                if let video { try video.save(db) }
+                return job
+            })
     }
 
     /// Ends the job as failed or canceled (`status`; anything else counts as failed), with the reason.
     @discardableResult
-    public func finish(_ attempt: JobAttempt, status: JobStatus, failure: JobFailure?, retention: Double,
-                       now: Double = Date().timeIntervalSince1970) async throws -> JobRecord {
+    public func finish(
+        _ attempt: JobAttempt, status: JobStatus, failure: JobFailure?, retention: Double,
+        now: Double = Date().timeIntervalSince1970
+    ) async throws -> JobRecord {
         let ended: JobStatus = status == .canceled ? .canceled : .failed  // the only ends a failure can have
         let error = try failure.map(Self.encode)
-        return try written([attempt.job], try await database.pool.write { db in
-            guard let job = try JobRecord.fetchOne(db, sql: """
-                UPDATE jobs SET status = ?, stage = ?, eta_seconds = NULL, error = ?, finished_at = ?, expires_at = ?,
-                                lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
-                WHERE id = ? AND attempt_token = ? AND status = 'running' RETURNING *
-                """, arguments: [ended.rawValue, ended.rawValue, error, now, now + retention, attempt.job, attempt.token])
-            else { throw LeaseLost(job: attempt.job) }
-            return job
-        })
+        return try written(
+            [attempt.job],
+            try await database.pool.write { db in
+                guard
+                    let job = try JobRecord.fetchOne(
+                        db,
+                        sql: """
+                            UPDATE jobs SET status = ?, stage = ?, eta_seconds = NULL, error = ?, finished_at = ?, expires_at = ?,
+                                            lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
+                            WHERE id = ? AND attempt_token = ? AND status = 'running' RETURNING *
+                            """, arguments: [ended.rawValue, ended.rawValue, error, now, now + retention, attempt.job, attempt.token])
+                else { throw LeaseLost(job: attempt.job) }
+                return job
+            })
     }
 
     /// Puts a running job back in the queue: after a transient failure (`countAttempt`
@@ -214,15 +255,20 @@ public struct JobRepository: Sendable {
     @discardableResult
     public func requeue(_ attempt: JobAttempt, runAfter: Double, failure: JobFailure?, countAttempt: Bool) async throws -> JobRecord {
         let error = try failure.map(Self.encode)
-        return try written([attempt.job], try await database.pool.write { db in
-            guard let job = try JobRecord.fetchOne(db, sql: """
-                UPDATE jobs SET status = 'queued', stage = 'queued', eta_seconds = NULL, run_after = ?, error = ?,
-                                attempts = attempts - ?, lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
-                WHERE id = ? AND attempt_token = ? AND status = 'running' RETURNING *
-                """, arguments: [runAfter, error, countAttempt ? 0 : 1, attempt.job, attempt.token])
-            else { throw LeaseLost(job: attempt.job) }
-            return job
-        })
+        return try written(
+            [attempt.job],
+            try await database.pool.write { db in
+                guard
+                    let job = try JobRecord.fetchOne(
+                        db,
+                        sql: """
+                            UPDATE jobs SET status = 'queued', stage = 'queued', eta_seconds = NULL, run_after = ?, error = ?,
+                                            attempts = attempts - ?, lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
+                            WHERE id = ? AND attempt_token = ? AND status = 'running' RETURNING *
+                            """, arguments: [runAfter, error, countAttempt ? 0 : 1, attempt.job, attempt.token])
+                else { throw LeaseLost(job: attempt.job) }
+                return job
+            })
     }
 
     private static func encode(_ failure: JobFailure) throws -> String {
@@ -241,24 +287,29 @@ public struct JobRepository: Sendable {
     }
 
     public func requestCancel(_ id: String, retention: Double, now: Double = Date().timeIntervalSince1970) async throws -> CancelOutcome {
-        written([id], try await database.pool.write { db in
-            guard let job = try JobRecord.fetchOne(db, key: id) else { return .notFound }
-            switch job.status {
-            case .queued:
-                let canceled = try JobRecord.fetchOne(db, sql: """
-                    UPDATE jobs SET status = 'canceled', stage = 'canceled', cancel_requested = 1, finished_at = ?,
-                                    expires_at = ?, eta_seconds = NULL
-                    WHERE id = ? RETURNING *
-                    """, arguments: [now, now + retention, id])
-                return .canceled(canceled ?? job)
-            case .running:
-                let requested = try JobRecord.fetchOne(db, sql: "UPDATE jobs SET cancel_requested = 1 WHERE id = ? RETURNING *",
-                                                       arguments: [id])
-                return .requested(requested ?? job)
-            case .succeeded, .failed, .canceled:
-                return .alreadyEnded(job)
-            }
-        })
+        written(
+            [id],
+            try await database.pool.write { db in
+                guard let job = try JobRecord.fetchOne(db, key: id) else { return .notFound }
+                switch job.status {
+                case .queued:
+                    let canceled = try JobRecord.fetchOne(
+                        db,
+                        sql: """
+                            UPDATE jobs SET status = 'canceled', stage = 'canceled', cancel_requested = 1, finished_at = ?,
+                                            expires_at = ?, eta_seconds = NULL
+                            WHERE id = ? RETURNING *
+                            """, arguments: [now, now + retention, id])
+                    return .canceled(canceled ?? job)
+                case .running:
+                    let requested = try JobRecord.fetchOne(
+                        db, sql: "UPDATE jobs SET cancel_requested = 1 WHERE id = ? RETURNING *",
+                        arguments: [id])
+                    return .requested(requested ?? job)
+                case .succeeded, .failed, .canceled:
+                    return .alreadyEnded(job)
+                }
+            })
     }
 
     /// What start-up recovery did with the jobs a dead process was running.
@@ -280,9 +331,11 @@ public struct JobRepository: Sendable {
     ///   suspect job runs alone (see `claim`), so if it is the culprit the next crash
     ///   quarantines it, and the others never lose an attempt.
     public func recoverInterrupted(retention: Double, now: Double = Date().timeIntervalSince1970) async throws -> Recovery {
-        let failure = try Self.encode(JobFailure(
-            type: "crashed", message: "the server stopped while running this job (the process died)",
-            suggestion: "retry it with POST /api/jobs/{id}/retry if it should run again; if the server dies again, check its logs and the request"))
+        let failure = try Self.encode(
+            JobFailure(
+                type: "crashed", message: "the server stopped while running this job (the process died)",
+                suggestion: "retry it with POST /api/jobs/{id}/retry if it should run again; if the server dies again, check its logs and the request"
+            ))
         let recovery = try await database.pool.write { db in
             let running = try Row.fetchAll(db, sql: "SELECT id, crash_count FROM jobs WHERE status = 'running' ORDER BY id")
             var recovery = Recovery()
@@ -290,20 +343,22 @@ public struct JobRepository: Sendable {
                 let id: String = row["id"]
                 let crashes: Int = row["crash_count"]
                 if running.count == 1 || crashes > 0 {
-                    try db.execute(sql: """
-                        UPDATE jobs SET status = 'failed', stage = 'failed', eta_seconds = NULL, error = ?, finished_at = ?,
-                                        expires_at = ?, crash_count = crash_count + 1, lease_owner = NULL,
-                                        lease_expires_at = NULL, attempt_token = NULL
-                        WHERE id = ?
-                        """, arguments: [failure, now, now + retention, id])
+                    try db.execute(
+                        sql: """
+                            UPDATE jobs SET status = 'failed', stage = 'failed', eta_seconds = NULL, error = ?, finished_at = ?,
+                                            expires_at = ?, crash_count = crash_count + 1, lease_owner = NULL,
+                                            lease_expires_at = NULL, attempt_token = NULL
+                            WHERE id = ?
+                            """, arguments: [failure, now, now + retention, id])
                     recovery.quarantined.append(id)
                 } else {
-                    try db.execute(sql: """
-                        UPDATE jobs SET status = 'queued', stage = 'queued', run_after = ?, attempts = MAX(attempts - 1, 0),
-                                        crash_count = crash_count + 1, lease_owner = NULL, lease_expires_at = NULL,
-                                        attempt_token = NULL
-                        WHERE id = ?
-                        """, arguments: [now, id])
+                    try db.execute(
+                        sql: """
+                            UPDATE jobs SET status = 'queued', stage = 'queued', run_after = ?, attempts = MAX(attempts - 1, 0),
+                                            crash_count = crash_count + 1, lease_owner = NULL, lease_expires_at = NULL,
+                                            attempt_token = NULL
+                            WHERE id = ?
+                            """, arguments: [now, id])
                     recovery.requeued.append(id)
                 }
             }
@@ -324,18 +379,22 @@ public struct JobRepository: Sendable {
     /// Puts a failed job back in the queue as if new: attempts and suspicion cleared, its
     /// checkpoints kept (a generation retried does not pay again for what it finished).
     public func retry(_ id: String, maxQueued: Int? = nil, now: Double = Date().timeIntervalSince1970) async throws -> RetryOutcome {
-        written([id], try await database.pool.write { db in
-            guard let job = try JobRecord.fetchOne(db, key: id) else { return .notFound }
-            guard job.status == .failed else { return .notFailed(job) }
-            try Self.requireRoom(db, maxQueued: maxQueued)
-            let requeued = try JobRecord.fetchOne(db, sql: """
-                UPDATE jobs SET status = 'queued', stage = 'queued', progress = 0, eta_seconds = NULL, error = NULL, result = NULL,
-                                attempts = 0, crash_count = 0, run_after = ?, finished_at = NULL, expires_at = NULL,
-                                cancel_requested = 0, lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
-                WHERE id = ? AND status = 'failed' RETURNING *
-                """, arguments: [now, id])
-            return requeued.map(RetryOutcome.requeued) ?? .notFailed(job)
-        })
+        written(
+            [id],
+            try await database.pool.write { db in
+                guard let job = try JobRecord.fetchOne(db, key: id) else { return .notFound }
+                guard job.status == .failed else { return .notFailed(job) }
+                try Self.requireRoom(db, maxQueued: maxQueued)
+                let requeued = try JobRecord.fetchOne(
+                    db,
+                    sql: """
+                        UPDATE jobs SET status = 'queued', stage = 'queued', progress = 0, eta_seconds = NULL, error = NULL, result = NULL,
+                                        attempts = 0, crash_count = 0, run_after = ?, finished_at = NULL, expires_at = NULL,
+                                        cancel_requested = 0, lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
+                        WHERE id = ? AND status = 'failed' RETURNING *
+                        """, arguments: [now, id])
+                return requeued.map(RetryOutcome.requeued) ?? .notFailed(job)
+            })
     }
 
     public func countsByStatus() async throws -> [JobStatus: Int] {
@@ -361,9 +420,11 @@ public struct JobRepository: Sendable {
     /// Deletes jobs (their video rows go with them).
     public func delete(_ ids: [String]) async throws {
         guard !ids.isEmpty else { return }
-        written(ids, try await database.pool.write { db in
-            for id in ids { try db.execute(sql: "DELETE FROM jobs WHERE id = ?", arguments: [id]) }
-        })
+        written(
+            ids,
+            try await database.pool.write { db in
+                for id in ids { try db.execute(sql: "DELETE FROM jobs WHERE id = ?", arguments: [id]) }
+            })
     }
 
     /// The file names of every video row (what the start-up orphan sweep keeps).

@@ -4,14 +4,16 @@ enum FALErrorMapper {
     static func error(_ response: HTTPResponse, phase: RemoteCallPhase) -> ProviderError {
         let body = JSONValue.parse(response.body)
         let detail = describe(body) ?? response.text(limit: 300)
-        let kind: ProviderError.Kind? = switch response.status {
-        // FAL answers 403 when the account's balance is exhausted ("User is locked. Reason: Exhausted balance").
-        case 403: .insufficientCredit
-        case 400, 422: isContentPolicy(body, text: detail) ? .contentFlagged : nil
-        default: nil
-        }
-        return HTTPStatusMeaning.error(status: response.status, phase: phase, provider: FALProvider.name, detail: detail, kind: kind,
-                                       retryAfter: response.retryAfter)
+        let kind: ProviderError.Kind? =
+            switch response.status {
+            // FAL answers 403 when the account's balance is exhausted ("User is locked. Reason: Exhausted balance").
+            case 403: .insufficientCredit
+            case 400, 422: isContentPolicy(body, text: detail) ? .contentFlagged : nil
+            default: nil
+            }
+        return HTTPStatusMeaning.error(
+            status: response.status, phase: phase, provider: FALProvider.name, detail: detail, kind: kind,
+            retryAfter: response.retryAfter)
     }
 
     /// "body.prompt: field required; ..." from a validation list, or the text of `detail`.
@@ -44,8 +46,9 @@ enum FALErrorMapper {
     static func failure(error: String?, errorType: String?, requestID: String) -> ProviderError {
         let message = [errorType, error].compactMap { $0 }.joined(separator: ": ")
         let flagged = (errorType?.contains("content_policy") ?? false) || mentionsContentPolicy(message)
-        return ProviderError(flagged ? .contentFlagged : .generationFailed,
-                             "request \(requestID) failed: \(message.isEmpty ? "no error message" : message)",
-                             provider: FALProvider.name, mayHaveBeenAccepted: true)
+        return ProviderError(
+            flagged ? .contentFlagged : .generationFailed,
+            "request \(requestID) failed: \(message.isEmpty ? "no error message" : message)",
+            provider: FALProvider.name, mayHaveBeenAccepted: true)
     }
 }

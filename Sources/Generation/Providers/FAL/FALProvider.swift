@@ -17,12 +17,15 @@ public struct FALProvider: VideoProvider {
     ///   - apiKey: `FAL_KEY`.
     ///   - deadline: the longest a request may stay queued and running once submitted (the download is not counted); then it
     ///     is cancelled upstream and the call fails with `.timeout`.
-    public init(apiKey: String, baseURL: String = FALProvider.defaultBaseURL, client: any HTTPClient,
-                retry: RetryPolicy = RetryPolicy(), pollInterval: Duration = FALProvider.defaultPollInterval,
-                deadline: Duration = .seconds(20 * 60), requestTimeout: Duration = .seconds(60)) {
+    public init(
+        apiKey: String, baseURL: String = FALProvider.defaultBaseURL, client: any HTTPClient,
+        retry: RetryPolicy = RetryPolicy(), pollInterval: Duration = FALProvider.defaultPollInterval,
+        deadline: Duration = .seconds(20 * 60), requestTimeout: Duration = .seconds(60)
+    ) {
         self.baseURL = baseURL.trimmingTrailingSlashes
-        api = ProviderAPI(provider: Self.name, client: client, retry: retry, requestTimeout: requestTimeout,
-                          headers: [("Authorization", "Key \(apiKey)")], mapError: FALErrorMapper.error)
+        api = ProviderAPI(
+            provider: Self.name, client: client, retry: retry, requestTimeout: requestTimeout,
+            headers: [("Authorization", "Key \(apiKey)")], mapError: FALErrorMapper.error)
         downloader = OutputDownloader(provider: Self.name, baseURL: self.baseURL, client: client, retry: retry)
         self.pollInterval = pollInterval
         self.deadline = deadline
@@ -61,8 +64,10 @@ public struct FALProvider: VideoProvider {
                 context.progress("generating", nil)
             case "COMPLETED":
                 if status["error"]?.string != nil || status["error_type"]?.string != nil {
-                    throw UpstreamFinished(error: FALErrorMapper.failure(error: status["error"]?.string, errorType: status["error_type"]?.string,
-                                                                         requestID: queued.id))
+                    throw UpstreamFinished(
+                        error: FALErrorMapper.failure(
+                            error: status["error"]?.string, errorType: status["error_type"]?.string,
+                            requestID: queued.id))
                 }
                 return (try await result(queued), status["metrics"]?["inference_time"]?.number)
             default:

@@ -8,9 +8,10 @@ enum GeminiErrorMapper {
         let retryDelay = details.lazy.compactMap { $0["retryDelay"]?.string }.first.flatMap { Duration(retryAfter: $0) }
         let message = [error?["status"]?.string, error?["message"]?.string].compactMap { $0 }.joined(separator: ": ")
         let kind: ProviderError.Kind? = reasons.contains("API_KEY_INVALID") ? .authentication : nil
-        return HTTPStatusMeaning.error(status: response.status, phase: phase, provider: GeminiScenePlanner.name,
-                                       detail: message.isEmpty ? response.text(limit: 300) : message, kind: kind,
-                                       retryAfter: retryDelay ?? response.retryAfter)
+        return HTTPStatusMeaning.error(
+            status: response.status, phase: phase, provider: GeminiScenePlanner.name,
+            detail: message.isEmpty ? response.text(limit: 300) : message, kind: kind,
+            retryAfter: retryDelay ?? response.retryAfter)
     }
 
     /// A message that says the safety filters blocked the request.

@@ -9,11 +9,14 @@ public struct GeminiScenePlanner: ScenePlanner {
     let api: ProviderAPI
 
     /// - Parameter apiKey: `GEMINI_API_KEY` (sent as `x-goog-api-key`).
-    public init(apiKey: String, baseURL: String = GeminiScenePlanner.defaultBaseURL, client: any HTTPClient,
-                retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(120)) {
+    public init(
+        apiKey: String, baseURL: String = GeminiScenePlanner.defaultBaseURL, client: any HTTPClient,
+        retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(120)
+    ) {
         self.baseURL = baseURL.trimmingTrailingSlashes
-        api = ProviderAPI(provider: Self.name, client: client, retry: retry, requestTimeout: requestTimeout,
-                          headers: [("x-goog-api-key", apiKey)], mapError: GeminiErrorMapper.error)
+        api = ProviderAPI(
+            provider: Self.name, client: client, retry: retry, requestTimeout: requestTimeout,
+            headers: [("x-goog-api-key", apiKey)], mapError: GeminiErrorMapper.error)
     }
 
     public func planScenes(_ request: ScenePlanRequest) async throws -> ScenePlan {

@@ -19,13 +19,16 @@ public struct VeoProvider: VideoProvider {
     ///   - apiKey: `GEMINI_API_KEY` (sent as `x-goog-api-key`; as `key=` in the query of the download).
     ///   - deadline: the longest an operation may run once started (the download is not counted); then it is
     ///     cancelled and the call fails with `.timeout`.
-    public init(apiKey: String, baseURL: String = VeoProvider.defaultBaseURL, client: any HTTPClient,
-                retry: RetryPolicy = RetryPolicy(), pollInterval: Duration = VeoProvider.defaultPollInterval,
-                deadline: Duration = .seconds(20 * 60), requestTimeout: Duration = .seconds(60)) {
+    public init(
+        apiKey: String, baseURL: String = VeoProvider.defaultBaseURL, client: any HTTPClient,
+        retry: RetryPolicy = RetryPolicy(), pollInterval: Duration = VeoProvider.defaultPollInterval,
+        deadline: Duration = .seconds(20 * 60), requestTimeout: Duration = .seconds(60)
+    ) {
         self.baseURL = baseURL.trimmingTrailingSlashes
         self.apiKey = apiKey
-        api = ProviderAPI(provider: Self.name, client: client, retry: retry, requestTimeout: requestTimeout,
-                          headers: [("x-goog-api-key", apiKey)], mapError: GeminiErrorMapper.error)
+        api = ProviderAPI(
+            provider: Self.name, client: client, retry: retry, requestTimeout: requestTimeout,
+            headers: [("x-goog-api-key", apiKey)], mapError: GeminiErrorMapper.error)
         downloader = OutputDownloader(provider: Self.name, baseURL: self.baseURL, client: client, retry: retry)
         self.pollInterval = pollInterval
         self.deadline = deadline
@@ -47,9 +50,10 @@ public struct VeoProvider: VideoProvider {
         let body: JSONValue = ["instances": [.object(instance)], "parameters": parameters.json]
         let answer = try await api.sendJSON(try api.request(.post, "\(baseURL)/models/\(model):predictLongRunning", json: body), phase: .create)
         guard let name = answer["name"]?.string, !name.isEmpty else { throw api.badResponse("the operation has no name") }
-        let videoURL = try await awaitUpstream(jobID: "operation \(name)", provider: Self.name, deadline: deadline,
-                                               cancel: { [api, baseURL] in await api.cancel(.post, "\(baseURL)/\(name):cancel") },
-                                               wait: { try await waitForVideo(name, context: context) })
+        let videoURL = try await awaitUpstream(
+            jobID: "operation \(name)", provider: Self.name, deadline: deadline,
+            cancel: { [api, baseURL] in await api.cancel(.post, "\(baseURL)/\(name):cancel") },
+            wait: { try await waitForVideo(name, context: context) })
         context.progress("downloading", nil)
         // The key goes in the query, not a header: libcurl carries custom headers along a
         // redirect to another host (the download redirects to storage), never the old query.
@@ -70,15 +74,19 @@ public struct VeoProvider: VideoProvider {
             if let error = operation["error"] {
                 let message = error["message"]?.string ?? "no message"
                 let kind: ProviderError.Kind = GeminiErrorMapper.isSafetyBlock(message) ? .contentFlagged : .generationFailed
-                throw UpstreamFinished(error: ProviderError(kind, "operation \(name) failed: \(message)", provider: Self.name,
-                                                            mayHaveBeenAccepted: true))
+                throw UpstreamFinished(
+                    error: ProviderError(
+                        kind, "operation \(name) failed: \(message)", provider: Self.name,
+                        mayHaveBeenAccepted: true))
             }
             let response = operation["response"]?["generateVideoResponse"]
             if let uri = response?["generatedSamples"]?[0]?["video"]?["uri"]?.string, !uri.isEmpty { return uri }
             if let reasons = response?["raiMediaFilteredReasons"]?.array, !reasons.isEmpty {
                 let text = reasons.compactMap(\.string).joined(separator: "; ")
-                throw UpstreamFinished(error: ProviderError(.contentFlagged, "operation \(name) was filtered: \(text)", provider: Self.name,
-                                                            mayHaveBeenAccepted: true))
+                throw UpstreamFinished(
+                    error: ProviderError(
+                        .contentFlagged, "operation \(name) was filtered: \(text)", provider: Self.name,
+                        mayHaveBeenAccepted: true))
             }
             throw UpstreamFinished(error: api.badResponse("operation \(name) finished without a video"))
         }

@@ -35,8 +35,10 @@ enum MockOutput {
     /// Synthesizes `mock-<fingerprint>.<ext>` in the job's work directory and hands it over
     /// as the generation's output. A cancel that lands as it finishes removes the file:
     /// the caller has given up and will not adopt it.
-    static func write(_ fingerprint: MockFingerprint, fileExtension: String, contentType: String, context: GenerationContext,
-                      synthesize: (String) async throws -> Void) async throws -> GeneratedFile {
+    static func write(
+        _ fingerprint: MockFingerprint, fileExtension: String, contentType: String, context: GenerationContext,
+        synthesize: (String) async throws -> Void
+    ) async throws -> GeneratedFile {
         try FileManager.default.createDirectory(atPath: context.workDirectory, withIntermediateDirectories: true)
         let jobID = "mock-" + fingerprint.hex.prefix(16)
         let path = URL(fileURLWithPath: context.workDirectory).appendingPathComponent("\(jobID).\(fileExtension)").path
@@ -61,9 +63,11 @@ enum MockOutput {
         } catch {
             throw ProviderError(.generationFailed, "the mock output \(path) cannot be read: \(error.localizedDescription)", provider: "mock")
         }
-        return GeneratedFile(file: DownloadedFile(path: path, sizeBytes: digest.sizeBytes, sha256: digest.sha256,
-                                                  contentType: contentType, status: 200),
-                             providerJobID: jobID, isMock: true)
+        return GeneratedFile(
+            file: DownloadedFile(
+                path: path, sizeBytes: digest.sizeBytes, sha256: digest.sha256,
+                contentType: contentType, status: 200),
+            providerJobID: jobID, isMock: true)
     }
 }
 

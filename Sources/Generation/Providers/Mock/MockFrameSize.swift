@@ -23,8 +23,10 @@ public struct MockFrameSize: Sendable, Equatable, CustomStringConvertible {
         let long = Self.even(Double(short) * Double(max(across, down)) / Double(min(across, down)))
         let size = across >= down ? MockFrameSize(width: long, height: short) : MockFrameSize(width: short, height: long)
         guard size.width <= Self.maxDimension, size.height <= Self.maxDimension else {
-            throw ProviderError(.validation, "aspect ratio \(aspectRatio) at \(resolution ?? "\(short)p") makes \(size), "
-                                + "larger than \(Self.maxDimension) pixels on a side", provider: "mock")
+            throw ProviderError(
+                .validation,
+                "aspect ratio \(aspectRatio) at \(resolution ?? "\(short)p") makes \(size), "
+                    + "larger than \(Self.maxDimension) pixels on a side", provider: "mock")
         }
         self = size
     }
@@ -42,10 +44,13 @@ public struct MockFrameSize: Sendable, Equatable, CustomStringConvertible {
     static func ratio(_ text: String) throws(ProviderError) -> (Int, Int) {
         let parts = text.split(whereSeparator: { ":x/".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 2, let across = Int(parts[0]), let down = Int(parts[1]),
-              (1...100).contains(across), (1...100).contains(down),
-              max(across, down) <= 10 * min(across, down) else {
-            throw ProviderError(.validation, "aspect ratio '\(text)' is not WIDTH:HEIGHT such as 16:9, 9:16 or 1:1 "
-                                + "(at most 10:1)", provider: "mock")
+            (1...100).contains(across), (1...100).contains(down),
+            max(across, down) <= 10 * min(across, down)
+        else {
+            throw ProviderError(
+                .validation,
+                "aspect ratio '\(text)' is not WIDTH:HEIGHT such as 16:9, 9:16 or 1:1 "
+                    + "(at most 10:1)", provider: "mock")
         }
         return (across, down)
     }

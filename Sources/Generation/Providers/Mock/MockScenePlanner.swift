@@ -25,8 +25,10 @@ public struct MockScenePlanner: ScenePlanner {
         return ScenePlan(scenes: scenes, tokens: 0, isMock: true)
     }
 
-    static func scene(_ index: Int, of count: Int, idea: String, lyric: String?, style: String?,
-                      fingerprint: MockFingerprint) -> SceneIdea {
+    static func scene(
+        _ index: Int, of count: Int, idea: String, lyric: String?, style: String?,
+        fingerprint: MockFingerprint
+    ) -> SceneIdea {
         // Each bank starts at a place chosen by the digest and steps by a number coprime
         // with its size, so neighbouring scenes never repeat a template.
         func rotate(_ bank: [String], slot: Int, step: Int) -> String {
@@ -38,11 +40,13 @@ public struct MockScenePlanner: ScenePlanner {
         let lighting = rotate(Templates.lighting, slot: 4, step: 3)
         let mood = rotate(Templates.moods, slot: 5, step: 7)
         let look = style ?? Templates.styles[fingerprint.index(Templates.styles.count, slot: 6)]
-        let subject = lyric.map { "\(Self.clipped(idea, to: 160)), evoking \"\(Self.clipped($0, to: 120))\"" }
+        let subject =
+            lyric.map { "\(Self.clipped(idea, to: 160)), evoking \"\(Self.clipped($0, to: 120))\"" }
             ?? Self.clipped(idea, to: 200)
 
         let description = "Scene \(index + 1) of \(count) (\(stage)): \(Self.clipped(lyric ?? idea, to: 80))"
-        let prompt = "\(shot) of \(subject). \(camera), \(lighting). \(mood) mood, \(stage) of the story. "
+        let prompt =
+            "\(shot) of \(subject). \(camera), \(lighting). \(mood) mood, \(stage) of the story. "
             + "Style: \(look). Smooth natural motion, consistent subject, high detail, no text or watermark."
         return SceneIdea(description: description, prompt: prompt)
     }

@@ -7,8 +7,9 @@ enum OpenAIErrorMapper {
         let code = error?["code"]?.string ?? error?["type"]?.string
         let message = error?["message"]?.string ?? body?["message"]?.string ?? body?["detail"]?.string ?? response.text(limit: 300)
         let kind: ProviderError.Kind? = response.status == 429 && code == "insufficient_quota" ? .insufficientCredit : nil
-        return HTTPStatusMeaning.error(status: response.status, phase: phase, provider: OpenAIScenePlanner.name,
-                                       detail: [code, message].compactMap { $0 }.joined(separator: ": "), kind: kind,
-                                       retryAfter: response.retryAfter)
+        return HTTPStatusMeaning.error(
+            status: response.status, phase: phase, provider: OpenAIScenePlanner.name,
+            detail: [code, message].compactMap { $0 }.joined(separator: ": "), kind: kind,
+            retryAfter: response.retryAfter)
     }
 }

@@ -12,11 +12,14 @@ public struct OpenAIScenePlanner: ScenePlanner {
     /// - Parameters:
     ///   - apiKey: `OPENAI_API_KEY`.
     ///   - baseURL: `OPENAI_BASE_URL` (any compatible server: vLLM, Ollama, OpenRouter, ...).
-    public init(apiKey: String, baseURL: String = OpenAIScenePlanner.defaultBaseURL, client: any HTTPClient,
-                retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(120)) {
+    public init(
+        apiKey: String, baseURL: String = OpenAIScenePlanner.defaultBaseURL, client: any HTTPClient,
+        retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(120)
+    ) {
         self.baseURL = baseURL.trimmingTrailingSlashes
-        api = ProviderAPI(provider: Self.name, client: client, retry: retry, requestTimeout: requestTimeout,
-                          headers: [("Authorization", "Bearer \(apiKey)")], mapError: OpenAIErrorMapper.error)
+        api = ProviderAPI(
+            provider: Self.name, client: client, retry: retry, requestTimeout: requestTimeout,
+            headers: [("Authorization", "Bearer \(apiKey)")], mapError: OpenAIErrorMapper.error)
     }
 
     public func planScenes(_ request: ScenePlanRequest) async throws -> ScenePlan {

@@ -27,13 +27,16 @@ enum HTTPStatusMeaning {
         (500...599).contains(status) && status != 503
     }
 
-    static func error(status: Int, phase: RemoteCallPhase, provider: String, detail: String, kind: ProviderError.Kind? = nil,
-                      retryAfter: Duration? = nil) -> ProviderError {
+    static func error(
+        status: Int, phase: RemoteCallPhase, provider: String, detail: String, kind: ProviderError.Kind? = nil,
+        retryAfter: Duration? = nil
+    ) -> ProviderError {
         let kind = kind ?? Self.kind(status: status, phase: phase)
         let detail = detail.isEmpty ? "no detail" : detail
-        return ProviderError(kind, "\(phase.rawValue) answered HTTP \(status): \(detail)", provider: provider, status: status,
-                             retryAfter: kind == .rateLimited ? retryAfter : nil,
-                             mayHaveBeenAccepted: mayHaveBeenAccepted(status: status))
+        return ProviderError(
+            kind, "\(phase.rawValue) answered HTTP \(status): \(detail)", provider: provider, status: status,
+            retryAfter: kind == .rateLimited ? retryAfter : nil,
+            mayHaveBeenAccepted: mayHaveBeenAccepted(status: status))
     }
 }
 

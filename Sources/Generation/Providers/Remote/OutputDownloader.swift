@@ -80,17 +80,21 @@ struct OutputDownloader: Sendable {
             let status = error.status ?? 0
             let kind = HTTPStatusMeaning.kind(status: status, phase: .download)
             let reason = status == 404 || status == 410 ? "the output URL expired or was removed" : "the output URL failed"
-            return ProviderError(kind, "\(reason): HTTP \(status) (\(error.url))", provider: provider, status: status,
-                                 mayHaveBeenAccepted: true)
+            return ProviderError(
+                kind, "\(reason): HTTP \(status) (\(error.url))", provider: provider, status: status,
+                mayHaveBeenAccepted: true)
         case .tooLarge:
-            return ProviderError(.badResponse, "the output is larger than the download limit (\(error.url))", provider: provider,
-                                 mayHaveBeenAccepted: true)
+            return ProviderError(
+                .badResponse, "the output is larger than the download limit (\(error.url))", provider: provider,
+                mayHaveBeenAccepted: true)
         case .tooManyRedirects:
-            return ProviderError(.badResponse, "the output URL redirected more than \(maxRedirects) times (\(error.url))",
-                                 provider: provider, mayHaveBeenAccepted: true)
+            return ProviderError(
+                .badResponse, "the output URL redirected more than \(maxRedirects) times (\(error.url))",
+                provider: provider, mayHaveBeenAccepted: true)
         case .invalidRequest:
-            return ProviderError(.badResponse, "the output URL, or a redirect (https only), is not usable: \(error.message) (\(error.url))",
-                                 provider: provider, mayHaveBeenAccepted: true)
+            return ProviderError(
+                .badResponse, "the output URL, or a redirect (https only), is not usable: \(error.message) (\(error.url))",
+                provider: provider, mayHaveBeenAccepted: true)
         default:
             return ProviderError(transport: error, provider: provider)
         }

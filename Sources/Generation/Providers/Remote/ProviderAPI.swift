@@ -15,8 +15,10 @@ struct ProviderAPI: Sendable {
 
     static let responseLimit: Int64 = 16 << 20
 
-    func request(_ method: HTTPRequest.Method, _ url: String, json: JSONValue? = nil, body: HTTPRequest.Body = .none,
-                 timeout: Duration? = nil) throws -> HTTPRequest {
+    func request(
+        _ method: HTTPRequest.Method, _ url: String, json: JSONValue? = nil, body: HTTPRequest.Body = .none,
+        timeout: Duration? = nil
+    ) throws -> HTTPRequest {
         var body = body
         var headers = headers
         if let json {
@@ -46,8 +48,9 @@ struct ProviderAPI: Sendable {
     func sendJSON(_ request: HTTPRequest, phase: RemoteCallPhase, retry: RetryPolicy? = nil) async throws -> JSONValue {
         let response = try await send(request, phase: phase, retry: retry)
         guard let json = JSONValue.parse(response.body) else {
-            throw badResponse("\(phase.rawValue) answered HTTP \(response.status) with a body that is not JSON: \(response.text(limit: 200))",
-                              status: response.status)
+            throw badResponse(
+                "\(phase.rawValue) answered HTTP \(response.status) with a body that is not JSON: \(response.text(limit: 200))",
+                status: response.status)
         }
         return json
     }

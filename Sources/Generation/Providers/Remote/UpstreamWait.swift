@@ -35,17 +35,20 @@ private enum DeadlineOutcome<T: Sendable>: Sendable {
 /// cancels the upstream work first (best effort, in a detached task so our own
 /// cancellation does not cancel the cancel), then throws: `.timeout` for the deadline,
 /// `CancellationError` for our cancellation, the poll's error otherwise.
-func awaitUpstream<T: Sendable>(jobID: String, provider: String, deadline: Duration,
-                                cancel: @escaping @Sendable () async -> Void,
-                                wait: @escaping @Sendable () async throws -> T) async throws -> T {
+func awaitUpstream<T: Sendable>(
+    jobID: String, provider: String, deadline: Duration,
+    cancel: @escaping @Sendable () async -> Void,
+    wait: @escaping @Sendable () async throws -> T
+) async throws -> T {
     do {
         return try await withDeadline(deadline, wait)
     } catch let finished as UpstreamFinished {
         throw finished.error
     } catch is DeadlineExceeded {
         await cancelDetached(cancel)
-        throw ProviderError(.timeout, "\(jobID) did not finish within \(deadline); a cancel was sent upstream", provider: provider,
-                            mayHaveBeenAccepted: true)
+        throw ProviderError(
+            .timeout, "\(jobID) did not finish within \(deadline); a cancel was sent upstream", provider: provider,
+            mayHaveBeenAccepted: true)
     } catch {
         await cancelDetached(cancel)
         if Task.isCancelled { throw CancellationError() }

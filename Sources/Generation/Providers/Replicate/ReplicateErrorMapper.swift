@@ -19,8 +19,9 @@ enum ReplicateErrorMapper {
         if response.status == 429, retryAfter == nil, let detail = body?["detail"]?.string {
             retryAfter = resetDelay(in: detail)
         }
-        return HTTPStatusMeaning.error(status: response.status, phase: phase, provider: ReplicateProvider.name,
-                                       detail: parts.joined(separator: "; "), retryAfter: retryAfter)
+        return HTTPStatusMeaning.error(
+            status: response.status, phase: phase, provider: ReplicateProvider.name,
+            detail: parts.joined(separator: "; "), retryAfter: retryAfter)
     }
 
     /// "Request was throttled. Your rate limit resets in ~30s." → 30 s.
@@ -34,7 +35,8 @@ enum ReplicateErrorMapper {
         let message = error ?? "the prediction failed without an error message"
         let lowered = message.lowercased()
         let flagged = lowered.contains("flagged as sensitive") || lowered.contains("e005") || lowered.contains("nsfw")
-        return ProviderError(flagged ? .contentFlagged : .generationFailed, "prediction \(predictionID) failed: \(message)",
-                             provider: ReplicateProvider.name, mayHaveBeenAccepted: true)
+        return ProviderError(
+            flagged ? .contentFlagged : .generationFailed, "prediction \(predictionID) failed: \(message)",
+            provider: ReplicateProvider.name, mayHaveBeenAccepted: true)
     }
 }

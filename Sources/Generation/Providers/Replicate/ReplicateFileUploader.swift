@@ -14,16 +14,18 @@ struct ReplicateFileUploader: Sendable {
     func url(for image: ReferenceImage) async throws -> String {
         if let cached = await cache.url(provider: ReplicateProvider.name, sha256: image.sha256) { return cached }
         let filename = (image.path as NSString).lastPathComponent
-        let part = MultipartPart(name: "content", filename: filename.isEmpty ? "image" : filename, contentType: image.mimeType,
-                                 content: .file(path: image.path))
+        let part = MultipartPart(
+            name: "content", filename: filename.isEmpty ? "image" : filename, contentType: image.mimeType,
+            content: .file(path: image.path))
         let request = try api.request(.post, baseURL + "/v1/files", body: .multipart([part]))
         let file = try await api.sendJSON(request, phase: .upload)
         guard let url = file["urls"]?["get"]?.string, !url.isEmpty else {
             throw api.badResponse("the file upload answer has no urls.get")
         }
         let expires = file["expires_at"]?.string.flatMap(Self.parseDate) ?? Date().addingTimeInterval(Self.assumedLifetime)
-        await cache.store(url: url, provider: ReplicateProvider.name, sha256: image.sha256,
-                          expiresAt: expires.addingTimeInterval(-Self.expiryMargin))
+        await cache.store(
+            url: url, provider: ReplicateProvider.name, sha256: image.sha256,
+            expiresAt: expires.addingTimeInterval(-Self.expiryMargin))
         return url
     }
 

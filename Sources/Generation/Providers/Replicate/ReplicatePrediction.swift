@@ -14,7 +14,8 @@ struct ReplicatePrediction: Sendable {
     /// Reads a prediction; nil when the id or status is missing or unknown.
     init?(_ json: JSONValue) {
         guard let id = json["id"]?.string, !id.isEmpty,
-              let status = json["status"]?.string.flatMap(Status.init(rawValue:)) else { return nil }
+            let status = json["status"]?.string.flatMap(Status.init(rawValue:))
+        else { return nil }
         self.id = id
         self.status = status
         switch json["output"] {

@@ -20,13 +20,16 @@ public struct ReplicateProvider: VideoProvider, ImageProvider {
     ///   - deadline: the longest a prediction may run upstream once created (the download is not counted); then it
     ///     is cancelled upstream and the call fails with `.timeout`.
     ///   - requestTimeout: for each API call (a hung call is retried like any transient failure).
-    public init(apiKey: String, baseURL: String = ReplicateProvider.defaultBaseURL, client: any HTTPClient,
-                retry: RetryPolicy = RetryPolicy(), pollInterval: Duration = ReplicateProvider.defaultPollInterval,
-                deadline: Duration = .seconds(20 * 60), requestTimeout: Duration = .seconds(60),
-                uploadCache: any UploadCache = MemoryUploadCache()) {
+    public init(
+        apiKey: String, baseURL: String = ReplicateProvider.defaultBaseURL, client: any HTTPClient,
+        retry: RetryPolicy = RetryPolicy(), pollInterval: Duration = ReplicateProvider.defaultPollInterval,
+        deadline: Duration = .seconds(20 * 60), requestTimeout: Duration = .seconds(60),
+        uploadCache: any UploadCache = MemoryUploadCache()
+    ) {
         self.baseURL = baseURL.trimmingTrailingSlashes
-        api = ProviderAPI(provider: Self.name, client: client, retry: retry, requestTimeout: requestTimeout,
-                          headers: [("Authorization", "Bearer \(apiKey)")], mapError: ReplicateErrorMapper.error)
+        api = ProviderAPI(
+            provider: Self.name, client: client, retry: retry, requestTimeout: requestTimeout,
+            headers: [("Authorization", "Bearer \(apiKey)")], mapError: ReplicateErrorMapper.error)
         downloader = OutputDownloader(provider: Self.name, baseURL: self.baseURL, client: client, retry: retry)
         uploader = ReplicateFileUploader(api: api, baseURL: self.baseURL, cache: uploadCache)
         self.pollInterval = pollInterval
@@ -50,9 +53,10 @@ public struct ReplicateProvider: VideoProvider, ImageProvider {
         context.progress("submitting", nil)
         let created = try await create(modelPath: modelPath, input: input)
         let id = created.id
-        let finished = try await awaitUpstream(jobID: "prediction \(id)", provider: Self.name, deadline: deadline,
-                                               cancel: { [api, baseURL] in await api.cancel(.post, "\(baseURL)/v1/predictions/\(id)/cancel") },
-                                               wait: { try await poll(created, context: context) })
+        let finished = try await awaitUpstream(
+            jobID: "prediction \(id)", provider: Self.name, deadline: deadline,
+            cancel: { [api, baseURL] in await api.cancel(.post, "\(baseURL)/v1/predictions/\(id)/cancel") },
+            wait: { try await poll(created, context: context) })
         guard let outputURL = finished.outputURL, !outputURL.isEmpty else {
             throw api.badResponse("prediction \(id) succeeded without an output URL")
         }
@@ -76,7 +80,8 @@ public struct ReplicateProvider: VideoProvider, ImageProvider {
         }
         let json = try await api.sendJSON(request, phase: .create)
         guard let prediction = ReplicatePrediction(json) else {
-            throw api.badResponse("the create answer is not a prediction: \(String(decoding: (try? json.encoded()) ?? Data(), as: UTF8.self).prefix(200))")
+            throw api.badResponse(
+                "the create answer is not a prediction: \(String(decoding: (try? json.encoded()) ?? Data(), as: UTF8.self).prefix(200))")
         }
         return prediction
     }
@@ -91,12 +96,16 @@ public struct ReplicateProvider: VideoProvider, ImageProvider {
             case .failed:
                 throw UpstreamFinished(error: ReplicateErrorMapper.failure(prediction.error, predictionID: prediction.id))
             case .canceled:
-                throw UpstreamFinished(error: ProviderError(.generationFailed, "prediction \(prediction.id) was canceled upstream",
-                                                            provider: Self.name, mayHaveBeenAccepted: true))
+                throw UpstreamFinished(
+                    error: ProviderError(
+                        .generationFailed, "prediction \(prediction.id) was canceled upstream",
+                        provider: Self.name, mayHaveBeenAccepted: true))
             case .aborted:
                 // Ended before the model ran (Replicate's own deadline or capacity): nothing was made.
-                throw UpstreamFinished(error: ProviderError(.upstreamUnavailable, "prediction \(prediction.id) was aborted upstream before it ran",
-                                                            provider: Self.name, mayHaveBeenAccepted: true))
+                throw UpstreamFinished(
+                    error: ProviderError(
+                        .upstreamUnavailable, "prediction \(prediction.id) was aborted upstream before it ran",
+                        provider: Self.name, mayHaveBeenAccepted: true))
             case .starting:
                 context.progress("queued", nil)
             case .processing:

@@ -22,16 +22,20 @@ struct CreateScenesJob: JobHandler {
             spans = SceneTiming.evenly(count: request.numScenes ?? 6)
         }
         progress(MediaProgress(fraction: 0.2, stage: "planning"))
-        let plan = try await work.scenes(ScenePlanRequest(idea: request.idea, lyrics: request.lyrics, style: request.style,
-                                                          numScenes: spans.count, model: model), job: job.attempt)
+        let plan = try await work.scenes(
+            ScenePlanRequest(
+                idea: request.idea, lyrics: request.lyrics, style: request.style,
+                numScenes: spans.count, model: model), job: job.attempt)
         let scenes = zip(spans, plan.scenes).enumerated().map { index, pair in
-            PlannedSceneResult(index: index, description: pair.1.description, prompt: pair.1.prompt,
-                               start: MusicVideoPlan.round(pair.0.start), end: MusicVideoPlan.round(pair.0.end),
-                               duration: MusicVideoPlan.round(pair.0.duration))
+            PlannedSceneResult(
+                index: index, description: pair.1.description, prompt: pair.1.prompt,
+                start: MusicVideoPlan.round(pair.0.start), end: MusicVideoPlan.round(pair.0.end),
+                duration: MusicVideoPlan.round(pair.0.duration))
         }
         progress(MediaProgress(fraction: 1, stage: "planning", etaSeconds: 0))
-        let result = CreateScenesResult(scenes: scenes, tempo: tempo, model: model.id, isMock: plan.isMock,
-                                        cost: try await work.costs.total(job: job.id))
+        let result = CreateScenesResult(
+            scenes: scenes, tempo: tempo, model: model.id, isMock: plan.isMock,
+            cost: try await work.costs.total(job: job.id))
         return JobOutput(result: JobEngine.json(result))
     }
 }

@@ -13,16 +13,19 @@ struct GenerateVideoJob: JobHandler {
         let model = try work.model(request.model, .video)
         var image: ReferenceImage?
         if let reference = request.image { image = try await work.referenceImage(reference).image }
-        let videoRequest = VideoGenerationRequest(prompt: request.prompt, model: model,
-                                                  duration: request.duration ?? model.durations.first ?? SceneTiming.defaultSceneSeconds,
-                                                  aspectRatio: request.aspectRatio ?? model.aspectRatios.first ?? "16:9",
-                                                  resolution: request.resolution, image: image, seed: request.seed,
-                                                  negativePrompt: request.negativePrompt)
+        let videoRequest = VideoGenerationRequest(
+            prompt: request.prompt, model: model,
+            duration: request.duration ?? model.durations.first ?? SceneTiming.defaultSceneSeconds,
+            aspectRatio: request.aspectRatio ?? model.aspectRatios.first ?? "16:9",
+            resolution: request.resolution, image: image, seed: request.seed,
+            negativePrompt: request.negativePrompt)
         let started = ContinuousClock.now
         let (asset, generated) = try await work.video(videoRequest, job: job.attempt, progress: ProgressForwarding.into(progress))
-        let video = try await GeneratedVideoPlacement.place(asset, job: job.id, store: work.store, videosDirectory: videosDirectory,
-                                                            generation: GenerationInfo(model: model, prompt: request.prompt, generated: generated,
-                                                                                       seconds: (ContinuousClock.now - started).seconds))
+        let video = try await GeneratedVideoPlacement.place(
+            asset, job: job.id, store: work.store, videosDirectory: videosDirectory,
+            generation: GenerationInfo(
+                model: model, prompt: request.prompt, generated: generated,
+                seconds: (ContinuousClock.now - started).seconds))
         var result = GeneratedAssetResult(asset: asset, model: model, generated: generated, cost: try await work.costs.total(job: job.id))
         result.videoID = video.id
         result.videoURL = "/api/mv/get_video/\(video.id)"

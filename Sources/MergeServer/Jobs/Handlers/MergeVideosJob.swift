@@ -17,8 +17,9 @@ struct MergeVideosJob: JobHandler {
 
     func run(_ timeline: Timeline, job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput {
         let fetched = try await PreparedTimeline.fetchingURLSources(timeline, with: fetcher)
-        let prepared = try await PreparedTimeline.prepare(fetched, limits: limits.timeline, maxSongSeconds: limits.maxSongSeconds,
-                                                          assets: assets, store: store)
+        let prepared = try await PreparedTimeline.prepare(
+            fetched, limits: limits.timeline, maxSongSeconds: limits.maxSongSeconds,
+            assets: assets, store: store)
         let (result, video) = try await renderer.render(prepared, job: job.id, progress: progress)
         return JobOutput(result: JobEngine.json(result), video: video)
     }

@@ -33,16 +33,20 @@ struct MusicVideoJob: JobHandler {
         let plan = try MusicVideoPlan(analysis: analysis, count: request.numScenes, model: videoModel)
 
         progress(MediaProgress(fraction: Band.planning, stage: "planning"))
-        let ideas = try await work.scenes(ScenePlanRequest(idea: request.idea, lyrics: request.lyrics, style: request.style,
-                                                           numScenes: plan.scenes.count, model: scenesModel), job: job.attempt).scenes
+        let ideas = try await work.scenes(
+            ScenePlanRequest(
+                idea: request.idea, lyrics: request.lyrics, style: request.style,
+                numScenes: plan.scenes.count, model: scenesModel), job: job.attempt
+        ).scenes
 
         // One frame shape for the reference and the clips: the video model's.
         let aspectRatio = request.aspectRatio ?? videoModel.aspectRatios.first ?? "16:9"
         progress(MediaProgress(fraction: Band.reference, stage: "reference"))
         let reference = try await characterReference(request, aspectRatio: aspectRatio, job: job, progress: progress)
 
-        let clips = try await generateClips(plan: plan, ideas: ideas, request: request, model: videoModel, aspectRatio: aspectRatio,
-                                            reference: reference.image, job: job, progress: progress)
+        let clips = try await generateClips(
+            plan: plan, ideas: ideas, request: request, model: videoModel, aspectRatio: aspectRatio,
+            reference: reference.image, job: job, progress: progress)
 
         progress(MediaProgress(fraction: Band.merging, stage: "merging"))
         let timeline = timeline(plan: plan, clips: clips, request: request)
@@ -51,8 +55,9 @@ struct MusicVideoJob: JobHandler {
             prepared = try await PreparedTimeline.prepare(timeline, assets: work.assets, store: work.store)
         } catch let invalid as ValidationFailure {
             // Not the caller's request at fault: what the model made does not fit together.
-            throw JobFailure(type: "validation_error", message: "the generated clips cannot be merged: \(invalid.description)",
-                             suggestion: "try another model")
+            throw JobFailure(
+                type: "validation_error", message: "the generated clips cannot be merged: \(invalid.description)",
+                suggestion: "try another model")
         }
         let (merge, video) = try await renderer.render(prepared, job: job.id) { step in
             progress(MediaProgress(fraction: Band.merging + (1 - Band.merging) * step.fraction, stage: "merging", etaSeconds: step.etaSeconds))
@@ -64,15 +69,18 @@ struct MusicVideoJob: JobHandler {
         // The cuts were planned on the song's grid before the render: report that grid.
         let songBeats = analysis.beats.map(MusicVideoPlan.round)
         let withBeats = MergeResult(videoID: merge.videoID, videoURL: merge.videoURL, info: merge.info, cuts: merge.cuts, beats: songBeats)
-        let result = MusicVideoResult(merge: withBeats, scenes: scenes, tempo: analysis.tempo, referenceAssetID: reference.asset.id,
-                                      models: ["video": videoModel.id, "scenes": scenesModel.id, "image": reference.model],
-                                      isMock: clips.contains { $0.isMock }, cost: try await work.costs.total(job: job.id))
+        let result = MusicVideoResult(
+            merge: withBeats, scenes: scenes, tempo: analysis.tempo, referenceAssetID: reference.asset.id,
+            models: ["video": videoModel.id, "scenes": scenesModel.id, "image": reference.model],
+            isMock: clips.contains { $0.isMock }, cost: try await work.costs.total(job: job.id))
         return JobOutput(result: JobEngine.json(result), video: video)
     }
 
     /// The image every clip starts from: the request's, or one generated once per job.
-    private func characterReference(_ request: MusicVideoRequest, aspectRatio: String, job: JobRecord,
-                                    progress: @escaping ProgressHandler) async throws -> (asset: AssetRecord, image: ReferenceImage, model: String) {
+    private func characterReference(
+        _ request: MusicVideoRequest, aspectRatio: String, job: JobRecord,
+        progress: @escaping ProgressHandler
+    ) async throws -> (asset: AssetRecord, image: ReferenceImage, model: String) {
         if let given = request.image {
             let (asset, image) = try await work.referenceImage(given)
             return (asset, image, "given")
@@ -82,10 +90,12 @@ struct MusicVideoJob: JobHandler {
             return (asset, work.reference(asset), model.id)
         }
         let style = request.style.map { " Style: \($0)." } ?? ""
-        let prompt = "Character reference sheet for a music video about: \(request.idea).\(style) The main character, full body, front view, even light, plain background, consistent design."
+        let prompt =
+            "Character reference sheet for a music video about: \(request.idea).\(style) The main character, full body, front view, even light, plain background, consistent design."
         let imageRequest = ImageGenerationRequest(prompt: prompt, model: model, aspectRatio: aspectRatio)
-        let (asset, _) = try await work.image(imageRequest, job: job.attempt,
-                                              progress: ProgressForwarding.into(progress, from: Band.reference, to: Band.clips))
+        let (asset, _) = try await work.image(
+            imageRequest, job: job.attempt,
+            progress: ProgressForwarding.into(progress, from: Band.reference, to: Band.clips))
         try await checkpoints.save(job.attempt, key: "reference", value: asset.id)
         return (asset, work.reference(asset), model.id)
     }
@@ -102,9 +112,11 @@ struct MusicVideoJob: JobHandler {
     /// twice — is tried again on its own, the others keep going. When one fails for
     /// good, no new clip starts but the running ones finish (and are checkpointed, so
     /// a retry of the job keeps what was paid for); then the first error is thrown.
-    private func generateClips(plan: MusicVideoPlan, ideas: [SceneIdea], request: MusicVideoRequest, model: CatalogModel,
-                               aspectRatio: String, reference: ReferenceImage, job: JobRecord,
-                               progress: @escaping ProgressHandler) async throws -> [Clip] {
+    private func generateClips(
+        plan: MusicVideoPlan, ideas: [SceneIdea], request: MusicVideoRequest, model: CatalogModel,
+        aspectRatio: String, reference: ReferenceImage, job: JobRecord,
+        progress: @escaping ProgressHandler
+    ) async throws -> [Clip] {
         let total = plan.scenes.count
         let tracker = ClipProgress(total: total) { fraction in
             progress(MediaProgress(fraction: Band.clips + (Band.merging - Band.clips) * fraction, stage: "generating"))
@@ -118,10 +130,11 @@ struct MusicVideoJob: JobHandler {
                 let scene = plan.scenes[next]
                 next += 1
                 group.addTask {
-                    let videoRequest = VideoGenerationRequest(prompt: ideas[scene.index].prompt, model: model,
-                                                              duration: scene.generateDuration, aspectRatio: aspectRatio,
-                                                              resolution: request.resolution, image: reference,
-                                                              seed: scene.index + 1)
+                    let videoRequest = VideoGenerationRequest(
+                        prompt: ideas[scene.index].prompt, model: model,
+                        duration: scene.generateDuration, aspectRatio: aspectRatio,
+                        resolution: request.resolution, image: reference,
+                        seed: scene.index + 1)
                     do {
                         let clip = try await clipRetry.run(isRetryable: RetryPolicy.isUnacceptedTransient) {
                             try await self.clip(videoRequest, scene: scene, job: job, tracker: tracker)
@@ -151,8 +164,9 @@ struct MusicVideoJob: JobHandler {
     private func clip(_ request: VideoGenerationRequest, scene: MusicVideoPlan.Scene, job: JobRecord, tracker: ClipProgress) async throws -> Clip {
         let key = "clip.\(scene.index)"
         if let saved = try await checkpoints.value(job: job.id, key: key),
-           let clip = try? JSONDecoder().decode(Clip.self, from: Data(saved.utf8)),
-           try await work.assets.find(clip.assetID) != nil {
+            let clip = try? JSONDecoder().decode(Clip.self, from: Data(saved.utf8)),
+            try await work.assets.find(clip.assetID) != nil
+        {
             return clip
         }
         let (asset, generated) = try await work.video(request, job: job.attempt) { _, fraction in tracker.update(scene.index, fraction ?? 0) }
@@ -173,9 +187,10 @@ struct MusicVideoJob: JobHandler {
             let shortest = plan.scenes.map(\.duration).min() ?? 1
             transition = Transition(type: chosen.type, duration: min(chosen.duration ?? 0.3, shortest / 2.5))
         }
-        return Timeline(clips: timelineClips, transition: transition, timing: .preserve,
-                        audio: Soundtrack(source: request.audio, fadeOut: min(1.5, plan.analysis.duration / 10), clipAudio: .mute),
-                        output: OutputSettings(fps: 30, fit: .cover))
+        return Timeline(
+            clips: timelineClips, transition: transition, timing: .preserve,
+            audio: Soundtrack(source: request.audio, fadeOut: min(1.5, plan.analysis.duration / 10), clipAudio: .mute),
+            output: OutputSettings(fps: 30, fit: .cover))
     }
 }
 
@@ -217,8 +232,11 @@ struct MusicVideoScene: Codable {
     var isMock: Bool
 
     enum CodingKeys: String, CodingKey {
-        case index, start, end, duration, generateDuration = "generate_duration", description, prompt
-        case clipAssetID = "clip_asset_id", isMock = "is_mock"
+        case index, start, end, duration
+        case generateDuration = "generate_duration"
+        case description, prompt
+        case clipAssetID = "clip_asset_id"
+        case isMock = "is_mock"
     }
 
     init(scene: MusicVideoPlan.Scene, idea: SceneIdea, clip: MusicVideoJob.Clip) {
@@ -244,7 +262,11 @@ struct MusicVideoResult: Encodable {
     var cost: CostRepository.JobTotal
 
     enum CodingKeys: String, CodingKey {
-        case scenes, tempo, referenceAssetID = "reference_asset_id", models, isMock = "is_mock", cost
+        case scenes, tempo
+        case referenceAssetID = "reference_asset_id"
+        case models
+        case isMock = "is_mock"
+        case cost
     }
 
     /// The merge's fields (`video_id`, `video_url`, `info`, `cuts`, `beats`) at the top, then ours.

@@ -8,7 +8,8 @@ struct AnalyzeAudioRequest: Codable, Sendable {
     var sceneDurations: [Double]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case audio, sceneDurations = "scene_durations"
+        case audio
+        case sceneDurations = "scene_durations"
     }
 
     /// Field problems with the request itself (the asset is checked separately).

@@ -14,7 +14,10 @@ struct CreateScenesRequest: Codable, Sendable {
     var budgetUSD: Double?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case idea, lyrics, audio, numScenes = "num_scenes", style, model, budgetUSD = "budget_usd"
+        case idea, lyrics, audio
+        case numScenes = "num_scenes"
+        case style, model
+        case budgetUSD = "budget_usd"
     }
 }
 
@@ -25,7 +28,10 @@ struct CharacterReferenceRequest: Codable, Sendable {
     var budgetUSD: Double?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case prompt, aspectRatio = "aspect_ratio", model, budgetUSD = "budget_usd"
+        case prompt
+        case aspectRatio = "aspect_ratio"
+        case model
+        case budgetUSD = "budget_usd"
     }
 }
 
@@ -42,8 +48,11 @@ struct GenerateVideoRequest: Codable, Sendable {
     var budgetUSD: Double?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case prompt, model, duration, aspectRatio = "aspect_ratio", resolution, image, seed
-        case negativePrompt = "negative_prompt", budgetUSD = "budget_usd"
+        case prompt, model, duration
+        case aspectRatio = "aspect_ratio"
+        case resolution, image, seed
+        case negativePrompt = "negative_prompt"
+        case budgetUSD = "budget_usd"
     }
 }
 
@@ -72,7 +81,12 @@ struct MusicVideoRequest: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case idea, audio, model, imageModel = "image_model", scenesModel = "scenes_model", numScenes = "num_scenes"
-        case aspectRatio = "aspect_ratio", resolution, style, lyrics, image, transition, budgetUSD = "budget_usd"
+        case idea, audio, model
+        case imageModel = "image_model"
+        case scenesModel = "scenes_model"
+        case numScenes = "num_scenes"
+        case aspectRatio = "aspect_ratio"
+        case resolution, style, lyrics, image, transition
+        case budgetUSD = "budget_usd"
     }
 }
