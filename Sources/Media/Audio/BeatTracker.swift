@@ -13,7 +13,8 @@ public enum BeatTracker {
 
     public static func analyzeWithTrace(_ path: String, cancellation: CancellationFlag? = nil)
         throws(MediaError) -> (analysis: BeatAnalysis, trace: BeatAnalysisTrace) {
-        let detector = try OnsetDetector()
+        let network = Activation.current == .dsp ? nil : BeatNetModel.shared
+        let detector = try OnsetDetector(network: network)
         // The song's input stops with the analysis, even inside a blocked read.
         try CurrentCancellation.with(cancellation) { () throws(MediaError) in
             try MonoAudioStream.read(path, sampleRate: OnsetFeatures.sampleRate,
@@ -26,8 +27,43 @@ public enum BeatTracker {
         let scale = max(envelope.max() ?? 1, 1e-9)
         let trace = BeatAnalysisTrace(frameRate: OnsetFeatures.frameRate, waveform: features.peak,
                                       onsetEnvelope: envelope.map { $0 / scale })
-        return (analyze(features, envelope: envelope), trace)
+        let learned = network.map { upsampled($0.activations(bands: features.networkBands), frames: envelope.count) }
+        return (analyze(features, envelope: envelope, learned: learned), trace)
     }
+
+    /// Which beat activation the decoder hears: the DSP onset envelope alone, or blended
+    /// with BeatNet's (the default when its weights are found). MERGE_BEATS_ACTIVATION=dsp
+    /// or blend picks one (bench/beats.sh scores both).
+    enum Activation: String {
+        case dsp, blend
+        static let current: Activation = ProcessInfo.processInfo.environment["MERGE_BEATS_ACTIVATION"]
+            .flatMap { Activation(rawValue: $0.lowercased()) } ?? .blend
+    }
+
+    /// The learned activations at 100 frames a second (theirs are 50): linear between frames.
+    struct Learned {
+        var beat: [Float]
+        var downbeat: [Float]
+    }
+
+    static func upsampled(_ activations: (beat: [Float], downbeat: [Float]), frames: Int) -> Learned {
+        func stretch(_ values: [Float]) -> [Float] {
+            guard !values.isEmpty else { return [Float](repeating: 0, count: frames) }
+            return (0..<frames).map { f in
+                let k = f / 2
+                let a = values[min(k, values.count - 1)]
+                guard f % 2 == 1 else { return a }
+                return 0.5 * (a + values[min(k + 1, values.count - 1)])
+            }
+        }
+        return Learned(beat: stretch(activations.beat), downbeat: stretch(activations.downbeat))
+    }
+
+    /// The share of the learned activation in the blend (the rest is the DSP one).
+    static let learnedWeight: Float = {
+        if let text = ProcessInfo.processInfo.environment["MERGE_BEATS_LEARNED_WEIGHT"], let value = Float(text) { return value }
+        return 0.5
+    }()
 
     /// Full-band flux plus the low band again (kicks and bass carry the beat), less its
     /// local mean over 0.2 s (a steady wash is not an onset; a soft hat after a kick
@@ -50,7 +86,7 @@ public enum BeatTracker {
         return deviation > 0 ? envelope.map { $0 / deviation } : envelope
     }
 
-    static func analyze(_ features: OnsetFeatures, envelope: [Float]) -> BeatAnalysis {
+    static func analyze(_ features: OnsetFeatures, envelope: [Float], learned: Learned? = nil) -> BeatAnalysis {
         let duration = features.duration
         let loudest = features.rms.max() ?? 0
         let estimator = TempoEstimator(frameRate: OnsetFeatures.frameRate)
@@ -61,7 +97,14 @@ public enum BeatTracker {
         let confidence = min(1, max(0, (tempo.periodicity - 0.08) / 0.35))
         guard confidence > 0.05 else { return .noSteadyBeat(duration: duration, cutPoints: freeCuts()) }
 
-        let activation = beatActivation(envelope)
+        var activation = beatActivation(envelope)
+        if let learned {
+            let w = learnedWeight
+            for i in activation.indices {
+                let net = min(0.95, learned.beat[i] + learned.downbeat[i])
+                activation[i] = (1 - w) * activation[i] + w * net
+            }
+        }
         let allowed = estimator.minimumLag...estimator.maximumLag
         var beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed)
         switch MetricalLevel.decide(beats: beatFrames, features: features, period: tempo.globalPeriod,
