@@ -26,12 +26,13 @@ final class BeatNetModel: Sendable {
 
     let convWeights: [Float]  // 2 × 10
     let convBias: [Float]
-    let inputWeights: [Float]  // 150 × convolvedStride
+    // The matrices are stored transposed, input-major (k × outputs), rows of k padded with zeros.
+    let inputWeights: [Float]  // convolvedStride × 150
     let inputBias: [Float]
-    let layerInput: [[Float]]  // per layer: 600 × hiddenStride
-    let layerRecurrent: [[Float]]  // per layer: 600 × hiddenStride
+    let layerInput: [[Float]]  // per layer: hiddenStride × 600
+    let layerRecurrent: [[Float]]  // per layer: hiddenStride × 600
     let layerBias: [[Float]]  // per layer: 600
-    let outputWeights: [Float]  // 3 × hiddenStride
+    let outputWeights: [Float]  // hiddenStride × 3
     let outputBias: [Float]
     /// Per band: its first FFT bin (1024 points at 16 kHz) and the weights from there.
     let filters: [(start: Int, weights: [Float])]
@@ -81,15 +82,16 @@ final class BeatNetModel: Sendable {
             defer { cursor += n }
             return values[cursor..<(cursor + n)]
         }
-        /// rows × columns, each row padded with zeros to `stride`.
+        /// A rows × columns matrix (PyTorch's outputs × inputs), transposed to columns × rows
+        /// and padded with zero rows to `stride` inputs.
         func matrix(_ rows: Int, _ columns: Int, stride: Int) -> [Float] {
             let flat = take(rows * columns)
             guard !failed else { return [] }
-            var padded = [Float](repeating: 0, count: rows * stride)
+            var transposed = [Float](repeating: 0, count: stride * rows)
             for r in 0..<rows {
-                for c in 0..<columns { padded[r * stride + c] = flat[flat.startIndex + r * columns + c] }
+                for c in 0..<columns { transposed[c * rows + r] = flat[flat.startIndex + r * columns + c] }
             }
-            return padded
+            return transposed
         }
         let h = Self.hidden, g = Self.gates
         convWeights = Array(take(20))
@@ -158,20 +160,26 @@ final class BeatNetModel: Sendable {
         guard frames > 0 else { return ([], []) }
         // Convolution, ReLU and pooling, frame by frame: 262 values (padded to 264).
         var pooled = [Float](repeating: 0, count: frames * Self.convolvedStride)
-        for t in 0..<frames {
-            let base = t * Self.inputSize
-            for channel in 0..<2 {
-                let w = convWeights[(channel * 10)..<(channel * 10 + 10)]
-                let b = convBias[channel]
-                for p in 0..<131 {
-                    var best: Float = 0  // ReLU then max: never below 0
-                    for k in 0..<2 {
-                        let start = base + 2 * p + k
-                        var sum = b
-                        for j in 0..<10 { sum += w[w.startIndex + j] * x[start + j] }
-                        best = max(best, sum)
+        x.withUnsafeBufferPointer { x in
+            pooled.withUnsafeMutableBufferPointer { pooled in
+                guard let x = x.baseAddress, let pooled = pooled.baseAddress else { return }
+                var line = [Float](repeating: 0, count: 263)
+                line.withUnsafeMutableBufferPointer { line in
+                    guard let line = line.baseAddress else { return }
+                    for t in 0..<frames {
+                        let input = x + t * Self.inputSize
+                        for channel in 0..<2 {
+                            // Each tap adds a shifted copy of the input: contiguous, so it vectorizes.
+                            line.update(repeating: convBias[channel], count: 263)
+                            for j in 0..<10 {
+                                let weight = convWeights[channel * 10 + j]
+                                let shifted = input + j
+                                for p in 0..<263 { line[p] += weight * shifted[p] }
+                            }
+                            let out = pooled + t * Self.convolvedStride + channel * 131
+                            for p in 0..<131 { out[p] = max(0, max(line[2 * p], line[2 * p + 1])) }  // ReLU, pool
+                        }
                     }
-                    pooled[t * Self.convolvedStride + channel * 131 + p] = best
                 }
             }
         }
@@ -197,18 +205,22 @@ final class BeatNetModel: Sendable {
         return (beat, downbeat)
     }
 
-    /// out[r][o] = bias[o] + Σ_k a[r][k]·w[o][k]: each row of `a` against each row of the
-    /// weights, both `stride` long (zero-padded), four weight rows at a time.
+    /// out[r][o] = bias[o] + Σ_k a[r][k]·w[k][o]: each row of `a` (`stride` long,
+    /// zero-padded) through the transposed weights.
     static func product(_ a: [Float], rows: Int, weights: [Float], bias: [Float], outputs: Int, stride: Int,
                         outputStride: Int) -> [Float] {
         var out = [Float](repeating: 0, count: rows * outputStride)
         a.withUnsafeBufferPointer { a in
             weights.withUnsafeBufferPointer { w in
-                out.withUnsafeMutableBufferPointer { out in
-                    guard let a = a.baseAddress, let w = w.baseAddress, let out = out.baseAddress else { return }
-                    for r in 0..<rows {
-                        dotRows(a + r * stride, w, rows: outputs, stride: stride, into: out + r * outputStride)
-                        for o in 0..<outputs { out[r * outputStride + o] += bias[o] }
+                bias.withUnsafeBufferPointer { bias in
+                    out.withUnsafeMutableBufferPointer { out in
+                        guard let a = a.baseAddress, let w = w.baseAddress, let bias = bias.baseAddress,
+                              let out = out.baseAddress else { return }
+                        for r in 0..<rows {
+                            let y = out + r * outputStride
+                            y.update(from: bias, count: outputs)
+                            accumulate(a + r * stride, w, inputs: stride, outputs: outputs, into: y)
+                        }
                     }
                 }
             }
@@ -216,39 +228,22 @@ final class BeatNetModel: Sendable {
         return out
     }
 
-    /// y[o] = Σ_k x[k]·w[o][k] for `rows` rows of `stride` (a multiple of 8).
+    /// y[o] += Σ_k x[k]·w[k][o], four inputs at a time (`inputs` a multiple of 4). In this
+    /// form (a scaled sum of contiguous rows into contiguous outputs) the compiler's loop
+    /// vectorizer makes plain SIMD of it; the dot-product form was shuffled and spilled.
     @inline(__always)
-    static func dotRows(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, rows: Int, stride: Int,
-                        into y: UnsafeMutablePointer<Float>) {
-        let raw = UnsafeRawPointer(x)
-        let weights = UnsafeRawPointer(w)
-        let bytes = stride * 4
-        var o = 0
-        while o + 4 <= rows {
-            var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
-            let row = weights + o * bytes
-            var k = 0
-            while k < bytes {
-                let v = raw.loadUnaligned(fromByteOffset: k, as: SIMD8<Float>.self)
-                s0 += v * row.loadUnaligned(fromByteOffset: k, as: SIMD8<Float>.self)
-                s1 += v * row.loadUnaligned(fromByteOffset: bytes + k, as: SIMD8<Float>.self)
-                s2 += v * row.loadUnaligned(fromByteOffset: 2 * bytes + k, as: SIMD8<Float>.self)
-                s3 += v * row.loadUnaligned(fromByteOffset: 3 * bytes + k, as: SIMD8<Float>.self)
-                k += 32
+    static func accumulate(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, inputs: Int, outputs: Int,
+                           into y: UnsafeMutablePointer<Float>) {
+        var k = 0
+        while k < inputs {
+            let (x0, x1, x2, x3) = (x[k], x[k + 1], x[k + 2], x[k + 3])
+            if x0 != 0 || x1 != 0 || x2 != 0 || x3 != 0 {
+                let w0 = w + k * outputs, w1 = w0 + outputs, w2 = w1 + outputs, w3 = w2 + outputs
+                for o in 0..<outputs {
+                    y[o] += w0[o] * x0 + w1[o] * x1 + w2[o] * x2 + w3[o] * x3
+                }
             }
-            y[o] = s0.sum(); y[o + 1] = s1.sum(); y[o + 2] = s2.sum(); y[o + 3] = s3.sum()
-            o += 4
-        }
-        while o < rows {
-            var s = SIMD8<Float>()
-            let row = weights + o * bytes
-            var k = 0
-            while k < bytes {
-                s += raw.loadUnaligned(fromByteOffset: k, as: SIMD8<Float>.self) * row.loadUnaligned(fromByteOffset: k, as: SIMD8<Float>.self)
-                k += 32
-            }
-            y[o] = s.sum()
-            o += 1
+            k += 4
         }
     }
 
@@ -269,13 +264,14 @@ final class BeatNetModel: Sendable {
                                 guard let w = w.baseAddress, let s = state.baseAddress, let g = gates.baseAddress,
                                       let p = projected.baseAddress else { return }
                                 for t in 0..<frames {
-                                    Self.dotRows(s, w, rows: Self.gates, stride: Self.hiddenStride, into: g)
                                     let row = p + t * Self.gates
+                                    g.update(from: row, count: Self.gates)
+                                    Self.accumulate(s, w, inputs: Self.hiddenStride, outputs: Self.gates, into: g)
                                     for j in 0..<h {
-                                        let i = sigmoid(g[j] + row[j])
-                                        let f = sigmoid(g[h + j] + row[h + j])
-                                        let c = fastTanh(g[2 * h + j] + row[2 * h + j])
-                                        let o = sigmoid(g[3 * h + j] + row[3 * h + j])
+                                        let i = sigmoid(g[j])
+                                        let f = sigmoid(g[h + j])
+                                        let c = fastTanh(g[2 * h + j])
+                                        let o = sigmoid(g[3 * h + j])
                                         cell[j] = f * cell[j] + i * c
                                         let value = o * fastTanh(cell[j])
                                         s[j] = value
