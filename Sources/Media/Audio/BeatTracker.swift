@@ -107,8 +107,12 @@ public enum BeatTracker {
         }
         let allowed = estimator.minimumLag...estimator.maximumLag
         var beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed)
-        switch MetricalLevel.decide(beats: beatFrames, features: features, period: tempo.globalPeriod,
-                                    allowed: Double(estimator.minimumLag)...Double(estimator.maximumLag)) {
+        let decision = MetricalLevel.decide(beats: beatFrames, features: features, period: tempo.globalPeriod,
+                                    allowed: Double(estimator.minimumLag)...Double(estimator.maximumLag))
+        if ProcessInfo.processInfo.environment["MERGE_BEATS_DEBUG"] != nil {
+            FileHandle.standardError.write("tempo \(6000 / tempo.globalPeriod) decision \(decision)\n".data(using: .utf8)!)
+        }
+        switch decision {
         case .scalePeriod(let factor):
             tempo = estimator.rescaled(tempo, by: factor)
             beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed)
@@ -116,6 +120,15 @@ public enum BeatTracker {
             beatFrames = MetricalLevel.shiftedHalfBeat(beatFrames, frameCount: envelope.count)
         case .keep:
             break
+        }
+        // The learned activation knows a beat from its subdivision better than the onsets do
+        // (dembow's rim shots between the kicks): when it hears every other beat only, the
+        // beat is twice as slow. It is not asked the other way: it hears house's open hats
+        // between the beats as beats.
+        if let learned, allowed.contains(Int((2 * tempo.globalPeriod).rounded())),
+           MetricalLevel.learnedAlternation(beats: beatFrames, learned: learned.beat, downbeat: learned.downbeat) {
+            tempo = estimator.rescaled(tempo, by: 2)
+            beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed)
         }
         beatFrames = trimmedToMusic(beatFrames, features: features, period: tempo.globalPeriod)
         guard beatFrames.count >= 2 else { return .noSteadyBeat(duration: duration, cutPoints: freeCuts()) }
