@@ -15,20 +15,31 @@ public enum BeatTracker {
         throws(MediaError) -> (analysis: BeatAnalysis, trace: BeatAnalysisTrace) {
         let network = Activation.current == .dsp ? nil : BeatNetModel.shared
         let detector = try OnsetDetector(network: network)
+        // The analysis' own time, without the decoding it is interleaved with (bench/beats.sh
+        // reads it from stderr with MERGE_BEATS_TIMING=1).
+        let clock = ContinuousClock()
+        var spent = Duration.zero
         // The song's input stops with the analysis, even inside a blocked read.
         try CurrentCancellation.with(cancellation) { () throws(MediaError) in
             try MonoAudioStream.read(path, sampleRate: OnsetFeatures.sampleRate,
                                      cancelled: { cancellation?.isCancelled == true }) { samples throws(MediaError) in
-                detector.add(samples)
+                spent += clock.measure { detector.add(samples) }
             }
         }
+        let start = clock.now
         let features = detector.finish()
         let envelope = onsetEnvelope(features)
         let scale = max(envelope.max() ?? 1, 1e-9)
         let trace = BeatAnalysisTrace(frameRate: OnsetFeatures.frameRate, waveform: features.peak,
                                       onsetEnvelope: envelope.map { $0 / scale })
         let learned = network.map { upsampled($0.activations(bands: features.networkBands), frames: envelope.count) }
-        return (analyze(features, envelope: envelope, learned: learned), trace)
+        let analysis = analyze(features, envelope: envelope, learned: learned)
+        spent += clock.now - start
+        if ProcessInfo.processInfo.environment["MERGE_BEATS_TIMING"] == "1" {
+            let seconds = Double(spent.components.seconds) + Double(spent.components.attoseconds) * 1e-18
+            FileHandle.standardError.write(Data("analysis_seconds=\(seconds) activation=\(network == nil ? "dsp" : "blend")\n".utf8))
+        }
+        return (analysis, trace)
     }
 
     /// Which beat activation the decoder hears: the DSP onset envelope alone, or blended
@@ -109,9 +120,6 @@ public enum BeatTracker {
         var beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed)
         let decision = MetricalLevel.decide(beats: beatFrames, features: features, period: tempo.globalPeriod,
                                     allowed: Double(estimator.minimumLag)...Double(estimator.maximumLag))
-        if ProcessInfo.processInfo.environment["MERGE_BEATS_DEBUG"] != nil {
-            FileHandle.standardError.write("tempo \(6000 / tempo.globalPeriod) decision \(decision)\n".data(using: .utf8)!)
-        }
         switch decision {
         case .scalePeriod(let factor):
             tempo = estimator.rescaled(tempo, by: factor)

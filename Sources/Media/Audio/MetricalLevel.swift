@@ -67,9 +67,6 @@ enum MetricalLevel {
         }
         let even = mean(stride(from: 0, to: values.count, by: 2).map { values[$0] })
         let odd = mean(stride(from: 1, to: values.count, by: 2).map { values[$0] })
-        if ProcessInfo.processInfo.environment["MERGE_BEATS_DEBUG"] != nil {
-            FileHandle.standardError.write("alternation even \(even) odd \(odd)\n".data(using: .utf8)!)
-        }
         return max(even, odd) > 0.3 && min(even, odd) < learnedAlternationRatio * max(even, odd)
     }
 
