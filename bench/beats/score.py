@@ -2,10 +2,12 @@
 """Scores `merge-server beats` against librosa and madmom on the synthetic set.
 
     python3 bench/beats/score.py [--data bench/.work/beats] [--only SUBSTRING ...]
-                                 [--trackers ours,librosa,madmom] [--no-cache] [--timeout 120]
+                                 [--trackers ours,ours-dsp,librosa,madmom] [--no-cache] [--timeout 120]
 
 Ours: `$MERGE_SERVER beats FILE --json` (default .build/release/merge-server), timed as a
-whole process. librosa 0.11: librosa.load(sr=22050) + beat.beat_track defaults, timed in
+whole process, twice: "ours" with the default activation (the DSP flux blended with BeatNet's
+learned one) and "ours-dsp" with MERGE_BEATS_ACTIVATION=dsp (the flux alone); the analysis'
+own time (MERGE_BEATS_TIMING=1 on stderr, without start-up and decoding) is reported apart. librosa 0.11: librosa.load(sr=22050) + beat.beat_track defaults, timed in
 process (after a warm-up that compiles its numba code). madmom: RNNBeatProcessor +
 DBNBeatTrackingProcessor(fps=100), timed in process; its downbeats
 (RNNDownBeatProcessor + DBNDownBeatTrackingProcessor, beats_per_bar [3, 4]) are computed
