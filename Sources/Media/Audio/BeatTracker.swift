@@ -108,16 +108,12 @@ public enum BeatTracker {
         let confidence = min(1, max(0, (tempo.periodicity - 0.08) / 0.35))
         guard confidence > 0.05 else { return .noSteadyBeat(duration: duration, cutPoints: freeCuts()) }
 
-        var activation = beatActivation(envelope)
-        if let learned {
-            let w = learnedWeight
-            for i in activation.indices {
-                let net = min(0.95, learned.beat[i] + learned.downbeat[i])
-                activation[i] = (1 - w) * activation[i] + w * net
-            }
-        }
+        // The metrical level is chosen on the flux's own beats (the learned activation moved
+        // it on bench/beats: a breakbeat doubled), then the beats are decoded again from the blend.
+        let flux = beatActivation(envelope)
+        let activation = learned.map { blended(flux, $0) } ?? flux
         let allowed = estimator.minimumLag...estimator.maximumLag
-        var beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed)
+        var beatFrames = decodedBeats(flux, period: tempo.globalPeriod, allowed: allowed)
         let decision = MetricalLevel.decide(beats: beatFrames, features: features, period: tempo.globalPeriod,
                                     allowed: Double(estimator.minimumLag)...Double(estimator.maximumLag))
         switch decision {
@@ -125,16 +121,18 @@ public enum BeatTracker {
             tempo = estimator.rescaled(tempo, by: factor)
             beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed)
         case .shiftHalfBeat:
+            // Off-beat open hats: BeatNet hears them as beats too, so the flux's beats are kept.
             beatFrames = MetricalLevel.shiftedHalfBeat(beatFrames, frameCount: envelope.count)
         case .keep:
-            break
+            if learned != nil { beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed) }
         }
         // The learned activation knows a beat from its subdivision better than the onsets do
         // (dembow's rim shots between the kicks): when it hears every other beat only, the
-        // beat is twice as slow. It is not asked the other way: it hears house's open hats
-        // between the beats as beats.
+        // beat is twice as slow, if the beats it keeps are the ones with the low end. It is
+        // not asked the other way: it hears house's open hats between the beats as beats.
         if let learned, allowed.contains(Int((2 * tempo.globalPeriod).rounded())),
-           MetricalLevel.learnedAlternation(beats: beatFrames, learned: learned.beat, downbeat: learned.downbeat) {
+           MetricalLevel.learnedAlternation(beats: beatFrames, learned: learned.beat, downbeat: learned.downbeat,
+                                            low: features.lowStrength) {
             tempo = estimator.rescaled(tempo, by: 2)
             beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed)
         }
@@ -162,6 +160,17 @@ public enum BeatTracker {
                             downbeats: milliseconds(downbeats), beatsPerBar: bar.beatsPerBar, confidence: (confidence * 100).rounded() / 100,
                             pulse: pulse, cutPoints: milliseconds(pulse ? downbeats : freeCuts()), sections: milliseconds(sections),
                             barEnergy: SongStructure.barEnergy(barFrames: barFrames, features: features))
+    }
+
+    /// The flux's activation and the learned one (beat + downbeat), half and half;
+    /// MERGE_BEATS_BLEND=max takes the larger of the two instead, MERGE_BEATS_LEARNED_WEIGHT the share.
+    static func blended(_ flux: [Float], _ learned: Learned) -> [Float] {
+        let w = learnedWeight
+        let useMax = ProcessInfo.processInfo.environment["MERGE_BEATS_BLEND"] == "max"
+        return flux.indices.map { i in
+            let net = min(0.95, learned.beat[i] + learned.downbeat[i])
+            return useMax ? max(flux[i], net) : (1 - w) * flux[i] + w * net
+        }
     }
 
     /// The onset envelope as a beat probability per frame for the decoder. Squared, so
