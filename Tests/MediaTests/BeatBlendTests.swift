@@ -57,3 +57,39 @@ import Testing
         #expect(BeatTracker.upsampled((beat: [], downbeat: []), frames: 3).beat == [0, 0, 0])
     }
 }
+
+/// Scene plans from an analysis with sections and bar energy (no audio).
+@Suite struct SceneSlotPlannerStructureTests {
+    /// 120 BPM, 4/4, 64 s: a downbeat every 2 s; a section at 16 s and 40 s; the bars from 40 s loud.
+    static func analysis() -> BeatAnalysis {
+        let downbeats = stride(from: 0.0, to: 64, by: 2).map { $0 }
+        return BeatAnalysis(duration: 64, tempo: 120, beats: stride(from: 0.0, to: 64, by: 0.5).map { $0 },
+                            downbeats: downbeats, beatsPerBar: 4, confidence: 1, pulse: true, cutPoints: downbeats,
+                            sections: [16, 40], barEnergy: downbeats.map { $0 >= 40 ? 0.9 : 0.3 })
+    }
+
+    @Test func sectionBoundariesStartScenes() throws {
+        let slots = try SceneSlotPlanner.plan(Self.analysis(), durations: [5, 10])
+        for section in [16.0, 40.0] {
+            #expect(slots.contains { abs($0.start - section) < 1e-9 }, "no scene starts at \(section) s: \(slots.map(\.start))")
+        }
+    }
+
+    @Test func loudBarsCutFaster() throws {
+        let slots = try SceneSlotPlanner.plan(Self.analysis(), durations: [5, 10])
+        let quiet = slots.filter { $0.end <= 40 }.map(\.duration)
+        let loud = slots.filter { $0.start >= 40 && $0.end < 64 }.map(\.duration)
+        #expect(!loud.isEmpty && loud.allSatisfy { $0 <= 5 + 1e-9 }, "loud scenes \(loud)")
+        #expect(quiet.contains { $0 > 5 }, "quiet scenes \(quiet)")
+        for (slot, next) in zip(slots, slots.dropFirst()) { #expect(slot.end == next.start) }
+    }
+
+    /// Without a pulse there are no downbeats: the scenes end on the cut points.
+    @Test func songsWithoutPulseCutOnCutPoints() throws {
+        let analysis = BeatAnalysis(duration: 30, tempo: 0, beats: [], downbeats: [], beatsPerBar: 4, confidence: 0.1,
+                                    pulse: false, cutPoints: [4, 9.5, 17, 23])
+        let slots = try SceneSlotPlanner.plan(analysis, durations: [5, 10])
+        #expect(slots.dropLast().allSatisfy { slot in analysis.cutPoints.contains { abs($0 - slot.end) < 1e-9 } },
+                "\(slots.map(\.end))")
+    }
+}
