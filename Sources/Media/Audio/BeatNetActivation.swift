@@ -216,16 +216,48 @@ final class BeatNetModel: Sendable {
                     out.withUnsafeMutableBufferPointer { out in
                         guard let a = a.baseAddress, let w = w.baseAddress, let bias = bias.baseAddress,
                               let out = out.baseAddress else { return }
-                        for r in 0..<rows {
+                        var r = 0
+                        // Four rows at a time share each load of the weights.
+                        while r + 4 <= rows {
+                            for q in 0..<4 { (out + (r + q) * outputStride).update(from: bias, count: outputs) }
+                            accumulate4(a + r * stride, stride: stride, w, inputs: stride, outputs: outputs,
+                                        into: out + r * outputStride, outputStride: outputStride)
+                            r += 4
+                        }
+                        while r < rows {
                             let y = out + r * outputStride
                             y.update(from: bias, count: outputs)
                             accumulate(a + r * stride, w, inputs: stride, outputs: outputs, into: y)
+                            r += 1
                         }
                     }
                 }
             }
         }
         return out
+    }
+
+    /// accumulate for four rows of x (`stride` apart) into four rows of y (`outputStride` apart),
+    /// two inputs at a time.
+    @inline(__always)
+    static func accumulate4(_ x: UnsafePointer<Float>, stride: Int, _ w: UnsafePointer<Float>, inputs: Int, outputs: Int,
+                            into y: UnsafeMutablePointer<Float>, outputStride: Int) {
+        let (y0, y1, y2, y3) = (y, y + outputStride, y + 2 * outputStride, y + 3 * outputStride)
+        let (x0, x1, x2, x3) = (x, x + stride, x + 2 * stride, x + 3 * stride)
+        var k = 0
+        while k < inputs {
+            let wa = w + k * outputs, wb = wa + outputs
+            let (a0, a1, a2, a3) = (x0[k], x1[k], x2[k], x3[k])
+            let (b0, b1, b2, b3) = (x0[k + 1], x1[k + 1], x2[k + 1], x3[k + 1])
+            for o in 0..<outputs {
+                let p = wa[o], q = wb[o]
+                y0[o] += p * a0 + q * b0
+                y1[o] += p * a1 + q * b1
+                y2[o] += p * a2 + q * b2
+                y3[o] += p * a3 + q * b3
+            }
+            k += 2
+        }
     }
 
     /// y[o] += Σ_k x[k]·w[k][o], four inputs at a time (`inputs` a multiple of 4). In this
