@@ -46,6 +46,18 @@ import Testing
         }
     }
 
+    /// The frames go through in chunks with the LSTM state carried over: any chunking gives
+    /// the same activations as one pass.
+    @Test func chunksCarryTheState() throws {
+        let model = try #require(BeatNetModel.shared)
+        let inputs = Self.inputs(frames: 300)
+        let whole = model.activations(inputs: inputs, chunk: 1_000)
+        let chunked = model.activations(inputs: inputs, chunk: 37)
+        #expect(whole.beat.count == 300 && chunked.beat.count == 300)
+        let worst = zip(whole.beat + whole.downbeat, chunked.beat + chunked.downbeat).map { abs($0 - $1) }.max() ?? 1
+        #expect(worst < 1e-5, "chunked differs by \(worst)")
+    }
+
     @Test func fastTanhIsTanh() {
         for x in stride(from: -12.0, through: 12.0, by: 0.01) {
             #expect(abs(Double(fastTanh(Float(x))) - tanh(x)) < 2e-6, "tanh(\(x))")

@@ -155,7 +155,31 @@ final class BeatNetModel: Sendable {
     }
 
     /// Beat and downbeat probabilities per frame, from the network's inputs (inputSize per frame).
-    func activations(inputs x: [Float]) -> (beat: [Float], downbeat: [Float]) {
+    func activations(inputs: [Float], chunk: Int = 128) -> (beat: [Float], downbeat: [Float]) {
+        let frames = inputs.count / Self.inputSize
+        guard frames > 0, chunk > 0 else { return ([], []) }
+        // A chunk of frames at a time through all the layers, the LSTM state carried over:
+        // the intermediate products stay in cache (a 3-minute song's are 30 MB at once).
+        var state = LSTMState()
+        var beat: [Float] = [], downbeat: [Float] = []
+        beat.reserveCapacity(frames)
+        downbeat.reserveCapacity(frames)
+        for start in stride(from: 0, to: frames, by: chunk) {
+            let end = min(frames, start + chunk)
+            let part = activations(chunk: Array(inputs[(start * Self.inputSize)..<(end * Self.inputSize)]), state: &state)
+            beat += part.beat
+            downbeat += part.downbeat
+        }
+        return (beat, downbeat)
+    }
+
+    /// The recurrent layers' hidden and cell states between chunks.
+    struct LSTMState {
+        var hidden = [[Float]](repeating: [Float](repeating: 0, count: BeatNetModel.hiddenStride), count: 2)
+        var cell = [[Float]](repeating: [Float](repeating: 0, count: BeatNetModel.hidden), count: 2)
+    }
+
+    private func activations(chunk x: [Float], state lstm: inout LSTMState) -> (beat: [Float], downbeat: [Float]) {
         let frames = x.count / Self.inputSize
         guard frames > 0 else { return ([], []) }
         // Convolution, ReLU and pooling, frame by frame: 262 values (padded to 264).
@@ -188,7 +212,8 @@ final class BeatNetModel: Sendable {
         for layer in 0..<2 {
             let projected = Self.product(sequence, rows: frames, weights: layerInput[layer], bias: layerBias[layer],
                                          outputs: Self.gates, stride: Self.hiddenStride, outputStride: Self.gates)
-            sequence = recur(projected, frames: frames, weights: layerRecurrent[layer])
+            sequence = recur(projected, frames: frames, weights: layerRecurrent[layer],
+                             state: &lstm.hidden[layer], cell: &lstm.cell[layer])
         }
         let logits = Self.product(sequence, rows: frames, weights: outputWeights, bias: outputBias,
                                   outputs: 3, stride: Self.hiddenStride, outputStride: 3)
@@ -281,11 +306,9 @@ final class BeatNetModel: Sendable {
 
     /// One LSTM layer over the projected inputs (600 per frame: gates i, f, g, o); the
     /// hidden states, hiddenStride per frame.
-    private func recur(_ projected: [Float], frames: Int, weights: [Float]) -> [Float] {
+    private func recur(_ projected: [Float], frames: Int, weights: [Float], state: inout [Float], cell: inout [Float]) -> [Float] {
         let h = Self.hidden
         var out = [Float](repeating: 0, count: frames * Self.hiddenStride)
-        var state = [Float](repeating: 0, count: Self.hiddenStride)
-        var cell = [Float](repeating: 0, count: h)
         var gates = [Float](repeating: 0, count: Self.gates)
         projected.withUnsafeBufferPointer { projected in
             weights.withUnsafeBufferPointer { w in
