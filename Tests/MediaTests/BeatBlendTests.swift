@@ -93,3 +93,29 @@ import Testing
                 "\(slots.map(\.end))")
     }
 }
+
+/// The blend may not move the beats off the kicks the flux found.
+@Suite struct BeatPhaseGuardTests {
+    static let flux = Array(stride(from: 20, to: 2_000, by: 50))
+    static let offBeat = flux.map { $0 + 25 }
+
+    static func low(kicksOn beats: [Int]) -> [Float] {
+        var low = [Float](repeating: 1, count: 2_100)
+        for beat in beats { low[beat] = 10 }
+        return low
+    }
+
+    @Test func movedOffTheKicksGoesBack() {
+        #expect(BeatTracker.movedOffTheLowEnd(blend: Self.offBeat, flux: Self.flux, low: Self.low(kicksOn: Self.flux), period: 50))
+    }
+
+    @Test func movedOntoTheKicksStays() {
+        #expect(!BeatTracker.movedOffTheLowEnd(blend: Self.offBeat, flux: Self.flux, low: Self.low(kicksOn: Self.offBeat), period: 50))
+    }
+
+    @Test func unmovedBeatsStay() {
+        let nudged = Self.flux.map { $0 + 2 }
+        #expect(!BeatTracker.movedOffTheLowEnd(blend: nudged, flux: Self.flux, low: Self.low(kicksOn: Self.flux), period: 50))
+        #expect(!BeatTracker.movedOffTheLowEnd(blend: Self.offBeat, flux: [], low: Self.low(kicksOn: Self.flux), period: 50))
+    }
+}

@@ -124,7 +124,13 @@ public enum BeatTracker {
             // Off-beat open hats: BeatNet hears them as beats too, so the flux's beats are kept.
             beatFrames = MetricalLevel.shiftedHalfBeat(beatFrames, frameCount: envelope.count)
         case .keep:
-            if learned != nil { beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed) }
+            if learned != nil {
+                let fluxBeats = beatFrames
+                beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed)
+                if movedOffTheLowEnd(blend: beatFrames, flux: fluxBeats, low: features.lowStrength, period: tempo.globalPeriod) {
+                    beatFrames = fluxBeats
+                }
+            }
         }
         // The learned activation knows a beat from its subdivision better than the onsets do
         // (dembow's rim shots between the kicks): when it hears every other beat only, the
@@ -161,6 +167,27 @@ public enum BeatTracker {
                             pulse: pulse, cutPoints: milliseconds(pulse ? downbeats : freeCuts()), sections: milliseconds(sections),
                             barEnergy: SongStructure.barEnergy(barFrames: barFrames, features: features))
     }
+
+    /// Whether the blend moved most beats off the flux's (by a quarter period or more) onto
+    /// points with less low end: BeatNet hears a breakbeat's eighth-note ride or a house
+    /// track's open hats as beats where the kicks say otherwise (bench/beats: breakbeat_96,
+    /// the kicks 1.4 times as strong on the flux's beats). Where the low end is no clearer
+    /// on the flux's beats (house in pink noise, 0.9), the blend is kept.
+    static func movedOffTheLowEnd(blend: [Int], flux: [Int], low: [Float], period: Double) -> Bool {
+        guard blend.count >= 8, !flux.isEmpty, !low.isEmpty else { return false }
+        let reach = Int(period / 4)
+        let moved = blend.filter { b in !flux.contains { abs($0 - b) <= reach } }.count
+        guard Double(moved) > 0.4 * Double(blend.count) else { return false }
+        func strength(_ beats: [Int]) -> Double {
+            beats.reduce(0.0) { sum, beat in
+                let range = max(0, beat - 2)...max(0, min(low.count - 1, beat + 2))
+                return sum + Double(range.map { low[$0] }.max() ?? 0)
+            } / Double(beats.count)
+        }
+        return strength(flux) > lowEndPreference * strength(blend)
+    }
+
+    static let lowEndPreference = 1.2
 
     /// The flux's activation and the learned one (beat + downbeat), half and half;
     /// MERGE_BEATS_BLEND=max takes the larger of the two instead, MERGE_BEATS_LEARNED_WEIGHT the share.
