@@ -33,7 +33,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Media: Swift over FFmpeg. Knows nothing of HTTP or jobs.
-        .target(name: "Media", dependencies: ["CFFmpeg"]),
+        .target(name: "Media", dependencies: ["CFFmpeg"], resources: [.copy("Audio/Resources/beatnet.bin")]),
         // Generation: providers and the libcurl HTTP client.
         .target(name: "Generation", dependencies: [
             "CCurl", "Media",

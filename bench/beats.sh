@@ -3,7 +3,8 @@
 # (RNN + DBN beat tracker) on a synthetic set with exact ground truth (bench/beats/: our own
 # synthesizer, plus 12 General MIDI tracks rendered by fluidsynth with FluidR3_GM): mean
 # F-measure, CMLt, AMLt (mir_eval), off-beat locks, tempo halvings/doublings, downbeat F,
-# seconds per track; then one 3-minute mp3 as whole processes, median of 7 interleaved runs.
+# seconds per track, for ours blended with BeatNet's activation ("ours") and the DSP flux alone
+# ("ours-dsp"); then one 3-minute mp3 as whole processes, median of 7 interleaved runs.
 #   bench/beats.sh [score.py options]     e.g. --only dnb, --trackers ours, --no-cache
 # The set is made once (about 20 s) in bench/.work/beats and again when make_dataset.py
 # changes; the peers' results are cached there, so a re-run mostly times ours.
@@ -61,4 +62,5 @@ if ! error=$("$MS" beats "$long" --json 2>&1 > /dev/null); then
 fi
 python3 bench/compare.py --runs 7 --title "beats: 3-minute mp3 (rock 100 BPM, 44.1 kHz, 192 kb/s), whole process" \
   "merge-server=$MS beats $long --json" \
+  "merge-server-dsp=env MERGE_BEATS_ACTIVATION=dsp $MS beats $long --json" \
   "librosa=python3 -c 'import sys, librosa; y, sr = librosa.load(sys.argv[1], sr=22050); librosa.beat.beat_track(y=y, sr=sr)' $long"

@@ -2,10 +2,12 @@
 """Scores `merge-server beats` against librosa and madmom on the synthetic set.
 
     python3 bench/beats/score.py [--data bench/.work/beats] [--only SUBSTRING ...]
-                                 [--trackers ours,librosa,madmom] [--no-cache] [--timeout 120]
+                                 [--trackers ours,ours-dsp,librosa,madmom] [--no-cache] [--timeout 120]
 
 Ours: `$MERGE_SERVER beats FILE --json` (default .build/release/merge-server), timed as a
-whole process. librosa 0.11: librosa.load(sr=22050) + beat.beat_track defaults, timed in
+whole process, twice: "ours" with the default activation (the DSP flux blended with BeatNet's
+learned one) and "ours-dsp" with MERGE_BEATS_ACTIVATION=dsp (the flux alone); the analysis'
+own time (MERGE_BEATS_TIMING=1 on stderr, without start-up and decoding) is reported apart. librosa 0.11: librosa.load(sr=22050) + beat.beat_track defaults, timed in
 process (after a warm-up that compiles its numba code). madmom: RNNBeatProcessor +
 DBNBeatTrackingProcessor(fps=100), timed in process; its downbeats
 (RNNDownBeatProcessor + DBNDownBeatTrackingProcessor, beats_per_bar [3, 4]) are computed
@@ -37,7 +39,7 @@ warnings.filterwarnings("ignore")
 import numpy as np  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-TRACKERS = ("ours", "librosa", "madmom")
+TRACKERS = ("ours", "ours-dsp", "librosa", "madmom")
 
 
 def log(message=""):
@@ -133,11 +135,13 @@ def _downbeat_job(item):
 # Ours
 # --------------------------------------------------------------------------------------
 
-def run_ours(binary, path, timeout):
+def run_ours(binary, path, timeout, activation="blend"):
+    """activation: blend (the DSP activation with BeatNet's, the default) or dsp (DSP only)."""
     command = [binary, "beats", path, "--json"]
+    env = dict(os.environ, MERGE_BEATS_ACTIVATION=activation, MERGE_BEATS_TIMING="1")
     start = time.perf_counter()
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired:
         return None, time.perf_counter() - start, f"timed out after {timeout} s"
     except OSError as error:
@@ -156,7 +160,10 @@ def run_ours(binary, path, timeout):
     if missing:
         return None, elapsed, f"JSON lacks {', '.join(missing)}"
     try:
+        analysis = [float(part.split("=")[1].split()[0]) for part in (done.stderr or "").split()
+                    if part.startswith("analysis_seconds=")]
         result = {"beats": [float(b) for b in data["beats"]], "downbeats": [float(b) for b in data["downbeats"]],
+                  "analysis_seconds": analysis[0] if analysis else None, "duration": float(data["duration"]),
                   "tempo": None if data["tempo"] is None else float(data["tempo"]),
                   "beats_per_bar": data["beats_per_bar"], "confidence": data["confidence"]}
     except (TypeError, ValueError) as error:
@@ -283,7 +290,7 @@ def summary_tables(tracks, results, trackers, times):
         if not scored:
             continue
         mean = lambda key: sum(s[key] for s in scored) / len(scored)  # noqa: E731
-        downs = [s["downbeat_F"] for s in scored if "downbeat_F" in s] if name == "ours" else \
+        downs = [s["downbeat_F"] for s in scored if "downbeat_F" in s] if name.startswith("ours") else \
             [results[t["name"]]["madmom_downbeat_F"] for t in tracks
              if results[t["name"]].get("madmom_downbeat_F") is not None] if name == "madmom" else []
         medians[name] = statistics.median(times[name]) if times.get(name) else None
@@ -369,11 +376,11 @@ def main():
     versions, missing = peer_versions(wanted)
     for name, why in missing.items():
         print(f"note: {name} is left out ({why})")
-    trackers = [t for t in wanted if t == "ours" or t in versions]
+    trackers = [t for t in wanted if t.startswith("ours") or t in versions]
 
     binary = os.environ.get("MERGE_SERVER") or os.path.join(REPO, ".build", "release", "merge-server")
     binary_ok = True
-    if "ours" in trackers and not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
+    if any(t.startswith("ours") for t in trackers) and not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
         print(f"error: {binary} not found or not executable (run swift build -c release, or set MERGE_SERVER); "
               f"ours is scored 0 on every track")
         binary_ok = False
@@ -405,6 +412,7 @@ def main():
     peers = {}
     results = {t["name"]: {} for t in tracks}
     times = {name: [] for name in trackers}
+    analysis_times = {}
     errors = {}
     began = time.perf_counter()
     for i, track in enumerate(tracks):
@@ -414,22 +422,25 @@ def main():
         reference_down = np.loadtxt(os.path.join(args.data, track["downbeats"]), ndmin=1)
         progress = []
         for tracker in trackers:
-            if tracker == "ours":
+            if tracker in ("ours", "ours-dsp"):
                 if not binary_ok:
-                    results[name]["ours"] = zero_score()
-                    progress.append("ours: E")
+                    results[name][tracker] = zero_score()
+                    progress.append(f"{tracker}: E")
                     continue
-                raw, elapsed, error = run_ours(binary, path, args.timeout)
+                raw, elapsed, error = run_ours(binary, path, args.timeout, "dsp" if tracker == "ours-dsp" else "blend")
                 if error:
                     errors.setdefault(error, []).append(name)
-                    log(f"  ours failed on {name}: {error}")
-                    results[name]["ours"] = zero_score()
-                    progress.append(f"ours: E {elapsed:.2f}s")
+                    log(f"  {tracker} failed on {name}: {error}")
+                    results[name][tracker] = zero_score()
+                    progress.append(f"{tracker}: E {elapsed:.2f}s")
                     continue
-                times["ours"].append(elapsed)
-                results[name]["ours_raw"] = {k: raw[k] for k in ("tempo", "confidence", "beats_per_bar")}
-                results[name]["ours"] = score(reference, raw["beats"], reference_down, raw["downbeats"])
-                progress.append(f"ours F {results[name]['ours']['F']:.2f} {elapsed:.2f}s")
+                times[tracker].append(elapsed)
+                if raw.get("analysis_seconds") is not None:
+                    analysis_times.setdefault(tracker, []).append((raw["analysis_seconds"], raw["duration"]))
+                if tracker == "ours":
+                    results[name]["ours_raw"] = {k: raw[k] for k in ("tempo", "confidence", "beats_per_bar")}
+                results[name][tracker] = score(reference, raw["beats"], reference_down, raw["downbeats"])
+                progress.append(f"{tracker} F {results[name][tracker]['F']:.2f} {elapsed:.2f}s")
                 continue
             cached = cache[tracker].get(name)
             if cached is None:
@@ -486,6 +497,11 @@ def main():
         print(f"ours failed on {len(names)} track(s) ({shown}): {error}")
     print()
     print(summary_tables(tracks, results, trackers, times))
+    for name, pairs in analysis_times.items():
+        seconds = [a for a, _ in pairs]
+        per40 = [40 * a / d for a, d in pairs if d > 0]
+        print(f"{name}: analysis alone (no start-up, no decoding) median {statistics.median(seconds):.3f} s a track, "
+              f"{statistics.median(per40):.3f} s per 40 s of audio (max {max(per40):.3f})")
     print(f"\nper-track table: {os.path.relpath(out_path)}  ({time.perf_counter() - began:.0f} s)")
     return 0
 

@@ -18,21 +18,68 @@ public enum BeatTracker {
 
     public static func analyzeWithTrace(_ path: String, cancellation: CancellationFlag? = nil)
         throws(MediaError) -> (analysis: BeatAnalysis, trace: BeatAnalysisTrace) {
-        let detector = try OnsetDetector()
+        let network = Activation.current == .dsp ? nil : BeatNetModel.shared
+        let detector = try OnsetDetector(network: network)
+        // The analysis' own time, without the decoding it is interleaved with (bench/beats.sh
+        // reads it from stderr with MERGE_BEATS_TIMING=1).
+        let clock = ContinuousClock()
+        var spent = Duration.zero
         // The song's input stops with the analysis, even inside a blocked read.
         try CurrentCancellation.with(cancellation) { () throws(MediaError) in
             try MonoAudioStream.read(path, sampleRate: OnsetFeatures.sampleRate,
                                      cancelled: { cancellation?.isCancelled == true }) { samples throws(MediaError) in
-                detector.add(samples)
+                spent += clock.measure { detector.add(samples) }
             }
         }
+        let start = clock.now
         let features = detector.finish()
         let envelope = onsetEnvelope(features)
         let scale = max(envelope.max() ?? 1, 1e-9)
         let trace = BeatAnalysisTrace(frameRate: OnsetFeatures.frameRate, waveform: features.peak,
                                       onsetEnvelope: envelope.map { $0 / scale })
-        return (analyze(features, envelope: envelope), trace)
+        let learned = network.map { upsampled($0.activations(bands: features.networkBands), frames: envelope.count) }
+        let analysis = analyze(features, envelope: envelope, learned: learned)
+        spent += clock.now - start
+        if ProcessInfo.processInfo.environment["MERGE_BEATS_TIMING"] == "1" {
+            let seconds = Double(spent.components.seconds) + Double(spent.components.attoseconds) * 1e-18
+            FileHandle.standardError.write(Data("analysis_seconds=\(seconds) activation=\(network == nil ? "dsp" : "blend")\n".utf8))
+        }
+        return (analysis, trace)
     }
+
+    /// Which beat activation the decoder hears: the DSP onset envelope alone, or blended
+    /// with BeatNet's (the default when its weights are found). MERGE_BEATS_ACTIVATION=dsp
+    /// or blend picks one (bench/beats.sh scores both).
+    enum Activation: String {
+        case dsp, blend
+        static let current: Activation = ProcessInfo.processInfo.environment["MERGE_BEATS_ACTIVATION"]
+            .flatMap { Activation(rawValue: $0.lowercased()) } ?? .blend
+    }
+
+    /// The learned activations at 100 frames a second (theirs are 50): linear between frames.
+    struct Learned {
+        var beat: [Float]
+        var downbeat: [Float]
+    }
+
+    static func upsampled(_ activations: (beat: [Float], downbeat: [Float]), frames: Int) -> Learned {
+        func stretch(_ values: [Float]) -> [Float] {
+            guard !values.isEmpty else { return [Float](repeating: 0, count: frames) }
+            return (0..<frames).map { f in
+                let k = f / 2
+                let a = values[min(k, values.count - 1)]
+                guard f % 2 == 1 else { return a }
+                return 0.5 * (a + values[min(k + 1, values.count - 1)])
+            }
+        }
+        return Learned(beat: stretch(activations.beat), downbeat: stretch(activations.downbeat))
+    }
+
+    /// The share of the learned activation in the blend (the rest is the DSP one).
+    static let learnedWeight: Float = {
+        if let text = ProcessInfo.processInfo.environment["MERGE_BEATS_LEARNED_WEIGHT"], let value = Float(text) { return value }
+        return 0.5
+    }()
 
     /// Full-band flux plus the low band again (kicks and bass carry the beat), less its
     /// local mean over 0.2 s (a steady wash is not an onset; a soft hat after a kick
@@ -55,7 +102,7 @@ public enum BeatTracker {
         return deviation > 0 ? envelope.map { $0 / deviation } : envelope
     }
 
-    static func analyze(_ features: OnsetFeatures, envelope: [Float]) -> BeatAnalysis {
+    static func analyze(_ features: OnsetFeatures, envelope: [Float], learned: Learned? = nil) -> BeatAnalysis {
         let duration = features.duration
         let loudest = features.rms.max() ?? 0
         let estimator = TempoEstimator(frameRate: OnsetFeatures.frameRate)
@@ -66,18 +113,39 @@ public enum BeatTracker {
         let confidence = min(1, max(0, (tempo.periodicity - 0.08) / 0.35))
         guard confidence > 0.05 else { return .noSteadyBeat(duration: duration, cutPoints: freeCuts()) }
 
-        let activation = beatActivation(envelope)
+        // The metrical level is chosen on the flux's own beats (the learned activation moved
+        // it on bench/beats: a breakbeat doubled), then the beats are decoded again from the blend.
+        let flux = beatActivation(envelope)
+        let activation = learned.map { blended(flux, $0) } ?? flux
         let allowed = estimator.minimumLag...estimator.maximumLag
-        var beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed)
-        switch MetricalLevel.decide(beats: beatFrames, features: features, period: tempo.globalPeriod,
-                                    allowed: Double(estimator.minimumLag)...Double(estimator.maximumLag)) {
+        var beatFrames = decodedBeats(flux, period: tempo.globalPeriod, allowed: allowed)
+        let decision = MetricalLevel.decide(beats: beatFrames, features: features, period: tempo.globalPeriod,
+                                    allowed: Double(estimator.minimumLag)...Double(estimator.maximumLag))
+        switch decision {
         case .scalePeriod(let factor):
             tempo = estimator.rescaled(tempo, by: factor)
             beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed)
         case .shiftHalfBeat:
+            // Off-beat open hats: BeatNet hears them as beats too, so the flux's beats are kept.
             beatFrames = MetricalLevel.shiftedHalfBeat(beatFrames, frameCount: envelope.count)
         case .keep:
-            break
+            if learned != nil {
+                let fluxBeats = beatFrames
+                beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed)
+                if movedOffTheLowEnd(blend: beatFrames, flux: fluxBeats, low: features.lowStrength, period: tempo.globalPeriod) {
+                    beatFrames = fluxBeats
+                }
+            }
+        }
+        // The learned activation knows a beat from its subdivision better than the onsets do
+        // (dembow's rim shots between the kicks): when it hears every other beat only, the
+        // beat is twice as slow, if the beats it keeps are the ones with the low end. It is
+        // not asked the other way: it hears house's open hats between the beats as beats.
+        if let learned, allowed.contains(Int((2 * tempo.globalPeriod).rounded())),
+           MetricalLevel.learnedAlternation(beats: beatFrames, learned: learned.beat, downbeat: learned.downbeat,
+                                            low: features.lowStrength) {
+            tempo = estimator.rescaled(tempo, by: 2)
+            beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed)
         }
         beatFrames = trimmedToMusic(beatFrames, features: features, period: tempo.globalPeriod)
         guard beatFrames.count >= 2 else { return .noSteadyBeat(duration: duration, cutPoints: freeCuts()) }
@@ -103,6 +171,38 @@ public enum BeatTracker {
                             downbeats: milliseconds(downbeats), beatsPerBar: bar.beatsPerBar, confidence: (confidence * 100).rounded() / 100,
                             pulse: pulse, cutPoints: milliseconds(pulse ? downbeats : freeCuts()), sections: milliseconds(sections),
                             barEnergy: SongStructure.barEnergy(barFrames: barFrames, features: features))
+    }
+
+    /// Whether the blend moved most beats off the flux's (by a quarter period or more) onto
+    /// points with less low end: BeatNet hears a breakbeat's eighth-note ride or a house
+    /// track's open hats as beats where the kicks say otherwise (bench/beats: breakbeat_96,
+    /// the kicks 1.4 times as strong on the flux's beats). Where the low end is no clearer
+    /// on the flux's beats (house in pink noise, 0.9), the blend is kept.
+    static func movedOffTheLowEnd(blend: [Int], flux: [Int], low: [Float], period: Double) -> Bool {
+        guard blend.count >= 8, !flux.isEmpty, !low.isEmpty else { return false }
+        let reach = Int(period / 4)
+        let moved = blend.filter { b in !flux.contains { abs($0 - b) <= reach } }.count
+        guard Double(moved) > 0.4 * Double(blend.count) else { return false }
+        func strength(_ beats: [Int]) -> Double {
+            beats.reduce(0.0) { sum, beat in
+                let range = max(0, beat - 2)...max(0, min(low.count - 1, beat + 2))
+                return sum + Double(range.map { low[$0] }.max() ?? 0)
+            } / Double(beats.count)
+        }
+        return strength(flux) > lowEndPreference * strength(blend)
+    }
+
+    static let lowEndPreference = 1.2
+
+    /// The flux's activation and the learned one (beat + downbeat), half and half;
+    /// MERGE_BEATS_BLEND=max takes the larger of the two instead, MERGE_BEATS_LEARNED_WEIGHT the share.
+    static func blended(_ flux: [Float], _ learned: Learned) -> [Float] {
+        let w = learnedWeight
+        let useMax = ProcessInfo.processInfo.environment["MERGE_BEATS_BLEND"] == "max"
+        return flux.indices.map { i in
+            let net = min(0.95, learned.beat[i] + learned.downbeat[i])
+            return useMax ? max(flux[i], net) : (1 - w) * flux[i] + w * net
+        }
     }
 
     /// The onset envelope as a beat probability per frame for the decoder. Squared, so

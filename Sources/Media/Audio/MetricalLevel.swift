@@ -1,3 +1,5 @@
+import Foundation
+
 /// Periodicity alone cannot tell a beat from its half or its double (the tracker's
 /// classic failure: fast songs at half tempo). The tracked beats can.
 ///
@@ -47,6 +49,30 @@ enum MetricalLevel {
         let low = beats.map { strength(at: $0, features.lowStrength) }
         let lowHalfway = zip(beats, beats.dropFirst()).map { strength(at: ($0 + $1) / 2, features.lowStrength) }
         return mean(lowHalfway) > offBeatRatio * mean(low) ? .shiftHalfBeat : .keep
+    }
+
+    /// Below this share of the stronger half, the weaker half of the beats is a subdivision
+    /// for the learned activation (bench/beats, on beats doubled from the tempogram's:
+    /// dembow's off-beats hold 0.13–0.15 of its beats; straight beats 0.6 and up).
+    static let learnedAlternationRatio = 0.35
+
+    /// Whether the learned beat activation hears only every other beat, and those carry the
+    /// low end (kicks, bass). Drum & bass at 170–190 BPM is heard at half time too (its
+    /// alternation 0.17–0.31), but on its snares, with the kicks on the beats it leaves out.
+    static func learnedAlternation(beats: [Int], learned: [Float], downbeat: [Float], low: [Float]) -> Bool {
+        guard beats.count >= 8, !learned.isEmpty else { return false }
+        let values = beats.map { beat -> Double in
+            let range = max(0, beat - 2)...max(0, min(learned.count - 1, beat + 2))
+            return Double(range.map { learned[$0] + downbeat[$0] }.max() ?? 0)
+        }
+        let lows = beats.map { strength(at: $0, low) }
+        func halves(_ x: [Double]) -> (even: Double, odd: Double) {
+            (mean(stride(from: 0, to: x.count, by: 2).map { x[$0] }), mean(stride(from: 1, to: x.count, by: 2).map { x[$0] }))
+        }
+        let (even, odd) = halves(values)
+        let (lowEven, lowOdd) = halves(lows)
+        let (kept, dropped) = even > odd ? (lowEven, lowOdd) : (lowOdd, lowEven)
+        return max(even, odd) > 0.3 && min(even, odd) < learnedAlternationRatio * max(even, odd) && kept >= dropped
     }
 
     /// The beats moved half a period later (the last one extrapolated).

@@ -17,6 +17,9 @@ struct OnsetFeatures: Sendable {
     /// Peak sample magnitude per frame (the waveform of the plot) and RMS (silence).
     var peak: [Float] = []
     var rms: [Float] = []
+    /// BeatNet's input bands (BeatNetModel.bandCount per frame) of every other frame
+    /// (50 a second), when the tracker runs the learned activation; else empty.
+    var networkBands: [Float] = []
     var duration: Double = 0
 
     var count: Int { strength.count }
@@ -49,9 +52,12 @@ final class OnsetDetector {
     private var pending: [Float]
     private var readIndex = 0
     private var samplesSeen = 0
+    private let network: BeatNetModel?
     private(set) var features = OnsetFeatures()
 
-    init() throws(MediaError) {
+    /// - Parameter network: when given, its input bands are kept for every other frame.
+    init(network: BeatNetModel? = nil) throws(MediaError) {
+        self.network = network
         let size = Self.windowSize
         fft = try RealFFT(size: size)
         window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size))) }
@@ -111,6 +117,10 @@ final class OnsetDetector {
             features.rms.removeLast(extra)
             features.chroma.removeLast(extra * 12)
         }
+        let networkFrames = (features.count + 1) / 2
+        if features.networkBands.count > networkFrames * BeatNetModel.bandCount {
+            features.networkBands.removeLast(features.networkBands.count - networkFrames * BeatNetModel.bandCount)
+        }
         return features
     }
 
@@ -146,6 +156,10 @@ final class OnsetDetector {
             energy = energies.sum()
         }
         power.withUnsafeMutableBufferPointer { if let base = $0.baseAddress { fft.powerSpectrum(into: base) } }
+        // BeatNet's frames are 64 ms every 20 ms: this window (1024 samples at 16 kHz) every other hop.
+        if let network, features.count % 2 == 0 {
+            power.withUnsafeBufferPointer { network.appendBands(power: $0, to: &features.networkBands) }
+        }
 
         let normalization = 4 / Float(size * size)
         var flux: Float = 0

@@ -3,8 +3,8 @@ import Foundation
 /// Tempo from the periodicity of the onset envelope: autocorrelation in 8 s windows
 /// every 2 s (a tempogram), each lag scored with the better of its double and triple
 /// (a beat also repeats a bar later, in 4/4 or 3/4), weighted by a prior over
-/// plausible tempi. The local period
-/// follows ramps and steps through a Viterbi path over the windows.
+/// plausible tempi. The tempo found is the song's dominant one; ramps and steps are
+/// followed by the beat decoder (BeatDecoder), within half an octave of it.
 struct TempoEstimator {
     static let minimumBPM = 55.0
     static let maximumBPM = 215.0
@@ -17,25 +17,15 @@ struct TempoEstimator {
     var maximumLag: Int { Int((60 * frameRate / Self.minimumBPM).rounded(.up)) }
 
     struct Result {
-        /// Beat period in frames at every frame.
-        let periods: [Double]
         /// The dominant period (frames).
         let globalPeriod: Double
-        /// How periodic the envelope is at that period (normalized autocorrelation, 0…1).
+        /// How periodic the envelope is at the periods near it (normalized autocorrelation, 0…1).
         let periodicity: Double
-        /// The tempogram, kept to search the local path again at another metrical level.
-        fileprivate let windows: [[Double]]
     }
 
-    /// The result at another metrical level (`factor` times the period). The local path is
-    /// searched again around the new period rather than scaled: scaling would carry over
-    /// the old path's clipping to the tempo range (a step from 90 to 110 BPM tracked at
-    /// half speed cannot follow 45 BPM) and its choices at the wrong level.
+    /// The result at another metrical level (`factor` times the period).
     func rescaled(_ result: Result, by factor: Double) -> Result {
-        let globalLag = result.globalPeriod * factor
-        let path = viterbi(result.windows, lags: Array(minimumLag...maximumLag), around: globalLag)
-        return Result(periods: interpolated(path, frameCount: result.periods.count, fallback: globalLag),
-                      globalPeriod: globalLag, periodicity: result.periodicity, windows: result.windows)
+        Result(globalPeriod: result.globalPeriod * factor, periodicity: result.periodicity)
     }
 
     func estimate(_ envelope: [Float]) -> Result? {
@@ -51,26 +41,11 @@ struct TempoEstimator {
         guard let best = scored.indices.max(by: { scored[$0] < scored[$1] }), scored[best] > 0 else { return nil }
         let globalLag = refine(Double(lags[best]), in: scored, lags: lags)
 
-        // Local path: stay near the global tempo's octave, pay for changes of period.
-        let path = viterbi(windows, lags: lags, around: globalLag)
-        // How periodic each window is at its own period on the path, so ramps count as steady.
-        let periodicity = zip(windows, path).map { window, lag in
-            window[min(window.count - 1, max(0, Int(lag.rounded()) - minimumLag))]
-        }.reduce(0, +) / Double(windows.count) / 1.5
-        return Result(periods: interpolated(path, frameCount: envelope.count, fallback: globalLag), globalPeriod: globalLag,
-                      periodicity: min(1, max(0, periodicity)), windows: windows)
-    }
-
-    /// The period at every frame, linear between the windows' centres.
-    private func interpolated(_ path: [Double], frameCount: Int, fallback: Double) -> [Double] {
-        guard !path.isEmpty else { return [Double](repeating: fallback, count: frameCount) }
-        return (0..<frameCount).map { frame in
-            let position = (Double(frame) - Double(Self.windowFrames) / 2) / Double(Self.stepFrames)
-            let lower = min(max(0, Int(position.rounded(.down))), path.count - 1)
-            let upper = min(lower + 1, path.count - 1)
-            let fraction = min(max(0, position - Double(lower)), 1)
-            return path[lower] * (1 - fraction) + path[upper] * fraction
-        }
+        // How periodic each window is near the global period (the best lag within 0.3
+        // of an octave of it, so ramps and steps count as steady).
+        let near = lags.indices.filter { abs(log2(Double(lags[$0]) / globalLag)) < 0.3 }
+        let periodicity = windows.map { window in near.map { window[$0] }.max() ?? 0 }.reduce(0, +) / Double(windows.count) / 1.5
+        return Result(globalPeriod: globalLag, periodicity: min(1, max(0, periodicity)))
     }
 
     /// Salience of every lag in every window: normalized autocorrelation of the lag plus
@@ -142,35 +117,5 @@ struct TempoEstimator {
         let denominator = a - 2 * b + c
         guard denominator < 0 else { return lag }
         return lag + 0.5 * (a - c) / denominator
-    }
-
-    private func viterbi(_ windows: [[Double]], lags: [Int], around globalLag: Double) -> [Double] {
-        let states = lags.indices.filter { abs(log2(Double(lags[$0]) / globalLag)) < 0.4 }
-        guard !states.isEmpty else { return [Double](repeating: globalLag, count: windows.count) }
-        let changeCost = 40.0
-        let logLag = states.map { log2(Double(lags[$0])) }
-        var score = states.map { log(windows[0][$0] + 1e-3) - 2 * abs(log2(Double(lags[$0]) / globalLag)) }
-        var back: [[Int]] = []
-        for window in windows.dropFirst() {
-            var next = [Double](repeating: -.infinity, count: states.count)
-            var from = [Int](repeating: 0, count: states.count)
-            for (j, state) in states.enumerated() {
-                for i in states.indices {
-                    let change = logLag[j] - logLag[i]
-                    let candidate = score[i] - changeCost * change * change
-                    if candidate > next[j] { next[j] = candidate; from[j] = i }
-                }
-                next[j] += log(window[state] + 1e-3)
-            }
-            back.append(from)
-            score = next
-        }
-        var state = score.indices.max { score[$0] < score[$1] } ?? 0
-        var path = [Double](repeating: 0, count: windows.count)
-        for index in stride(from: windows.count - 1, through: 0, by: -1) {
-            path[index] = Double(lags[states[state]])
-            if index > 0 { state = back[index - 1][state] }
-        }
-        return path
     }
 }
