@@ -1,6 +1,7 @@
 import Foundation
-@testable import Media
 import Testing
+
+@testable import Media
 
 /// How the learned activation joins the DSP one: the blend, and the rule that lets it halve
 /// the beat (no audio: fast).
@@ -63,9 +64,10 @@ import Testing
     /// 120 BPM, 4/4, 64 s: a downbeat every 2 s; a section at 16 s and 40 s; the bars from 40 s loud.
     static func analysis() -> BeatAnalysis {
         let downbeats = stride(from: 0.0, to: 64, by: 2).map { $0 }
-        return BeatAnalysis(duration: 64, tempo: 120, beats: stride(from: 0.0, to: 64, by: 0.5).map { $0 },
-                            downbeats: downbeats, beatsPerBar: 4, confidence: 1, pulse: true, cutPoints: downbeats,
-                            sections: [16, 40], barEnergy: downbeats.map { $0 >= 40 ? 0.9 : 0.3 })
+        return BeatAnalysis(
+            duration: 64, tempo: 120, beats: stride(from: 0.0, to: 64, by: 0.5).map { $0 },
+            downbeats: downbeats, beatsPerBar: 4, confidence: 1, pulse: true, cutPoints: downbeats,
+            sections: [16, 40], barEnergy: downbeats.map { $0 >= 40 ? 0.9 : 0.3 })
     }
 
     @Test func sectionBoundariesStartScenes() throws {
@@ -86,11 +88,13 @@ import Testing
 
     /// Without a pulse there are no downbeats: the scenes end on the cut points.
     @Test func songsWithoutPulseCutOnCutPoints() throws {
-        let analysis = BeatAnalysis(duration: 30, tempo: 0, beats: [], downbeats: [], beatsPerBar: 4, confidence: 0.1,
-                                    pulse: false, cutPoints: [4, 9.5, 17, 23])
+        let analysis = BeatAnalysis(
+            duration: 30, tempo: 0, beats: [], downbeats: [], beatsPerBar: 4, confidence: 0.1,
+            pulse: false, cutPoints: [4, 9.5, 17, 23])
         let slots = try SceneSlotPlanner.plan(analysis, durations: [5, 10])
-        #expect(slots.dropLast().allSatisfy { slot in analysis.cutPoints.contains { abs($0 - slot.end) < 1e-9 } },
-                "\(slots.map(\.end))")
+        #expect(
+            slots.dropLast().allSatisfy { slot in analysis.cutPoints.contains { abs($0 - slot.end) < 1e-9 } },
+            "\(slots.map(\.end))")
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Media
 import Testing
+
+@testable import Media
 
 /// The probabilistic beat decoder on activations with known beats (no audio: fast).
 @Suite struct BeatDecoderTests {

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Media
 import Testing
+
+@testable import Media
 
 /// The Swift inference of BeatNet's CRNN against the numpy reference in
 /// scripts/convert-beatnet-weights.py (`--test-vectors`, model 1, on the same inputs).

@@ -1,7 +1,7 @@
 import Foundation
 import Media
-import Testing
 import TestSupport
+import Testing
 
 /// Scene plans over a song, and renders whose decoded cuts land on its beats.
 @Suite struct BeatSyncTests {

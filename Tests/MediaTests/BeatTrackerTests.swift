@@ -1,7 +1,7 @@
 import Foundation
 import Media
-import Testing
 import TestSupport
+import Testing
 
 /// Beat tracking on synthesized tracks with exactly known beats.
 @Suite struct BeatTrackerTests {
@@ -31,8 +31,9 @@ import TestSupport
     func clickTrackBeatsAreOnTime(bpm: Double) throws {
         let track = DrumTrack.make(style: .clicks, tempi: [bpm], seconds: 20)
         let analysis = try analyze(track)
-        #expect(beatFMeasure(reference: track.beats, estimated: analysis.beats, window: 0.02) >= 0.95,
-                "within 20 ms at \(bpm) BPM: \(zip(track.beats, analysis.beats).prefix(4).map { $1 - $0 })")
+        #expect(
+            beatFMeasure(reference: track.beats, estimated: analysis.beats, window: 0.02) >= 0.95,
+            "within 20 ms at \(bpm) BPM: \(zip(track.beats, analysis.beats).prefix(4).map { $1 - $0 })")
         #expect(beatFMeasure(reference: track.downbeats, estimated: analysis.downbeats) >= 0.95)
     }
 
@@ -88,8 +89,11 @@ import TestSupport
         let silent = DrumTrack(samples: [Float](repeating: 0, count: 4_410), sampleRate: 44_100, beats: [], downbeats: [])
         let data = try JSONEncoder().encode(try analyze(silent))
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(Set(object.keys) == ["duration", "tempo", "beats", "downbeats", "beats_per_bar", "confidence", "pulse",
-                                     "cut_points", "sections", "bar_energy"])
+        #expect(
+            Set(object.keys) == [
+                "duration", "tempo", "beats", "downbeats", "beats_per_bar", "confidence", "pulse",
+                "cut_points", "sections", "bar_energy",
+            ])
     }
 
     @Test func videoWithoutSoundIsAClearError() throws {
@@ -112,8 +116,10 @@ import TestSupport
         let samples = track.samples.enumerated().map { index, sample in
             Double(index) / Double(track.sampleRate) < change - 0.01 ? 0.2 * sample : sample
         }
-        let analysis = try analyze(DrumTrack(samples: samples, sampleRate: track.sampleRate, beats: track.beats,
-                                             downbeats: track.downbeats))
+        let analysis = try analyze(
+            DrumTrack(
+                samples: samples, sampleRate: track.sampleRate, beats: track.beats,
+                downbeats: track.downbeats))
         #expect(analysis.pulse)
         #expect(analysis.sections.contains { abs($0 - change) < 0.1 }, "sections \(analysis.sections), change at \(change)")
         #expect(analysis.barEnergy.count == analysis.downbeats.count)

@@ -23,13 +23,18 @@ public struct BeatAnalysis: Sendable, Equatable, Codable {
     public var barEnergy: [Double] = []
 
     enum CodingKeys: String, CodingKey {
-        case duration, tempo, beats, downbeats, beatsPerBar = "beats_per_bar", confidence, pulse
-        case cutPoints = "cut_points", sections, barEnergy = "bar_energy"
+        case duration, tempo, beats, downbeats
+        case beatsPerBar = "beats_per_bar"
+        case confidence, pulse
+        case cutPoints = "cut_points"
+        case sections
+        case barEnergy = "bar_energy"
     }
 
     static func noSteadyBeat(duration: Double, cutPoints: [Double] = []) -> BeatAnalysis {
-        BeatAnalysis(duration: duration, tempo: 0, beats: [], downbeats: [], beatsPerBar: 4, confidence: 0, pulse: false,
-                     cutPoints: cutPoints)
+        BeatAnalysis(
+            duration: duration, tempo: 0, beats: [], downbeats: [], beatsPerBar: 4, confidence: 0, pulse: false,
+            cutPoints: cutPoints)
     }
 }
 

@@ -60,7 +60,10 @@ struct BeatDecoder {
                             var from = 0
                             for entry in transitions[to] {
                                 let candidate = last[entry.from] + entry.logProbability
-                                if candidate > best { best = candidate; from = entry.from }
+                                if candidate > best {
+                                    best = candidate
+                                    from = entry.from
+                                }
                             }
                             first[to] = best
                             back[t * count + to] = UInt8(from)
@@ -89,7 +92,11 @@ struct BeatDecoder {
             let i = lengths[k]
             for p in 0..<i {
                 let value = score[offsets[k] + slot(p, frame: frames - 1, length: i)]
-                if value > bestScore { bestScore = value; bestK = k; bestP = p }
+                if value > bestScore {
+                    bestScore = value
+                    bestK = k
+                    bestP = p
+                }
             }
         }
         var starts: [(frame: Int, k: Int)] = []

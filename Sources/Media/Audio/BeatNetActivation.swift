@@ -62,8 +62,9 @@ final class BeatNetModel: Sendable {
         if let resources = Bundle.main.resourceURL {
             urls.append(resources.appendingPathComponent(bundle).appendingPathComponent(name))
         }
-        urls.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources")
-            .appendingPathComponent(name))
+        urls.append(
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources")
+                .appendingPathComponent(name))
         return urls
     }
 
@@ -78,7 +79,10 @@ final class BeatNetModel: Sendable {
         var cursor = 0
         var failed = false
         func take(_ n: Int) -> ArraySlice<Float> {
-            guard cursor + n <= values.count else { failed = true; return [] }
+            guard cursor + n <= values.count else {
+                failed = true
+                return []
+            }
             defer { cursor += n }
             return values[cursor..<(cursor + n)]
         }
@@ -93,12 +97,15 @@ final class BeatNetModel: Sendable {
             }
             return transposed
         }
-        let h = Self.hidden, g = Self.gates
+        let h = Self.hidden
+        let g = Self.gates
         convWeights = Array(take(20))
         convBias = Array(take(2))
         inputWeights = matrix(h, Self.convolved, stride: Self.convolvedStride)
         inputBias = Array(take(h))
-        var input: [[Float]] = [], recurrent: [[Float]] = [], bias: [[Float]] = []
+        var input: [[Float]] = []
+        var recurrent: [[Float]] = []
+        var bias: [[Float]] = []
         for _ in 0..<2 {
             input.append(matrix(g, h, stride: Self.hiddenStride))
             recurrent.append(matrix(g, h, stride: Self.hiddenStride))
@@ -113,7 +120,8 @@ final class BeatNetModel: Sendable {
         for _ in 0..<Self.bandCount {
             let head = take(2)
             guard !failed, let start = head.first.map({ Int($0) }), let length = head.last.map({ Int($0) }),
-                  start >= 0, length >= 0, length == 0 || start + length <= 513 else { return nil }
+                start >= 0, length >= 0, length == 0 || start + length <= 513
+            else { return nil }
             filters.append((start, Array(take(length))))
         }
         self.filters = filters
@@ -161,7 +169,8 @@ final class BeatNetModel: Sendable {
         // A chunk of frames at a time through all the layers, the LSTM state carried over:
         // the intermediate products stay in cache (a 3-minute song's are 30 MB at once).
         var state = LSTMState()
-        var beat: [Float] = [], downbeat: [Float] = []
+        var beat: [Float] = []
+        var downbeat: [Float] = []
         beat.reserveCapacity(frames)
         downbeat.reserveCapacity(frames)
         for start in stride(from: 0, to: frames, by: chunk) {
@@ -207,16 +216,20 @@ final class BeatNetModel: Sendable {
                 }
             }
         }
-        var sequence = Self.product(pooled, rows: frames, weights: inputWeights, bias: inputBias,
-                                     outputs: Self.hidden, stride: Self.convolvedStride, outputStride: Self.hiddenStride)
+        var sequence = Self.product(
+            pooled, rows: frames, weights: inputWeights, bias: inputBias,
+            outputs: Self.hidden, stride: Self.convolvedStride, outputStride: Self.hiddenStride)
         for layer in 0..<2 {
-            let projected = Self.product(sequence, rows: frames, weights: layerInput[layer], bias: layerBias[layer],
-                                         outputs: Self.gates, stride: Self.hiddenStride, outputStride: Self.gates)
-            sequence = recur(projected, frames: frames, weights: layerRecurrent[layer],
-                             state: &lstm.hidden[layer], cell: &lstm.cell[layer])
+            let projected = Self.product(
+                sequence, rows: frames, weights: layerInput[layer], bias: layerBias[layer],
+                outputs: Self.gates, stride: Self.hiddenStride, outputStride: Self.gates)
+            sequence = recur(
+                projected, frames: frames, weights: layerRecurrent[layer],
+                state: &lstm.hidden[layer], cell: &lstm.cell[layer])
         }
-        let logits = Self.product(sequence, rows: frames, weights: outputWeights, bias: outputBias,
-                                  outputs: 3, stride: Self.hiddenStride, outputStride: 3)
+        let logits = Self.product(
+            sequence, rows: frames, weights: outputWeights, bias: outputBias,
+            outputs: 3, stride: Self.hiddenStride, outputStride: 3)
         var beat = [Float](repeating: 0, count: frames)
         var downbeat = [Float](repeating: 0, count: frames)
         for t in 0..<frames {
@@ -232,21 +245,25 @@ final class BeatNetModel: Sendable {
 
     /// out[r][o] = bias[o] + Σ_k a[r][k]·w[k][o]: each row of `a` (`stride` long,
     /// zero-padded) through the transposed weights.
-    static func product(_ a: [Float], rows: Int, weights: [Float], bias: [Float], outputs: Int, stride: Int,
-                        outputStride: Int) -> [Float] {
+    static func product(
+        _ a: [Float], rows: Int, weights: [Float], bias: [Float], outputs: Int, stride: Int,
+        outputStride: Int
+    ) -> [Float] {
         var out = [Float](repeating: 0, count: rows * outputStride)
         a.withUnsafeBufferPointer { a in
             weights.withUnsafeBufferPointer { w in
                 bias.withUnsafeBufferPointer { bias in
                     out.withUnsafeMutableBufferPointer { out in
                         guard let a = a.baseAddress, let w = w.baseAddress, let bias = bias.baseAddress,
-                              let out = out.baseAddress else { return }
+                            let out = out.baseAddress
+                        else { return }
                         var r = 0
                         // Four rows at a time share each load of the weights.
                         while r + 4 <= rows {
                             for q in 0..<4 { (out + (r + q) * outputStride).update(from: bias, count: outputs) }
-                            accumulate4(a + r * stride, stride: stride, w, inputs: stride, outputs: outputs,
-                                        into: out + r * outputStride, outputStride: outputStride)
+                            accumulate4(
+                                a + r * stride, stride: stride, w, inputs: stride, outputs: outputs,
+                                into: out + r * outputStride, outputStride: outputStride)
                             r += 4
                         }
                         while r < rows {
@@ -265,17 +282,21 @@ final class BeatNetModel: Sendable {
     /// accumulate for four rows of x (`stride` apart) into four rows of y (`outputStride` apart),
     /// two inputs at a time.
     @inline(__always)
-    static func accumulate4(_ x: UnsafePointer<Float>, stride: Int, _ w: UnsafePointer<Float>, inputs: Int, outputs: Int,
-                            into y: UnsafeMutablePointer<Float>, outputStride: Int) {
+    static func accumulate4(
+        _ x: UnsafePointer<Float>, stride: Int, _ w: UnsafePointer<Float>, inputs: Int, outputs: Int,
+        into y: UnsafeMutablePointer<Float>, outputStride: Int
+    ) {
         let (y0, y1, y2, y3) = (y, y + outputStride, y + 2 * outputStride, y + 3 * outputStride)
         let (x0, x1, x2, x3) = (x, x + stride, x + 2 * stride, x + 3 * stride)
         var k = 0
         while k < inputs {
-            let wa = w + k * outputs, wb = wa + outputs
+            let wa = w + k * outputs
+            let wb = wa + outputs
             let (a0, a1, a2, a3) = (x0[k], x1[k], x2[k], x3[k])
             let (b0, b1, b2, b3) = (x0[k + 1], x1[k + 1], x2[k + 1], x3[k + 1])
             for o in 0..<outputs {
-                let p = wa[o], q = wb[o]
+                let p = wa[o]
+                let q = wb[o]
                 y0[o] += p * a0 + q * b0
                 y1[o] += p * a1 + q * b1
                 y2[o] += p * a2 + q * b2
@@ -289,13 +310,18 @@ final class BeatNetModel: Sendable {
     /// form (a scaled sum of contiguous rows into contiguous outputs) the compiler's loop
     /// vectorizer makes plain SIMD of it; the dot-product form was shuffled and spilled.
     @inline(__always)
-    static func accumulate(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, inputs: Int, outputs: Int,
-                           into y: UnsafeMutablePointer<Float>) {
+    static func accumulate(
+        _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, inputs: Int, outputs: Int,
+        into y: UnsafeMutablePointer<Float>
+    ) {
         var k = 0
         while k < inputs {
             let (x0, x1, x2, x3) = (x[k], x[k + 1], x[k + 2], x[k + 3])
             if x0 != 0 || x1 != 0 || x2 != 0 || x3 != 0 {
-                let w0 = w + k * outputs, w1 = w0 + outputs, w2 = w1 + outputs, w3 = w2 + outputs
+                let w0 = w + k * outputs
+                let w1 = w0 + outputs
+                let w2 = w1 + outputs
+                let w3 = w2 + outputs
                 for o in 0..<outputs {
                     y[o] += w0[o] * x0 + w1[o] * x1 + w2[o] * x2 + w3[o] * x3
                 }
@@ -317,7 +343,8 @@ final class BeatNetModel: Sendable {
                         cell.withUnsafeMutableBufferPointer { cell in
                             gates.withUnsafeMutableBufferPointer { gates in
                                 guard let w = w.baseAddress, let s = state.baseAddress, let g = gates.baseAddress,
-                                      let p = projected.baseAddress else { return }
+                                    let p = projected.baseAddress
+                                else { return }
                                 for t in 0..<frames {
                                     let row = p + t * Self.gates
                                     g.update(from: row, count: Self.gates)

@@ -10,8 +10,10 @@ enum BeatSyncAdjuster {
     }
 
     /// `mediaEnds[i]` is where clip i's media ends (seconds of its source).
-    static func adjust(_ timeline: Timeline, mediaEnds: [Double], frameRate: Double,
-                       analysis: BeatAnalysis) -> Adjusted {
+    static func adjust(
+        _ timeline: Timeline, mediaEnds: [Double], frameRate: Double,
+        analysis: BeatAnalysis
+    ) -> Adjusted {
         guard let sync = timeline.beatSync, sync.mode != .off, !analysis.beats.isEmpty else {
             return Adjusted(timeline: timeline, grid: [])
         }
@@ -32,8 +34,10 @@ enum BeatSyncAdjuster {
             let incoming = index == 0 ? 0 : overlapOf(adjusted.transition(atJoin: index - 1), timing: adjusted.timing)
             // Where this clip's join (the middle of its transition) falls now.
             let natural = position + (out - clip.in) - overlap / 2
-            let room = (earlier: min(sync.maxShift, out - clip.in - incoming - overlap - frame),
-                        later: min(sync.maxShift, mediaEnds[index] - out))
+            let room = (
+                earlier: min(sync.maxShift, out - clip.in - incoming - overlap - frame),
+                later: min(sync.maxShift, mediaEnds[index] - out)
+            )
             // The last clip may give up to all but a frame of its length to end on a downbeat.
             let earliest = isLast ? out - clip.in - incoming - frame : room.earlier
             let targets = isLast ? downbeats : grid

@@ -16,8 +16,11 @@ public enum BeatTracker {
         try await executor.run("beats") { flag throws(MediaError) in try analyze(path, cancellation: flag) }
     }
 
-    public static func analyzeWithTrace(_ path: String, cancellation: CancellationFlag? = nil)
-        throws(MediaError) -> (analysis: BeatAnalysis, trace: BeatAnalysisTrace) {
+    public static func analyzeWithTrace(
+        _ path: String, cancellation: CancellationFlag? = nil
+    )
+        throws(MediaError) -> (analysis: BeatAnalysis, trace: BeatAnalysisTrace)
+    {
         let network = Activation.current == .dsp ? nil : BeatNetModel.shared
         let detector = try OnsetDetector(network: network)
         // The analysis' own time, without the decoding it is interleaved with (bench/beats.sh
@@ -26,8 +29,10 @@ public enum BeatTracker {
         var spent = Duration.zero
         // The song's input stops with the analysis, even inside a blocked read.
         try CurrentCancellation.with(cancellation) { () throws(MediaError) in
-            try MonoAudioStream.read(path, sampleRate: OnsetFeatures.sampleRate,
-                                     cancelled: { cancellation?.isCancelled == true }) { samples throws(MediaError) in
+            try MonoAudioStream.read(
+                path, sampleRate: OnsetFeatures.sampleRate,
+                cancelled: { cancellation?.isCancelled == true }
+            ) { samples throws(MediaError) in
                 spent += clock.measure { detector.add(samples) }
             }
         }
@@ -35,8 +40,9 @@ public enum BeatTracker {
         let features = detector.finish()
         let envelope = onsetEnvelope(features)
         let scale = max(envelope.max() ?? 1, 1e-9)
-        let trace = BeatAnalysisTrace(frameRate: OnsetFeatures.frameRate, waveform: features.peak,
-                                      onsetEnvelope: envelope.map { $0 / scale })
+        let trace = BeatAnalysisTrace(
+            frameRate: OnsetFeatures.frameRate, waveform: features.peak,
+            onsetEnvelope: envelope.map { $0 / scale })
         let learned = network.map { upsampled($0.activations(bands: features.networkBands), frames: envelope.count) }
         let analysis = analyze(features, envelope: envelope, learned: learned)
         spent += clock.now - start
@@ -52,7 +58,8 @@ public enum BeatTracker {
     /// or blend picks one (bench/beats.sh scores both).
     enum Activation: String {
         case dsp, blend
-        static let current: Activation = ProcessInfo.processInfo.environment["MERGE_BEATS_ACTIVATION"]
+        static let current: Activation =
+            ProcessInfo.processInfo.environment["MERGE_BEATS_ACTIVATION"]
             .flatMap { Activation(rawValue: $0.lowercased()) } ?? .blend
     }
 
@@ -108,7 +115,9 @@ public enum BeatTracker {
         let estimator = TempoEstimator(frameRate: OnsetFeatures.frameRate)
         guard loudest > 1e-4 else { return .noSteadyBeat(duration: duration) }
         // Joins for audio without a pulse: two seconds apart at least.
-        let freeCuts = { SongStructure.cutPoints(features: features, minimumGap: Int(2 * OnsetFeatures.frameRate)).map { features.time(ofFrame: Double($0)) } }
+        let freeCuts = {
+            SongStructure.cutPoints(features: features, minimumGap: Int(2 * OnsetFeatures.frameRate)).map { features.time(ofFrame: Double($0)) }
+        }
         guard var tempo = estimator.estimate(envelope) else { return .noSteadyBeat(duration: duration, cutPoints: freeCuts()) }
         let confidence = min(1, max(0, (tempo.periodicity - 0.08) / 0.35))
         guard confidence > 0.05 else { return .noSteadyBeat(duration: duration, cutPoints: freeCuts()) }
@@ -119,8 +128,9 @@ public enum BeatTracker {
         let activation = learned.map { blended(flux, $0) } ?? flux
         let allowed = estimator.minimumLag...estimator.maximumLag
         var beatFrames = decodedBeats(flux, period: tempo.globalPeriod, allowed: allowed)
-        let decision = MetricalLevel.decide(beats: beatFrames, features: features, period: tempo.globalPeriod,
-                                    allowed: Double(estimator.minimumLag)...Double(estimator.maximumLag))
+        let decision = MetricalLevel.decide(
+            beats: beatFrames, features: features, period: tempo.globalPeriod,
+            allowed: Double(estimator.minimumLag)...Double(estimator.maximumLag))
         switch decision {
         case .scalePeriod(let factor):
             tempo = estimator.rescaled(tempo, by: factor)
@@ -142,8 +152,10 @@ public enum BeatTracker {
         // beat is twice as slow, if the beats it keeps are the ones with the low end. It is
         // not asked the other way: it hears house's open hats between the beats as beats.
         if let learned, allowed.contains(Int((2 * tempo.globalPeriod).rounded())),
-           MetricalLevel.learnedAlternation(beats: beatFrames, learned: learned.beat, downbeat: learned.downbeat,
-                                            low: features.lowStrength) {
+            MetricalLevel.learnedAlternation(
+                beats: beatFrames, learned: learned.beat, downbeat: learned.downbeat,
+                low: features.lowStrength)
+        {
             tempo = estimator.rescaled(tempo, by: 2)
             beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed)
         }
@@ -167,10 +179,11 @@ public enum BeatTracker {
         // Without a pulse the bars are guesses, and so would sections on them be.
         let sections = pulse ? SongStructure.sectionStarts(barFrames: barFrames, features: features).map { downbeats[$0] } : []
         func milliseconds(_ times: [Double]) -> [Double] { times.map { ($0 * 1000).rounded() / 1000 } }
-        return BeatAnalysis(duration: duration, tempo: (600 / medianInterval).rounded() / 10, beats: milliseconds(beats),
-                            downbeats: milliseconds(downbeats), beatsPerBar: bar.beatsPerBar, confidence: (confidence * 100).rounded() / 100,
-                            pulse: pulse, cutPoints: milliseconds(pulse ? downbeats : freeCuts()), sections: milliseconds(sections),
-                            barEnergy: SongStructure.barEnergy(barFrames: barFrames, features: features))
+        return BeatAnalysis(
+            duration: duration, tempo: (600 / medianInterval).rounded() / 10, beats: milliseconds(beats),
+            downbeats: milliseconds(downbeats), beatsPerBar: bar.beatsPerBar, confidence: (confidence * 100).rounded() / 100,
+            pulse: pulse, cutPoints: milliseconds(pulse ? downbeats : freeCuts()), sections: milliseconds(sections),
+            barEnergy: SongStructure.barEnergy(barFrames: barFrames, features: features))
     }
 
     /// Whether the blend moved most beats off the flux's (by a quarter period or more) onto
@@ -243,7 +256,8 @@ public enum BeatTracker {
         let loudest = features.rms.max() ?? 0
         let threshold = loudest * 0.03  // -30 dB below the loudest moment
         guard let first = features.rms.firstIndex(where: { $0 > threshold }),
-              let last = features.rms.lastIndex(where: { $0 > threshold }) else { return [] }
+            let last = features.rms.lastIndex(where: { $0 > threshold })
+        else { return [] }
         let margin = Int(period / 2)
         return beats.filter { $0 >= first - margin && $0 <= last + margin }
     }

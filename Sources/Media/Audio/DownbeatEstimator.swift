@@ -15,16 +15,18 @@ enum DownbeatEstimator {
         guard beatFrames.count >= 8 else { return Bar(beatsPerBar: 4, phase: 0) }
         let lowValues = beatFrames.map { peak(from: $0 - 3, to: $0 + 3, in: features.lowStrength) }
         let low = standardized(lowValues, floor: 0.1 * lowValues.reduce(0, +) / Double(lowValues.count) + 1e-9)
-        let loudness = standardized(beatFrames.map { 20 * log10(max(1e-6, peak(from: $0, to: $0 + 8, in: features.rms))) },
-                                    floor: 0.3)
+        let loudness = standardized(
+            beatFrames.map { 20 * log10(max(1e-6, peak(from: $0, to: $0 + 8, in: features.rms))) },
+            floor: 0.3)
         let chroma = beatChroma(beatFrames, features)
 
         let meter = bestMeter(chroma: chroma, low: low, loudness: loudness)
         let change = standardized(barChange(chroma, meter: meter), floor: 0.05)
         let salience = beatFrames.indices.map { low[$0] + loudness[$0] + change[$0] }
-        let phase = (0..<meter).max { a, b in
-            phaseScore(salience, meter: meter, phase: a) < phaseScore(salience, meter: meter, phase: b)
-        } ?? 0
+        let phase =
+            (0..<meter).max { a, b in
+                phaseScore(salience, meter: meter, phase: a) < phaseScore(salience, meter: meter, phase: b)
+            } ?? 0
         return Bar(beatsPerBar: meter, phase: phase)
     }
 
@@ -43,7 +45,8 @@ enum DownbeatEstimator {
             guard vectors.count > lag else { return 0 }
             var sum = 0.0
             for i in 0..<(vectors.count - lag) {
-                let a = vectors[i], b = vectors[i + lag]
+                let a = vectors[i]
+                let b = vectors[i + lag]
                 sum -= zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
             }
             return sum / Double(vectors.count - lag)

@@ -4,8 +4,10 @@ import CFFmpeg
 /// to mono float at `sampleRate`, handing it over chunk by chunk, so hours of audio
 /// pass through in bounded memory.
 enum MonoAudioStream {
-    static func read(_ path: String, sampleRate: Int, cancelled: () -> Bool = { false },
-                     chunk: (UnsafeBufferPointer<Float>) throws(MediaError) -> Void) throws(MediaError) {
+    static func read(
+        _ path: String, sampleRate: Int, cancelled: () -> Bool = { false },
+        chunk: (UnsafeBufferPointer<Float>) throws(MediaError) -> Void
+    ) throws(MediaError) {
         let input = try InputContainer(path: path)
         guard let stream = input.bestStream(AVMEDIA_TYPE_AUDIO) else {
             let what = input.bestStream(AVMEDIA_TYPE_VIDEO) == nil ? "no audio stream" : "a video without a sound track"
@@ -14,11 +16,13 @@ enum MonoAudioStream {
         let reader = try FilteredStreamReader(input: input, stream: stream) { graph, source throws(MediaError) in
             // Downmix first, so the resampler works on one channel; a short filter is plenty
             // for onset analysis and costs a third of the default.
-            try graph.chain(from: source, [
-                ("aformat", ["sample_fmts": "fltp", "channel_layouts": "mono"]),
-                ("aresample", ["out_sample_rate": String(sampleRate), "filter_size": "8"]),
-                ("aformat", ["sample_fmts": "fltp", "sample_rates": String(sampleRate), "channel_layouts": "mono"]),
-            ])
+            try graph.chain(
+                from: source,
+                [
+                    ("aformat", ["sample_fmts": "fltp", "channel_layouts": "mono"]),
+                    ("aresample", ["out_sample_rate": String(sampleRate), "filter_size": "8"]),
+                    ("aformat", ["sample_fmts": "fltp", "sample_rates": String(sampleRate), "channel_layouts": "mono"]),
+                ])
         }
         let frame = try Frame()
         while try reader.next(into: frame) {

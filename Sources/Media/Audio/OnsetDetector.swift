@@ -133,7 +133,8 @@ final class OnsetDetector {
                 guard let source = samples.baseAddress, let window = window.baseAddress else { return }
                 let input = UnsafeMutableRawPointer(fft.samples)
                 for i in stride(from: 0, to: size, by: 8) {  // size is a multiple of 8
-                    let windowed = UnsafeRawPointer(source + start + i).loadUnaligned(as: SIMD8<Float>.self)
+                    let windowed =
+                        UnsafeRawPointer(source + start + i).loadUnaligned(as: SIMD8<Float>.self)
                         * UnsafeRawPointer(window + i).loadUnaligned(as: SIMD8<Float>.self)
                     input.storeBytes(of: windowed, toByteOffset: i * MemoryLayout<Float>.size, as: SIMD8<Float>.self)
                 }

@@ -63,8 +63,10 @@ final class RealFFT {
                 for k in 1..<half {
                     let (a, b) = (z[2 * k], z[2 * k + 1])
                     let (c, d) = (z[2 * (half - k)], z[2 * (half - k) + 1])
-                    let evenRe = 0.5 * (a + c), evenIm = 0.5 * (b - d)
-                    let oddRe = 0.5 * (b + d), oddIm = -0.5 * (a - c)
+                    let evenRe = 0.5 * (a + c)
+                    let evenIm = 0.5 * (b - d)
+                    let oddRe = 0.5 * (b + d)
+                    let oddIm = -0.5 * (a - c)
                     let re = evenRe + wr[k] * oddRe - wi[k] * oddIm
                     let im = evenIm + wr[k] * oddIm + wi[k] * oddRe
                     power[k] = re * re + im * im

@@ -50,7 +50,8 @@ public enum SceneSlotPlanner {
                 let fast = loud ? reachable(analysis.downbeats, shortest).last : nil
                 // The first section boundary in reach; else the latest downbeat in reach (the
                 // fewest, longest scenes); else a cut point; else a beat; else cut at the limit.
-                end = reachable(analysis.sections, longest).first ?? fast ?? reachable(analysis.downbeats, longest).last
+                end =
+                    reachable(analysis.sections, longest).first ?? fast ?? reachable(analysis.downbeats, longest).last
                     ?? reachable(analysis.cutPoints, longest).last ?? reachable(analysis.beats, longest).last ?? start + longest
             }
             let duration = end - start

@@ -37,8 +37,10 @@ enum SongStructure {
         // progression that repeats is not a change but a new one is.
         var novelty = [Double](repeating: 0, count: n)
         for b in k...(n - k) {
-            let before = average(bars[(b - k)..<b]), after = average(bars[b..<(b + k)])
-            novelty[b] = (1 - cosine(before.chroma, after.chroma)) + abs(before.decibels - after.decibels) / 20
+            let before = average(bars[(b - k)..<b])
+            let after = average(bars[b..<(b + k)])
+            novelty[b] =
+                (1 - cosine(before.chroma, after.chroma)) + abs(before.decibels - after.decibels) / 20
                 + abs(before.brightness - after.brightness)
         }
         var starts: [Int] = []
@@ -64,7 +66,9 @@ enum SongStructure {
 
     private static func describe(_ span: Range<Int>, features: OnsetFeatures) -> BarSound {
         var chroma = [Double](repeating: 0, count: 12)
-        var meanSquare = 0.0, bright = 0.0, all = 0.0
+        var meanSquare = 0.0
+        var bright = 0.0
+        var all = 0.0
         for frame in span {
             for p in 0..<12 { chroma[p] += Double(features.chroma[frame * 12 + p]) }
             meanSquare += Double(features.rms[frame]) * Double(features.rms[frame])
@@ -72,9 +76,10 @@ enum SongStructure {
             all += Double(features.strength[frame])
         }
         let total = chroma.reduce(0, +)
-        return BarSound(chroma: chroma.map { total > 0 ? $0 / total : 0 },
-                        decibels: 10 * log10(max(meanSquare / Double(max(1, span.count)), 1e-12)),
-                        brightness: all > 0 ? bright / all : 0)
+        return BarSound(
+            chroma: chroma.map { total > 0 ? $0 / total : 0 },
+            decibels: 10 * log10(max(meanSquare / Double(max(1, span.count)), 1e-12)),
+            brightness: all > 0 ? bright / all : 0)
     }
 
     private static func average(_ bars: ArraySlice<BarSound>) -> BarSound {
@@ -84,8 +89,9 @@ enum SongStructure {
         // The median level, so the song's decaying last bar is not a change of section.
         let levels = bars.map(\.decibels).sorted()
         let median = levels.isEmpty ? 0 : (levels[(levels.count - 1) / 2] + levels[levels.count / 2]) / 2
-        return BarSound(chroma: chroma, decibels: median,
-                        brightness: bars.reduce(0) { $0 + $1.brightness } / count)
+        return BarSound(
+            chroma: chroma, decibels: median,
+            brightness: bars.reduce(0) { $0 + $1.brightness } / count)
     }
 
     /// For audio without a pulse: frames where harmony or loudness changes most, at
@@ -101,7 +107,8 @@ enum SongStructure {
         let reach = max(1, minimumGap / (2 * hop))
         var change = [Double](repeating: 0, count: windows.count)
         for w in reach..<max(reach, windows.count - reach) {
-            let before = sum(windows[(w - reach)..<w]), after = sum(windows[w..<(w + reach)])
+            let before = sum(windows[(w - reach)..<w])
+            let after = sum(windows[w..<(w + reach)])
             change[w] = 1 - cosine(before, after)
         }
         let loudest = features.rms.max() ?? 0
@@ -127,7 +134,9 @@ enum SongStructure {
 
     private static func vector(_ span: Range<Int>, features: OnsetFeatures) -> [Double] {
         var chroma = [Double](repeating: 0, count: 12)
-        var energy = 0.0, bright = 0.0, low = 0.0
+        var energy = 0.0
+        var bright = 0.0
+        var low = 0.0
         for frame in span {
             for p in 0..<12 { chroma[p] += Double(features.chroma[frame * 12 + p]) }
             energy += Double(features.rms[frame])

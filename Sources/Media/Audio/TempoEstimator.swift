@@ -89,12 +89,16 @@ struct TempoEstimator {
         var lanes = SIMD8<Float>()
         var i = 0
         while i + 8 <= count {
-            lanes += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+            lanes +=
+                UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
                 * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
             i += 8
         }
         var sum = Double(lanes.sum())
-        while i < count { sum += Double(a[i] * b[i]); i += 1 }
+        while i < count {
+            sum += Double(a[i] * b[i])
+            i += 1
+        }
         return sum
     }
 
