@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(name: "bench-hello-server", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
                           path: "bench/HelloServer"),
 
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Media"], path: "Tests/TestSupport"),
         .testTarget(name: "MediaTests", dependencies: ["Media", "TestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: [
             "Generation", "TestSupport",

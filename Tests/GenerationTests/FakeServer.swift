@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Media
+import TestSupport
 
 /// A request a fake provider server received.
 struct RecordedRequest: Sendable {

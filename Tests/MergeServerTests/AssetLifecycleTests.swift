@@ -127,6 +127,8 @@ import Testing
             ffmpegMessage: "No space left on device")
         #expect(JobFailure(header).type == "insufficient_storage", "wherever FFmpeg meets the full disk")
         #expect(JobFailure(MediaError(.outputNotWritable, "permission denied", path: "out.mp4")).type == "storage_error")
+        // The HTTP edge gives the same token its matching status: 507, not FFmpeg's 500.
+        #expect(header.problem.type == "insufficient_storage" && header.problem.status.code == 507)
         #expect(JobFailure(DurableFileError(operation: "fsync", errno: ENOSPC)).type == "insufficient_storage")
     }
 }

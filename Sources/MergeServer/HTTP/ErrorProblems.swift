@@ -52,16 +52,16 @@ extension InsufficientStorage: ProblemConvertible {
 }
 
 extension MediaError: ProblemConvertible {
+    /// The status follows the job edge's token, so a full disk that FFmpeg reports as its
+    /// own error is a 507 `insufficient_storage` here too, not a 500.
     var problem: Problem {
         let failure = JobFailure(self)
         let status: HTTPResponse.Status =
-            switch kind {
-            case .fileNotFound, .unreadable, .emptyFile, .notMedia, .truncated, .noVideoStream, .noAudioStream,
-                .invalidArgument, .unsupported:
-                .unprocessableContent
-            case .outputNotWritable: .insufficientStorage
-            case .cancelled: .serviceUnavailable
-            case .ffmpeg: .internalServerError
+            switch failure.type {
+            case "insufficient_storage", "storage_error": .insufficientStorage
+            case "canceled": .serviceUnavailable
+            case "media_error": .internalServerError
+            default: .unprocessableContent  // invalid_media, validation_error, unsupported
             }
         return Problem(status, type: failure.type, detail: failure.message, suggestion: failure.suggestion)
     }
