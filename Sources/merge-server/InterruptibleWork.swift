@@ -13,8 +13,14 @@ enum InterruptibleWork {
         _ work: @escaping @Sendable (CancellationFlag) throws(MediaError) -> T
     ) async throws -> T {
         let executor = MediaExecutor(name: "cli", width: 1)
+        return try await run { () async throws(MediaError) in try await executor.run(name, work) }
+    }
+
+    /// Runs async media work (which runs on its own executors) the same way: a signal
+    /// cancels the task, and the task's cancel reaches every part of the work.
+    static func run<T: Sendable>(_ work: @escaping @Sendable () async throws(MediaError) -> T) async throws -> T {
         let outcome = Outcome<T>()
-        let service = WorkService { outcome.value = try await executor.run(name, work) }
+        let service = WorkService { outcome.value = try await work() }
         let quiet = Logger(label: "merge-server", factory: { _ in SwiftLogNoOpLogHandler() })
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

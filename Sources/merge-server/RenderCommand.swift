@@ -46,13 +46,38 @@ struct RenderCommand: AsyncParsableCommand {
     @Flag(name: .customLong("json-progress"), help: "Progress and the result as JSON lines on stdout.")
     var jsonProgress = false
 
+    @Option(help: "Render the video as chunks, N at a time, joined by stream copy (the sound is rendered once).")
+    var parallel: Int = 1
+
+    @Option(
+        name: .customLong("chunk-seconds"), parsing: .unconditional,
+        help: "Chunk length for --parallel and --chunk-plan (default: MERGE_SERVER_CHUNK_SECONDS, else 120).")
+    var chunkSeconds: Double?
+
+    @Option(name: .customLong("chunk-plan"), help: "Write the chunk plan as JSON to FILE and stop (see `merge-server chunk`).")
+    var chunkPlan: String?
+
     func run() async throws {
+        guard parallel >= 1 else { throw CommandFailure(message: "--parallel \(parallel): give at least 1", exitCode: 64) }
         let request = try buildTimeline()
         let plan = try TimelinePlanner.plan(request.timeline, outputPath: output, resolve: request.resolve)
+        let seconds = try chunkSeconds ?? ChunkPlanner.chunkSeconds()
+        if let chunkPlan {
+            try ChunkFiles.write(try ChunkPlanner.plan(plan, chunkSeconds: seconds), to: chunkPlan)
+            return
+        }
         let reporter = ProgressPrinter(json: jsonProgress || isatty(STDERR_FILENO) == 0)
         let output = output
-        let result = try await InterruptibleWork.run("render") { cancellation throws(MediaError) in
-            try TimelineRenderer.render(plan, to: output, progress: reporter.print, cancellation: cancellation)
+        let result: RenderResult
+        if parallel > 1 {
+            let executor = MediaExecutor(name: "render", width: parallel)
+            result = try await InterruptibleWork.run { () async throws(MediaError) in
+                try await ChunkedRenderer.render(plan, to: output, chunkSeconds: seconds, on: executor, progress: reporter.print)
+            }
+        } else {
+            result = try await InterruptibleWork.run("render") { cancellation throws(MediaError) in
+                try TimelineRenderer.render(plan, to: output, progress: reporter.print, cancellation: cancellation)
+            }
         }
         reporter.finish(result)
     }

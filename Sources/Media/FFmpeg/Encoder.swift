@@ -8,16 +8,41 @@ struct VideoEncoderSettings {
     var frameRate: FrameRate
     var crf: Int = 23
     var preset: String = "veryfast"
-    var keyframeIntervalSeconds: Double = 2
+    var keyframeIntervalSeconds: Double = Self.defaultKeyframeIntervalSeconds
 
-    /// Encoder-private options, per codec.
+    static let defaultKeyframeIntervalSeconds = 2.0
+
+    /// The longest run of frames between keyframes at `frameRate`.
+    static func keyframeInterval(_ frameRate: FrameRate, seconds: Double = defaultKeyframeIntervalSeconds) -> Int64 {
+        max(1, Int64((frameRate.value * seconds).rounded()))
+    }
+
+    /// Frames an encoder looks ahead (x264's rc-lookahead per preset, libvpx's lag) and a
+    /// margin for B-frame decisions: the frames its choices for one frame depend on.
+    var lookaheadFrames: Int64 {
+        let lookahead: Int64
+        switch (codec, preset) {
+        case (.vp9, _): lookahead = 25
+        case (_, "ultrafast"), (_, "superfast"): lookahead = 0
+        case (_, "veryfast"): lookahead = 10
+        case (_, "faster"): lookahead = 20
+        case (_, "fast"): lookahead = 30
+        case (_, "medium"): lookahead = 40
+        case (_, "slow"): lookahead = 50
+        default: lookahead = 60
+        }
+        return lookahead + 8
+    }
+
+    /// Encoder-private options, per codec. A frame marked as I is a keyframe that starts a
+    /// closed GOP (an IDR), so a render can be cut there and joined again by stream copy.
     var privateOptions: [String: String] {
         switch codec {
         case .h264:
-            ["preset": preset, "crf": String(crf)]
+            ["preset": preset, "crf": String(crf), "forced-idr": "1"]
         case .hevc:
             // x265 prints its own banner on stderr unless told not to.
-            ["preset": preset, "crf": String(crf), "x265-params": "log-level=none"]
+            ["preset": preset, "crf": String(crf), "forced-idr": "1", "x265-params": "log-level=none"]
         case .vp9:
             ["deadline": "realtime", "cpu-used": "8", "row-mt": "1", "crf": String(min(63, crf + 10)), "b": "0"]
         }
@@ -62,7 +87,8 @@ final class StreamEncoder {
                 context.pointee.time_base = settings.frameRate.frameDuration
                 context.pointee.framerate = settings.frameRate.rational
                 context.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
-                context.pointee.gop_size = Int32(max(1, (settings.frameRate.value * settings.keyframeIntervalSeconds).rounded()))
+                context.pointee.gop_size = Int32(
+                    clamping: VideoEncoderSettings.keyframeInterval(settings.frameRate, seconds: settings.keyframeIntervalSeconds))
                 if globalHeader { context.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
             }, options: settings.privateOptions)
     }

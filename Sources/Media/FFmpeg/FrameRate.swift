@@ -1,7 +1,7 @@
 import CFFmpeg
 
 /// A frame rate as an exact fraction (30/1, 30000/1001).
-public struct FrameRate: Sendable, Equatable, Hashable, CustomStringConvertible {
+public struct FrameRate: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
     public let numerator: Int32
     public let denominator: Int32
 

@@ -8,16 +8,17 @@ struct ProducedStream {
 }
 
 /// Writes the packets of a video stream and an optional audio stream in time order,
-/// so the muxer interleaves with little buffering, and reports progress by video time.
+/// so the muxer interleaves with little buffering, and reports progress by video time
+/// (from `start`, the first video timestamp in seconds, over `duration`).
 enum StreamInterleaver {
     static func run(
         video: ProducedStream, audio: ProducedStream?, into output: OutputContainer,
-        duration: Double, reporter: inout ProgressReporter,
+        duration: Double, start: Double = 0, reporter: inout ProgressReporter,
         cancellation: CancellationFlag?
     ) throws(MediaError) {
         do {
             try interleave(
-                video: video, audio: audio, into: output, duration: duration, reporter: &reporter,
+                video: video, audio: audio, into: output, duration: duration, start: start, reporter: &reporter,
                 cancellation: cancellation)
         } catch {
             // A producer that saw the cancel first reports it without the path; say it once, whole.
@@ -28,7 +29,7 @@ enum StreamInterleaver {
 
     private static func interleave(
         video: ProducedStream, audio: ProducedStream?, into output: OutputContainer,
-        duration: Double, reporter: inout ProgressReporter,
+        duration: Double, start: Double, reporter: inout ProgressReporter,
         cancellation: CancellationFlag?
     ) throws(MediaError) {
         let videoPacket = try Packet()
@@ -44,7 +45,7 @@ enum StreamInterleaver {
                 haveAudio = try audio.producer.next(into: audioPacket)
             } else {
                 let end = videoPacket.pointer.pointee.pts + videoPacket.pointer.pointee.duration
-                reporter.report(Double(end) * av_q2d(video.timeBase) / duration)
+                reporter.report((Double(end) * av_q2d(video.timeBase) - start) / duration)
                 try output.write(videoPacket, from: video.timeBase, to: video.stream)
                 haveVideo = try video.producer.next(into: videoPacket)
             }

@@ -1,7 +1,8 @@
 /// A validated timeline turned into frame and sample counts: what every clip
 /// contributes and where, so the video and audio paths cut at the same instants.
-public struct RenderPlan: Sendable {
-    public struct ClipPlan: Sendable {
+/// Codable, so a chunked render's child jobs get the very plan the parent made.
+public struct RenderPlan: Sendable, Equatable, Codable {
+    public struct ClipPlan: Sendable, Equatable, Codable {
         public let index: Int
         public let path: String
         public let info: MediaInfo
@@ -21,14 +22,14 @@ public struct RenderPlan: Sendable {
         public let volume: Double
     }
 
-    public struct JoinPlan: Sendable {
+    public struct JoinPlan: Sendable, Equatable, Codable {
         /// An xfade transition name, or "cut".
         public let transition: String
         /// Frames the two clips overlap (0 for a cut).
         public let frames: Int64
     }
 
-    public struct SoundtrackPlan: Sendable {
+    public struct SoundtrackPlan: Sendable, Equatable, Codable {
         public let path: String?
         public let info: MediaInfo?
         public let settings: Soundtrack

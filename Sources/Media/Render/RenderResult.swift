@@ -18,6 +18,8 @@ public struct RenderResult: Sendable, Equatable, Codable {
     /// True when the video packets were copied (the fast path) instead of re-encoded.
     public var videoCopied: Bool
     public var elapsedSeconds: Double
+    /// How many chunks the video was rendered in, for a chunked render (nil: one pass).
+    public var chunks: Int?
 
     enum CodingKeys: String, CodingKey {
         case path, duration, frames, width, height, fps
@@ -27,5 +29,6 @@ public struct RenderResult: Sendable, Equatable, Codable {
         case loudnessGain = "loudness_gain"
         case videoCopied = "video_copied"
         case elapsedSeconds = "elapsed_seconds"
+        case chunks
     }
 }

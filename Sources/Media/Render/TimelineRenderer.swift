@@ -22,12 +22,7 @@ public enum TimelineRenderer {
         cancellation: CancellationFlag?
     ) throws(MediaError) -> RenderResult {
         let started = ContinuousClock.now
-        let container = try ContainerFormat(forPath: path)
-        guard container == plan.container else {
-            throw MediaError(
-                .invalidArgument, "the output \(path) is .\(container.rawValue) but the timeline asks for \(plan.container.rawValue)", path: path)
-        }
-        let output = try OutputContainer(path: path, format: container)
+        let output = try openOutput(path, for: plan)
 
         let copy = VideoCopy.compatibleStream(for: plan)
         let videoStream: UnsafeMutablePointer<AVStream>
@@ -37,11 +32,7 @@ public enum TimelineRenderer {
             videoStream = try output.addStream(copying: copy.parameters, timeBase: copy.timeBase, frameRate: plan.frameRate.rational)
             videoTimeBase = copy.timeBase
         } else {
-            let encoder = try StreamEncoder(
-                video: VideoEncoderSettings(
-                    codec: plan.videoCodec, width: Int32(plan.width), height: Int32(plan.height),
-                    frameRate: plan.frameRate, crf: plan.crf, preset: plan.preset),
-                globalHeader: output.needsGlobalHeader)
+            let encoder = try makeVideoEncoder(for: plan, output: output)
             videoStream = try output.addStream(for: encoder)
             videoTimeBase = encoder.timeBase
             videoEncoder = encoder
@@ -91,6 +82,28 @@ public enum TimelineRenderer {
             elapsedSeconds: (ContinuousClock.now - started).seconds)
     }
 
+    /// The output file, in the container the plan was made for.
+    static func openOutput(_ path: String, for plan: RenderPlan) throws(MediaError) -> OutputContainer {
+        let container = try ContainerFormat(forPath: path)
+        guard container == plan.container else {
+            throw MediaError(
+                .invalidArgument, "the output \(path) is .\(container.rawValue) but the timeline asks for \(plan.container.rawValue)", path: path)
+        }
+        return try OutputContainer(path: path, format: container)
+    }
+
+    /// The one video encoder configuration of a plan: a whole render and every chunk of it
+    /// encode with exactly these settings, so chunks join by stream copy.
+    static func makeVideoEncoder(for plan: RenderPlan, output: OutputContainer) throws(MediaError) -> StreamEncoder {
+        try StreamEncoder(video: videoEncoderSettings(for: plan), globalHeader: output.needsGlobalHeader)
+    }
+
+    static func videoEncoderSettings(for plan: RenderPlan) -> VideoEncoderSettings {
+        VideoEncoderSettings(
+            codec: plan.videoCodec, width: Int32(plan.width), height: Int32(plan.height),
+            frameRate: plan.frameRate, crf: plan.crf, preset: plan.preset)
+    }
+
     /// Plans and renders on `executor`; cancelling the task stops it and removes the partial file.
     public static func render(
         _ timeline: Timeline, to path: String, on executor: MediaExecutor,
@@ -107,7 +120,7 @@ public enum TimelineRenderer {
 }
 
 /// The audio thread's loudness measurement, read by the caller after the render.
-private final class MeasurementBox: Sendable {
+final class MeasurementBox: Sendable {
     private let measurement = Mutex<AudioComposer.Measurement?>(nil)
 
     func set(_ value: AudioComposer.Measurement?) { measurement.withLock { $0 = value } }

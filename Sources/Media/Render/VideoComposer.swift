@@ -6,11 +6,30 @@ import CFFmpeg
 /// number of clips.
 enum VideoComposer {
     static func encode(_ plan: RenderPlan, with encoder: StreamEncoder, to output: PacketProducer.Output) throws(MediaError) {
+        try encode(plan, frames: 0..<plan.totalFrames, with: encoder, to: output)
+    }
+
+    /// Encodes output frames `range` of the plan (a chunk), stamped with their frame numbers
+    /// in the whole render. The range must start and end where `VideoFrameRange.check` allows:
+    /// at a clip's start or inside the body of a clip, never inside a transition.
+    /// Only the packets of frames in `kept` are output: a chunk encodes a few frames on each
+    /// side of its own (`VideoFrameRange.widened`) and drops them. Keyframes are forced at
+    /// every seam, so no kept frame refers to a dropped one.
+    static func encode(
+        _ plan: RenderPlan, frames range: Range<Int64>, keeping kept: Range<Int64>? = nil, with encoder: StreamEncoder,
+        to output: PacketProducer.Output
+    ) throws(MediaError) {
+        let kept = kept ?? range
+        let (first, skipped) = try VideoFrameRange.check(range, in: plan)
+        let keyframes = ForcedKeyframes(plan)
         let frame = try Frame()
         let other = try Frame()
         let blended = try Frame()
         let packet = try Packet()
-        var outputIndex: Int64 = 0
+        var outputIndex = range.lowerBound
+        let push = { (packet: borrowing Packet) throws(MediaError) in
+            if kept.contains(packet.pointer.pointee.pts) { try output.push(packet) }
+        }
         let emit = { (frame: borrowing Frame) throws(MediaError) in
             if output.isCancelled { throw MediaError.cancelled() }
             // Every path must deliver exactly what the encoder was opened for.
@@ -24,13 +43,15 @@ enum VideoComposer {
                 )
             }
             frame.pts = outputIndex
-            frame.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
+            // Keyframes where a chunk may start, in a whole render as in its chunks.
+            frame.pointer.pointee.pict_type = keyframes.contains(outputIndex) ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE
             outputIndex += 1
-            try encoder.encode(frame.pointer, using: packet) { (packet) throws(MediaError) in try output.push(packet) }
+            try encoder.encode(frame.pointer, using: packet, emit: push)
         }
 
-        var current = try ClipVideo.open(plan.clips[0], in: plan)
-        for clip in plan.clips {
+        // A chunk that starts inside a clip opens it that many frames in.
+        var current = try ClipVideo.open(plan.clips[first].skipping(skipped, rate: plan.frameRate), in: plan)
+        for clip in plan.clips[first...] {
             let incoming = clip.index > 0 ? plan.joins[clip.index - 1].frames : 0
             let outgoing = clip.index < plan.joins.count ? plan.joins[clip.index].frames : 0
             let body = clip.frames - incoming - outgoing
@@ -39,12 +60,13 @@ enum VideoComposer {
                     .invalidArgument, "clip \(clip.index) is \(clip.frames) frames, too short for its transitions (\(incoming) + \(outgoing) frames)",
                     path: clip.path)
             }
-            for _ in 0..<body {
+            let bodyEnd = clip.startFrame + incoming + body
+            while outputIndex < min(bodyEnd, range.upperBound) {
                 try take(from: current, into: frame, clip: clip)
                 try emit(frame)
                 frame.unref()
             }
-            guard clip.index < plan.joins.count else { break }
+            guard clip.index < plan.joins.count, outputIndex < range.upperBound else { break }
             let nextClip = plan.clips[clip.index + 1]
             let next = try ClipVideo.open(nextClip, in: plan)
             if outgoing > 0 {
@@ -58,9 +80,9 @@ enum VideoComposer {
             }
             current = next
         }
-        try encoder.encode(nil, using: packet) { (packet) throws(MediaError) in try output.push(packet) }
-        guard outputIndex == plan.totalFrames else {
-            throw MediaError(.ffmpeg, "the render produced \(outputIndex) frames instead of \(plan.totalFrames)")
+        try encoder.encode(nil, using: packet, emit: push)
+        guard outputIndex == range.upperBound else {
+            throw MediaError(.ffmpeg, "the render produced frames up to \(outputIndex) instead of \(range.upperBound)")
         }
     }
 

@@ -39,19 +39,37 @@ enum VideoCopy {
         return (reference, timeBase)
     }
 
+    /// One file whose video packets are copied, placed at `startFrame` of the output.
+    struct Source {
+        let path: String
+        /// Who the file is in messages: "clip 3", "chunk 2".
+        let name: String
+        let startFrame: Int64
+        /// The packets it must hold, when known (a chunk's frame count).
+        var expectedFrames: Int64? = nil
+    }
+
     /// Producer work: every clip's video packets in order, shifted so each clip starts
     /// at its planned frame.
     static func copyPackets(_ plan: RenderPlan, timeBase: AVRational, to output: PacketProducer.Output) throws(MediaError) {
+        let sources = plan.clips.map { Source(path: $0.path, name: "clip \($0.index)", startFrame: $0.startFrame) }
+        try copyPackets(sources, frameRate: plan.frameRate, timeBase: timeBase, to: output)
+    }
+
+    /// Producer work: the video packets of `sources` in order, each shifted to start at
+    /// its frame, decode timestamps kept rising across the joins.
+    static func copyPackets(_ sources: [Source], frameRate: FrameRate, timeBase: AVRational, to output: PacketProducer.Output) throws(MediaError) {
         let packet = try Packet()
-        let frameDuration = av_rescale_q(1, plan.frameRate.frameDuration, timeBase)
+        let frameDuration = av_rescale_q(1, frameRate.frameDuration, timeBase)
         var lastDTS = Int64.min
-        for clip in plan.clips {
-            let input = try InputContainer(path: clip.path)
+        for source in sources {
+            let input = try InputContainer(path: source.path)
             guard let stream = input.bestStream(AVMEDIA_TYPE_VIDEO) else {
-                throw MediaError(.noVideoStream, "clip \(clip.index) (\(clip.path)) has no video stream", path: clip.path)
+                throw MediaError(.noVideoStream, "\(source.name) (\(source.path)) has no video stream", path: source.path)
             }
             let start = stream.pointee.start_time == noPTS ? 0 : stream.pointee.start_time
-            let offset = clip.startFrame * frameDuration - start
+            let offset = source.startFrame * frameDuration - av_rescale_q(start, stream.pointee.time_base, timeBase)
+            var copied: Int64 = 0
             while try input.read(into: packet) {
                 if output.isCancelled { throw MediaError.cancelled() }
                 guard packet.pointer.pointee.stream_index == stream.pointee.index else {
@@ -59,6 +77,7 @@ enum VideoCopy {
                     continue
                 }
                 let p = packet.pointer
+                av_packet_rescale_ts(p, stream.pointee.time_base, timeBase)
                 if p.pointee.pts != noPTS { p.pointee.pts += offset }
                 if p.pointee.dts != noPTS {
                     // Decode order must rise strictly across a join, whatever each clip's reorder delay.
@@ -68,6 +87,12 @@ enum VideoCopy {
                 if p.pointee.duration == 0 { p.pointee.duration = frameDuration }
                 p.pointee.pos = -1
                 try output.push(packet)
+                copied += 1
+            }
+            if let expected = source.expectedFrames, copied != expected {
+                throw MediaError(
+                    .truncated, "\(source.name) (\(source.path)) holds \(copied) frames instead of \(expected); render it again",
+                    path: source.path)
             }
         }
     }
