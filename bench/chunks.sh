@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 runs=${1:-1}
 chunk_seconds=${2:-100}
 [ -x .build/release/merge-server ] || swift build -c release --product merge-server
-MS=$(pwd)/.build/release/merge-server
+MS=${MERGE_SERVER_BIN:-$(pwd)/.build/release/merge-server}
 work=$(pwd)/bench/.work/chunks
 mkdir -p "$work"
 
