@@ -10,7 +10,7 @@ struct MergeServerCommand: AsyncParsableCommand {
         commandName: "merge-server",
         abstract: "Merge, beat-sync and serve AI-generated video clips.",
         version: MergeServerVersion.current,
-        subcommands: [MockCommand.self, ProbeCommand.self, RenderCommand.self, BeatsCommand.self, ServeCommand.self]
+        subcommands: [MockCommand.self, ProbeCommand.self, RenderCommand.self, BeatsCommand.self, ServeCommand.self, KeysCommand.self]
     )
 
     /// Parses and runs; every failure becomes one `error: …` line on stderr and a

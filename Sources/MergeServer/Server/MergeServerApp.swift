@@ -6,7 +6,7 @@ import NIOCore
 
 public enum MergeServerApp {
     /// The router with every route and the middleware around them (outermost first:
-    /// request id, metrics, request log, problem+json, the browser guard).
+    /// request id, metrics, request log, problem+json, the browser guard, API keys).
     /// `observer` goes outermost and sees every response as sent (the tests check each
     /// against the OpenAPI spec).
     public static func buildRouter(_ dependencies: ServerDependencies, observer: ResponseObserver? = nil) -> Router<ServerContext> {
@@ -22,6 +22,7 @@ public enum MergeServerApp {
             middleware: BrowserGuardMiddleware(
                 boundHost: configuration.host, publicHosts: configuration.limits.publicHosts,
                 allowedOrigins: configuration.limits.allowedOrigins))
+        router.add(middleware: APIKeyMiddleware(keys: dependencies.apiKeys))
 
         router.addRoutes(
             AssetController(
@@ -47,6 +48,7 @@ public enum MergeServerApp {
             generation: dependencies.generation, assets: dependencies.assets, store: dependencies.store,
             limits: configuration.limits, probes: dependencies.executors.probes)
         router.addRoutes(GenerationController(checks: checks, submitter: submitter, maxJSONBytes: configuration.maxJSONBytes).routes)
+        router.addRoutes(KeyController(keys: dependencies.apiKeys, maxJSONBytes: configuration.maxJSONBytes).routes)
         router.addRoutes(CatalogController(generation: dependencies.generation, costs: dependencies.costs).routes)
         router.addRoutes(
             OperationsController(

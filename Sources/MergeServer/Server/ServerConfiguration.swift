@@ -29,6 +29,10 @@ public struct ServerConfiguration: Sendable {
     public var providerEnvironment: [String: String] = [:]
     /// Bounds on what callers can make the server do (ServerLimits.swift).
     public var limits = ServerLimits()
+    /// The secret mixed into stored API key hashes; nil: `key-pepper` in the data directory.
+    public var keyPepper: String?
+    /// Serve a non-loopback address although no API key exists (`--insecure-no-auth`).
+    public var insecureNoAuth = false
 
     public init() {}
 
@@ -55,6 +59,7 @@ public struct ServerConfiguration: Sendable {
             ("MERGE_SERVER_LOG_LEVEL", "trace, debug, info, notice, warning, error (info)"),
             ("MERGE_SERVER_MODELS", "YAML file of models added to (or replacing by id) the built-in catalog"),
             ("MERGE_SERVER_GENERATION_CONCURRENCY", "clips of one music video generated at once (4)"),
+            ("MERGE_SERVER_KEY_PEPPER", "secret mixed into stored API key hashes, 16+ characters (a key-pepper file made in the data directory)"),
             ("REPLICATE_API_TOKEN, REPLICATE_BASE_URL", "Replicate key (none: its models run as mocks) and base URL (https://api.replicate.com)"),
             ("FAL_KEY, FAL_QUEUE_BASE_URL", "FAL key and queue base URL (https://queue.fal.run)"),
             ("GEMINI_API_KEY, GEMINI_BASE_URL", "Gemini key and base URL (https://generativelanguage.googleapis.com/v1beta)"),
@@ -89,6 +94,7 @@ public struct ServerConfiguration: Sendable {
         }
         if let file = reader.value("MERGE_SERVER_MODELS") { modelsFile = file }
         if let count = try reader.number("MERGE_SERVER_GENERATION_CONCURRENCY", 1...64) { generationConcurrency = count }
+        if let pepper = reader.value("MERGE_SERVER_KEY_PEPPER") { keyPepper = pepper }
         for name in ProviderDirectory.environmentNames {
             if let text = reader.value(name) { providerEnvironment[name] = text }
         }

@@ -20,6 +20,8 @@ public struct ServerDependencies: Sendable {
     public let budget: DiskBudget
     /// Where Media's blocking work runs.
     public let executors: MediaExecutors
+    /// The API keys requests authenticate with.
+    public let apiKeys: APIKeyRepository
 
     /// Opens the data directory and the database and recovers what a killed process
     /// left: jobs it was running are requeued or quarantined (`recoverInterrupted`), its
@@ -47,6 +49,11 @@ public struct ServerDependencies: Sendable {
                 ? "." : (databasePath as NSString).deletingLastPathComponent,
             withIntermediateDirectories: true)
         let database = try Database(path: databasePath)
+        let apiKeys = APIKeyRepository(
+            database: database, pepper: try KeyPepper.load(dataDirectory: dataDirectory, configured: configuration.keyPepper))
+        try OpenAccessCheck.check(
+            host: configuration.host, keysExist: try apiKeys.anyKeyExists(), insecureNoAuth: configuration.insecureNoAuth,
+            logger: logger)
         let jobs = JobRepository(database: database)
         let assets = AssetRepository(database: database)
         let budget = DiskBudget(
@@ -125,6 +132,6 @@ public struct ServerDependencies: Sendable {
         return ServerDependencies(
             configuration: configuration, database: database, jobs: jobs, assets: assets, store: store,
             events: events, engine: engine, sweeper: sweeper, generation: generation, costs: costs,
-            budget: budget, executors: executors)
+            budget: budget, executors: executors, apiKeys: apiKeys)
     }
 }

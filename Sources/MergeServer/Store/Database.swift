@@ -163,6 +163,28 @@ public final class Database: Sendable {
                     CREATE INDEX jobs_suspects ON jobs (status) WHERE crash_count > 0;
                     """)
         }
+        migrator.registerMigration("v4: api keys") { db in
+            // Only a peppered hash of each key is kept; `prefix` finds the row to compare.
+            // The limit columns are stored now and enforced by the quota work of issue 13.
+            try db.execute(
+                sql: """
+                    CREATE TABLE api_keys (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        prefix TEXT NOT NULL,
+                        hash TEXT NOT NULL,
+                        scopes TEXT NOT NULL,
+                        budget_usd REAL,
+                        daily_budget_usd REAL,
+                        rate_per_minute INTEGER,
+                        max_concurrent INTEGER,
+                        storage_bytes INTEGER,
+                        created_at REAL NOT NULL,
+                        revoked_at REAL
+                    );
+                    CREATE INDEX api_keys_by_prefix ON api_keys (prefix);
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,74 @@
+import Foundation
+
+/// A key as the API and `keys list --json` show it: never the secret, except once in
+/// `key` of the answer that made it.
+public struct APIKeyResource: Encodable, Sendable {
+    public var id: String
+    public var name: String
+    public var prefix: String
+    public var scopes: [String]
+    public var budgetUSD: Double?
+    public var dailyBudgetUSD: Double?
+    public var ratePerMinute: Int?
+    public var maxConcurrent: Int?
+    public var storageBytes: Int64?
+    public var createdAt: String
+    public var revokedAt: String?
+    /// Only in the creation answer.
+    public var key: String?
+
+    public init(_ record: APIKeyRecord, key: String? = nil) {
+        id = record.id
+        name = record.name
+        prefix = record.prefix
+        scopes = record.scopes.sorted().map(\.rawValue)
+        budgetUSD = record.limits.budgetUSD
+        dailyBudgetUSD = record.limits.dailyBudgetUSD
+        ratePerMinute = record.limits.ratePerMinute
+        maxConcurrent = record.limits.maxConcurrent
+        storageBytes = record.limits.storageBytes
+        createdAt = Timestamp.iso8601(record.createdAt)
+        revokedAt = record.revokedAt.map(Timestamp.iso8601)
+        self.key = key
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, prefix, scopes, key
+        case budgetUSD = "budget_usd"
+        case dailyBudgetUSD = "daily_budget_usd"
+        case ratePerMinute = "rate_per_minute"
+        case maxConcurrent = "max_concurrent"
+        case storageBytes = "storage_bytes"
+        case createdAt = "created_at"
+        case revokedAt = "revoked_at"
+    }
+
+    /// Limits and `revoked_at` are always present (null when unset); `key` only when known.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(prefix, forKey: .prefix)
+        try container.encode(scopes, forKey: .scopes)
+        try container.encode(budgetUSD, forKey: .budgetUSD)
+        try container.encode(dailyBudgetUSD, forKey: .dailyBudgetUSD)
+        try container.encode(ratePerMinute, forKey: .ratePerMinute)
+        try container.encode(maxConcurrent, forKey: .maxConcurrent)
+        try container.encode(storageBytes, forKey: .storageBytes)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(revokedAt, forKey: .revokedAt)
+        try container.encodeIfPresent(key, forKey: .key)
+    }
+}
+
+extension APIKeyResource {
+    /// The API's JSON for this key (sorted keys), as `keys create --json` prints it.
+    public func jsonText() throws -> String {
+        String(decoding: try JSONEncoder.api.encode(self), as: UTF8.self)
+    }
+
+    /// `{"keys":[…]}`, as `GET /api/keys` answers.
+    public static func listJSONText(_ keys: [APIKeyResource]) throws -> String {
+        String(decoding: try JSONEncoder.api.encode(["keys": keys]), as: UTF8.self)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `POST /api/keys`, `GET /api/keys`, `DELETE /api/keys/{id}`: key management for an
+/// admin key (`APIKeyMiddleware` asks for the scope). The command line's `keys` does the same.
+struct KeyController {
+    let keys: APIKeyRepository
+    let maxJSONBytes: Int
+
+    var routes: RouteCollection<ServerContext> {
+        let router = RouteCollection(context: ServerContext.self)
+        router.post("/api/keys", use: create)
+        router.get("/api/keys", use: list)
+        router.delete("/api/keys/{id}", use: revoke)
+        return router
+    }
+
+    struct CreateBody: Decodable {
+        var name: String
+        var scopes: [String]?
+        var budgetUSD: Double?
+        var dailyBudgetUSD: Double?
+        var ratePerMinute: Int?
+        var maxConcurrent: Int?
+        var storageGB: Double?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, scopes
+            case budgetUSD = "budget_usd"
+            case dailyBudgetUSD = "daily_budget_usd"
+            case ratePerMinute = "rate_per_minute"
+            case maxConcurrent = "max_concurrent"
+            case storageGB = "storage_gb"
+        }
+    }
+
+    /// 201 with the key, shown this once.
+    @Sendable func create(_ request: Request, context: ServerContext) async throws -> Response {
+        let data = try await request.jsonBody(upTo: maxJSONBytes)
+        let unknown = StrictFields.unknown(in: data, known: CreateBody.CodingKeys.allCases.map(\.rawValue))
+        if !unknown.isEmpty { throw ValidationFailure(unknown) }
+        let body = try JSONBody.decode(
+            CreateBody.self, from: data, expecting: "a key request", wholeNumbers: ["rate_per_minute", "max_concurrent"])
+        let wanted = try NewAPIKey.validated(
+            name: body.name, scopes: body.scopes, budgetUSD: body.budgetUSD, dailyBudgetUSD: body.dailyBudgetUSD,
+            ratePerMinute: body.ratePerMinute, maxConcurrent: body.maxConcurrent, storageGB: body.storageGB)
+        let made = try await keys.create(name: wanted.name, scopes: wanted.scopes, limits: wanted.limits)
+        return try JSONResponse.make(APIKeyResource(made.record, key: made.key), status: .created, headers: [.cacheControl: "no-store"])
+    }
+
+    @Sendable func list(_ request: Request, context: ServerContext) async throws -> Response {
+        try JSONResponse.make(KeyList(keys: try keys.list().map { APIKeyResource($0) }))
+    }
+
+    /// Revokes at once: the next request with the key is 401. Revoking twice is harmless.
+    @Sendable func revoke(_ request: Request, context: ServerContext) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        guard Identifier.isValid(id, .apiKey), let record = try await keys.revoke(id: id) else {
+            throw Problem.notFound("API key", id: id, kind: .apiKey)
+        }
+        return try JSONResponse.make(APIKeyResource(record))
+    }
+
+    struct KeyList: Encodable {
+        var keys: [APIKeyResource]
+    }
+}
