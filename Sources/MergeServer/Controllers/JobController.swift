@@ -53,7 +53,8 @@ struct JobController {
                 errors: problems)
         }
 
-        let page = try await jobs.list(status: status, kind: kind, limit: limit + 1, after: cursor)
+        let page = try await jobs.list(
+            status: status, kind: kind, limit: limit + 1, after: cursor, owner: context.visibility.ownerFilter)
         let shown = Array(page.prefix(limit))
         let next = page.count > limit ? shown.last.map { JobCursor(createdAt: $0.createdAt, id: $0.id).token } : nil
         return try JSONResponse.make(JobPage(jobs: shown.map(JobResource.init), nextCursor: next))
@@ -66,7 +67,7 @@ struct JobController {
     /// Cancels, then waits up to three seconds for a running job to stop so the answer
     /// usually shows it `canceled` (a render stops within a second).
     @Sendable func cancel(_ request: Request, context: ServerContext) async throws -> Response {
-        let id = try validID(context)
+        let id = try await job(context).id
         switch try await engine.cancel(id) {
         case .notFound:
             throw Problem.notFound("job", id: id, kind: .job)
@@ -89,7 +90,7 @@ struct JobController {
     /// Runs a failed job again — one quarantined as `crashed`, or one that failed for good —
     /// with its attempts reset: 202 and the queued job. Any other state is a 409.
     @Sendable func retry(_ request: Request, context: ServerContext) async throws -> Response {
-        let id = try validID(context)
+        let id = try await job(context).id
         try submitter.checkRoom()
         let outcome: JobRepository.RetryOutcome
         do {
@@ -128,7 +129,7 @@ struct JobController {
                 suggestion: "close streams you no longer read, or poll GET /api/jobs/{id}",
                 headers: [.retryAfter: "5"])
         }
-        guard let job = try await jobs.find(id) else {
+        guard let job = try await jobs.find(id), context.visibility.allows(owner: job.ownerKeyID) else {
             subscription.close()
             throw Problem.notFound("job", id: id, kind: .job)
         }
@@ -188,9 +189,12 @@ struct JobController {
         return id
     }
 
+    /// The job the path names, if this request may see it (another key's job is a 404).
     private func job(_ context: ServerContext) async throws -> JobRecord {
         let id = try validID(context)
-        guard let job = try await jobs.find(id) else { throw Problem.notFound("job", id: id, kind: .job) }
+        guard let job = try await jobs.find(id), context.visibility.allows(owner: job.ownerKeyID) else {
+            throw Problem.notFound("job", id: id, kind: .job)
+        }
         return job
     }
 }

@@ -22,7 +22,7 @@ struct JobSubmitter: Sendable {
 
     /// `alsoWrite` runs in the new job's transaction, so no worker sees the job without it.
     func submit(
-        kind: JobKind, body: Data, request: Request, estimatedCostUSD: Double? = nil,
+        kind: JobKind, body: Data, request: Request, context: ServerContext, estimatedCostUSD: Double? = nil,
         alsoWrite: @escaping JobRepository.CompanionWrite = { _, _ in }
     ) async throws -> Response {
         let wait = try Self.waitSeconds(request)
@@ -32,7 +32,8 @@ struct JobSubmitter: Sendable {
             try checkRoom()
             outcome = try await jobs.enqueue(
                 kind: kind.rawValue, request: String(decoding: body, as: UTF8.self),
-                idempotencyKey: key, maxAttempts: maxAttempts, maxQueued: maxQueued, alsoWrite: alsoWrite)
+                idempotencyKey: key, maxAttempts: maxAttempts, maxQueued: maxQueued, owner: context.apiKey?.id,
+                alsoWrite: alsoWrite)
         } catch let conflict as JobRepository.IdempotencyConflict {
             throw Problem.conflict(
                 "the Idempotency-Key was used for job \(conflict.existing.id) with a different body",

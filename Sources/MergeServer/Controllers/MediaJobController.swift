@@ -26,7 +26,7 @@ struct MediaJobController {
         let body = try await request.jsonBody(upTo: maxJSONBytes)
         let timeline = try PreparedTimeline.decode(body, limits: limits.timeline)
         try await PreparedTimeline.check(timeline, limits: limits, assets: assets, store: store)
-        return try await submit(kind: MergeVideosJob.kind, body: body, request: request)
+        return try await submit(kind: MergeVideosJob.kind, body: body, request: request, context: context)
     }
 
     @Sendable func analyzeAudio(_ request: Request, context: ServerContext) async throws -> Response {
@@ -40,10 +40,10 @@ struct MediaJobController {
             problems.append(tooLong)
         }
         if !problems.isEmpty { throw ValidationFailure(problems) }
-        return try await submit(kind: AnalyzeAudioJob.kind, body: body, request: request)
+        return try await submit(kind: AnalyzeAudioJob.kind, body: body, request: request, context: context)
     }
 
-    private func submit(kind: JobKind, body: Data, request: Request) async throws -> Response {
-        try await submitter.submit(kind: kind, body: body, request: request)
+    private func submit(kind: JobKind, body: Data, request: Request, context: ServerContext) async throws -> Response {
+        try await submitter.submit(kind: kind, body: body, request: request, context: context)
     }
 }

@@ -185,6 +185,15 @@ public final class Database: Sendable {
                     CREATE INDEX api_keys_by_prefix ON api_keys (prefix);
                     """)
         }
+        migrator.registerMigration("v5: job owners") { db in
+            // The key that made each job; NULL for jobs made while the server had no keys
+            // (only an admin key sees those). Listings filter by it.
+            try db.execute(
+                sql: """
+                    ALTER TABLE jobs ADD COLUMN owner_key_id TEXT;
+                    CREATE INDEX jobs_by_owner ON jobs (owner_key_id, created_at, id);
+                    """)
+        }
         return migrator
     }
 }

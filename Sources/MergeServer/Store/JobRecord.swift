@@ -39,6 +39,8 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var attemptToken: String? = nil
     /// Times the job was found running when its process died (see `recoverInterrupted`).
     public var crashCount: Int = 0
+    /// The API key that made the job (nil: made while the server had no keys).
+    public var ownerKeyID: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, kind, status, request
@@ -58,6 +60,7 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
         case expiresAt = "expires_at"
         case attemptToken = "attempt_token"
         case crashCount = "crash_count"
+        case ownerKeyID = "owner_key_id"
     }
 
     /// The attempt a claim started, for the writes it fences.

@@ -39,16 +39,21 @@ public struct JobRepository: Sendable {
 
     public func enqueue(
         kind: String, request: String, idempotencyKey: String?, maxAttempts: Int,
-        maxQueued: Int? = nil, now: Double = Date().timeIntervalSince1970,
+        maxQueued: Int? = nil, owner: String? = nil, now: Double = Date().timeIntervalSince1970,
         alsoWrite: CompanionWrite = { _, _ in }
     ) async throws -> EnqueueOutcome {
         let hash = SHA256Hex.of("\(kind)\n\(request)")
-        let job = JobRecord(
+        // Idempotency keys are each key's own: stored with the owner in front, one key's
+        // `Idempotency-Key: a` never replays (or reveals) another key's job.
+        let idempotencyKey = idempotencyKey.map { key in owner.map { "\($0):\(key)" } ?? key }
+        var made = JobRecord(
             id: Identifier.make(.job), kind: kind, status: .queued, request: request, requestSHA256: hash,
             idempotencyKey: idempotencyKey, progress: 0, stage: nil, etaSeconds: nil, error: nil,
             result: nil, attempts: 0, maxAttempts: maxAttempts, runAfter: now, leaseOwner: nil,
             leaseExpiresAt: nil, cancelRequested: false, createdAt: now, startedAt: nil,
             finishedAt: nil, expiresAt: nil)
+        made.ownerKeyID = owner
+        let job = made
         return written(
             [job.id],
             try await database.pool.write { db in
@@ -84,10 +89,17 @@ public struct JobRepository: Sendable {
     }
 
     /// A page of jobs, newest first. `cursor` is the last job of the previous page.
-    public func list(status: JobStatus?, kind: String?, limit: Int, after cursor: JobCursor?) async throws -> [JobRecord] {
+    /// `owner`: only that key's jobs (nil: everyone's).
+    public func list(
+        status: JobStatus?, kind: String?, limit: Int, after cursor: JobCursor?, owner: String? = nil
+    ) async throws -> [JobRecord] {
         try database.readNow { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
+            if let owner {
+                conditions.append("owner_key_id = ?")
+                arguments += [owner]
+            }
             if let status {
                 conditions.append("status = ?")
                 arguments += [status.rawValue]
