@@ -93,4 +93,26 @@ import Testing
             }
         }
     }
+
+    /// `/api/costs` sums only the caller's jobs (the admin's: everyone's).
+    @Test func costsAreEachKeysOwn() async throws {
+        let server = try await TestServer.make(workers: 0)
+        let keys = server.dependencies.apiKeys
+        let alice = try await keys.create(name: "alice", scopes: [.generate, .read]).key
+        let bob = try await keys.create(name: "bob", scopes: [.generate, .read]).key
+        let admin = try await keys.create(name: "admin", scopes: [.admin]).key
+        try await server.test { client in
+            let accepted = try await client.postJSON(
+                "/api/mv/create_scenes", #"{"idea": "a robot learns to dance", "model": "mock-scenes"}"#, headers: Self.bearer(alice))
+            #expect(accepted.status == .accepted, "\(accepted.body)")
+            func jobsCounted(_ key: String) async throws -> Int {
+                try await client.execute(uri: "/api/costs", method: .get, headers: Self.bearer(key)) { response in
+                    (try jsonObject(response.body)["by_day_and_model"] as? [[String: Any]] ?? []).reduce(0) { $0 + ($1["jobs"] as? Int ?? 0) }
+                }
+            }
+            #expect(try await jobsCounted(alice) == 1)
+            #expect(try await jobsCounted(bob) == 0)
+            #expect(try await jobsCounted(admin) == 1)
+        }
+    }
 }

@@ -48,7 +48,7 @@ struct GenerationController {
     ) async throws -> Response {
         let items = estimate.items
         return try await submitter.submit(kind: kind, body: body, request: request, context: context, estimatedCostUSD: estimate.total) { db, job in
-            try CostRepository.recordEstimate(db, job: job.id, items, now: job.createdAt)
+            try CostRepository.recordEstimate(db, job: job.id, owner: job.ownerKeyID, items, now: job.createdAt)
         }
     }
 }

@@ -194,6 +194,16 @@ public final class Database: Sendable {
                     CREATE INDEX jobs_by_owner ON jobs (owner_key_id, created_at, id);
                     """)
         }
+        migrator.registerMigration("v6: cost owners") { db in
+            // Cost rows outlive their jobs (retention), so each keeps the key it is charged
+            // to: `/api/costs` per key now, per-key budgets later.
+            try db.execute(
+                sql: """
+                    ALTER TABLE costs ADD COLUMN owner_key_id TEXT;
+                    UPDATE costs SET owner_key_id = (SELECT owner_key_id FROM jobs WHERE jobs.id = costs.job_id);
+                    CREATE INDEX costs_by_owner ON costs (owner_key_id, created_at);
+                    """)
+        }
         return migrator
     }
 }
