@@ -190,6 +190,7 @@ import Testing
         #expect(RouteScopes.requirement(method: .get, path: "//api//keys") == .anyOf([.admin]))
         #expect(RouteScopes.requirement(method: .post, path: "/API/Keys") == .anyOf([.admin]))
         #expect(RouteScopes.requirement(method: .get, path: "/api/%6Beys") == .anyOf([.admin]))
+        #expect(RouteScopes.requirement(method: .get, path: "/api/jobs/../keys") == .anyOf([.admin]))
         #expect(RouteScopes.requirement(method: .put, path: "/api/jobs") == .anyOf([.admin]))
     }
 }

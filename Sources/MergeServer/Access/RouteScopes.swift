@@ -22,7 +22,8 @@ enum RouteScopes {
         }
         guard segments.first == "api" else { return .open }
         let rest = Array(segments.dropFirst())
-        if rest.first == "keys" { return .anyOf([.admin]) }
+        // Dot segments could name another route if anything on the way resolved them.
+        if rest.first == "keys" || rest.contains(where: { $0 == "." || $0 == ".." }) { return .anyOf([.admin]) }
         switch method {
         case .get, .head:
             return .anyOf([.read])
