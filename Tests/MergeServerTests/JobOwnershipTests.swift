@@ -115,4 +115,42 @@ import Testing
             #expect(try await jobsCounted(admin) == 1)
         }
     }
+
+    /// A key revoked while its event stream is open: the stream ends at the next
+    /// heartbeat (0.5 s here), although the job goes on; later calls are 401.
+    @Test func revokingAKeyClosesItsEventStreams() async throws {
+        let server = try await TestServer.make(workers: 0)
+        let keys = server.dependencies.apiKeys
+        let made = try await keys.create(name: "alice", scopes: [.render, .read])
+        let alice = made.key
+        try await server.test { client in
+            let data = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("clip_640x480_25.mp4")))
+            var headers = Self.bearer(alice)
+            headers[.contentType] = "video/mp4"
+            let clip = try await client.execute(uri: "/api/uploads", method: .post, headers: headers, body: ByteBuffer(bytes: data)) {
+                response in try jsonObject(response.body)["id"] as? String ?? ""
+            }
+            let accepted = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: [clip]), headers: Self.bearer(alice))
+            let job = try #require(accepted.body["job_id"] as? String)
+            let ended = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    _ = try await client.execute(uri: "/api/jobs/\(job)/events", method: .get, headers: Self.bearer(alice)) { $0.status }
+                    return true
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(1))
+                    _ = try await keys.revoke(id: made.record.id)
+                    try await Task.sleep(for: .seconds(15))
+                    return false
+                }
+                let first = try await group.next() ?? false
+                group.cancelAll()
+                return first
+            }
+            #expect(ended, "the event stream of a revoked key must end (the queued job never does)")
+            try await client.execute(uri: "/api/jobs/\(job)", method: .get, headers: Self.bearer(alice)) {
+                #expect($0.status == .unauthorized)
+            }
+        }
+    }
 }

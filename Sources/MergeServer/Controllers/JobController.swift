@@ -13,6 +13,8 @@ struct JobController {
     let heartbeat: Duration
     /// A retried job is queued like a new one: the same queue bound and disk check.
     let submitter: JobSubmitter
+    /// An event stream ends when the key that opened it is revoked.
+    let keys: APIKeyRepository
 
     /// The controller's routes, added to the router as one collection.
     var routes: RouteCollection<ServerContext> {
@@ -133,6 +135,14 @@ struct JobController {
             subscription.close()
             throw Problem.notFound("job", id: id, kind: .job)
         }
+        let keyID = context.apiKey?.id
+        let keys = keys
+        // Looked up before each write: a revoked (or unreadable) key ends the stream at the
+        // next event or heartbeat.
+        let keyStillValid: @Sendable () -> Bool = {
+            guard let keyID else { return true }
+            return (try? keys.find(id: keyID))?.isRevoked == false
+        }
         let headers: HTTPFields = [
             .contentType: "text/event-stream", .cacheControl: "no-cache", HTTPField.Name("X-Accel-Buffering")!: "no",
         ]
@@ -142,7 +152,7 @@ struct JobController {
                 // The stream ends when the job ends, the client goes away, or the server stops.
                 try await withGracefulShutdownHandler {
                     try await request.body.consumeWithInboundCloseHandler { _ in
-                        try await Self.send(job, subscription: subscription, to: &writer)
+                        try await Self.send(job, subscription: subscription, keyStillValid: keyStillValid, to: &writer)
                     } onInboundClosed: {
                         subscription.close()
                     }
@@ -155,7 +165,7 @@ struct JobController {
     }
 
     private static func send(
-        _ job: JobRecord, subscription: JobEventHub.Subscription,
+        _ job: JobRecord, subscription: JobEventHub.Subscription, keyStillValid: @Sendable () -> Bool,
         to writer: inout any ResponseBodyWriter
     ) async throws {
         if let missed = subscription.missed {
@@ -168,6 +178,7 @@ struct JobController {
             return
         }
         for await delivery in subscription.deliveries {
+            guard keyStillValid() else { return }
             switch delivery {
             case .heartbeat: try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
             case .event(let event): try await writer.write(encode(event))

@@ -41,7 +41,7 @@ public enum MergeServerApp {
         router.addRoutes(
             JobController(
                 jobs: dependencies.jobs, engine: dependencies.engine, events: dependencies.events,
-                heartbeat: .seconds(configuration.sseHeartbeatSeconds), submitter: submitter
+                heartbeat: .seconds(configuration.sseHeartbeatSeconds), submitter: submitter, keys: dependencies.apiKeys
             ).routes)
         router.addRoutes(VideoController(jobs: dependencies.jobs).routes)
         let checks = GenerationChecks(
