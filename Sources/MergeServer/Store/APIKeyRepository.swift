@@ -93,7 +93,7 @@ public struct APIKeyRepository: Sendable {
 
     public func find(id: String) throws -> APIKeyRecord? {
         try database.readNow { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [id]).map(APIKeyRecord.init)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM api_keys WHERE id = ?"), arguments: [id]).map(APIKeyRecord.init)
         }
     }
 
