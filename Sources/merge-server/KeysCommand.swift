@@ -68,7 +68,9 @@ struct KeysCommand: AsyncParsableCommand {
                 let message = error.problems.map { "--\(Self.flag(for: $0.field)): \($0.message)" }.joined(separator: "; ")
                 throw CommandFailure(message: message, exitCode: 64)
             }
-            let made = try await location.repository().create(name: wanted.name, scopes: wanted.scopes, limits: wanted.limits)
+            let keys = try location.repository()
+            let made = try await keys.create(name: wanted.name, scopes: wanted.scopes, limits: wanted.limits)
+            try await keys.auditLog.record(.keyCreated, subject: made.record.id, actor: nil, via: .cli)
             let resource = APIKeyResource(made.record, key: made.key)
             if json {
                 print(try resource.jsonText())
@@ -122,9 +124,12 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var location: Location
 
         func run() async throws {
-            guard let record = try await location.repository().revoke(id: id) else {
+            let keys = try location.repository()
+            let now = Date().timeIntervalSince1970
+            guard let record = try await keys.revoke(id: id, now: now) else {
                 throw CommandFailure(message: "no API key with id \(String(id.prefix(64)).debugDescription)")
             }
+            if record.revokedAt == now { try await keys.auditLog.record(.keyRevoked, subject: id, actor: nil, via: .cli) }
             print("revoked \(record.id) \(record.name.debugDescription)")
         }
     }

@@ -23,7 +23,7 @@ enum RouteScopes {
         guard segments.first == "api" else { return .open }
         let rest = Array(segments.dropFirst())
         // Dot segments could name another route if anything on the way resolved them.
-        if rest.first == "keys" || rest.contains(where: { $0 == "." || $0 == ".." }) { return .anyOf([.admin]) }
+        if rest.first == "keys" || rest.first == "audit" || rest.contains(where: { $0 == "." || $0 == ".." }) { return .anyOf([.admin]) }
         switch method {
         case .get, .head:
             return .anyOf([.read])

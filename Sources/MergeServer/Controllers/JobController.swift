@@ -15,6 +15,7 @@ struct JobController {
     let submitter: JobSubmitter
     /// An event stream ends when the key that opened it is revoked.
     let keys: APIKeyRepository
+    let audit: AuditLog
 
     /// The controller's routes, added to the router as one collection.
     var routes: RouteCollection<ServerContext> {
@@ -78,8 +79,10 @@ struct JobController {
         case .alreadyEnded(let job):
             throw Problem.conflict("job \(id) already \(job.status.rawValue); there is nothing to cancel", type: "job_already_ended")
         case .canceled(let job):
+            try await audit.record(.jobCanceled, subject: id, actor: context.apiKey?.id, via: .api, requestID: context.requestID)
             return try JSONResponse.make(JobResource(job))
         case .requested(var job):
+            try await audit.record(.jobCanceled, subject: id, actor: context.apiKey?.id, via: .api, requestID: context.requestID)
             let deadline = ContinuousClock.now + .seconds(3)
             while !job.status.isFinal, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(50))
@@ -108,6 +111,7 @@ struct JobController {
                 "job \(id) is \(job.status.rawValue); only a failed job can be retried", type: "job_not_failed",
                 suggestion: job.status.isFinal ? "submit the request again for a new job" : "wait for the job to end")
         case .requeued(let job):
+            try await audit.record(.jobRetried, subject: id, actor: context.apiKey?.id, via: .api, requestID: context.requestID)
             engine.wake(kind: job.kind)
             events.publish(job: id, name: "status", data: JobEngine.json(JobResource(job)))
             return try JSONResponse.make(JobAccepted(job), status: .accepted, headers: [.location: "/api/jobs/\(id)"])

@@ -15,6 +15,8 @@ struct JobSubmitter: Sendable {
     var maxQueued: Int? = nil
     /// A new job needs room on the disk for what it will write (a 507 otherwise).
     var budget: DiskBudget? = nil
+    /// Where new jobs are recorded (`job.submitted`).
+    var audit: AuditLog? = nil
     /// What a 429 tells the caller to wait before trying again.
     static let queueFullRetrySeconds = 30
     /// The longest `?wait` honoured, under the usual 120 s proxy timeouts.
@@ -42,7 +44,10 @@ struct JobSubmitter: Sendable {
             throw Self.queueFull(full)
         }
         var job = outcome.job
-        if case .created = outcome { engine.wake(kind: kind.rawValue) }
+        if case .created = outcome {
+            engine.wake(kind: kind.rawValue)
+            try await audit?.record(.jobSubmitted, subject: job.id, actor: context.apiKey?.id, via: .api, requestID: context.requestID)
+        }
         var headers: HTTPFields = [.location: "/api/jobs/\(job.id)"]
         if case .existing = outcome { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
         // When every wait slot is taken the answer is the 202 at once: the job is queued

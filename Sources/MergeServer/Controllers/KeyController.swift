@@ -6,6 +6,7 @@ import Hummingbird
 /// admin key (`APIKeyMiddleware` asks for the scope). The command line's `keys` does the same.
 struct KeyController {
     let keys: APIKeyRepository
+    let audit: AuditLog
     let maxJSONBytes: Int
 
     var routes: RouteCollection<ServerContext> {
@@ -46,6 +47,7 @@ struct KeyController {
             name: body.name, scopes: body.scopes, budgetUSD: body.budgetUSD, dailyBudgetUSD: body.dailyBudgetUSD,
             ratePerMinute: body.ratePerMinute, maxConcurrent: body.maxConcurrent, storageGB: body.storageGB)
         let made = try await keys.create(name: wanted.name, scopes: wanted.scopes, limits: wanted.limits)
+        try await audit.record(.keyCreated, subject: made.record.id, actor: context.apiKey?.id, via: .api, requestID: context.requestID)
         return try JSONResponse.make(APIKeyResource(made.record, key: made.key), status: .created, headers: [.cacheControl: "no-store"])
     }
 
@@ -56,8 +58,13 @@ struct KeyController {
     /// Revokes at once: the next request with the key is 401. Revoking twice is harmless.
     @Sendable func revoke(_ request: Request, context: ServerContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
-        guard Identifier.isValid(id, .apiKey), let record = try await keys.revoke(id: id) else {
+        let now = Date().timeIntervalSince1970
+        guard Identifier.isValid(id, .apiKey), let record = try await keys.revoke(id: id, now: now) else {
             throw Problem.notFound("API key", id: id, kind: .apiKey)
+        }
+        // Audited once, when this call revoked it.
+        if record.revokedAt == now {
+            try await audit.record(.keyRevoked, subject: id, actor: context.apiKey?.id, via: .api, requestID: context.requestID)
         }
         return try JSONResponse.make(APIKeyResource(record))
     }

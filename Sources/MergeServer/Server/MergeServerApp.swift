@@ -32,7 +32,7 @@ public enum MergeServerApp {
         let submitter = JobSubmitter(
             jobs: dependencies.jobs, engine: dependencies.engine, maxAttempts: configuration.engine.maxAttempts,
             waiters: AdmissionLimit(maximum: configuration.limits.maxWaiters),
-            maxQueued: configuration.limits.maxQueuedJobs, budget: dependencies.budget)
+            maxQueued: configuration.limits.maxQueuedJobs, budget: dependencies.budget, audit: dependencies.audit)
         router.addRoutes(
             MediaJobController(
                 submitter: submitter, assets: dependencies.assets, store: dependencies.store,
@@ -41,14 +41,17 @@ public enum MergeServerApp {
         router.addRoutes(
             JobController(
                 jobs: dependencies.jobs, engine: dependencies.engine, events: dependencies.events,
-                heartbeat: .seconds(configuration.sseHeartbeatSeconds), submitter: submitter, keys: dependencies.apiKeys
+                heartbeat: .seconds(configuration.sseHeartbeatSeconds), submitter: submitter, keys: dependencies.apiKeys,
+                audit: dependencies.audit
             ).routes)
         router.addRoutes(VideoController(jobs: dependencies.jobs).routes)
         let checks = GenerationChecks(
             generation: dependencies.generation, assets: dependencies.assets, store: dependencies.store,
             limits: configuration.limits, probes: dependencies.executors.probes)
         router.addRoutes(GenerationController(checks: checks, submitter: submitter, maxJSONBytes: configuration.maxJSONBytes).routes)
-        router.addRoutes(KeyController(keys: dependencies.apiKeys, maxJSONBytes: configuration.maxJSONBytes).routes)
+        router.addRoutes(
+            KeyController(keys: dependencies.apiKeys, audit: dependencies.audit, maxJSONBytes: configuration.maxJSONBytes).routes)
+        router.addRoutes(AuditController(audit: dependencies.audit).routes)
         router.addRoutes(CatalogController(generation: dependencies.generation, costs: dependencies.costs).routes)
         router.addRoutes(
             OperationsController(

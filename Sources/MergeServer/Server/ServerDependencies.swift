@@ -22,6 +22,8 @@ public struct ServerDependencies: Sendable {
     public let executors: MediaExecutors
     /// The API keys requests authenticate with.
     public let apiKeys: APIKeyRepository
+    /// Key changes, job submissions, cancels and retries.
+    public let audit: AuditLog
 
     /// Opens the data directory and the database and recovers what a killed process
     /// left: jobs it was running are requeued or quarantined (`recoverInterrupted`), its
@@ -132,6 +134,6 @@ public struct ServerDependencies: Sendable {
         return ServerDependencies(
             configuration: configuration, database: database, jobs: jobs, assets: assets, store: store,
             events: events, engine: engine, sweeper: sweeper, generation: generation, costs: costs,
-            budget: budget, executors: executors, apiKeys: apiKeys)
+            budget: budget, executors: executors, apiKeys: apiKeys, audit: AuditLog(database: database))
     }
 }

@@ -138,4 +138,7 @@ extension APIKeyRepository {
         let pepper = try KeyPepper.load(dataDirectory: configuration.dataDirectory, configured: configuration.keyPepper)
         return APIKeyRepository(database: try Database(path: path), pepper: pepper)
     }
+
+    /// The audit log of the same database, where the command line records key changes.
+    public var auditLog: AuditLog { AuditLog(database: database) }
 }

@@ -204,6 +204,25 @@ public final class Database: Sendable {
                     CREATE INDEX costs_by_owner ON costs (owner_key_id, created_at);
                     """)
         }
+        migrator.registerMigration("v7: audit log") { db in
+            // Append-only: the triggers refuse any change to a written row.
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit_log (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at REAL NOT NULL,
+                        actor_key_id TEXT,
+                        via TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        subject TEXT NOT NULL,
+                        request_id TEXT
+                    );
+                    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                    """)
+        }
         return migrator
     }
 }
