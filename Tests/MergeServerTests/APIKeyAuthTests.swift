@@ -177,7 +177,9 @@ import Testing
             let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
             let path = parts[1].replacingOccurrences(of: "{id}", with: "x")
             let requirement = RouteScopes.requirement(method: HTTPRequest.Method(rawValue: parts[0])!, path: path)
-            if !path.hasPrefix("/api/") {
+            if path == "/metrics" {
+                #expect(requirement == .adminOrMetricsToken, "\(route)")
+            } else if !path.hasPrefix("/api/") {
                 #expect(requirement == .open, "\(route)")
             } else if path.hasPrefix("/api/keys") || path == "/api/audit" {
                 #expect(requirement == .anyOf([.admin]), "\(route)")
@@ -192,5 +194,28 @@ import Testing
         #expect(RouteScopes.requirement(method: .get, path: "/api/%6Beys") == .anyOf([.admin]))
         #expect(RouteScopes.requirement(method: .get, path: "/api/jobs/../keys") == .anyOf([.admin]))
         #expect(RouteScopes.requirement(method: .put, path: "/api/jobs") == .anyOf([.admin]))
+    }
+
+    /// Once keys exist `/metrics` needs an admin key or the scraper's token; `/health` stays open.
+    @Test func metricsNeedAnAdminKeyOrTheToken() async throws {
+        let token = "scrape-token-0123456789"
+        let server = try await TestServer.make { $0.metricsToken = token }
+        try await server.test { client in
+            try await client.execute(uri: "/metrics", method: .get) { #expect($0.status == .ok, "open while no key exists") }
+        }
+        let reader = try await makeKey(server, [.read])
+        let admin = try await makeKey(server, [.admin])
+        try await server.test { client in
+            try await client.execute(uri: "/metrics", method: .get) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/metrics", method: .get, headers: Self.bearer(reader)) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/metrics", method: .get, headers: Self.bearer(admin)) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/metrics", method: .get, headers: Self.bearer(token)) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/metrics", method: .get, headers: Self.bearer(token + "x")) {
+                #expect($0.status == .unauthorized)
+            }
+            // The token opens nothing else.
+            try await client.execute(uri: "/api/jobs", method: .get, headers: Self.bearer(token)) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
+        }
     }
 }

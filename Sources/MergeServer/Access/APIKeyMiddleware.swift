@@ -3,16 +3,30 @@ import Hummingbird
 
 /// Asks every `/api` request for `Authorization: Bearer <key>` and the scope its route
 /// needs (`RouteScopes`): no key or an unknown or revoked one is 401 with
-/// `WWW-Authenticate: Bearer`, a key without the scope 403. While no key has ever been
+/// `WWW-Authenticate: Bearer`, a key without the scope 403. `/metrics` asks for an admin
+/// key or the metrics token. While no key has ever been
 /// made the API stays open, as before keys existed: the server then listens on a
 /// loopback address only (see `OpenAccessCheck`) unless started with `--insecure-no-auth`.
 struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = ServerContext
     let keys: APIKeyRepository
+    /// A bearer token that opens `/metrics` alone, for a scraper that holds no key.
+    var metricsToken: String? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard case .anyOf(let needed) = RouteScopes.requirement(method: request.method, path: request.uri.path) else {
+        let needed: Set<APIKeyScope>
+        switch RouteScopes.requirement(method: request.method, path: request.uri.path) {
+        case .open:
             return try await next(request, context)
+        case .anyOf(let scopes):
+            needed = scopes
+        case .adminOrMetricsToken:
+            if let metricsToken, let presented = request.headers[.authorization].flatMap(Self.bearerToken),
+                APIKeySecret.constantTimeEquals(presented, metricsToken)
+            {
+                return try await next(request, context)
+            }
+            needed = [.admin]
         }
         guard let authorization = request.headers[.authorization] else {
             if try !keys.anyKeyExists() { return try await next(request, context) }

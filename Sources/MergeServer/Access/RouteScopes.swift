@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 
-/// Which scope a request needs. Paths are compared by their non-empty segments,
+/// Which scope a request needs: every `/api` route and `/metrics` ask for a key. Paths are compared by their non-empty segments,
 /// percent-decoded and lower-cased, so `/api//%6Beys` is judged as `/api/keys` whatever
 /// the router makes of it; a request under `/api` that no rule names
 /// needs `admin` (a route added without a rule here is closed, not open).
@@ -11,6 +11,8 @@ enum RouteScopes {
         case open
         /// Any one of these scopes (admin always qualifies).
         case anyOf(Set<APIKeyScope>)
+        /// `/metrics`: an admin key, or the scraper's token (MERGE_SERVER_METRICS_TOKEN).
+        case adminOrMetricsToken
     }
 
     static let renderPosts: Set<String> = ["merge_videos", "analyze_audio"]
@@ -20,6 +22,7 @@ enum RouteScopes {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true).map {
             ($0.removingPercentEncoding ?? String($0)).lowercased()
         }
+        if segments == ["metrics"] { return .adminOrMetricsToken }
         guard segments.first == "api" else { return .open }
         let rest = Array(segments.dropFirst())
         // Dot segments could name another route if anything on the way resolved them.

@@ -31,6 +31,8 @@ public struct ServerConfiguration: Sendable {
     public var limits = ServerLimits()
     /// The secret mixed into stored API key hashes; nil: `key-pepper` in the data directory.
     public var keyPepper: String?
+    /// A bearer token that opens `/metrics` (besides an admin key) once keys exist.
+    public var metricsToken: String?
     /// Serve a non-loopback address although no API key exists (`--insecure-no-auth`).
     public var insecureNoAuth = false
 
@@ -59,6 +61,7 @@ public struct ServerConfiguration: Sendable {
             ("MERGE_SERVER_LOG_LEVEL", "trace, debug, info, notice, warning, error (info)"),
             ("MERGE_SERVER_MODELS", "YAML file of models added to (or replacing by id) the built-in catalog"),
             ("MERGE_SERVER_GENERATION_CONCURRENCY", "clips of one music video generated at once (4)"),
+            ("MERGE_SERVER_METRICS_TOKEN", "bearer token that opens /metrics besides an admin key, 16+ characters (none)"),
             ("MERGE_SERVER_KEY_PEPPER", "secret mixed into stored API key hashes, 16+ characters (a key-pepper file made in the data directory)"),
             ("REPLICATE_API_TOKEN, REPLICATE_BASE_URL", "Replicate key (none: its models run as mocks) and base URL (https://api.replicate.com)"),
             ("FAL_KEY, FAL_QUEUE_BASE_URL", "FAL key and queue base URL (https://queue.fal.run)"),
@@ -95,6 +98,10 @@ public struct ServerConfiguration: Sendable {
         if let file = reader.value("MERGE_SERVER_MODELS") { modelsFile = file }
         if let count = try reader.number("MERGE_SERVER_GENERATION_CONCURRENCY", 1...64) { generationConcurrency = count }
         if let pepper = reader.value("MERGE_SERVER_KEY_PEPPER") { keyPepper = pepper }
+        if let token = reader.value("MERGE_SERVER_METRICS_TOKEN") {
+            guard token.utf8.count >= 16 else { throw ConfigurationError("MERGE_SERVER_METRICS_TOKEN must be at least 16 characters") }
+            metricsToken = token
+        }
         for name in ProviderDirectory.environmentNames {
             if let text = reader.value(name) { providerEnvironment[name] = text }
         }
