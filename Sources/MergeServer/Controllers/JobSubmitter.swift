@@ -30,12 +30,22 @@ struct JobSubmitter: Sendable {
         let wait = try Self.waitSeconds(request)
         let key = try Self.idempotencyKey(request)
         let outcome: JobRepository.EnqueueOutcome
+        let actor = context.apiKey?.id
+        let requestID = context.requestID
+        let audited = audit != nil
+        // The audit entry is written in the new job's transaction: both or neither.
+        let writeWithAudit: JobRepository.CompanionWrite = { db, job in
+            try alsoWrite(db, job)
+            if audited {
+                try AuditLog.record(db, .jobSubmitted, subject: job.id, actor: actor, via: .api, requestID: requestID, now: job.createdAt)
+            }
+        }
         do {
             try checkRoom()
             outcome = try await jobs.enqueue(
                 kind: kind.rawValue, request: String(decoding: body, as: UTF8.self),
                 idempotencyKey: key, maxAttempts: maxAttempts, maxQueued: maxQueued, owner: context.apiKey?.id,
-                alsoWrite: alsoWrite)
+                alsoWrite: writeWithAudit)
         } catch let conflict as JobRepository.IdempotencyConflict {
             throw Problem.conflict(
                 "the Idempotency-Key was used for job \(conflict.existing.id) with a different body",
@@ -44,10 +54,7 @@ struct JobSubmitter: Sendable {
             throw Self.queueFull(full)
         }
         var job = outcome.job
-        if case .created = outcome {
-            engine.wake(kind: kind.rawValue)
-            try await audit?.record(.jobSubmitted, subject: job.id, actor: context.apiKey?.id, via: .api, requestID: context.requestID)
-        }
+        if case .created = outcome { engine.wake(kind: kind.rawValue) }
         var headers: HTTPFields = [.location: "/api/jobs/\(job.id)"]
         if case .existing = outcome { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
         // When every wait slot is taken the answer is the 202 at once: the job is queued

@@ -38,10 +38,18 @@ public struct AuditLog: Sendable {
         now: Double = Date().timeIntervalSince1970
     ) async throws {
         try await database.pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO audit_log (at, actor_key_id, via, action, subject, request_id) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [now, actor, via.rawValue, action.rawValue, subject, requestID])
+            try Self.record(db, action, subject: subject, actor: actor, via: via, requestID: requestID, now: now)
         }
+    }
+
+    /// Adds one entry inside a transaction of the caller's (a new job's, so the job and
+    /// its entry exist together or not at all).
+    static func record(
+        _ db: GRDB.Database, _ action: Action, subject: String, actor: String?, via: Via, requestID: String?, now: Double
+    ) throws {
+        try db.execute(
+            sql: "INSERT INTO audit_log (at, actor_key_id, via, action, subject, request_id) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [now, actor, via.rawValue, action.rawValue, subject, requestID])
     }
 
     /// Newest first; `before`: the id of the last entry of the previous page.
