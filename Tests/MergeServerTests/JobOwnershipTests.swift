@@ -62,8 +62,16 @@ import Testing
             aliceHeaders[.idempotencyKey] = "same-key"
             var bobHeaders = Self.bearer(bob)
             bobHeaders[.idempotencyKey] = "same-key"
+            // Bob names his own upload of the same bytes (alice's assets are not his to use).
+            let data = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("clip_640x480_25.mp4")))
+            var upload = Self.bearer(bob)
+            upload[.contentType] = "video/mp4"
+            let bobsClip = try await client.execute(uri: "/api/uploads", method: .post, headers: upload, body: ByteBuffer(bytes: data)) {
+                try jsonObject($0.body)["id"] as? String
+            }
             let first = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: clips), headers: aliceHeaders)
-            let second = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: clips), headers: bobHeaders)
+            let second = try await client.postJSON(
+                "/api/mv/merge_videos", timelineJSON(clips: [try #require(bobsClip)]), headers: bobHeaders)
             let replay = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: clips), headers: aliceHeaders)
             #expect(first.status == .accepted && second.status == .accepted)
             #expect(first.body["job_id"] as? String != second.body["job_id"] as? String)

@@ -37,11 +37,13 @@ struct AssetController {
         let filename = request.uri.queryParameters.get("filename")
         let received: (asset: AssetRecord, created: Bool)
         if let boundary = MultipartParser.boundary(fromContentType: contentType) {
-            received = try await store.receive(limit: maxUploadBytes, contentType: nil, filename: filename) { writer in
+            received = try await store.receive(limit: maxUploadBytes, contentType: nil, filename: filename, owner: context.apiKey?.id) { writer in
                 try await Self.readMultipart(request.body, boundary: boundary, limit: maxUploadBytes, into: &writer)
             }
         } else if Self.isMediaType(contentType) {
-            received = try await store.receive(limit: maxUploadBytes, contentType: contentType, filename: filename) { writer in
+            received = try await store.receive(
+                limit: maxUploadBytes, contentType: contentType, filename: filename, owner: context.apiKey?.id
+            ) { writer in
                 for try await chunk in request.body { try await writer.write(chunk) }
                 return UploadDetails()
             }
@@ -130,7 +132,7 @@ struct AssetController {
 
     private func asset(_ context: ServerContext) async throws -> AssetRecord {
         let id = try context.parameters.require("id")
-        guard Identifier.isValid(id, .asset), let asset = try await assets.find(id) else {
+        guard Identifier.isValid(id, .asset), let asset = try await assets.visible(to: context.visibility).find(id) else {
             throw Problem.notFound("asset", id: id, kind: .asset)
         }
         return asset
@@ -165,8 +167,17 @@ struct AssetResource: Encodable {
         sizeBytes = asset.sizeBytes
         contentType = asset.contentType
         filename = asset.filename
-        media = JSONValue(text: asset.media)
+        media = JSONValue(text: asset.media).map { Self.ownPath($0, asset) }
         createdAt = Timestamp.iso8601(asset.createdAt)
         contentURL = "/api/assets/\(asset.id)/content"
+    }
+
+    /// The probe's `path` names the file as if the asset had its own: a file shared with
+    /// another key's asset is named after that asset, which must not show.
+    static func ownPath(_ media: JSONValue, _ asset: AssetRecord) -> JSONValue {
+        guard case .object(var fields) = media else { return media }
+        let ext = (asset.path as NSString).pathExtension
+        fields["path"] = .string("assets/\(asset.id)" + (ext.isEmpty ? "" : ".\(ext)"))
+        return .object(fields)
     }
 }

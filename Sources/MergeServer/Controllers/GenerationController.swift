@@ -22,25 +22,25 @@ struct GenerationController {
     @Sendable func createScenes(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await request.jsonBody(upTo: maxJSONBytes)
         let decoded = try JSONBody.decode(CreateScenesRequest.self, from: body, expecting: "a create_scenes request", wholeNumbers: ["num_scenes"])
-        return try await submit(CreateScenesJob.kind, body, request, context, try await checks.createScenes(decoded, body: body))
+        return try await submit(CreateScenesJob.kind, body, request, context, try await checks.visible(to: context.visibility).createScenes(decoded, body: body))
     }
 
     @Sendable func characterReference(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await request.jsonBody(upTo: maxJSONBytes)
         let decoded = try JSONBody.decode(CharacterReferenceRequest.self, from: body, expecting: "a generate_character_reference request")
-        return try await submit(CharacterReferenceJob.kind, body, request, context, try checks.characterReference(decoded, body: body))
+        return try await submit(CharacterReferenceJob.kind, body, request, context, try checks.visible(to: context.visibility).characterReference(decoded, body: body))
     }
 
     @Sendable func generateVideo(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await request.jsonBody(upTo: maxJSONBytes)
         let decoded = try JSONBody.decode(GenerateVideoRequest.self, from: body, expecting: "a generate_video request", wholeNumbers: ["seed"])
-        return try await submit(GenerateVideoJob.kind, body, request, context, try await checks.generateVideo(decoded, body: body))
+        return try await submit(GenerateVideoJob.kind, body, request, context, try await checks.visible(to: context.visibility).generateVideo(decoded, body: body))
     }
 
     @Sendable func musicVideo(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await request.jsonBody(upTo: maxJSONBytes)
         let decoded = try JSONBody.decode(MusicVideoRequest.self, from: body, expecting: "a music_video request", wholeNumbers: ["num_scenes"])
-        return try await submit(MusicVideoJob.kind, body, request, context, try await checks.musicVideo(decoded, body: body))
+        return try await submit(MusicVideoJob.kind, body, request, context, try await checks.visible(to: context.visibility).musicVideo(decoded, body: body))
     }
 
     private func submit(

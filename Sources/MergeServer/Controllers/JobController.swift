@@ -95,8 +95,9 @@ struct JobController {
     /// Runs a failed job again — one quarantined as `crashed`, or one that failed for good —
     /// with its attempts reset: 202 and the queued job. Any other state is a 409.
     @Sendable func retry(_ request: Request, context: ServerContext) async throws -> Response {
-        let id = try await job(context).id
-        try submitter.checkRoom()
+        let found = try await job(context)
+        let id = found.id
+        try submitter.checkRoom(owner: found.ownerKeyID)
         let outcome: JobRepository.RetryOutcome
         do {
             outcome = try await jobs.retry(id, maxQueued: submitter.maxQueued)

@@ -15,6 +15,8 @@ struct JobSubmitter: Sendable {
     var maxQueued: Int? = nil
     /// A new job needs room on the disk for what it will write (a 507 otherwise).
     var budget: DiskBudget? = nil
+    /// ... and room under its key's storage quota (a 507 `storage_quota_exceeded` otherwise).
+    var quota: StorageQuota? = nil
     /// Where new jobs are recorded (`job.submitted`).
     var audit: AuditLog? = nil
     /// What a 429 tells the caller to wait before trying again.
@@ -41,7 +43,7 @@ struct JobSubmitter: Sendable {
             }
         }
         do {
-            try checkRoom()
+            try checkRoom(owner: context.apiKey?.id)
             outcome = try await jobs.enqueue(
                 kind: kind.rawValue, request: String(decoding: body, as: UTF8.self),
                 idempotencyKey: key, maxAttempts: maxAttempts, maxQueued: maxQueued, owner: context.apiKey?.id,
@@ -69,9 +71,11 @@ struct JobSubmitter: Sendable {
         return try JSONResponse.make(accepted, status: .accepted, headers: headers)
     }
 
-    /// Throws the 507 when the disk budget leaves no room for a job's output.
-    func checkRoom() throws {
+    /// Throws the 507 when the disk budget, or the storage quota of `owner`, leaves no
+    /// room for a job's output.
+    func checkRoom(owner: String?) throws {
         _ = try budget?.room()
+        _ = try quota?.allowance(for: owner)
     }
 
     /// The 429 of a full queue: when to come back, and why.

@@ -25,7 +25,7 @@ struct MediaJobController {
     @Sendable func mergeVideos(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await request.jsonBody(upTo: maxJSONBytes)
         let timeline = try PreparedTimeline.decode(body, limits: limits.timeline)
-        try await PreparedTimeline.check(timeline, limits: limits, assets: assets, store: store)
+        try await PreparedTimeline.check(timeline, limits: limits, assets: assets.visible(to: context.visibility), store: store)
         return try await submit(kind: MergeVideosJob.kind, body: body, request: request, context: context)
     }
 
@@ -34,7 +34,7 @@ struct MediaJobController {
         let analysis = try JSONBody.decode(AnalyzeAudioRequest.self, from: body, expecting: "an analyze_audio request")
         var problems = StrictFields.unknown(in: body, known: AnalyzeAudioRequest.CodingKeys.allCases.map(\.stringValue))
         problems += analysis.problems
-        if let song = try await assets.song(analysis.audio, field: "audio", problems: &problems),
+        if let song = try await assets.visible(to: context.visibility).song(analysis.audio, field: "audio", problems: &problems),
             let tooLong = limits.songProblem(duration: song.duration, field: "audio")
         {
             problems.append(tooLong)

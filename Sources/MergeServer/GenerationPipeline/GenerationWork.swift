@@ -28,11 +28,11 @@ struct GenerationWork: Sendable {
         }
     }
 
-    /// An image asset id or URL as a provider input.
-    func referenceImage(_ value: String) async throws -> (asset: AssetRecord, image: ReferenceImage) {
+    /// An image asset id or URL as a provider input (a URL is fetched as `owner`'s asset).
+    func referenceImage(_ value: String, owner: String?) async throws -> (asset: AssetRecord, image: ReferenceImage) {
         let asset: AssetRecord
         if GenerationFields.isURL(value) {
-            asset = try await fetcher.fetch(value)
+            asset = try await fetcher.fetch(value, owner: owner)
         } else if let found = try await assets.find(value) {
             asset = found
         } else {
@@ -113,7 +113,7 @@ struct GenerationWork: Sendable {
         do {
             let asset = try await store.adopt(
                 file.path, sha256: file.sha256, size: file.sizeBytes, contentType: file.contentType,
-                filename: (file.path as NSString).lastPathComponent
+                filename: (file.path as NSString).lastPathComponent, owner: job.owner
             ).asset
             return (asset, generated)
         } catch let failure as StorageFailure where failure.kind == .notMedia || failure.kind == .emptyUpload {

@@ -51,6 +51,12 @@ extension InsufficientStorage: ProblemConvertible {
     }
 }
 
+extension StorageQuotaExceeded: ProblemConvertible {
+    var problem: Problem {
+        Problem(.insufficientStorage, type: "storage_quota_exceeded", detail: description, suggestion: Self.suggestion)
+    }
+}
+
 extension MediaError: ProblemConvertible {
     /// The status follows the job edge's token, so a full disk that FFmpeg reports as its
     /// own error is a 507 `insufficient_storage` here too, not a 500.

@@ -36,6 +36,8 @@ extension JobFailure {
             self.init(type: "lease_lost", message: lost.description)
         case let full as InsufficientStorage:
             self.init(noSpace: full.description)
+        case let quota as StorageQuotaExceeded:
+            self.init(type: "storage_quota_exceeded", message: quota.description, suggestion: StorageQuotaExceeded.suggestion)
         case _ where InsufficientStorage.isNoSpace(error):
             self.init(noSpace: "\(error)")
         default:

@@ -32,7 +32,8 @@ public enum MergeServerApp {
         let submitter = JobSubmitter(
             jobs: dependencies.jobs, engine: dependencies.engine, maxAttempts: configuration.engine.maxAttempts,
             waiters: AdmissionLimit(maximum: configuration.limits.maxWaiters),
-            maxQueued: configuration.limits.maxQueuedJobs, budget: dependencies.budget, audit: dependencies.audit)
+            maxQueued: configuration.limits.maxQueuedJobs, budget: dependencies.budget, quota: dependencies.quota,
+            audit: dependencies.audit)
         router.addRoutes(
             MediaJobController(
                 submitter: submitter, assets: dependencies.assets, store: dependencies.store,

@@ -22,6 +22,8 @@ public struct ServerDependencies: Sendable {
     public let executors: MediaExecutors
     /// The API keys requests authenticate with.
     public let apiKeys: APIKeyRepository
+    /// What each key may still store.
+    public let quota: StorageQuota
     /// Key changes, job submissions, cancels and retries.
     public let audit: AuditLog
 
@@ -68,7 +70,9 @@ public struct ServerDependencies: Sendable {
             return try assets.storedBytes() + databaseFiles
         }
         let executors = MediaExecutors(configuration: configuration)
-        let store = try AssetStore(dataDirectory: dataDirectory, repository: assets, probes: executors.probes, budget: budget)
+        let quota = StorageQuota(keys: apiKeys, assets: assets)
+        let store = try AssetStore(
+            dataDirectory: dataDirectory, repository: assets, probes: executors.probes, budget: budget, quota: quota)
         store.removeUnfinishedUploads()
         for name in (try? fileManager.contentsOfDirectory(atPath: videosDirectory)) ?? [] where name.hasSuffix(".partial") {
             try? fileManager.removeItem(atPath: (videosDirectory as NSString).appendingPathComponent(name))
@@ -134,6 +138,6 @@ public struct ServerDependencies: Sendable {
         return ServerDependencies(
             configuration: configuration, database: database, jobs: jobs, assets: assets, store: store,
             events: events, engine: engine, sweeper: sweeper, generation: generation, costs: costs,
-            budget: budget, executors: executors, apiKeys: apiKeys, audit: AuditLog(database: database))
+            budget: budget, executors: executors, apiKeys: apiKeys, quota: quota, audit: AuditLog(database: database))
     }
 }

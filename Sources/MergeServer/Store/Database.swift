@@ -223,6 +223,37 @@ public final class Database: Sendable {
                         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                     """)
         }
+        migrator.registerMigration("v8: asset owners") { db in
+            // Each key gets its own asset row for the bytes it uploads: one row per (owner,
+            // content), no longer one per content. Rows of several keys may name the same
+            // file on disk (the bytes are stored once), which no caller can observe. SQLite
+            // cannot drop the old UNIQUE on sha256, so the table is rebuilt.
+            try db.execute(
+                sql: """
+                    CREATE TABLE assets_by_owner (
+                        id TEXT PRIMARY KEY,
+                        sha256 TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        size_bytes INTEGER NOT NULL,
+                        content_type TEXT,
+                        filename TEXT,
+                        path TEXT NOT NULL,
+                        media TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        last_used_at REAL,
+                        owner_key_id TEXT
+                    );
+                    INSERT INTO assets_by_owner
+                        SELECT id, sha256, kind, size_bytes, content_type, filename, path, media, created_at, last_used_at, NULL
+                        FROM assets;
+                    DROP TABLE assets;
+                    ALTER TABLE assets_by_owner RENAME TO assets;
+                    CREATE UNIQUE INDEX assets_by_owner_content ON assets (IFNULL(owner_key_id, ''), sha256);
+                    CREATE INDEX assets_by_content ON assets (sha256);
+                    CREATE INDEX assets_by_path ON assets (path);
+                    CREATE INDEX assets_by_owner_size ON assets (owner_key_id, size_bytes);
+                    """)
+        }
         return migrator
     }
 }

@@ -8,10 +8,14 @@ import GRDB
 public struct JobAttempt: Sendable, Hashable {
     public let job: String
     public let token: String
+    /// The key the job belongs to: what the attempt stores (generated files, fetched
+    /// sources) is that key's.
+    public let owner: String?
 
-    public init(job: String, token: String) {
+    public init(job: String, token: String, owner: String? = nil) {
         self.job = job
         self.token = token
+        self.owner = owner
     }
 
     /// A new unguessable token (128 bits).

@@ -64,7 +64,7 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     }
 
     /// The attempt a claim started, for the writes it fences.
-    public var attempt: JobAttempt { JobAttempt(job: id, token: attemptToken ?? "") }
+    public var attempt: JobAttempt { JobAttempt(job: id, token: attemptToken ?? "", owner: ownerKeyID) }
 
     /// The decoded `error` column.
     public var failure: JobFailure? {
