@@ -114,4 +114,42 @@ import Testing
             #expect(job.body["type"] as? String == "storage_quota_exceeded")
         }
     }
+
+    @Test func deletingAnAssetFreesItsRoomAndKeepsAFileAnotherKeyShares() async throws {
+        let server = try await TestServer.make(workers: 0)
+        let keys = server.dependencies.apiKeys
+        let small = Int64(try FileManager.default.attributesOfItem(atPath: Paths.fixture("clip_640x480_25.mp4"))[.size] as! Int)
+        let alice = try await keys.create(name: "alice", scopes: [.render, .read], limits: APIKeyLimits(storageBytes: small)).key
+        let bob = try await keys.create(name: "bob", scopes: [.render, .read]).key
+        try await server.test { client in
+            func status(_ method: HTTPRequest.Method, _ uri: String, _ key: String) async throws -> HTTPResponse.Status {
+                try await client.execute(uri: uri, method: method, headers: Self.bearer(key)) { $0.status }
+            }
+            let hers = try #require(try await Self.upload(client, "clip_640x480_25.mp4", as: alice).body["id"] as? String)
+            let his = try #require(try await Self.upload(client, "clip_640x480_25.mp4", as: bob).body["id"] as? String)
+            #expect(try await Self.upload(client, "clip_anamorphic.mp4", as: alice).status == .insufficientStorage)
+
+            // A queued job names it (no workers: it stays queued): 409 until it ends.
+            let job = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: [his]), headers: Self.bearer(bob))
+            let jobID = try #require(job.body["job_id"] as? String)
+            let inUse = try await client.execute(uri: "/api/assets/\(his)", method: .delete, headers: Self.bearer(bob)) {
+                ($0.status, try jsonObject($0.body)["type"] as? String)
+            }
+            #expect(inUse.0 == .conflict && inUse.1 == "asset_in_use")
+            #expect(try await status(.delete, "/api/jobs/\(jobID)", bob) == .ok)
+
+            // Alice's delete frees her quota; bob's asset, sharing the file, is whole.
+            #expect(try await status(.delete, "/api/assets/\(hers)", alice) == .noContent)
+            #expect(try await status(.get, "/api/assets/\(hers)", alice) == .notFound)
+            #expect(try await status(.delete, "/api/assets/\(hers)", alice) == .notFound)
+            let bytes = try await client.execute(uri: "/api/assets/\(his)/content", method: .get, headers: Self.bearer(bob)) { Data(buffer: $0.body) }
+            #expect(bytes == (try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("clip_640x480_25.mp4")))))
+            #expect(try await Self.upload(client, "clip_anamorphic.mp4", as: alice).status == .created)
+
+            // The last row's delete takes the file.
+            #expect(try await status(.delete, "/api/assets/\(his)", bob) == .noContent)
+            let left = try FileManager.default.contentsOfDirectory(atPath: server.directory.path + "/assets")
+            #expect(left.count == 1, "only alice's second upload is left: \(left)")
+        }
+    }
 }

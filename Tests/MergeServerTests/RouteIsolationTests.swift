@@ -109,6 +109,9 @@ import Testing
             #expect(world.bobClip != world.aliceClip)
         case "GET /api/assets/{id}":
             try await hidden(.get, "/api/assets/\(world.aliceClip)")
+        case "DELETE /api/assets/{id}":
+            #expect(try await status(.delete, "/api/assets/\(world.aliceClip)", world.bob) == .notFound)
+            #expect(try await status(.get, "/api/assets/\(world.aliceClip)", world.alice) == .ok, "bob's delete must not reach it")
         case "GET /api/assets/{id}/content":
             try await hidden(.get, "/api/assets/\(world.aliceClip)/content")
             try await hidden(.get, "/api/assets/\(world.aliceClip)/content", ok: .partialContent, headers: range)

@@ -49,7 +49,12 @@ public struct AssetStore: Sendable {
 
     /// The absolute path of an asset's file.
     public func path(of asset: AssetRecord) -> String {
-        (dataDirectory as NSString).appendingPathComponent(asset.path)
+        path(ofStored: asset.path)
+    }
+
+    /// The absolute path of a stored file named relative to the data directory.
+    func path(ofStored relative: String) -> String {
+        (dataDirectory as NSString).appendingPathComponent(relative)
     }
 
     /// Receives an upload: `write` is handed a writer and feeds it the file's bytes.

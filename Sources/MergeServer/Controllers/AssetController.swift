@@ -3,7 +3,7 @@ import Generation
 import HTTPTypes
 import Hummingbird
 
-/// `POST /api/uploads`, `GET /api/assets/{id}`, `GET|HEAD /api/assets/{id}/content`.
+/// `POST /api/uploads`, `GET|DELETE /api/assets/{id}`, `GET|HEAD /api/assets/{id}/content`.
 struct AssetController {
     let assets: AssetRepository
     let store: AssetStore
@@ -14,6 +14,7 @@ struct AssetController {
         let router = RouteCollection(context: ServerContext.self)
         router.post("/api/uploads", use: upload)
         router.get("/api/assets/{id}", use: show)
+        router.delete("/api/assets/{id}", use: delete)
         router.get("/api/assets/{id}/content", use: content)
         router.head("/api/assets/{id}/content", use: content)
         return router
@@ -120,6 +121,24 @@ struct AssetController {
 
     @Sendable func show(_ request: Request, context: ServerContext) async throws -> Response {
         try JSONResponse.make(AssetResource(try await asset(context)))
+    }
+
+    /// Deletes the caller's asset (204), freeing its storage; 409 while a job that has
+    /// yet to end names it. The file goes with the last row that names it.
+    @Sendable func delete(_ request: Request, context: ServerContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard Identifier.isValid(id, .asset) else { throw Problem.notFound("asset", id: id, kind: .asset) }
+        switch try await assets.visible(to: context.visibility).delete(id) {
+        case .notFound:
+            throw Problem.notFound("asset", id: id, kind: .asset)
+        case .inUse(let job):
+            throw Problem.conflict(
+                "asset \(id) is named by job \(job), which has not ended", type: "asset_in_use",
+                suggestion: "wait for the job to end, or cancel it (DELETE /api/jobs/\(job)), then delete the asset")
+        case .deleted(let freedFile):
+            if let freedFile { try? FileManager.default.removeItem(atPath: store.path(ofStored: freedFile)) }
+            return Response(status: .noContent)
+        }
     }
 
     @Sendable func content(_ request: Request, context: ServerContext) async throws -> Response {

@@ -7,7 +7,7 @@ public struct StorageQuotaExceeded: Error, Sendable, CustomStringConvertible {
     public let neededBytes: Int64?
 
     public static let suggestion =
-        "delete finished jobs you no longer need (DELETE /api/jobs/{id} removes their videos; unused assets are collected after their retention), or ask an admin for a larger --storage-gb"
+        "delete assets you no longer need (DELETE /api/assets/{id}); videos go when their jobs expire (MERGE_SERVER_RETENTION_HOURS) and unused assets after their retention; or ask an admin for a larger --storage-gb"
 
     public var description: String {
         let needed = neededBytes.map { "; this needs \($0) more" } ?? ""

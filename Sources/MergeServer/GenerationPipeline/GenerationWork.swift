@@ -71,12 +71,13 @@ struct GenerationWork: Sendable {
         }
     }
 
-    /// A scene plan, from the cache when the same one was asked for before (free).
+    /// A scene plan, from the cache when the same key asked for the same one before (free).
+    /// The cache is per key: a plan another key paid for would tell who asked what.
     func scenes(_ request: ScenePlanRequest, job: JobAttempt) async throws -> ScenePlan {
         let key = SHA256Hex.of(
             [
                 request.model.id, request.idea, request.lyrics ?? "", request.style ?? "",
-                String(request.numScenes), generation.runsAsMock(request.model) ? "mock" : "real",
+                String(request.numScenes), generation.runsAsMock(request.model) ? "mock" : "real", job.owner ?? "",
             ].joined(separator: "\u{1F}"))
         if let cached = try await scenePlans.plan(for: key) { return cached }
         let plan = try await generation.planScenes(request)

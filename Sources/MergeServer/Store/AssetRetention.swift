@@ -102,3 +102,33 @@ extension AssetRepository {
         return found
     }
 }
+
+extension AssetRepository {
+    /// What `delete` did.
+    enum DeleteOutcome: Sendable, Equatable {
+        /// The row is gone; `freedFile` is its file when no other row names it (the caller removes it).
+        case deleted(freedFile: String?)
+        case notFound
+        /// A queued or running job names it.
+        case inUse(job: String)
+    }
+
+    /// Deletes an asset `visibility` allows, unless a job that has yet to end names it.
+    /// One write transaction: no job can be queued naming it in between.
+    func delete(_ id: String) async throws -> DeleteOutcome {
+        let visibility = visibility
+        return try await database.pool.write { db in
+            guard let asset = try AssetRecord.fetchOne(db, sql: "SELECT * FROM assets WHERE id = ?", arguments: [id]),
+                visibility.allows(owner: asset.ownerKeyID)
+            else { return .notFound }
+            let live = try Row.fetchCursor(db, sql: "SELECT id, request FROM jobs WHERE status IN ('queued', 'running')")
+            while let row = try live.next() {
+                let request: String = row["request"]
+                if request.contains(id) { return .inUse(job: row["id"]) }
+            }
+            try db.execute(sql: "DELETE FROM assets WHERE id = ?", arguments: [id])
+            let stillNamed = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM assets WHERE path = ?)", arguments: [asset.path]) ?? false
+            return .deleted(freedFile: stillNamed ? nil : asset.path)
+        }
+    }
+}
