@@ -12,6 +12,7 @@ import Testing
 /// and start as its jobs end. Claims are fair across keys: the key running the fewest jobs
 /// goes first, so one key's long queue does not starve another's single job.
 @Suite struct ConcurrencyQuotaTests {
+    /// A fresh database; its directory goes when the caller lets it go.
     func database() throws -> (TemporaryDirectory, Database) {
         let directory = try TemporaryDirectory()
         return (directory, try Database(path: directory.path + "/db.sqlite"))
@@ -23,7 +24,8 @@ import Testing
     }
 
     @Test func aKeyAtItsLimitWaitsWhileAnotherKeysJobRuns() async throws {
-        let (_, database) = try database()
+        let (directory, database) = try database()
+        defer { withExtendedLifetime(directory) {} }
         let jobs = JobRepository(database: database)
         let a = try await key(database, maxConcurrent: 1)
         let b = try await key(database, maxConcurrent: nil)
@@ -39,7 +41,8 @@ import Testing
         let second = try #require(try await jobs.claim(owner: "w", leaseSeconds: 60, now: 10))
         #expect(second.id == bJob)
         #expect(try await jobs.claim(owner: "w", leaseSeconds: 60, now: 10) == nil, "A is at max_concurrent = 1")
-        #expect(try await jobs.find(queued[1])?.status == .queued && jobs.find(queued[2])?.status == .queued)
+        #expect(try await jobs.find(queued[1])?.status == .queued)
+        #expect(try await jobs.find(queued[2])?.status == .queued)
 
         try await jobs.succeed(first.attempt, result: "{}", video: nil, retention: 60)
         #expect(try await jobs.claim(owner: "w", leaseSeconds: 60, now: 11)?.id == queued[1])
@@ -47,7 +50,8 @@ import Testing
     }
 
     @Test func theKeyRunningFewestJobsGoesFirst() async throws {
-        let (_, database) = try database()
+        let (directory, database) = try database()
+        defer { withExtendedLifetime(directory) {} }
         let jobs = JobRepository(database: database)
         let busy = try await key(database, maxConcurrent: nil)
         let quiet = try await key(database, maxConcurrent: nil)
@@ -67,7 +71,8 @@ import Testing
     /// A running job whose lease ran out (its worker died) is taken over even at the key's
     /// limit: it is the one job running, not one more.
     @Test func aStalledJobOfAKeyAtItsLimitIsTakenOver() async throws {
-        let (_, database) = try database()
+        let (directory, database) = try database()
+        defer { withExtendedLifetime(directory) {} }
         let jobs = JobRepository(database: database)
         let a = try await key(database, maxConcurrent: 1)
         let job = try await jobs.enqueue(kind: "k", request: "{}", idempotencyKey: nil, maxAttempts: 3, owner: a, now: 1).job
