@@ -3,11 +3,13 @@ import Generation
 import Hummingbird
 
 /// The generation endpoints: each checks its body (fields, model, assets, budget)
-/// and queues a job whose estimate is recorded with it.
+/// and queues a job whose estimate is recorded with it — if the estimate fits the key's
+/// and the server's spend budgets (a 402 otherwise, before any provider is called).
 struct GenerationController {
     let checks: GenerationChecks
     let submitter: JobSubmitter
     let maxJSONBytes: Int
+    var spend: SpendBudget? = nil
 
     /// The controller's routes, added to the router as one collection.
     var routes: RouteCollection<ServerContext> {
@@ -47,7 +49,12 @@ struct GenerationController {
         _ kind: JobKind, _ body: Data, _ request: Request, _ context: ServerContext, _ estimate: GenerationChecks.Estimate
     ) async throws -> Response {
         let items = estimate.items
+        // What the budgets see: work its provider plays as a free mock costs nothing.
+        let paid = CostRepository.cents(items.filter { !$0.isMock }.reduce(0) { $0 + $1.usd })
+        let limits = context.apiKey?.limits
+        let spend = spend
         return try await submitter.submit(kind: kind, body: body, request: request, context: context, estimatedCostUSD: estimate.total) { db, job in
+            try spend?.admit(db, owner: job.ownerKeyID, limits: limits, estimateUSD: paid, now: job.createdAt)
             try CostRepository.recordEstimate(db, job: job.id, owner: job.ownerKeyID, items, now: job.createdAt)
         }
     }

@@ -54,6 +54,11 @@ struct JobSubmitter: Sendable {
                 type: "idempotency_conflict", suggestion: "use a new key for a new request")
         } catch let full as JobRepository.QueueFull {
             throw Self.queueFull(full)
+        } catch let over as BudgetExceeded {
+            // Nothing was queued; the refusal is recorded on its own.
+            try? await audit?.record(
+                .spendRefused, subject: "\(kind.rawValue) over \(over.budget.rawValue)", actor: actor, via: .api, requestID: requestID)
+            throw over
         }
         var job = outcome.job
         if case .created = outcome { engine.wake(kind: kind.rawValue) }

@@ -15,6 +15,8 @@ struct GenerationWork: Sendable {
     let executors: MediaExecutors
     /// Largest output accepted from a provider.
     let downloadLimit: Int64
+    /// The spend budgets each provider call must still fit (nil: none are checked).
+    var spend: SpendBudget? = nil
 
     /// The model a stored request names (checked when it was accepted; checked again
     /// because the catalog may have changed since).
@@ -80,6 +82,7 @@ struct GenerationWork: Sendable {
                 String(request.numScenes), generation.runsAsMock(request.model) ? "mock" : "real", job.owner ?? "",
             ].joined(separator: "\u{1F}"))
         if let cached = try await scenePlans.plan(for: key) { return cached }
+        try checkBudget(job, request.model, price: request.model.estimatedCost(tokens: CatalogModel.expectedSceneTokens(scenes: request.numScenes)))
         let plan = try await generation.planScenes(request)
         // Paid for as soon as it answered, whatever it answered.
         let tokens = plan.tokens ?? CatalogModel.expectedSceneTokens(scenes: request.numScenes)
@@ -96,6 +99,13 @@ struct GenerationWork: Sendable {
         return plan
     }
 
+    /// Throws `BudgetExceeded` (the job fails, permanently) when a paid call to `model` at
+    /// `price` would cross a spend budget: checked right before the provider is called.
+    private func checkBudget(_ job: JobAttempt, _ model: CatalogModel, price: Double) throws {
+        guard let spend, !generation.runsAsMock(model) else { return }
+        try spend.allowCall(job: job.job, usd: price)
+    }
+
     /// Runs a provider in a scratch directory of its own, stores what it made as an
     /// asset (probed like an upload) and records what it cost — only while `job` still
     /// owns its lease (a stale attempt's spend is refused with `LeaseLost`).
@@ -103,6 +113,7 @@ struct GenerationWork: Sendable {
         job: JobAttempt, model: CatalogModel, progress: @escaping GenerationProgress, cost: () -> Double,
         _ generate: (GenerationContext) async throws -> GeneratedFile
     ) async throws -> (AssetRecord, GeneratedFile) {
+        try checkBudget(job, model, price: cost())
         let directory = (store.workDirectory as NSString).appendingPathComponent("gen-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -6,7 +6,8 @@ import NIOCore
 
 public enum MergeServerApp {
     /// The router with every route and the middleware around them (outermost first:
-    /// request id, metrics, request log, problem+json, the browser guard, API keys).
+    /// request id, metrics, request log, problem+json, the browser guard, API keys, the
+    /// key's rate limit).
     /// `observer` goes outermost and sees every response as sent (the tests check each
     /// against the OpenAPI spec).
     public static func buildRouter(_ dependencies: ServerDependencies, observer: ResponseObserver? = nil) -> Router<ServerContext> {
@@ -23,6 +24,7 @@ public enum MergeServerApp {
                 boundHost: configuration.host, publicHosts: configuration.limits.publicHosts,
                 allowedOrigins: configuration.limits.allowedOrigins))
         router.add(middleware: APIKeyMiddleware(keys: dependencies.apiKeys, metricsToken: configuration.metricsToken))
+        router.add(middleware: RateLimitMiddleware(limiter: dependencies.rateLimiter, defaultPerMinute: configuration.defaultRatePerMinute))
 
         router.addRoutes(
             AssetController(
@@ -49,7 +51,8 @@ public enum MergeServerApp {
         let checks = GenerationChecks(
             generation: dependencies.generation, assets: dependencies.assets, store: dependencies.store,
             limits: configuration.limits, probes: dependencies.executors.probes)
-        router.addRoutes(GenerationController(checks: checks, submitter: submitter, maxJSONBytes: configuration.maxJSONBytes).routes)
+        router.addRoutes(
+            GenerationController(checks: checks, submitter: submitter, maxJSONBytes: configuration.maxJSONBytes, spend: dependencies.spend).routes)
         router.addRoutes(
             KeyController(keys: dependencies.apiKeys, audit: dependencies.audit, maxJSONBytes: configuration.maxJSONBytes).routes)
         router.addRoutes(AuditController(audit: dependencies.audit).routes)

@@ -35,6 +35,10 @@ public struct ServerConfiguration: Sendable {
     public var metricsToken: String?
     /// Serve a non-loopback address although no API key exists (`--insecure-no-auth`).
     public var insecureNoAuth = false
+    /// Requests a minute for API keys made without a rate of their own; nil: they are not limited.
+    public var defaultRatePerMinute: Int?
+    /// The most that generation may spend in a UTC day, all keys together, in USD; nil: no cap.
+    public var dailyBudgetUSD: Double?
 
     public init() {}
 
@@ -63,6 +67,8 @@ public struct ServerConfiguration: Sendable {
             ("MERGE_SERVER_GENERATION_CONCURRENCY", "clips of one music video generated at once (4)"),
             ("MERGE_SERVER_METRICS_TOKEN", "bearer token that opens /metrics besides an admin key, 16+ characters (none)"),
             ("MERGE_SERVER_KEY_PEPPER", "secret mixed into stored API key hashes, 16+ characters (a key-pepper file made in the data directory)"),
+            ("MERGE_SERVER_DEFAULT_RATE_PER_MINUTE", "requests a minute for API keys made without --rate (none: not limited)"),
+            ("MERGE_SERVER_DAILY_BUDGET_USD", "most generation spend of a UTC day, all keys together, in USD (none: no cap)"),
             ("REPLICATE_API_TOKEN, REPLICATE_BASE_URL", "Replicate key (none: its models run as mocks) and base URL (https://api.replicate.com)"),
             ("FAL_KEY, FAL_QUEUE_BASE_URL", "FAL key and queue base URL (https://queue.fal.run)"),
             ("GEMINI_API_KEY, GEMINI_BASE_URL", "Gemini key and base URL (https://generativelanguage.googleapis.com/v1beta)"),
@@ -102,6 +108,8 @@ public struct ServerConfiguration: Sendable {
             guard token.utf8.count >= 16 else { throw ConfigurationError("MERGE_SERVER_METRICS_TOKEN must be at least 16 characters") }
             metricsToken = token
         }
+        if let rate = try reader.number("MERGE_SERVER_DEFAULT_RATE_PER_MINUTE", 1...1_000_000) { defaultRatePerMinute = rate }
+        if let usd = try reader.number("MERGE_SERVER_DAILY_BUDGET_USD", 0.0...1_000_000_000) { dailyBudgetUSD = usd }
         for name in ProviderDirectory.environmentNames {
             if let text = reader.value(name) { providerEnvironment[name] = text }
         }

@@ -26,16 +26,22 @@ public struct ServerDependencies: Sendable {
     public let quota: StorageQuota
     /// Key changes, job submissions, cancels and retries.
     public let audit: AuditLog
+    /// Each key's request rate (token buckets in memory, one table per process).
+    let rateLimiter: RateLimiter
+    /// The spend budgets of keys and the server's daily cap.
+    let spend: SpendBudget
 
     /// Opens the data directory and the database and recovers what a killed process
     /// left: jobs it was running are requeued or quarantined (`recoverInterrupted`), its
     /// partial files and the files no row refers to are removed.
-    /// `httpClient`, `fetchClient` and `mocks` are for tests; the server uses libcurl (for
-    /// caller-given URLs, guarded by `limits.fetchAllow`) and the mock providers.
+    /// `httpClient`, `fetchClient`, `mocks` and `providers` are for tests; the server uses libcurl (for
+    /// caller-given URLs, guarded by `limits.fetchAllow`), the mock providers, and the
+    /// providers whose keys are in `configuration.providerEnvironment` (`providers` replaces them).
     public static func open(
         _ configuration: ServerConfiguration, logger: Logger, httpClient: (any HTTPClient)? = nil,
         fetchClient: (any HTTPClient)? = nil,
-        mocks: GenerationService.Providers? = nil
+        mocks: GenerationService.Providers? = nil,
+        providers given: GenerationService.Providers? = nil
     ) async throws -> ServerDependencies {
         let fetchPolicy: AddressPolicy
         do {
@@ -103,16 +109,19 @@ public struct ServerDependencies: Sendable {
         // only where the policy allows, through a client (and connections) of their own.
         let client = httpClient ?? CurlHTTPClient.shared
         let userURLClient = fetchClient ?? CurlHTTPClient(addressPolicy: fetchPolicy)
-        let providers = ProviderDirectory.providers(
-            environment: configuration.providerEnvironment, client: client,
-            uploadCache: ProviderUploadCache(database: database))
+        let providers =
+            given
+            ?? ProviderDirectory.providers(
+                environment: configuration.providerEnvironment, client: client,
+                uploadCache: ProviderUploadCache(database: database))
         let generation = GenerationService(catalog: catalog, providers: providers, mock: mocks ?? ProviderDirectory.mocks(on: executors.synthesis))
         let costs = CostRepository(database: database)
         let fetcher = RemoteAssetFetcher(client: userURLClient, store: store, limit: configuration.maxUploadBytes)
+        let spend = SpendBudget(database: database, keys: apiKeys, serverDailyUSD: configuration.dailyBudgetUSD)
         let work = GenerationWork(
             generation: generation, assets: assets, store: store, costs: costs,
             scenePlans: ScenePlanCache(database: database), fetcher: fetcher, executors: executors,
-            downloadLimit: configuration.maxUploadBytes)
+            downloadLimit: configuration.maxUploadBytes, spend: spend)
         let renderer = JobVideoRenderer(videosDirectory: videosDirectory, executors: executors)
 
         let events = JobEventHub(
@@ -138,6 +147,7 @@ public struct ServerDependencies: Sendable {
         return ServerDependencies(
             configuration: configuration, database: database, jobs: jobs, assets: assets, store: store,
             events: events, engine: engine, sweeper: sweeper, generation: generation, costs: costs,
-            budget: budget, executors: executors, apiKeys: apiKeys, quota: quota, audit: AuditLog(database: database))
+            budget: budget, executors: executors, apiKeys: apiKeys, quota: quota, audit: AuditLog(database: database),
+            rateLimiter: RateLimiter(), spend: spend)
     }
 }

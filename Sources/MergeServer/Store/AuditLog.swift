@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 
-/// Who did what, when: key creation and revocation, job submissions, cancels and
-/// retries. Rows are only ever added (the table's triggers refuse changes).
+/// Who did what, when: key creation and revocation, job submissions, cancels,
+/// retries and generations refused for a spend budget. Rows are only ever added (the
+/// table's triggers refuse changes).
 public struct AuditLog: Sendable {
     let database: Database
 
@@ -14,6 +15,8 @@ public struct AuditLog: Sendable {
         case jobSubmitted = "job.submitted"
         case jobCanceled = "job.canceled"
         case jobRetried = "job.retried"
+        /// A generation refused because its estimate would cross a spend budget.
+        case spendRefused = "spend.refused"
     }
 
     /// Where the action came from: an API request or the command line.

@@ -254,6 +254,21 @@ public final class Database: Sendable {
                     CREATE INDEX assets_by_owner_size ON assets (owner_key_id, size_bytes);
                     """)
         }
+        migrator.registerMigration("v9: quotas") { db in
+            // Quotas read these on every claim and every generation POST, so none scans a table:
+            // a key's running and queued jobs (max_concurrent, fair claims, reserved spend) and
+            // the spend already charged per key and per day (budgets), read from the index alone.
+            // The new cost indexes start with the columns of costs_by_owner and costs_by_time,
+            // which they replace.
+            try db.execute(
+                sql: """
+                    CREATE INDEX jobs_by_status_owner ON jobs (status, owner_key_id);
+                    CREATE INDEX costs_spend_by_owner ON costs (owner_key_id, created_at, actual_usd);
+                    CREATE INDEX costs_spend_by_time ON costs (created_at, actual_usd);
+                    DROP INDEX costs_by_owner;
+                    DROP INDEX costs_by_time;
+                    """)
+        }
         return migrator
     }
 }

@@ -126,12 +126,12 @@ public struct JobRepository: Sendable {
         case only([String])
         case excluding([String])
 
-        /// The SQL condition on `kind` and its arguments.
+        /// The SQL condition on `kind` (of the claim's candidate `j`) and its arguments.
         fileprivate var condition: (sql: String, arguments: [String]) {
             switch self {
             case .any: ("1", [])
-            case .only(let kinds): ("kind IN (\(placeholders(kinds.count)))", kinds)
-            case .excluding(let kinds): ("kind NOT IN (\(placeholders(kinds.count)))", kinds)
+            case .only(let kinds): ("j.kind IN (\(placeholders(kinds.count)))", kinds)
+            case .excluding(let kinds): ("j.kind NOT IN (\(placeholders(kinds.count)))", kinds)
             }
         }
 
@@ -149,13 +149,20 @@ public struct JobRepository: Sendable {
     /// alone: it is taken only when this owner runs nothing else, and while one is due or
     /// running this owner takes nothing else. So if the process dies again, the culprit is
     /// known (see `recoverInterrupted`).
+    ///
+    /// Quotas: a job whose API key already runs its `max_concurrent` jobs stays queued, and
+    /// among the rest the key running the fewest jobs goes first (then the oldest job), so a
+    /// key with a thousand jobs queued does not starve one with a single job. Jobs without a
+    /// key count as one more key. Every candidate's count is an index seek
+    /// (`jobs_by_status_owner`), never a scan.
     public func claim(
         owner: String, leaseSeconds: Double, kinds: KindFilter = .any, excluding: Set<String> = [],
         now: Double = Date().timeIntervalSince1970
     ) async throws -> JobRecord? {
         let filter = kinds.condition
         let excluded = Array(excluding)
-        let notRunningHere = excluded.isEmpty ? "1" : "id NOT IN (\(Array(repeating: "?", count: excluded.count).joined(separator: ", ")))"
+        let notRunningHere =
+            excluded.isEmpty ? "1" : "j.id NOT IN (\(Array(repeating: "?", count: excluded.count).joined(separator: ", ")))"
         let token = JobAttempt.newToken()
         var arguments: StatementArguments = [owner, now + leaseSeconds, now, token, now, now]
         arguments += StatementArguments(filter.arguments)
@@ -168,17 +175,25 @@ public struct JobRepository: Sendable {
                 sql: """
                     UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
                                     started_at = COALESCE(started_at, ?), stage = 'starting', attempt_token = ?
-                    WHERE id = (SELECT id FROM jobs
-                                WHERE ((status = 'queued' AND run_after <= ?) OR (status = 'running' AND lease_expires_at < ?))
+                    WHERE id = (SELECT j.id FROM jobs AS j
+                                WHERE ((j.status = 'queued' AND j.run_after <= ?) OR (j.status = 'running' AND j.lease_expires_at < ?))
                                   AND \(filter.sql) AND \(notRunningHere)
-                                  AND CASE WHEN crash_count > 0
+                                  AND CASE WHEN j.crash_count > 0
                                       THEN NOT EXISTS (SELECT 1 FROM jobs AS r WHERE r.status = 'running' AND r.lease_owner = ?)
                                       ELSE NOT EXISTS (SELECT 1 FROM jobs AS r INDEXED BY jobs_suspects
                                                        WHERE r.crash_count > 0 AND r.status IN ('running', 'queued')
                                                        AND ((r.status = 'running' AND r.lease_owner = ?)
                                                             OR (r.status = 'queued' AND r.run_after <= ?)))
                                       END
-                                ORDER BY run_after, created_at LIMIT 1)
+                                  AND (j.owner_key_id IS NULL
+                                       OR NOT EXISTS (SELECT 1 FROM api_keys AS k
+                                                      WHERE k.id = j.owner_key_id AND k.max_concurrent IS NOT NULL
+                                                        AND k.max_concurrent <= (SELECT COUNT(*) FROM jobs AS r
+                                                                                 WHERE r.status = 'running' AND r.owner_key_id = j.owner_key_id
+                                                                                   AND r.id != j.id)))
+                                ORDER BY (SELECT COUNT(*) FROM jobs AS r WHERE r.status = 'running' AND r.owner_key_id IS j.owner_key_id),
+                                         j.run_after, j.created_at
+                                LIMIT 1)
                     RETURNING *
                     """, arguments: bound)
         }
