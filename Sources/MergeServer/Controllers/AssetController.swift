@@ -56,7 +56,7 @@ struct AssetController {
             )
         }
         return try JSONResponse.make(
-            AssetResource(received.asset), status: received.created ? .created : .ok,
+            AssetResource(received.asset, links: context.links), status: received.created ? .created : .ok,
             headers: [.location: "/api/assets/\(received.asset.id)"])
     }
 
@@ -117,7 +117,7 @@ struct AssetController {
     }
 
     @Sendable func show(_ request: Request, context: ServerContext) async throws -> Response {
-        try JSONResponse.make(AssetResource(try await asset(context)))
+        try JSONResponse.make(AssetResource(try await asset(context), links: context.links))
     }
 
     @Sendable func content(_ request: Request, context: ServerContext) async throws -> Response {
@@ -158,7 +158,8 @@ struct AssetResource: Encodable {
         case contentURL = "content_url"
     }
 
-    init(_ asset: AssetRecord) {
+    /// `links`: the content URL signed for the key that asked.
+    init(_ asset: AssetRecord, links: SignedLinks?) {
         id = asset.id
         kind = asset.kind
         sha256 = asset.sha256
@@ -167,6 +168,6 @@ struct AssetResource: Encodable {
         filename = asset.filename
         media = JSONValue(text: asset.media)
         createdAt = Timestamp.iso8601(asset.createdAt)
-        contentURL = "/api/assets/\(asset.id)/content"
+        contentURL = links.sign("/api/assets/\(asset.id)/content")
     }
 }

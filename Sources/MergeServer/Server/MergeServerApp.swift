@@ -22,7 +22,8 @@ public enum MergeServerApp {
             middleware: BrowserGuardMiddleware(
                 boundHost: configuration.host, publicHosts: configuration.limits.publicHosts,
                 allowedOrigins: configuration.limits.allowedOrigins))
-        router.add(middleware: APIKeyMiddleware(keys: dependencies.apiKeys, metricsToken: configuration.metricsToken))
+        router.add(
+            middleware: APIKeyMiddleware(keys: dependencies.apiKeys, metricsToken: configuration.metricsToken, urlSigner: dependencies.urlSigner))
 
         router.addRoutes(
             AssetController(

@@ -35,6 +35,12 @@ public struct ServerConfiguration: Sendable {
     public var metricsToken: String?
     /// Serve a non-loopback address although no API key exists (`--insecure-no-auth`).
     public var insecureNoAuth = false
+    /// The secret media links are signed with, and the one before it (still accepted);
+    /// nil: `url-signing-secret` (and `.previous`) in the data directory.
+    public var urlSigningSecret: String?
+    public var urlSigningPreviousSecret: String?
+    /// How long a signed media link stays valid.
+    public var signedURLLifetimeSeconds = 3600
 
     public init() {}
 
@@ -63,6 +69,15 @@ public struct ServerConfiguration: Sendable {
             ("MERGE_SERVER_GENERATION_CONCURRENCY", "clips of one music video generated at once (4)"),
             ("MERGE_SERVER_METRICS_TOKEN", "bearer token that opens /metrics besides an admin key, 16+ characters (none)"),
             ("MERGE_SERVER_KEY_PEPPER", "secret mixed into stored API key hashes, 16+ characters (a key-pepper file made in the data directory)"),
+            (
+                "MERGE_SERVER_URL_SIGNING_SECRET",
+                "secret media links are signed with, 16+ characters (a url-signing-secret file made in the data directory)"
+            ),
+            (
+                "MERGE_SERVER_URL_SIGNING_SECRET_PREVIOUS",
+                "the secret before it: links it signed still open until they expire (url-signing-secret.previous, if any)"
+            ),
+            ("MERGE_SERVER_SIGNED_URL_TTL_SECONDS", "how long a signed media link stays valid, 10–604800 (3600)"),
             ("REPLICATE_API_TOKEN, REPLICATE_BASE_URL", "Replicate key (none: its models run as mocks) and base URL (https://api.replicate.com)"),
             ("FAL_KEY, FAL_QUEUE_BASE_URL", "FAL key and queue base URL (https://queue.fal.run)"),
             ("GEMINI_API_KEY, GEMINI_BASE_URL", "Gemini key and base URL (https://generativelanguage.googleapis.com/v1beta)"),
@@ -102,6 +117,17 @@ public struct ServerConfiguration: Sendable {
             guard token.utf8.count >= 16 else { throw ConfigurationError("MERGE_SERVER_METRICS_TOKEN must be at least 16 characters") }
             metricsToken = token
         }
+        if let secret = reader.value("MERGE_SERVER_URL_SIGNING_SECRET") {
+            guard secret.utf8.count >= 16 else { throw ConfigurationError("MERGE_SERVER_URL_SIGNING_SECRET must be at least 16 characters") }
+            urlSigningSecret = secret
+        }
+        if let secret = reader.value("MERGE_SERVER_URL_SIGNING_SECRET_PREVIOUS") {
+            guard secret.utf8.count >= 16 else {
+                throw ConfigurationError("MERGE_SERVER_URL_SIGNING_SECRET_PREVIOUS must be at least 16 characters")
+            }
+            urlSigningPreviousSecret = secret
+        }
+        if let seconds = try reader.number("MERGE_SERVER_SIGNED_URL_TTL_SECONDS", 10...604_800) { signedURLLifetimeSeconds = seconds }
         for name in ProviderDirectory.environmentNames {
             if let text = reader.value(name) { providerEnvironment[name] = text }
         }

@@ -24,6 +24,8 @@ public struct ServerDependencies: Sendable {
     public let apiKeys: APIKeyRepository
     /// Key changes, job submissions, cancels and retries.
     public let audit: AuditLog
+    /// Signs media links for browsers and checks them when they come back.
+    public let urlSigner: MediaURLSigner
 
     /// Opens the data directory and the database and recovers what a killed process
     /// left: jobs it was running are requeued or quarantined (`recoverInterrupted`), its
@@ -53,6 +55,11 @@ public struct ServerDependencies: Sendable {
         let database = try Database(path: databasePath)
         let apiKeys = APIKeyRepository(
             database: database, pepper: try KeyPepper.load(dataDirectory: dataDirectory, configured: configuration.keyPepper))
+        let urlSigner = MediaURLSigner(
+            secrets: try URLSigningSecrets.load(
+                dataDirectory: dataDirectory, configured: configuration.urlSigningSecret,
+                configuredPrevious: configuration.urlSigningPreviousSecret),
+            lifetimeSeconds: configuration.signedURLLifetimeSeconds)
         try OpenAccessCheck.check(
             host: configuration.host, keysExist: try apiKeys.anyKeyExists(), insecureNoAuth: configuration.insecureNoAuth,
             logger: logger)
@@ -134,6 +141,7 @@ public struct ServerDependencies: Sendable {
         return ServerDependencies(
             configuration: configuration, database: database, jobs: jobs, assets: assets, store: store,
             events: events, engine: engine, sweeper: sweeper, generation: generation, costs: costs,
-            budget: budget, executors: executors, apiKeys: apiKeys, audit: AuditLog(database: database))
+            budget: budget, executors: executors, apiKeys: apiKeys, audit: AuditLog(database: database),
+            urlSigner: urlSigner)
     }
 }
