@@ -179,6 +179,8 @@ import Testing
             let requirement = RouteScopes.requirement(method: HTTPRequest.Method(rawValue: parts[0])!, path: path)
             if path == "/metrics" {
                 #expect(requirement == .adminOrMetricsToken, "\(route)")
+            } else if path == "/health" {
+                #expect(requirement == .openWithOperatorDetail, "\(route)")
             } else if !path.hasPrefix("/api/") {
                 #expect(requirement == .open, "\(route)")
             } else if path.hasPrefix("/api/keys") || path == "/api/audit" {

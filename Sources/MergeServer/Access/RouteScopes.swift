@@ -1,18 +1,21 @@
 import Foundation
 import HTTPTypes
 
-/// Which scope a request needs: every `/api` route and `/metrics` ask for a key. Paths are compared by their non-empty segments,
+/// Which scope a request needs: every `/api` route and `/metrics` ask for a key, `/health`
+/// shows its detail only to an admin key or the metrics token. Paths are compared by their non-empty segments,
 /// percent-decoded and lower-cased, so `/api//%6Beys` is judged as `/api/keys` whatever
 /// the router makes of it; a request under `/api` that no rule names
 /// needs `admin` (a route added without a rule here is closed, not open).
 enum RouteScopes {
     enum Requirement: Equatable {
-        /// Not an API route (`/health`, `/metrics`, `/openapi.yaml`): no key asked for.
+        /// Not an API route (`/health/live`, `/openapi.yaml`): no key asked for.
         case open
         /// Any one of these scopes (admin always qualifies).
         case anyOf(Set<APIKeyScope>)
         /// `/metrics`: an admin key, or the scraper's token (MERGE_SERVER_METRICS_TOKEN).
         case adminOrMetricsToken
+        /// `/health`: open, but the detailed report only for an admin key or the metrics token.
+        case openWithOperatorDetail
     }
 
     static let renderPosts: Set<String> = ["merge_videos", "analyze_audio"]
@@ -23,6 +26,7 @@ enum RouteScopes {
             ($0.removingPercentEncoding ?? String($0)).lowercased()
         }
         if segments == ["metrics"] { return .adminOrMetricsToken }
+        if segments == ["health"] { return .openWithOperatorDetail }
         guard segments.first == "api" else { return .open }
         let rest = Array(segments.dropFirst())
         // Dot segments could name another route if anything on the way resolved them.

@@ -59,7 +59,7 @@ struct AssetController {
             )
         }
         return try JSONResponse.make(
-            AssetResource(received.asset), status: received.created ? .created : .ok,
+            AssetResource(received.asset, links: context.links), status: received.created ? .created : .ok,
             headers: [.location: "/api/assets/\(received.asset.id)"])
     }
 
@@ -120,7 +120,7 @@ struct AssetController {
     }
 
     @Sendable func show(_ request: Request, context: ServerContext) async throws -> Response {
-        try JSONResponse.make(AssetResource(try await asset(context)))
+        try JSONResponse.make(AssetResource(try await asset(context), links: context.links))
     }
 
     /// Deletes the caller's asset (204), freeing its storage; 409 while a job that has
@@ -179,7 +179,8 @@ struct AssetResource: Encodable {
         case contentURL = "content_url"
     }
 
-    init(_ asset: AssetRecord) {
+    /// `links`: the content URL signed for the key that asked.
+    init(_ asset: AssetRecord, links: SignedLinks?) {
         id = asset.id
         kind = asset.kind
         sha256 = asset.sha256
@@ -188,7 +189,7 @@ struct AssetResource: Encodable {
         filename = asset.filename
         media = JSONValue(text: asset.media).map { Self.ownPath($0, asset) }
         createdAt = Timestamp.iso8601(asset.createdAt)
-        contentURL = "/api/assets/\(asset.id)/content"
+        contentURL = links.sign("/api/assets/\(asset.id)/content")
     }
 
     /// The probe's `path` names the file as if the asset had its own: a file shared with

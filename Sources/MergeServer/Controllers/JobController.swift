@@ -60,11 +60,11 @@ struct JobController {
             status: status, kind: kind, limit: limit + 1, after: cursor, owner: context.visibility.ownerFilter)
         let shown = Array(page.prefix(limit))
         let next = page.count > limit ? shown.last.map { JobCursor(createdAt: $0.createdAt, id: $0.id).token } : nil
-        return try JSONResponse.make(JobPage(jobs: shown.map(JobResource.init), nextCursor: next))
+        return try JSONResponse.make(JobPage(jobs: shown.map { JobResource($0).signed(context.links) }, nextCursor: next))
     }
 
     @Sendable func show(_ request: Request, context: ServerContext) async throws -> Response {
-        try JSONResponse.make(JobResource(try await job(context)))
+        try JSONResponse.make(JobResource(try await job(context)).signed(context.links))
     }
 
     /// Cancels, then waits up to three seconds for a running job to stop so the answer
@@ -75,12 +75,12 @@ struct JobController {
         case .notFound:
             throw Problem.notFound("job", id: id, kind: .job)
         case .alreadyEnded(let job) where job.status == .canceled:
-            return try JSONResponse.make(JobResource(job))
+            return try JSONResponse.make(JobResource(job).signed(context.links))
         case .alreadyEnded(let job):
             throw Problem.conflict("job \(id) already \(job.status.rawValue); there is nothing to cancel", type: "job_already_ended")
         case .canceled(let job):
             try await audit.record(.jobCanceled, subject: id, actor: context.apiKey?.id, via: .api, requestID: context.requestID)
-            return try JSONResponse.make(JobResource(job))
+            return try JSONResponse.make(JobResource(job).signed(context.links))
         case .requested(var job):
             try await audit.record(.jobCanceled, subject: id, actor: context.apiKey?.id, via: .api, requestID: context.requestID)
             let deadline = ContinuousClock.now + .seconds(3)
@@ -88,7 +88,7 @@ struct JobController {
                 try await Task.sleep(for: .milliseconds(50))
                 job = try await jobs.find(id) ?? job
             }
-            return try JSONResponse.make(JobResource(job), status: job.status.isFinal ? .ok : .accepted)
+            return try JSONResponse.make(JobResource(job).signed(context.links), status: job.status.isFinal ? .ok : .accepted)
         }
     }
 
@@ -115,7 +115,7 @@ struct JobController {
             try await audit.record(.jobRetried, subject: id, actor: context.apiKey?.id, via: .api, requestID: context.requestID)
             engine.wake(kind: job.kind)
             events.publish(job: id, name: "status", data: JobEngine.json(JobResource(job)))
-            return try JSONResponse.make(JobAccepted(job), status: .accepted, headers: [.location: "/api/jobs/\(id)"])
+            return try JSONResponse.make(JobAccepted(job, links: context.links), status: .accepted, headers: [.location: "/api/jobs/\(id)"])
         }
     }
 
@@ -142,6 +142,7 @@ struct JobController {
         }
         let keyID = context.apiKey?.id
         let keys = keys
+        let links = context.links
         // Looked up before each write: a revoked (or unreadable) key ends the stream at the
         // next event or heartbeat.
         let keyStillValid: @Sendable () -> Bool = {
@@ -157,7 +158,7 @@ struct JobController {
                 // The stream ends when the job ends, the client goes away, or the server stops.
                 try await withGracefulShutdownHandler {
                     try await request.body.consumeWithInboundCloseHandler { _ in
-                        try await Self.send(job, subscription: subscription, keyStillValid: keyStillValid, to: &writer)
+                        try await Self.send(job, subscription: subscription, links: links, keyStillValid: keyStillValid, to: &writer)
                     } onInboundClosed: {
                         subscription.close()
                     }
@@ -170,25 +171,34 @@ struct JobController {
     }
 
     private static func send(
-        _ job: JobRecord, subscription: JobEventHub.Subscription, keyStillValid: @Sendable () -> Bool,
+        _ job: JobRecord, subscription: JobEventHub.Subscription, links: SignedLinks?, keyStillValid: @Sendable () -> Bool,
         to writer: inout any ResponseBodyWriter
     ) async throws {
         if let missed = subscription.missed {
-            for event in missed { try await writer.write(encode(event)) }
+            for event in missed { try await writer.write(encode(signed(event, links))) }
         } else {
-            try await writer.write(encode(name: "status", data: JobEngine.json(JobResource(job))))
+            try await writer.write(encode(name: "status", data: JobEngine.json(JobResource(job).signed(links))))
         }
         if job.status.isFinal {
-            try await writer.write(encode(name: "done", data: JobEngine.json(JobResource(job))))
+            try await writer.write(encode(name: "done", data: JobEngine.json(JobResource(job).signed(links))))
             return
         }
         for await delivery in subscription.deliveries {
             guard keyStillValid() else { return }
             switch delivery {
             case .heartbeat: try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-            case .event(let event): try await writer.write(encode(event))
+            case .event(let event): try await writer.write(encode(signed(event, links)))
             }
         }
+    }
+
+    /// The hub's events are shared by every stream of a job, so the job in a `status` or
+    /// `done` event is signed here, for the key of this stream.
+    static func signed(_ event: JobEvent, _ links: SignedLinks?) -> JobEvent {
+        guard let links, event.name == "status" || event.name == "done",
+            let job = try? JSONDecoder().decode(JobResource.self, from: Data(event.data.utf8))
+        else { return event }
+        return JobEvent(id: event.id, name: event.name, data: JobEngine.json(job.signed(links)))
     }
 
     static func encode(_ event: JobEvent) -> ByteBuffer {

@@ -69,9 +69,9 @@ struct JobSubmitter: Sendable {
         if let wait, wait > 0, waiters.enter() {
             defer { waiters.leave() }
             job = try await finished(job, within: .milliseconds(Int64(wait * 1000)))
-            if job.status.isFinal { return try JSONResponse.make(JobResource(job), headers: headers) }
+            if job.status.isFinal { return try JSONResponse.make(JobResource(job).signed(context.links), headers: headers) }
         }
-        var accepted = JobAccepted(job)
+        var accepted = JobAccepted(job, links: context.links)
         accepted.estimatedCostUSD = estimatedCostUSD
         return try JSONResponse.make(accepted, status: .accepted, headers: headers)
     }
@@ -139,10 +139,11 @@ struct JobAccepted: Encodable {
         case estimatedCostUSD = "estimated_cost_usd"
     }
 
-    init(_ job: JobRecord) {
+    /// `links`: the event stream's URL signed for the key that made the job.
+    init(_ job: JobRecord, links: SignedLinks?) {
         jobID = job.id
         status = job.status
         statusURL = "/api/jobs/\(job.id)"
-        eventsURL = "/api/jobs/\(job.id)/events"
+        eventsURL = links.sign("/api/jobs/\(job.id)/events")
     }
 }

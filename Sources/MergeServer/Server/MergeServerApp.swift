@@ -23,7 +23,8 @@ public enum MergeServerApp {
             middleware: BrowserGuardMiddleware(
                 boundHost: configuration.host, publicHosts: configuration.limits.publicHosts,
                 allowedOrigins: configuration.limits.allowedOrigins))
-        router.add(middleware: APIKeyMiddleware(keys: dependencies.apiKeys, metricsToken: configuration.metricsToken))
+        router.add(
+            middleware: APIKeyMiddleware(keys: dependencies.apiKeys, metricsToken: configuration.metricsToken, urlSigner: dependencies.urlSigner))
         router.add(middleware: RateLimitMiddleware(limiter: dependencies.rateLimiter, defaultPerMinute: configuration.defaultRatePerMinute))
 
         router.addRoutes(

@@ -39,6 +39,12 @@ public struct ServerConfiguration: Sendable {
     public var defaultRatePerMinute: Int?
     /// The most that generation may spend in a UTC day, all keys together, in USD; nil: no cap.
     public var dailyBudgetUSD: Double?
+    /// The secret media links are signed with, and the one before it (still accepted);
+    /// nil: `url-signing-secret` (and `.previous`) in the data directory.
+    public var urlSigningSecret: String?
+    public var urlSigningPreviousSecret: String?
+    /// How long a signed media link stays valid.
+    public var signedURLLifetimeSeconds = 3600
 
     public init() {}
 
@@ -69,6 +75,15 @@ public struct ServerConfiguration: Sendable {
             ("MERGE_SERVER_KEY_PEPPER", "secret mixed into stored API key hashes, 16+ characters (a key-pepper file made in the data directory)"),
             ("MERGE_SERVER_DEFAULT_RATE_PER_MINUTE", "requests a minute for API keys made without --rate (none: not limited)"),
             ("MERGE_SERVER_DAILY_BUDGET_USD", "most generation spend of a UTC day, all keys together, in USD (none: no cap)"),
+            (
+                "MERGE_SERVER_URL_SIGNING_SECRET",
+                "secret media links are signed with, 16+ characters (a url-signing-secret file made in the data directory)"
+            ),
+            (
+                "MERGE_SERVER_URL_SIGNING_SECRET_PREVIOUS",
+                "the secret before it: links it signed still open until they expire (url-signing-secret.previous, if any)"
+            ),
+            ("MERGE_SERVER_SIGNED_URL_TTL_SECONDS", "how long a signed media link stays valid, 10–604800 (3600)"),
             ("REPLICATE_API_TOKEN, REPLICATE_BASE_URL", "Replicate key (none: its models run as mocks) and base URL (https://api.replicate.com)"),
             ("FAL_KEY, FAL_QUEUE_BASE_URL", "FAL key and queue base URL (https://queue.fal.run)"),
             ("GEMINI_API_KEY, GEMINI_BASE_URL", "Gemini key and base URL (https://generativelanguage.googleapis.com/v1beta)"),
@@ -110,6 +125,17 @@ public struct ServerConfiguration: Sendable {
         }
         if let rate = try reader.number("MERGE_SERVER_DEFAULT_RATE_PER_MINUTE", 1...1_000_000) { defaultRatePerMinute = rate }
         if let usd = try reader.number("MERGE_SERVER_DAILY_BUDGET_USD", 0.0...1_000_000_000) { dailyBudgetUSD = usd }
+        if let secret = reader.value("MERGE_SERVER_URL_SIGNING_SECRET") {
+            guard secret.utf8.count >= 16 else { throw ConfigurationError("MERGE_SERVER_URL_SIGNING_SECRET must be at least 16 characters") }
+            urlSigningSecret = secret
+        }
+        if let secret = reader.value("MERGE_SERVER_URL_SIGNING_SECRET_PREVIOUS") {
+            guard secret.utf8.count >= 16 else {
+                throw ConfigurationError("MERGE_SERVER_URL_SIGNING_SECRET_PREVIOUS must be at least 16 characters")
+            }
+            urlSigningPreviousSecret = secret
+        }
+        if let seconds = try reader.number("MERGE_SERVER_SIGNED_URL_TTL_SECONDS", 10...604_800) { signedURLLifetimeSeconds = seconds }
         for name in ProviderDirectory.environmentNames {
             if let text = reader.value(name) { providerEnvironment[name] = text }
         }

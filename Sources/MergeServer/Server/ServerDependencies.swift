@@ -30,6 +30,8 @@ public struct ServerDependencies: Sendable {
     let rateLimiter: RateLimiter
     /// The spend budgets of keys and the server's daily cap.
     let spend: SpendBudget
+    /// Signs media links for browsers and checks them when they come back.
+    public let urlSigner: MediaURLSigner
 
     /// Opens the data directory and the database and recovers what a killed process
     /// left: jobs it was running are requeued or quarantined (`recoverInterrupted`), its
@@ -61,6 +63,11 @@ public struct ServerDependencies: Sendable {
         let database = try Database(path: databasePath)
         let apiKeys = APIKeyRepository(
             database: database, pepper: try KeyPepper.load(dataDirectory: dataDirectory, configured: configuration.keyPepper))
+        let urlSigner = MediaURLSigner(
+            secrets: try URLSigningSecrets.load(
+                dataDirectory: dataDirectory, configured: configuration.urlSigningSecret,
+                configuredPrevious: configuration.urlSigningPreviousSecret),
+            lifetimeSeconds: configuration.signedURLLifetimeSeconds)
         try OpenAccessCheck.check(
             host: configuration.host, keysExist: try apiKeys.anyKeyExists(), insecureNoAuth: configuration.insecureNoAuth,
             logger: logger)
@@ -148,6 +155,6 @@ public struct ServerDependencies: Sendable {
             configuration: configuration, database: database, jobs: jobs, assets: assets, store: store,
             events: events, engine: engine, sweeper: sweeper, generation: generation, costs: costs,
             budget: budget, executors: executors, apiKeys: apiKeys, quota: quota, audit: AuditLog(database: database),
-            rateLimiter: RateLimiter(), spend: spend)
+            rateLimiter: RateLimiter(), spend: spend, urlSigner: urlSigner)
     }
 }
