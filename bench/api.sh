@@ -94,13 +94,13 @@ AUTH="Authorization: Bearer $KEY"
 KA=$(curl -s -X POST -H "$AUTH" -H "Content-Type: video/mp4" --data-binary @fixtures/clip_640x480_25.mp4 "$K/api/uploads" | grep -o '"id":"ast_[0-9a-f]*"' | cut -d'"' -f4)
 KJOB=$(curl -s -X POST -H "$AUTH" -H 'Content-Type: application/json' -d '{"clips": [{"source": "'$KA'"}]}' $K/api/mv/merge_videos | grep -o '"job_id":"job_[0-9a-f]*"' | cut -d'"' -f4)
 [ -n "$KJOB" ] || { echo "error: the keyed server made no job (see $work/keyed.out)" >&2; exit 1; }
-: > "$work/open"; : > "$work/keyed"
+: > "$work/open.runs"; : > "$work/keyed.runs"
 for run in $(seq "$RUNS"); do
-  measure "$B/api/jobs/$JOB" >> "$work/open"
-  measure -H "$AUTH" "$K/api/jobs/$KJOB" >> "$work/keyed"
+  measure "$B/api/jobs/$JOB" >> "$work/open.runs"
+  measure -H "$AUTH" "$K/api/jobs/$KJOB" >> "$work/keyed.runs"
 done
-open_rps=$(cut -d' ' -f1 "$work/open" | median); open_p99=$(cut -d' ' -f2 "$work/open" | median)
-keyed_rps=$(cut -d' ' -f1 "$work/keyed" | median); keyed_p99=$(cut -d' ' -f2 "$work/keyed" | median)
+open_rps=$(cut -d' ' -f1 "$work/open.runs" | median); open_p99=$(cut -d' ' -f2 "$work/open.runs" | median)
+keyed_rps=$(cut -d' ' -f1 "$work/keyed.runs" | median); keyed_p99=$(cut -d' ' -f2 "$work/keyed.runs" | median)
 printf "| server | requests/s (median) | p99 ms (median) |\n|---|---|---|\n"
 printf "| without keys | %s | %s |\n| with an API key | %s | %s |\n" "$open_rps" "$open_p99" "$keyed_rps" "$keyed_p99"
 awk -v a="$keyed_rps" -v b="$open_rps" 'BEGIN { printf "ratio keyed/open: %.2f (%.0f %% slower; target ≤ 10 %%)\n", a / b, (1 - a / b) * 100 }'

@@ -83,6 +83,17 @@ import Testing
         return try jsonObject(answer.body)["type"] as? String ?? "no type"
     }
 
+    /// The hand-written base64url against Foundation's base64 with the alphabet swapped and the padding cut.
+    @Test func theSignatureEncodingIsUnpaddedBase64URL() {
+        var generator = SystemRandomNumberGenerator()
+        for length in [0, 1, 2, 3, 4, 31, 32, 33] {
+            let bytes = (0..<length).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+            let expected = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(MediaURLSigner.base64URL(bytes) == expected, "\(bytes)")
+        }
+    }
+
     @Test func signedLinksOpenTheVideoItsRangesTheEventsAndTheAssetWithoutTheKey() async throws {
         let server = try await TestServer.make(workers: 1) { $0.urlSigningSecret = Self.secret }
         let made = try await server.dependencies.apiKeys.create(name: "alice", scopes: [.render, .read])

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Generation
 
 /// The secret half of an API key: `msk_` and 40 lowercase hex digits (160 random bits).
 /// Its first 8 digits, with `msk_`, are the key's public prefix: shown in listings and
@@ -13,7 +14,7 @@ public enum APIKeySecret {
     public static func make() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<hexLength / 2).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return marker + bytes.map { String(format: "%02x", $0) }.joined()
+        return marker + SHA256Hex.hex(bytes)
     }
 
     /// The prefix of a well-formed key; nil for anything else (never looked up).
@@ -25,9 +26,10 @@ public enum APIKeySecret {
     }
 
     /// HMAC-SHA256 of the key under the server's pepper, in hex: a stolen database alone
-    /// does not let anyone test guesses offline.
+    /// does not let anyone test guesses offline. (Every keyed request computes it: no
+    /// `String(format:)`, which cost more than the rest of a request's authentication.)
     public static func hash(_ key: String, pepper: Data) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(key.utf8), using: SymmetricKey(data: pepper)).map { String(format: "%02x", $0) }.joined()
+        SHA256Hex.hex(HMAC<SHA256>.authenticationCode(for: Data(key.utf8), using: SymmetricKey(data: pepper)))
     }
 
     /// Compares two hashes in time that depends only on their length.

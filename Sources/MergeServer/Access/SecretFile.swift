@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 
 /// A server secret kept as one line of hex in a file of the data directory, readable by
 /// its owner only (mode 0600): the key pepper and the URL signing secrets.
@@ -11,7 +12,7 @@ enum SecretFile {
     /// 256 random bits as 64 hex digits.
     static func randomHex() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        return SHA256Hex.hex((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 
     /// Writes a new random secret at `path` unless one is there. The secret goes to a file

@@ -53,6 +53,8 @@ public struct APIKeyLimits: Sendable, Equatable {
 public struct APIKeyRepository: Sendable {
     let database: Database
     let pepper: Data
+    /// Shared by every copy of the repository, so a revoke here is seen by every request.
+    let recent = RecentlyAuthenticatedKeys()
 
     public init(database: Database, pepper: Data) {
         self.database = database
@@ -99,11 +101,13 @@ public struct APIKeyRepository: Sendable {
 
     /// Marks the key revoked (once: revoking again keeps the first time); nil when no key has the id.
     public func revoke(id: String, now: Double = Date().timeIntervalSince1970) async throws -> APIKeyRecord? {
-        try await database.pool.write { db in
+        let revoked = try await database.pool.write { db in
             try db.execute(
                 sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id])
             return try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [id]).map(APIKeyRecord.init)
         }
+        recent.forget(keyID: id)
+        return revoked
     }
 
     /// True once any key was ever made. Revoking every key does not reopen the server.
@@ -118,12 +122,14 @@ public struct APIKeyRepository: Sendable {
     public func authenticate(_ presented: String) throws -> APIKeyRecord? {
         guard let prefix = APIKeySecret.prefix(of: presented) else { return nil }
         let hash = APIKeySecret.hash(presented, pepper: pepper)
+        if let known = recent.find(hash: hash) { return known }
         let candidates = try database.readNow { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM api_keys WHERE prefix = ?"), arguments: [prefix])
                 .map(APIKeyRecord.init)
         }
         var match: APIKeyRecord?
         for candidate in candidates where APIKeySecret.constantTimeEquals(candidate.hash, hash) { match = candidate }
+        if let match { recent.remember(match, hash: hash) }
         return match
     }
 }

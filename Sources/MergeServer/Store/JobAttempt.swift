@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import GRDB
 
 /// One attempt at a job: the job and the token its claim wrote in the row. Every write
@@ -21,7 +22,7 @@ public struct JobAttempt: Sendable, Hashable {
     /// A new unguessable token (128 bits).
     static func newToken() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        return SHA256Hex.hex((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 
     /// Throws `LeaseLost` unless this attempt still owns its running job; call inside the
