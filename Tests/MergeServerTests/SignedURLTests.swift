@@ -68,7 +68,9 @@ import Testing
     }
 
     /// GET `uri` without a key: status, headers and body.
-    static func open(_ client: some TestClientProtocol, _ uri: String, method: HTTPRequest.Method = .get, headers: HTTPFields = [:])
+    static func open(
+        _ client: some TestClientProtocol, _ uri: String, method: HTTPRequest.Method = .get, headers: HTTPFields = [:]
+    )
         async throws -> (status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer)
     {
         try await client.execute(uri: uri, method: method, headers: headers) { ($0.status, $0.headers, $0.body) }
