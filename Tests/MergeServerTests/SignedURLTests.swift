@@ -303,6 +303,34 @@ import Testing
         }
     }
 
+    /// The hub relays one event to every stream of a job; each stream signs the job in
+    /// `status` and `done` for its own key, and leaves `progress` alone.
+    @Test func relayedEventsAreSignedForTheStreamsKey() throws {
+        let signer = MediaURLSigner(secrets: URLSigningSecrets(current: Data(Self.secret.utf8)), lifetimeSeconds: 60)
+        let job = "job_0123456789abcdef01234567"
+        let video = "vid_0123456789abcdef01234567"
+        let data = """
+            {"attempts":1,"created_at":"2025-01-01T00:00:00.000Z","error":null,"eta_seconds":null,\
+            "events_url":"/api/jobs/\(job)/events","expires_at":null,"finished_at":null,"id":"\(job)","kind":"merge_videos",\
+            "progress":1,"result":{"video_id":"\(video)","video_url":"/api/mv/get_video/\(video)"},"stage":null,\
+            "started_at":null,"status":"succeeded","status_url":"/api/jobs/\(job)"}
+            """
+        for keyID in ["key_0123456789abcdef01234567", "key_76543210fedcba9876543210"] {
+            let links = SignedLinks(signer: signer, keyID: keyID)
+            let done = JobController.signed(JobEvent(id: 7, name: "done", data: data), links)
+            #expect(done.id == 7 && done.name == "done")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(done.data.utf8)) as? [String: Any])
+            let videoURL = try #require((object["result"] as? [String: Any])?["video_url"] as? String)
+            #expect(Self.path(videoURL) == "/api/mv/get_video/\(video)" && Self.parameters(videoURL)["kid"] == keyID)
+            #expect(Self.parameters(try #require(object["events_url"] as? String))["kid"] == keyID)
+            #expect(object["status_url"] as? String == "/api/jobs/\(job)", "only media links are signed")
+        }
+        let progress = JobEvent(id: 8, name: "progress", data: #"{"eta_seconds":null,"progress":0.5,"stage":"rendering"}"#)
+        let links = SignedLinks(signer: signer, keyID: "key_0123456789abcdef01234567")
+        #expect(JobController.signed(progress, links) == progress)
+        #expect(JobController.signed(JobEvent(id: 9, name: "done", data: data), nil).data == data)
+    }
+
     /// Links are signed only where they help: not by a server without keys (its links open
     /// anyway), not for a key that may not read (the link would not open).
     @Test func linksStayPlainWithoutKeysOrWithoutTheReadScope() async throws {
