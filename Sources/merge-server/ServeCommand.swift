@@ -21,7 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("generation-workers"),
         help: "More workers only for jobs that wait on generation providers (default 8; 0 shares --workers).")
     var generationWorkers: Int?
-    @Flag(name: .customLong("verbose-health"), help: "/health also shows paths, disk bytes, providers and breakers.")
+    @Flag(name: .customLong("verbose-health"), help: "On a server without keys, /health also shows paths, disk bytes, providers and breakers.")
     var verboseHealth = false
     @Flag(
         name: .customLong("insecure-no-auth"),

@@ -13,7 +13,9 @@ import Testing
     static func bearer(_ key: String) -> HTTPFields { [.authorization: "Bearer \(key)"] }
     static let token = "scrape-token-0123456789"
 
-    static func get(_ client: some TestClientProtocol, _ uri: String, _ headers: HTTPFields = [:]) async throws
+    static func get(
+        _ client: some TestClientProtocol, _ uri: String, _ headers: HTTPFields = [:]
+    ) async throws
         -> (status: HTTPResponse.Status, body: [String: Any])
     {
         try await client.execute(uri: uri, method: .get, headers: headers) { ($0.status, (try? jsonObject($0.body)) ?? [:]) }

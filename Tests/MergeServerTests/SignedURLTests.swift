@@ -68,7 +68,9 @@ import Testing
     }
 
     /// GET `uri` without a key: status, headers and body.
-    static func open(_ client: some TestClientProtocol, _ uri: String, method: HTTPRequest.Method = .get, headers: HTTPFields = [:])
+    static func open(
+        _ client: some TestClientProtocol, _ uri: String, method: HTTPRequest.Method = .get, headers: HTTPFields = [:]
+    )
         async throws -> (status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer)
     {
         try await client.execute(uri: uri, method: method, headers: headers) { ($0.status, $0.headers, $0.body) }
@@ -98,7 +100,8 @@ import Testing
         let server = try await TestServer.make(workers: 1) { $0.urlSigningSecret = Self.secret }
         let made = try await server.dependencies.apiKeys.create(name: "alice", scopes: [.render, .read])
         let alice = made.key
-        try await server.test(.live) { client in
+        // Over real HTTP: the links work from a plain HTTP client.
+        let eventsURL = try await server.test(.live) { client in
             let asset = try await Self.upload(client, "clip_640x480_25.mp4", key: alice)
             let contentURL = try #require(asset["content_url"] as? String)
             let job = try await Self.render(client, key: alice)
@@ -137,6 +140,10 @@ import Testing
             let fixture = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("clip_640x480_25.mp4")))
             #expect(content.status == .ok && Data(content.body.readableBytesView) == fixture)
 
+            return eventsURL
+        }
+        // (In process: the server closes the connection after a stream, which the live test client reports as an error.)
+        try await server.test { client in
             // The event stream, as an EventSource opens it: the job is over, so status and done at once,
             // and the links in them are signed for the same key.
             let events = try await Self.open(client, eventsURL, headers: [.accept: "text/event-stream"])
@@ -147,7 +154,8 @@ import Testing
             let doneJob = try #require(try JSONSerialization.jsonObject(with: Data(done.utf8)) as? [String: Any])
             let doneVideo = try #require((doneJob["result"] as? [String: Any])?["video_url"] as? String)
             #expect(Self.parameters(doneVideo)["kid"] == made.record.id)
-            #expect(try await Self.open(client, doneVideo).status == .ok)
+            let status = try await Self.open(client, doneVideo).status
+            #expect(status == .ok)
         }
     }
 
@@ -304,6 +312,34 @@ import Testing
             let forged = "\(bobsPath)?exp=\(expiry)&kid=\(alice.record.id)&sig=\(signature)"
             #expect(try await Self.open(client, forged).status == .notFound, "a link sees what its key sees")
         }
+    }
+
+    /// The hub relays one event to every stream of a job; each stream signs the job in
+    /// `status` and `done` for its own key, and leaves `progress` alone.
+    @Test func relayedEventsAreSignedForTheStreamsKey() throws {
+        let signer = MediaURLSigner(secrets: URLSigningSecrets(current: Data(Self.secret.utf8)), lifetimeSeconds: 60)
+        let job = "job_0123456789abcdef01234567"
+        let video = "vid_0123456789abcdef01234567"
+        let data = """
+            {"attempts":1,"created_at":"2025-01-01T00:00:00.000Z","error":null,"eta_seconds":null,\
+            "events_url":"/api/jobs/\(job)/events","expires_at":null,"finished_at":null,"id":"\(job)","kind":"merge_videos",\
+            "progress":1,"result":{"video_id":"\(video)","video_url":"/api/mv/get_video/\(video)"},"stage":null,\
+            "started_at":null,"status":"succeeded","status_url":"/api/jobs/\(job)"}
+            """
+        for keyID in ["key_0123456789abcdef01234567", "key_76543210fedcba9876543210"] {
+            let links = SignedLinks(signer: signer, keyID: keyID)
+            let done = JobController.signed(JobEvent(id: 7, name: "done", data: data), links)
+            #expect(done.id == 7 && done.name == "done")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(done.data.utf8)) as? [String: Any])
+            let videoURL = try #require((object["result"] as? [String: Any])?["video_url"] as? String)
+            #expect(Self.path(videoURL) == "/api/mv/get_video/\(video)" && Self.parameters(videoURL)["kid"] == keyID)
+            #expect(Self.parameters(try #require(object["events_url"] as? String))["kid"] == keyID)
+            #expect(object["status_url"] as? String == "/api/jobs/\(job)", "only media links are signed")
+        }
+        let progress = JobEvent(id: 8, name: "progress", data: #"{"eta_seconds":null,"progress":0.5,"stage":"rendering"}"#)
+        let links = SignedLinks(signer: signer, keyID: "key_0123456789abcdef01234567")
+        #expect(JobController.signed(progress, links) == progress)
+        #expect(JobController.signed(JobEvent(id: 9, name: "done", data: data), nil).data == data)
     }
 
     /// Links are signed only where they help: not by a server without keys (its links open

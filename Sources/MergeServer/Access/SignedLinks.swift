@@ -39,7 +39,7 @@ struct SignedLinks: Sendable {
     }
 }
 
-extension Optional<SignedLinks> {
+extension SignedLinks? {
     /// `path` signed, or as it is when the answer is not signed.
     func sign(_ path: String) -> String { self?.sign(path) ?? path }
 }

@@ -21,7 +21,9 @@ public struct URLSigningSecrets: Sendable, Equatable {
 
     /// The secrets for `dataDirectory`. A configured current secret replaces both files;
     /// a configured previous one replaces the file's previous.
-    public static func load(dataDirectory: String, configured: String?, configuredPrevious: String?) throws(ConfigurationError)
+    public static func load(
+        dataDirectory: String, configured: String?, configuredPrevious: String?
+    ) throws(ConfigurationError)
         -> URLSigningSecrets
     {
         let previous = try configuredPrevious.map { (text) throws(ConfigurationError) in
