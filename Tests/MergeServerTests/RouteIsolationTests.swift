@@ -187,7 +187,7 @@ import Testing
             try await adminOnly(.get, "/api/keys/key_000000000000000000000000")
         case "DELETE /api/keys/{id}":
             try await adminOnly(.delete, "/api/keys/key_000000000000000000000000")
-        case "GET /health", "GET /openapi.yaml":
+        case "GET /health", "GET /health/live", "GET /openapi.yaml":
             // No tenant's data: the same for every caller.
             #expect(try await status(.get, route.split(separator: " ")[1].description, world.bob) == .ok)
         case "GET /metrics":
