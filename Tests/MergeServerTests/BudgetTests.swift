@@ -91,6 +91,11 @@ import Testing
             let refusals = audit.filter { $0.action == "spend.refused" }
             #expect(refusals.count == 2 && refusals.allSatisfy { $0.subject == "generate_character_reference over budget_usd" })
             #expect(Set(refusals.compactMap(\.actorKeyID)) == [poor.id, funded.id])
+            // The one paid call is audited as spend of the funded key; the free mock is not.
+            let charges = audit.filter { $0.action == "spend.charged" }
+            #expect(charges.count == 1, "\(charges)")
+            #expect(charges.first?.actorKeyID == funded.id && charges.first?.via == "job")
+            #expect(charges.first?.subject == "\(job.id) imagen-4 0.04 USD")
         }
     }
 

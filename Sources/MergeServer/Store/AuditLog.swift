@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Who did what, when: key creation and revocation, job submissions, cancels,
-/// retries and generations refused for a spend budget. Rows are only ever added (the
+/// retries, spend charged by provider calls and generations refused for a spend budget. Rows are only ever added (the
 /// table's triggers refuse changes).
 public struct AuditLog: Sendable {
     let database: Database
@@ -17,11 +17,13 @@ public struct AuditLog: Sendable {
         case jobRetried = "job.retried"
         /// A generation refused because its estimate would cross a spend budget.
         case spendRefused = "spend.refused"
+        /// A provider call a job paid for (subject: the job, model and USD).
+        case spendCharged = "spend.charged"
     }
 
-    /// Where the action came from: an API request or the command line.
+    /// Where the action came from: an API request, the command line, or a job as it runs.
     public enum Via: String, Sendable, Codable {
-        case api, cli
+        case api, cli, job
     }
 
     public struct Entry: Sendable, Equatable {

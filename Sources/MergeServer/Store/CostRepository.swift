@@ -53,6 +53,13 @@ public struct CostRepository: Sendable {
                         VALUES (?, ?, ?, 0, ?, ?, ?, (SELECT owner_key_id FROM jobs WHERE id = ?))
                         """, arguments: [job, model, provider, usd, isMock, now, job])
             }
+            // Money spent is audited with the charge, in its transaction: one cannot be without the other.
+            if usd > 0 {
+                let owner = try String.fetchOne(db, sql: "SELECT owner_key_id FROM jobs WHERE id = ?", arguments: [job])
+                try AuditLog.record(
+                    db, .spendCharged, subject: "\(job) \(model) \(CostRepository.cents(usd)) USD", actor: owner, via: .job,
+                    requestID: nil, now: now)
+            }
         }
     }
 
