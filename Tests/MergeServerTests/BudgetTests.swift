@@ -87,6 +87,16 @@ import Testing
             #expect(budget(second.body)["spent_usd"] as? Double == 0.04 && budget(second.body)["remaining_usd"] as? Double == 0.01)
             #expect(provider.count == 1)
 
+            // The key listing shows where each key stands.
+            let admin = try await server.dependencies.apiKeys.create(name: "admin", scopes: [.admin]).key
+            try await client.execute(uri: "/api/keys", method: .get, headers: Self.bearer(admin)) { response in
+                let keys = try jsonObject(response.body)["keys"] as? [[String: Any]] ?? []
+                let usage = keys.first { $0["id"] as? String == funded.id }?["usage"] as? [String: Any] ?? [:]
+                #expect(usage["spent_usd"] as? Double == 0.04 && usage["held_usd"] as? Double == 0)
+                #expect(usage["remaining_usd"] as? Double == 0.01 && usage["remaining_today_usd"] is NSNull)
+                #expect(usage["running_jobs"] as? Int == 0 && usage["queued_jobs"] as? Int == 0)
+            }
+
             let audit = try server.dependencies.audit.list(limit: 20)
             let refusals = audit.filter { $0.action == "spend.refused" }
             #expect(refusals.count == 2 && refusals.allSatisfy { $0.subject == "generate_character_reference over budget_usd" })
@@ -117,6 +127,8 @@ import Testing
             #expect(answers.filter { $0 == .accepted }.count == 2 && answers.filter { $0 == .paymentRequired }.count == 1, "\(answers)")
             let over = try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: Self.bearer(holder.key))
             #expect(budget(over.body)["spent_usd"] as? Double == 0.08, "\(over.body)")
+            let usage = try KeyUsage.read(server.dependencies.database, key: try #require(try server.dependencies.apiKeys.find(id: holder.id)))
+            #expect(usage.heldUSD == 0.08 && usage.spentUSD == 0 && usage.remainingUSD == 0.02 && usage.queuedJobs == 2)
             #expect(provider.count == 0)
         }
     }

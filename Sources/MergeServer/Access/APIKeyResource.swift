@@ -16,6 +16,8 @@ public struct APIKeyResource: Encodable, Sendable {
     public var revokedAt: String?
     /// Only in the creation answer.
     public var key: String?
+    /// Only in `GET /api/keys`: spend and jobs against the limits.
+    var usage: KeyUsage?
 
     public init(_ record: APIKeyRecord, key: String? = nil) {
         id = record.id
@@ -33,7 +35,7 @@ public struct APIKeyResource: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, prefix, scopes, key
+        case id, name, prefix, scopes, key, usage
         case budgetUSD = "budget_usd"
         case dailyBudgetUSD = "daily_budget_usd"
         case ratePerMinute = "rate_per_minute"
@@ -43,7 +45,7 @@ public struct APIKeyResource: Encodable, Sendable {
         case revokedAt = "revoked_at"
     }
 
-    /// Limits and `revoked_at` are always present (null when unset); `key` only when known.
+    /// Limits and `revoked_at` are always present (null when unset); `key` and `usage` only when known.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
@@ -58,6 +60,7 @@ public struct APIKeyResource: Encodable, Sendable {
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(revokedAt, forKey: .revokedAt)
         try container.encodeIfPresent(key, forKey: .key)
+        try container.encodeIfPresent(usage, forKey: .usage)
     }
 }
 

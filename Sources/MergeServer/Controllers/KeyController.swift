@@ -51,8 +51,15 @@ struct KeyController {
         return try JSONResponse.make(APIKeyResource(made.record, key: made.key), status: .created, headers: [.cacheControl: "no-store"])
     }
 
+    /// Every key with its usage: a few indexed sums per key (keys are few).
     @Sendable func list(_ request: Request, context: ServerContext) async throws -> Response {
-        try JSONResponse.make(KeyList(keys: try keys.list().map { APIKeyResource($0) }))
+        let now = Date().timeIntervalSince1970
+        let listed = try keys.list().map { record in
+            var resource = APIKeyResource(record)
+            resource.usage = try KeyUsage.read(keys.database, key: record, now: now)
+            return resource
+        }
+        return try JSONResponse.make(KeyList(keys: listed))
     }
 
     /// Revokes at once: the next request with the key is 401. Revoking twice is harmless.
