@@ -20,31 +20,32 @@ struct GenerationController {
     }
 
     @Sendable func createScenes(_ request: Request, context: ServerContext) async throws -> Response {
-        let body = try await request.jsonBody(upTo: maxJSONBytes)
-        let decoded = try JSONBody.decode(CreateScenesRequest.self, from: body, expecting: "a create_scenes request", wholeNumbers: ["num_scenes"])
-        return try await submit(CreateScenesJob.kind, body, request, context, try await checks.createScenes(decoded, body: body))
+        let body = try await submitter.body(of: request, upTo: maxJSONBytes)
+        let decoded = try JSONBody.decode(
+            CreateScenesRequest.self, from: body.work, expecting: "a create_scenes request", wholeNumbers: ["num_scenes"])
+        return try await submit(CreateScenesJob.kind, body, request, context, try await checks.createScenes(decoded, body: body.work))
     }
 
     @Sendable func characterReference(_ request: Request, context: ServerContext) async throws -> Response {
-        let body = try await request.jsonBody(upTo: maxJSONBytes)
-        let decoded = try JSONBody.decode(CharacterReferenceRequest.self, from: body, expecting: "a generate_character_reference request")
-        return try await submit(CharacterReferenceJob.kind, body, request, context, try checks.characterReference(decoded, body: body))
+        let body = try await submitter.body(of: request, upTo: maxJSONBytes)
+        let decoded = try JSONBody.decode(CharacterReferenceRequest.self, from: body.work, expecting: "a generate_character_reference request")
+        return try await submit(CharacterReferenceJob.kind, body, request, context, try checks.characterReference(decoded, body: body.work))
     }
 
     @Sendable func generateVideo(_ request: Request, context: ServerContext) async throws -> Response {
-        let body = try await request.jsonBody(upTo: maxJSONBytes)
-        let decoded = try JSONBody.decode(GenerateVideoRequest.self, from: body, expecting: "a generate_video request", wholeNumbers: ["seed"])
-        return try await submit(GenerateVideoJob.kind, body, request, context, try await checks.generateVideo(decoded, body: body))
+        let body = try await submitter.body(of: request, upTo: maxJSONBytes)
+        let decoded = try JSONBody.decode(GenerateVideoRequest.self, from: body.work, expecting: "a generate_video request", wholeNumbers: ["seed"])
+        return try await submit(GenerateVideoJob.kind, body, request, context, try await checks.generateVideo(decoded, body: body.work))
     }
 
     @Sendable func musicVideo(_ request: Request, context: ServerContext) async throws -> Response {
-        let body = try await request.jsonBody(upTo: maxJSONBytes)
-        let decoded = try JSONBody.decode(MusicVideoRequest.self, from: body, expecting: "a music_video request", wholeNumbers: ["num_scenes"])
-        return try await submit(MusicVideoJob.kind, body, request, context, try await checks.musicVideo(decoded, body: body))
+        let body = try await submitter.body(of: request, upTo: maxJSONBytes)
+        let decoded = try JSONBody.decode(MusicVideoRequest.self, from: body.work, expecting: "a music_video request", wholeNumbers: ["num_scenes"])
+        return try await submit(MusicVideoJob.kind, body, request, context, try await checks.musicVideo(decoded, body: body.work))
     }
 
     private func submit(
-        _ kind: JobKind, _ body: Data, _ request: Request, _ context: ServerContext, _ estimate: GenerationChecks.Estimate
+        _ kind: JobKind, _ body: JobRequestBody, _ request: Request, _ context: ServerContext, _ estimate: GenerationChecks.Estimate
     ) async throws -> Response {
         let items = estimate.items
         return try await submitter.submit(kind: kind, body: body, request: request, context: context, estimatedCostUSD: estimate.total) { db, job in

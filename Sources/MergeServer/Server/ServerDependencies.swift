@@ -24,12 +24,17 @@ public struct ServerDependencies: Sendable {
     public let apiKeys: APIKeyRepository
     /// Key changes, job submissions, cancels and retries.
     public let audit: AuditLog
+    /// Where caller URLs may connect (`limits.fetchAllow`): fetched sources and callback URLs.
+    public let addressPolicy: AddressPolicy
+    /// Sends the webhook outbox (a service, like the engine).
+    public let webhooks: WebhookDeliverer
 
     /// Opens the data directory and the database and recovers what a killed process
     /// left: jobs it was running are requeued or quarantined (`recoverInterrupted`), its
     /// partial files and the files no row refers to are removed.
     /// `httpClient`, `fetchClient` and `mocks` are for tests; the server uses libcurl (for
-    /// caller-given URLs, guarded by `limits.fetchAllow`) and the mock providers.
+    /// caller-given URLs — sources to fetch, callback URLs — guarded by `limits.fetchAllow`)
+    /// and the mock providers.
     public static func open(
         _ configuration: ServerConfiguration, logger: Logger, httpClient: (any HTTPClient)? = nil,
         fetchClient: (any HTTPClient)? = nil,
@@ -53,6 +58,7 @@ public struct ServerDependencies: Sendable {
         let database = try Database(path: databasePath)
         let apiKeys = APIKeyRepository(
             database: database, pepper: try KeyPepper.load(dataDirectory: dataDirectory, configured: configuration.keyPepper))
+        let serverWebhookSecret = try WebhookSecret.server(dataDirectory: dataDirectory)
         try OpenAccessCheck.check(
             host: configuration.host, keysExist: try apiKeys.anyKeyExists(), insecureNoAuth: configuration.insecureNoAuth,
             logger: logger)
@@ -131,9 +137,13 @@ public struct ServerDependencies: Sendable {
             jobs: jobs, events: events, interval: .seconds(configuration.sweepIntervalSeconds), logger: logger,
             assets: assets, dataDirectory: dataDirectory,
             assetRetentionSeconds: configuration.limits.assetRetentionSeconds)
+        let webhooks = WebhookDeliverer(
+            deliveries: WebhookRepository(database: database), client: userURLClient, keys: apiKeys, serverSecret: serverWebhookSecret,
+            settings: configuration.webhooks, logger: logger)
         return ServerDependencies(
             configuration: configuration, database: database, jobs: jobs, assets: assets, store: store,
             events: events, engine: engine, sweeper: sweeper, generation: generation, costs: costs,
-            budget: budget, executors: executors, apiKeys: apiKeys, audit: AuditLog(database: database))
+            budget: budget, executors: executors, apiKeys: apiKeys, audit: AuditLog(database: database),
+            addressPolicy: fetchPolicy, webhooks: webhooks)
     }
 }

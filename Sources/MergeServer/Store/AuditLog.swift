@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 
-/// Who did what, when: key creation and revocation, job submissions, cancels and
-/// retries. Rows are only ever added (the table's triggers refuse changes).
+/// Who did what, when: key creation and revocation, webhook secret rotations, job
+/// submissions, cancels and retries, and webhook deliveries given up. Rows are only
+/// ever added (the table's triggers refuse changes).
 public struct AuditLog: Sendable {
     let database: Database
 
@@ -14,11 +15,15 @@ public struct AuditLog: Sendable {
         case jobSubmitted = "job.submitted"
         case jobCanceled = "job.canceled"
         case jobRetried = "job.retried"
+        case webhookSecretRotated = "key.webhook_secret_rotated"
+        /// A job's delivery failed for good (its subject is the job).
+        case webhookGaveUp = "webhook.gave_up"
     }
 
-    /// Where the action came from: an API request or the command line.
+    /// Where the action came from: an API request, the command line, or the server on its
+    /// own (a webhook delivery given up).
     public enum Via: String, Sendable, Codable {
-        case api, cli
+        case api, cli, server
     }
 
     public struct Entry: Sendable, Equatable {
