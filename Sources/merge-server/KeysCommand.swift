@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import MergeServer
 
-/// `merge-server keys create|list|revoke`: the API keys of a data directory. Works
-/// while a server runs on it; a new key is accepted at once, a revoked one refused.
+/// `merge-server keys create|list|revoke|rotate-webhook-secret`: the API keys of a data
+/// directory. Works while a server runs on it; a new key is accepted at once, a revoked
+/// one refused, a rotated webhook secret signs the next delivery.
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
-        abstract: "Create, list and revoke the API keys callers authenticate with.",
-        subcommands: [Create.self, List.self, Revoke.self])
+        abstract: "Create, list and revoke the API keys callers authenticate with; rotate their webhook secrets.",
+        subcommands: [Create.self, List.self, Revoke.self, RotateWebhookSecret.self])
 
     /// Where the keys are: `--data-dir`, else MERGE_SERVER_DATA_DIR (and MERGE_SERVER_DATABASE,
     /// MERGE_SERVER_KEY_PEPPER), else `outputs`, as `serve` finds them.
@@ -35,7 +36,7 @@ struct KeysCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Make a key; it is printed once and stored only as a hash.",
+            abstract: "Make a key; it is printed once and stored only as a hash, followed by its webhook secret.",
             discussion: "Limits are recorded with the key; enforcing them is still to come.")
 
         @Option(help: "A name saying whose key it is.") var name: String
@@ -45,7 +46,7 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(help: "Requests allowed per minute, as N/min or N.") var rate: String?
         @Option(name: .customLong("max-concurrent"), help: "Jobs of this key running at once.") var maxConcurrent: Int?
         @Option(name: .customLong("storage-gb"), help: "Storage allowed, in GB (10^9 bytes).") var storageGB: Double?
-        @Flag(help: "Print the key as JSON ({\"id\",\"key\",\"name\",…}).") var json = false
+        @Flag(help: "Print the key as JSON ({\"id\",\"key\",\"webhook_secret\",\"name\",…}).") var json = false
         @OptionGroup var location: Location
 
         func run() async throws {
@@ -71,14 +72,17 @@ struct KeysCommand: AsyncParsableCommand {
             let keys = try location.repository()
             let made = try await keys.create(name: wanted.name, scopes: wanted.scopes, limits: wanted.limits)
             try await keys.auditLog.record(.keyCreated, subject: made.record.id, actor: nil, via: .cli)
-            let resource = APIKeyResource(made.record, key: made.key)
+            let resource = APIKeyResource(made.record, key: made.key, webhookSecret: made.webhookSecret)
             if json {
                 print(try resource.jsonText())
             } else {
                 print("created \(resource.id) \(resource.name.debugDescription), scopes \(resource.scopes.joined(separator: ","))")
+                // The key stays last, where `| tail -1` has always found it.
+                print(made.webhookSecret)
                 print(made.key)
             }
-            FileHandle.standardError.write(Data("keep the key now: it is not shown again\n".utf8))
+            FileHandle.standardError.write(
+                Data("keep the key (and its webhook secret, the whsec_ line) now: they are not shown again\n".utf8))
         }
 
         static func flag(for field: String) -> String {
@@ -131,6 +135,36 @@ struct KeysCommand: AsyncParsableCommand {
             }
             if record.revokedAt == now { try await keys.auditLog.record(.keyRevoked, subject: id, actor: nil, via: .cli) }
             print("revoked \(record.id) \(record.name.debugDescription)")
+        }
+    }
+
+    struct RotateWebhookSecret: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-webhook-secret",
+            abstract: "Give a key a new webhook secret; it is printed once.",
+            discussion: """
+                Deliveries are signed with the new secret at once, and with the previous one too (a second v1, \
+                signature) for 24 hours, so receivers can switch without refusing a delivery.
+                """)
+
+        @Argument(help: "The key's id (key_…), as `keys list` shows it.") var id: String
+        @Flag(help: "Print {\"id\",\"webhook_secret\",\"previous_valid_until\"}.") var json = false
+        @OptionGroup var location: Location
+
+        func run() async throws {
+            let keys = try location.repository()
+            guard let rotated = try await keys.rotateWebhookSecret(id: id) else {
+                throw CommandFailure(message: "no API key with id \(String(id.prefix(64)).debugDescription)")
+            }
+            try await keys.auditLog.record(.webhookSecretRotated, subject: id, actor: nil, via: .cli)
+            let answer = WebhookSecretRotation(id: id, secret: rotated.secret, previousValidUntil: rotated.previousValidUntil)
+            if json {
+                print(try answer.jsonText())
+            } else {
+                print("rotated the webhook secret of \(id); the previous one also signs until \(answer.previousValidUntil)")
+                print(rotated.secret)
+            }
+            FileHandle.standardError.write(Data("keep the webhook secret now: it is not shown again\n".utf8))
         }
     }
 }

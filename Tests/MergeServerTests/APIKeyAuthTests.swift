@@ -183,6 +183,8 @@ import Testing
                 #expect(requirement == .openWithOperatorDetail, "\(route)")
             } else if !path.hasPrefix("/api/") {
                 #expect(requirement == .open, "\(route)")
+            } else if path.hasSuffix("/webhook-secret") {
+                #expect(requirement == .anyOf(Set(APIKeyScope.allCases)), "\(route): any key, for its own secret")
             } else if path.hasPrefix("/api/keys") || path == "/api/audit" {
                 #expect(requirement == .anyOf([.admin]), "\(route)")
             } else {
@@ -196,6 +198,10 @@ import Testing
         #expect(RouteScopes.requirement(method: .get, path: "/api/%6Beys") == .anyOf([.admin]))
         #expect(RouteScopes.requirement(method: .get, path: "/api/jobs/../keys") == .anyOf([.admin]))
         #expect(RouteScopes.requirement(method: .put, path: "/api/jobs") == .anyOf([.admin]))
+        // Only the POST of a key's webhook secret is opened to every key.
+        #expect(RouteScopes.requirement(method: .get, path: "/api/keys/x/webhook-secret") == .anyOf([.admin]))
+        #expect(RouteScopes.requirement(method: .post, path: "/api/keys/x/webhook-secret/x") == .anyOf([.admin]))
+        #expect(RouteScopes.requirement(method: .post, path: "/api/keys/../webhook-secret") == .anyOf([.admin]))
     }
 
     /// Once keys exist `/metrics` needs an admin key or the scraper's token; `/health` stays open.

@@ -21,6 +21,7 @@ import Testing
         let key = try #require(object["key"] as? String)
         let id = try #require(object["id"] as? String)
         #expect(key.hasPrefix("msk_"))
+        #expect((object["webhook_secret"] as? String)?.hasPrefix("whsec_") == true)
         #expect(object["name"] as? String == "ci")
         #expect(object["scopes"] as? [String] == ["render", "read"])
         #expect(object["rate_per_minute"] as? Int == 30)
@@ -41,12 +42,38 @@ import Testing
         #expect(unknown.status == 1 && unknown.stderr.hasPrefix("error: no API key"))
     }
 
-    @Test func plainCreatePrintsTheKeyOnItsOwnLine() throws {
+    @Test func plainCreatePrintsTheKeyAndItsWebhookSecretOnLinesOfTheirOwn() throws {
         let created = try mergeServer("keys", "create", "--name", "ops", "--data-dir", directory.path)
         #expect(created.status == 0, "\(created.stderr)")
         let lines = created.stdout.split(separator: "\n")
-        #expect(lines.count == 2 && lines[1].hasPrefix("msk_") && lines[1].count == 44)
+        #expect(lines.count == 3 && lines[2].hasPrefix("msk_") && lines[2].count == 44, "the key is last, for `| tail -1`")
+        #expect(lines.count == 3 && lines[1].hasPrefix("whsec_") && Data(base64Encoded: String(lines[1].dropFirst(6)))?.count == 32)
         #expect(lines.first?.contains("render,generate,read") == true)
+    }
+
+    @Test func rotateWebhookSecretPrintsTheNewOne() throws {
+        let created = try mergeServer("keys", "create", "--name", "hooks", "--json", "--data-dir", directory.path)
+        let object = try #require(try JSONSerialization.jsonObject(with: created.stdoutData) as? [String: Any])
+        let id = try #require(object["id"] as? String)
+        let first = try #require(object["webhook_secret"] as? String)
+        #expect(first.hasPrefix("whsec_"))
+
+        let rotated = try mergeServer("keys", "rotate-webhook-secret", id, "--json", "--data-dir", directory.path)
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        let answer = try #require(try JSONSerialization.jsonObject(with: rotated.stdoutData) as? [String: Any])
+        let second = try #require(answer["webhook_secret"] as? String)
+        #expect(second.hasPrefix("whsec_") && second != first && answer["id"] as? String == id)
+        #expect(answer["previous_valid_until"] is String)
+        #expect(rotated.stderr.contains("not shown again"))
+        let plain = try mergeServer("keys", "rotate-webhook-secret", id, "--data-dir", directory.path)
+        let lines = plain.stdout.split(separator: "\n")
+        #expect(plain.status == 0 && lines.count == 2 && lines[1].hasPrefix("whsec_") && lines[1] != second)
+        // The list never shows a secret.
+        let listed = try mergeServer("keys", "list", "--json", "--data-dir", directory.path)
+        #expect(!listed.stdout.contains("whsec_"))
+
+        let unknown = try mergeServer("keys", "rotate-webhook-secret", "key_000000000000000000000000", "--data-dir", directory.path)
+        #expect(unknown.status == 1 && unknown.stderr.hasPrefix("error: no API key"))
     }
 
     @Test func badArgumentsFailWithOneLine() throws {

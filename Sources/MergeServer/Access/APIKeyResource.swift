@@ -1,7 +1,7 @@
 import Foundation
 
-/// A key as the API and `keys list --json` show it: never the secret, except once in
-/// `key` of the answer that made it.
+/// A key as the API and `keys list --json` show it: never the secrets, except once in
+/// `key` and `webhook_secret` of the answer that made it.
 public struct APIKeyResource: Encodable, Sendable {
     public var id: String
     public var name: String
@@ -18,8 +18,10 @@ public struct APIKeyResource: Encodable, Sendable {
     public var key: String?
     /// Only in `GET /api/keys`: spend and jobs against the limits.
     var usage: KeyUsage?
+    /// Only in the creation answer: what the key's webhook deliveries are signed with.
+    public var webhookSecret: String?
 
-    public init(_ record: APIKeyRecord, key: String? = nil) {
+    public init(_ record: APIKeyRecord, key: String? = nil, webhookSecret: String? = nil) {
         id = record.id
         name = record.name
         prefix = record.prefix
@@ -32,6 +34,7 @@ public struct APIKeyResource: Encodable, Sendable {
         createdAt = Timestamp.iso8601(record.createdAt)
         revokedAt = record.revokedAt.map(Timestamp.iso8601)
         self.key = key
+        self.webhookSecret = webhookSecret
     }
 
     enum CodingKeys: String, CodingKey {
@@ -43,9 +46,11 @@ public struct APIKeyResource: Encodable, Sendable {
         case storageBytes = "storage_bytes"
         case createdAt = "created_at"
         case revokedAt = "revoked_at"
+        case webhookSecret = "webhook_secret"
     }
 
-    /// Limits and `revoked_at` are always present (null when unset); `key` and `usage` only when known.
+    /// Limits and `revoked_at` are always present (null when unset); `key`, `webhook_secret`
+    /// and `usage` only when known.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
@@ -61,6 +66,7 @@ public struct APIKeyResource: Encodable, Sendable {
         try container.encode(revokedAt, forKey: .revokedAt)
         try container.encodeIfPresent(key, forKey: .key)
         try container.encodeIfPresent(usage, forKey: .usage)
+        try container.encodeIfPresent(webhookSecret, forKey: .webhookSecret)
     }
 }
 
@@ -73,5 +79,28 @@ extension APIKeyResource {
     /// `{"keys":[…]}`, as `GET /api/keys` answers.
     public static func listJSONText(_ keys: [APIKeyResource]) throws -> String {
         String(decoding: try JSONEncoder.api.encode(["keys": keys]), as: UTF8.self)
+    }
+}
+
+/// The answer to a webhook secret rotation (API and `keys rotate-webhook-secret --json`).
+public struct WebhookSecretRotation: Encodable, Sendable {
+    public var id: String
+    public var webhookSecret: String
+    public var previousValidUntil: String
+
+    public init(id: String, secret: String, previousValidUntil: Double) {
+        self.id = id
+        webhookSecret = secret
+        self.previousValidUntil = Timestamp.iso8601(previousValidUntil)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case webhookSecret = "webhook_secret"
+        case previousValidUntil = "previous_valid_until"
+    }
+
+    public func jsonText() throws -> String {
+        String(decoding: try JSONEncoder.api.encode(self), as: UTF8.self)
     }
 }

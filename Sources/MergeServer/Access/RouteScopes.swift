@@ -30,7 +30,10 @@ enum RouteScopes {
         guard segments.first == "api" else { return .open }
         let rest = Array(segments.dropFirst())
         // Dot segments could name another route if anything on the way resolved them.
-        if rest.first == "keys" || rest.first == "audit" || rest.contains(where: { $0 == "." || $0 == ".." }) { return .anyOf([.admin]) }
+        if rest.contains(where: { $0 == "." || $0 == ".." }) { return .anyOf([.admin]) }
+        // A key's own webhook secret: any key may rotate it (KeyController refuses other ids unless admin).
+        if method == .post, rest.count == 3, rest[0] == "keys", rest[2] == "webhook-secret" { return .anyOf(Set(APIKeyScope.allCases)) }
+        if rest.first == "keys" || rest.first == "audit" { return .anyOf([.admin]) }
         switch method {
         case .get, .head:
             return .anyOf([.read])

@@ -2,7 +2,8 @@ import Foundation
 import Generation
 
 /// A server secret kept as one line of hex in a file of the data directory, readable by
-/// its owner only (mode 0600): the key pepper and the URL signing secrets.
+/// its owner only (mode 0600): the key pepper, the URL signing secrets and the server's
+/// webhook secret.
 enum SecretFile {
     /// The trimmed contents, or nil when there is no such file.
     static func read(_ path: String) -> String? {
@@ -19,12 +20,21 @@ enum SecretFile {
     /// of its own first, then is linked into place: `link` fails if a secret is already
     /// there, so two processes making one at once agree on the first, and no one reads a
     /// half-written file. `what` names the secret in errors.
-    static func createIfAbsent(_ path: String, what: String) throws(ConfigurationError) {
-        let temporary = try writeTemporary(randomHex(), beside: path, what: what)
+    static func createIfAbsent(_ path: String, what: String, value: String = randomHex()) throws(ConfigurationError) {
+        let temporary = try writeTemporary(value, beside: path, what: what)
         defer { unlink(temporary) }
         if link(temporary, path) != 0, errno != EEXIST {
             throw ConfigurationError("cannot create the \(what) \(path): \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// The secret at `path`, made with `make()` first when there is none (and read back:
+    /// another process may have made it first).
+    static func readOrCreate(_ path: String, what: String, make: () -> String) throws(ConfigurationError) -> String {
+        if let text = read(path) { return text }
+        try createIfAbsent(path, what: what, value: make())
+        guard let text = read(path) else { throw ConfigurationError("cannot read the \(what) \(path)") }
+        return text
     }
 
     /// Replaces (or makes) the secret at `path` with `value`, atomically: a reader sees

@@ -22,31 +22,32 @@ struct GenerationController {
     }
 
     @Sendable func createScenes(_ request: Request, context: ServerContext) async throws -> Response {
-        let body = try await request.jsonBody(upTo: maxJSONBytes)
-        let decoded = try JSONBody.decode(CreateScenesRequest.self, from: body, expecting: "a create_scenes request", wholeNumbers: ["num_scenes"])
-        return try await submit(CreateScenesJob.kind, body, request, context, try await checks.visible(to: context.visibility).createScenes(decoded, body: body))
+        let body = try await submitter.body(of: request, upTo: maxJSONBytes)
+        let decoded = try JSONBody.decode(
+            CreateScenesRequest.self, from: body.work, expecting: "a create_scenes request", wholeNumbers: ["num_scenes"])
+        return try await submit(CreateScenesJob.kind, body, request, context, try await checks.visible(to: context.visibility).createScenes(decoded, body: body.work))
     }
 
     @Sendable func characterReference(_ request: Request, context: ServerContext) async throws -> Response {
-        let body = try await request.jsonBody(upTo: maxJSONBytes)
-        let decoded = try JSONBody.decode(CharacterReferenceRequest.self, from: body, expecting: "a generate_character_reference request")
-        return try await submit(CharacterReferenceJob.kind, body, request, context, try checks.visible(to: context.visibility).characterReference(decoded, body: body))
+        let body = try await submitter.body(of: request, upTo: maxJSONBytes)
+        let decoded = try JSONBody.decode(CharacterReferenceRequest.self, from: body.work, expecting: "a generate_character_reference request")
+        return try await submit(CharacterReferenceJob.kind, body, request, context, try checks.visible(to: context.visibility).characterReference(decoded, body: body.work))
     }
 
     @Sendable func generateVideo(_ request: Request, context: ServerContext) async throws -> Response {
-        let body = try await request.jsonBody(upTo: maxJSONBytes)
-        let decoded = try JSONBody.decode(GenerateVideoRequest.self, from: body, expecting: "a generate_video request", wholeNumbers: ["seed"])
-        return try await submit(GenerateVideoJob.kind, body, request, context, try await checks.visible(to: context.visibility).generateVideo(decoded, body: body))
+        let body = try await submitter.body(of: request, upTo: maxJSONBytes)
+        let decoded = try JSONBody.decode(GenerateVideoRequest.self, from: body.work, expecting: "a generate_video request", wholeNumbers: ["seed"])
+        return try await submit(GenerateVideoJob.kind, body, request, context, try await checks.visible(to: context.visibility).generateVideo(decoded, body: body.work))
     }
 
     @Sendable func musicVideo(_ request: Request, context: ServerContext) async throws -> Response {
-        let body = try await request.jsonBody(upTo: maxJSONBytes)
-        let decoded = try JSONBody.decode(MusicVideoRequest.self, from: body, expecting: "a music_video request", wholeNumbers: ["num_scenes"])
-        return try await submit(MusicVideoJob.kind, body, request, context, try await checks.visible(to: context.visibility).musicVideo(decoded, body: body))
+        let body = try await submitter.body(of: request, upTo: maxJSONBytes)
+        let decoded = try JSONBody.decode(MusicVideoRequest.self, from: body.work, expecting: "a music_video request", wholeNumbers: ["num_scenes"])
+        return try await submit(MusicVideoJob.kind, body, request, context, try await checks.visible(to: context.visibility).musicVideo(decoded, body: body.work))
     }
 
     private func submit(
-        _ kind: JobKind, _ body: Data, _ request: Request, _ context: ServerContext, _ estimate: GenerationChecks.Estimate
+        _ kind: JobKind, _ body: JobRequestBody, _ request: Request, _ context: ServerContext, _ estimate: GenerationChecks.Estimate
     ) async throws -> Response {
         let items = estimate.items
         // What the budgets see: work its provider plays as a free mock costs nothing.

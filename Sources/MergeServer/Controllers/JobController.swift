@@ -5,7 +5,8 @@ import Media
 import NIOCore
 import ServiceLifecycle
 
-/// `GET /api/jobs`, `GET|DELETE /api/jobs/{id}`, `GET /api/jobs/{id}/events`, `POST /api/jobs/{id}/retry`.
+/// `GET /api/jobs`, `GET|DELETE /api/jobs/{id}`, `GET /api/jobs/{id}/events`, `POST /api/jobs/{id}/retry`,
+/// `GET /api/jobs/{id}/deliveries`.
 struct JobController {
     let jobs: JobRepository
     let engine: JobEngine
@@ -16,6 +17,8 @@ struct JobController {
     /// An event stream ends when the key that opened it is revoked.
     let keys: APIKeyRepository
     let audit: AuditLog
+    /// The webhook deliveries of each job's ends.
+    let deliveries: WebhookRepository
 
     /// The controller's routes, added to the router as one collection.
     var routes: RouteCollection<ServerContext> {
@@ -25,6 +28,7 @@ struct JobController {
         router.delete("/api/jobs/{id}", use: cancel)
         router.get("/api/jobs/{id}/events", use: stream)
         router.post("/api/jobs/{id}/retry", use: retry)
+        router.get("/api/jobs/{id}/deliveries", use: listDeliveries)
         return router
     }
 
@@ -117,6 +121,12 @@ struct JobController {
             events.publish(job: id, name: "status", data: JobEngine.json(JobResource(job)))
             return try JSONResponse.make(JobAccepted(job, links: context.links), status: .accepted, headers: [.location: "/api/jobs/\(id)"])
         }
+    }
+
+    /// The job's webhook deliveries (one per time it ended), oldest first, with every attempt.
+    @Sendable func listDeliveries(_ request: Request, context: ServerContext) async throws -> Response {
+        let id = try await job(context).id
+        return try JSONResponse.make(WebhookDeliveryList(try deliveries.deliveries(ofJob: id)))
     }
 
     /// Server-Sent Events until the job ends: what was missed since `Last-Event-ID` (or

@@ -1,16 +1,20 @@
 import Foundation
+import Generation
 import HTTPTypes
 import Hummingbird
 
 /// Queues a checked request as a job — or finds the one its Idempotency-Key made —
 /// and answers 202; with `?wait=SECONDS` the answer waits up to that long and is the
-/// finished job (200) when it ends in time.
+/// finished job (200) when it ends in time. What every job POST shares is read here:
+/// `callback_url` in the body (`body(of:upTo:)`), `Idempotency-Key` and `?wait`.
 struct JobSubmitter: Sendable {
     let jobs: JobRepository
     let engine: JobEngine
     let maxAttempts: Int
     /// Bounds the requests held open by `?wait` (each holds a connection and polls).
     let waiters: AdmissionLimit
+    /// What a `callback_url` may point at (the caller-URL policy, `MERGE_SERVER_FETCH_ALLOW`).
+    let callbackPolicy: AddressPolicy
     /// Jobs waiting at once (`limits.maxQueuedJobs`); a new one past it is a 429.
     var maxQueued: Int? = nil
     /// A new job needs room on the disk for what it will write (a 507 otherwise).
@@ -24,9 +28,19 @@ struct JobSubmitter: Sendable {
     /// The longest `?wait` honoured, under the usual 120 s proxy timeouts.
     static let maxWaitSeconds = 110.0
 
+    /// A job POST's JSON body (at most `limit` bytes), `callback_url` taken out and checked
+    /// (422 when it may not be one); the work's own decoding reads `work`.
+    func body(of request: Request, upTo limit: Int) async throws -> JobRequestBody {
+        let body = try JobRequestBody(try await request.jsonBody(upTo: limit))
+        if let url = body.callbackURL, let problem = CallbackURL.problem(url, policy: callbackPolicy) {
+            throw ValidationFailure([problem])
+        }
+        return body
+    }
+
     /// `alsoWrite` runs in the new job's transaction, so no worker sees the job without it.
     func submit(
-        kind: JobKind, body: Data, request: Request, context: ServerContext, estimatedCostUSD: Double? = nil,
+        kind: JobKind, body: JobRequestBody, request: Request, context: ServerContext, estimatedCostUSD: Double? = nil,
         alsoWrite: @escaping JobRepository.CompanionWrite = { _, _ in }
     ) async throws -> Response {
         let wait = try Self.waitSeconds(request)
@@ -45,9 +59,9 @@ struct JobSubmitter: Sendable {
         do {
             try checkRoom(owner: context.apiKey?.id)
             outcome = try await jobs.enqueue(
-                kind: kind.rawValue, request: String(decoding: body, as: UTF8.self),
+                kind: kind.rawValue, request: String(decoding: body.work, as: UTF8.self),
                 idempotencyKey: key, maxAttempts: maxAttempts, maxQueued: maxQueued, owner: context.apiKey?.id,
-                alsoWrite: writeWithAudit)
+                callbackURL: body.callbackURL, alsoWrite: writeWithAudit)
         } catch let conflict as JobRepository.IdempotencyConflict {
             throw Problem.conflict(
                 "the Idempotency-Key was used for job \(conflict.existing.id) with a different body",

@@ -3,7 +3,9 @@ import HTTPTypes
 import Hummingbird
 
 /// `POST /api/keys`, `GET /api/keys`, `DELETE /api/keys/{id}`: key management for an
-/// admin key (`APIKeyMiddleware` asks for the scope). The command line's `keys` does the same.
+/// admin key (`APIKeyMiddleware` asks for the scope). `POST /api/keys/{id}/webhook-secret`:
+/// a new webhook secret, for an admin key or the key itself. The command line's `keys`
+/// does the same.
 struct KeyController {
     let keys: APIKeyRepository
     let audit: AuditLog
@@ -14,6 +16,7 @@ struct KeyController {
         router.post("/api/keys", use: create)
         router.get("/api/keys", use: list)
         router.delete("/api/keys/{id}", use: revoke)
+        router.post("/api/keys/{id}/webhook-secret", use: rotateWebhookSecret)
         return router
     }
 
@@ -36,7 +39,7 @@ struct KeyController {
         }
     }
 
-    /// 201 with the key, shown this once.
+    /// 201 with the key and its webhook secret, shown this once.
     @Sendable func create(_ request: Request, context: ServerContext) async throws -> Response {
         let data = try await request.jsonBody(upTo: maxJSONBytes)
         let unknown = StrictFields.unknown(in: data, known: CreateBody.CodingKeys.allCases.map(\.rawValue))
@@ -48,7 +51,9 @@ struct KeyController {
             ratePerMinute: body.ratePerMinute, maxConcurrent: body.maxConcurrent, storageGB: body.storageGB)
         let made = try await keys.create(name: wanted.name, scopes: wanted.scopes, limits: wanted.limits)
         try await audit.record(.keyCreated, subject: made.record.id, actor: context.apiKey?.id, via: .api, requestID: context.requestID)
-        return try JSONResponse.make(APIKeyResource(made.record, key: made.key), status: .created, headers: [.cacheControl: "no-store"])
+        return try JSONResponse.make(
+            APIKeyResource(made.record, key: made.key, webhookSecret: made.webhookSecret), status: .created,
+            headers: [.cacheControl: "no-store"])
     }
 
     /// Every key with its usage: a few indexed sums per key (keys are few).
@@ -74,6 +79,19 @@ struct KeyController {
             try await audit.record(.keyRevoked, subject: id, actor: context.apiKey?.id, via: .api, requestID: context.requestID)
         }
         return try JSONResponse.make(APIKeyResource(record))
+    }
+
+    /// The key's new webhook secret, shown this once; the previous one signs too until
+    /// `previous_valid_until`. Any key may ask for its own (RouteScopes); another key's id
+    /// is a 404 unless the caller is an admin.
+    @Sendable func rotateWebhookSecret(_ request: Request, context: ServerContext) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        guard Identifier.isValid(id, .apiKey), context.visibility.allows(owner: id), let rotated = try await keys.rotateWebhookSecret(id: id)
+        else { throw Problem.notFound("API key", id: id, kind: .apiKey) }
+        try await audit.record(.webhookSecretRotated, subject: id, actor: context.apiKey?.id, via: .api, requestID: context.requestID)
+        return try JSONResponse.make(
+            WebhookSecretRotation(id: id, secret: rotated.secret, previousValidUntil: rotated.previousValidUntil),
+            headers: [.cacheControl: "no-store"])
     }
 
     struct KeyList: Encodable {

@@ -34,7 +34,7 @@ public enum MergeServerApp {
             ).routes)
         let submitter = JobSubmitter(
             jobs: dependencies.jobs, engine: dependencies.engine, maxAttempts: configuration.engine.maxAttempts,
-            waiters: AdmissionLimit(maximum: configuration.limits.maxWaiters),
+            waiters: AdmissionLimit(maximum: configuration.limits.maxWaiters), callbackPolicy: dependencies.addressPolicy,
             maxQueued: configuration.limits.maxQueuedJobs, budget: dependencies.budget, quota: dependencies.quota,
             audit: dependencies.audit)
         router.addRoutes(
@@ -46,7 +46,7 @@ public enum MergeServerApp {
             JobController(
                 jobs: dependencies.jobs, engine: dependencies.engine, events: dependencies.events,
                 heartbeat: .seconds(configuration.sseHeartbeatSeconds), submitter: submitter, keys: dependencies.apiKeys,
-                audit: dependencies.audit
+                audit: dependencies.audit, deliveries: dependencies.webhooks.deliveries
             ).routes)
         router.addRoutes(VideoController(jobs: dependencies.jobs).routes)
         let checks = GenerationChecks(
@@ -68,7 +68,8 @@ public enum MergeServerApp {
         return router
     }
 
-    /// The whole server: HTTP, the job engine and the retention sweeper, one service group.
+    /// The whole server: HTTP, the job engine, the retention sweeper and the webhook
+    /// deliverer, one service group.
     /// Connections are capped, and one that sends nothing for the read timeout (a request
     /// head never finished, a stalled body, an idle keep-alive) is closed.
     public static func buildApplication(
@@ -85,7 +86,7 @@ public enum MergeServerApp {
             router: buildRouter(dependencies, observer: observer),
             server: .http1(configuration: http),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "merge-server"),
-            services: [dependencies.engine, dependencies.sweeper],
+            services: [dependencies.engine, dependencies.sweeper, dependencies.webhooks],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 await onRunning("http://\(configuration.host):\(port)")

@@ -12,6 +12,8 @@ public struct ServerConfiguration: Sendable {
     /// `sqlite:PATH`; nil means `sqlite:<data dir>/mergeserver.sqlite`.
     public var database: String?
     public var engine = JobEngineSettings()
+    /// How job-end webhooks are sent and retried.
+    public var webhooks = WebhookSettings()
     public var maxUploadBytes: Int64 = 2 << 30
     public var maxJSONBytes = 8 << 20
     /// Below this much free space in the data directory, /health answers 503.
@@ -84,6 +86,13 @@ public struct ServerConfiguration: Sendable {
                 "the secret before it: links it signed still open until they expire (url-signing-secret.previous, if any)"
             ),
             ("MERGE_SERVER_SIGNED_URL_TTL_SECONDS", "how long a signed media link stays valid, 10–604800 (3600)"),
+            (
+                "MERGE_SERVER_WEBHOOK_RETRY_BASE_SECONDS",
+                "the first webhook retry waits up to this long, each next one up to twice as long, at most 1 h (5)"
+            ),
+            ("MERGE_SERVER_WEBHOOK_RETRY_HOURS", "how long a webhook delivery is retried after its first attempt (24)"),
+            ("MERGE_SERVER_WEBHOOK_TIMEOUT_SECONDS", "one webhook attempt, connection included (15)"),
+            ("MERGE_SERVER_WEBHOOK_CONCURRENCY", "webhook attempts under way at once (16)"),
             ("REPLICATE_API_TOKEN, REPLICATE_BASE_URL", "Replicate key (none: its models run as mocks) and base URL (https://api.replicate.com)"),
             ("FAL_KEY, FAL_QUEUE_BASE_URL", "FAL key and queue base URL (https://queue.fal.run)"),
             ("GEMINI_API_KEY, GEMINI_BASE_URL", "Gemini key and base URL (https://generativelanguage.googleapis.com/v1beta)"),
@@ -119,6 +128,10 @@ public struct ServerConfiguration: Sendable {
         if let file = reader.value("MERGE_SERVER_MODELS") { modelsFile = file }
         if let count = try reader.number("MERGE_SERVER_GENERATION_CONCURRENCY", 1...64) { generationConcurrency = count }
         if let pepper = reader.value("MERGE_SERVER_KEY_PEPPER") { keyPepper = pepper }
+        if let seconds = try reader.number("MERGE_SERVER_WEBHOOK_RETRY_BASE_SECONDS", 0.001...86_400) { webhooks.retryBaseSeconds = seconds }
+        if let hours = try reader.number("MERGE_SERVER_WEBHOOK_RETRY_HOURS", 0.0...720) { webhooks.retryWindowSeconds = hours * 3600 }
+        if let seconds = try reader.number("MERGE_SERVER_WEBHOOK_TIMEOUT_SECONDS", 0.1...600) { webhooks.timeoutSeconds = seconds }
+        if let count = try reader.number("MERGE_SERVER_WEBHOOK_CONCURRENCY", 1...1024) { webhooks.concurrency = count }
         if let token = reader.value("MERGE_SERVER_METRICS_TOKEN") {
             guard token.utf8.count >= 16 else { throw ConfigurationError("MERGE_SERVER_METRICS_TOKEN must be at least 16 characters") }
             metricsToken = token

@@ -32,13 +32,17 @@ public struct ServerDependencies: Sendable {
     let spend: SpendBudget
     /// Signs media links for browsers and checks them when they come back.
     public let urlSigner: MediaURLSigner
+    /// Where caller URLs may connect (`limits.fetchAllow`): fetched sources and callback URLs.
+    public let addressPolicy: AddressPolicy
+    /// Sends the webhook outbox (a service, like the engine).
+    public let webhooks: WebhookDeliverer
 
     /// Opens the data directory and the database and recovers what a killed process
     /// left: jobs it was running are requeued or quarantined (`recoverInterrupted`), its
     /// partial files and the files no row refers to are removed.
     /// `httpClient`, `fetchClient`, `mocks` and `providers` are for tests; the server uses libcurl (for
-    /// caller-given URLs, guarded by `limits.fetchAllow`), the mock providers, and the
-    /// providers whose keys are in `configuration.providerEnvironment` (`providers` replaces them).
+    /// caller-given URLs — sources to fetch, callback URLs — guarded by `limits.fetchAllow`), the mock
+    /// providers, and the providers whose keys are in `configuration.providerEnvironment` (`providers` replaces them).
     public static func open(
         _ configuration: ServerConfiguration, logger: Logger, httpClient: (any HTTPClient)? = nil,
         fetchClient: (any HTTPClient)? = nil,
@@ -68,6 +72,7 @@ public struct ServerDependencies: Sendable {
                 dataDirectory: dataDirectory, configured: configuration.urlSigningSecret,
                 configuredPrevious: configuration.urlSigningPreviousSecret),
             lifetimeSeconds: configuration.signedURLLifetimeSeconds)
+        let serverWebhookSecret = try WebhookSecret.server(dataDirectory: dataDirectory)
         try OpenAccessCheck.check(
             host: configuration.host, keysExist: try apiKeys.anyKeyExists(), insecureNoAuth: configuration.insecureNoAuth,
             logger: logger)
@@ -151,10 +156,13 @@ public struct ServerDependencies: Sendable {
             jobs: jobs, events: events, interval: .seconds(configuration.sweepIntervalSeconds), logger: logger,
             assets: assets, dataDirectory: dataDirectory,
             assetRetentionSeconds: configuration.limits.assetRetentionSeconds)
+        let webhooks = WebhookDeliverer(
+            deliveries: WebhookRepository(database: database), client: userURLClient, keys: apiKeys, serverSecret: serverWebhookSecret,
+            settings: configuration.webhooks, logger: logger)
         return ServerDependencies(
             configuration: configuration, database: database, jobs: jobs, assets: assets, store: store,
             events: events, engine: engine, sweeper: sweeper, generation: generation, costs: costs,
             budget: budget, executors: executors, apiKeys: apiKeys, quota: quota, audit: AuditLog(database: database),
-            rateLimiter: RateLimiter(), spend: spend, urlSigner: urlSigner)
+            rateLimiter: RateLimiter(), spend: spend, urlSigner: urlSigner, addressPolicy: fetchPolicy, webhooks: webhooks)
     }
 }

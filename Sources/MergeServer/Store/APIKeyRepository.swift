@@ -61,11 +61,13 @@ public struct APIKeyRepository: Sendable {
         self.pepper = pepper
     }
 
-    /// A new key's row and the key itself, which exists only in this answer.
+    /// A new key's row, the key itself (which exists only in this answer) and its webhook
+    /// signing secret (which is shown only here, but kept: the server signs with it).
     public func create(
         name: String, scopes: Set<APIKeyScope>, limits: APIKeyLimits = APIKeyLimits(), now: Double = Date().timeIntervalSince1970
-    ) async throws -> (record: APIKeyRecord, key: String) {
+    ) async throws -> (record: APIKeyRecord, key: String, webhookSecret: String) {
         let key = APIKeySecret.make()
+        let webhookSecret = WebhookSecret.make()
         let id = Identifier.make(.apiKey)
         let prefix = APIKeySecret.prefix(of: key) ?? ""
         let hash = APIKeySecret.hash(key, pepper: pepper)
@@ -73,17 +75,51 @@ public struct APIKeyRepository: Sendable {
             try db.execute(
                 sql: """
                     INSERT INTO api_keys (id, name, prefix, hash, scopes, budget_usd, daily_budget_usd, rate_per_minute,
-                                          max_concurrent, storage_bytes, created_at, revoked_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+                                          max_concurrent, storage_bytes, created_at, revoked_at, webhook_secret)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
                     """,
                 arguments: [
                     id, name, prefix, hash, APIKeyScope.text(scopes), limits.budgetUSD, limits.dailyBudgetUSD,
-                    limits.ratePerMinute, limits.maxConcurrent, limits.storageBytes, now,
+                    limits.ratePerMinute, limits.maxConcurrent, limits.storageBytes, now, webhookSecret,
                 ])
             return try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [id]).map(APIKeyRecord.init)
         }
         guard let record else { throw DatabaseError(message: "the new key \(id) was not stored") }
-        return (record, key)
+        return (record, key, webhookSecret)
+    }
+
+    /// A key's new webhook secret, in place at once; the one it replaces still signs (a
+    /// second signature) until `previousValidUntil`. Nil when no key has the id.
+    public func rotateWebhookSecret(
+        id: String, overlap: Double = WebhookSecret.rotationOverlapSeconds, now: Double = Date().timeIntervalSince1970
+    ) async throws -> (secret: String, previousValidUntil: Double)? {
+        let secret = WebhookSecret.make()
+        let rotated = try await database.pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE api_keys SET previous_webhook_secret = webhook_secret, previous_webhook_secret_until = ?, webhook_secret = ?
+                    WHERE id = ?
+                    """, arguments: [now + overlap, secret, id])
+            return db.changesCount > 0
+        }
+        return rotated ? (secret, now + overlap) : nil
+    }
+
+    /// The secrets a delivery of the key's jobs is signed with at `now`: its own, then the
+    /// one before a rotation while that still signs. Empty when the key has none.
+    public func webhookSecrets(id: String, now: Double = Date().timeIntervalSince1970) throws -> [String] {
+        try database.readNow { db in
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT webhook_secret, previous_webhook_secret, previous_webhook_secret_until FROM api_keys WHERE id = ?"),
+                    arguments: [id])
+            else { return [] }
+            let current: String? = row["webhook_secret"]
+            let previous: String? = row["previous_webhook_secret"]
+            let until: Double? = row["previous_webhook_secret_until"]
+            return [current, until.map { $0 > now } == true ? previous : nil].compactMap { $0 }
+        }
     }
 
     /// Every key, revoked ones included, oldest first.

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 
-/// Who did what, when: key creation and revocation, job submissions, cancels,
-/// retries, spend charged by provider calls and generations refused for a spend budget. Rows are only ever added (the
+/// Who did what, when: key creation and revocation, webhook secret rotations, job
+/// submissions, cancels and retries, spend charged by provider calls, generations refused
+/// for a spend budget, and webhook deliveries given up. Rows are only ever added (the
 /// table's triggers refuse changes).
 public struct AuditLog: Sendable {
     let database: Database
@@ -19,11 +20,15 @@ public struct AuditLog: Sendable {
         case spendRefused = "spend.refused"
         /// A provider call a job paid for (subject: the job, model and USD).
         case spendCharged = "spend.charged"
+        case webhookSecretRotated = "key.webhook_secret_rotated"
+        /// A job's delivery failed for good (its subject is the job).
+        case webhookGaveUp = "webhook.gave_up"
     }
 
-    /// Where the action came from: an API request, the command line, or a job as it runs.
+    /// Where the action came from: an API request, the command line, a job as it runs
+    /// (spend), or the server on its own (a webhook delivery given up).
     public enum Via: String, Sendable, Codable {
-        case api, cli, job
+        case api, cli, job, server
     }
 
     public struct Entry: Sendable, Equatable {

@@ -269,6 +269,49 @@ public final class Database: Sendable {
                     DROP INDEX costs_by_time;
                     """)
         }
+        migrator.registerMigration("v10: webhook deliveries") { db in
+            // A job's `callback_url`; each key's webhook signing secret (kept readable: the
+            // server signs with it) and, for a day after a rotation, the one before it; the
+            // outbox of deliveries, one row per job end, queued in the transaction that ends the
+            // job; and every attempt made to deliver one.
+            try db.execute(
+                sql: """
+                    ALTER TABLE jobs ADD COLUMN callback_url TEXT;
+                    ALTER TABLE api_keys ADD COLUMN webhook_secret TEXT;
+                    ALTER TABLE api_keys ADD COLUMN previous_webhook_secret TEXT;
+                    ALTER TABLE api_keys ADD COLUMN previous_webhook_secret_until REAL;
+                    CREATE TABLE webhook_deliveries (
+                        id TEXT PRIMARY KEY,
+                        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+                        owner_key_id TEXT,
+                        url TEXT NOT NULL,
+                        job_status TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        created_at REAL NOT NULL,
+                        next_attempt_at REAL,
+                        first_attempt_at REAL,
+                        finished_at REAL
+                    );
+                    CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+                    CREATE INDEX webhook_deliveries_by_job ON webhook_deliveries (job_id, created_at);
+                    CREATE TABLE webhook_attempts (
+                        delivery_id TEXT NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,
+                        number INTEGER NOT NULL,
+                        at REAL NOT NULL,
+                        duration_seconds REAL NOT NULL,
+                        status_code INTEGER,
+                        error TEXT,
+                        outcome TEXT NOT NULL,
+                        PRIMARY KEY (delivery_id, number)
+                    );
+                    """)
+            // Keys made before this version get a secret too; their holders learn it by rotating it.
+            for id in try String.fetchAll(db, sql: "SELECT id FROM api_keys") {
+                try db.execute(sql: "UPDATE api_keys SET webhook_secret = ? WHERE id = ?", arguments: [WebhookSecret.make(), id])
+            }
+        }
         return migrator
     }
 }

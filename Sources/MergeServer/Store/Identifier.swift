@@ -2,10 +2,12 @@ import Foundation
 import Generation
 
 /// The ids the API hands out: a kind prefix and lowercase hex (`job_3f…`, `ast_9a…`,
-/// `vid_3f…`, `key_0c…`). Anything else given as an id is refused before it reaches a query or a path.
+/// `vid_3f…`, `key_0c…`, `msg_5e…` for a webhook delivery). Anything else given as an id is refused before it reaches a query or a path.
 public enum Identifier {
     public enum Kind: String, Sendable {
         case job, asset = "ast", video = "vid", apiKey = "key"
+        /// A webhook delivery: its `webhook-id`.
+        case webhookMessage = "msg"
     }
 
     /// Hex digits after the prefix.

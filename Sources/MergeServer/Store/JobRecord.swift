@@ -41,6 +41,8 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var crashCount: Int = 0
     /// The API key that made the job (nil: made while the server had no keys).
     public var ownerKeyID: String? = nil
+    /// Where the job's end is POSTed (`callback_url`; see `WebhookDeliverer`).
+    public var callbackURL: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, kind, status, request
@@ -61,6 +63,7 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
         case attemptToken = "attempt_token"
         case crashCount = "crash_count"
         case ownerKeyID = "owner_key_id"
+        case callbackURL = "callback_url"
     }
 
     /// The attempt a claim started, for the writes it fences.

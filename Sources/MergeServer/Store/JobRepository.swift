@@ -6,6 +6,9 @@ import Generation
 /// token its claim wrote (`attempt_token = ?`), so an attempt that lost its lease (it
 /// stalled, or the server was killed and the job handed to another) can no longer write
 /// the job: its writes throw `LeaseLost`, and each job ends once.
+///
+/// Every write that ends a job (succeed, finish, a queued job canceled, a crashed one
+/// quarantined) queues its webhook delivery in the same transaction (`WebhookRepository`).
 public struct JobRepository: Sendable {
     let database: Database
 
@@ -37,12 +40,14 @@ public struct JobRepository: Sendable {
         public let queued: Int
     }
 
+    /// `callbackURL`: where the job's end is announced; it is part of what an idempotency
+    /// key's replay must match.
     public func enqueue(
         kind: String, request: String, idempotencyKey: String?, maxAttempts: Int,
-        maxQueued: Int? = nil, owner: String? = nil, now: Double = Date().timeIntervalSince1970,
+        maxQueued: Int? = nil, owner: String? = nil, callbackURL: String? = nil, now: Double = Date().timeIntervalSince1970,
         alsoWrite: CompanionWrite = { _, _ in }
     ) async throws -> EnqueueOutcome {
-        let hash = SHA256Hex.of("\(kind)\n\(request)")
+        let hash = SHA256Hex.of("\(kind)\n\(request)" + (callbackURL.map { "\ncallback_url \($0)" } ?? ""))
         // Idempotency keys are each key's own: stored with the owner in front, one key's
         // `Idempotency-Key: a` never replays (or reveals) another key's job.
         let idempotencyKey = idempotencyKey.map { key in owner.map { "\($0):\(key)" } ?? key }
@@ -53,6 +58,7 @@ public struct JobRepository: Sendable {
             leaseExpiresAt: nil, cancelRequested: false, createdAt: now, startedAt: nil,
             finishedAt: nil, expiresAt: nil)
         made.ownerKeyID = owner
+        made.callbackURL = callbackURL
         let job = made
         return written(
             [job.id],
@@ -249,6 +255,7 @@ public struct JobRepository: Sendable {
                             """, arguments: [result, now, now + retention, attempt.job, attempt.token])
                 else { throw LeaseLost(job: attempt.job) }
                 if let video { try video.save(db) }
+                try WebhookRepository.queue(db, endOf: job, now: now)
                 return job
             })
     }
@@ -273,6 +280,7 @@ public struct JobRepository: Sendable {
                             WHERE id = ? AND attempt_token = ? AND status = 'running' RETURNING *
                             """, arguments: [ended.rawValue, ended.rawValue, error, now, now + retention, attempt.job, attempt.token])
                 else { throw LeaseLost(job: attempt.job) }
+                try WebhookRepository.queue(db, endOf: job, now: now)
                 return job
             })
     }
@@ -327,6 +335,7 @@ public struct JobRepository: Sendable {
                                             expires_at = ?, eta_seconds = NULL
                             WHERE id = ? RETURNING *
                             """, arguments: [now, now + retention, id])
+                    if let canceled { try WebhookRepository.queue(db, endOf: canceled, now: now) }
                     return .canceled(canceled ?? job)
                 case .running:
                     let requested = try JobRecord.fetchOne(
@@ -370,13 +379,15 @@ public struct JobRepository: Sendable {
                 let id: String = row["id"]
                 let crashes: Int = row["crash_count"]
                 if running.count == 1 || crashes > 0 {
-                    try db.execute(
+                    let crashed = try JobRecord.fetchOne(
+                        db,
                         sql: """
                             UPDATE jobs SET status = 'failed', stage = 'failed', eta_seconds = NULL, error = ?, finished_at = ?,
                                             expires_at = ?, crash_count = crash_count + 1, lease_owner = NULL,
                                             lease_expires_at = NULL, attempt_token = NULL
-                            WHERE id = ?
+                            WHERE id = ? RETURNING *
                             """, arguments: [failure, now, now + retention, id])
+                    if let crashed { try WebhookRepository.queue(db, endOf: crashed, now: now) }
                     recovery.quarantined.append(id)
                 } else {
                     try db.execute(
