@@ -118,6 +118,8 @@ import Testing
         let a = try await keys.create(name: "a", scopes: [.generate, .read], limits: APIKeyLimits(maxConcurrent: 1)).key
         let b = try await keys.create(name: "b", scopes: [.generate, .read]).key
         try await server.test { client in
+            // Whatever the test finds, the held clips end (the server cannot stop while they wait).
+            defer { provider.gate.open() }
             func submit(_ prompt: String, _ key: String) async throws -> String {
                 let answer = try await client.postJSON(
                     "/api/mv/generate_video", #"{"prompt": "\#(prompt)", "model": "mock-video", "duration": 1, "resolution": "512p"}"#,
