@@ -20,6 +20,7 @@ import Testing
         let alice: String
         let bob: String
         let admin: String
+        let aliceKeyID: String
         let aliceClip: String
         let aliceSong: String
         let bobClip: String
@@ -32,7 +33,8 @@ import Testing
         let server = try await TestServer.make(workers: 1)
         let keys = server.dependencies.apiKeys
         let everything: Set<APIKeyScope> = [.read, .render, .generate]
-        let alice = try await keys.create(name: "alice", scopes: everything).key
+        let aliceKey = try await keys.create(name: "alice", scopes: everything)
+        let alice = aliceKey.key
         let bob = try await keys.create(name: "bob", scopes: everything).key
         let admin = try await keys.create(name: "admin", scopes: [.admin]).key
         try await server.test { client in
@@ -56,7 +58,7 @@ import Testing
                 "/api/mv/create_scenes", #"{"idea": "a lighthouse", "num_scenes": 2, "model": "mock-scenes"}"#, headers: Self.bearer(alice))
             let generationJob = try #require(generation.body["job_id"] as? String)
             let world = World(
-                alice: alice, bob: bob, admin: admin, aliceClip: clip.id, aliceSong: song.id, bobClip: bobs.id,
+                alice: alice, bob: bob, admin: admin, aliceKeyID: aliceKey.record.id, aliceClip: clip.id, aliceSong: song.id, bobClip: bobs.id,
                 mergeJob: mergeJob, video: video, generationJob: generationJob)
             _ = try await client.getJSON("/api/jobs/\(generationJob)?wait=30")
 
@@ -168,6 +170,12 @@ import Testing
             #expect(try await status(.get, "/api/jobs/\(world.mergeJob)", world.alice) == .ok)
         case "POST /api/jobs/{id}/retry":
             #expect(try await status(.post, "/api/jobs/\(world.mergeJob)/retry", world.bob) == .notFound)
+        case "GET /api/jobs/{id}/deliveries":
+            try await hidden(.get, "/api/jobs/\(world.mergeJob)/deliveries")
+        case "POST /api/keys/{id}/webhook-secret":
+            // Bob may rotate his own secret, not alice's: hers is a 404 to him.
+            #expect(try await status(.post, "/api/keys/\(world.aliceKeyID)/webhook-secret", world.bob) == .notFound)
+            #expect(try await status(.post, "/api/keys/\(world.aliceKeyID)/webhook-secret", world.alice) == .ok)
         case "GET /api/jobs/{id}/events":
             #expect(try await status(.get, "/api/jobs/\(world.mergeJob)/events", world.bob) == .notFound)
         case "GET /api/mv/get_video/{id}":
