@@ -2,10 +2,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-@testable import MergeServer
 import NIOCore
 import TestSupport
 import Testing
+
+@testable import MergeServer
 
 /// Assets belong to the key that uploaded them. The same bytes from two keys are two
 /// assets whose rows share one file, which outlives either row; a key's storage quota
@@ -13,7 +14,9 @@ import Testing
 @Suite struct AssetOwnershipTests {
     static func bearer(_ key: String) -> HTTPFields { [.authorization: "Bearer \(key)"] }
 
-    static func upload(_ client: any TestClientProtocol, _ fixture: String, as key: String) async throws
+    static func upload(
+        _ client: any TestClientProtocol, _ fixture: String, as key: String
+    ) async throws
         -> (status: HTTPResponse.Status, body: [String: Any])
     {
         let data = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture(fixture)))

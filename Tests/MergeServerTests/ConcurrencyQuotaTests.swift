@@ -57,7 +57,8 @@ import Testing
         let quiet = try await key(database, maxConcurrent: nil)
         var busyJobs: [String] = []
         for now in 1...4 {
-            busyJobs.append(try await jobs.enqueue(kind: "k", request: "{}", idempotencyKey: nil, maxAttempts: 3, owner: busy, now: Double(now)).job.id)
+            let job = try await jobs.enqueue(kind: "k", request: "{}", idempotencyKey: nil, maxAttempts: 3, owner: busy, now: Double(now))
+            busyJobs.append(job.job.id)
         }
         let late = try await jobs.enqueue(kind: "k", request: "{}", idempotencyKey: nil, maxAttempts: 3, owner: quiet, now: 5).job.id
         let keyless = try await jobs.enqueue(kind: "k", request: "{}", idempotencyKey: nil, maxAttempts: 3, now: 6).job.id

@@ -70,7 +70,9 @@ import Testing
 
     /// One route's isolation case. A route with none fails the suite.
     static func probe(_ route: String, _ client: any TestClientProtocol, _ world: World) async throws {
-        func status(_ method: HTTPRequest.Method, _ uri: String, _ key: String, headers: HTTPFields = [:]) async throws
+        func status(
+            _ method: HTTPRequest.Method, _ uri: String, _ key: String, headers: HTTPFields = [:]
+        ) async throws
             -> HTTPResponse.Status
         {
             var fields = bearer(key)
@@ -205,7 +207,9 @@ import Testing
         }
     }
 
-    static func upload(_ client: any TestClientProtocol, _ fixture: String, _ type: String, as key: String) async throws
+    static func upload(
+        _ client: any TestClientProtocol, _ fixture: String, _ type: String, as key: String
+    ) async throws
         -> (id: String, status: HTTPResponse.Status)
     {
         let data = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture(fixture)))

@@ -34,7 +34,8 @@ struct RemoteAssetFetcher: Sendable {
         }
         do {
             let name = URL(string: url)?.lastPathComponent
-            return try await store.adopt(path, sha256: file.sha256, size: file.sizeBytes, contentType: file.contentType, filename: name, owner: owner).asset
+            return try await store.adopt(path, sha256: file.sha256, size: file.sizeBytes, contentType: file.contentType, filename: name, owner: owner)
+                .asset
         } catch let failure as StorageFailure where failure.kind == .notMedia || failure.kind == .emptyUpload {
             // What the URL gave is at fault, so the job error names the URL (fetch errors are `invalid_media`).
             throw JobFailure(type: "invalid_media", message: "\(HTTPClientError.redacted(url)): \(failure.message)", suggestion: failure.suggestion)

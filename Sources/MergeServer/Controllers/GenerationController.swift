@@ -25,25 +25,30 @@ struct GenerationController {
         let body = try await submitter.body(of: request, upTo: maxJSONBytes)
         let decoded = try JSONBody.decode(
             CreateScenesRequest.self, from: body.work, expecting: "a create_scenes request", wholeNumbers: ["num_scenes"])
-        return try await submit(CreateScenesJob.kind, body, request, context, try await checks.visible(to: context.visibility).createScenes(decoded, body: body.work))
+        return try await submit(
+            CreateScenesJob.kind, body, request, context, try await checks.visible(to: context.visibility).createScenes(decoded, body: body.work))
     }
 
     @Sendable func characterReference(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await submitter.body(of: request, upTo: maxJSONBytes)
         let decoded = try JSONBody.decode(CharacterReferenceRequest.self, from: body.work, expecting: "a generate_character_reference request")
-        return try await submit(CharacterReferenceJob.kind, body, request, context, try checks.visible(to: context.visibility).characterReference(decoded, body: body.work))
+        return try await submit(
+            CharacterReferenceJob.kind, body, request, context,
+            try checks.visible(to: context.visibility).characterReference(decoded, body: body.work))
     }
 
     @Sendable func generateVideo(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await submitter.body(of: request, upTo: maxJSONBytes)
         let decoded = try JSONBody.decode(GenerateVideoRequest.self, from: body.work, expecting: "a generate_video request", wholeNumbers: ["seed"])
-        return try await submit(GenerateVideoJob.kind, body, request, context, try await checks.visible(to: context.visibility).generateVideo(decoded, body: body.work))
+        return try await submit(
+            GenerateVideoJob.kind, body, request, context, try await checks.visible(to: context.visibility).generateVideo(decoded, body: body.work))
     }
 
     @Sendable func musicVideo(_ request: Request, context: ServerContext) async throws -> Response {
         let body = try await submitter.body(of: request, upTo: maxJSONBytes)
         let decoded = try JSONBody.decode(MusicVideoRequest.self, from: body.work, expecting: "a music_video request", wholeNumbers: ["num_scenes"])
-        return try await submit(MusicVideoJob.kind, body, request, context, try await checks.visible(to: context.visibility).musicVideo(decoded, body: body.work))
+        return try await submit(
+            MusicVideoJob.kind, body, request, context, try await checks.visible(to: context.visibility).musicVideo(decoded, body: body.work))
     }
 
     private func submit(

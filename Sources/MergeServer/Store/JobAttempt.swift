@@ -1,6 +1,6 @@
 import Foundation
-import Generation
 import GRDB
+import Generation
 
 /// One attempt at a job: the job and the token its claim wrote in the row. Every write
 /// the attempt makes (lease, progress, checkpoints, costs, its end) is conditioned on
