@@ -73,7 +73,11 @@ for s in socks:
     s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in socks])'
 }
-port_free() { python3 -c 'import socket, sys; s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2> /dev/null; }
+# Free to listen on: SO_REUSEADDR as servers set it, so a port left in TIME_WAIT by the last
+# run counts as free, and one something listens on does not.
+port_free() {
+  python3 -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2> /dev/null
+}
 
 start() {
   install_weed
