@@ -56,13 +56,18 @@ else
   as_owner() { (cd / && "$@"); }
 fi
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-# Free to listen on: SO_REUSEADDR as servers set it, so a port left in TIME_WAIT by the last
-# run counts as free, and one something listens on does not.
-port_free() {
-  python3 -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2> /dev/null
+# No python3 or ss needed: a port is free when nothing accepts a connection on it (a port
+# left in TIME_WAIT by the last run is free to listen on again: servers set SO_REUSEADDR).
+port_free() { ! (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
+free_port() {
+  local p
+  for _ in $(seq 1 100); do
+    p=$((20000 + RANDOM % 12000)) # below Linux's ephemeral range (32768-60999)
+    port_free "$p" && { echo "$p"; return; }
+  done
+  die "no free port found on 127.0.0.1"
 }
-random_password() { python3 -c 'import secrets; print(secrets.token_hex(16))'; }
+random_password() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 
 # DIR/pgdata names the data directory: DIR/data when the owner can reach DIR, otherwise a
 # directory under /tmp (DIR is a root-only mktemp -d, or under /root, and its parents are
