@@ -166,7 +166,7 @@ EOF
 
 stop() {
   [ -d "$dir" ] && dir=$(cd "$dir" && pwd)
-  local pid i s3
+  local pid i p
   if ! pid=$(live_pid); then
     log "nothing running under $dir"
     return 0
@@ -181,8 +181,10 @@ stop() {
     kill -KILL "$pid" 2> /dev/null || true
   fi
   rm -f "$dir/weed.pid"
-  # Its S3 gateway's Unix socket, left in /tmp (named after the port).
-  read -r s3 _ < "$dir/ports" && rm -f "/tmp/seaweedfs-s3-$s3.sock"
+  # The Unix sockets its components leave in /tmp, named after their ports.
+  for p in $(cat "$dir/ports" 2> /dev/null); do
+    rm -f /tmp/seaweedfs-*-"$p".sock
+  done
   log "stopped (pid $pid)"
 }
 
