@@ -148,8 +148,8 @@ EOF
 
   # Ready when a signed ListBuckets names the bucket: the gateway is up, has read the
   # credentials, and the bucket exists.
-  local endpoint=http://127.0.0.1:$s3 i
-  for i in $(seq 1 600); do
+  local endpoint=http://127.0.0.1:$s3
+  for _ in $(seq 1 600); do
     if ! kill -0 "$(cat "$dir/weed.pid")" 2> /dev/null; then
       die "weed exited during startup: $(tail -20 "$dir/weed.log")"
     fi
@@ -166,13 +166,13 @@ EOF
 
 stop() {
   [ -d "$dir" ] && dir=$(cd "$dir" && pwd)
-  local pid i p
+  local pid p
   if ! pid=$(live_pid); then
     log "nothing running under $dir"
     return 0
   fi
   kill -INT "$pid"
-  for i in $(seq 1 150); do
+  for _ in $(seq 1 150); do
     kill -0 "$pid" 2> /dev/null || break
     sleep 0.2
   done
