@@ -1,7 +1,7 @@
 # MergeServer — the two commands: `make run` and `make test`.
 # Both install missing Debian packages first (scripts/install-deps.sh, idempotent).
 
-.PHONY: run demo test fuzz format deps build release fixtures bench clean
+.PHONY: run demo test fuzz services-smoke format deps build release fixtures bench clean
 
 # The server, with its data under ./outputs (see README: Configuration).
 run: release
@@ -19,6 +19,11 @@ test: deps
 fuzz: deps
 	swift build
 	scripts/schemathesis.sh
+
+# The scale-out tests' services (PostgreSQL, SeaweedFS's S3 gateway) started in a temp
+# directory, proved with psql and curl --aws-sigv4, and stopped (scripts/services-smoke.sh).
+services-smoke: deps
+	scripts/services-smoke.sh
 
 # The code's layout (.swift-format: 150 columns, 4 spaces), applied in place.
 format:

@@ -5,7 +5,9 @@
 #      interleaved runs, and the ratio to the hello-world server;
 #   2. POST /api/mv/merge_videos: jobs accepted (validated and committed to SQLite) per second,
 #      checked against the queue depth afterwards;
-#   3. 1000 open SSE streams: the server's resident memory while they are held.
+#   3. 1000 open SSE streams: the server's resident memory while they are held;
+#   4. the cost of API keys: GET /api/jobs/{id} on a second server that has keys, sent with
+#      `Authorization: Bearer`, interleaved with the keyless server (target: ≤ 10 % slower).
 #     bench/api.sh [RUNS] [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +21,7 @@ done
 command -v wrk > /dev/null || { apt-get install -y wrk > /dev/null 2>&1 || sudo apt-get install -y wrk > /dev/null; }
 
 work=$(mktemp -d)
-cleanup() { kill "${server_pid:-}" "${hello_pid:-}" 2> /dev/null || true; rm -rf "$work"; }
+cleanup() { kill "${server_pid:-}" "${hello_pid:-}" "${keyed_pid:-}" 2> /dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 # The limits are raised past what the load asks: a queue of ~30k jobs, 1000 streams of one job.
@@ -28,9 +30,17 @@ MERGE_SERVER_LOG_LEVEL=warning MERGE_SERVER_MAX_QUEUED_JOBS=10000000 MERGE_SERVE
 server_pid=$!
 "$HELLO" 18081 > /dev/null 2>&1 &
 hello_pid=$!
+# The same server with an API key: every /api request is authenticated.
+KEY=$("$MS" keys create --name bench --scope read,render --data-dir "$work/keyed" --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')
+MERGE_SERVER_LOG_LEVEL=warning "$MS" serve --port 18082 --data-dir "$work/keyed" --workers 0 > "$work/keyed.out" &
+keyed_pid=$!
 ready=""
-for _ in $(seq 100); do curl -sf http://127.0.0.1:18080/health > /dev/null && curl -sf http://127.0.0.1:18081/hello > /dev/null && ready=yes && break; sleep 0.1; done
-[ -n "$ready" ] || { echo "error: the servers did not answer on ports 18080/18081 within 10 s (see $work/server.out)" >&2; cat "$work/server.out" >&2; exit 1; }
+for _ in $(seq 100); do
+  curl -sf http://127.0.0.1:18080/health > /dev/null && curl -sf http://127.0.0.1:18081/hello > /dev/null \
+    && curl -sf http://127.0.0.1:18082/openapi.yaml > /dev/null && ready=yes && break
+  sleep 0.1
+done
+[ -n "$ready" ] || { echo "error: the servers did not answer on ports 18080/18081/18082 within 10 s (see $work/server.out, $work/keyed.out)" >&2; cat "$work/server.out" >&2; exit 1; }
 
 B=http://127.0.0.1:18080
 up() { curl -s -X POST -H "Content-Type: $2" --data-binary @"$1" "$B/api/uploads" | grep -o '"id":"ast_[0-9a-f]*"' | cut -d'"' -f4; }
@@ -76,3 +86,21 @@ rss_held=$(awk '/VmRSS/ { print $2 }' /proc/$server_pid/status)
 streams=$(curl -s "$B/metrics" | awk '/^merge_server_event_streams / { print $2 }')
 wait $sse_pid
 echo "streams open: $streams (clients that got their first event: $(cat "$work/sse")); resident memory $((rss_before / 1024)) MB before, $((rss_held / 1024)) MB with them open"
+echo
+
+echo "GET /api/jobs/{id} with an API key (Authorization: Bearer) vs without keys, 64 connections, ${SECONDS_PER_RUN} s x $RUNS interleaved runs"
+K=http://127.0.0.1:18082
+AUTH="Authorization: Bearer $KEY"
+KA=$(curl -s -X POST -H "$AUTH" -H "Content-Type: video/mp4" --data-binary @fixtures/clip_640x480_25.mp4 "$K/api/uploads" | grep -o '"id":"ast_[0-9a-f]*"' | cut -d'"' -f4)
+KJOB=$(curl -s -X POST -H "$AUTH" -H 'Content-Type: application/json' -d '{"clips": [{"source": "'$KA'"}]}' $K/api/mv/merge_videos | grep -o '"job_id":"job_[0-9a-f]*"' | cut -d'"' -f4)
+[ -n "$KJOB" ] || { echo "error: the keyed server made no job (see $work/keyed.out)" >&2; exit 1; }
+: > "$work/open.runs"; : > "$work/keyed.runs"
+for run in $(seq "$RUNS"); do
+  measure "$B/api/jobs/$JOB" >> "$work/open.runs"
+  measure -H "$AUTH" "$K/api/jobs/$KJOB" >> "$work/keyed.runs"
+done
+open_rps=$(cut -d' ' -f1 "$work/open.runs" | median); open_p99=$(cut -d' ' -f2 "$work/open.runs" | median)
+keyed_rps=$(cut -d' ' -f1 "$work/keyed.runs" | median); keyed_p99=$(cut -d' ' -f2 "$work/keyed.runs" | median)
+printf "| server | requests/s (median) | p99 ms (median) |\n|---|---|---|\n"
+printf "| without keys | %s | %s |\n| with an API key | %s | %s |\n" "$open_rps" "$open_p99" "$keyed_rps" "$keyed_p99"
+awk -v a="$keyed_rps" -v b="$open_rps" 'BEGIN { printf "ratio keyed/open: %.2f (%.0f %% slower; target ≤ 10 %%)\n", a / b, (1 - a / b) * 100 }'

@@ -24,6 +24,9 @@ out=$(mktemp)
 # Workers 0: jobs are accepted and validated but never run, so the fuzzing stays bounded
 # in time and disk (rendering random timelines is the render tests' business); no wait
 # slots, so `?wait` answers at once instead of holding each request for up to 110 s.
+# The server runs as deployed, with API keys, and the fuzzer holds an admin key (every
+# route within reach; a key it makes through POST /api/keys does not lock it out).
+key=$("$BIN" keys create --name schemathesis --scope admin --data-dir "$data" | tail -1)
 MERGE_SERVER_LOG_LEVEL=error MERGE_SERVER_MAX_WAITERS=0 "$BIN" serve --port 0 --data-dir "$data" --workers 0 --generation-workers 0 > "$out" 2>&1 &
 pid=$!
 cleanup() { kill "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true; rm -rf "$data" "$out"; }
@@ -40,7 +43,7 @@ done
 # lambdas with it), and two workers fail with "AST constructor recursion depth mismatch".
 status=0
 "$venv/bin/st" run "$base/openapi.yaml" --checks "${SCHEMATHESIS_CHECKS:-not_a_server_error,status_code_conformance,response_schema_conformance}" --max-examples "${SCHEMATHESIS_EXAMPLES:-40}" \
-  --max-time "${SCHEMATHESIS_SECONDS:-240}" --request-timeout 30 --workers 1 --seed 1 --no-color \
+  --max-time "${SCHEMATHESIS_SECONDS:-240}" --request-timeout 30 --workers 1 --seed 1 --no-color --header "Authorization: Bearer $key" \
   --phases examples,coverage,fuzzing || status=$?
 if ! kill -0 "$pid" 2> /dev/null; then
   echo "error: the server died during the run" >&2

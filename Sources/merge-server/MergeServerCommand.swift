@@ -10,7 +10,10 @@ struct MergeServerCommand: AsyncParsableCommand {
         commandName: "merge-server",
         abstract: "Merge, beat-sync and serve AI-generated video clips.",
         version: MergeServerVersion.current,
-        subcommands: [MockCommand.self, ProbeCommand.self, RenderCommand.self, ChunkCommand.self, BeatsCommand.self, ServeCommand.self]
+        subcommands: [
+            MockCommand.self, ProbeCommand.self, RenderCommand.self, ChunkCommand.self, BeatsCommand.self, ServeCommand.self,
+            KeysCommand.self, URLSecretCommand.self,
+        ]
     )
 
     /// Parses and runs; every failure becomes one `error: …` line on stderr and a

@@ -21,8 +21,12 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("generation-workers"),
         help: "More workers only for jobs that wait on generation providers (default 8; 0 shares --workers).")
     var generationWorkers: Int?
-    @Flag(name: .customLong("verbose-health"), help: "/health also shows paths, disk bytes, providers and breakers.")
+    @Flag(name: .customLong("verbose-health"), help: "On a server without keys, /health also shows paths, disk bytes, providers and breakers.")
     var verboseHealth = false
+    @Flag(
+        name: .customLong("insecure-no-auth"),
+        help: "Listen on a non-loopback address although no API key exists: anyone who reaches it may use the API.")
+    var insecureNoAuth = false
 
     func run() async throws {
         var configuration = ServerConfiguration()
@@ -49,6 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.engine.generationWorkers = generationWorkers
         }
         if verboseHealth { configuration.limits.verboseHealth = true }
+        if insecureNoAuth { configuration.insecureNoAuth = true }
         try await Self.serve(configuration)
     }
 
@@ -74,6 +79,8 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("merge-server listening on \(address)\n".utf8))
             }
             try await app.runService()
+        } catch let error as ConfigurationError {
+            throw CommandFailure(message: error.description, exitCode: 64)
         } catch {
             throw CommandFailure(message: "the server stopped: \(error)")
         }

@@ -55,7 +55,7 @@ import Testing
                 // Fetched once for its two uses, and stored as an asset like an upload.
                 #expect(hits.count.withLock { $0 } == 1)
                 let sha = try Oracle.sha256(Paths.fixture("clip_1280x720_30.mp4"))
-                #expect(try await server.dependencies.assets.find(sha256: sha) != nil)
+                #expect(try await server.dependencies.assets.find(sha256: sha, owner: nil) != nil)
 
                 let missing = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: ["\(base)/missing.mp4"]))
                 #expect(missing.status == .accepted)

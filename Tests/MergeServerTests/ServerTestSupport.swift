@@ -12,13 +12,15 @@ struct TestServer {
     let directory: TemporaryDirectory
     let dependencies: ServerDependencies
 
-    /// `mocks` replaces the mock providers (to count or script their calls); `fetchClient`
-    /// the client for caller-given URLs (one with test-only DNS entries).
+    /// `mocks` replaces the mock providers (to count or script their calls); `providers` the
+    /// providers that have keys (fakes that charge); `fetchClient` the client for caller-given
+    /// URLs (one with test-only DNS entries). `directory`: the data of an earlier server (a restart).
     static func make(
-        workers: Int = 1, mocks: GenerationService.Providers? = nil, fetchClient: (any HTTPClient)? = nil,
+        workers: Int = 1, mocks: GenerationService.Providers? = nil, providers: GenerationService.Providers? = nil,
+        fetchClient: (any HTTPClient)? = nil, directory given: TemporaryDirectory? = nil,
         _ configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws -> TestServer {
-        let directory = try TemporaryDirectory()
+        let directory = try given ?? TemporaryDirectory()
         var configuration = ServerConfiguration()
         configuration.dataDirectory = directory.path
         configuration.port = 0
@@ -26,7 +28,8 @@ struct TestServer {
         configuration.engine.pollSeconds = 0.1
         configuration.sseHeartbeatSeconds = 0.5
         configure(&configuration)
-        let dependencies = try await ServerDependencies.open(configuration, logger: logger, fetchClient: fetchClient, mocks: mocks)
+        let dependencies = try await ServerDependencies.open(
+            configuration, logger: logger, fetchClient: fetchClient, mocks: mocks, providers: providers)
         return TestServer(directory: directory, dependencies: dependencies)
     }
 

@@ -5,10 +5,12 @@ import Media
 import NIOCore
 import _NIOFileSystem
 
-/// Uploaded media, stored once per content: bytes are streamed to a temporary file
-/// while hashed and counted (the size limit and the disk budget are enforced as they
-/// arrive), probed, flushed and moved to `assets/<asset id>.<ext>`. The same bytes
-/// uploaded again give the same asset; its id is random, the hash stays internal.
+/// Uploaded media: bytes are streamed to a temporary file while hashed and counted (the
+/// size limit, the disk budget and the key's storage quota are enforced as they arrive),
+/// probed, flushed and moved to `assets/<asset id>.<ext>`. Each key has its own asset
+/// row: the same bytes uploaded again by the same key give the same asset, by another
+/// key a new asset (and a 201) whose row shares the file already stored — nothing in the
+/// answer shows that someone else sent it.
 public struct AssetStore: Sendable {
     public let directory: String
     let uploadsDirectory: String
@@ -18,10 +20,16 @@ public struct AssetStore: Sendable {
     let budget: DiskBudget?
     /// Where uploads are probed.
     let probes: MediaExecutor
+    /// Each key's storage quota (nil: none, for tools and tests).
+    let quota: StorageQuota?
 
-    public init(dataDirectory: String, repository: AssetRepository, probes: MediaExecutor, budget: DiskBudget? = nil) throws {
+    public init(
+        dataDirectory: String, repository: AssetRepository, probes: MediaExecutor, budget: DiskBudget? = nil,
+        quota: StorageQuota? = nil
+    ) throws {
         self.dataDirectory = dataDirectory
         self.budget = budget
+        self.quota = quota
         self.probes = probes
         directory = (dataDirectory as NSString).appendingPathComponent("assets")
         uploadsDirectory = (dataDirectory as NSString).appendingPathComponent("uploads")
@@ -41,23 +49,30 @@ public struct AssetStore: Sendable {
 
     /// The absolute path of an asset's file.
     public func path(of asset: AssetRecord) -> String {
-        (dataDirectory as NSString).appendingPathComponent(asset.path)
+        path(ofStored: asset.path)
+    }
+
+    /// The absolute path of a stored file named relative to the data directory.
+    func path(ofStored relative: String) -> String {
+        (dataDirectory as NSString).appendingPathComponent(relative)
     }
 
     /// Receives an upload: `write` is handed a writer and feeds it the file's bytes.
-    /// Then the file is probed and stored. Throws `StorageFailure` for a bad upload and
-    /// `InsufficientStorage` when there is no room; neither leaves a file.
+    /// Then the file is probed and stored as `owner`'s. Throws `StorageFailure` for a bad
+    /// upload, `InsufficientStorage` when the server has no room and `StorageQuotaExceeded`
+    /// when the key's quota has none; none of them leaves a file.
     public func receive(
-        limit: Int64, contentType: String?, filename: String?,
+        limit: Int64, contentType: String?, filename: String?, owner: String?,
         _ write: (inout UploadWriter) async throws -> UploadDetails
     ) async throws -> (asset: AssetRecord, created: Bool) {
         let room = try budget?.room() ?? .max
+        let allowance = try quota?.allowance(for: owner)
         let temporary = (uploadsDirectory as NSString).appendingPathComponent(Identifier.make(.asset) + ".part")
         do {
             let (hash, size, details) = try await FileSystem.shared.withFileHandle(
                 forWritingAt: FilePath(temporary), options: .newFile(replaceExisting: false)
             ) { handle in
-                var writer = UploadWriter(limit: limit, room: room, file: handle.bufferedWriter())
+                var writer = UploadWriter(limit: limit, room: room, allowance: allowance, file: handle.bufferedWriter())
                 let details = try await write(&writer)
                 try await writer.file.flush()
                 return (writer.digest, writer.size, details)
@@ -65,32 +80,36 @@ public struct AssetStore: Sendable {
             let result = try await store(
                 temporary, sha256: hash, size: size,
                 contentType: details.contentType ?? contentType,
-                filename: details.filename ?? filename)
+                filename: details.filename ?? filename, owner: owner)
             try? FileManager.default.removeItem(atPath: temporary)
             return result
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
-            if !(error is InsufficientStorage), InsufficientStorage.isNoSpace(error) {
+            if !(error is InsufficientStorage), !(error is StorageQuotaExceeded), InsufficientStorage.isNoSpace(error) {
                 throw InsufficientStorage(reason: "the disk filled up while the upload was written")
             }
             throw error
         }
     }
 
-    /// Stores a file made or downloaded on this machine (a generation's output): moved
-    /// into the store when new, deleted when the same content is already there.
-    /// `file` must be on the data directory's file system (write it under `workDirectory`).
-    /// Throws `InsufficientStorage` when the disk budget has no room for it.
+    /// Stores a file made or downloaded on this machine (a generation's output) as
+    /// `owner`'s: moved into the store when new, deleted when the same content is already
+    /// there. `file` must be on the data directory's file system (write it under
+    /// `workDirectory`). Throws `InsufficientStorage` when the disk budget has no room for
+    /// it, `StorageQuotaExceeded` when the key's quota has none.
     public func adopt(
         _ file: String, sha256: String, size: Int64, contentType: String?,
-        filename: String?
+        filename: String?, owner: String?
     ) async throws -> (asset: AssetRecord, created: Bool) {
         defer { try? FileManager.default.removeItem(atPath: file) }
         // The file is already on the disk; what counts is the room it would keep taking.
         if let room = try budget?.room(), size > room {
             throw InsufficientStorage(reason: "the \(size)-byte file would not fit in the \(room) bytes left")
         }
-        return try await store(file, sha256: sha256, size: size, contentType: contentType, filename: filename)
+        if let allowance = try quota?.allowance(for: owner), size > allowance.leftBytes {
+            throw allowance.exceeded(needing: size)
+        }
+        return try await store(file, sha256: sha256, size: size, contentType: contentType, filename: filename, owner: owner)
     }
 
     /// Scratch space on the store's file system for files that `adopt` will take;
@@ -99,18 +118,20 @@ public struct AssetStore: Sendable {
 
     private func store(
         _ temporary: String, sha256: String, size: Int64, contentType: String?,
-        filename: String?
+        filename: String?, owner: String?
     ) async throws -> (asset: AssetRecord, created: Bool) {
         guard size > 0 else {
             throw StorageFailure(.emptyUpload, "the upload is empty (0 bytes)", suggestion: "send the file's bytes as the request body")
         }
-        // The same bytes again: the same asset, used once more (its retention starts over).
-        if let existing = try await repository.find(sha256: sha256),
+        // The same bytes again from the same key: the same asset, used once more (its retention starts over).
+        if let existing = try await repository.find(sha256: sha256, owner: owner),
             FileManager.default.fileExists(atPath: path(of: existing)),
             try await repository.touch(existing.id)
         {
             return (existing, false)
         }
+        // Probed even when another key's row has these bytes, so the answer (and its time)
+        // is the same as for bytes never seen.
         let info: MediaInfo
         do {
             info = try await MediaProbe.probe(temporary, on: probes)
@@ -126,6 +147,23 @@ public struct AssetStore: Sendable {
         }
         let kind = Self.kind(of: info)
         let id = Identifier.make(.asset)
+        let now = Date().timeIntervalSince1970
+        func record(at relative: String) throws -> AssetRecord {
+            var stored = info
+            stored.path = relative
+            let media = String(decoding: try JSONEncoder.api.encode(stored), as: UTF8.self)
+            return AssetRecord(
+                id: id, sha256: sha256, kind: kind, sizeBytes: size,
+                contentType: contentType, filename: filename.map(Self.displayName), path: relative,
+                media: media, createdAt: now, lastUsedAt: now, ownerKeyID: owner)
+        }
+        // Another key's row holds these bytes: share its file (unless it is collected meanwhile).
+        if let shared = try repository.storedFile(sha256: sha256),
+            FileManager.default.fileExists(atPath: (dataDirectory as NSString).appendingPathComponent(shared)),
+            let inserted = try await repository.insert(try record(at: shared), sharesFile: true)
+        {
+            return inserted
+        }
         let relative = "assets/\(id).\(Self.fileExtension(format: info.format, filename: filename, kind: kind))"
         let destination = (dataDirectory as NSString).appendingPathComponent(relative)
         do {
@@ -134,16 +172,10 @@ public struct AssetStore: Sendable {
             if InsufficientStorage.isNoSpace(error) { throw InsufficientStorage(reason: "the disk filled up while the file was stored") }
             throw StorageFailure(.writeFailed, "could not store the file: \(error)", suggestion: "check the data directory's disk")
         }
-        var stored = info
-        stored.path = relative
-        let media = String(decoding: try JSONEncoder.api.encode(stored), as: UTF8.self)
-        let now = Date().timeIntervalSince1970
-        let record = AssetRecord(
-            id: id, sha256: sha256, kind: kind, sizeBytes: size,
-            contentType: contentType, filename: filename.map(Self.displayName), path: relative,
-            media: media, createdAt: now, lastUsedAt: now)
-        let inserted = try await repository.insert(record)
-        // The same bytes stored meanwhile under another id: keep theirs, drop this copy.
+        guard let inserted = try await repository.insert(try record(at: relative)) else {
+            throw StorageFailure(.writeFailed, "the new asset \(id) was not stored", suggestion: "send the upload again")
+        }
+        // The same key stored the same bytes meanwhile under another id: keep theirs, drop this copy.
         if !inserted.created { try? FileManager.default.removeItem(atPath: destination) }
         return inserted
     }
@@ -197,13 +229,16 @@ public struct UploadWriter {
     let limit: Int64
     /// What the disk budget leaves: an upload that would pass it is refused (507) as it arrives.
     let room: Int64
+    /// What the key's storage quota leaves (nil: no quota), refused the same way.
+    let allowance: StorageQuota.Allowance?
     var file: BufferedWriter<WriteFileHandle>
     private(set) var size: Int64 = 0
     private var hasher = SHA256()
 
-    init(limit: Int64, room: Int64 = .max, file: BufferedWriter<WriteFileHandle>) {
+    init(limit: Int64, room: Int64 = .max, allowance: StorageQuota.Allowance? = nil, file: BufferedWriter<WriteFileHandle>) {
         self.limit = limit
         self.room = room
+        self.allowance = allowance
         self.file = file
     }
 
@@ -217,6 +252,7 @@ public struct UploadWriter {
         guard size <= room else {
             throw InsufficientStorage(reason: "the upload passed the \(room) bytes the data directory has room for")
         }
+        if let allowance, size > allowance.leftBytes { throw allowance.exceeded(needing: size) }
         bytes.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
         _ = try await file.write(contentsOf: bytes)
     }

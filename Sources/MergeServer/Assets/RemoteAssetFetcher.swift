@@ -17,7 +17,8 @@ struct RemoteAssetFetcher: Sendable {
     /// Slower than this, a fetch stops (timed out) instead of holding a worker for 15 minutes.
     static let minimumSpeed = (bytesPerSecond: 1024, window: Duration.seconds(30))
 
-    func fetch(_ url: String) async throws -> AssetRecord {
+    /// Fetches `url` and stores it as an asset of `owner` (the key of the job that named it).
+    func fetch(_ url: String, owner: String?) async throws -> AssetRecord {
         let path = (store.workDirectory as NSString).appendingPathComponent("fetch-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let file: DownloadedFile
@@ -33,7 +34,8 @@ struct RemoteAssetFetcher: Sendable {
         }
         do {
             let name = URL(string: url)?.lastPathComponent
-            return try await store.adopt(path, sha256: file.sha256, size: file.sizeBytes, contentType: file.contentType, filename: name).asset
+            return try await store.adopt(path, sha256: file.sha256, size: file.sizeBytes, contentType: file.contentType, filename: name, owner: owner)
+                .asset
         } catch let failure as StorageFailure where failure.kind == .notMedia || failure.kind == .emptyUpload {
             // What the URL gave is at fault, so the job error names the URL (fetch errors are `invalid_media`).
             throw JobFailure(type: "invalid_media", message: "\(HTTPClientError.redacted(url)): \(failure.message)", suggestion: failure.suggestion)

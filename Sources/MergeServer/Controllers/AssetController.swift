@@ -3,7 +3,7 @@ import Generation
 import HTTPTypes
 import Hummingbird
 
-/// `POST /api/uploads`, `GET /api/assets/{id}`, `GET|HEAD /api/assets/{id}/content`.
+/// `POST /api/uploads`, `GET|DELETE /api/assets/{id}`, `GET|HEAD /api/assets/{id}/content`.
 struct AssetController {
     let assets: AssetRepository
     let store: AssetStore
@@ -14,6 +14,7 @@ struct AssetController {
         let router = RouteCollection(context: ServerContext.self)
         router.post("/api/uploads", use: upload)
         router.get("/api/assets/{id}", use: show)
+        router.delete("/api/assets/{id}", use: delete)
         router.get("/api/assets/{id}/content", use: content)
         router.head("/api/assets/{id}/content", use: content)
         return router
@@ -37,11 +38,13 @@ struct AssetController {
         let filename = request.uri.queryParameters.get("filename")
         let received: (asset: AssetRecord, created: Bool)
         if let boundary = MultipartParser.boundary(fromContentType: contentType) {
-            received = try await store.receive(limit: maxUploadBytes, contentType: nil, filename: filename) { writer in
+            received = try await store.receive(limit: maxUploadBytes, contentType: nil, filename: filename, owner: context.apiKey?.id) { writer in
                 try await Self.readMultipart(request.body, boundary: boundary, limit: maxUploadBytes, into: &writer)
             }
         } else if Self.isMediaType(contentType) {
-            received = try await store.receive(limit: maxUploadBytes, contentType: contentType, filename: filename) { writer in
+            received = try await store.receive(
+                limit: maxUploadBytes, contentType: contentType, filename: filename, owner: context.apiKey?.id
+            ) { writer in
                 for try await chunk in request.body { try await writer.write(chunk) }
                 return UploadDetails()
             }
@@ -56,7 +59,7 @@ struct AssetController {
             )
         }
         return try JSONResponse.make(
-            AssetResource(received.asset), status: received.created ? .created : .ok,
+            AssetResource(received.asset, links: context.links), status: received.created ? .created : .ok,
             headers: [.location: "/api/assets/\(received.asset.id)"])
     }
 
@@ -117,7 +120,25 @@ struct AssetController {
     }
 
     @Sendable func show(_ request: Request, context: ServerContext) async throws -> Response {
-        try JSONResponse.make(AssetResource(try await asset(context)))
+        try JSONResponse.make(AssetResource(try await asset(context), links: context.links))
+    }
+
+    /// Deletes the caller's asset (204), freeing its storage; 409 while a job that has
+    /// yet to end names it. The file goes with the last row that names it.
+    @Sendable func delete(_ request: Request, context: ServerContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard Identifier.isValid(id, .asset) else { throw Problem.notFound("asset", id: id, kind: .asset) }
+        switch try await assets.visible(to: context.visibility).delete(id) {
+        case .notFound:
+            throw Problem.notFound("asset", id: id, kind: .asset)
+        case .inUse(let job):
+            throw Problem.conflict(
+                "asset \(id) is named by job \(job), which has not ended", type: "asset_in_use",
+                suggestion: "wait for the job to end, or cancel it (DELETE /api/jobs/\(job)), then delete the asset")
+        case .deleted(let freedFile):
+            if let freedFile { try? FileManager.default.removeItem(atPath: store.path(ofStored: freedFile)) }
+            return Response(status: .noContent)
+        }
     }
 
     @Sendable func content(_ request: Request, context: ServerContext) async throws -> Response {
@@ -130,7 +151,7 @@ struct AssetController {
 
     private func asset(_ context: ServerContext) async throws -> AssetRecord {
         let id = try context.parameters.require("id")
-        guard Identifier.isValid(id, .asset), let asset = try await assets.find(id) else {
+        guard Identifier.isValid(id, .asset), let asset = try await assets.visible(to: context.visibility).find(id) else {
             throw Problem.notFound("asset", id: id, kind: .asset)
         }
         return asset
@@ -158,15 +179,25 @@ struct AssetResource: Encodable {
         case contentURL = "content_url"
     }
 
-    init(_ asset: AssetRecord) {
+    /// `links`: the content URL signed for the key that asked.
+    init(_ asset: AssetRecord, links: SignedLinks?) {
         id = asset.id
         kind = asset.kind
         sha256 = asset.sha256
         sizeBytes = asset.sizeBytes
         contentType = asset.contentType
         filename = asset.filename
-        media = JSONValue(text: asset.media)
+        media = JSONValue(text: asset.media).map { Self.ownPath($0, asset) }
         createdAt = Timestamp.iso8601(asset.createdAt)
-        contentURL = "/api/assets/\(asset.id)/content"
+        contentURL = links.sign("/api/assets/\(asset.id)/content")
+    }
+
+    /// The probe's `path` names the file as if the asset had its own: a file shared with
+    /// another key's asset is named after that asset, which must not show.
+    static func ownPath(_ media: JSONValue, _ asset: AssetRecord) -> JSONValue {
+        guard case .object(var fields) = media else { return media }
+        let ext = (asset.path as NSString).pathExtension
+        fields["path"] = .string("assets/\(asset.id)" + (ext.isEmpty ? "" : ".\(ext)"))
+        return .object(fields)
     }
 }

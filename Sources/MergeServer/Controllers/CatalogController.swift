@@ -76,7 +76,7 @@ struct CatalogController {
         let to = try Self.day(request.uri.queryParameters.get("to"), field: "to") ?? today
         let from = try Self.day(request.uri.queryParameters.get("from"), field: "from") ?? to - 29 * day
         guard from <= to else { throw Problem.badRequest("from must not be after to", type: "bad_filter") }
-        let rows = try await costs.byDayAndModel(from: from, to: to + day)
+        let rows = try await costs.byDayAndModel(from: from, to: to + day, owner: context.visibility.ownerFilter)
         let summary = CostSummary(
             from: Self.format(from), to: Self.format(to),
             estimatedUSD: CostRepository.cents(rows.reduce(0) { $0 + $1.estimatedUSD }),

@@ -23,27 +23,27 @@ struct MediaJobController {
     }
 
     @Sendable func mergeVideos(_ request: Request, context: ServerContext) async throws -> Response {
-        let body = try await request.jsonBody(upTo: maxJSONBytes)
-        let timeline = try PreparedTimeline.decode(body, limits: limits.timeline)
-        try await PreparedTimeline.check(timeline, limits: limits, assets: assets, store: store)
-        return try await submit(kind: MergeVideosJob.kind, body: body, request: request)
+        let body = try await submitter.body(of: request, upTo: maxJSONBytes)
+        let timeline = try PreparedTimeline.decode(body.work, limits: limits.timeline)
+        try await PreparedTimeline.check(timeline, limits: limits, assets: assets.visible(to: context.visibility), store: store)
+        return try await submit(kind: MergeVideosJob.kind, body: body, request: request, context: context)
     }
 
     @Sendable func analyzeAudio(_ request: Request, context: ServerContext) async throws -> Response {
-        let body = try await request.jsonBody(upTo: maxJSONBytes)
-        let analysis = try JSONBody.decode(AnalyzeAudioRequest.self, from: body, expecting: "an analyze_audio request")
-        var problems = StrictFields.unknown(in: body, known: AnalyzeAudioRequest.CodingKeys.allCases.map(\.stringValue))
+        let body = try await submitter.body(of: request, upTo: maxJSONBytes)
+        let analysis = try JSONBody.decode(AnalyzeAudioRequest.self, from: body.work, expecting: "an analyze_audio request")
+        var problems = StrictFields.unknown(in: body.work, known: AnalyzeAudioRequest.CodingKeys.allCases.map(\.stringValue))
         problems += analysis.problems
-        if let song = try await assets.song(analysis.audio, field: "audio", problems: &problems),
+        if let song = try await assets.visible(to: context.visibility).song(analysis.audio, field: "audio", problems: &problems),
             let tooLong = limits.songProblem(duration: song.duration, field: "audio")
         {
             problems.append(tooLong)
         }
         if !problems.isEmpty { throw ValidationFailure(problems) }
-        return try await submit(kind: AnalyzeAudioJob.kind, body: body, request: request)
+        return try await submit(kind: AnalyzeAudioJob.kind, body: body, request: request, context: context)
     }
 
-    private func submit(kind: JobKind, body: Data, request: Request) async throws -> Response {
-        try await submitter.submit(kind: kind, body: body, request: request)
+    private func submit(kind: JobKind, body: JobRequestBody, request: Request, context: ServerContext) async throws -> Response {
+        try await submitter.submit(kind: kind, body: body, request: request, context: context)
     }
 }

@@ -4,7 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Prometheus
 
-/// `GET /health`, `GET /metrics`, `GET /openapi.yaml`.
+/// `GET /health`, `GET /health/live`, `GET /metrics`, `GET /openapi.yaml`.
 struct OperationsController {
     let database: Database
     let jobs: JobRepository
@@ -13,8 +13,9 @@ struct OperationsController {
     let dataDirectory: String
     let minFreeDiskBytes: Int64
     let generation: GenerationService
-    /// Paths, byte counts, providers and breakers are shown only when the operator asks
-    /// (`MERGE_SERVER_VERBOSE_HEALTH`): a public liveness probe should not map the host.
+    /// On a server without keys, paths, byte counts, providers and breakers are shown only
+    /// when the operator asks (`MERGE_SERVER_VERBOSE_HEALTH`): a probe should not map the
+    /// host. Once keys exist they are shown to an admin key or the metrics token alone.
     let verbose: Bool
     let startedAt = ContinuousClock.now
 
@@ -22,12 +23,27 @@ struct OperationsController {
     var routes: RouteCollection<ServerContext> {
         let router = RouteCollection(context: ServerContext.self)
         router.get("/health", use: health)
+        router.get("/health/live", use: live)
         router.get("/metrics", use: metrics)
         router.get("/openapi.yaml", use: openAPI)
         return router
     }
 
+    /// The process answers: for a load balancer's liveness probe, open and checking nothing else.
+    @Sendable func live(_ request: Request, context: ServerContext) async throws -> Response {
+        try JSONResponse.make(HealthStatus(status: "ok"), headers: [.cacheControl: "no-store"])
+    }
+
+    /// The checks, then as much of the report as the caller may see (`OperatorAccess`):
+    /// a caller without an admin key or the metrics token gets only `status`, with the
+    /// same 200 or 503, which is all a load balancer reads.
     @Sendable func health(_ request: Request, context: ServerContext) async throws -> Response {
+        let verbose: Bool
+        switch context.operatorAccess {
+        case .statusOnly: verbose = false
+        case .openServer: verbose = self.verbose
+        case .full: verbose = true
+        }
         var problems: [String] = []
         let databaseOK = database.isReachable()
         if !databaseOK { problems.append("the database does not answer") }
@@ -45,9 +61,11 @@ struct OperationsController {
             queue: .init(queued: counts[.queued] ?? 0, running: counts[.running] ?? 0),
             workers: .init(total: engine.workerCount, busy: engine.busyWorkers, generation: engine.generationWorkerCount),
             eventStreams: events.subscriberCount, generation: verbose ? .init(generation) : nil, problems: problems)
-        return try JSONResponse.make(
-            report, status: problems.isEmpty ? .ok : .serviceUnavailable,
-            headers: [.cacheControl: "no-store"])
+        let status: HTTPResponse.Status = problems.isEmpty ? .ok : .serviceUnavailable
+        if context.operatorAccess == .statusOnly {
+            return try JSONResponse.make(HealthStatus(status: report.status), status: status, headers: [.cacheControl: "no-store"])
+        }
+        return try JSONResponse.make(report, status: status, headers: [.cacheControl: "no-store"])
     }
 
     @Sendable func metrics(_ request: Request, context: ServerContext) async throws -> Response {
@@ -75,6 +93,11 @@ struct OperationsController {
             status: .ok, headers: [.contentType: "application/yaml"],
             body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
     }
+}
+
+/// `/health/live`, and `/health` for a caller that is not the operator: `ok` or `unhealthy`.
+struct HealthStatus: Encodable {
+    let status: String
 }
 
 struct HealthReport: Encodable {

@@ -27,7 +27,9 @@ struct VideoController {
 
     private func find(_ context: ServerContext) async throws -> VideoRecord {
         let id = try context.parameters.require("id")
-        guard Identifier.isValid(id, .video), let video = try await jobs.video(id) else {
+        guard Identifier.isValid(id, .video), let video = try await jobs.video(id),
+            try await context.visibility.allows(owner: jobs.find(video.jobId)?.ownerKeyID)
+        else {
             throw Problem.notFound("video", id: id, kind: .video)
         }
         return video

@@ -7,7 +7,7 @@ import Media
 /// problem at once (422 with field paths).
 struct GenerationChecks: Sendable {
     let generation: GenerationService
-    let assets: AssetRepository
+    var assets: AssetRepository
     let store: AssetStore
     /// `maxSongSeconds` bounds the songs that are analysed for a plan.
     let limits: ServerLimits
@@ -26,6 +26,13 @@ struct GenerationChecks: Sendable {
                 items.append(CostRepository.Estimate(model: model.id, provider: model.provider, usd: usd, isMock: mock))
             }
         }
+    }
+
+    /// The same checks, finding only the assets `visibility` allows (the caller's own).
+    func visible(to visibility: RecordVisibility) -> GenerationChecks {
+        var scoped = self
+        scoped.assets = assets.visible(to: visibility)
+        return scoped
     }
 
     func createScenes(_ request: CreateScenesRequest, body: Data) async throws -> Estimate {

@@ -15,6 +15,8 @@ struct GenerationWork: Sendable {
     let executors: MediaExecutors
     /// Largest output accepted from a provider.
     let downloadLimit: Int64
+    /// The spend budgets each provider call must still fit (nil: none are checked).
+    var spend: SpendBudget? = nil
 
     /// The model a stored request names (checked when it was accepted; checked again
     /// because the catalog may have changed since).
@@ -28,11 +30,11 @@ struct GenerationWork: Sendable {
         }
     }
 
-    /// An image asset id or URL as a provider input.
-    func referenceImage(_ value: String) async throws -> (asset: AssetRecord, image: ReferenceImage) {
+    /// An image asset id or URL as a provider input (a URL is fetched as `owner`'s asset).
+    func referenceImage(_ value: String, owner: String?) async throws -> (asset: AssetRecord, image: ReferenceImage) {
         let asset: AssetRecord
         if GenerationFields.isURL(value) {
-            asset = try await fetcher.fetch(value)
+            asset = try await fetcher.fetch(value, owner: owner)
         } else if let found = try await assets.find(value) {
             asset = found
         } else {
@@ -71,14 +73,16 @@ struct GenerationWork: Sendable {
         }
     }
 
-    /// A scene plan, from the cache when the same one was asked for before (free).
+    /// A scene plan, from the cache when the same key asked for the same one before (free).
+    /// The cache is per key: a plan another key paid for would tell who asked what.
     func scenes(_ request: ScenePlanRequest, job: JobAttempt) async throws -> ScenePlan {
         let key = SHA256Hex.of(
             [
                 request.model.id, request.idea, request.lyrics ?? "", request.style ?? "",
-                String(request.numScenes), generation.runsAsMock(request.model) ? "mock" : "real",
+                String(request.numScenes), generation.runsAsMock(request.model) ? "mock" : "real", job.owner ?? "",
             ].joined(separator: "\u{1F}"))
         if let cached = try await scenePlans.plan(for: key) { return cached }
+        try checkBudget(job, request.model, price: request.model.estimatedCost(tokens: CatalogModel.expectedSceneTokens(scenes: request.numScenes)))
         let plan = try await generation.planScenes(request)
         // Paid for as soon as it answered, whatever it answered.
         let tokens = plan.tokens ?? CatalogModel.expectedSceneTokens(scenes: request.numScenes)
@@ -95,6 +99,13 @@ struct GenerationWork: Sendable {
         return plan
     }
 
+    /// Throws `BudgetExceeded` (the job fails, permanently) when a paid call to `model` at
+    /// `price` would cross a spend budget: checked right before the provider is called.
+    private func checkBudget(_ job: JobAttempt, _ model: CatalogModel, price: Double) throws {
+        guard let spend, !generation.runsAsMock(model) else { return }
+        try spend.allowCall(job: job.job, usd: price)
+    }
+
     /// Runs a provider in a scratch directory of its own, stores what it made as an
     /// asset (probed like an upload) and records what it cost — only while `job` still
     /// owns its lease (a stale attempt's spend is refused with `LeaseLost`).
@@ -102,6 +113,7 @@ struct GenerationWork: Sendable {
         job: JobAttempt, model: CatalogModel, progress: @escaping GenerationProgress, cost: () -> Double,
         _ generate: (GenerationContext) async throws -> GeneratedFile
     ) async throws -> (AssetRecord, GeneratedFile) {
+        try checkBudget(job, model, price: cost())
         let directory = (store.workDirectory as NSString).appendingPathComponent("gen-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -113,7 +125,7 @@ struct GenerationWork: Sendable {
         do {
             let asset = try await store.adopt(
                 file.path, sha256: file.sha256, size: file.sizeBytes, contentType: file.contentType,
-                filename: (file.path as NSString).lastPathComponent
+                filename: (file.path as NSString).lastPathComponent, owner: job.owner
             ).asset
             return (asset, generated)
         } catch let failure as StorageFailure where failure.kind == .notMedia || failure.kind == .emptyUpload {

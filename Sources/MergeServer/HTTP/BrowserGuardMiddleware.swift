@@ -92,7 +92,9 @@ struct BrowserGuardMiddleware: RouterMiddleware {
     }
 
     static let allowedRequestHeaders = "Authorization, Content-Type, Idempotency-Key, Last-Event-ID, X-Request-Id, Range, If-Range, If-None-Match"
-    static let exposedHeaders = "Location, X-Request-Id, Idempotent-Replayed, Retry-After, Content-Range, Accept-Ranges, ETag"
+    static let exposedHeaders =
+        "Location, X-Request-Id, Idempotent-Replayed, Retry-After, Content-Range, Accept-Ranges, ETag, WWW-Authenticate, "
+        + "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset"
 
     static func preflight(origin: String) -> Response {
         var headers: HTTPFields = [

@@ -45,9 +45,31 @@ extension StorageFailure: ProblemConvertible {
     }
 }
 
+extension HTTPResponse.Status {
+    static let paymentRequired = HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
+}
+
+/// A generation over a spend budget: 402 with the figures, also as the `budget` member.
+extension BudgetExceeded: ProblemConvertible {
+    var problem: Problem {
+        var problem = Problem(.paymentRequired, type: "budget_exceeded", detail: description, suggestion: suggestion)
+        problem.members["budget"] = .object([
+            "name": .string(budget.rawValue), "limit_usd": .number(limitUSD), "spent_usd": .number(spentUSD),
+            "remaining_usd": .number(remainingUSD), "estimate_usd": .number(estimateUSD),
+        ])
+        return problem
+    }
+}
+
 extension InsufficientStorage: ProblemConvertible {
     var problem: Problem {
         Problem(.insufficientStorage, type: "insufficient_storage", detail: description, suggestion: Self.suggestion)
+    }
+}
+
+extension StorageQuotaExceeded: ProblemConvertible {
+    var problem: Problem {
+        Problem(.insufficientStorage, type: "storage_quota_exceeded", detail: description, suggestion: Self.suggestion)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import HTTPTypes
 import Hummingbird
 import Media
@@ -15,6 +16,9 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     public var headers: HTTPFields
     /// Set by the server so a client can quote it.
     public var requestID: String?
+    /// Extension members (RFC 9457 §3.2) beside the standard ones: figures a client can
+    /// act on, such as the `budget` of a 402.
+    public var members: [String: JSONValue] = [:]
 
     public init(
         _ status: HTTPResponse.Status, type: String, detail: String, errors: [FieldProblem] = [],
@@ -36,7 +40,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         let body = Body(
             type: type, title: title, status: Int(status.code), detail: detail,
             errors: errors.isEmpty ? nil : errors, suggestion: suggestion,
-            requestID: requestID)
+            requestID: requestID, members: members)
         let data = try JSONEncoder.api.encode(body)
         // A HEAD answer carries the headers of the GET answer, without the body.
         let byteBuffer = request.method == .head ? ByteBuffer() : ByteBuffer(bytes: data)
@@ -52,10 +56,34 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         let errors: [FieldProblem]?
         let suggestion: String?
         let requestID: String?
+        let members: [String: JSONValue]
 
         enum CodingKeys: String, CodingKey {
             case type, title, status, detail, errors, suggestion
             case requestID = "request_id"
+        }
+
+        /// Any name that is not a standard member.
+        struct MemberKey: CodingKey {
+            let stringValue: String
+            init(stringValue: String) { self.stringValue = stringValue }
+            var intValue: Int? { nil }
+            init?(intValue: Int) { nil }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(type, forKey: .type)
+            try container.encode(title, forKey: .title)
+            try container.encode(status, forKey: .status)
+            try container.encode(detail, forKey: .detail)
+            try container.encodeIfPresent(errors, forKey: .errors)
+            try container.encodeIfPresent(suggestion, forKey: .suggestion)
+            try container.encodeIfPresent(requestID, forKey: .requestID)
+            var extra = encoder.container(keyedBy: MemberKey.self)
+            for (name, value) in members where CodingKeys(stringValue: name) == nil {
+                try extra.encode(value, forKey: MemberKey(stringValue: name))
+            }
         }
     }
 }

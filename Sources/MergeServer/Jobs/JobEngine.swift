@@ -157,7 +157,14 @@ public final class JobEngine: Service, Sendable {
         }
         let control = JobControl()
         running.withLock { $0[job.id] = control }
-        defer { running.withLock { $0[job.id] = nil } }
+        defer {
+            running.withLock { $0[job.id] = nil }
+            // A key's job ended: one of its jobs held back by max_concurrent may start now.
+            if job.ownerKeyID != nil {
+                renderWake.wakeAll()
+                generationWake.wakeAll()
+            }
+        }
         if stopping.load(ordering: .relaxed) { control.stop(.shutdown) }
 
         logger.info("job started", metadata: ["kind": "\(job.kind)", "attempt": "\(job.attempts)"])

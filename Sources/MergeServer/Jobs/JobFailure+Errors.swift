@@ -36,6 +36,11 @@ extension JobFailure {
             self.init(type: "lease_lost", message: lost.description)
         case let full as InsufficientStorage:
             self.init(noSpace: full.description)
+        case let quota as StorageQuotaExceeded:
+            self.init(type: "storage_quota_exceeded", message: quota.description, suggestion: StorageQuotaExceeded.suggestion)
+        case let over as BudgetExceeded:
+            // Permanent: retrying cannot make room in a budget (a retry after it renews can).
+            self.init(type: "budget_exceeded", message: over.description, suggestion: over.suggestion)
         case _ where InsufficientStorage.isNoSpace(error):
             self.init(noSpace: "\(error)")
         default:

@@ -69,6 +69,18 @@ public struct JobResource: Codable, Sendable, Equatable {
     }
 }
 
+extension JobResource {
+    /// This job as answered to a key: its event stream and the media links in its result
+    /// signed for that key (as it is, when `links` is nil).
+    func signed(_ links: SignedLinks?) -> JobResource {
+        guard let links else { return self }
+        var signed = self
+        signed.eventsURL = links.sign(eventsURL)
+        signed.result = result.map(links.apply)
+        return signed
+    }
+}
+
 /// The progress of a running job, as the SSE `progress` event carries it.
 public struct JobProgressEvent: Codable, Sendable {
     public var progress: Double

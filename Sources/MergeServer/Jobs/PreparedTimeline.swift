@@ -35,14 +35,14 @@ struct PreparedTimeline: Sendable {
             urlsLater: true)
     }
 
-    /// The timeline with every URL source fetched into the asset store and named by its asset id.
-    static func fetchingURLSources(_ timeline: Timeline, with fetcher: RemoteAssetFetcher) async throws -> Timeline {
+    /// The timeline with every URL source fetched into the asset store (as `owner`'s) and named by its asset id.
+    static func fetchingURLSources(_ timeline: Timeline, with fetcher: RemoteAssetFetcher, owner: String?) async throws -> Timeline {
         var fetched = timeline
         var done: [String: String] = [:]
         func assetID(_ source: String) async throws -> String {
             guard GenerationFields.isURL(source) else { return source }
             if let id = done[source] { return id }
-            let id = try await fetcher.fetch(source).id
+            let id = try await fetcher.fetch(source, owner: owner).id
             done[source] = id
             return id
         }

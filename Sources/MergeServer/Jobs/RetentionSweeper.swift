@@ -60,11 +60,11 @@ struct RetentionSweeper: Service {
             repeat {
                 let scanStarted = Date().timeIntervalSince1970
                 let page = try assets.collectible(usedBefore: cutoff, after: position)
-                let deleted = try await assets.deleteCollectible(page.assets, usedBefore: cutoff, scanStarted: scanStarted)
-                for asset in deleted {
-                    try? FileManager.default.removeItem(atPath: (dataDirectory as NSString).appendingPathComponent(asset.path))
+                let outcome = try await assets.deleteCollectible(page.assets, usedBefore: cutoff, scanStarted: scanStarted)
+                for path in outcome.freedFiles {
+                    try? FileManager.default.removeItem(atPath: (dataDirectory as NSString).appendingPathComponent(path))
                 }
-                collected += deleted.count
+                collected += outcome.deleted
                 position = page.next
             } while position != nil
         } catch {

@@ -6,7 +6,8 @@ import NIOCore
 
 public enum MergeServerApp {
     /// The router with every route and the middleware around them (outermost first:
-    /// request id, metrics, request log, problem+json, the browser guard).
+    /// request id, metrics, request log, problem+json, the browser guard, API keys, the
+    /// key's rate limit).
     /// `observer` goes outermost and sees every response as sent (the tests check each
     /// against the OpenAPI spec).
     public static func buildRouter(_ dependencies: ServerDependencies, observer: ResponseObserver? = nil) -> Router<ServerContext> {
@@ -22,6 +23,9 @@ public enum MergeServerApp {
             middleware: BrowserGuardMiddleware(
                 boundHost: configuration.host, publicHosts: configuration.limits.publicHosts,
                 allowedOrigins: configuration.limits.allowedOrigins))
+        router.add(
+            middleware: APIKeyMiddleware(keys: dependencies.apiKeys, metricsToken: configuration.metricsToken, urlSigner: dependencies.urlSigner))
+        router.add(middleware: RateLimitMiddleware(limiter: dependencies.rateLimiter, defaultPerMinute: configuration.defaultRatePerMinute))
 
         router.addRoutes(
             AssetController(
@@ -30,8 +34,9 @@ public enum MergeServerApp {
             ).routes)
         let submitter = JobSubmitter(
             jobs: dependencies.jobs, engine: dependencies.engine, maxAttempts: configuration.engine.maxAttempts,
-            waiters: AdmissionLimit(maximum: configuration.limits.maxWaiters),
-            maxQueued: configuration.limits.maxQueuedJobs, budget: dependencies.budget)
+            waiters: AdmissionLimit(maximum: configuration.limits.maxWaiters), callbackPolicy: dependencies.addressPolicy,
+            maxQueued: configuration.limits.maxQueuedJobs, budget: dependencies.budget, quota: dependencies.quota,
+            audit: dependencies.audit)
         router.addRoutes(
             MediaJobController(
                 submitter: submitter, assets: dependencies.assets, store: dependencies.store,
@@ -40,13 +45,18 @@ public enum MergeServerApp {
         router.addRoutes(
             JobController(
                 jobs: dependencies.jobs, engine: dependencies.engine, events: dependencies.events,
-                heartbeat: .seconds(configuration.sseHeartbeatSeconds), submitter: submitter
+                heartbeat: .seconds(configuration.sseHeartbeatSeconds), submitter: submitter, keys: dependencies.apiKeys,
+                audit: dependencies.audit, deliveries: dependencies.webhooks.deliveries
             ).routes)
         router.addRoutes(VideoController(jobs: dependencies.jobs).routes)
         let checks = GenerationChecks(
             generation: dependencies.generation, assets: dependencies.assets, store: dependencies.store,
             limits: configuration.limits, probes: dependencies.executors.probes)
-        router.addRoutes(GenerationController(checks: checks, submitter: submitter, maxJSONBytes: configuration.maxJSONBytes).routes)
+        router.addRoutes(
+            GenerationController(checks: checks, submitter: submitter, maxJSONBytes: configuration.maxJSONBytes, spend: dependencies.spend).routes)
+        router.addRoutes(
+            KeyController(keys: dependencies.apiKeys, audit: dependencies.audit, maxJSONBytes: configuration.maxJSONBytes).routes)
+        router.addRoutes(AuditController(audit: dependencies.audit).routes)
         router.addRoutes(CatalogController(generation: dependencies.generation, costs: dependencies.costs).routes)
         router.addRoutes(
             OperationsController(
@@ -58,7 +68,8 @@ public enum MergeServerApp {
         return router
     }
 
-    /// The whole server: HTTP, the job engine and the retention sweeper, one service group.
+    /// The whole server: HTTP, the job engine, the retention sweeper and the webhook
+    /// deliverer, one service group.
     /// Connections are capped, and one that sends nothing for the read timeout (a request
     /// head never finished, a stalled body, an idle keep-alive) is closed.
     public static func buildApplication(
@@ -75,7 +86,7 @@ public enum MergeServerApp {
             router: buildRouter(dependencies, observer: observer),
             server: .http1(configuration: http),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "merge-server"),
-            services: [dependencies.engine, dependencies.sweeper],
+            services: [dependencies.engine, dependencies.sweeper, dependencies.webhooks],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 await onRunning("http://\(configuration.host):\(port)")

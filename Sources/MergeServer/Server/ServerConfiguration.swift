@@ -12,6 +12,8 @@ public struct ServerConfiguration: Sendable {
     /// `sqlite:PATH`; nil means `sqlite:<data dir>/mergeserver.sqlite`.
     public var database: String?
     public var engine = JobEngineSettings()
+    /// How job-end webhooks are sent and retried.
+    public var webhooks = WebhookSettings()
     public var maxUploadBytes: Int64 = 2 << 30
     public var maxJSONBytes = 8 << 20
     /// Below this much free space in the data directory, /health answers 503.
@@ -29,6 +31,22 @@ public struct ServerConfiguration: Sendable {
     public var providerEnvironment: [String: String] = [:]
     /// Bounds on what callers can make the server do (ServerLimits.swift).
     public var limits = ServerLimits()
+    /// The secret mixed into stored API key hashes; nil: `key-pepper` in the data directory.
+    public var keyPepper: String?
+    /// A bearer token that opens `/metrics` (besides an admin key) once keys exist.
+    public var metricsToken: String?
+    /// Serve a non-loopback address although no API key exists (`--insecure-no-auth`).
+    public var insecureNoAuth = false
+    /// Requests a minute for API keys made without a rate of their own; nil: they are not limited.
+    public var defaultRatePerMinute: Int?
+    /// The most that generation may spend in a UTC day, all keys together, in USD; nil: no cap.
+    public var dailyBudgetUSD: Double?
+    /// The secret media links are signed with, and the one before it (still accepted);
+    /// nil: `url-signing-secret` (and `.previous`) in the data directory.
+    public var urlSigningSecret: String?
+    public var urlSigningPreviousSecret: String?
+    /// How long a signed media link stays valid.
+    public var signedURLLifetimeSeconds = 3600
 
     public init() {}
 
@@ -55,6 +73,26 @@ public struct ServerConfiguration: Sendable {
             ("MERGE_SERVER_LOG_LEVEL", "trace, debug, info, notice, warning, error (info)"),
             ("MERGE_SERVER_MODELS", "YAML file of models added to (or replacing by id) the built-in catalog"),
             ("MERGE_SERVER_GENERATION_CONCURRENCY", "clips of one music video generated at once (4)"),
+            ("MERGE_SERVER_METRICS_TOKEN", "bearer token that opens /metrics besides an admin key, 16+ characters (none)"),
+            ("MERGE_SERVER_KEY_PEPPER", "secret mixed into stored API key hashes, 16+ characters (a key-pepper file made in the data directory)"),
+            ("MERGE_SERVER_DEFAULT_RATE_PER_MINUTE", "requests a minute for API keys made without --rate (none: not limited)"),
+            ("MERGE_SERVER_DAILY_BUDGET_USD", "most generation spend of a UTC day, all keys together, in USD (none: no cap)"),
+            (
+                "MERGE_SERVER_URL_SIGNING_SECRET",
+                "secret media links are signed with, 16+ characters (a url-signing-secret file made in the data directory)"
+            ),
+            (
+                "MERGE_SERVER_URL_SIGNING_SECRET_PREVIOUS",
+                "the secret before it: links it signed still open until they expire (url-signing-secret.previous, if any)"
+            ),
+            ("MERGE_SERVER_SIGNED_URL_TTL_SECONDS", "how long a signed media link stays valid, 10–604800 (3600)"),
+            (
+                "MERGE_SERVER_WEBHOOK_RETRY_BASE_SECONDS",
+                "the first webhook retry waits up to this long, each next one up to twice as long, at most 1 h (5)"
+            ),
+            ("MERGE_SERVER_WEBHOOK_RETRY_HOURS", "how long a webhook delivery is retried after its first attempt (24)"),
+            ("MERGE_SERVER_WEBHOOK_TIMEOUT_SECONDS", "one webhook attempt, connection included (15)"),
+            ("MERGE_SERVER_WEBHOOK_CONCURRENCY", "webhook attempts under way at once (16)"),
             ("REPLICATE_API_TOKEN, REPLICATE_BASE_URL", "Replicate key (none: its models run as mocks) and base URL (https://api.replicate.com)"),
             ("FAL_KEY, FAL_QUEUE_BASE_URL", "FAL key and queue base URL (https://queue.fal.run)"),
             ("GEMINI_API_KEY, GEMINI_BASE_URL", "Gemini key and base URL (https://generativelanguage.googleapis.com/v1beta)"),
@@ -89,6 +127,28 @@ public struct ServerConfiguration: Sendable {
         }
         if let file = reader.value("MERGE_SERVER_MODELS") { modelsFile = file }
         if let count = try reader.number("MERGE_SERVER_GENERATION_CONCURRENCY", 1...64) { generationConcurrency = count }
+        if let pepper = reader.value("MERGE_SERVER_KEY_PEPPER") { keyPepper = pepper }
+        if let seconds = try reader.number("MERGE_SERVER_WEBHOOK_RETRY_BASE_SECONDS", 0.001...86_400) { webhooks.retryBaseSeconds = seconds }
+        if let hours = try reader.number("MERGE_SERVER_WEBHOOK_RETRY_HOURS", 0.0...720) { webhooks.retryWindowSeconds = hours * 3600 }
+        if let seconds = try reader.number("MERGE_SERVER_WEBHOOK_TIMEOUT_SECONDS", 0.1...600) { webhooks.timeoutSeconds = seconds }
+        if let count = try reader.number("MERGE_SERVER_WEBHOOK_CONCURRENCY", 1...1024) { webhooks.concurrency = count }
+        if let token = reader.value("MERGE_SERVER_METRICS_TOKEN") {
+            guard token.utf8.count >= 16 else { throw ConfigurationError("MERGE_SERVER_METRICS_TOKEN must be at least 16 characters") }
+            metricsToken = token
+        }
+        if let rate = try reader.number("MERGE_SERVER_DEFAULT_RATE_PER_MINUTE", 1...1_000_000) { defaultRatePerMinute = rate }
+        if let usd = try reader.number("MERGE_SERVER_DAILY_BUDGET_USD", 0.0...1_000_000_000) { dailyBudgetUSD = usd }
+        if let secret = reader.value("MERGE_SERVER_URL_SIGNING_SECRET") {
+            guard secret.utf8.count >= 16 else { throw ConfigurationError("MERGE_SERVER_URL_SIGNING_SECRET must be at least 16 characters") }
+            urlSigningSecret = secret
+        }
+        if let secret = reader.value("MERGE_SERVER_URL_SIGNING_SECRET_PREVIOUS") {
+            guard secret.utf8.count >= 16 else {
+                throw ConfigurationError("MERGE_SERVER_URL_SIGNING_SECRET_PREVIOUS must be at least 16 characters")
+            }
+            urlSigningPreviousSecret = secret
+        }
+        if let seconds = try reader.number("MERGE_SERVER_SIGNED_URL_TTL_SECONDS", 10...604_800) { signedURLLifetimeSeconds = seconds }
         for name in ProviderDirectory.environmentNames {
             if let text = reader.value(name) { providerEnvironment[name] = text }
         }

@@ -20,16 +20,34 @@ public struct ServerDependencies: Sendable {
     public let budget: DiskBudget
     /// Where Media's blocking work runs.
     public let executors: MediaExecutors
+    /// The API keys requests authenticate with.
+    public let apiKeys: APIKeyRepository
+    /// What each key may still store.
+    public let quota: StorageQuota
+    /// Key changes, job submissions, cancels and retries.
+    public let audit: AuditLog
+    /// Each key's request rate (token buckets in memory, one table per process).
+    let rateLimiter: RateLimiter
+    /// The spend budgets of keys and the server's daily cap.
+    let spend: SpendBudget
+    /// Signs media links for browsers and checks them when they come back.
+    public let urlSigner: MediaURLSigner
+    /// Where caller URLs may connect (`limits.fetchAllow`): fetched sources and callback URLs.
+    public let addressPolicy: AddressPolicy
+    /// Sends the webhook outbox (a service, like the engine).
+    public let webhooks: WebhookDeliverer
 
     /// Opens the data directory and the database and recovers what a killed process
     /// left: jobs it was running are requeued or quarantined (`recoverInterrupted`), its
     /// partial files and the files no row refers to are removed.
-    /// `httpClient`, `fetchClient` and `mocks` are for tests; the server uses libcurl (for
-    /// caller-given URLs, guarded by `limits.fetchAllow`) and the mock providers.
+    /// `httpClient`, `fetchClient`, `mocks` and `providers` are for tests; the server uses libcurl (for
+    /// caller-given URLs — sources to fetch, callback URLs — guarded by `limits.fetchAllow`), the mock
+    /// providers, and the providers whose keys are in `configuration.providerEnvironment` (`providers` replaces them).
     public static func open(
         _ configuration: ServerConfiguration, logger: Logger, httpClient: (any HTTPClient)? = nil,
         fetchClient: (any HTTPClient)? = nil,
-        mocks: GenerationService.Providers? = nil
+        mocks: GenerationService.Providers? = nil,
+        providers given: GenerationService.Providers? = nil
     ) async throws -> ServerDependencies {
         let fetchPolicy: AddressPolicy
         do {
@@ -47,6 +65,17 @@ public struct ServerDependencies: Sendable {
                 ? "." : (databasePath as NSString).deletingLastPathComponent,
             withIntermediateDirectories: true)
         let database = try Database(path: databasePath)
+        let apiKeys = APIKeyRepository(
+            database: database, pepper: try KeyPepper.load(dataDirectory: dataDirectory, configured: configuration.keyPepper))
+        let urlSigner = MediaURLSigner(
+            secrets: try URLSigningSecrets.load(
+                dataDirectory: dataDirectory, configured: configuration.urlSigningSecret,
+                configuredPrevious: configuration.urlSigningPreviousSecret),
+            lifetimeSeconds: configuration.signedURLLifetimeSeconds)
+        let serverWebhookSecret = try WebhookSecret.server(dataDirectory: dataDirectory)
+        try OpenAccessCheck.check(
+            host: configuration.host, keysExist: try apiKeys.anyKeyExists(), insecureNoAuth: configuration.insecureNoAuth,
+            logger: logger)
         let jobs = JobRepository(database: database)
         let assets = AssetRepository(database: database)
         let budget = DiskBudget(
@@ -59,7 +88,9 @@ public struct ServerDependencies: Sendable {
             return try assets.storedBytes() + databaseFiles
         }
         let executors = MediaExecutors(configuration: configuration)
-        let store = try AssetStore(dataDirectory: dataDirectory, repository: assets, probes: executors.probes, budget: budget)
+        let quota = StorageQuota(keys: apiKeys, assets: assets)
+        let store = try AssetStore(
+            dataDirectory: dataDirectory, repository: assets, probes: executors.probes, budget: budget, quota: quota)
         store.removeUnfinishedUploads()
         for name in (try? fileManager.contentsOfDirectory(atPath: videosDirectory)) ?? [] where name.hasSuffix(".partial") {
             try? fileManager.removeItem(atPath: (videosDirectory as NSString).appendingPathComponent(name))
@@ -90,16 +121,19 @@ public struct ServerDependencies: Sendable {
         // only where the policy allows, through a client (and connections) of their own.
         let client = httpClient ?? CurlHTTPClient.shared
         let userURLClient = fetchClient ?? CurlHTTPClient(addressPolicy: fetchPolicy)
-        let providers = ProviderDirectory.providers(
-            environment: configuration.providerEnvironment, client: client,
-            uploadCache: ProviderUploadCache(database: database))
+        let providers =
+            given
+            ?? ProviderDirectory.providers(
+                environment: configuration.providerEnvironment, client: client,
+                uploadCache: ProviderUploadCache(database: database))
         let generation = GenerationService(catalog: catalog, providers: providers, mock: mocks ?? ProviderDirectory.mocks(on: executors.synthesis))
         let costs = CostRepository(database: database)
         let fetcher = RemoteAssetFetcher(client: userURLClient, store: store, limit: configuration.maxUploadBytes)
+        let spend = SpendBudget(database: database, keys: apiKeys, serverDailyUSD: configuration.dailyBudgetUSD)
         let work = GenerationWork(
             generation: generation, assets: assets, store: store, costs: costs,
             scenePlans: ScenePlanCache(database: database), fetcher: fetcher, executors: executors,
-            downloadLimit: configuration.maxUploadBytes)
+            downloadLimit: configuration.maxUploadBytes, spend: spend)
         let renderer = JobVideoRenderer(videosDirectory: videosDirectory, executors: executors)
 
         let events = JobEventHub(
@@ -122,9 +156,13 @@ public struct ServerDependencies: Sendable {
             jobs: jobs, events: events, interval: .seconds(configuration.sweepIntervalSeconds), logger: logger,
             assets: assets, dataDirectory: dataDirectory,
             assetRetentionSeconds: configuration.limits.assetRetentionSeconds)
+        let webhooks = WebhookDeliverer(
+            deliveries: WebhookRepository(database: database), client: userURLClient, keys: apiKeys, serverSecret: serverWebhookSecret,
+            settings: configuration.webhooks, logger: logger)
         return ServerDependencies(
             configuration: configuration, database: database, jobs: jobs, assets: assets, store: store,
             events: events, engine: engine, sweeper: sweeper, generation: generation, costs: costs,
-            budget: budget, executors: executors)
+            budget: budget, executors: executors, apiKeys: apiKeys, quota: quota, audit: AuditLog(database: database),
+            rateLimiter: RateLimiter(), spend: spend, urlSigner: urlSigner, addressPolicy: fetchPolicy, webhooks: webhooks)
     }
 }

@@ -62,7 +62,8 @@ public struct ServerLimits: Sendable {
     public var publicHosts: [String] = []
     /// Origins whose browsers may call the API (`https://studio.example.com`); others are refused.
     public var allowedOrigins: [String] = []
-    /// `/health` shows paths, providers and breakers (until admin access exists).
+    /// On a server without keys, `/health` shows paths, providers and breakers (once keys
+    /// exist, an admin key or the metrics token always sees them, and no one else does).
     public var verboseHealth = false
 
     public init() {}
@@ -92,7 +93,7 @@ public struct ServerLimits: Sendable {
         ("MERGE_SERVER_FETCH_ALLOW", "comma list of hosts and CIDRs that URL sources may reach although not public (none)"),
         ("MERGE_SERVER_PUBLIC_HOSTS", "comma list of host names the Host header may carry besides the bound address and localhost"),
         ("MERGE_SERVER_ALLOWED_ORIGINS", "comma list of browser origins allowed to call the API (none)"),
-        ("MERGE_SERVER_VERBOSE_HEALTH", "1: /health shows paths, providers and breakers"),
+        ("MERGE_SERVER_VERBOSE_HEALTH", "1: /health shows paths, providers and breakers on a server without keys"),
     ]
 
     /// Applies the variables above.

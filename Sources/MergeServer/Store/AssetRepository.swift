@@ -23,6 +23,8 @@ public struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     public var createdAt: Double
     /// When it was last stored again or named by a job (retention counts from here).
     public var lastUsedAt: Double?
+    /// The key that uploaded it or whose job made it (nil: made while the server had no keys).
+    public var ownerKeyID: String?
 
     enum CodingKeys: String, CodingKey {
         case id, sha256, kind
@@ -31,31 +33,72 @@ public struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
         case filename, path, media
         case createdAt = "created_at"
         case lastUsedAt = "last_used_at"
+        case ownerKeyID = "owner_key_id"
     }
 }
 
+/// The `assets` table. A repository made `visible(to:)` a request's key finds only the
+/// rows that key may see: another key's asset is "no asset with id …", as if it did not exist.
 public struct AssetRepository: Sendable {
     let database: Database
+    /// Whose rows the lookups by id find.
+    public private(set) var visibility: RecordVisibility = .everything
 
     public init(database: Database) { self.database = database }
 
+    /// The same table, its lookups by id limited to what `visibility` allows.
+    public func visible(to visibility: RecordVisibility) -> AssetRepository {
+        var scoped = self
+        scoped.visibility = visibility
+        return scoped
+    }
+
     public func find(_ id: String) async throws -> AssetRecord? {
-        try database.fetchOne(AssetRecord.self, sql: "SELECT * FROM assets WHERE id = ?", arguments: [id])
+        guard let asset = try database.fetchOne(AssetRecord.self, sql: "SELECT * FROM assets WHERE id = ?", arguments: [id]),
+            visibility.allows(owner: asset.ownerKeyID)
+        else { return nil }
+        return asset
     }
 
-    public func find(sha256: String) async throws -> AssetRecord? {
-        try database.fetchOne(AssetRecord.self, sql: "SELECT * FROM assets WHERE sha256 = ?", arguments: [sha256])
+    /// The owner's row for these bytes, if it stored them before.
+    public func find(sha256: String, owner: String?) async throws -> AssetRecord? {
+        try database.fetchOne(
+            AssetRecord.self, sql: "SELECT * FROM assets WHERE IFNULL(owner_key_id, '') = ? AND sha256 = ?",
+            arguments: [owner ?? "", sha256])
     }
 
-    /// Inserts the asset unless the same bytes arrived meanwhile; returns the stored row
-    /// and whether it is new.
-    public func insert(_ asset: AssetRecord) async throws -> (asset: AssetRecord, created: Bool) {
+    /// A file already holding these bytes, whoever's row names it (the store shares it).
+    func storedFile(sha256: String) throws -> String? {
+        try database.readNow { db in
+            try String.fetchOne(db.cachedStatement(sql: "SELECT path FROM assets WHERE sha256 = ? LIMIT 1"), arguments: [sha256])
+        }
+    }
+
+    /// Inserts the asset unless its owner stored the same bytes meanwhile; returns the
+    /// stored row and whether it is new. A row that shares another row's file
+    /// (`sharesFile`) is inserted only while a row still names that file, in the same
+    /// transaction the collector deletes in: nil when the file is being collected (the
+    /// caller then stores its own copy).
+    public func insert(_ asset: AssetRecord, sharesFile: Bool = false) async throws -> (asset: AssetRecord, created: Bool)? {
         try await database.pool.write { db in
-            if let existing = try AssetRecord.fetchOne(db, sql: "SELECT * FROM assets WHERE sha256 = ?", arguments: [asset.sha256]) {
+            if let existing = try AssetRecord.fetchOne(
+                db, sql: "SELECT * FROM assets WHERE IFNULL(owner_key_id, '') = ? AND sha256 = ?",
+                arguments: [asset.ownerKeyID ?? "", asset.sha256])
+            {
                 return (existing, false)
+            }
+            if sharesFile, try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM assets WHERE path = ?)", arguments: [asset.path]) ?? false) {
+                return nil
             }
             try asset.insert(db)
             return (asset, true)
+        }
+    }
+
+    /// True while some row names the file at `path` (relative to the data directory).
+    func isFileNamed(_ path: String) throws -> Bool {
+        try database.readNow { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM assets WHERE path = ?)", arguments: [path]) ?? false
         }
     }
 
@@ -67,15 +110,30 @@ public struct AssetRepository: Sendable {
         }
     }
 
-    /// Bytes the data directory holds by the rows that name its files: assets and videos
-    /// (a generated video linked to its asset counts twice: the quota errs on the safe side).
+    /// Bytes the data directory holds by the rows that name its files: assets (a file
+    /// several keys' rows share counts once) and videos (a generated video linked to its
+    /// asset counts twice: the quota errs on the safe side).
     public func storedBytes() throws -> Int64 {
         try database.readNow { db in
             try Int64.fetchOne(
                 db,
                 sql: """
-                    SELECT (SELECT COALESCE(SUM(size_bytes), 0) FROM assets) + (SELECT COALESCE(SUM(size_bytes), 0) FROM videos)
+                    SELECT (SELECT COALESCE(SUM(size_bytes), 0) FROM (SELECT MAX(size_bytes) AS size_bytes FROM assets GROUP BY path))
+                         + (SELECT COALESCE(SUM(size_bytes), 0) FROM videos)
                     """) ?? 0
+        }
+    }
+
+    /// Bytes charged to one key: its assets (whole, even where the file is shared, so the
+    /// figure never reveals another key's uploads) and its jobs' videos.
+    public func storedBytes(owner: String) throws -> Int64 {
+        try database.readNow { db in
+            try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT (SELECT COALESCE(SUM(size_bytes), 0) FROM assets WHERE owner_key_id = ?)
+                             + (SELECT COALESCE(SUM(v.size_bytes), 0) FROM videos v JOIN jobs j ON j.id = v.job_id WHERE j.owner_key_id = ?)
+                        """), arguments: [owner, owner]) ?? 0
         }
     }
 
@@ -97,7 +155,7 @@ public struct AssetRepository: Sendable {
                 for asset in try AssetRecord.fetchAll(
                     db, sql: "SELECT * FROM assets WHERE id IN (\(marks))",
                     arguments: StatementArguments(chunk))
-                {
+                where visibility.allows(owner: asset.ownerKeyID) {
                     found[asset.id] = asset
                 }
             }

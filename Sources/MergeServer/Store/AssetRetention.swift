@@ -49,26 +49,36 @@ extension AssetRepository {
     }
 
     /// Deletes the rows of `assets` unless, since `scanStarted`, one was used again or named
-    /// by a new job; returns those deleted (their files are the caller's to remove).
+    /// by a new job; returns how many rows went and the files no row names any more (the
+    /// caller's to remove: a file another key's row shares stays). Decided in the write
+    /// transaction that a new row sharing a file is inserted in, so none can name a file
+    /// as it goes.
     func deleteCollectible(
         _ assets: [(id: String, path: String)], usedBefore cutoff: Double,
         scanStarted: Double
-    ) async throws -> [(id: String, path: String)] {
-        guard !assets.isEmpty else { return [] }
+    ) async throws -> (deleted: Int, freedFiles: [String]) {
+        guard !assets.isEmpty else { return (0, []) }
         return try await database.pool.write { db in
             var named = Set<String>()
             let recent = try String.fetchCursor(
                 db, sql: "SELECT request FROM jobs WHERE created_at >= ? OR status = 'queued'",
                 arguments: [scanStarted - 1])
             while let request = try recent.next() { named.formUnion(Self.assetIDs(in: request)) }
-            var deleted: [(id: String, path: String)] = []
+            var deleted = 0
+            var paths = Set<String>()
             for asset in assets where !named.contains(asset.id) {
                 try db.execute(
                     sql: "DELETE FROM assets WHERE id = ? AND COALESCE(last_used_at, created_at) < ?",
                     arguments: [asset.id, cutoff])
-                if db.changesCount > 0 { deleted.append(asset) }
+                if db.changesCount > 0 {
+                    deleted += 1
+                    paths.insert(asset.path)
+                }
             }
-            return deleted
+            let freed = try paths.sorted().filter { path in
+                try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM assets WHERE path = ?)", arguments: [path]) ?? false)
+            }
+            return (deleted, freed)
         }
     }
 
@@ -90,5 +100,35 @@ extension AssetRepository {
             }
         }
         return found
+    }
+}
+
+extension AssetRepository {
+    /// What `delete` did.
+    enum DeleteOutcome: Sendable, Equatable {
+        /// The row is gone; `freedFile` is its file when no other row names it (the caller removes it).
+        case deleted(freedFile: String?)
+        case notFound
+        /// A queued or running job names it.
+        case inUse(job: String)
+    }
+
+    /// Deletes an asset `visibility` allows, unless a job that has yet to end names it.
+    /// One write transaction: no job can be queued naming it in between.
+    func delete(_ id: String) async throws -> DeleteOutcome {
+        let visibility = visibility
+        return try await database.pool.write { db in
+            guard let asset = try AssetRecord.fetchOne(db, sql: "SELECT * FROM assets WHERE id = ?", arguments: [id]),
+                visibility.allows(owner: asset.ownerKeyID)
+            else { return .notFound }
+            let live = try Row.fetchCursor(db, sql: "SELECT id, request FROM jobs WHERE status IN ('queued', 'running')")
+            while let row = try live.next() {
+                let request: String = row["request"]
+                if request.contains(id) { return .inUse(job: row["id"]) }
+            }
+            try db.execute(sql: "DELETE FROM assets WHERE id = ?", arguments: [id])
+            let stillNamed = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM assets WHERE path = ?)", arguments: [asset.path]) ?? false
+            return .deleted(freedFile: stillNamed ? nil : asset.path)
+        }
     }
 }

@@ -23,13 +23,14 @@ public struct CostRepository: Sendable {
     }
 
     /// Records a new job's estimate, in the transaction that inserts the job.
-    static func recordEstimate(_ db: GRDB.Database, job: String, _ estimates: [Estimate], now: Double) throws {
+    /// `owner`: the key the job belongs to (nil: made while the server had no keys).
+    static func recordEstimate(_ db: GRDB.Database, job: String, owner: String?, _ estimates: [Estimate], now: Double) throws {
         for estimate in estimates {
             try db.execute(
                 sql: """
-                    INSERT INTO costs (job_id, model, provider, estimated_usd, actual_usd, is_mock, created_at)
-                    VALUES (?, ?, ?, ?, NULL, ?, ?)
-                    """, arguments: [job, estimate.model, estimate.provider, estimate.usd, estimate.isMock, now])
+                    INSERT INTO costs (job_id, model, provider, estimated_usd, actual_usd, is_mock, created_at, owner_key_id)
+                    VALUES (?, ?, ?, ?, NULL, ?, ?, ?)
+                    """, arguments: [job, estimate.model, estimate.provider, estimate.usd, estimate.isMock, now, owner])
         }
     }
 
@@ -48,9 +49,16 @@ public struct CostRepository: Sendable {
             if db.changesCount == 0 {
                 try db.execute(
                     sql: """
-                        INSERT INTO costs (job_id, model, provider, estimated_usd, actual_usd, is_mock, created_at)
-                        VALUES (?, ?, ?, 0, ?, ?, ?)
-                        """, arguments: [job, model, provider, usd, isMock, now])
+                        INSERT INTO costs (job_id, model, provider, estimated_usd, actual_usd, is_mock, created_at, owner_key_id)
+                        VALUES (?, ?, ?, 0, ?, ?, ?, (SELECT owner_key_id FROM jobs WHERE id = ?))
+                        """, arguments: [job, model, provider, usd, isMock, now, job])
+            }
+            // Money spent is audited with the charge, in its transaction: one cannot be without the other.
+            if usd > 0 {
+                let owner = try String.fetchOne(db, sql: "SELECT owner_key_id FROM jobs WHERE id = ?", arguments: [job])
+                try AuditLog.record(
+                    db, .spendCharged, subject: "\(job) \(model) \(CostRepository.cents(usd)) USD", actor: owner, via: .job,
+                    requestID: nil, now: now)
             }
         }
     }
@@ -91,8 +99,9 @@ public struct CostRepository: Sendable {
         }
     }
 
-    /// Sums by UTC day and model, newest day first, between two times (seconds since 1970).
-    public func byDayAndModel(from start: Double, to end: Double) async throws -> [DailyModelCost] {
+    /// Sums by UTC day and model, newest day first, between two times (seconds since 1970);
+    /// `owner`: only what that key's jobs cost (nil: everyone's).
+    public func byDayAndModel(from start: Double, to end: Double, owner: String? = nil) async throws -> [DailyModelCost] {
         try database.readNow { db in
             try Row.fetchAll(
                 db,
@@ -100,9 +109,9 @@ public struct CostRepository: Sendable {
                     SELECT date(created_at, 'unixepoch') AS day, model, provider, COUNT(DISTINCT job_id) AS jobs,
                            SUM(estimated_usd) AS estimated, COALESCE(SUM(actual_usd), 0) AS actual,
                            COUNT(DISTINCT CASE WHEN is_mock THEN job_id END) AS mock_jobs
-                    FROM costs WHERE created_at >= ? AND created_at < ?
+                    FROM costs WHERE created_at >= ? AND created_at < ? AND (? IS NULL OR owner_key_id = ?)
                     GROUP BY day, model, provider ORDER BY day DESC, model
-                    """, arguments: [start, end]
+                    """, arguments: [start, end, owner, owner]
             ).map { row in
                 DailyModelCost(
                     day: row["day"], model: row["model"], provider: row["provider"], jobs: row["jobs"],

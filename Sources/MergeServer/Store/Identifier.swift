@@ -1,10 +1,13 @@
 import Foundation
+import Generation
 
 /// The ids the API hands out: a kind prefix and lowercase hex (`job_3f…`, `ast_9a…`,
-/// `vid_3f…`). Anything else given as an id is refused before it reaches a query or a path.
+/// `vid_3f…`, `key_0c…`, `msg_5e…` for a webhook delivery). Anything else given as an id is refused before it reaches a query or a path.
 public enum Identifier {
     public enum Kind: String, Sendable {
-        case job, asset = "ast", video = "vid"
+        case job, asset = "ast", video = "vid", apiKey = "key"
+        /// A webhook delivery: its `webhook-id`.
+        case webhookMessage = "msg"
     }
 
     /// Hex digits after the prefix.
@@ -14,7 +17,7 @@ public enum Identifier {
     /// hash stays internal, for deduplication).
     public static func make(_ kind: Kind) -> String {
         var generator = SystemRandomNumberGenerator()
-        let hex = (0..<hexLength / 2).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        let hex = SHA256Hex.hex((0..<hexLength / 2).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
         return "\(kind.rawValue)_\(hex)"
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Generation
 
 /// One attempt at a job: the job and the token its claim wrote in the row. Every write
 /// the attempt makes (lease, progress, checkpoints, costs, its end) is conditioned on
@@ -8,16 +9,20 @@ import GRDB
 public struct JobAttempt: Sendable, Hashable {
     public let job: String
     public let token: String
+    /// The key the job belongs to: what the attempt stores (generated files, fetched
+    /// sources) is that key's.
+    public let owner: String?
 
-    public init(job: String, token: String) {
+    public init(job: String, token: String, owner: String? = nil) {
         self.job = job
         self.token = token
+        self.owner = owner
     }
 
     /// A new unguessable token (128 bits).
     static func newToken() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        return SHA256Hex.hex((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 
     /// Throws `LeaseLost` unless this attempt still owns its running job; call inside the

@@ -39,6 +39,10 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var attemptToken: String? = nil
     /// Times the job was found running when its process died (see `recoverInterrupted`).
     public var crashCount: Int = 0
+    /// The API key that made the job (nil: made while the server had no keys).
+    public var ownerKeyID: String? = nil
+    /// Where the job's end is POSTed (`callback_url`; see `WebhookDeliverer`).
+    public var callbackURL: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, kind, status, request
@@ -58,10 +62,12 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
         case expiresAt = "expires_at"
         case attemptToken = "attempt_token"
         case crashCount = "crash_count"
+        case ownerKeyID = "owner_key_id"
+        case callbackURL = "callback_url"
     }
 
     /// The attempt a claim started, for the writes it fences.
-    public var attempt: JobAttempt { JobAttempt(job: id, token: attemptToken ?? "") }
+    public var attempt: JobAttempt { JobAttempt(job: id, token: attemptToken ?? "", owner: ownerKeyID) }
 
     /// The decoded `error` column.
     public var failure: JobFailure? {

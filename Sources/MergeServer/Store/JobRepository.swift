@@ -6,6 +6,9 @@ import Generation
 /// token its claim wrote (`attempt_token = ?`), so an attempt that lost its lease (it
 /// stalled, or the server was killed and the job handed to another) can no longer write
 /// the job: its writes throw `LeaseLost`, and each job ends once.
+///
+/// Every write that ends a job (succeed, finish, a queued job canceled, a crashed one
+/// quarantined) queues its webhook delivery in the same transaction (`WebhookRepository`).
 public struct JobRepository: Sendable {
     let database: Database
 
@@ -37,18 +40,26 @@ public struct JobRepository: Sendable {
         public let queued: Int
     }
 
+    /// `callbackURL`: where the job's end is announced; it is part of what an idempotency
+    /// key's replay must match.
     public func enqueue(
         kind: String, request: String, idempotencyKey: String?, maxAttempts: Int,
-        maxQueued: Int? = nil, now: Double = Date().timeIntervalSince1970,
+        maxQueued: Int? = nil, owner: String? = nil, callbackURL: String? = nil, now: Double = Date().timeIntervalSince1970,
         alsoWrite: CompanionWrite = { _, _ in }
     ) async throws -> EnqueueOutcome {
-        let hash = SHA256Hex.of("\(kind)\n\(request)")
-        let job = JobRecord(
+        let hash = SHA256Hex.of("\(kind)\n\(request)" + (callbackURL.map { "\ncallback_url \($0)" } ?? ""))
+        // Idempotency keys are each key's own: stored with the owner in front, one key's
+        // `Idempotency-Key: a` never replays (or reveals) another key's job.
+        let idempotencyKey = idempotencyKey.map { key in owner.map { "\($0):\(key)" } ?? key }
+        var made = JobRecord(
             id: Identifier.make(.job), kind: kind, status: .queued, request: request, requestSHA256: hash,
             idempotencyKey: idempotencyKey, progress: 0, stage: nil, etaSeconds: nil, error: nil,
             result: nil, attempts: 0, maxAttempts: maxAttempts, runAfter: now, leaseOwner: nil,
             leaseExpiresAt: nil, cancelRequested: false, createdAt: now, startedAt: nil,
             finishedAt: nil, expiresAt: nil)
+        made.ownerKeyID = owner
+        made.callbackURL = callbackURL
+        let job = made
         return written(
             [job.id],
             try await database.pool.write { db in
@@ -84,10 +95,17 @@ public struct JobRepository: Sendable {
     }
 
     /// A page of jobs, newest first. `cursor` is the last job of the previous page.
-    public func list(status: JobStatus?, kind: String?, limit: Int, after cursor: JobCursor?) async throws -> [JobRecord] {
+    /// `owner`: only that key's jobs (nil: everyone's).
+    public func list(
+        status: JobStatus?, kind: String?, limit: Int, after cursor: JobCursor?, owner: String? = nil
+    ) async throws -> [JobRecord] {
         try database.readNow { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
+            if let owner {
+                conditions.append("owner_key_id = ?")
+                arguments += [owner]
+            }
             if let status {
                 conditions.append("status = ?")
                 arguments += [status.rawValue]
@@ -114,12 +132,12 @@ public struct JobRepository: Sendable {
         case only([String])
         case excluding([String])
 
-        /// The SQL condition on `kind` and its arguments.
+        /// The SQL condition on `kind` (of the claim's candidate `j`) and its arguments.
         fileprivate var condition: (sql: String, arguments: [String]) {
             switch self {
             case .any: ("1", [])
-            case .only(let kinds): ("kind IN (\(placeholders(kinds.count)))", kinds)
-            case .excluding(let kinds): ("kind NOT IN (\(placeholders(kinds.count)))", kinds)
+            case .only(let kinds): ("j.kind IN (\(placeholders(kinds.count)))", kinds)
+            case .excluding(let kinds): ("j.kind NOT IN (\(placeholders(kinds.count)))", kinds)
             }
         }
 
@@ -137,13 +155,20 @@ public struct JobRepository: Sendable {
     /// alone: it is taken only when this owner runs nothing else, and while one is due or
     /// running this owner takes nothing else. So if the process dies again, the culprit is
     /// known (see `recoverInterrupted`).
+    ///
+    /// Quotas: a job whose API key already runs its `max_concurrent` jobs stays queued, and
+    /// among the rest the key running the fewest jobs goes first (then the oldest job), so a
+    /// key with a thousand jobs queued does not starve one with a single job. Jobs without a
+    /// key count as one more key. Every candidate's count is an index seek
+    /// (`jobs_by_status_owner`), never a scan.
     public func claim(
         owner: String, leaseSeconds: Double, kinds: KindFilter = .any, excluding: Set<String> = [],
         now: Double = Date().timeIntervalSince1970
     ) async throws -> JobRecord? {
         let filter = kinds.condition
         let excluded = Array(excluding)
-        let notRunningHere = excluded.isEmpty ? "1" : "id NOT IN (\(Array(repeating: "?", count: excluded.count).joined(separator: ", ")))"
+        let notRunningHere =
+            excluded.isEmpty ? "1" : "j.id NOT IN (\(Array(repeating: "?", count: excluded.count).joined(separator: ", ")))"
         let token = JobAttempt.newToken()
         var arguments: StatementArguments = [owner, now + leaseSeconds, now, token, now, now]
         arguments += StatementArguments(filter.arguments)
@@ -156,17 +181,25 @@ public struct JobRepository: Sendable {
                 sql: """
                     UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
                                     started_at = COALESCE(started_at, ?), stage = 'starting', attempt_token = ?
-                    WHERE id = (SELECT id FROM jobs
-                                WHERE ((status = 'queued' AND run_after <= ?) OR (status = 'running' AND lease_expires_at < ?))
+                    WHERE id = (SELECT j.id FROM jobs AS j
+                                WHERE ((j.status = 'queued' AND j.run_after <= ?) OR (j.status = 'running' AND j.lease_expires_at < ?))
                                   AND \(filter.sql) AND \(notRunningHere)
-                                  AND CASE WHEN crash_count > 0
+                                  AND CASE WHEN j.crash_count > 0
                                       THEN NOT EXISTS (SELECT 1 FROM jobs AS r WHERE r.status = 'running' AND r.lease_owner = ?)
                                       ELSE NOT EXISTS (SELECT 1 FROM jobs AS r INDEXED BY jobs_suspects
                                                        WHERE r.crash_count > 0 AND r.status IN ('running', 'queued')
                                                        AND ((r.status = 'running' AND r.lease_owner = ?)
                                                             OR (r.status = 'queued' AND r.run_after <= ?)))
                                       END
-                                ORDER BY run_after, created_at LIMIT 1)
+                                  AND (j.owner_key_id IS NULL
+                                       OR NOT EXISTS (SELECT 1 FROM api_keys AS k
+                                                      WHERE k.id = j.owner_key_id AND k.max_concurrent IS NOT NULL
+                                                        AND k.max_concurrent <= (SELECT COUNT(*) FROM jobs AS r
+                                                                                 WHERE r.status = 'running' AND r.owner_key_id = j.owner_key_id
+                                                                                   AND r.id != j.id)))
+                                ORDER BY (SELECT COUNT(*) FROM jobs AS r WHERE r.status = 'running' AND r.owner_key_id IS j.owner_key_id),
+                                         j.run_after, j.created_at
+                                LIMIT 1)
                     RETURNING *
                     """, arguments: bound)
         }
@@ -222,6 +255,7 @@ public struct JobRepository: Sendable {
                             """, arguments: [result, now, now + retention, attempt.job, attempt.token])
                 else { throw LeaseLost(job: attempt.job) }
                 if let video { try video.save(db) }
+                try WebhookRepository.queue(db, endOf: job, now: now)
                 return job
             })
     }
@@ -246,6 +280,7 @@ public struct JobRepository: Sendable {
                             WHERE id = ? AND attempt_token = ? AND status = 'running' RETURNING *
                             """, arguments: [ended.rawValue, ended.rawValue, error, now, now + retention, attempt.job, attempt.token])
                 else { throw LeaseLost(job: attempt.job) }
+                try WebhookRepository.queue(db, endOf: job, now: now)
                 return job
             })
     }
@@ -300,6 +335,7 @@ public struct JobRepository: Sendable {
                                             expires_at = ?, eta_seconds = NULL
                             WHERE id = ? RETURNING *
                             """, arguments: [now, now + retention, id])
+                    if let canceled { try WebhookRepository.queue(db, endOf: canceled, now: now) }
                     return .canceled(canceled ?? job)
                 case .running:
                     let requested = try JobRecord.fetchOne(
@@ -343,13 +379,15 @@ public struct JobRepository: Sendable {
                 let id: String = row["id"]
                 let crashes: Int = row["crash_count"]
                 if running.count == 1 || crashes > 0 {
-                    try db.execute(
+                    let crashed = try JobRecord.fetchOne(
+                        db,
                         sql: """
                             UPDATE jobs SET status = 'failed', stage = 'failed', eta_seconds = NULL, error = ?, finished_at = ?,
                                             expires_at = ?, crash_count = crash_count + 1, lease_owner = NULL,
                                             lease_expires_at = NULL, attempt_token = NULL
-                            WHERE id = ?
+                            WHERE id = ? RETURNING *
                             """, arguments: [failure, now, now + retention, id])
+                    if let crashed { try WebhookRepository.queue(db, endOf: crashed, now: now) }
                     recovery.quarantined.append(id)
                 } else {
                     try db.execute(

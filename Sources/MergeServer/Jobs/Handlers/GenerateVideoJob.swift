@@ -12,7 +12,7 @@ struct GenerateVideoJob: JobHandler {
     func run(_ request: GenerateVideoRequest, job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput {
         let model = try work.model(request.model, .video)
         var image: ReferenceImage?
-        if let reference = request.image { image = try await work.referenceImage(reference).image }
+        if let reference = request.image { image = try await work.referenceImage(reference, owner: job.ownerKeyID).image }
         let videoRequest = VideoGenerationRequest(
             prompt: request.prompt, model: model,
             duration: request.duration ?? model.durations.first ?? SceneTiming.defaultSceneSeconds,

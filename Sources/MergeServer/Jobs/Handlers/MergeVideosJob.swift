@@ -16,7 +16,7 @@ struct MergeVideosJob: JobHandler {
     let limits: ServerLimits
 
     func run(_ timeline: Timeline, job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput {
-        let fetched = try await PreparedTimeline.fetchingURLSources(timeline, with: fetcher)
+        let fetched = try await PreparedTimeline.fetchingURLSources(timeline, with: fetcher, owner: job.ownerKeyID)
         let prepared = try await PreparedTimeline.prepare(
             fetched, limits: limits.timeline, maxSongSeconds: limits.maxSongSeconds,
             assets: assets, store: store)

@@ -82,7 +82,7 @@ struct MusicVideoJob: JobHandler {
         progress: @escaping ProgressHandler
     ) async throws -> (asset: AssetRecord, image: ReferenceImage, model: String) {
         if let given = request.image {
-            let (asset, image) = try await work.referenceImage(given)
+            let (asset, image) = try await work.referenceImage(given, owner: job.ownerKeyID)
             return (asset, image, "given")
         }
         let model = try work.model(request.imageModel, .image, field: "image_model")
