@@ -11,8 +11,6 @@ import Testing
 /// API keys at the HTTP edge: the Bearer challenge, scopes, revocation, the open
 /// no-key mode, the key routes, and the start-up refusal on a public address.
 @Suite struct APIKeyAuthTests {
-    static func bearer(_ key: String) -> HTTPFields { [.authorization: "Bearer \(key)"] }
-
     func makeKey(_ server: TestServer, _ scopes: Set<APIKeyScope>) async throws -> String {
         try await server.dependencies.apiKeys.create(name: "test \(APIKeyScope.text(scopes))", scopes: scopes).key
     }
@@ -33,8 +31,8 @@ import Testing
             ([:], "Bearer"),
             ([.authorization: "Basic dXNlcjpwYXNz"], "Bearer"),
             ([.authorization: "Bearer "], "Bearer"),
-            (Self.bearer(unknown), #"Bearer error="invalid_token""#),
-            (Self.bearer("msk_not-hex"), #"Bearer error="invalid_token""#),
+            (bearer(unknown), #"Bearer error="invalid_token""#),
+            (bearer("msk_not-hex"), #"Bearer error="invalid_token""#),
         ]
         try await server.test { client in
             for (headers, challenge) in cases {
@@ -53,7 +51,7 @@ import Testing
         let server = try await TestServer.make()
         let key = try await makeKey(server, [.read])
         try await server.test { client in
-            try await client.execute(uri: "/api/jobs", method: .get, headers: Self.bearer(key)) { response in
+            try await client.execute(uri: "/api/jobs", method: .get, headers: bearer(key)) { response in
                 #expect(response.status == .ok)
             }
             // The scheme's case does not matter (RFC 9110).
@@ -72,23 +70,23 @@ import Testing
         let admin = try await makeKey(server, [.admin])
         let timeline = timelineJSON(clips: ["ast_000000000000000000000000", "ast_000000000000000000000001"])
         try await server.test { client in
-            let refused = try await client.postJSON("/api/mv/merge_videos", timeline, headers: Self.bearer(reader))
+            let refused = try await client.postJSON("/api/mv/merge_videos", timeline, headers: bearer(reader))
             #expect(refused.status == .forbidden)
             #expect(refused.body["type"] as? String == "insufficient_scope")
-            let generation = try await client.postJSON("/api/mv/create_scenes", "{}", headers: Self.bearer(renderer))
+            let generation = try await client.postJSON("/api/mv/create_scenes", "{}", headers: bearer(renderer))
             #expect(generation.status == .forbidden)
-            try await client.execute(uri: "/api/jobs", method: .get, headers: Self.bearer(renderer)) { response in
+            try await client.execute(uri: "/api/jobs", method: .get, headers: bearer(renderer)) { response in
                 #expect(response.status == .forbidden)
                 #expect(response.headers[.wwwAuthenticate] == #"Bearer error="insufficient_scope", scope="read""#)
             }
-            try await client.execute(uri: "/api/keys", method: .get, headers: Self.bearer(reader)) { response in
+            try await client.execute(uri: "/api/keys", method: .get, headers: bearer(reader)) { response in
                 #expect(response.status == .forbidden)
             }
             // Past the scope check the route itself answers: unknown assets are a 422.
-            let allowed = try await client.postJSON("/api/mv/merge_videos", timeline, headers: Self.bearer(renderer))
+            let allowed = try await client.postJSON("/api/mv/merge_videos", timeline, headers: bearer(renderer))
             #expect(allowed.status == .unprocessableContent)
             // admin implies every scope.
-            let asAdmin = try await client.postJSON("/api/mv/merge_videos", timeline, headers: Self.bearer(admin))
+            let asAdmin = try await client.postJSON("/api/mv/merge_videos", timeline, headers: bearer(admin))
             #expect(asAdmin.status == .unprocessableContent)
         }
     }
@@ -99,7 +97,7 @@ import Testing
         try await server.test { client in
             let created = try await client.postJSON(
                 "/api/keys", #"{"name": "studio", "scopes": ["read"], "budget_usd": 25, "rate_per_minute": 60}"#,
-                headers: Self.bearer(admin))
+                headers: bearer(admin))
             #expect(created.status == .created)
             let key = try #require(created.body["key"] as? String)
             let id = try #require(created.body["id"] as? String)
@@ -108,36 +106,36 @@ import Testing
             #expect(created.body["budget_usd"] as? Double == 25)
             #expect(key.hasPrefix(try #require(created.body["prefix"] as? String)))
 
-            try await client.execute(uri: "/api/jobs", method: .get, headers: Self.bearer(key)) { response in
+            try await client.execute(uri: "/api/jobs", method: .get, headers: bearer(key)) { response in
                 #expect(response.status == .ok)
             }
-            try await client.execute(uri: "/api/keys", method: .get, headers: Self.bearer(admin)) { response in
+            try await client.execute(uri: "/api/keys", method: .get, headers: bearer(admin)) { response in
                 #expect(response.status == .ok)
                 let keys = try #require(try jsonObject(response.body)["keys"] as? [[String: Any]])
                 #expect(keys.count == 2)
                 #expect(keys.allSatisfy { $0["key"] == nil }, "a listing never shows a secret")
                 #expect(!String(buffer: response.body).contains(key))
             }
-            try await client.execute(uri: "/api/keys/\(id)", method: .delete, headers: Self.bearer(admin)) { response in
+            try await client.execute(uri: "/api/keys/\(id)", method: .delete, headers: bearer(admin)) { response in
                 #expect(response.status == .ok)
                 let body = try jsonObject(response.body)
                 #expect(body["revoked_at"] is String)
             }
-            try await client.execute(uri: "/api/jobs", method: .get, headers: Self.bearer(key)) { response in
+            try await client.execute(uri: "/api/jobs", method: .get, headers: bearer(key)) { response in
                 #expect(response.status == .unauthorized)
                 #expect(String(buffer: response.body).contains("revoked"))
             }
-            try await client.execute(uri: "/api/keys/key_000000000000000000000000", method: .delete, headers: Self.bearer(admin)) {
+            try await client.execute(uri: "/api/keys/key_000000000000000000000000", method: .delete, headers: bearer(admin)) {
                 response in
                 #expect(response.status == .notFound)
             }
             let invalid = try await client.postJSON(
-                "/api/keys", #"{"name": "", "scopes": ["root"], "max_concurrent": 0, "colour": 1}"#, headers: Self.bearer(admin))
+                "/api/keys", #"{"name": "", "scopes": ["root"], "max_concurrent": 0, "colour": 1}"#, headers: bearer(admin))
             #expect(invalid.status == .unprocessableContent)
             let fields = (invalid.body["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
             #expect(fields == ["colour"], "unknown fields are refused before the rest is judged")
             let wrong = try await client.postJSON(
-                "/api/keys", #"{"name": "", "scopes": ["root"], "max_concurrent": 0}"#, headers: Self.bearer(admin))
+                "/api/keys", #"{"name": "", "scopes": ["root"], "max_concurrent": 0}"#, headers: bearer(admin))
             let wrongFields = Set((wrong.body["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
             #expect(wrongFields == ["name", "scopes[0]", "max_concurrent"])
         }
@@ -215,14 +213,14 @@ import Testing
         let admin = try await makeKey(server, [.admin])
         try await server.test { client in
             try await client.execute(uri: "/metrics", method: .get) { #expect($0.status == .unauthorized) }
-            try await client.execute(uri: "/metrics", method: .get, headers: Self.bearer(reader)) { #expect($0.status == .forbidden) }
-            try await client.execute(uri: "/metrics", method: .get, headers: Self.bearer(admin)) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/metrics", method: .get, headers: Self.bearer(token)) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/metrics", method: .get, headers: Self.bearer(token + "x")) {
+            try await client.execute(uri: "/metrics", method: .get, headers: bearer(reader)) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/metrics", method: .get, headers: bearer(admin)) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/metrics", method: .get, headers: bearer(token)) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/metrics", method: .get, headers: bearer(token + "x")) {
                 #expect($0.status == .unauthorized)
             }
             // The token opens nothing else.
-            try await client.execute(uri: "/api/jobs", method: .get, headers: Self.bearer(token)) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/api/jobs", method: .get, headers: bearer(token)) { #expect($0.status == .unauthorized) }
             try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
         }
     }

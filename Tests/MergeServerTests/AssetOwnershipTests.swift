@@ -12,21 +12,6 @@ import Testing
 /// assets whose rows share one file, which outlives either row; a key's storage quota
 /// refuses what would pass it with the key's own figures.
 @Suite struct AssetOwnershipTests {
-    static func bearer(_ key: String) -> HTTPFields { [.authorization: "Bearer \(key)"] }
-
-    static func upload(
-        _ client: any TestClientProtocol, _ fixture: String, as key: String
-    ) async throws
-        -> (status: HTTPResponse.Status, body: [String: Any])
-    {
-        let data = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture(fixture)))
-        var headers = bearer(key)
-        headers[.contentType] = "application/octet-stream"
-        return try await client.execute(uri: "/api/uploads", method: .post, headers: headers, body: ByteBuffer(bytes: data)) { response in
-            (response.status, try jsonObject(response.body))
-        }
-    }
-
     @Test func theSameBytesFromTwoKeysShareOneFileThatOutlivesEitherRow() async throws {
         let server = try await TestServer.make(workers: 0)
         let keys = server.dependencies.apiKeys
@@ -35,8 +20,8 @@ import Testing
         let fixture = Paths.fixture("clip_640x480_25.mp4")
         let original = try Data(contentsOf: URL(fileURLWithPath: fixture))
         try await server.test { client in
-            let hers = try await Self.upload(client, "clip_640x480_25.mp4", as: alice)
-            let his = try await Self.upload(client, "clip_640x480_25.mp4", as: bob)
+            let hers = try await client.uploadAnswer("clip_640x480_25.mp4", contentType: "application/octet-stream", key: alice)
+            let his = try await client.uploadAnswer("clip_640x480_25.mp4", contentType: "application/octet-stream", key: bob)
             #expect(hers.status == .created && his.status == .created)
             let herID = try #require(hers.body["id"] as? String)
             let hisID = try #require(his.body["id"] as? String)
@@ -62,21 +47,21 @@ import Testing
             #expect(await sweeper.collectAssets(now: now + 7200) == 1)
             #expect(try await assets.find(herID) == nil)
             #expect(FileManager.default.fileExists(atPath: server.directory.path + "/" + hisRow.path))
-            let bytes = try await client.execute(uri: "/api/assets/\(hisID)/content", method: .get, headers: Self.bearer(bob)) {
+            let bytes = try await client.execute(uri: "/api/assets/\(hisID)/content", method: .get, headers: bearer(bob)) {
                 Data(buffer: $0.body)
             }
             #expect(bytes == original)
-            #expect(try await client.execute(uri: "/api/assets/\(herID)", method: .get, headers: Self.bearer(alice)) { $0.status } == .notFound)
+            #expect(try await client.execute(uri: "/api/assets/\(herID)", method: .get, headers: bearer(alice)) { $0.status } == .notFound)
 
             // Once bob's row goes too, so does the file.
             let second = await sweeper.collectAssets(now: now + 20_000)
             #expect(second == 1)
             #expect(!FileManager.default.fileExists(atPath: server.directory.path + "/" + hisRow.path))
             // And a new upload of the bytes is stored afresh.
-            let anew = try await Self.upload(client, "clip_640x480_25.mp4", as: alice)
+            let anew = try await client.uploadAnswer("clip_640x480_25.mp4", contentType: "application/octet-stream", key: alice)
             #expect(anew.status == .created)
             let newID = try #require(anew.body["id"] as? String)
-            let newBytes = try await client.execute(uri: "/api/assets/\(newID)/content", method: .get, headers: Self.bearer(alice)) {
+            let newBytes = try await client.execute(uri: "/api/assets/\(newID)/content", method: .get, headers: bearer(alice)) {
                 Data(buffer: $0.body)
             }
             #expect(newBytes == original)
@@ -93,10 +78,10 @@ import Testing
         ).key
         let free = try await keys.create(name: "free", scopes: [.render, .read]).key
         try await server.test { client in
-            let first = try await Self.upload(client, "clip_640x480_25.mp4", as: capped)
+            let first = try await client.uploadAnswer("clip_640x480_25.mp4", contentType: "application/octet-stream", key: capped)
             #expect(first.status == .created)
 
-            let tooMuch = try await Self.upload(client, "song_120bpm.m4a", as: capped)
+            let tooMuch = try await client.uploadAnswer("song_120bpm.m4a", contentType: "application/octet-stream", key: capped)
             #expect(tooMuch.status == .insufficientStorage)
             #expect(tooMuch.body["type"] as? String == "storage_quota_exceeded")
             let detail = tooMuch.body["detail"] as? String ?? ""
@@ -105,14 +90,14 @@ import Testing
             #expect(try FileManager.default.contentsOfDirectory(atPath: server.directory.path + "/assets").count == 1)
 
             // Another key is not held back by it.
-            #expect(try await Self.upload(client, "song_120bpm.m4a", as: free).status == .created)
+            #expect(try await client.uploadAnswer("song_120bpm.m4a", contentType: "application/octet-stream", key: free).status == .created)
 
             // A job would write a video: a key whose quota is used up cannot queue one.
             let full = try await keys.create(name: "full", scopes: [.render, .read], limits: APIKeyLimits(storageBytes: small)).key
-            let fills = try await Self.upload(client, "clip_640x480_25.mp4", as: full)
+            let fills = try await client.uploadAnswer("clip_640x480_25.mp4", contentType: "application/octet-stream", key: full)
             #expect(fills.status == .created, "exactly the quota fits")
             let filled = try #require(fills.body["id"] as? String)
-            let job = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: [filled]), headers: Self.bearer(full))
+            let job = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: [filled]), headers: bearer(full))
             #expect(job.status == .insufficientStorage)
             #expect(job.body["type"] as? String == "storage_quota_exceeded")
         }
@@ -126,16 +111,20 @@ import Testing
         let bob = try await keys.create(name: "bob", scopes: [.render, .read]).key
         try await server.test { client in
             func status(_ method: HTTPRequest.Method, _ uri: String, _ key: String) async throws -> HTTPResponse.Status {
-                try await client.execute(uri: uri, method: method, headers: Self.bearer(key)) { $0.status }
+                try await client.execute(uri: uri, method: method, headers: bearer(key)) { $0.status }
             }
-            let hers = try #require(try await Self.upload(client, "clip_640x480_25.mp4", as: alice).body["id"] as? String)
-            let his = try #require(try await Self.upload(client, "clip_640x480_25.mp4", as: bob).body["id"] as? String)
-            #expect(try await Self.upload(client, "clip_anamorphic.mp4", as: alice).status == .insufficientStorage)
+            let hers = try #require(
+                try await client.uploadAnswer("clip_640x480_25.mp4", contentType: "application/octet-stream", key: alice).body["id"] as? String)
+            let his = try #require(
+                try await client.uploadAnswer("clip_640x480_25.mp4", contentType: "application/octet-stream", key: bob).body["id"] as? String)
+            #expect(
+                try await client.uploadAnswer("clip_anamorphic.mp4", contentType: "application/octet-stream", key: alice).status
+                    == .insufficientStorage)
 
             // A queued job names it (no workers: it stays queued): 409 until it ends.
-            let job = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: [his]), headers: Self.bearer(bob))
+            let job = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: [his]), headers: bearer(bob))
             let jobID = try #require(job.body["job_id"] as? String)
-            let inUse = try await client.execute(uri: "/api/assets/\(his)", method: .delete, headers: Self.bearer(bob)) {
+            let inUse = try await client.execute(uri: "/api/assets/\(his)", method: .delete, headers: bearer(bob)) {
                 ($0.status, try jsonObject($0.body)["type"] as? String)
             }
             #expect(inUse.0 == .conflict && inUse.1 == "asset_in_use")
@@ -145,9 +134,9 @@ import Testing
             #expect(try await status(.delete, "/api/assets/\(hers)", alice) == .noContent)
             #expect(try await status(.get, "/api/assets/\(hers)", alice) == .notFound)
             #expect(try await status(.delete, "/api/assets/\(hers)", alice) == .notFound)
-            let bytes = try await client.execute(uri: "/api/assets/\(his)/content", method: .get, headers: Self.bearer(bob)) { Data(buffer: $0.body) }
+            let bytes = try await client.execute(uri: "/api/assets/\(his)/content", method: .get, headers: bearer(bob)) { Data(buffer: $0.body) }
             #expect(bytes == (try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("clip_640x480_25.mp4")))))
-            #expect(try await Self.upload(client, "clip_anamorphic.mp4", as: alice).status == .created)
+            #expect(try await client.uploadAnswer("clip_anamorphic.mp4", contentType: "application/octet-stream", key: alice).status == .created)
 
             // The last row's delete takes the file.
             #expect(try await status(.delete, "/api/assets/\(his)", bob) == .noContent)

@@ -11,37 +11,30 @@ import Testing
 /// The audit log: what is recorded, by whom, with which request id; admin-only; rows
 /// cannot be changed.
 @Suite struct AuditLogTests {
-    static func bearer(_ key: String) -> HTTPFields { [.authorization: "Bearer \(key)"] }
-
     @Test func keyChangesAndJobActionsAreRecordedForTheAdmin() async throws {
         let server = try await TestServer.make(workers: 0)
         let admin = try await server.dependencies.apiKeys.create(name: "admin", scopes: [.admin])
         try await server.test { client in
-            var headers = Self.bearer(admin.key)
+            var headers = bearer(admin.key)
             headers[.requestID] = "audit-test-1"
             let created = try await client.postJSON("/api/keys", #"{"name": "worker", "scopes": ["render", "read"]}"#, headers: headers)
             let worker = try #require(created.body["key"] as? String)
             let workerID = try #require(created.body["id"] as? String)
 
-            let data = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("clip_640x480_25.mp4")))
-            var upload = Self.bearer(worker)
-            upload[.contentType] = "video/mp4"
-            let clip = try await client.execute(uri: "/api/uploads", method: .post, headers: upload, body: ByteBuffer(bytes: data)) {
-                response in try jsonObject(response.body)["id"] as? String ?? ""
-            }
-            let accepted = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: [clip]), headers: Self.bearer(worker))
+            let clip = try await client.uploadID("clip_640x480_25.mp4", key: worker)
+            let accepted = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: [clip]), headers: bearer(worker))
             let job = try #require(accepted.body["job_id"] as? String)
-            try await client.execute(uri: "/api/jobs/\(job)", method: .delete, headers: Self.bearer(worker)) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/api/keys/\(workerID)", method: .delete, headers: Self.bearer(admin.key)) {
+            try await client.execute(uri: "/api/jobs/\(job)", method: .delete, headers: bearer(worker)) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/keys/\(workerID)", method: .delete, headers: bearer(admin.key)) {
                 #expect($0.status == .ok)
             }
             // Revoking again is not a second revocation.
-            try await client.execute(uri: "/api/keys/\(workerID)", method: .delete, headers: Self.bearer(admin.key)) {
+            try await client.execute(uri: "/api/keys/\(workerID)", method: .delete, headers: bearer(admin.key)) {
                 #expect($0.status == .ok)
             }
 
-            try await client.execute(uri: "/api/audit", method: .get, headers: Self.bearer(worker)) { #expect($0.status == .unauthorized) }
-            let page = try await client.execute(uri: "/api/audit", method: .get, headers: Self.bearer(admin.key)) { response in
+            try await client.execute(uri: "/api/audit", method: .get, headers: bearer(worker)) { #expect($0.status == .unauthorized) }
+            let page = try await client.execute(uri: "/api/audit", method: .get, headers: bearer(admin.key)) { response in
                 #expect(response.status == .ok)
                 return try jsonObject(response.body)
             }
@@ -56,11 +49,11 @@ import Testing
             #expect(byAction["job.submitted"]?["actor_key_id"] as? String == workerID)
             #expect(byAction["job.canceled"]?["actor_key_id"] as? String == workerID)
 
-            let paged = try await client.execute(uri: "/api/audit?limit=3", method: .get, headers: Self.bearer(admin.key)) {
+            let paged = try await client.execute(uri: "/api/audit?limit=3", method: .get, headers: bearer(admin.key)) {
                 try jsonObject($0.body)
             }
             let before = try #require(paged["next_before"] as? Int)
-            let rest = try await client.execute(uri: "/api/audit?before=\(before)", method: .get, headers: Self.bearer(admin.key)) {
+            let rest = try await client.execute(uri: "/api/audit?before=\(before)", method: .get, headers: bearer(admin.key)) {
                 try jsonObject($0.body)
             }
             #expect((rest["entries"] as? [[String: Any]])?.compactMap { $0["action"] as? String } == ["key.created"])

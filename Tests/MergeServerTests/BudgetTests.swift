@@ -28,8 +28,6 @@ import Testing
 
     static let image = #"{"prompt": "a lighthouse keeper", "model": "imagen-4"}"#
 
-    static func bearer(_ key: String) -> HTTPFields { [.authorization: "Bearer \(key)"] }
-
     func server(
         workers: Int, provider: PricedImageProvider?, directory: TemporaryDirectory? = nil,
         _ configure: (inout ServerConfiguration) -> Void = { _ in }
@@ -61,7 +59,7 @@ import Testing
         let poor = try await key(server, APIKeyLimits(budgetUSD: 0.03))
         let funded = try await key(server, APIKeyLimits(budgetUSD: 0.05))
         try await server.test { client in
-            let refused = try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: Self.bearer(poor.key))
+            let refused = try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: bearer(poor.key))
             #expect(refused.status == .paymentRequired)
             #expect(refused.body["type"] as? String == "budget_exceeded")
             let figures = budget(refused.body)
@@ -73,23 +71,23 @@ import Testing
             #expect(try await server.dependencies.jobs.list(status: nil, kind: nil, limit: 10, after: nil).isEmpty, "no job was made")
             // Work a mock plays is free and fits any budget.
             let mock = try await client.postJSON(
-                "/api/mv/generate_character_reference", #"{"prompt": "x", "model": "mock-image"}"#, headers: Self.bearer(poor.key))
+                "/api/mv/generate_character_reference", #"{"prompt": "x", "model": "mock-image"}"#, headers: bearer(poor.key))
             #expect(mock.status == .accepted)
 
             // A budget that fits one image: the first is made and charged, the second refused.
-            let first = try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: Self.bearer(funded.key))
+            let first = try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: bearer(funded.key))
             #expect(first.status == .accepted)
             let job = try await ended(server, first.body["job_id"] as? String ?? "")
             #expect(job.status == .succeeded)
             #expect(try await server.dependencies.costs.total(job: job.id).actualUSD == 0.04)
-            let second = try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: Self.bearer(funded.key))
+            let second = try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: bearer(funded.key))
             #expect(second.status == .paymentRequired)
             #expect(budget(second.body)["spent_usd"] as? Double == 0.04 && budget(second.body)["remaining_usd"] as? Double == 0.01)
             #expect(provider.count == 1)
 
             // The key listing shows where each key stands.
             let admin = try await server.dependencies.apiKeys.create(name: "admin", scopes: [.admin]).key
-            try await client.execute(uri: "/api/keys", method: .get, headers: Self.bearer(admin)) { response in
+            try await client.execute(uri: "/api/keys", method: .get, headers: bearer(admin)) { response in
                 let keys = try jsonObject(response.body)["keys"] as? [[String: Any]] ?? []
                 let usage = keys.first { $0["id"] as? String == funded.id }?["usage"] as? [String: Any] ?? [:]
                 #expect(usage["spent_usd"] as? Double == 0.04 && usage["held_usd"] as? Double == 0)
@@ -119,13 +117,13 @@ import Testing
             let answers = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for _ in 0..<3 {
                     group.addTask {
-                        try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: Self.bearer(holder.key)).status
+                        try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: bearer(holder.key)).status
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(answers.filter { $0 == .accepted }.count == 2 && answers.filter { $0 == .paymentRequired }.count == 1, "\(answers)")
-            let over = try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: Self.bearer(holder.key))
+            let over = try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: bearer(holder.key))
             #expect(budget(over.body)["spent_usd"] as? Double == 0.08, "\(over.body)")
             let usage = try KeyUsage.read(server.dependencies.database, key: try #require(try server.dependencies.apiKeys.find(id: holder.id)))
             #expect(usage.heldUSD == 0.08 && usage.spentUSD == 0 && usage.remainingUSD == 0.02 && usage.queuedJobs == 2)
@@ -139,16 +137,16 @@ import Testing
         let daily = try await key(server, APIKeyLimits(budgetUSD: 10, dailyBudgetUSD: 0.05))
         let open = try await key(server, APIKeyLimits())
         try await server.test { client in
-            let accepted = try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: Self.bearer(daily.key))
+            let accepted = try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: bearer(daily.key))
             #expect(accepted.status == .accepted)
-            let overDaily = try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: Self.bearer(daily.key))
+            let overDaily = try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: bearer(daily.key))
             #expect(overDaily.status == .paymentRequired)
             #expect(budget(overDaily.body)["name"] as? String == "daily_budget_usd")
             #expect((overDaily.body["suggestion"] as? String ?? "").contains("next UTC day"))
 
             // $0.04 held by the first key's job, $0.04 by this one's: a third passes $0.10 a day.
-            #expect(try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: Self.bearer(open.key)).status == .accepted)
-            let overServer = try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: Self.bearer(open.key))
+            #expect(try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: bearer(open.key)).status == .accepted)
+            let overServer = try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: bearer(open.key))
             #expect(overServer.status == .paymentRequired)
             let figures = budget(overServer.body)
             #expect(figures["name"] as? String == "server_daily_budget_usd")
@@ -196,7 +194,7 @@ import Testing
         let mockOnly = try await server(workers: 0, provider: nil, directory: directory)
         let small = try await key(mockOnly, APIKeyLimits(budgetUSD: 0.01))
         let id = try await mockOnly.test { client in
-            let answer = try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: Self.bearer(small.key))
+            let answer = try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: bearer(small.key))
             #expect(answer.status == .accepted, "free as a mock: \(answer.body)")
             return answer.body["job_id"] as? String ?? ""
         }

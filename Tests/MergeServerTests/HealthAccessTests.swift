@@ -10,7 +10,6 @@ import Testing
 /// Who sees what of the server's health once it has keys: `/health/live` is open and bare;
 /// `/health` gives everyone its status code and only an admin key or the metrics token the report.
 @Suite struct HealthAccessTests {
-    static func bearer(_ key: String) -> HTTPFields { [.authorization: "Bearer \(key)"] }
     static let token = "scrape-token-0123456789"
 
     static func get(
@@ -48,16 +47,16 @@ import Testing
             // A load balancer: the status code and the status word, nothing that maps the host.
             let bare = try await Self.get(client, "/health")
             #expect(bare.status == .ok && bare.body.keys.sorted() == ["status"] && bare.body["status"] as? String == "ok")
-            let asReader = try await Self.get(client, "/health", Self.bearer(reader))
+            let asReader = try await Self.get(client, "/health", bearer(reader))
             #expect(asReader.status == .ok && asReader.body.keys.sorted() == ["status"], "a key without admin is not the operator")
-            for headers in [Self.bearer(admin), Self.bearer(Self.token)] {
+            for headers in [bearer(admin), bearer(Self.token)] {
                 let report = try await Self.get(client, "/health", headers)
                 #expect(report.status == .ok && report.body["version"] as? String == MergeServerVersion.current)
                 #expect((report.body["database"] as? [String: Any])?["path"] is String, "the operator sees the detail")
                 #expect(report.body["generation"] is [String: Any] && report.body["queue"] is [String: Any])
             }
             // A credential that is sent must be valid.
-            let wrong = try await Self.get(client, "/health", Self.bearer(Self.token + "x"))
+            let wrong = try await Self.get(client, "/health", bearer(Self.token + "x"))
             #expect(wrong.status == .unauthorized && wrong.body["type"] as? String == "unauthorized")
         }
     }
@@ -72,7 +71,7 @@ import Testing
             let bare = try await Self.get(client, "/health")
             #expect(bare.status == .serviceUnavailable && bare.body.keys.sorted() == ["status"])
             #expect(bare.body["status"] as? String == "unhealthy")
-            let report = try await Self.get(client, "/health", Self.bearer(Self.token))
+            let report = try await Self.get(client, "/health", bearer(Self.token))
             #expect(report.status == .serviceUnavailable)
             #expect((report.body["problems"] as? [String])?.first?.contains("bytes free in") == true, "the operator's detail names the path")
         }

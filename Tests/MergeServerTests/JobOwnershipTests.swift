@@ -10,8 +10,6 @@ import Testing
 /// Jobs belong to the key that made them: another key gets 404 on every job route and
 /// an empty listing; an admin key sees everything; idempotency keys are per key.
 @Suite struct JobOwnershipTests {
-    static func bearer(_ key: String) -> HTTPFields { [.authorization: "Bearer \(key)"] }
-
     @Test func anotherKeysJobIsNotFoundAnywhere() async throws {
         // No workers: the job stays queued, so a cancel would change it if it were let through.
         let server = try await TestServer.make(workers: 0)
@@ -22,20 +20,14 @@ import Testing
         try await server.test { client in
             var clips: [String] = []
             for fixture in ["clip_640x480_25.mp4", "clip_1280x720_30.mp4"] {
-                let data = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture(fixture)))
-                var headers = Self.bearer(alice)
-                headers[.contentType] = "video/mp4"
-                let id = try await client.execute(uri: "/api/uploads", method: .post, headers: headers, body: ByteBuffer(bytes: data)) {
-                    response in try jsonObject(response.body)["id"] as? String
-                }
-                clips.append(try #require(id))
+                clips.append(try await client.uploadID(fixture, key: alice))
             }
-            let accepted = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: clips), headers: Self.bearer(alice))
+            let accepted = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: clips), headers: bearer(alice))
             #expect(accepted.status == .accepted)
             let job = try #require(accepted.body["job_id"] as? String)
 
             func status(_ method: HTTPRequest.Method, _ uri: String, _ key: String) async throws -> HTTPResponse.Status {
-                try await client.execute(uri: uri, method: method, headers: Self.bearer(key)) { $0.status }
+                try await client.execute(uri: uri, method: method, headers: bearer(key)) { $0.status }
             }
             #expect(try await status(.get, "/api/jobs/\(job)", alice) == .ok)
             #expect(try await status(.get, "/api/jobs/\(job)", admin) == .ok)
@@ -43,13 +35,13 @@ import Testing
             #expect(try await status(.get, "/api/jobs/\(job)/events", bob) == .notFound)
             #expect(try await status(.post, "/api/jobs/\(job)/retry", bob) == .notFound)
             #expect(try await status(.delete, "/api/jobs/\(job)", bob) == .notFound)
-            let after = try await client.execute(uri: "/api/jobs/\(job)", method: .get, headers: Self.bearer(alice)) {
+            let after = try await client.execute(uri: "/api/jobs/\(job)", method: .get, headers: bearer(alice)) {
                 try jsonObject($0.body)["status"] as? String
             }
             #expect(after == "queued", "bob's cancel must not reach alice's job")
 
             func listed(_ key: String) async throws -> [String] {
-                try await client.execute(uri: "/api/jobs", method: .get, headers: Self.bearer(key)) { response in
+                try await client.execute(uri: "/api/jobs", method: .get, headers: bearer(key)) { response in
                     (try jsonObject(response.body)["jobs"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
                 }
             }
@@ -58,20 +50,15 @@ import Testing
             #expect(try await listed(admin) == [job])
 
             // The same Idempotency-Key from two keys makes two jobs: bob's never replays alice's.
-            var aliceHeaders = Self.bearer(alice)
+            var aliceHeaders = bearer(alice)
             aliceHeaders[.idempotencyKey] = "same-key"
-            var bobHeaders = Self.bearer(bob)
+            var bobHeaders = bearer(bob)
             bobHeaders[.idempotencyKey] = "same-key"
             // Bob names his own upload of the same bytes (alice's assets are not his to use).
-            let data = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("clip_640x480_25.mp4")))
-            var upload = Self.bearer(bob)
-            upload[.contentType] = "video/mp4"
-            let bobsClip = try await client.execute(uri: "/api/uploads", method: .post, headers: upload, body: ByteBuffer(bytes: data)) {
-                try jsonObject($0.body)["id"] as? String
-            }
+            let bobsClip = try await client.uploadID("clip_640x480_25.mp4", key: bob)
             let first = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: clips), headers: aliceHeaders)
             let second = try await client.postJSON(
-                "/api/mv/merge_videos", timelineJSON(clips: [try #require(bobsClip)]), headers: bobHeaders)
+                "/api/mv/merge_videos", timelineJSON(clips: [bobsClip]), headers: bobHeaders)
             let replay = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: clips), headers: aliceHeaders)
             #expect(first.status == .accepted && second.status == .accepted)
             #expect(first.body["job_id"] as? String != second.body["job_id"] as? String)
@@ -85,19 +72,14 @@ import Testing
         let alice = try await keys.create(name: "alice", scopes: [.render, .read]).key
         let bob = try await keys.create(name: "bob", scopes: [.render, .read]).key
         try await server.test { client in
-            let data = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("clip_640x480_25.mp4")))
-            var headers = Self.bearer(alice)
-            headers[.contentType] = "video/mp4"
-            let clip = try await client.execute(uri: "/api/uploads", method: .post, headers: headers, body: ByteBuffer(bytes: data)) {
-                response in try jsonObject(response.body)["id"] as? String ?? ""
-            }
-            let accepted = try await client.postJSON("/api/mv/merge_videos?wait=100", timelineJSON(clips: [clip]), headers: Self.bearer(alice))
+            let clip = try await client.uploadID("clip_640x480_25.mp4", key: alice)
+            let accepted = try await client.postJSON("/api/mv/merge_videos?wait=100", timelineJSON(clips: [clip]), headers: bearer(alice))
             #expect(accepted.status == .ok, "the render should end within the wait")
             let result = try #require(accepted.body["result"] as? [String: Any])
             let video = try #require(result["video_id"] as? String)
             for uri in ["/api/mv/get_video/\(video)", "/api/mv/get_video/\(video)/info"] {
-                try await client.execute(uri: uri, method: .get, headers: Self.bearer(alice)) { #expect($0.status == .ok, "\(uri)") }
-                try await client.execute(uri: uri, method: .get, headers: Self.bearer(bob)) { #expect($0.status == .notFound, "\(uri)") }
+                try await client.execute(uri: uri, method: .get, headers: bearer(alice)) { #expect($0.status == .ok, "\(uri)") }
+                try await client.execute(uri: uri, method: .get, headers: bearer(bob)) { #expect($0.status == .notFound, "\(uri)") }
             }
         }
     }
@@ -111,10 +93,10 @@ import Testing
         let admin = try await keys.create(name: "admin", scopes: [.admin]).key
         try await server.test { client in
             let accepted = try await client.postJSON(
-                "/api/mv/create_scenes", #"{"idea": "a robot learns to dance", "model": "mock-scenes"}"#, headers: Self.bearer(alice))
+                "/api/mv/create_scenes", #"{"idea": "a robot learns to dance", "model": "mock-scenes"}"#, headers: bearer(alice))
             #expect(accepted.status == .accepted, "\(accepted.body)")
             func jobsCounted(_ key: String) async throws -> Int {
-                try await client.execute(uri: "/api/costs", method: .get, headers: Self.bearer(key)) { response in
+                try await client.execute(uri: "/api/costs", method: .get, headers: bearer(key)) { response in
                     (try jsonObject(response.body)["by_day_and_model"] as? [[String: Any]] ?? []).reduce(0) { $0 + ($1["jobs"] as? Int ?? 0) }
                 }
             }
@@ -132,17 +114,12 @@ import Testing
         let made = try await keys.create(name: "alice", scopes: [.render, .read])
         let alice = made.key
         try await server.test { client in
-            let data = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("clip_640x480_25.mp4")))
-            var headers = Self.bearer(alice)
-            headers[.contentType] = "video/mp4"
-            let clip = try await client.execute(uri: "/api/uploads", method: .post, headers: headers, body: ByteBuffer(bytes: data)) {
-                response in try jsonObject(response.body)["id"] as? String ?? ""
-            }
-            let accepted = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: [clip]), headers: Self.bearer(alice))
+            let clip = try await client.uploadID("clip_640x480_25.mp4", key: alice)
+            let accepted = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: [clip]), headers: bearer(alice))
             let job = try #require(accepted.body["job_id"] as? String)
             let ended = try await withThrowingTaskGroup(of: Bool.self) { group in
                 group.addTask {
-                    _ = try await client.execute(uri: "/api/jobs/\(job)/events", method: .get, headers: Self.bearer(alice)) { $0.status }
+                    _ = try await client.execute(uri: "/api/jobs/\(job)/events", method: .get, headers: bearer(alice)) { $0.status }
                     return true
                 }
                 group.addTask {
@@ -156,7 +133,7 @@ import Testing
                 return first
             }
             #expect(ended, "the event stream of a revoked key must end (the queued job never does)")
-            try await client.execute(uri: "/api/jobs/\(job)", method: .get, headers: Self.bearer(alice)) {
+            try await client.execute(uri: "/api/jobs/\(job)", method: .get, headers: bearer(alice)) {
                 #expect($0.status == .unauthorized)
             }
         }

@@ -12,8 +12,6 @@ import Testing
 /// `Retry-After` once it is empty, other keys untouched, the server's default rate, and
 /// the bucket's arithmetic on a clock the test turns.
 @Suite struct RateLimitTests {
-    static func bearer(_ key: String) -> HTTPFields { [.authorization: "Bearer \(key)"] }
-
     func makeKey(_ server: TestServer, rate: Int?, scopes: Set<APIKeyScope> = [.read, .render, .generate]) async throws -> String {
         try await server.dependencies.apiKeys.create(name: "rate \(rate ?? 0)", scopes: scopes, limits: APIKeyLimits(ratePerMinute: rate)).key
     }
@@ -29,7 +27,7 @@ import Testing
     }
 
     func get(_ client: any TestClientProtocol, _ uri: String, key: String) async throws -> Seen {
-        try await client.execute(uri: uri, method: .get, headers: Self.bearer(key)) { response in
+        try await client.execute(uri: uri, method: .get, headers: bearer(key)) { response in
             Seen(
                 status: response.status, limit: response.headers[.rateLimitLimit].flatMap { Int($0) },
                 remaining: response.headers[.rateLimitRemaining].flatMap { Int($0) },
@@ -60,7 +58,7 @@ import Testing
             #expect(refused.limit == 2 && refused.remaining == 0)
             #expect((1...30).contains(refused.retryAfter ?? -1), "the next token comes within 30 s, not \(String(describing: refused.retryAfter))")
             // Every route is limited, POSTs too; the refusal comes before the body is read.
-            let post = try await client.postJSON("/api/mv/create_scenes", "{}", headers: Self.bearer(limited))
+            let post = try await client.postJSON("/api/mv/create_scenes", "{}", headers: bearer(limited))
             #expect(post.status == .tooManyRequests)
 
             // Another key has its own bucket; a key without a rate (and no server default) has none.

@@ -13,8 +13,6 @@ import Testing
 /// spec documents must have its case in `probe`, so a new route fails this suite until
 /// its isolation is decided and checked.
 @Suite struct RouteIsolationTests {
-    static func bearer(_ key: String) -> HTTPFields { [.authorization: "Bearer \(key)"] }
-
     /// What alice has made, and the three keys.
     struct World {
         let alice: String
@@ -50,12 +48,12 @@ import Testing
             #expect(again.status == .ok && again.id == clip.id)
 
             let merge = try await client.postJSON(
-                "/api/mv/merge_videos?wait=60", timelineJSON(clips: [clip.id, clip.id]), headers: Self.bearer(alice))
+                "/api/mv/merge_videos?wait=60", timelineJSON(clips: [clip.id, clip.id]), headers: bearer(alice))
             #expect(merge.body["status"] as? String == "succeeded", "\(merge.body)")
             let mergeJob = try #require(merge.body["id"] as? String)
             let video = try #require((merge.body["result"] as? [String: Any])?["video_id"] as? String)
             let generation = try await client.postJSON(
-                "/api/mv/create_scenes", #"{"idea": "a lighthouse", "num_scenes": 2, "model": "mock-scenes"}"#, headers: Self.bearer(alice))
+                "/api/mv/create_scenes", #"{"idea": "a lighthouse", "num_scenes": 2, "model": "mock-scenes"}"#, headers: bearer(alice))
             let generationJob = try #require(generation.body["job_id"] as? String)
             let world = World(
                 alice: alice, bob: bob, admin: admin, aliceKeyID: aliceKey.record.id, aliceClip: clip.id, aliceSong: song.id, bobClip: bobs.id,
@@ -212,11 +210,7 @@ import Testing
     ) async throws
         -> (id: String, status: HTTPResponse.Status)
     {
-        let data = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture(fixture)))
-        var headers = bearer(key)
-        headers[.contentType] = type
-        return try await client.execute(uri: "/api/uploads", method: .post, headers: headers, body: ByteBuffer(bytes: data)) { response in
-            (try jsonObject(response.body)["id"] as? String ?? "", response.status)
-        }
+        let answer = try await client.uploadAnswer(fixture, contentType: type, key: key)
+        return (answer.body["id"] as? String ?? "", answer.status)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Generation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -53,23 +54,36 @@ struct TestServer {
     var videosDirectory: String { (directory.path as NSString).appendingPathComponent("videos") }
 }
 
+/// The Authorization header of a request made with `key`.
+func bearer(_ key: String) -> HTTPFields { [.authorization: "Bearer \(key)"] }
+
 extension TestClientProtocol {
-    /// Uploads a fixture as a raw body; returns the asset JSON.
-    func upload(_ fixture: String, contentType: String = "video/mp4") async throws -> [String: Any] {
+    /// Uploads a fixture as a raw body, with `key` when given; returns the status and the
+    /// answer's JSON, whatever the status.
+    func uploadAnswer(
+        _ fixture: String, contentType: String = "video/mp4", key: String? = nil
+    ) async throws
+        -> (status: HTTPResponse.Status, body: [String: Any])
+    {
         let data = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture(fixture)))
-        return try await execute(
-            uri: "/api/uploads?filename=\(fixture)", method: .post, headers: [.contentType: contentType],
-            body: ByteBuffer(bytes: data)
-        ) { response in
-            guard response.status == .created || response.status == .ok else {
-                throw TestFailure("upload of \(fixture) answered \(response.status): \(String(buffer: response.body))")
-            }
-            return try jsonObject(response.body)
+        var headers = key.map(bearer) ?? [:]
+        headers[.contentType] = contentType
+        return try await execute(uri: "/api/uploads?filename=\(fixture)", method: .post, headers: headers, body: ByteBuffer(bytes: data)) {
+            response in (response.status, (try? jsonObject(response.body)) ?? [:])
         }
     }
 
-    func uploadID(_ fixture: String, contentType: String = "video/mp4") async throws -> String {
-        try await upload(fixture, contentType: contentType)["id"] as? String ?? ""
+    /// Uploads a fixture as a raw body; returns the asset JSON (a failed upload fails the test).
+    func upload(_ fixture: String, contentType: String = "video/mp4", key: String? = nil) async throws -> [String: Any] {
+        let answer = try await uploadAnswer(fixture, contentType: contentType, key: key)
+        guard answer.status == .created || answer.status == .ok else {
+            throw TestFailure("upload of \(fixture) answered \(answer.status): \(answer.body)")
+        }
+        return answer.body
+    }
+
+    func uploadID(_ fixture: String, contentType: String = "video/mp4", key: String? = nil) async throws -> String {
+        try await upload(fixture, contentType: contentType, key: key)["id"] as? String ?? ""
     }
 
     /// POSTs JSON; returns the status and the decoded body.

@@ -15,7 +15,6 @@ import Testing
 /// what its key may see. Signatures are also made here with swift-crypto's HMAC, written
 /// from the README's description, so the scheme itself is checked, not only the code.
 @Suite struct SignedURLTests {
-    static func bearer(_ key: String) -> HTTPFields { [.authorization: "Bearer \(key)"] }
     static let secret = "test-url-signing-secret-0123456789"
 
     /// A signature made as the README describes it: unpadded base64url HMAC-SHA256 of
@@ -41,19 +40,9 @@ import Testing
 
     static func path(_ link: String) -> String { String(link.split(separator: "?", maxSplits: 1)[0]) }
 
-    /// Uploads a fixture with `key`; the asset's JSON.
-    static func upload(_ client: some TestClientProtocol, _ fixture: String, key: String) async throws -> [String: Any] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture(fixture)))
-        var headers = bearer(key)
-        headers[.contentType] = "video/mp4"
-        return try await client.execute(uri: "/api/uploads", method: .post, headers: headers, body: ByteBuffer(bytes: data)) {
-            try jsonObject($0.body)
-        }
-    }
-
     /// A one-clip merge by `key`, waited for: the finished job's JSON.
     static func render(_ client: some TestClientProtocol, key: String) async throws -> [String: Any] {
-        let clip = try #require(try await upload(client, "clip_640x480_25.mp4", key: key)["id"] as? String)
+        let clip = try #require(try await client.upload("clip_640x480_25.mp4", key: key)["id"] as? String)
         let answer = try await client.postJSON("/api/mv/merge_videos?wait=100", timelineJSON(clips: [clip]), headers: bearer(key))
         #expect(answer.status == .ok, "the render should end within the wait: \(answer.body)")
         return answer.body
@@ -102,7 +91,7 @@ import Testing
         let alice = made.key
         // Over real HTTP: the links work from a plain HTTP client.
         let eventsURL = try await server.test(.live) { client in
-            let asset = try await Self.upload(client, "clip_640x480_25.mp4", key: alice)
+            let asset = try await client.upload("clip_640x480_25.mp4", key: alice)
             let contentURL = try #require(asset["content_url"] as? String)
             let job = try await Self.render(client, key: alice)
             let result = try #require(job["result"] as? [String: Any])
@@ -125,7 +114,7 @@ import Testing
             #expect(!stored.contains("sig=") && stored.contains("\"video_url\":\"/api/mv/get_video/"))
 
             // The video, whole, by range and by HEAD: the same bytes as with the key.
-            let withKey = try await Self.open(client, Self.path(videoURL), headers: Self.bearer(alice))
+            let withKey = try await Self.open(client, Self.path(videoURL), headers: bearer(alice))
             #expect(withKey.status == .ok, "unsigned access with the key still works")
             let whole = try await Self.open(client, videoURL)
             #expect(whole.status == .ok && whole.body == withKey.body && whole.body.readableBytes > 1000)
@@ -196,7 +185,7 @@ import Testing
             #expect((body["detail"] as? String)?.contains("does not match") == true)
             #expect((body["suggestion"] as? String)?.contains("fresh signed URL") == true)
             // With the key, signature parameters are not looked at.
-            let keyed = try await Self.open(client, "\(path)?exp=\(exp)&kid=\(kid)&sig=\(flipped)", headers: Self.bearer(alice.key))
+            let keyed = try await Self.open(client, "\(path)?exp=\(exp)&kid=\(kid)&sig=\(flipped)", headers: bearer(alice.key))
             #expect(keyed.status == .ok)
         }
     }
@@ -295,8 +284,8 @@ import Testing
         let bob = try await server.dependencies.apiKeys.create(name: "bob", scopes: [.render, .read])
         try await server.test { client in
             func submit(_ key: String) async throws -> (id: String, events: String) {
-                let clip = try #require(try await Self.upload(client, "clip_640x480_25.mp4", key: key)["id"] as? String)
-                let accepted = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: [clip]), headers: Self.bearer(key))
+                let clip = try #require(try await client.upload("clip_640x480_25.mp4", key: key)["id"] as? String)
+                let accepted = try await client.postJSON("/api/mv/merge_videos", timelineJSON(clips: [clip]), headers: bearer(key))
                 #expect(accepted.status == .accepted)
                 return (try #require(accepted.body["job_id"] as? String), try #require(accepted.body["events_url"] as? String))
             }
@@ -354,9 +343,9 @@ import Testing
         let renderer = try await server.dependencies.apiKeys.create(name: "ci", scopes: [.render])
         let admin = try await server.dependencies.apiKeys.create(name: "ops", scopes: [.admin])
         try await server.test { client in
-            let clip = try #require(try await Self.upload(client, "clip_640x480_25.mp4", key: renderer.key)["content_url"] as? String)
+            let clip = try #require(try await client.upload("clip_640x480_25.mp4", key: renderer.key)["content_url"] as? String)
             #expect(!clip.contains("?"))
-            let adminView = try #require(try await Self.upload(client, "clip_640x480_25.mp4", key: admin.key)["content_url"] as? String)
+            let adminView = try #require(try await client.upload("clip_640x480_25.mp4", key: admin.key)["content_url"] as? String)
             #expect(Self.parameters(adminView)["kid"] == admin.record.id)
         }
     }

@@ -19,8 +19,6 @@ import Testing
 /// are not, deliveries survive a restart, rotated secrets sign beside the old ones for a
 /// day, and `callback_url` is refused where it may not lead.
 @Suite struct WebhookTests {
-    static func bearer(_ key: String) -> HTTPFields { [.authorization: "Bearer \(key)"] }
-
     /// Retries in fractions of a second; loopback receivers allowed.
     static func server(
         workers: Int = 1, allowLoopback: Bool = true, fetchClient: (any HTTPClient)? = nil,
@@ -225,32 +223,32 @@ import Testing
         let admin = try await keys.create(name: "admin", scopes: [.admin]).key
         try await server.test { client in
             try await receiver.listen { port in
-                let made = try await client.postJSON("/api/keys", #"{"name": "alice", "scopes": ["generate", "read"]}"#, headers: Self.bearer(admin))
+                let made = try await client.postJSON("/api/keys", #"{"name": "alice", "scopes": ["generate", "read"]}"#, headers: bearer(admin))
                 #expect(made.status == .created)
                 let alice = try #require(made.body["key"] as? String)
                 let aliceID = try #require(made.body["id"] as? String)
                 let first = try #require(made.body["webhook_secret"] as? String)
                 let bob = try #require(
-                    try await client.postJSON("/api/keys", #"{"name": "bob"}"#, headers: Self.bearer(admin)).body["key"] as? String)
+                    try await client.postJSON("/api/keys", #"{"name": "bob"}"#, headers: bearer(admin)).body["key"] as? String)
                 let callback = "http://127.0.0.1:\(port)/hook"
 
-                let before = try await client.startJob(callback: callback, headers: Self.bearer(alice))
-                _ = try await client.waitForDeliveries(before, headers: Self.bearer(alice)) { $0.first?["status"] as? String == "delivered" }
+                let before = try await client.startJob(callback: callback, headers: bearer(alice))
+                _ = try await client.waitForDeliveries(before, headers: bearer(alice)) { $0.first?["status"] as? String == "delivered" }
                 let signedOnce = try #require(receiver.received.first)
                 #expect(Self.verifies(signedOnce, secret: first))
                 #expect(signedOnce.signature?.split(separator: " ").count == 1)
 
                 // Another key's view of the deliveries: 404, as for the job itself; an admin sees them.
                 #expect(
-                    try await client.execute(uri: "/api/jobs/\(before)/deliveries", method: .get, headers: Self.bearer(bob)) { $0.status }
+                    try await client.execute(uri: "/api/jobs/\(before)/deliveries", method: .get, headers: bearer(bob)) { $0.status }
                         == .notFound)
                 #expect(
-                    try await client.execute(uri: "/api/jobs/\(before)/deliveries", method: .get, headers: Self.bearer(admin)) { $0.status } == .ok)
+                    try await client.execute(uri: "/api/jobs/\(before)/deliveries", method: .get, headers: bearer(admin)) { $0.status } == .ok)
 
                 // Bob cannot rotate alice's secret; alice can.
-                let refused = try await client.postJSON("/api/keys/\(aliceID)/webhook-secret", "", headers: Self.bearer(bob))
+                let refused = try await client.postJSON("/api/keys/\(aliceID)/webhook-secret", "", headers: bearer(bob))
                 #expect(refused.status == .notFound)
-                let rotated = try await client.postJSON("/api/keys/\(aliceID)/webhook-secret", "", headers: Self.bearer(alice))
+                let rotated = try await client.postJSON("/api/keys/\(aliceID)/webhook-secret", "", headers: bearer(alice))
                 #expect(rotated.status == .ok, "\(rotated.body)")
                 let second = try #require(rotated.body["webhook_secret"] as? String)
                 #expect(second != first && second.hasPrefix("whsec_") && rotated.body["id"] as? String == aliceID)
@@ -260,8 +258,8 @@ import Testing
                 let untilDate = try #require(iso.date(from: until))
                 #expect(abs(untilDate.timeIntervalSinceNow - 24 * 3600) < 60)
 
-                let after = try await client.startJob(callback: callback, headers: Self.bearer(alice))
-                _ = try await client.waitForDeliveries(after, headers: Self.bearer(alice)) { $0.first?["status"] as? String == "delivered" }
+                let after = try await client.startJob(callback: callback, headers: bearer(alice))
+                _ = try await client.waitForDeliveries(after, headers: bearer(alice)) { $0.first?["status"] as? String == "delivered" }
                 let signedTwice = try #require(receiver.received.last)
                 #expect(signedTwice.signature?.split(separator: " ").count == 2)
                 #expect(Self.verifies(signedTwice, secret: second), "the new secret verifies")
@@ -269,9 +267,9 @@ import Testing
                 // A day later only the new one signs.
                 #expect(try keys.webhookSecrets(id: aliceID, now: Date().timeIntervalSince1970 + 25 * 3600) == [second])
 
-                let byAdmin = try await client.postJSON("/api/keys/\(aliceID)/webhook-secret", "", headers: Self.bearer(admin))
+                let byAdmin = try await client.postJSON("/api/keys/\(aliceID)/webhook-secret", "", headers: bearer(admin))
                 #expect(byAdmin.status == .ok)
-                let audit = try await client.execute(uri: "/api/audit", method: .get, headers: Self.bearer(admin)) { try jsonObject($0.body) }
+                let audit = try await client.execute(uri: "/api/audit", method: .get, headers: bearer(admin)) { try jsonObject($0.body) }
                 let rotations = (audit["entries"] as? [[String: Any]] ?? []).filter { $0["action"] as? String == "key.webhook_secret_rotated" }
                 #expect(rotations.count == 2 && rotations.allSatisfy { $0["subject"] as? String == aliceID })
             }

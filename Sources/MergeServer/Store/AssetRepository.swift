@@ -87,7 +87,7 @@ public struct AssetRepository: Sendable {
             {
                 return (existing, false)
             }
-            if sharesFile, try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM assets WHERE path = ?)", arguments: [asset.path]) ?? false) {
+            if sharesFile, try !Self.isFileNamed(db, asset.path) {
                 return nil
             }
             try asset.insert(db)
@@ -95,11 +95,11 @@ public struct AssetRepository: Sendable {
         }
     }
 
-    /// True while some row names the file at `path` (relative to the data directory).
-    func isFileNamed(_ path: String) throws -> Bool {
-        try database.readNow { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM assets WHERE path = ?)", arguments: [path]) ?? false
-        }
+    /// True while some row names the file at `path` (relative to the data directory). Asked
+    /// inside the write transactions that add a row sharing a file or delete one, so a file
+    /// is never removed while a row is being made to name it.
+    static func isFileNamed(_ db: GRDB.Database, _ path: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM assets WHERE path = ?)", arguments: [path]) ?? false
     }
 
     /// Marks the asset used now; false when it is gone (collected meanwhile).

@@ -76,7 +76,7 @@ extension AssetRepository {
                 }
             }
             let freed = try paths.sorted().filter { path in
-                try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM assets WHERE path = ?)", arguments: [path]) ?? false)
+                try !Self.isFileNamed(db, path)
             }
             return (deleted, freed)
         }
@@ -127,8 +127,7 @@ extension AssetRepository {
                 if request.contains(id) { return .inUse(job: row["id"]) }
             }
             try db.execute(sql: "DELETE FROM assets WHERE id = ?", arguments: [id])
-            let stillNamed = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM assets WHERE path = ?)", arguments: [asset.path]) ?? false
-            return .deleted(freedFile: stillNamed ? nil : asset.path)
+            return .deleted(freedFile: try Self.isFileNamed(db, asset.path) ? nil : asset.path)
         }
     }
 }
