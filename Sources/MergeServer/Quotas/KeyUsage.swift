@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Where a key stands against its quotas, for `GET /api/keys`: what it spent (in all and
 /// this UTC day), what its queued and running jobs still hold, what is left of each
@@ -37,16 +36,14 @@ struct KeyUsage: Encodable, Sendable, Equatable {
 
     static func read(_ database: Database, key: APIKeyRecord, now: Double = Date().timeIntervalSince1970) throws -> KeyUsage {
         let today = SpendLedger.dayStart(now)
-        return try database.readNow { db in
+        return try database.read { db in
             let scope = SpendLedger.Scope.key(key.id)
             let spent = try SpendLedger.charged(db, scope, since: 0)
             let spentToday = try SpendLedger.charged(db, scope, since: today)
             let held = try SpendLedger.held(db, scope, since: 0)
             let heldToday = try SpendLedger.held(db, scope, since: today)
             func count(_ status: JobStatus) throws -> Int {
-                try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT COUNT(*) FROM jobs WHERE status = ? AND owner_key_id = ?"),
-                    arguments: [status.rawValue, key.id]) ?? 0
+                try db.fetchValue(Int.self, "SELECT COUNT(*) FROM jobs WHERE status = ? AND owner_key_id = ?", [status.rawValue, key.id]) ?? 0
             }
             return KeyUsage(
                 spentUSD: CostRepository.cents(spent), spentTodayUSD: CostRepository.cents(spentToday), heldUSD: CostRepository.cents(held),

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The spend caps generation must fit: a key's total (`budget_usd`) and daily
 /// (`daily_budget_usd`) budgets and the server's daily cap (`MERGE_SERVER_DAILY_BUDGET_USD`);
@@ -19,7 +18,7 @@ struct SpendBudget: Sendable {
 
     /// At submission, in the new job's transaction (before its estimate is written):
     /// throws `BudgetExceeded` when `estimateUSD` does not fit. Free work always fits.
-    func admit(_ db: GRDB.Database, owner: String?, limits: APIKeyLimits?, estimateUSD: Double, now: Double) throws {
+    func admit(_ db: any SQLConnection, owner: String?, limits: APIKeyLimits?, estimateUSD: Double, now: Double) throws {
         guard estimateUSD > 0 else { return }
         let today = SpendLedger.dayStart(now)
         func committed(_ scope: SpendLedger.Scope, since: Double) throws -> Double {
@@ -43,11 +42,11 @@ struct SpendBudget: Sendable {
     func allowCall(job: String, usd: Double, now: Double = Date().timeIntervalSince1970) throws {
         guard usd > 0 else { return }
         let today = SpendLedger.dayStart(now)
-        let owner = try database.readNow { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT owner_key_id FROM jobs WHERE id = ?"), arguments: [job])
+        let owner = try database.read { db in
+            try db.fetchValue(String.self, "SELECT owner_key_id FROM jobs WHERE id = ?", [job])
         }
         let limits = try owner.flatMap { try keys.find(id: $0) }?.limits
-        try database.readNow { db in
+        try database.read { db in
             if let owner, let limits {
                 if let total = limits.budgetUSD {
                     try Self.require(.key, limit: total, spent: SpendLedger.charged(db, .key(owner), since: 0), cost: usd, atCall: true)

@@ -59,12 +59,8 @@ public struct ServerDependencies: Sendable {
         let dataDirectory = configuration.dataDirectory
         let videosDirectory = (dataDirectory as NSString).appendingPathComponent("videos")
         try fileManager.createDirectory(atPath: videosDirectory, withIntermediateDirectories: true)
-        let databasePath = try Database.sqlitePath(from: configuration.databaseURL)
-        try fileManager.createDirectory(
-            atPath: (databasePath as NSString).deletingLastPathComponent.isEmpty
-                ? "." : (databasePath as NSString).deletingLastPathComponent,
-            withIntermediateDirectories: true)
-        let database = try Database(path: databasePath)
+        let database = try Database(url: configuration.databaseURL, logger: logger)
+        let databasePath = database.path
         let apiKeys = APIKeyRepository(
             database: database, pepper: try KeyPepper.load(dataDirectory: dataDirectory, configured: configuration.keyPepper))
         let urlSigner = MediaURLSigner(

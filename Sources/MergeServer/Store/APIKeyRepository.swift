@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A stored API key: never the key itself, only its prefix and peppered hash.
 public struct APIKeyRecord: Sendable, Equatable {
@@ -14,7 +13,7 @@ public struct APIKeyRecord: Sendable, Equatable {
 
     public var isRevoked: Bool { revokedAt != nil }
 
-    init(row: Row) {
+    init(row: SQLRow) {
         id = row["id"]
         name = row["name"]
         prefix = row["prefix"]
@@ -71,20 +70,20 @@ public struct APIKeyRepository: Sendable {
         let id = Identifier.make(.apiKey)
         let prefix = APIKeySecret.prefix(of: key) ?? ""
         let hash = APIKeySecret.hash(key, pepper: pepper)
-        let record = try await database.pool.write { db in
+        let record = try await database.write { db in
             try db.execute(
-                sql: """
-                    INSERT INTO api_keys (id, name, prefix, hash, scopes, budget_usd, daily_budget_usd, rate_per_minute,
-                                          max_concurrent, storage_bytes, created_at, revoked_at, webhook_secret)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
-                    """,
-                arguments: [
+                """
+                INSERT INTO api_keys (id, name, prefix, hash, scopes, budget_usd, daily_budget_usd, rate_per_minute,
+                                      max_concurrent, storage_bytes, created_at, revoked_at, webhook_secret)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
+                """,
+                [
                     id, name, prefix, hash, APIKeyScope.text(scopes), limits.budgetUSD, limits.dailyBudgetUSD,
                     limits.ratePerMinute, limits.maxConcurrent, limits.storageBytes, now, webhookSecret,
                 ])
-            return try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [id]).map(APIKeyRecord.init)
+            return try db.fetchOne("SELECT * FROM api_keys WHERE id = ?", [id]).map(APIKeyRecord.init)
         }
-        guard let record else { throw DatabaseError(message: "the new key \(id) was not stored") }
+        guard let record else { throw StoreInconsistency("the new key \(id) was not stored") }
         return (record, key, webhookSecret)
     }
 
@@ -94,13 +93,12 @@ public struct APIKeyRepository: Sendable {
         id: String, overlap: Double = WebhookSecret.rotationOverlapSeconds, now: Double = Date().timeIntervalSince1970
     ) async throws -> (secret: String, previousValidUntil: Double)? {
         let secret = WebhookSecret.make()
-        let rotated = try await database.pool.write { db in
+        let rotated = try await database.write { db in
             try db.execute(
-                sql: """
-                    UPDATE api_keys SET previous_webhook_secret = webhook_secret, previous_webhook_secret_until = ?, webhook_secret = ?
-                    WHERE id = ?
-                    """, arguments: [now + overlap, secret, id])
-            return db.changesCount > 0
+                """
+                UPDATE api_keys SET previous_webhook_secret = webhook_secret, previous_webhook_secret_until = ?, webhook_secret = ?
+                WHERE id = ?
+                """, [now + overlap, secret, id]) > 0
         }
         return rotated ? (secret, now + overlap) : nil
     }
@@ -108,12 +106,10 @@ public struct APIKeyRepository: Sendable {
     /// The secrets a delivery of the key's jobs is signed with at `now`: its own, then the
     /// one before a rotation while that still signs. Empty when the key has none.
     public func webhookSecrets(id: String, now: Double = Date().timeIntervalSince1970) throws -> [String] {
-        try database.readNow { db in
+        try database.read { db in
             guard
-                let row = try Row.fetchOne(
-                    db.cachedStatement(
-                        sql: "SELECT webhook_secret, previous_webhook_secret, previous_webhook_secret_until FROM api_keys WHERE id = ?"),
-                    arguments: [id])
+                let row = try db.fetchOne(
+                    "SELECT webhook_secret, previous_webhook_secret, previous_webhook_secret_until FROM api_keys WHERE id = ?", [id])
             else { return [] }
             let current: String? = row["webhook_secret"]
             let previous: String? = row["previous_webhook_secret"]
@@ -124,23 +120,23 @@ public struct APIKeyRepository: Sendable {
 
     /// Every key, revoked ones included, oldest first.
     public func list() throws -> [APIKeyRecord] {
-        try database.readNow { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM api_keys ORDER BY created_at, id").map(APIKeyRecord.init)
+        try database.read { db in
+            try db.fetchAll("SELECT * FROM api_keys ORDER BY created_at, id").map(APIKeyRecord.init)
         }
     }
 
     public func find(id: String) throws -> APIKeyRecord? {
-        try database.readNow { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM api_keys WHERE id = ?"), arguments: [id]).map(APIKeyRecord.init)
+        try database.read { db in
+            try db.fetchOne("SELECT * FROM api_keys WHERE id = ?", [id]).map(APIKeyRecord.init)
         }
     }
 
     /// Marks the key revoked (once: revoking again keeps the first time); nil when no key has the id.
     public func revoke(id: String, now: Double = Date().timeIntervalSince1970) async throws -> APIKeyRecord? {
-        let revoked = try await database.pool.write { db in
+        let revoked = try await database.write { db in
             try db.execute(
-                sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id])
-            return try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [id]).map(APIKeyRecord.init)
+                "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [now, id])
+            return try db.fetchOne("SELECT * FROM api_keys WHERE id = ?", [id]).map(APIKeyRecord.init)
         }
         recent.forget(keyID: id)
         return revoked
@@ -148,8 +144,8 @@ public struct APIKeyRepository: Sendable {
 
     /// True once any key was ever made. Revoking every key does not reopen the server.
     public func anyKeyExists() throws -> Bool {
-        try database.readNow { db in
-            try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM api_keys)")) ?? false
+        try database.read { db in
+            try db.fetchValue(Bool.self, "SELECT EXISTS (SELECT 1 FROM api_keys)") ?? false
         }
     }
 
@@ -159,8 +155,8 @@ public struct APIKeyRepository: Sendable {
         guard let prefix = APIKeySecret.prefix(of: presented) else { return nil }
         let hash = APIKeySecret.hash(presented, pepper: pepper)
         if let known = recent.find(hash: hash) { return known }
-        let candidates = try database.readNow { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM api_keys WHERE prefix = ?"), arguments: [prefix])
+        let candidates = try database.read { db in
+            try db.fetchAll("SELECT * FROM api_keys WHERE prefix = ?", [prefix])
                 .map(APIKeyRecord.init)
         }
         var match: APIKeyRecord?

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Media
 
 /// What an uploaded file is, as far as the server cares.
@@ -9,8 +8,7 @@ public enum AssetKind: String, Codable, Sendable {
 
 /// One row of the `assets` table. `path` is relative to the data directory; `media`
 /// is the probe JSON taken on arrival, so a timeline is checked without opening files.
-public struct AssetRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "assets"
+public struct AssetRecord: Codable, Sendable, Equatable {
 
     public var id: String
     public var sha256: String
@@ -54,7 +52,7 @@ public struct AssetRepository: Sendable {
     }
 
     public func find(_ id: String) async throws -> AssetRecord? {
-        guard let asset = try database.fetchOne(AssetRecord.self, sql: "SELECT * FROM assets WHERE id = ?", arguments: [id]),
+        guard let asset = try database.read({ db in try db.fetchRecord(AssetRecord.self, "SELECT * FROM assets WHERE id = ?", [id]) }),
             visibility.allows(owner: asset.ownerKeyID)
         else { return nil }
         return asset
@@ -62,15 +60,17 @@ public struct AssetRepository: Sendable {
 
     /// The owner's row for these bytes, if it stored them before.
     public func find(sha256: String, owner: String?) async throws -> AssetRecord? {
-        try database.fetchOne(
-            AssetRecord.self, sql: "SELECT * FROM assets WHERE IFNULL(owner_key_id, '') = ? AND sha256 = ?",
-            arguments: [owner ?? "", sha256])
+        try database.read { db in
+            try db.fetchRecord(
+                AssetRecord.self, "SELECT * FROM assets WHERE \(db.dialect.nullAsEmpty("owner_key_id")) = ? AND sha256 = ?",
+                [owner ?? "", sha256])
+        }
     }
 
     /// A file already holding these bytes, whoever's row names it (the store shares it).
     func storedFile(sha256: String) throws -> String? {
-        try database.readNow { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT path FROM assets WHERE sha256 = ? LIMIT 1"), arguments: [sha256])
+        try database.read { db in
+            try db.fetchValue(String.self, "SELECT path FROM assets WHERE sha256 = ? LIMIT 1", [sha256])
         }
     }
 
@@ -80,17 +80,19 @@ public struct AssetRepository: Sendable {
     /// transaction the collector deletes in: nil when the file is being collected (the
     /// caller then stores its own copy).
     public func insert(_ asset: AssetRecord, sharesFile: Bool = false) async throws -> (asset: AssetRecord, created: Bool)? {
-        try await database.pool.write { db in
-            if let existing = try AssetRecord.fetchOne(
-                db, sql: "SELECT * FROM assets WHERE IFNULL(owner_key_id, '') = ? AND sha256 = ?",
-                arguments: [asset.ownerKeyID ?? "", asset.sha256])
+        try await database.write { db in
+            // Inserts and deletes one at a time: a file is never freed while a row is made to share it.
+            try db.serialize(on: "assets")
+            if let existing = try db.fetchRecord(
+                AssetRecord.self, "SELECT * FROM assets WHERE \(db.dialect.nullAsEmpty("owner_key_id")) = ? AND sha256 = ?",
+                [asset.ownerKeyID ?? "", asset.sha256])
             {
                 return (existing, false)
             }
             if sharesFile, try !Self.isFileNamed(db, asset.path) {
                 return nil
             }
-            try asset.insert(db)
+            try db.insert(asset, into: "assets")
             return (asset, true)
         }
     }
@@ -98,15 +100,15 @@ public struct AssetRepository: Sendable {
     /// True while some row names the file at `path` (relative to the data directory). Asked
     /// inside the write transactions that add a row sharing a file or delete one, so a file
     /// is never removed while a row is being made to name it.
-    static func isFileNamed(_ db: GRDB.Database, _ path: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM assets WHERE path = ?)", arguments: [path]) ?? false
+    static func isFileNamed(_ db: any SQLConnection, _ path: String) throws -> Bool {
+        try db.fetchValue(Bool.self, "SELECT EXISTS (SELECT 1 FROM assets WHERE path = ?)", [path]) ?? false
     }
 
     /// Marks the asset used now; false when it is gone (collected meanwhile).
     public func touch(_ id: String, now: Double = Date().timeIntervalSince1970) async throws -> Bool {
-        try await database.pool.write { db in
-            try db.execute(sql: "UPDATE assets SET last_used_at = MAX(COALESCE(last_used_at, 0), ?) WHERE id = ?", arguments: [now, id])
-            return db.changesCount > 0
+        try await database.write { db in
+            let touched = "UPDATE assets SET last_used_at = \(db.dialect.greatest("COALESCE(last_used_at, 0)", "?")) WHERE id = ?"
+            return try db.execute(touched, [now, id]) > 0
         }
     }
 
@@ -114,47 +116,48 @@ public struct AssetRepository: Sendable {
     /// several keys' rows share counts once) and videos (a generated video linked to its
     /// asset counts twice: the quota errs on the safe side).
     public func storedBytes() throws -> Int64 {
-        try database.readNow { db in
-            try Int64.fetchOne(
-                db,
-                sql: """
-                    SELECT (SELECT COALESCE(SUM(size_bytes), 0) FROM (SELECT MAX(size_bytes) AS size_bytes FROM assets GROUP BY path))
-                         + (SELECT COALESCE(SUM(size_bytes), 0) FROM videos)
-                    """) ?? 0
+        try database.read { db in
+            try db.fetchValue(
+                Int64.self,
+                """
+                SELECT CAST((SELECT COALESCE(SUM(size_bytes), 0) FROM (SELECT MAX(size_bytes) AS size_bytes FROM assets GROUP BY path) AS files)
+                          + (SELECT COALESCE(SUM(size_bytes), 0) FROM videos) AS BIGINT)
+                """) ?? 0
         }
     }
 
     /// Bytes charged to one key: its assets (whole, even where the file is shared, so the
     /// figure never reveals another key's uploads) and its jobs' videos.
     public func storedBytes(owner: String) throws -> Int64 {
-        try database.readNow { db in
-            try Int64.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT (SELECT COALESCE(SUM(size_bytes), 0) FROM assets WHERE owner_key_id = ?)
-                             + (SELECT COALESCE(SUM(v.size_bytes), 0) FROM videos v JOIN jobs j ON j.id = v.job_id WHERE j.owner_key_id = ?)
-                        """), arguments: [owner, owner]) ?? 0
+        try database.read { db in
+            try db.fetchValue(
+                Int64.self,
+                """
+                SELECT CAST((SELECT COALESCE(SUM(size_bytes), 0) FROM assets WHERE owner_key_id = ?)
+                            + (SELECT COALESCE(SUM(v.size_bytes), 0) FROM videos v JOIN jobs j ON j.id = v.job_id WHERE j.owner_key_id = ?)
+                            AS BIGINT)
+                """, [owner, owner]) ?? 0
         }
     }
 
     /// The file names of every asset row (what the start-up orphan sweep keeps).
     public func fileNames() throws -> Set<String> {
-        try database.readNow { db in
-            Set(try String.fetchAll(db, sql: "SELECT path FROM assets").map { ($0 as NSString).lastPathComponent })
+        try database.read { db in
+            Set(try db.fetchValues(String.self, "SELECT path FROM assets").map { ($0 as NSString).lastPathComponent })
         }
     }
 
     /// Several assets by id, in one read (a timeline names many).
     public func find(ids: [String]) async throws -> [String: AssetRecord] {
         guard !ids.isEmpty else { return [:] }
-        return try database.readNow { db in
+        return try database.read { db in
             let unique = Array(Set(ids))
             var found: [String: AssetRecord] = [:]
             for chunk in stride(from: 0, to: unique.count, by: 500).map({ Array(unique[$0..<min($0 + 500, unique.count)]) }) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for asset in try AssetRecord.fetchAll(
-                    db, sql: "SELECT * FROM assets WHERE id IN (\(marks))",
-                    arguments: StatementArguments(chunk))
+                for asset in try db.fetchRecords(
+                    AssetRecord.self, "SELECT * FROM assets WHERE id IN (\(marks))",
+                    SQLArguments(chunk))
                 where visibility.allows(owner: asset.ownerKeyID) {
                     found[asset.id] = asset
                 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Which assets may go: those not used (stored again, or named by a job that ended)
 /// for the retention period and named by no job that still needs them — a queued or
@@ -20,30 +19,30 @@ extension AssetRepository {
     ) throws
         -> (assets: [(id: String, path: String)], next: ScanPosition?)
     {
-        try database.readNow { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, path, created_at FROM assets
-                    WHERE COALESCE(last_used_at, created_at) < ? AND (created_at, id) > (?, ?)
-                    ORDER BY created_at, id LIMIT ?
-                    """, arguments: [cutoff, position?.createdAt ?? -Double.greatestFiniteMagnitude, position?.id ?? "", limit])
+        try database.read { db in
+            let rows = try db.fetchAll(
+                """
+                SELECT id, path, created_at FROM assets
+                WHERE COALESCE(last_used_at, created_at) < ? AND (created_at, id) > (?, ?)
+                ORDER BY created_at, id LIMIT ?
+                """, [cutoff, position?.createdAt ?? -Double.greatestFiniteMagnitude, position?.id ?? "", limit])
             let next = rows.count < limit ? nil : rows.last.map { ScanPosition(createdAt: $0["created_at"], id: $0["id"]) }
             let candidates = rows.map { (id: $0["id"] as String, path: $0["path"] as String) }
             guard !candidates.isEmpty else { return ([], next) }
             var needed = Set<String>()
             // Jobs that need their assets: live ones, kept videos' ones, and those that ended
             // after the cutoff (their assets were in use within the retention period).
-            let texts = try String.fetchCursor(
-                db,
-                sql: """
-                    SELECT j.request || ' ' || COALESCE(j.result, '') || ' ' ||
-                           COALESCE((SELECT group_concat(value, ' ') FROM job_checkpoints c WHERE c.job_id = j.id), '')
-                    FROM jobs j
-                    WHERE j.status IN ('queued', 'running') OR COALESCE(j.finished_at, 0) >= ?
-                       OR EXISTS (SELECT 1 FROM videos v WHERE v.job_id = j.id)
-                    """, arguments: [cutoff])
-            while let text = try texts.next() { needed.formUnion(Self.assetIDs(in: text)) }
+            try db.forEachRow(
+                """
+                SELECT j.request || ' ' || COALESCE(j.result, '') || ' ' ||
+                       COALESCE((SELECT \(db.dialect.joined("value", separator: " ")) FROM job_checkpoints c WHERE c.job_id = j.id), '')
+                FROM jobs j
+                WHERE j.status IN ('queued', 'running') OR COALESCE(j.finished_at, 0) >= ?
+                   OR EXISTS (SELECT 1 FROM videos v WHERE v.job_id = j.id)
+                """, [cutoff]
+            ) { row in
+                if let text = row.first(as: String.self) { needed.formUnion(Self.assetIDs(in: text)) }
+            }
             return (candidates.filter { !needed.contains($0.id) }, next)
         }
     }
@@ -58,19 +57,19 @@ extension AssetRepository {
         scanStarted: Double
     ) async throws -> (deleted: Int, freedFiles: [String]) {
         guard !assets.isEmpty else { return (0, []) }
-        return try await database.pool.write { db in
+        return try await database.write { db in
+            try db.serialize(on: "assets")
             var named = Set<String>()
-            let recent = try String.fetchCursor(
-                db, sql: "SELECT request FROM jobs WHERE created_at >= ? OR status = 'queued'",
-                arguments: [scanStarted - 1])
-            while let request = try recent.next() { named.formUnion(Self.assetIDs(in: request)) }
+            try db.forEachRow("SELECT request FROM jobs WHERE created_at >= ? OR status = 'queued'", [scanStarted - 1]) { row in
+                if let request = row.first(as: String.self) { named.formUnion(Self.assetIDs(in: request)) }
+            }
             var deleted = 0
             var paths = Set<String>()
             for asset in assets where !named.contains(asset.id) {
-                try db.execute(
-                    sql: "DELETE FROM assets WHERE id = ? AND COALESCE(last_used_at, created_at) < ?",
-                    arguments: [asset.id, cutoff])
-                if db.changesCount > 0 {
+                let gone = try db.execute(
+                    "DELETE FROM assets WHERE id = ? AND COALESCE(last_used_at, created_at) < ?",
+                    [asset.id, cutoff])
+                if gone > 0 {
                     deleted += 1
                     paths.insert(asset.path)
                 }
@@ -117,16 +116,20 @@ extension AssetRepository {
     /// One write transaction: no job can be queued naming it in between.
     func delete(_ id: String) async throws -> DeleteOutcome {
         let visibility = visibility
-        return try await database.pool.write { db in
-            guard let asset = try AssetRecord.fetchOne(db, sql: "SELECT * FROM assets WHERE id = ?", arguments: [id]),
+        return try await database.write { db in
+            guard let asset = try db.fetchRecord(AssetRecord.self, "SELECT * FROM assets WHERE id = ?", [id]),
                 visibility.allows(owner: asset.ownerKeyID)
             else { return .notFound }
-            let live = try Row.fetchCursor(db, sql: "SELECT id, request FROM jobs WHERE status IN ('queued', 'running')")
-            while let row = try live.next() {
+            // No file freed while a row shares it, and no job of the owner queued naming it meanwhile.
+            try db.serialize(on: "assets")
+            try db.serialize(on: "enqueue \(asset.ownerKeyID ?? "")")
+            var user: String?
+            try db.forEachRow("SELECT id, request FROM jobs WHERE status IN ('queued', 'running')") { row in
                 let request: String = row["request"]
-                if request.contains(id) { return .inUse(job: row["id"]) }
+                if user == nil, request.contains(id) { user = row["id"] }
             }
-            try db.execute(sql: "DELETE FROM assets WHERE id = ?", arguments: [id])
+            if let user { return .inUse(job: user) }
+            try db.execute("DELETE FROM assets WHERE id = ?", [id])
             return .deleted(freedFile: try Self.isFileNamed(db, asset.path) ? nil : asset.path)
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Who did what, when: key creation and revocation, webhook secret rotations, job
 /// submissions, cancels and retries, spend charged by provider calls, generations refused
@@ -47,7 +46,7 @@ public struct AuditLog: Sendable {
         _ action: Action, subject: String, actor: String?, via: Via, requestID: String? = nil,
         now: Double = Date().timeIntervalSince1970
     ) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try Self.record(db, action, subject: subject, actor: actor, via: via, requestID: requestID, now: now)
         }
     }
@@ -55,19 +54,19 @@ public struct AuditLog: Sendable {
     /// Adds one entry inside a transaction of the caller's (a new job's, so the job and
     /// its entry exist together or not at all).
     static func record(
-        _ db: GRDB.Database, _ action: Action, subject: String, actor: String?, via: Via, requestID: String?, now: Double
+        _ db: any SQLConnection, _ action: Action, subject: String, actor: String?, via: Via, requestID: String?, now: Double
     ) throws {
         try db.execute(
-            sql: "INSERT INTO audit_log (at, actor_key_id, via, action, subject, request_id) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [now, actor, via.rawValue, action.rawValue, subject, requestID])
+            "INSERT INTO audit_log (at, actor_key_id, via, action, subject, request_id) VALUES (?, ?, ?, ?, ?, ?)",
+            [now, actor, via.rawValue, action.rawValue, subject, requestID])
     }
 
     /// Newest first; `before`: the id of the last entry of the previous page.
     public func list(limit: Int, before: Int64? = nil) throws -> [Entry] {
-        try database.readNow { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM audit_log WHERE (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
-                arguments: [before, before, limit]
+        try database.read { db in
+            try db.fetchAll(
+                "SELECT * FROM audit_log WHERE (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
+                [before, before, limit]
             ).map { row in
                 Entry(
                     id: row["id"], at: row["at"], actorKeyID: row["actor_key_id"],

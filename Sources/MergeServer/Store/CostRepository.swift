@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What generation costs: one row per job and model, with the estimate recorded when
 /// the job was accepted and the actual spend added as provider calls finish.
@@ -24,13 +23,13 @@ public struct CostRepository: Sendable {
 
     /// Records a new job's estimate, in the transaction that inserts the job.
     /// `owner`: the key the job belongs to (nil: made while the server had no keys).
-    static func recordEstimate(_ db: GRDB.Database, job: String, owner: String?, _ estimates: [Estimate], now: Double) throws {
+    static func recordEstimate(_ db: any SQLConnection, job: String, owner: String?, _ estimates: [Estimate], now: Double) throws {
         for estimate in estimates {
             try db.execute(
-                sql: """
-                    INSERT INTO costs (job_id, model, provider, estimated_usd, actual_usd, is_mock, created_at, owner_key_id)
-                    VALUES (?, ?, ?, ?, NULL, ?, ?, ?)
-                    """, arguments: [job, estimate.model, estimate.provider, estimate.usd, estimate.isMock, now, owner])
+                """
+                INSERT INTO costs (job_id, model, provider, estimated_usd, actual_usd, is_mock, created_at, owner_key_id)
+                VALUES (?, ?, ?, ?, NULL, ?, ?, ?)
+                """, [job, estimate.model, estimate.provider, estimate.usd, estimate.isMock, now, owner])
         }
     }
 
@@ -41,21 +40,21 @@ public struct CostRepository: Sendable {
         now: Double = Date().timeIntervalSince1970
     ) async throws {
         let job = attempt.job
-        try await database.pool.write { db in
+        try await database.write { db in
             try attempt.requireOwnership(db)
-            try db.execute(
-                sql: "UPDATE costs SET actual_usd = COALESCE(actual_usd, 0) + ? WHERE job_id = ? AND model = ?",
-                arguments: [usd, job, model])
-            if db.changesCount == 0 {
+            let added = try db.execute(
+                "UPDATE costs SET actual_usd = COALESCE(actual_usd, 0) + ? WHERE job_id = ? AND model = ?",
+                [usd, job, model])
+            if added == 0 {
                 try db.execute(
-                    sql: """
-                        INSERT INTO costs (job_id, model, provider, estimated_usd, actual_usd, is_mock, created_at, owner_key_id)
-                        VALUES (?, ?, ?, 0, ?, ?, ?, (SELECT owner_key_id FROM jobs WHERE id = ?))
-                        """, arguments: [job, model, provider, usd, isMock, now, job])
+                    """
+                    INSERT INTO costs (job_id, model, provider, estimated_usd, actual_usd, is_mock, created_at, owner_key_id)
+                    VALUES (?, ?, ?, 0, ?, ?, ?, (SELECT owner_key_id FROM jobs WHERE id = ?))
+                    """, [job, model, provider, usd, isMock, now, job])
             }
             // Money spent is audited with the charge, in its transaction: one cannot be without the other.
             if usd > 0 {
-                let owner = try String.fetchOne(db, sql: "SELECT owner_key_id FROM jobs WHERE id = ?", arguments: [job])
+                let owner = try db.fetchValue(String.self, "SELECT owner_key_id FROM jobs WHERE id = ?", [job])
                 try AuditLog.record(
                     db, .spendCharged, subject: "\(job) \(model) \(CostRepository.cents(usd)) USD", actor: owner, via: .job,
                     requestID: nil, now: now)
@@ -74,10 +73,10 @@ public struct CostRepository: Sendable {
     }
 
     public func total(job: String) async throws -> JobTotal {
-        try database.readNow { db in
-            let row = try Row.fetchOne(
-                db, sql: "SELECT COALESCE(SUM(estimated_usd), 0) AS e, COALESCE(SUM(actual_usd), 0) AS a FROM costs WHERE job_id = ?",
-                arguments: [job])
+        try database.read { db in
+            let row = try db.fetchOne(
+                "SELECT COALESCE(SUM(estimated_usd), 0) AS e, COALESCE(SUM(actual_usd), 0) AS a FROM costs WHERE job_id = ?",
+                [job])
             return JobTotal(estimatedUSD: Self.cents(row?["e"] ?? 0), actualUSD: Self.cents(row?["a"] ?? 0))
         }
     }
@@ -102,16 +101,15 @@ public struct CostRepository: Sendable {
     /// Sums by UTC day and model, newest day first, between two times (seconds since 1970);
     /// `owner`: only what that key's jobs cost (nil: everyone's).
     public func byDayAndModel(from start: Double, to end: Double, owner: String? = nil) async throws -> [DailyModelCost] {
-        try database.readNow { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT date(created_at, 'unixepoch') AS day, model, provider, COUNT(DISTINCT job_id) AS jobs,
-                           SUM(estimated_usd) AS estimated, COALESCE(SUM(actual_usd), 0) AS actual,
-                           COUNT(DISTINCT CASE WHEN is_mock THEN job_id END) AS mock_jobs
-                    FROM costs WHERE created_at >= ? AND created_at < ? AND (? IS NULL OR owner_key_id = ?)
-                    GROUP BY day, model, provider ORDER BY day DESC, model
-                    """, arguments: [start, end, owner, owner]
+        try database.read { db in
+            try db.fetchAll(
+                """
+                SELECT \(db.dialect.utcDay("created_at")) AS day, model, provider, COUNT(DISTINCT job_id) AS jobs,
+                       SUM(estimated_usd) AS estimated, COALESCE(SUM(actual_usd), 0) AS actual,
+                       COUNT(DISTINCT CASE WHEN is_mock = 1 THEN job_id END) AS mock_jobs
+                FROM costs WHERE created_at >= ? AND created_at < ? AND (? IS NULL OR owner_key_id = ?)
+                GROUP BY day, model, provider ORDER BY day DESC, model
+                """, [start, end, owner, owner]
             ).map { row in
                 DailyModelCost(
                     day: row["day"], model: row["model"], provider: row["provider"], jobs: row["jobs"],

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Generation
 
 /// One attempt at a job: the job and the token its claim wrote in the row. Every write
@@ -27,11 +26,11 @@ public struct JobAttempt: Sendable, Hashable {
 
     /// Throws `LeaseLost` unless this attempt still owns its running job; call inside the
     /// write transaction that it guards, so the check and the write are one.
-    func requireOwnership(_ db: GRDB.Database) throws {
+    func requireOwnership(_ db: any SQLConnection) throws {
         let owned =
-            try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM jobs WHERE id = ? AND attempt_token = ? AND status = 'running'",
-                arguments: [job, token]) ?? false
+            try db.fetchValue(
+                Bool.self, "SELECT 1 FROM jobs WHERE id = ? AND attempt_token = ? AND status = 'running'",
+                [job, token]) ?? false
         guard owned else { throw LeaseLost(job: job) }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Where a job is in its life. `queued → running → succeeded | failed | canceled`;
 /// a running job may go back to `queued` (retry after a transient failure, or a
@@ -11,8 +10,7 @@ public enum JobStatus: String, Codable, Sendable, CaseIterable {
 }
 
 /// One row of the `jobs` table. JSON columns (`request`, `error`, `result`) hold text.
-public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "jobs"
+public struct JobRecord: Codable, Sendable, Equatable {
 
     public var id: String
     public var kind: String
@@ -76,8 +74,7 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
 }
 
 /// One row of the `videos` table: a rendered output and what to tell about it.
-public struct VideoRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "videos"
+public struct VideoRecord: Codable, Sendable, Equatable {
 
     public var id: String
     public var jobId: String

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Generation
 
 /// The durable job queue. Every change a running attempt makes is conditioned on the
@@ -32,7 +31,7 @@ public struct JobRepository: Sendable {
     }
 
     /// What else a new job writes with it, in its transaction (its cost estimate).
-    public typealias CompanionWrite = @Sendable (GRDB.Database, JobRecord) throws -> Void
+    public typealias CompanionWrite = @Sendable (any SQLConnection, JobRecord) throws -> Void
 
     /// The queue holds `maxQueued` jobs already: the new one is refused (a replay of an
     /// idempotency key is still answered).
@@ -45,7 +44,7 @@ public struct JobRepository: Sendable {
     public func enqueue(
         kind: String, request: String, idempotencyKey: String?, maxAttempts: Int,
         maxQueued: Int? = nil, owner: String? = nil, callbackURL: String? = nil, now: Double = Date().timeIntervalSince1970,
-        alsoWrite: CompanionWrite = { _, _ in }
+        alsoWrite: @escaping CompanionWrite = { _, _ in }
     ) async throws -> EnqueueOutcome {
         let hash = SHA256Hex.of("\(kind)\n\(request)" + (callbackURL.map { "\ncallback_url \($0)" } ?? ""))
         // Idempotency keys are each key's own: stored with the owner in front, one key's
@@ -62,35 +61,38 @@ public struct JobRepository: Sendable {
         let job = made
         return written(
             [job.id],
-            try await database.pool.write { db in
+            try await database.write { db in
+                // One key's submissions one at a time (PostgreSQL; SQLite's writes already
+                // are): its idempotency keys and budgets are checked against each other's.
+                try db.serialize(on: "enqueue \(owner ?? "")")
                 if let idempotencyKey,
-                    let existing = try JobRecord.fetchOne(db, sql: "SELECT * FROM jobs WHERE idempotency_key = ?", arguments: [idempotencyKey])
+                    let existing = try db.fetchRecord(JobRecord.self, "SELECT * FROM jobs WHERE idempotency_key = ?", [idempotencyKey])
                 {
                     guard existing.requestSHA256 == hash else { throw IdempotencyConflict(existing: existing) }
                     return .existing(existing)
                 }
                 try Self.requireRoom(db, maxQueued: maxQueued)
-                try job.insert(db)
+                try db.insert(job, into: "jobs")
                 try alsoWrite(db, job)
                 return .created(job)
             })
     }
 
-    private static func requireRoom(_ db: GRDB.Database, maxQueued: Int?) throws {
+    private static func requireRoom(_ db: any SQLConnection, maxQueued: Int?) throws {
         guard let maxQueued else { return }
-        let queued = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs WHERE status = 'queued'") ?? 0
+        let queued = try db.fetchValue(Int.self, "SELECT COUNT(*) FROM jobs WHERE status = 'queued'") ?? 0
         if queued >= maxQueued { throw QueueFull(queued: queued) }
     }
 
     public func find(_ id: String) async throws -> JobRecord? {
-        try database.jobCache.value(for: id) {
-            try database.fetchOne(JobRecord.self, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id])
-        }
+        let load = { try database.read { db in try db.fetchRecord(JobRecord.self, "SELECT * FROM jobs WHERE id = ?", [id]) } }
+        guard let cache = database.jobCache else { return try load() }
+        return try cache.value(for: id, load: load)
     }
 
     /// Every write below ends here: the rows it changed leave the cache once it committed.
     private func written<T>(_ ids: [String?], _ value: T) -> T {
-        for id in ids { if let id { database.jobCache.invalidate(id) } }
+        for id in ids { if let id { database.jobCache?.invalidate(id) } }
         return value
     }
 
@@ -99,9 +101,9 @@ public struct JobRepository: Sendable {
     public func list(
         status: JobStatus?, kind: String?, limit: Int, after cursor: JobCursor?, owner: String? = nil
     ) async throws -> [JobRecord] {
-        try database.readNow { db in
+        try database.read { db in
             var conditions: [String] = []
-            var arguments: StatementArguments = []
+            var arguments: SQLArguments = []
             if let owner {
                 conditions.append("owner_key_id = ?")
                 arguments += [owner]
@@ -120,9 +122,9 @@ public struct JobRepository: Sendable {
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             arguments += [limit]
-            return try JobRecord.fetchAll(
-                db, sql: "SELECT * FROM jobs \(filter) ORDER BY created_at DESC, id DESC LIMIT ?",
-                arguments: arguments)
+            return try db.fetchRecords(
+                JobRecord.self, "SELECT * FROM jobs \(filter) ORDER BY created_at DESC, id DESC LIMIT ?",
+                arguments)
         }
     }
 
@@ -135,7 +137,7 @@ public struct JobRepository: Sendable {
         /// The SQL condition on `kind` (of the claim's candidate `j`) and its arguments.
         fileprivate var condition: (sql: String, arguments: [String]) {
             switch self {
-            case .any: ("1", [])
+            case .any: ("TRUE", [])
             case .only(let kinds): ("j.kind IN (\(placeholders(kinds.count)))", kinds)
             case .excluding(let kinds): ("j.kind NOT IN (\(placeholders(kinds.count)))", kinds)
             }
@@ -168,40 +170,40 @@ public struct JobRepository: Sendable {
         let filter = kinds.condition
         let excluded = Array(excluding)
         let notRunningHere =
-            excluded.isEmpty ? "1" : "j.id NOT IN (\(Array(repeating: "?", count: excluded.count).joined(separator: ", ")))"
+            excluded.isEmpty ? "TRUE" : "j.id NOT IN (\(Array(repeating: "?", count: excluded.count).joined(separator: ", ")))"
         let token = JobAttempt.newToken()
-        var arguments: StatementArguments = [owner, now + leaseSeconds, now, token, now, now]
-        arguments += StatementArguments(filter.arguments)
-        arguments += StatementArguments(excluded)
+        var arguments: SQLArguments = [owner, now + leaseSeconds, now, token, now, now]
+        arguments += SQLArguments(filter.arguments)
+        arguments += SQLArguments(excluded)
         arguments += [owner, owner, now]
         let bound = arguments
-        let job = try await database.pool.write { db in
-            try JobRecord.fetchOne(
-                db,
-                sql: """
-                    UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
-                                    started_at = COALESCE(started_at, ?), stage = 'starting', attempt_token = ?
-                    WHERE id = (SELECT j.id FROM jobs AS j
-                                WHERE ((j.status = 'queued' AND j.run_after <= ?) OR (j.status = 'running' AND j.lease_expires_at < ?))
-                                  AND \(filter.sql) AND \(notRunningHere)
-                                  AND CASE WHEN j.crash_count > 0
-                                      THEN NOT EXISTS (SELECT 1 FROM jobs AS r WHERE r.status = 'running' AND r.lease_owner = ?)
-                                      ELSE NOT EXISTS (SELECT 1 FROM jobs AS r INDEXED BY jobs_suspects
-                                                       WHERE r.crash_count > 0 AND r.status IN ('running', 'queued')
-                                                       AND ((r.status = 'running' AND r.lease_owner = ?)
-                                                            OR (r.status = 'queued' AND r.run_after <= ?)))
-                                      END
-                                  AND (j.owner_key_id IS NULL
-                                       OR NOT EXISTS (SELECT 1 FROM api_keys AS k
-                                                      WHERE k.id = j.owner_key_id AND k.max_concurrent IS NOT NULL
-                                                        AND k.max_concurrent <= (SELECT COUNT(*) FROM jobs AS r
-                                                                                 WHERE r.status = 'running' AND r.owner_key_id = j.owner_key_id
-                                                                                   AND r.id != j.id)))
-                                ORDER BY (SELECT COUNT(*) FROM jobs AS r WHERE r.status = 'running' AND r.owner_key_id IS j.owner_key_id),
-                                         j.run_after, j.created_at
-                                LIMIT 1)
-                    RETURNING *
-                    """, arguments: bound)
+        let job = try await database.write { db in
+            try db.fetchRecord(
+                JobRecord.self,
+                """
+                UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
+                                started_at = COALESCE(started_at, ?), stage = 'starting', attempt_token = ?
+                WHERE id = (SELECT j.id FROM jobs AS j
+                            WHERE ((j.status = 'queued' AND j.run_after <= ?) OR (j.status = 'running' AND j.lease_expires_at < ?))
+                              AND \(filter.sql) AND \(notRunningHere)
+                              AND CASE WHEN j.crash_count > 0
+                                  THEN NOT EXISTS (SELECT 1 FROM jobs AS r WHERE r.status = 'running' AND r.lease_owner = ?)
+                                  ELSE NOT EXISTS (SELECT 1 FROM jobs AS r \(db.dialect.indexedBy("jobs_suspects"))
+                                                   WHERE r.crash_count > 0 AND r.status IN ('running', 'queued')
+                                                   AND ((r.status = 'running' AND r.lease_owner = ?)
+                                                        OR (r.status = 'queued' AND r.run_after <= ?)))
+                                  END
+                              AND (j.owner_key_id IS NULL
+                                   OR NOT EXISTS (SELECT 1 FROM api_keys AS k
+                                                  WHERE k.id = j.owner_key_id AND k.max_concurrent IS NOT NULL
+                                                    AND k.max_concurrent <= (SELECT COUNT(*) FROM jobs AS r
+                                                                             WHERE r.status = 'running' AND r.owner_key_id = j.owner_key_id
+                                                                               AND r.id != j.id)))
+                            ORDER BY (SELECT COUNT(*) FROM jobs AS r WHERE r.status = 'running' AND r.owner_key_id IS NOT DISTINCT FROM j.owner_key_id),
+                                     j.run_after, j.created_at
+                            LIMIT 1 \(db.dialect.forUpdateSkipLocked))
+                RETURNING *
+                """, bound)
         }
         return written([job?.id], job)
     }
@@ -211,13 +213,13 @@ public struct JobRepository: Sendable {
     public func renewLease(_ attempt: JobAttempt, leaseSeconds: Double, now: Double = Date().timeIntervalSince1970) async throws -> Bool {
         let cancel = written(
             [attempt.job],
-            try await database.pool.write { db in
-                try Bool.fetchOne(
-                    db,
-                    sql: """
-                        UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND attempt_token = ? AND status = 'running'
-                        RETURNING cancel_requested
-                        """, arguments: [now + leaseSeconds, attempt.job, attempt.token])
+            try await database.write { db in
+                try db.fetchValue(
+                    Bool.self,
+                    """
+                    UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND attempt_token = ? AND status = 'running'
+                    RETURNING cancel_requested
+                    """, [now + leaseSeconds, attempt.job, attempt.token])
             })
         guard let cancel else { throw LeaseLost(job: attempt.job) }
         return cancel
@@ -226,12 +228,11 @@ public struct JobRepository: Sendable {
     public func updateProgress(_ attempt: JobAttempt, progress: Double, stage: String, etaSeconds: Double?) async throws {
         let changed = written(
             [attempt.job],
-            try await database.pool.write { db in
+            try await database.write { db in
                 try db.execute(
-                    sql: """
-                        UPDATE jobs SET progress = ?, stage = ?, eta_seconds = ? WHERE id = ? AND attempt_token = ? AND status = 'running'
-                        """, arguments: [progress, stage, etaSeconds, attempt.job, attempt.token])
-                return db.changesCount
+                    """
+                    UPDATE jobs SET progress = ?, stage = ?, eta_seconds = ? WHERE id = ? AND attempt_token = ? AND status = 'running'
+                    """, [progress, stage, etaSeconds, attempt.job, attempt.token])
             })
         if changed == 0 { throw LeaseLost(job: attempt.job) }
     }
@@ -242,19 +243,19 @@ public struct JobRepository: Sendable {
         _ attempt: JobAttempt, result: String, video: VideoRecord?, retention: Double,
         now: Double = Date().timeIntervalSince1970
     ) async throws -> JobRecord {
-        try written(
+        written(
             [attempt.job],
-            try await database.pool.write { db in
+            try await database.write { db in
                 guard
-                    let job = try JobRecord.fetchOne(
-                        db,
-                        sql: """
-                            UPDATE jobs SET status = 'succeeded', progress = 1, stage = 'done', eta_seconds = 0, result = ?, error = NULL,
-                                            finished_at = ?, expires_at = ?, lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
-                            WHERE id = ? AND attempt_token = ? AND status = 'running' RETURNING *
-                            """, arguments: [result, now, now + retention, attempt.job, attempt.token])
+                    let job = try db.fetchRecord(
+                        JobRecord.self,
+                        """
+                        UPDATE jobs SET status = 'succeeded', progress = 1, stage = 'done', eta_seconds = 0, result = ?, error = NULL,
+                                        finished_at = ?, expires_at = ?, lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
+                        WHERE id = ? AND attempt_token = ? AND status = 'running' RETURNING *
+                        """, [result, now, now + retention, attempt.job, attempt.token])
                 else { throw LeaseLost(job: attempt.job) }
-                if let video { try video.save(db) }
+                if let video { try db.insert(video, into: "videos", upsertKey: ["id"]) }
                 try WebhookRepository.queue(db, endOf: job, now: now)
                 return job
             })
@@ -268,17 +269,17 @@ public struct JobRepository: Sendable {
     ) async throws -> JobRecord {
         let ended: JobStatus = status == .canceled ? .canceled : .failed  // the only ends a failure can have
         let error = try failure.map(Self.encode)
-        return try written(
+        return written(
             [attempt.job],
-            try await database.pool.write { db in
+            try await database.write { db in
                 guard
-                    let job = try JobRecord.fetchOne(
-                        db,
-                        sql: """
-                            UPDATE jobs SET status = ?, stage = ?, eta_seconds = NULL, error = ?, finished_at = ?, expires_at = ?,
-                                            lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
-                            WHERE id = ? AND attempt_token = ? AND status = 'running' RETURNING *
-                            """, arguments: [ended.rawValue, ended.rawValue, error, now, now + retention, attempt.job, attempt.token])
+                    let job = try db.fetchRecord(
+                        JobRecord.self,
+                        """
+                        UPDATE jobs SET status = ?, stage = ?, eta_seconds = NULL, error = ?, finished_at = ?, expires_at = ?,
+                                        lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
+                        WHERE id = ? AND attempt_token = ? AND status = 'running' RETURNING *
+                        """, [ended.rawValue, ended.rawValue, error, now, now + retention, attempt.job, attempt.token])
                 else { throw LeaseLost(job: attempt.job) }
                 try WebhookRepository.queue(db, endOf: job, now: now)
                 return job
@@ -290,17 +291,17 @@ public struct JobRepository: Sendable {
     @discardableResult
     public func requeue(_ attempt: JobAttempt, runAfter: Double, failure: JobFailure?, countAttempt: Bool) async throws -> JobRecord {
         let error = try failure.map(Self.encode)
-        return try written(
+        return written(
             [attempt.job],
-            try await database.pool.write { db in
+            try await database.write { db in
                 guard
-                    let job = try JobRecord.fetchOne(
-                        db,
-                        sql: """
-                            UPDATE jobs SET status = 'queued', stage = 'queued', eta_seconds = NULL, run_after = ?, error = ?,
-                                            attempts = attempts - ?, lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
-                            WHERE id = ? AND attempt_token = ? AND status = 'running' RETURNING *
-                            """, arguments: [runAfter, error, countAttempt ? 0 : 1, attempt.job, attempt.token])
+                    let job = try db.fetchRecord(
+                        JobRecord.self,
+                        """
+                        UPDATE jobs SET status = 'queued', stage = 'queued', eta_seconds = NULL, run_after = ?, error = ?,
+                                        attempts = attempts - ?, lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
+                        WHERE id = ? AND attempt_token = ? AND status = 'running' RETURNING *
+                        """, [runAfter, error, countAttempt ? 0 : 1, attempt.job, attempt.token])
                 else { throw LeaseLost(job: attempt.job) }
                 return job
             })
@@ -324,23 +325,25 @@ public struct JobRepository: Sendable {
     public func requestCancel(_ id: String, retention: Double, now: Double = Date().timeIntervalSince1970) async throws -> CancelOutcome {
         written(
             [id],
-            try await database.pool.write { db in
-                guard let job = try JobRecord.fetchOne(db, key: id) else { return .notFound }
+            try await database.write { db in
+                guard let job = try db.fetchRecord(JobRecord.self, "SELECT * FROM jobs WHERE id = ? \(db.dialect.forUpdate)", [id]) else {
+                    return .notFound
+                }
                 switch job.status {
                 case .queued:
-                    let canceled = try JobRecord.fetchOne(
-                        db,
-                        sql: """
-                            UPDATE jobs SET status = 'canceled', stage = 'canceled', cancel_requested = 1, finished_at = ?,
-                                            expires_at = ?, eta_seconds = NULL
-                            WHERE id = ? RETURNING *
-                            """, arguments: [now, now + retention, id])
+                    let canceled = try db.fetchRecord(
+                        JobRecord.self,
+                        """
+                        UPDATE jobs SET status = 'canceled', stage = 'canceled', cancel_requested = 1, finished_at = ?,
+                                        expires_at = ?, eta_seconds = NULL
+                        WHERE id = ? RETURNING *
+                        """, [now, now + retention, id])
                     if let canceled { try WebhookRepository.queue(db, endOf: canceled, now: now) }
                     return .canceled(canceled ?? job)
                 case .running:
-                    let requested = try JobRecord.fetchOne(
-                        db, sql: "UPDATE jobs SET cancel_requested = 1 WHERE id = ? RETURNING *",
-                        arguments: [id])
+                    let requested = try db.fetchRecord(
+                        JobRecord.self, "UPDATE jobs SET cancel_requested = 1 WHERE id = ? RETURNING *",
+                        [id])
                     return .requested(requested ?? job)
                 case .succeeded, .failed, .canceled:
                     return .alreadyEnded(job)
@@ -372,37 +375,37 @@ public struct JobRepository: Sendable {
                 type: "crashed", message: "the server stopped while running this job (the process died)",
                 suggestion: "retry it with POST /api/jobs/{id}/retry if it should run again; if the server dies again, check its logs and the request"
             ))
-        let recovery = try await database.pool.write { db in
-            let running = try Row.fetchAll(db, sql: "SELECT id, crash_count FROM jobs WHERE status = 'running' ORDER BY id")
+        let recovery = try await database.write { db in
+            let running = try db.fetchAll("SELECT id, crash_count FROM jobs WHERE status = 'running' ORDER BY id")
             var recovery = Recovery()
             for row in running {
                 let id: String = row["id"]
                 let crashes: Int = row["crash_count"]
                 if running.count == 1 || crashes > 0 {
-                    let crashed = try JobRecord.fetchOne(
-                        db,
-                        sql: """
-                            UPDATE jobs SET status = 'failed', stage = 'failed', eta_seconds = NULL, error = ?, finished_at = ?,
-                                            expires_at = ?, crash_count = crash_count + 1, lease_owner = NULL,
-                                            lease_expires_at = NULL, attempt_token = NULL
-                            WHERE id = ? RETURNING *
-                            """, arguments: [failure, now, now + retention, id])
+                    let crashed = try db.fetchRecord(
+                        JobRecord.self,
+                        """
+                        UPDATE jobs SET status = 'failed', stage = 'failed', eta_seconds = NULL, error = ?, finished_at = ?,
+                                        expires_at = ?, crash_count = crash_count + 1, lease_owner = NULL,
+                                        lease_expires_at = NULL, attempt_token = NULL
+                        WHERE id = ? RETURNING *
+                        """, [failure, now, now + retention, id])
                     if let crashed { try WebhookRepository.queue(db, endOf: crashed, now: now) }
                     recovery.quarantined.append(id)
                 } else {
                     try db.execute(
-                        sql: """
-                            UPDATE jobs SET status = 'queued', stage = 'queued', run_after = ?, attempts = MAX(attempts - 1, 0),
-                                            crash_count = crash_count + 1, lease_owner = NULL, lease_expires_at = NULL,
-                                            attempt_token = NULL
-                            WHERE id = ?
-                            """, arguments: [now, id])
+                        """
+                        UPDATE jobs SET status = 'queued', stage = 'queued', run_after = ?, attempts = \(db.dialect.greatest("attempts - 1", "0")),
+                                        crash_count = crash_count + 1, lease_owner = NULL, lease_expires_at = NULL,
+                                        attempt_token = NULL
+                        WHERE id = ?
+                        """, [now, id])
                     recovery.requeued.append(id)
                 }
             }
             return recovery
         }
-        database.jobCache.invalidateAll()
+        database.jobCache?.invalidateAll()
         return recovery
     }
 
@@ -419,26 +422,28 @@ public struct JobRepository: Sendable {
     public func retry(_ id: String, maxQueued: Int? = nil, now: Double = Date().timeIntervalSince1970) async throws -> RetryOutcome {
         written(
             [id],
-            try await database.pool.write { db in
-                guard let job = try JobRecord.fetchOne(db, key: id) else { return .notFound }
+            try await database.write { db in
+                guard let job = try db.fetchRecord(JobRecord.self, "SELECT * FROM jobs WHERE id = ? \(db.dialect.forUpdate)", [id]) else {
+                    return .notFound
+                }
                 guard job.status == .failed else { return .notFailed(job) }
                 try Self.requireRoom(db, maxQueued: maxQueued)
-                let requeued = try JobRecord.fetchOne(
-                    db,
-                    sql: """
-                        UPDATE jobs SET status = 'queued', stage = 'queued', progress = 0, eta_seconds = NULL, error = NULL, result = NULL,
-                                        attempts = 0, crash_count = 0, run_after = ?, finished_at = NULL, expires_at = NULL,
-                                        cancel_requested = 0, lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
-                        WHERE id = ? AND status = 'failed' RETURNING *
-                        """, arguments: [now, id])
+                let requeued = try db.fetchRecord(
+                    JobRecord.self,
+                    """
+                    UPDATE jobs SET status = 'queued', stage = 'queued', progress = 0, eta_seconds = NULL, error = NULL, result = NULL,
+                                    attempts = 0, crash_count = 0, run_after = ?, finished_at = NULL, expires_at = NULL,
+                                    cancel_requested = 0, lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
+                    WHERE id = ? AND status = 'failed' RETURNING *
+                    """, [now, id])
                 return requeued.map(RetryOutcome.requeued) ?? .notFailed(job)
             })
     }
 
     public func countsByStatus() async throws -> [JobStatus: Int] {
-        try database.readNow { db in
+        try database.read { db in
             var counts = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0, 0) })
-            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM jobs GROUP BY status") {
+            for row in try db.fetchAll("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status") {
                 if let status = JobStatus(rawValue: row["status"]) { counts[status] = row["n"] }
             }
             return counts
@@ -447,10 +452,10 @@ public struct JobRepository: Sendable {
 
     /// The finished jobs whose retention has run out, with their output files.
     public func expired(now: Double = Date().timeIntervalSince1970, limit: Int = 500) async throws -> [(job: String, files: [String])] {
-        try database.readNow { db in
-            let ids = try String.fetchAll(db, sql: "SELECT id FROM jobs WHERE expires_at < ? LIMIT ?", arguments: [now, limit])
+        try database.read { db in
+            let ids = try db.fetchValues(String.self, "SELECT id FROM jobs WHERE expires_at < ? LIMIT ?", [now, limit])
             return try ids.map { id in
-                (id, try String.fetchAll(db, sql: "SELECT path FROM videos WHERE job_id = ?", arguments: [id]))
+                (id, try db.fetchValues(String.self, "SELECT path FROM videos WHERE job_id = ?", [id]))
             }
         }
     }
@@ -460,20 +465,20 @@ public struct JobRepository: Sendable {
         guard !ids.isEmpty else { return }
         written(
             ids,
-            try await database.pool.write { db in
-                for id in ids { try db.execute(sql: "DELETE FROM jobs WHERE id = ?", arguments: [id]) }
+            try await database.write { db in
+                for id in ids { try db.execute("DELETE FROM jobs WHERE id = ?", [id]) }
             })
     }
 
     /// The file names of every video row (what the start-up orphan sweep keeps).
     public func videoFileNames() throws -> Set<String> {
-        try database.readNow { db in
-            Set(try String.fetchAll(db, sql: "SELECT path FROM videos").map { ($0 as NSString).lastPathComponent })
+        try database.read { db in
+            Set(try db.fetchValues(String.self, "SELECT path FROM videos").map { ($0 as NSString).lastPathComponent })
         }
     }
 
     public func video(_ id: String) async throws -> VideoRecord? {
-        try database.fetchOne(VideoRecord.self, sql: "SELECT * FROM videos WHERE id = ?", arguments: [id])
+        try database.read { db in try db.fetchRecord(VideoRecord.self, "SELECT * FROM videos WHERE id = ?", [id]) }
     }
 }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Generation
 
 /// Where reference images were uploaded per provider (so each is uploaded once while
@@ -10,20 +9,20 @@ public struct ProviderUploadCache: UploadCache {
     public init(database: Database) { self.database = database }
 
     public func url(provider: String, sha256: String) async -> String? {
-        try? database.readNow { db in
-            try String.fetchOne(
-                db, sql: "SELECT url FROM provider_uploads WHERE provider = ? AND sha256 = ? AND expires_at > ?",
-                arguments: [provider, sha256, Date().timeIntervalSince1970])
+        try? database.read { db in
+            try db.fetchValue(
+                String.self, "SELECT url FROM provider_uploads WHERE provider = ? AND sha256 = ? AND expires_at > ?",
+                [provider, sha256, Date().timeIntervalSince1970])
         }
     }
 
     public func store(url: String, provider: String, sha256: String, expiresAt: Date) async {
-        _ = try? await database.pool.write { db in
+        _ = try? await database.write { db in
             try db.execute(
-                sql: """
-                    INSERT INTO provider_uploads (provider, sha256, url, expires_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (provider, sha256) DO UPDATE SET url = excluded.url, expires_at = excluded.expires_at
-                    """, arguments: [provider, sha256, url, expiresAt.timeIntervalSince1970])
+                """
+                INSERT INTO provider_uploads (provider, sha256, url, expires_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (provider, sha256) DO UPDATE SET url = excluded.url, expires_at = excluded.expires_at
+                """, [provider, sha256, url, expiresAt.timeIntervalSince1970])
         }
     }
 }
@@ -41,11 +40,11 @@ public struct ScenePlanCache: Sendable {
     }
 
     public func plan(for key: String) async throws -> ScenePlan? {
-        try database.readNow { db in
+        try database.read { db in
             guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT scenes, tokens, is_mock FROM scene_plans WHERE key = ? AND created_at > ?",
-                    arguments: [key, Date().timeIntervalSince1970 - lifetime]),
+                let row = try db.fetchOne(
+                    "SELECT scenes, tokens, is_mock FROM scene_plans WHERE key = ? AND created_at > ?",
+                    [key, Date().timeIntervalSince1970 - lifetime]),
                 let scenes = try? JSONDecoder().decode([SceneIdea].self, from: Data((row["scenes"] as String).utf8))
             else { return nil }
             return ScenePlan(scenes: scenes, tokens: row["tokens"], isMock: row["is_mock"])
@@ -54,10 +53,14 @@ public struct ScenePlanCache: Sendable {
 
     public func store(_ plan: ScenePlan, for key: String) async throws {
         let scenes = String(decoding: try JSONEncoder().encode(plan.scenes), as: UTF8.self)
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
-                sql: "INSERT OR REPLACE INTO scene_plans (key, scenes, tokens, is_mock, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [key, scenes, plan.tokens, plan.isMock, Date().timeIntervalSince1970])
+                """
+                INSERT INTO scene_plans (key, scenes, tokens, is_mock, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (key) DO UPDATE SET scenes = excluded.scenes, tokens = excluded.tokens, is_mock = excluded.is_mock,
+                                                created_at = excluded.created_at
+                """,
+                [key, scenes, plan.tokens, plan.isMock, Date().timeIntervalSince1970])
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Where a delivery is: waiting for its next attempt, or done one way or the other.
 public enum WebhookDeliveryStatus: String, Codable, Sendable {
@@ -31,7 +30,7 @@ public struct WebhookDelivery: Sendable, Equatable {
     public var firstAttemptAt: Double?
     public var finishedAt: Double?
 
-    init(row: Row) {
+    init(row: SQLRow) {
         id = row["id"]
         jobID = row["job_id"]
         ownerKeyID = row["owner_key_id"]
@@ -77,36 +76,33 @@ public struct WebhookRepository: Sendable {
 
     /// Queues the announcement of `job`'s end, if it has a callback URL. Runs inside the
     /// transaction that ended it; `job` is the row as it ended.
-    static func queue(_ db: GRDB.Database, endOf job: JobRecord, now: Double) throws {
+    static func queue(_ db: any SQLConnection, endOf job: JobRecord, now: Double) throws {
         guard let url = job.callbackURL, job.status.isFinal else { return }
         let body = String(decoding: try JSONEncoder.api.encode(JobResource(job)), as: UTF8.self)
         try db.execute(
-            sql: """
-                INSERT INTO webhook_deliveries (id, job_id, owner_key_id, url, job_status, body, status, created_at, next_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)
-                """,
-            arguments: [Identifier.make(.webhookMessage), job.id, job.ownerKeyID, url, job.status.rawValue, body, now, now])
+            """
+            INSERT INTO webhook_deliveries (id, job_id, owner_key_id, url, job_status, body, status, created_at, next_attempt_at)
+            VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+            """,
+            [Identifier.make(.webhookMessage), job.id, job.ownerKeyID, url, job.status.rawValue, body, now, now])
     }
 
     /// Takes the delivery that has waited longest for its due attempt, and holds it until
     /// `holdUntil` (when a process that died mid-attempt lets it go again). The outbox is
     /// looked at with a read first: an idle poll takes no write lock.
     func claim(now: Double, holdUntil: Double) async throws -> WebhookDelivery? {
-        let due = try database.readNow { db in
-            try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?)"),
-                arguments: [now])
+        let due = try database.read { db in
+            try db.fetchValue(Bool.self, "SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?)", [now])
         }
         guard due == true else { return nil }
-        return try await database.pool.write { db in
-            try Row.fetchOne(
-                db,
-                sql: """
-                    UPDATE webhook_deliveries SET next_attempt_at = ?
-                    WHERE id = (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
-                                ORDER BY next_attempt_at LIMIT 1)
-                    RETURNING *
-                    """, arguments: [holdUntil, now]
+        return try await database.write { db in
+            try db.fetchOne(
+                """
+                UPDATE webhook_deliveries SET next_attempt_at = ?
+                WHERE id = (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
+                            ORDER BY next_attempt_at LIMIT 1 \(db.dialect.forUpdateSkipLocked))
+                RETURNING *
+                """, [holdUntil, now]
             ).map(WebhookDelivery.init)
         }
     }
@@ -121,22 +117,22 @@ public struct WebhookRepository: Sendable {
             case .failed: .failed
             }
         let finishedAt = status == .pending ? nil : attempt.at + attempt.durationSeconds
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
-                sql: """
-                    INSERT INTO webhook_attempts (delivery_id, number, at, duration_seconds, status_code, error, outcome)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                """
+                INSERT INTO webhook_attempts (delivery_id, number, at, duration_seconds, status_code, error, outcome)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
                     delivery.id, attempt.number, attempt.at, attempt.durationSeconds, attempt.statusCode, attempt.error,
                     attempt.outcome.rawValue,
                 ])
             try db.execute(
-                sql: """
-                    UPDATE webhook_deliveries SET attempts = ?, first_attempt_at = COALESCE(first_attempt_at, ?), status = ?,
-                                                  next_attempt_at = ?, finished_at = ?
-                    WHERE id = ?
-                    """, arguments: [attempt.number, attempt.at, status.rawValue, nextAttemptAt, finishedAt, delivery.id])
+                """
+                UPDATE webhook_deliveries SET attempts = ?, first_attempt_at = COALESCE(first_attempt_at, ?), status = ?,
+                                              next_attempt_at = ?, finished_at = ?
+                WHERE id = ?
+                """, [attempt.number, attempt.at, status.rawValue, nextAttemptAt, finishedAt, delivery.id])
             if status == .failed {
                 try AuditLog.record(
                     db, .webhookGaveUp, subject: delivery.jobID, actor: nil, via: .server, requestID: nil, now: finishedAt ?? attempt.at)
@@ -147,21 +143,21 @@ public struct WebhookRepository: Sendable {
     /// Gives a claimed delivery back, due now, without counting an attempt (one stopped by
     /// a shutdown). Synchronous: it runs as its task is being cancelled.
     func release(_ id: String, now: Double = Date().timeIntervalSince1970) throws {
-        try database.pool.write { db in
+        try database.writeNow { db in
             try db.execute(
-                sql: "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ? AND status = 'pending'", arguments: [now, id])
+                "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ? AND status = 'pending'", [now, id])
         }
     }
 
     /// A job's deliveries, oldest first, each with its attempts in order.
     public func deliveries(ofJob job: String) throws -> [(delivery: WebhookDelivery, attempts: [WebhookAttempt])] {
-        try database.readNow { db in
-            let deliveries = try Row.fetchAll(
-                db, sql: "SELECT * FROM webhook_deliveries WHERE job_id = ? ORDER BY created_at, id", arguments: [job]
+        try database.read { db in
+            let deliveries = try db.fetchAll(
+                "SELECT * FROM webhook_deliveries WHERE job_id = ? ORDER BY created_at, id", [job]
             ).map(WebhookDelivery.init)
             return try deliveries.map { delivery in
-                let attempts = try Row.fetchAll(
-                    db, sql: "SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY number", arguments: [delivery.id]
+                let attempts = try db.fetchAll(
+                    "SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY number", [delivery.id]
                 ).map { row in
                     WebhookAttempt(
                         number: row["number"], at: row["at"], durationSeconds: row["duration_seconds"], statusCode: row["status_code"],
