@@ -5,7 +5,12 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# The store suites run on SQLite and on PostgreSQL: a throwaway cluster of Debian's
+# server for this run (scripts/postgres.sh installs it when missing), stopped at the end.
+pg_dir=.build/test-postgres
+trap 'rm -f "$log"; scripts/postgres.sh stop "$pg_dir" > /dev/null 2>&1 || true' EXIT
+MERGE_SERVER_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pg_dir") || { echo "error: the test PostgreSQL did not start" >&2; exit 1; }
+export MERGE_SERVER_TEST_POSTGRES_URL
 swift test --skip-build "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 if [ "$status" -ne 0 ]; then

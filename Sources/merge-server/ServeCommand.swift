@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host: String?
     @Option(help: "Port (0 picks a free one).") var port: Int?
     @Option(name: .customLong("data-dir"), help: "Data directory (database, uploads, videos).") var dataDirectory: String?
-    @Option(help: "sqlite:PATH (default sqlite:<data dir>/mergeserver.sqlite).") var database: String?
+    @Option(help: "sqlite:PATH (default sqlite:<data dir>/mergeserver.sqlite) or postgres://user:password@host:5432/database.") var database: String?
     @Option(help: "Jobs run at once (default: the core count; 0 only accepts jobs).") var workers: Int?
     @Option(
         name: .customLong("generation-workers"),

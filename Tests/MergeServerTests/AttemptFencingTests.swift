@@ -12,9 +12,9 @@ import Testing
 /// its lease and was claimed again can change nothing — not the job's end, progress,
 /// lease, checkpoints or costs — and the provider is called once per attempt that owned it.
 @Suite struct AttemptFencingTests {
-    @Test func aStaleAttemptsWritesAreAllRefused() async throws {
+    @Test(arguments: StoreEngine.allCases) func aStaleAttemptsWritesAreAllRefused(store: StoreEngine) async throws {
         let directory = try TemporaryDirectory()
-        let database = try Database(path: directory.path + "/db.sqlite")
+        let database = try await store.open(in: directory)
         let jobs = JobRepository(database: database)
         let checkpoints = CheckpointRepository(database: database)
         let costs = CostRepository(database: database)
@@ -56,9 +56,9 @@ import Testing
     /// Two engines on one queue: A's worker stalls past its lease (it stops renewing, as a
     /// SIGSTOPped process would); B claims the job and finishes it. When A wakes, its
     /// checkpoint, cost and result are refused and the job keeps B's.
-    @Test func aWorkerStalledPastItsLeaseIsOverruled() async throws {
+    @Test(arguments: StoreEngine.allCases) func aWorkerStalledPastItsLeaseIsOverruled(store: StoreEngine) async throws {
         let directory = try TemporaryDirectory()
-        let database = try Database(path: directory.path + "/db.sqlite")
+        let database = try await store.open(in: directory)
         let jobs = JobRepository(database: database)
         let checkpoints = CheckpointRepository(database: database)
         let costs = CostRepository(database: database)
@@ -184,11 +184,11 @@ struct PaidHandler: JobHandler {
         }
     }
 
-    @Test func aStalledGenerationIsPaidOnceAndRecordedOnce() async throws {
+    @Test(arguments: StoreEngine.allCases) func aStalledGenerationIsPaidOnceAndRecordedOnce(store: StoreEngine) async throws {
         let provider = StallingVideo()
         var mocks = ProviderDirectory.mocks(on: .tests)
         mocks.video["mock"] = provider
-        let server = try await TestServer.make(workers: 0, mocks: mocks)
+        let server = try await TestServer.make(workers: 0, mocks: mocks, store: store)
         let id = try await server.test(.router) { client in
             let accepted = try await client.postJSON(
                 "/api/mv/generate_video",
@@ -241,11 +241,11 @@ struct PaidHandler: JobHandler {
     /// One process, two workers: the job's lease runs out while its worker stalls, and the
     /// other worker of the same process does not take it (before, it did: two paid
     /// generations for one job, both allowed to complete it).
-    @Test func aProcessNeverClaimsAJobItIsStillRunning() async throws {
+    @Test(arguments: StoreEngine.allCases) func aProcessNeverClaimsAJobItIsStillRunning(store: StoreEngine) async throws {
         let provider = StallingVideo()
         var mocks = ProviderDirectory.mocks(on: .tests)
         mocks.video["mock"] = provider
-        let server = try await TestServer.make(workers: 2, mocks: mocks) {
+        let server = try await TestServer.make(workers: 2, mocks: mocks, store: store) {
             $0.engine.generationWorkers = 0
             $0.engine.leaseSeconds = 0.3
             $0.engine.heartbeatSeconds = 3600

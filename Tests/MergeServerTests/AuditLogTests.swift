@@ -1,12 +1,12 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import MergeServer
 import NIOCore
 import TestSupport
 import Testing
+
+@testable import MergeServer
 
 /// The audit log: what is recorded, by whom, with which request id; admin-only; rows
 /// cannot be changed.
@@ -61,14 +61,13 @@ import Testing
         }
     }
 
-    @Test func rowsCannotBeChangedOrRemoved() async throws {
+    @Test(arguments: StoreEngine.allCases) func rowsCannotBeChangedOrRemoved(store: StoreEngine) async throws {
         let directory = try TemporaryDirectory()
-        let database = try Database(path: directory.path + "/audit.sqlite")
+        let database = try await store.open(in: directory)
         let audit = AuditLog(database: database)
         try await audit.record(.keyCreated, subject: "key_1", actor: nil, via: .cli)
-        let queue = try DatabaseQueue(path: directory.path + "/audit.sqlite")
-        #expect(throws: (any Error).self) { try queue.write { try $0.execute(sql: "UPDATE audit_log SET subject = 'x'") } }
-        #expect(throws: (any Error).self) { try queue.write { try $0.execute(sql: "DELETE FROM audit_log") } }
+        #expect(throws: (any Error).self) { try database.writeNow { try $0.execute("UPDATE audit_log SET subject = 'x'") } }
+        #expect(throws: (any Error).self) { try database.writeNow { try $0.execute("DELETE FROM audit_log") } }
         #expect(try audit.list(limit: 10).map(\.subject) == ["key_1"])
     }
 

@@ -29,12 +29,12 @@ import Testing
     static let image = #"{"prompt": "a lighthouse keeper", "model": "imagen-4"}"#
 
     func server(
-        workers: Int, provider: PricedImageProvider?, directory: TemporaryDirectory? = nil,
+        workers: Int, provider: PricedImageProvider?, directory: TemporaryDirectory? = nil, store: StoreEngine = .sqlite,
         _ configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws -> TestServer {
         try await TestServer.make(
             workers: workers, providers: provider.map { GenerationService.Providers(image: ["replicate": $0]) }, directory: directory,
-            configure)
+            store: store, configure)
     }
 
     func key(_ server: TestServer, _ limits: APIKeyLimits) async throws -> (id: String, key: String) {
@@ -53,9 +53,9 @@ import Testing
         throw TestFailure("job \(id) did not end")
     }
 
-    @Test func aKeyOverItsBudgetIs402WithNoProviderCall() async throws {
+    @Test(arguments: StoreEngine.allCases) func aKeyOverItsBudgetIs402WithNoProviderCall(store: StoreEngine) async throws {
         let provider = PricedImageProvider()
-        let server = try await server(workers: 1, provider: provider)
+        let server = try await server(workers: 1, provider: provider, store: store)
         let poor = try await key(server, APIKeyLimits(budgetUSD: 0.03))
         let funded = try await key(server, APIKeyLimits(budgetUSD: 0.05))
         try await server.test { client in
@@ -109,9 +109,9 @@ import Testing
 
     /// Queued jobs hold their estimates: three images of $0.04 do not fit in $0.10 even
     /// before any has run, and two requests at once cannot both take the last of it.
-    @Test func queuedWorkHoldsItsEstimate() async throws {
+    @Test(arguments: StoreEngine.allCases) func queuedWorkHoldsItsEstimate(store: StoreEngine) async throws {
         let provider = PricedImageProvider()
-        let server = try await server(workers: 0, provider: provider)
+        let server = try await server(workers: 0, provider: provider, store: store)
         let holder = try await key(server, APIKeyLimits(budgetUSD: 0.10))
         try await server.test { client in
             let answers = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
@@ -131,9 +131,9 @@ import Testing
         }
     }
 
-    @Test func theDailyBudgetAndTheServersDailyCapAreEachNamed() async throws {
+    @Test(arguments: StoreEngine.allCases) func theDailyBudgetAndTheServersDailyCapAreEachNamed(store: StoreEngine) async throws {
         let provider = PricedImageProvider()
-        let server = try await server(workers: 0, provider: provider) { $0.dailyBudgetUSD = 0.10 }
+        let server = try await server(workers: 0, provider: provider, store: store) { $0.dailyBudgetUSD = 0.10 }
         let daily = try await key(server, APIKeyLimits(budgetUSD: 10, dailyBudgetUSD: 0.05))
         let open = try await key(server, APIKeyLimits())
         try await server.test { client in

@@ -13,9 +13,9 @@ import Testing
 /// goes first, so one key's long queue does not starve another's single job.
 @Suite struct ConcurrencyQuotaTests {
     /// A fresh database; its directory goes when the caller lets it go.
-    func database() throws -> (TemporaryDirectory, Database) {
+    func database(_ store: StoreEngine) async throws -> (TemporaryDirectory, Database) {
         let directory = try TemporaryDirectory()
-        return (directory, try Database(path: directory.path + "/db.sqlite"))
+        return (directory, try await store.open(in: directory))
     }
 
     func key(_ database: Database, maxConcurrent: Int?) async throws -> String {
@@ -23,8 +23,8 @@ import Testing
         return try await keys.create(name: "k", scopes: [.render], limits: APIKeyLimits(maxConcurrent: maxConcurrent)).record.id
     }
 
-    @Test func aKeyAtItsLimitWaitsWhileAnotherKeysJobRuns() async throws {
-        let (directory, database) = try database()
+    @Test(arguments: StoreEngine.allCases) func aKeyAtItsLimitWaitsWhileAnotherKeysJobRuns(store: StoreEngine) async throws {
+        let (directory, database) = try await database(store)
         defer { withExtendedLifetime(directory) {} }
         let jobs = JobRepository(database: database)
         let a = try await key(database, maxConcurrent: 1)
@@ -49,8 +49,8 @@ import Testing
         #expect(try await jobs.claim(owner: "w", leaseSeconds: 60, now: 11) == nil)
     }
 
-    @Test func theKeyRunningFewestJobsGoesFirst() async throws {
-        let (directory, database) = try database()
+    @Test(arguments: StoreEngine.allCases) func theKeyRunningFewestJobsGoesFirst(store: StoreEngine) async throws {
+        let (directory, database) = try await database(store)
         defer { withExtendedLifetime(directory) {} }
         let jobs = JobRepository(database: database)
         let busy = try await key(database, maxConcurrent: nil)
@@ -71,8 +71,8 @@ import Testing
 
     /// A running job whose lease ran out (its worker died) is taken over even at the key's
     /// limit: it is the one job running, not one more.
-    @Test func aStalledJobOfAKeyAtItsLimitIsTakenOver() async throws {
-        let (directory, database) = try database()
+    @Test(arguments: StoreEngine.allCases) func aStalledJobOfAKeyAtItsLimitIsTakenOver(store: StoreEngine) async throws {
+        let (directory, database) = try await database(store)
         defer { withExtendedLifetime(directory) {} }
         let jobs = JobRepository(database: database)
         let a = try await key(database, maxConcurrent: 1)
@@ -109,12 +109,12 @@ import Testing
         func most(_ owner: String) -> Int { state.withLock { $0.most[owner] ?? 0 } }
     }
 
-    @Test func throughTheServerAKeyRunsAtMostItsLimitAndAnotherKeyIsNotStarved() async throws {
+    @Test(arguments: StoreEngine.allCases) func throughTheServerAKeyRunsAtMostItsLimitAndAnotherKeyIsNotStarved(store: StoreEngine) async throws {
         let provider = HeldVideoProvider()
         var mocks = ProviderDirectory.mocks(on: .tests)
         mocks.video["mock"] = provider
         // Eight generation workers: only the key's limit holds its jobs back.
-        let server = try await TestServer.make(workers: 1, mocks: mocks)
+        let server = try await TestServer.make(workers: 1, mocks: mocks, store: store)
         let keys = server.dependencies.apiKeys
         let a = try await keys.create(name: "a", scopes: [.generate, .read], limits: APIKeyLimits(maxConcurrent: 1)).key
         let b = try await keys.create(name: "b", scopes: [.generate, .read]).key

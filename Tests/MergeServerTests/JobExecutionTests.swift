@@ -11,8 +11,8 @@ import Testing
 /// Jobs run by the engine: real renders decoded with ffprobe, events, cancel, and the
 /// queue's guarantees (retries, leases, shutdown checkpoints).
 @Suite struct JobExecutionTests {
-    @Test func mergeJobRendersTheTimelineAndServesTheVideo() async throws {
-        let server = try await TestServer.make(workers: 1)
+    @Test(arguments: StoreEngine.allCases) func mergeJobRendersTheTimelineAndServesTheVideo(store: StoreEngine) async throws {
+        let server = try await TestServer.make(workers: 1, store: store)
         try await server.test(.live) { client in
             let a = try await client.uploadID("clip_640x480_25.mp4")
             let b = try await client.uploadID("clip_1280x720_30.mp4")
@@ -109,9 +109,9 @@ import Testing
         }
     }
 
-    @Test func transientFailuresAreRetriedAndPermanentOnesFail() async throws {
+    @Test(arguments: StoreEngine.allCases) func transientFailuresAreRetriedAndPermanentOnesFail(store: StoreEngine) async throws {
         let directory = try TemporaryDirectory()
-        let jobs = try JobRepository(database: Database(path: directory.path + "/db.sqlite"))
+        let jobs = try await JobRepository(database: store.open(in: directory))
         let engine = flakyEngine(jobs) { $0.retryBaseSeconds = 0.05 }
         let flaky = try await jobs.enqueue(kind: "merge_videos", request: "{\"fail_times\": 2}", idempotencyKey: nil, maxAttempts: 3).job
         let broken = try await jobs.enqueue(kind: "merge_videos", request: "{\"permanent\": true}", idempotencyKey: nil, maxAttempts: 3).job
@@ -128,9 +128,9 @@ import Testing
         #expect(ended[exhausted.id]?.failure?.suggestion != nil)
     }
 
-    @Test func shutdownCheckpointsARunningJobAndALostLeaseIsTakenOver() async throws {
+    @Test(arguments: StoreEngine.allCases) func shutdownCheckpointsARunningJobAndALostLeaseIsTakenOver(store: StoreEngine) async throws {
         let directory = try TemporaryDirectory()
-        let jobs = try JobRepository(database: Database(path: directory.path + "/db.sqlite"))
+        let jobs = try await JobRepository(database: store.open(in: directory))
         let slow = try await jobs.enqueue(kind: "merge_videos", request: "{\"sleep\": 30}", idempotencyKey: nil, maxAttempts: 3).job
 
         // A worker that dies: it claims the job and never renews the lease.
@@ -160,9 +160,9 @@ import Testing
         #expect(checkpointed.leaseOwner == nil)
     }
 
-    @Test func jobsWaitingOnProvidersNeverHoldTheRenderWorker() async throws {
+    @Test(arguments: StoreEngine.allCases) func jobsWaitingOnProvidersNeverHoldTheRenderWorker(store: StoreEngine) async throws {
         let directory = try TemporaryDirectory()
-        let jobs = try JobRepository(database: Database(path: directory.path + "/db.sqlite"))
+        let jobs = try await JobRepository(database: store.open(in: directory))
         var settings = JobEngineSettings()
         settings.workers = 1
         settings.generationWorkers = 1

@@ -7,9 +7,9 @@ import Testing
 
 /// Finished jobs expire with their files; running and queued ones never do.
 @Suite struct RetentionTests {
-    @Test func expiredJobsGoWithTheirVideos() async throws {
+    @Test(arguments: StoreEngine.allCases) func expiredJobsGoWithTheirVideos(store: StoreEngine) async throws {
         let directory = try TemporaryDirectory()
-        let database = try Database(path: directory.path + "/db.sqlite")
+        let database = try await store.open(in: directory)
         let jobs = JobRepository(database: database)
         func finishedJob(retention: Double) async throws -> (JobRecord, String) {
             let job = try await jobs.enqueue(kind: "merge_videos", request: "{}", idempotencyKey: nil, maxAttempts: 1).job

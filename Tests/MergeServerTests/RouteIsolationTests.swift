@@ -27,8 +27,8 @@ import Testing
         let generationJob: String
     }
 
-    @Test func everyRouteIsolatesOneKeyFromAnother() async throws {
-        let server = try await TestServer.make(workers: 1)
+    @Test(arguments: StoreEngine.allCases) func everyRouteIsolatesOneKeyFromAnother(store: StoreEngine) async throws {
+        let server = try await TestServer.make(workers: 1, store: store)
         let keys = server.dependencies.apiKeys
         let everything: Set<APIKeyScope> = [.read, .render, .generate]
         let aliceKey = try await keys.create(name: "alice", scopes: everything)

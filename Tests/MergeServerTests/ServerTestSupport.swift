@@ -16,14 +16,16 @@ struct TestServer {
     /// `mocks` replaces the mock providers (to count or script their calls); `providers` the
     /// providers that have keys (fakes that charge); `fetchClient` the client for caller-given
     /// URLs (one with test-only DNS entries). `directory`: the data of an earlier server (a restart).
+    /// `store`: the engine of a fresh store (SQLite in the data directory by default).
     static func make(
         workers: Int = 1, mocks: GenerationService.Providers? = nil, providers: GenerationService.Providers? = nil,
-        fetchClient: (any HTTPClient)? = nil, directory given: TemporaryDirectory? = nil,
+        fetchClient: (any HTTPClient)? = nil, directory given: TemporaryDirectory? = nil, store: StoreEngine = .sqlite,
         _ configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws -> TestServer {
         let directory = try given ?? TemporaryDirectory()
         var configuration = ServerConfiguration()
         configuration.dataDirectory = directory.path
+        if store == .postgres { configuration.database = try await store.databaseURL(in: directory) }
         configuration.port = 0
         configuration.engine.workers = workers
         configuration.engine.pollSeconds = 0.1

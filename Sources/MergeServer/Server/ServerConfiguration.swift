@@ -9,7 +9,8 @@ public struct ServerConfiguration: Sendable {
     /// 0 picks a free port (printed at start-up).
     public var port = 8080
     public var dataDirectory = "outputs"
-    /// `sqlite:PATH`; nil means `sqlite:<data dir>/mergeserver.sqlite`.
+    /// `sqlite:PATH` or `postgres://user:password@host:port/database`; nil means
+    /// `sqlite:<data dir>/mergeserver.sqlite`.
     public var database: String?
     public var engine = JobEngineSettings()
     /// How job-end webhooks are sent and retried.
@@ -58,7 +59,8 @@ public struct ServerConfiguration: Sendable {
             ("MERGE_SERVER_HOST", "address to listen on (127.0.0.1)"),
             ("MERGE_SERVER_PORT", "port (8080; 0 picks a free one)"),
             ("MERGE_SERVER_DATA_DIR", "data directory (outputs)"),
-            ("MERGE_SERVER_DATABASE", "sqlite:PATH (sqlite:<data dir>/mergeserver.sqlite)"),
+            ("MERGE_SERVER_DATABASE", "sqlite:PATH (sqlite:<data dir>/mergeserver.sqlite) or postgres://user:password@host/db"),
+            ("MERGE_SERVER_DATABASE_URL", "the same as MERGE_SERVER_DATABASE (the name PostgreSQL tools use)"),
             ("MERGE_SERVER_WORKERS", "jobs run at once (the core count; 0 accepts jobs without running them)"),
             (
                 "MERGE_SERVER_GENERATION_WORKERS",
@@ -105,7 +107,7 @@ public struct ServerConfiguration: Sendable {
         if let host = reader.value("MERGE_SERVER_HOST") { self.host = host }
         if let port = try reader.number("MERGE_SERVER_PORT", 0...65535) { self.port = port }
         if let directory = reader.value("MERGE_SERVER_DATA_DIR") { dataDirectory = directory }
-        if let database = reader.value("MERGE_SERVER_DATABASE") { self.database = database }
+        if let database = reader.value("MERGE_SERVER_DATABASE_URL") ?? reader.value("MERGE_SERVER_DATABASE") { self.database = database }
         if let workers = try reader.number("MERGE_SERVER_WORKERS", 0...256) { engine.workers = workers }
         if let workers = try reader.number("MERGE_SERVER_GENERATION_WORKERS", 0...256) {
             engine.generationWorkers = workers

@@ -87,25 +87,14 @@ public struct ServerDependencies: Sendable {
         let quota = StorageQuota(keys: apiKeys, assets: assets)
         let store = try AssetStore(
             dataDirectory: dataDirectory, repository: assets, probes: executors.probes, budget: budget, quota: quota)
-        store.removeUnfinishedUploads()
-        for name in (try? fileManager.contentsOfDirectory(atPath: videosDirectory)) ?? [] where name.hasSuffix(".partial") {
-            try? fileManager.removeItem(atPath: (videosDirectory as NSString).appendingPathComponent(name))
+        if database.isShared {
+            // Other processes share the store (and the media they write): a dead worker's
+            // jobs come back when their leases run out, and files being written now may be
+            // another worker's, so nothing is recovered or swept at start-up here.
+            logger.info("the store is shared (PostgreSQL): start-up recovery is left to the leases")
+        } else {
+            try await recoverAlone(database: database, jobs: jobs, assets: assets, store: store, configuration: configuration, logger: logger)
         }
-        let recovery = try await jobs.recoverInterrupted(retention: configuration.engine.retentionSeconds)
-        if !recovery.requeued.isEmpty {
-            logger.notice(
-                "jobs running when the last process died are queued again, under suspicion",
-                metadata: ["jobs": "\(recovery.requeued)"])
-        }
-        if !recovery.quarantined.isEmpty {
-            logger.warning(
-                "jobs running when the last process died failed as crashed; POST /api/jobs/{id}/retry runs them again",
-                metadata: ["jobs": "\(recovery.quarantined)"])
-        }
-        let orphans =
-            OrphanFiles.sweep(videosDirectory, referenced: try jobs.videoFileNames())
-            + OrphanFiles.sweep(store.directory, referenced: try assets.fileNames())
-        if orphans > 0 { logger.notice("removed files no row refers to", metadata: ["count": "\(orphans)"]) }
 
         let catalog: ModelCatalog
         do {
@@ -160,5 +149,36 @@ public struct ServerDependencies: Sendable {
             events: events, engine: engine, sweeper: sweeper, generation: generation, costs: costs,
             budget: budget, executors: executors, apiKeys: apiKeys, quota: quota, audit: AuditLog(database: database),
             rateLimiter: RateLimiter(), spend: spend, urlSigner: urlSigner, addressPolicy: fetchPolicy, webhooks: webhooks)
+    }
+}
+
+extension ServerDependencies {
+    /// With the data directory locked to this process: partial files are a dead process's,
+    /// jobs left running were its jobs (`recoverInterrupted`), and files no row names are orphans.
+    fileprivate static func recoverAlone(
+        database: Database, jobs: JobRepository, assets: AssetRepository, store: AssetStore, configuration: ServerConfiguration,
+        logger: Logger
+    ) async throws {
+        let fileManager = FileManager.default
+        let videosDirectory = (configuration.dataDirectory as NSString).appendingPathComponent("videos")
+        store.removeUnfinishedUploads()
+        for name in (try? fileManager.contentsOfDirectory(atPath: videosDirectory)) ?? [] where name.hasSuffix(".partial") {
+            try? fileManager.removeItem(atPath: (videosDirectory as NSString).appendingPathComponent(name))
+        }
+        let recovery = try await jobs.recoverInterrupted(retention: configuration.engine.retentionSeconds)
+        if !recovery.requeued.isEmpty {
+            logger.notice(
+                "jobs running when the last process died are queued again, under suspicion",
+                metadata: ["jobs": "\(recovery.requeued)"])
+        }
+        if !recovery.quarantined.isEmpty {
+            logger.warning(
+                "jobs running when the last process died failed as crashed; POST /api/jobs/{id}/retry runs them again",
+                metadata: ["jobs": "\(recovery.quarantined)"])
+        }
+        let orphans =
+            OrphanFiles.sweep(videosDirectory, referenced: try jobs.videoFileNames())
+            + OrphanFiles.sweep(store.directory, referenced: try assets.fileNames())
+        if orphans > 0 { logger.notice("removed files no row refers to", metadata: ["count": "\(orphans)"]) }
     }
 }

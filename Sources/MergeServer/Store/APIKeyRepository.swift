@@ -168,13 +168,10 @@ public struct APIKeyRepository: Sendable {
 
 extension APIKeyRepository {
     /// The keys of the data directory (or `--database`) the configuration names, for the
-    /// command line; works while a server runs on the same data (SQLite in WAL mode).
+    /// command line; works while a server runs on the same data (SQLite in WAL mode, or PostgreSQL).
     public static func open(_ configuration: ServerConfiguration) throws -> APIKeyRepository {
-        let path = try Database.sqlitePath(from: configuration.databaseURL)
-        let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory, withIntermediateDirectories: true)
         let pepper = try KeyPepper.load(dataDirectory: configuration.dataDirectory, configured: configuration.keyPepper)
-        return APIKeyRepository(database: try Database(path: path), pepper: pepper)
+        return APIKeyRepository(database: try Database(url: configuration.databaseURL), pepper: pepper)
     }
 
     /// The audit log of the same database, where the command line records key changes.

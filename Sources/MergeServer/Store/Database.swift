@@ -78,4 +78,6 @@ public final class Database: Sendable {
 
     /// Closes the engine's connections (PostgreSQL); the database is unusable afterwards.
     public func close() { engine.close() }
+
+    deinit { engine.close() }
 }

@@ -177,36 +177,59 @@ public struct JobRepository: Sendable {
         arguments += SQLArguments(excluded)
         arguments += [owner, owner, now]
         let bound = arguments
-        let job = try await database.write { db in
-            try db.fetchRecord(
-                JobRecord.self,
-                """
-                UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
-                                started_at = COALESCE(started_at, ?), stage = 'starting', attempt_token = ?
-                WHERE id = (SELECT j.id FROM jobs AS j
-                            WHERE ((j.status = 'queued' AND j.run_after <= ?) OR (j.status = 'running' AND j.lease_expires_at < ?))
-                              AND \(filter.sql) AND \(notRunningHere)
-                              AND CASE WHEN j.crash_count > 0
-                                  THEN NOT EXISTS (SELECT 1 FROM jobs AS r WHERE r.status = 'running' AND r.lease_owner = ?)
-                                  ELSE NOT EXISTS (SELECT 1 FROM jobs AS r \(db.dialect.indexedBy("jobs_suspects"))
-                                                   WHERE r.crash_count > 0 AND r.status IN ('running', 'queued')
-                                                   AND ((r.status = 'running' AND r.lease_owner = ?)
-                                                        OR (r.status = 'queued' AND r.run_after <= ?)))
-                                  END
-                              AND (j.owner_key_id IS NULL
-                                   OR NOT EXISTS (SELECT 1 FROM api_keys AS k
-                                                  WHERE k.id = j.owner_key_id AND k.max_concurrent IS NOT NULL
-                                                    AND k.max_concurrent <= (SELECT COUNT(*) FROM jobs AS r
-                                                                             WHERE r.status = 'running' AND r.owner_key_id = j.owner_key_id
-                                                                               AND r.id != j.id)))
-                            ORDER BY (SELECT COUNT(*) FROM jobs AS r WHERE r.status = 'running' AND r.owner_key_id IS NOT DISTINCT FROM j.owner_key_id),
-                                     j.run_after, j.created_at
-                            LIMIT 1 \(db.dialect.forUpdateSkipLocked))
-                RETURNING *
-                """, bound)
+        let job: JobRecord?
+        do {
+            job = try await database.write { db in
+                let claimed = try db.fetchRecord(
+                    JobRecord.self,
+                    """
+                    UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
+                                    started_at = COALESCE(started_at, ?), stage = 'starting', attempt_token = ?
+                    WHERE id = (SELECT j.id FROM jobs AS j
+                                WHERE ((j.status = 'queued' AND j.run_after <= ?) OR (j.status = 'running' AND j.lease_expires_at < ?))
+                                  AND \(filter.sql) AND \(notRunningHere)
+                                  AND CASE WHEN j.crash_count > 0
+                                      THEN NOT EXISTS (SELECT 1 FROM jobs AS r WHERE r.status = 'running' AND r.lease_owner = ?)
+                                      ELSE NOT EXISTS (SELECT 1 FROM jobs AS r \(db.dialect.indexedBy("jobs_suspects"))
+                                                       WHERE r.crash_count > 0 AND r.status IN ('running', 'queued')
+                                                       AND ((r.status = 'running' AND r.lease_owner = ?)
+                                                            OR (r.status = 'queued' AND r.run_after <= ?)))
+                                      END
+                                  AND (j.owner_key_id IS NULL
+                                       OR NOT EXISTS (SELECT 1 FROM api_keys AS k
+                                                      WHERE k.id = j.owner_key_id AND k.max_concurrent IS NOT NULL
+                                                        AND k.max_concurrent <= (SELECT COUNT(*) FROM jobs AS r
+                                                                                 WHERE r.status = 'running' AND r.owner_key_id = j.owner_key_id
+                                                                                   AND r.id != j.id)))
+                                ORDER BY (SELECT COUNT(*) FROM jobs AS r WHERE r.status = 'running' AND r.owner_key_id IS NOT DISTINCT FROM j.owner_key_id),
+                                         j.run_after, j.created_at
+                                LIMIT 1 \(db.dialect.forUpdateSkipLocked))
+                    RETURNING *
+                    """, bound)
+                try Self.requireConcurrencyRoom(db, for: claimed)
+                return claimed
+            }
+        } catch is OverConcurrencyLimit {
+            return nil
         }
         return written([job?.id], job)
     }
+
+    /// Claims by other processes run at the same time under PostgreSQL (SKIP LOCKED), and
+    /// one cannot see another's uncommitted claim: two could each start a job of a key
+    /// with one slot left. So a claim of a key with `max_concurrent` counts again under
+    /// the key's lock, where every earlier claim of the key has committed, and gives the
+    /// job back (the transaction rolls back) if the key is over its limit now.
+    private static func requireConcurrencyRoom(_ db: any SQLConnection, for job: JobRecord?) throws {
+        guard db.dialect == .postgres, let job, let owner = job.ownerKeyID,
+            let limit = try db.fetchValue(Int.self, "SELECT max_concurrent FROM api_keys WHERE id = ?", [owner])
+        else { return }
+        try db.serialize(on: "running \(owner)")
+        let running = try db.fetchValue(Int.self, "SELECT COUNT(*) FROM jobs WHERE status = 'running' AND owner_key_id = ?", [owner]) ?? 0
+        if running > limit { throw OverConcurrencyLimit() }
+    }
+
+    private struct OverConcurrencyLimit: Error {}
 
     /// Extends the lease. Returns whether a cancel was asked for; throws `LeaseLost` when
     /// the job is no longer this attempt's.

@@ -29,7 +29,7 @@ enum SpendLedger {
         // CROSS JOIN keeps SQLite from starting at the costs (all of them, for a total budget).
         let remainder = """
             SELECT COALESCE(SUM(\(db.dialect.greatest("c.estimated_usd - COALESCE(c.actual_usd, 0)", "0"))), 0)
-            FROM jobs AS j \(db.dialect.indexedBy("jobs_by_status_owner")) CROSS JOIN costs AS c ON c.job_id = j.id
+            FROM jobs AS j \(db.dialect.indexedBy("jobs_by_status_owner")) \(db.dialect.joinInOrder) costs AS c ON c.job_id = j.id
             """
         let pending = "j.status IN ('queued', 'running') AND c.is_mock = 0 AND c.created_at >= ?"
         switch scope {

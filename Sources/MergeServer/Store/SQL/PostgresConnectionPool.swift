@@ -32,7 +32,10 @@ final class PostgresConnectionPool: Sendable {
         let connection = try idle.withLock { $0.popLast() } ?? open()
         defer {
             if connection.isClosed || closed.load(ordering: .relaxed) {
-                if !connection.isClosed { try? connection.close().wait() }
+                if !connection.isClosed {
+                    let closing: EventLoopFuture<Void> = connection.close()
+                    closing.whenComplete { _ in withExtendedLifetime(connection) {} }
+                }
             } else {
                 idle.withLock { $0.append(connection) }
             }
@@ -49,13 +52,21 @@ final class PostgresConnectionPool: Sendable {
         }
     }
 
+    /// Closes the idle connections and the event loop without waiting (it may be called
+    /// from anywhere, a deinit included); connections in use close as they are given back.
     func close() {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
-        for connection in idle.withLock({ list in
+        let connections = idle.withLock { list in
             defer { list = [] }
             return list
-        }) { try? connection.close().wait() }
-        try? group.syncShutdownGracefully()
+        }
+        let closing = connections.map { connection -> EventLoopFuture<Void> in connection.close() }
+        let group = group
+        // A connection must be closed before it is freed: the closure keeps them until then.
+        EventLoopFuture.andAllComplete(closing, on: group.next()).whenComplete { _ in
+            withExtendedLifetime(connections) {}
+            group.shutdownGracefully(queue: .global()) { _ in }
+        }
     }
 
     private struct PoolClosed: Error, CustomStringConvertible {

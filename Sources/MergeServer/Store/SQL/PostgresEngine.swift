@@ -89,7 +89,7 @@ final class PostgresEngine: SQLEngine {
         }
 
         private func run(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {
-            let query = PostgresQuery(unsafeSQL: Self.numbered(sql), binds: try Self.bindings(arguments))
+            let query = PostgresQuery(unsafeSQL: Self.numbered(sql, arguments), binds: Self.bindings(arguments))
             do {
                 return try connection.query(query, logger: logger).wait()
             } catch {
@@ -97,8 +97,10 @@ final class PostgresEngine: SQLEngine {
             }
         }
 
-        /// `?` marks numbered `$1, $2, …` (a `?` inside a quoted literal stays).
-        static func numbered(_ sql: String) -> String {
+        /// `?` marks numbered `$1, $2, …` (a `?` inside a quoted literal stays). A null is
+        /// bound untyped by postgres-nio, and `$1 IS NULL` alone gives PostgreSQL no type to
+        /// infer: its mark is cast to the type the null stands for.
+        static func numbered(_ sql: String, _ arguments: SQLArguments) -> String {
             var out = ""
             out.reserveCapacity(sql.utf8.count + 16)
             var number = 0
@@ -107,7 +109,14 @@ final class PostgresEngine: SQLEngine {
                 if character == "'" { quoted.toggle() }
                 if character == "?" && !quoted {
                     number += 1
-                    out += "$\(number)"
+                    let value = number <= arguments.values.count ? arguments.values[number - 1] : nil
+                    switch value {
+                    case .null(.integer): out += "CAST($\(number) AS BIGINT)"
+                    case .null(.real): out += "CAST($\(number) AS DOUBLE PRECISION)"
+                    case .null(.text): out += "CAST($\(number) AS TEXT)"
+                    case .null(.blob): out += "CAST($\(number) AS BYTEA)"
+                    default: out += "$\(number)"
+                    }
                 } else {
                     out.append(character)
                 }
@@ -115,14 +124,11 @@ final class PostgresEngine: SQLEngine {
             return out
         }
 
-        private static func bindings(_ arguments: SQLArguments) throws -> PostgresBindings {
+        private static func bindings(_ arguments: SQLArguments) -> PostgresBindings {
             var bindings = PostgresBindings(capacity: arguments.values.count)
             for value in arguments.values {
                 switch value {
-                case .null(.integer): bindings.append(Int64?.none)
-                case .null(.real): bindings.append(Double?.none)
-                case .null(.text): bindings.append(String?.none)
-                case .null(.blob): bindings.append(ByteBuffer?.none)
+                case .null: bindings.appendNull()
                 case .integer(let integer): bindings.append(integer)
                 case .real(let real): bindings.append(real)
                 case .text(let text): bindings.append(text)

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 
@@ -236,7 +237,10 @@ enum PostgresMigrations {
                 try connection.simpleQuery("SELECT name FROM schema_migrations").wait().map { try $0.decode(String.self) })
             for step in steps where !applied.contains(step.name) {
                 logger.info("migrating the PostgreSQL store: \(step.name)")
-                try run(step.sql)
+                // One statement per query (postgres-nio parses each); a step ends each with ";" at a line's end.
+                for statement in step.sql.components(separatedBy: ";\n") where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    try run(statement)
+                }
                 try run("INSERT INTO schema_migrations (name) VALUES ('\(step.name)')")
             }
             try run("COMMIT")

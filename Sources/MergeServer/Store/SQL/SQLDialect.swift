@@ -30,6 +30,10 @@ public enum SQLDialect: Sendable, Equatable {
         self == .sqlite ? "INDEXED BY \(index)" : ""
     }
 
+    /// A join SQLite must do in the order written (CROSS JOIN, which it never reorders);
+    /// PostgreSQL's CROSS JOIN takes no ON, and its planner orders joins by statistics.
+    var joinInOrder: String { self == .sqlite ? "CROSS JOIN" : "JOIN" }
+
     /// Locks the rows a SELECT read until the transaction ends. SQLite has one writer at a
     /// time, so its write transactions are serial already.
     var forUpdate: String { self == .sqlite ? "" : "FOR UPDATE" }
