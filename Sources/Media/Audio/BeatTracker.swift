@@ -64,8 +64,10 @@ public enum BeatTracker {
 
     /// Which decoder places the bar lines: the beat decoder and DownbeatEstimator after it
     /// (the default), or the joint beat+downbeat decoder (BeatDecoder with meters [3, 4] on
-    /// DownbeatActivation), which bench/beats.sh measured a little worse (mean F 0.928 against
-    /// 0.932, downbeat F 0.901 against 0.907). MERGE_BEATS_DECODER=beats or joint.
+    /// DownbeatActivation), which bench/beats.sh measured worse: blended, mean F 0.965 against
+    /// 0.968 and downbeat F 0.944 against 0.948; the flux alone, 0.901 against 0.945 (its split
+    /// of weak onsets falls under the decoder's activation floor at 170+ BPM).
+    /// MERGE_BEATS_DECODER=beats or joint.
     enum Decoder: String {
         case beats, joint
         static let current: Decoder =
