@@ -63,6 +63,23 @@ import Testing
         #expect(abs(lateTempo - 140) < 4, "after the step: \(lateTempo)")
     }
 
+    /// Steps both ways (120 → 150 → 100 BPM, 15 s each): every beat is found within 70 ms
+    /// except at most the first two after each step.
+    @Test func tempoStepsBothWaysAreFollowedWithinTwoBeats() throws {
+        let track = DrumTrack.make(style: .rock, tempi: [120, 150, 100], seconds: 45)
+        let analysis = try analyze(track)
+        let steps = [15.0, 30.0]
+        let missed = track.beats.filter { beat in beat > 1 && !analysis.beats.contains { abs($0 - beat) <= 0.07 } }
+        for beat in missed {
+            let afterStep = steps.contains { step in
+                let following = track.beats.filter { $0 >= step - 0.01 }.prefix(2)
+                return following.contains { abs($0 - beat) < 1e-6 }
+            }
+            #expect(afterStep, "beat at \(beat) s missed, not one of the two after a step")
+        }
+        #expect(missed.count <= 4, "missed \(missed)")
+    }
+
     @Test func silenceHasNoBeat() throws {
         let silent = DrumTrack(samples: [Float](repeating: 0, count: 44_100 * 10), sampleRate: 44_100, beats: [], downbeats: [])
         let analysis = try analyze(silent)
