@@ -240,8 +240,8 @@ public enum BeatTracker {
     static func harmonicAnalysis(_ grid: HarmonicGrid.Grid, features: OnsetFeatures, confidence: Double) -> BeatAnalysis {
         let beatsPerBar = HarmonicGrid.beatsPerBar
         let lastFrame = Double(max(0, features.count - 1))
-        let beatFrames = grid.beats.filter { $0 >= 0 && $0 <= lastFrame }
-        let barStarts = Array(stride(from: 0, to: beatFrames.count, by: beatsPerBar))
+        let beatFrames = grid.beats.filter { $0 <= lastFrame }
+        let barStarts = Array(stride(from: grid.firstDownbeat, to: beatFrames.count, by: beatsPerBar))
         let barFrames = barStarts.map { Int(beatFrames[$0].rounded()) }
         func seconds(_ frames: [Double]) -> [Double] { frames.map { (features.time(ofFrame: $0) * 1000).rounded() / 1000 } }
         let beats = seconds(beatFrames)

@@ -21,8 +21,10 @@ enum HarmonicGrid {
     static let beatsPerBar = 4
 
     struct Grid {
-        /// Beat positions in frames (fractional), the first on a bar line.
+        /// Beat positions in frames (fractional), from the first inside the audio.
         var beats: [Double]
+        /// Index of the first beat on a bar line (the beats before it are a pickup).
+        var firstDownbeat: Int
         /// Bar length in frames.
         var barPeriod: Double
         /// Autocorrelation at the bar length (0…1).
@@ -39,13 +41,16 @@ enum HarmonicGrid {
         guard beatLength >= Double(beatLags.lowerBound), beatLength <= Double(beatLags.upperBound) else { return nil }
         guard let (start, period) = fittedBarLines(rise, lag: lag) else { return nil }
         guard period.isFinite, period > 0, abs(period / Double(lag) - 1) < 0.1 else { return nil }
-        // Bar lines from the first one inside the audio to the end, each split in four.
+        // Bar lines from the first one inside the audio to the end, each split in four, and
+        // the beats of the bar before it that fall inside the audio.
         var first = start
         while first - period >= 0 { first -= period }
+        while first < 0 { first += period }
         let beatPeriod = period / Double(beatsPerBar)
-        let beats = Array(stride(from: first, to: Double(rise.count), by: beatPeriod))
-        guard beats.count >= 2 * beatsPerBar else { return nil }
-        return Grid(beats: beats, barPeriod: period, periodicity: periodicity)
+        let pickup = min(beatsPerBar - 1, Int(first / beatPeriod))
+        let beats = Array(stride(from: first - Double(pickup) * beatPeriod, to: Double(rise.count), by: beatPeriod))
+        guard beats.count >= pickup + 2 * beatsPerBar else { return nil }
+        return Grid(beats: beats, firstDownbeat: pickup, barPeriod: period, periodicity: periodicity)
     }
 
     /// Per frame, how much the log energy of each pitch class rose over the last `riseFrames`.
