@@ -60,6 +60,78 @@ import Testing
         #expect(Self.matched(beats, decoded) >= beats.count - 1)
     }
 
+    /// Clicks split into beat and downbeat evidence: every `meter`-th click (from `phase`) leans
+    /// to "downbeat" (0.6 of it), the others to "beat" (0.8 of it), as DownbeatActivation splits them.
+    static func bars(intervals: [Int], frames: Int, meter: Int, phase: Int) -> (beat: [Float], downbeat: [Float], beats: [Int]) {
+        let (activation, beats) = clicks(intervals: intervals, frames: frames)
+        var beat = activation.map { $0 / 2 }
+        var downbeat = beat
+        for (index, frame) in beats.enumerated() {
+            let isDownbeat = (index - phase) % meter == 0 && index >= phase
+            downbeat[frame] = activation[frame] * (isDownbeat ? 0.6 : 0.2)
+            beat[frame] = activation[frame] - downbeat[frame]
+        }
+        return (beat, downbeat, beats)
+    }
+
+    @Test(arguments: [(3, 0), (3, 2), (4, 1), (4, 3)])
+    func jointDecoderFindsTheMeterAndTheBarLines(meter: Int, phase: Int) {
+        let (beat, downbeat, beats) = Self.bars(intervals: [45], frames: 3_000, meter: meter, phase: phase)
+        let path = BeatDecoder(intervals: 32...64, meters: [3, 4]).decode(beat: beat, downbeat: downbeat)
+        #expect(path.beatsPerBar == meter)
+        #expect(Self.matched(beats, path.beats) == beats.count)
+        #expect(path.beatInBar.count == path.beats.count)
+        let expected = stride(from: phase, to: beats.count, by: meter).map { beats[$0] }
+        let found = path.beats.indices.filter { path.beatInBar[$0] == 0 }.map { path.beats[$0] }
+        #expect(Self.matched(expected, found) == expected.count, "downbeats \(found.prefix(4)) for \(expected.prefix(4))")
+        #expect(found.count <= expected.count + 1)
+    }
+
+    /// 120 → 150 → 100 BPM in 3/4: the beats follow each step within two beats, and the bar
+    /// lines keep their place across it.
+    @Test func jointDecoderFollowsTempoStepsInThreeFour() {
+        let intervals = [Int](repeating: 50, count: 30) + [Int](repeating: 40, count: 30) + [Int](repeating: 60, count: 30)
+        let (beat, downbeat, beats) = Self.bars(intervals: intervals, frames: Self.span(intervals) + 10, meter: 3, phase: 0)
+        let path = BeatDecoder(intervals: 30...90, meters: [3, 4]).decode(beat: beat, downbeat: downbeat)
+        #expect(path.beatsPerBar == 3)
+        let missed = beats.filter { r in !path.beats.contains { abs($0 - r) <= 2 } }
+        #expect(missed.count <= 4, "missed \(missed)")
+        let steps = [beats[30], beats[60]]
+        for beat in missed {
+            #expect(steps.contains { beat >= $0 && beat <= $0 + 2 * 60 }, "missed \(beat) far from a step")
+        }
+        let downbeats = stride(from: 0, to: beats.count, by: 3).map { beats[$0] }
+        let found = path.beats.indices.filter { path.beatInBar[$0] == 0 }.map { path.beats[$0] }
+        #expect(Self.matched(downbeats, found) >= downbeats.count - 2)
+    }
+
+    /// With meters [1] the joint decoder is the beat decoder.
+    @Test func oneBeatBarsAreTheBeatDecoder() {
+        let (activation, _) = Self.clicks(intervals: [37], frames: 1_500)
+        let decoder = BeatDecoder(intervals: 25...55)
+        let path = decoder.decode(beat: activation, downbeat: [Float](repeating: 0, count: activation.count))
+        #expect(path.beats == decoder.decode(activation))
+        #expect(path.beatInBar.allSatisfy { $0 == 0 })
+    }
+
+    @Test func jointDecoderNeverCrashesOnSilenceNoiseOrNaN() {
+        var generator = SplitMix64(seed: 5)
+        let inputs: [[Float]] = [
+            [], [0], [Float](repeating: 0, count: 500), (0..<600).map { _ in Float.random(in: 0..<1, using: &generator) },
+            [Float](repeating: .nan, count: 300), [Float](repeating: .infinity, count: 300),
+            (0..<400).map { $0 % 7 == 0 ? -.infinity : 2 },
+        ]
+        for activation in inputs {
+            for (range, meters) in [(0...0, [3, 4]), (25...110, [3, 4]), (10...Int.max / 2, [4]), (20...40, [0, -2, 99])] {
+                let path = BeatDecoder(intervals: range, meters: meters).decode(beat: activation, downbeat: activation.reversed())
+                #expect(path.beats.allSatisfy { $0 >= 0 && $0 < activation.count })
+                #expect(zip(path.beats, path.beats.dropFirst()).allSatisfy { $0 < $1 })
+                #expect(path.beatInBar.count == path.beats.count)
+                #expect(path.beatInBar.allSatisfy { $0 >= 0 && $0 < path.beatsPerBar })
+            }
+        }
+    }
+
     @Test func silenceNoiseAndNaNNeverCrash() {
         var generator = SplitMix64(seed: 3)
         let inputs: [[Float]] = [

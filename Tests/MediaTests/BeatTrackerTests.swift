@@ -63,6 +63,23 @@ import Testing
         #expect(abs(lateTempo - 140) < 4, "after the step: \(lateTempo)")
     }
 
+    /// Steps both ways (120 → 150 → 100 BPM, 15 s each): every beat is found within 70 ms
+    /// except at most the first two after each step.
+    @Test func tempoStepsBothWaysAreFollowedWithinTwoBeats() throws {
+        let track = DrumTrack.make(style: .rock, tempi: [120, 150, 100], seconds: 45)
+        let analysis = try analyze(track)
+        let steps = [15.0, 30.0]
+        let missed = track.beats.filter { beat in beat > 1 && !analysis.beats.contains { abs($0 - beat) <= 0.07 } }
+        for beat in missed {
+            let afterStep = steps.contains { step in
+                let following = track.beats.filter { $0 >= step - 0.01 }.prefix(2)
+                return following.contains { abs($0 - beat) < 1e-6 }
+            }
+            #expect(afterStep, "beat at \(beat) s missed, not one of the two after a step")
+        }
+        #expect(missed.count <= 4, "missed \(missed)")
+    }
+
     @Test func silenceHasNoBeat() throws {
         let silent = DrumTrack(samples: [Float](repeating: 0, count: 44_100 * 10), sampleRate: 44_100, beats: [], downbeats: [])
         let analysis = try analyze(silent)
@@ -75,6 +92,7 @@ import Testing
         let noise = (0..<(44_100 * 15)).map { _ in Float.random(in: -0.5...0.5, using: &random) }
         let analysis = try analyze(DrumTrack(samples: noise, sampleRate: 44_100, beats: [], downbeats: []))
         #expect(analysis.confidence < 0.3, "confidence \(analysis.confidence) on noise")
+        #expect(!analysis.pulse, "a grid in noise: \(analysis.tempo) BPM")
         #expect(analysis.tempo.isFinite)
     }
 
@@ -128,6 +146,40 @@ import Testing
         let loud = zip(analysis.downbeats, analysis.barEnergy).dropLast().filter { $0.0 > change + 1 }.map(\.1)
         #expect((quiet.max() ?? 1) < 0.3 && (loud.min() ?? 0) > 0.7, "quiet \(quiet), loud \(loud)")
         #expect(analysis.cutPoints == analysis.downbeats)
+    }
+
+    /// Pads without drums whose chord changes on every bar (four beats at 84 BPM), each
+    /// fading in over 0.3 s under the last one's release: the harmony is the pulse, and the
+    /// grid of its bars, split in four, is the beat. A slow attack's start is heard up to
+    /// 0.1 s late (these pure tones leak into the pitch classes around them), hence 0.15 s.
+    @Test func padsChangingOnEveryBarGetABeatGrid() throws {
+        let bpm = 84.0
+        let bar = 4 * 60 / bpm
+        let roots = [220.0, 174.6, 261.6, 196.0, 233.1, 164.8]
+        let rate = 22_050
+        let seconds = 32.0
+        var samples = [Float](repeating: 0, count: Int(seconds * Double(rate)))
+        for (index, start) in stride(from: 0.0, to: seconds, by: bar).enumerated() {
+            let root = roots[index % roots.count]
+            let end = min(seconds, start + bar + 0.8)
+            for n in Int(start * Double(rate))..<Int(end * Double(rate)) {
+                let t = Double(n) / Double(rate) - start
+                let release = t > bar ? max(0, 1 - (t - bar) / 0.8) : 1
+                let chord = [1.0, 1.26, 1.5, 2.0].reduce(0.0) { $0 + sin(2 * .pi * root * $1 * t) }
+                samples[n] += Float(0.1 * min(1, t / 0.3) * release * chord)
+            }
+        }
+        let beats = Array(stride(from: 0.0, to: seconds - 0.5, by: 60 / bpm))
+        let downbeats = Array(stride(from: 0.0, to: seconds - 0.5, by: bar))
+        let analysis = try analyze(DrumTrack(samples: samples, sampleRate: rate, beats: beats, downbeats: downbeats))
+        #expect(analysis.pulse, "confidence \(analysis.confidence)")
+        #expect(abs(analysis.tempo - bpm) / bpm < 0.02, "tempo \(analysis.tempo)")
+        #expect(analysis.beatsPerBar == 4)
+        #expect(beatFMeasure(reference: beats, estimated: analysis.beats, window: 0.15) >= 0.9, "beats \(analysis.beats.prefix(6))")
+        #expect(
+            beatFMeasure(reference: downbeats, estimated: analysis.downbeats, window: 0.15) >= 0.9, "downbeats \(analysis.downbeats.prefix(4))")
+        #expect(analysis.cutPoints == analysis.downbeats)
+        #expect(analysis.beats.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= analysis.duration })
     }
 
     /// Chords that change at irregular times, with slow attacks and no drums: no pulse, but

@@ -337,6 +337,30 @@ def summary_tables(tracks, results, trackers, times):
             values = [results[n][name]["F"] for n in names if results[n].get(name) is not None]
             line += f" {fmt_num(sum(values) / len(values) if values else None, 8, 3)}"
         out.append(line)
+
+    # The same families, every metric: F / CMLt / AMLt / downbeat F (librosa has no downbeats).
+    def downbeat_of(name, track):
+        if name.startswith("ours"):
+            return (results[track].get(name) or {}).get("downbeat_F")
+        return results[track].get("madmom_downbeat_F") if name == "madmom" else None
+
+    def cell(values):
+        return "/".join("  - " if v is None else f"{v:.3f}"[1:] if v < 1 else "1.00" for v in values)
+
+    shown = [name for name in trackers if name in medians]
+    out.append("")
+    head = f"{'style':<11} {'n':>2}" + "".join(f" {name:>19}" for name in shown)
+    out += ["per style: F / CMLt / AMLt / downbeat F", head, "-" * len(head)]
+    for style in styles + ["(all)"]:
+        names = [t["name"] for t in tracks if style in (t["style"], "(all)")]
+        line = f"{style:<11} {len(names):>2}"
+        for name in shown:
+            scored = [results[n][name] for n in names if results[n].get(name) is not None]
+            downs = [d for d in (downbeat_of(name, n) for n in names) if d is not None]
+            values = [sum(s[key] for s in scored) / len(scored) if scored else None for key in ("F", "CMLt", "AMLt")]
+            values.append(sum(downs) / len(downs) if downs else None)
+            line += f" {cell(values):>19}"
+        out.append(line)
     return "\n".join(out)
 
 

@@ -62,6 +62,19 @@ public enum BeatTracker {
             .flatMap { Activation(rawValue: $0.lowercased()) } ?? .blend
     }
 
+    /// Which decoder places the bar lines: the beat decoder and DownbeatEstimator after it
+    /// (the default), or the joint beat+downbeat decoder (BeatDecoder with meters [3, 4] on
+    /// DownbeatActivation), which bench/beats.sh measured worse: blended, mean F 0.965 against
+    /// 0.968 and downbeat F 0.944 against 0.948; the flux alone, 0.901 against 0.945 (its split
+    /// of weak onsets falls under the decoder's activation floor at 170+ BPM).
+    /// MERGE_BEATS_DECODER=beats or joint.
+    enum Decoder: String {
+        case beats, joint
+        static let current: Decoder =
+            ProcessInfo.processInfo.environment["MERGE_BEATS_DECODER"]
+            .flatMap { Decoder(rawValue: $0.lowercased()) } ?? .beats
+    }
+
     /// The learned activations at 100 frames a second (theirs are 50): linear between frames.
     struct Learned {
         var beat: [Float]
@@ -117,6 +130,12 @@ public enum BeatTracker {
         }
         guard var tempo = estimator.estimate(envelope) else { return .noSteadyBeat(duration: duration, cutPoints: freeCuts()) }
         let confidence = min(1, max(0, (tempo.periodicity - 0.08) / 0.35))
+        // Without a pulse in the onsets, the harmony may still change on every bar.
+        if confidence < pulseConfidence {
+            if let grid = HarmonicGrid.find(features: features, beatLags: estimator.minimumLag...estimator.maximumLag) {
+                return harmonicAnalysis(grid, features: features, confidence: confidence)
+            }
+        }
         guard confidence > 0.05 else { return .noSteadyBeat(duration: duration, cutPoints: freeCuts()) }
 
         // The metrical level is chosen on the flux's own beats (the learned activation moved
@@ -125,6 +144,8 @@ public enum BeatTracker {
         let activation = learned.map { blended(flux, $0) } ?? flux
         let allowed = estimator.minimumLag...estimator.maximumLag
         var beatFrames = decodedBeats(flux, period: tempo.globalPeriod, allowed: allowed)
+        // The activation the kept beats were decoded from (the joint decoder hears it again).
+        var source = flux
         let decision = MetricalLevel.decide(
             beats: beatFrames, features: features, period: tempo.globalPeriod,
             allowed: Double(estimator.minimumLag)...Double(estimator.maximumLag))
@@ -132,6 +153,7 @@ public enum BeatTracker {
         case .scalePeriod(let factor):
             tempo = estimator.rescaled(tempo, by: factor)
             beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed)
+            source = activation
         case .shiftHalfBeat:
             // Off-beat open hats: BeatNet hears them as beats too, so the flux's beats are kept.
             beatFrames = MetricalLevel.shiftedHalfBeat(beatFrames, frameCount: envelope.count)
@@ -139,8 +161,10 @@ public enum BeatTracker {
             if learned != nil {
                 let fluxBeats = beatFrames
                 beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed)
+                source = activation
                 if movedOffTheLowEnd(blend: beatFrames, flux: fluxBeats, low: features.lowStrength, period: tempo.globalPeriod) {
                     beatFrames = fluxBeats
+                    source = flux
                 }
             }
         }
@@ -155,8 +179,27 @@ public enum BeatTracker {
         {
             tempo = estimator.rescaled(tempo, by: 2)
             beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed)
+            source = activation
         }
-        beatFrames = trimmedToMusic(beatFrames, features: features, period: tempo.globalPeriod)
+        // The joint decoder places beats and bar lines together; after a half-beat shift the
+        // activation would pull the beats back onto the off-beat, so the shifted beats stay.
+        var beatInBar: [Int]? = nil
+        var meter = 4
+        let barIntervals = beatIntervals(period: tempo.globalPeriod, allowed: allowed)
+        // Its back-pointers take a byte per frame, interval and beat of 3/4 and 4/4: past
+        // 64 MB (about 20 minutes of a slow song) the beat decoder's path is kept.
+        let jointMemory = envelope.count * 7 * barIntervals.count
+        if Decoder.current == .joint, decision != .shiftHalfBeat, beatFrames.count >= 8, jointMemory <= 64 << 20 {
+            let split = DownbeatActivation.split(source, features: features, beats: beatFrames, period: tempo.globalPeriod)
+            let decoder = BeatDecoder(intervals: barIntervals, meters: [3, 4])
+            let path = decoder.decode(beat: split.beat, downbeat: split.downbeat)
+            beatFrames = path.beats
+            beatInBar = path.beatInBar
+            meter = path.beatsPerBar
+        }
+        let kept = trimmedToMusic(beatFrames, features: features, period: tempo.globalPeriod)
+        beatInBar = beatInBar.map { places in kept.map { places[$0] } }
+        beatFrames = kept.map { beatFrames[$0] }
         guard beatFrames.count >= 2 else { return .noSteadyBeat(duration: duration, cutPoints: freeCuts()) }
 
         // The envelope peaks a little before an attack's true start (measured on bench/beats.sh: 7 ms).
@@ -167,19 +210,47 @@ public enum BeatTracker {
         // The mean of the steady intervals: finer than a frame, and blind to a stray beat.
         let steady = intervals.filter { abs($0 - median) < 0.1 * median }
         let medianInterval = steady.reduce(0, +) / Double(max(1, steady.count))
-        let bar = DownbeatEstimator.estimate(beatFrames: beatFrames, features: features)
-        let barStarts = Array(stride(from: bar.phase, to: beats.count, by: bar.beatsPerBar))
+        let barStarts: [Int]
+        if let beatInBar {
+            barStarts = beatInBar.indices.filter { beatInBar[$0] == 0 }
+        } else {
+            let bar = DownbeatEstimator.estimate(beatFrames: beatFrames, features: features)
+            meter = bar.beatsPerBar
+            barStarts = Array(stride(from: bar.phase, to: beats.count, by: bar.beatsPerBar))
+        }
         let downbeats = barStarts.map { beats[$0] }
         let barFrames = barStarts.map { beatFrames[$0] }
-        // Below this the periodicity is as weak as in pads or noise (bench/beats: ambient 0.2, drums 0.5 and up).
-        let pulse = confidence >= 0.3
+        let pulse = confidence >= pulseConfidence
         // Without a pulse the bars are guesses, and so would sections on them be.
         let sections = pulse ? SongStructure.sectionStarts(barFrames: barFrames, features: features).map { downbeats[$0] } : []
         func milliseconds(_ times: [Double]) -> [Double] { times.map { ($0 * 1000).rounded() / 1000 } }
         return BeatAnalysis(
             duration: duration, tempo: (600 / medianInterval).rounded() / 10, beats: milliseconds(beats),
-            downbeats: milliseconds(downbeats), beatsPerBar: bar.beatsPerBar, confidence: (confidence * 100).rounded() / 100,
+            downbeats: milliseconds(downbeats), beatsPerBar: meter, confidence: (confidence * 100).rounded() / 100,
             pulse: pulse, cutPoints: milliseconds(pulse ? downbeats : freeCuts()), sections: milliseconds(sections),
+            barEnergy: SongStructure.barEnergy(barFrames: barFrames, features: features))
+    }
+
+    /// Below this the onsets' periodicity is as weak as in pads or noise (bench/beats: ambient
+    /// 0.2, drums 0.5 and up): no pulse, unless the harmony gives one.
+    static let pulseConfidence = 0.3
+
+    /// The analysis of a song whose grid comes from its chord changes: a pulse to cut on,
+    /// bars of four beats, with the confidence of the onsets' own periodicity.
+    static func harmonicAnalysis(_ grid: HarmonicGrid.Grid, features: OnsetFeatures, confidence: Double) -> BeatAnalysis {
+        let beatsPerBar = HarmonicGrid.beatsPerBar
+        let lastFrame = Double(max(0, features.count - 1))
+        let beatFrames = grid.beats.filter { $0 <= lastFrame }
+        let barStarts = Array(stride(from: grid.firstDownbeat, to: beatFrames.count, by: beatsPerBar))
+        let barFrames = barStarts.map { Int(beatFrames[$0].rounded()) }
+        func seconds(_ frames: [Double]) -> [Double] { frames.map { (features.time(ofFrame: $0) * 1000).rounded() / 1000 } }
+        let beats = seconds(beatFrames)
+        let downbeats = seconds(barStarts.map { beatFrames[$0] })
+        let beatSeconds = grid.barPeriod / Double(beatsPerBar) / OnsetFeatures.frameRate
+        return BeatAnalysis(
+            duration: features.duration, tempo: (600 / beatSeconds).rounded() / 10, beats: beats, downbeats: downbeats,
+            beatsPerBar: beatsPerBar, confidence: (confidence * 100).rounded() / 100, pulse: true, cutPoints: downbeats,
+            sections: SongStructure.sectionStarts(barFrames: barFrames, features: features).map { downbeats[$0] },
             barEnergy: SongStructure.barEnergy(barFrames: barFrames, features: features))
     }
 
@@ -227,11 +298,15 @@ public enum BeatTracker {
     /// metrical level is chosen apart, by TempoEstimator and MetricalLevel, so the decoder
     /// only follows the tempo (ramps, steps) and the phase.
     static func decodedBeats(_ activation: [Float], period: Double, allowed: ClosedRange<Int>) -> [Int] {
+        BeatDecoder(intervals: beatIntervals(period: period, allowed: allowed)).decode(activation)
+    }
+
+    /// Beat intervals within half an octave of `period`, inside `allowed`.
+    static func beatIntervals(period: Double, allowed: ClosedRange<Int>) -> ClosedRange<Int> {
         let width = 2.0.squareRoot()
         let low = period.isFinite ? Int(max(0, min(period / width, 1e6)).rounded(.down)) : allowed.lowerBound
         let high = period.isFinite ? Int(max(0, min(period * width, 1e6)).rounded(.up)) : allowed.upperBound
-        let range = min(max(low, allowed.lowerBound), allowed.upperBound)...max(min(high, allowed.upperBound), allowed.lowerBound)
-        return BeatDecoder(intervals: range).decode(activation)
+        return min(max(low, allowed.lowerBound), allowed.upperBound)...max(min(high, allowed.upperBound), allowed.lowerBound)
     }
 
     /// The onset peak nearest a beat frame, to a fraction of a frame (parabolic interpolation).
@@ -245,7 +320,8 @@ public enum BeatTracker {
         return Double(peak) + (denominator < 0 ? 0.5 * (a - c) / denominator : 0)
     }
 
-    /// Drops the beats the path invents in silence before the music starts and after it ends.
+    /// The indices of the beats left when those the path invents in silence before the music
+    /// starts and after it ends are dropped.
     private static func trimmedToMusic(_ beats: [Int], features: OnsetFeatures, period: Double) -> [Int] {
         let loudest = features.rms.max() ?? 0
         let threshold = loudest * 0.03  // -30 dB below the loudest moment
@@ -253,6 +329,6 @@ public enum BeatTracker {
             let last = features.rms.lastIndex(where: { $0 > threshold })
         else { return [] }
         let margin = Int(period / 2)
-        return beats.filter { $0 >= first - margin && $0 <= last + margin }
+        return beats.indices.filter { beats[$0] >= first - margin && beats[$0] <= last + margin }
     }
 }
