@@ -192,6 +192,19 @@ import Testing
         #expect(directory.contents() == ["random.bin"])
     }
 
+    @Test func aMissingBucketIsNamedAsSuch() async throws {
+        var configuration = try await S3TestServer.configuration()
+        configuration.location = try S3Location(parsing: "s3://no-such-bucket-here/x")
+        let directory = try TemporaryDirectory()
+        // A GET (a PUT would make the bucket: SeaweedFS creates buckets for admin keys).
+        await #expect {
+            try await S3Client(configuration: configuration).get(key: "a", to: directory.file("a"))
+        } throws: { error in
+            guard case S3Error.service(404, "NoSuchBucket", _) = error else { return false }
+            return "\(error)".contains("--storage s3://BUCKET/PREFIX")
+        }
+    }
+
     @Test func anUnreachableEndpointAndASilentOneAreClearErrors() async throws {
         let location = try S3Location(parsing: "s3://bucket/prefix")
         let credentials = S3Configuration.Credentials(accessKeyID: "key", secretAccessKey: "secret")

@@ -98,7 +98,7 @@ public actor BoundedFileCache {
         do {
             if rename(path, temporary) != 0 { _ = try LocalCopy.copy(path, to: temporary) }
             guard rename(temporary, self.path(ofName: name)) == 0 else {
-                throw S3Error.localFile(path: temporary, detail: String(cString: strerror(errno)), noSpace: false)
+                throw MediaStorageError.errno(temporary)
             }
         } catch {
             unlink(temporary)

@@ -62,7 +62,7 @@ public struct LocalMediaStorage: MediaStorage {
     public func delete(key: String) async throws {
         let path = try self.path(of: key)
         guard unlink(path) == 0 || errno == ENOENT else {
-            throw S3Error.localFile(path: path, detail: String(cString: strerror(errno)), noSpace: false)
+            throw MediaStorageError.errno(path)
         }
     }
 
@@ -80,7 +80,7 @@ public struct LocalMediaStorage: MediaStorage {
     static func size(at path: String) throws -> Int64 {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw S3Error.localFile(path: path, detail: String(cString: strerror(errno)), noSpace: false)
+            throw MediaStorageError.errno(path)
         }
         return Int64(info.st_size)
     }
@@ -98,7 +98,7 @@ enum LocalCopy {
             try handle.synchronize()
             try handle.close()
             guard rename(temporary, destination) == 0 else {
-                throw S3Error.localFile(path: destination, detail: String(cString: strerror(errno)), noSpace: errno == ENOSPC)
+                throw MediaStorageError.errno(destination)
             }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Where finished media (rendered videos, uploaded assets) is kept: the local data
 /// directory (`LocalMediaStorage`, the default) or an S3-compatible bucket
 /// (`S3MediaStorage`, for a cluster whose API nodes and workers share no disk).
@@ -5,7 +9,8 @@
 /// Keys are relative paths such as `videos/vid_123.mp4` (see `MediaStorageKey`).
 public protocol MediaStorage: Sendable {
     /// Stores the finished file at `path` under `key`, taking the file (it is moved,
-    /// or uploaded and then kept in the local cache); returns its size.
+    /// or uploaded and then kept in the local cache); returns its size. On failure the
+    /// file is left where it was.
     @discardableResult
     func store(file path: String, key: String) async throws -> Int64
 
@@ -37,13 +42,23 @@ public enum MediaServing: Sendable, Equatable {
 }
 
 public enum MediaStorageError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The latest errno, as a `localFile` error for `path`.
+    static func errno(_ path: String) -> MediaStorageError {
+        let code = Glibc.errno
+        return .localFile(path: path, detail: String(cString: strerror(code)), noSpace: code == ENOSPC || code == EDQUOT)
+    }
+
     case notFound(key: String)
     case invalidKey(key: String, reason: String)
+    /// A local file or directory could not be used; `noSpace` when the disk is full.
+    case localFile(path: String, detail: String, noSpace: Bool)
 
     public var description: String {
         switch self {
         case .notFound(let key): "No stored media under \(key.debugDescription)."
         case .invalidKey(let key, let reason): "The storage key \(key.debugDescription) is not valid: \(reason)."
+        case .localFile(let path, let detail, let noSpace):
+            noSpace ? "No room on the disk for \(path) (\(detail)): free some space." : "Could not use \(path): \(detail)."
         }
     }
 }

@@ -50,6 +50,10 @@ public enum S3Error: Error, Sendable, CustomStringConvertible, Equatable {
         case (_, "AccessDenied"), (_, "SignatureDoesNotMatch"), (_, "InvalidAccessKeyId"), (_, "InvalidToken"),
             (_, "ExpiredToken"), (_, "InvalidSecurity"), (403, ""), (401, _):
             return .accessDenied(code: code.isEmpty ? "HTTP \(status)" : code, message: message)
+        case (_, "PermanentRedirect"), (_, "AuthorizationHeaderMalformed"), (_, "IllegalLocationConstraintException"):
+            return .service(status: status, code: code, message: message + " Check AWS_REGION: the bucket is in another region.")
+        case (_, "NoSuchBucket"):
+            return .service(status: status, code: code, message: message + " Check the bucket name of --storage s3://BUCKET/PREFIX.")
         default:
             return .service(status: status, code: code.isEmpty ? "(no code)" : code, message: message)
         }
