@@ -132,15 +132,19 @@ public actor BoundedFileCache {
             return
         }
         let final = path(ofName: name)
+        // Filled under an unfinished name, so a process killed mid-fill leaves nothing that
+        // the next start-up would take for a whole file.
+        let temporary = path(ofName: Self.unfinishedPrefix + "fill-" + UUID().uuidString + "-" + name)
         // Unstructured: a waiter that is cancelled does not stop the others' download. The
         // entry is recorded before the task ends, so every waiter finds it.
         let download = Task<Void, any Error> {
             do {
-                try await fill(final)
-                let size = try LocalMediaStorage.size(at: final)
+                try await fill(temporary)
+                let size = try LocalMediaStorage.size(at: temporary)
+                guard rename(temporary, final) == 0 else { throw MediaStorageError.errno(final) }
                 await self.finishDownload(name, size: size)
             } catch {
-                unlink(final)
+                unlink(temporary)
                 await self.finishDownload(name, size: nil)
                 throw error
             }

@@ -46,7 +46,6 @@ struct S3Transfer: Sendable {
     var url: String
     var body: Body = .none
     var destination: Destination = .memory
-    var extraHeaders: [(name: String, value: String)] = []
 
     /// Memory answers (XML documents) beyond this are cut: S3's are a few KB.
     static let memoryLimit = 1 << 20
@@ -124,7 +123,7 @@ struct S3Transfer: Sendable {
             }, "the header function")
         try options.set(CURLOPT_HEADERDATA, pointer: opaque)
 
-        var headers = [("x-amz-content-sha256", "UNSIGNED-PAYLOAD")] + extraHeaders
+        var headers = [("x-amz-content-sha256", "UNSIGNED-PAYLOAD")]
         if let token = configuration.credentials.sessionToken { headers.append(("x-amz-security-token", token)) }
         switch (method, body) {
         case ("GET", _):
