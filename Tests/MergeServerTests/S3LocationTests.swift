@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import MergeServer
 
@@ -84,6 +85,31 @@ import Testing
         let url = S3Presigner(configuration: configuration).sign(
             scheme: "https", host: "examplebucket.s3.amazonaws.com", path: "/test.txt", expiresIn: 86400, now: date)
         #expect(url.hasSuffix("X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"), "\(url)")
+    }
+
+    @Test func theStorageSettingPicksTheDataDirectoryOrABucket() throws {
+        let directory = try TemporaryDirectory()
+        for setting in [nil, "", "local"] {
+            let local = try MediaStorageSetting.make(setting, dataDirectory: directory.path, environment: [:])
+            #expect((local as? LocalMediaStorage)?.root == directory.path)
+        }
+        let environment = ["AWS_ACCESS_KEY_ID": "A", "AWS_SECRET_ACCESS_KEY": "S", "AWS_ENDPOINT_URL": "http://127.0.0.1:9000"]
+        let storage = try MediaStorageSetting.make(
+            "s3://media/merge", dataDirectory: directory.path, environment: environment, cacheBytes: 1 << 20, redirects: true)
+        let s3 = try #require(storage as? S3MediaStorage)
+        #expect(s3.client.configuration.location == (try S3Location(parsing: "s3://media/merge")))
+        #expect(s3.client.configuration.endpoint == "http://127.0.0.1:9000" && s3.redirects)
+        #expect(s3.cache.directory == directory.path + "/cache/s3" && s3.cache.capacity == 1 << 20)
+
+        #expect { try MediaStorageSetting.make("gs://media", dataDirectory: directory.path, environment: environment) } throws: {
+            "\($0)".contains("use local (the default) or s3://BUCKET/PREFIX")
+        }
+        #expect { try MediaStorageSetting.make("s3://media", dataDirectory: directory.path, environment: [:]) } throws: {
+            "\($0)".contains("AWS_ACCESS_KEY_ID")
+        }
+        #expect(throws: ConfigurationError.self) {
+            try MediaStorageSetting.make("s3://media", dataDirectory: directory.path, environment: environment, cacheBytes: -1)
+        }
     }
 
     @Test func storageKeysCannotLeaveTheirDirectory() {
