@@ -43,7 +43,7 @@ let package = Package(
         ], resources: [.embedInCode("Resources/models.yaml")]),
         // MergeServer: the service (routes, jobs, store).
         .target(name: "MergeServer", dependencies: [
-            "Media", "Generation",
+            "Media", "Generation", "CCurl",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
