@@ -81,6 +81,16 @@ public final class JobEngine: Service, Sendable {
             return
         }
         let renderKinds: JobRepository.KindFilter = generationWorkerCount > 0 ? .excluding(providerKinds) : .any
+        // Jobs queued by any process wake these workers (PostgreSQL's NOTIFY); the poll
+        // stays as the backstop for a lost notification and for retries coming due.
+        let listener: (any SQLListening)?
+        do {
+            listener = try await jobs.database.listen(JobRepository.queuedChannel) { [weak self] kind in self?.wake(kind: kind) }
+        } catch {
+            logger.warning("no wake-ups from the store; workers poll every \(settings.pollSeconds) s: \(error)")
+            listener = nil
+        }
+        defer { listener?.stop() }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 for index in 0..<settings.workers {

@@ -74,9 +74,14 @@ public struct JobRepository: Sendable {
                 try Self.requireRoom(db, maxQueued: maxQueued)
                 try db.insert(job, into: "jobs")
                 try alsoWrite(db, job)
+                try db.notify(Self.queuedChannel, payload: job.kind)
                 return .created(job)
             })
     }
+
+    /// Where a newly queued job is announced (its kind as the payload), at commit: the
+    /// workers of every process listening wake at once instead of at their next poll.
+    static let queuedChannel = "jobs_queued"
 
     private static func requireRoom(_ db: any SQLConnection, maxQueued: Int?) throws {
         guard let maxQueued else { return }
@@ -459,6 +464,7 @@ public struct JobRepository: Sendable {
                                     cancel_requested = 0, lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
                     WHERE id = ? AND status = 'failed' RETURNING *
                     """, [now, id])
+                if let requeued { try db.notify(Self.queuedChannel, payload: requeued.kind) }
                 return requeued.map(RetryOutcome.requeued) ?? .notFailed(job)
             })
     }

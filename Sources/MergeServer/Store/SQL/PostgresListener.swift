@@ -80,7 +80,9 @@ final class PostgresListener: SQLListening {
             state.stopped = true
             return state.connection
         }
-        let closing: EventLoopFuture<Void>? = connection?.close()
-        _ = closing
+        guard let connection else { return }
+        // A connection must be closed before it is freed: the callback keeps it until then.
+        let closing: EventLoopFuture<Void> = connection.close()
+        closing.whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 }
