@@ -11,7 +11,7 @@ struct MergeServerCommand: AsyncParsableCommand {
         abstract: "Merge, beat-sync and serve AI-generated video clips.",
         version: MergeServerVersion.current,
         subcommands: [
-            MockCommand.self, ProbeCommand.self, RenderCommand.self, ChunkCommand.self, BeatsCommand.self, ServeCommand.self,
+            MockCommand.self, ProbeCommand.self, RenderCommand.self, ChunkCommand.self, BeatsCommand.self, ServeCommand.self, WorkerCommand.self,
             KeysCommand.self, URLSecretCommand.self,
         ]
     )

@@ -66,12 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "merge-server")
         configuration.limits.applyToMedia()
-        let lock: DataDirectoryLock
-        do {
-            lock = try DataDirectoryLock(directory: configuration.dataDirectory)
-        } catch {
-            throw CommandFailure(message: error.description)
-        }
+        let lock = try lockUnlessShared(configuration)
         do {
             let dependencies = try await ServerDependencies.open(configuration, logger: logger)
             let app = MergeServerApp.buildApplication(dependencies, logger: logger) { address in
@@ -85,5 +80,18 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure(message: "the server stopped: \(error)")
         }
         withExtendedLifetime(lock) {}
+    }
+}
+
+extension ServeCommand {
+    /// The data directory belongs to this process alone on SQLite (the lock); on a shared
+    /// store (PostgreSQL) the API node and its workers use it together.
+    static func lockUnlessShared(_ configuration: ServerConfiguration) throws -> DataDirectoryLock? {
+        guard !Database.isShared(url: configuration.databaseURL) else { return nil }
+        do {
+            return try DataDirectoryLock(directory: configuration.dataDirectory)
+        } catch {
+            throw CommandFailure(message: error.description)
+        }
     }
 }

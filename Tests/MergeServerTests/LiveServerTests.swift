@@ -103,10 +103,12 @@ final class ServerProcess {
     let dataDirectory: String
 
     /// `environment` adds `MERGE_SERVER_*` settings to the test's own environment.
-    init(dataDirectory: String, environment extra: [String: String] = [:]) throws {
+    /// `workers`: 0 makes an API node; `database`: the store (`--database`), else SQLite in the data directory.
+    init(dataDirectory: String, environment extra: [String: String] = [:], workers: Int = 1, database: String? = nil) throws {
         self.dataDirectory = dataDirectory
         process.executableURL = URL(fileURLWithPath: Paths.mergeServer)
-        process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--workers", "1"]
+        process.arguments =
+            ["serve", "--port", "0", "--data-dir", dataDirectory, "--workers", "\(workers)"] + (database.map { ["--database", $0] } ?? [])
         var environment = ProcessInfo.processInfo.environment
         environment["MERGE_SERVER_LOG_LEVEL"] = "warning"
         environment.merge(extra) { _, new in new }

@@ -14,9 +14,13 @@ public struct JobEngineSettings: Sendable {
     /// them on the render workers.
     public var generationWorkers = 8
     /// A running job's lease: if its worker stops renewing it (the process died), the job
-    /// is taken again once it runs out.
-    public var leaseSeconds = 30.0
-    public var heartbeatSeconds = 5.0
+    /// is taken again once it runs out — within 21 s of the death by default.
+    public var leaseSeconds = 20.0
+    public var heartbeatSeconds = 20.0 / 6
+    /// Which jobs this process runs: renders (merges, analyses) and the kinds that wait on
+    /// generation providers. A `merge-server worker --kinds render` runs only the first.
+    public var runsRenderJobs = true
+    public var runsGenerationJobs = true
     /// Transient failures are retried after retryBase·2^(attempt−1) seconds (with jitter).
     public var retryBaseSeconds = 2.0
     public var maxAttempts = 3
@@ -65,11 +69,12 @@ public final class JobEngine: Service, Sendable {
         self.settings = settings
         self.logger = logger
         providerKinds = self.handlers.values.map(\.kind).filter(\.waitsOnProviders).map(\.rawValue).sorted()
-        generationWorkerCount = settings.workers > 0 && !providerKinds.isEmpty ? settings.generationWorkers : 0
+        generationWorkerCount =
+            settings.workers > 0 && settings.runsGenerationJobs && !providerKinds.isEmpty ? settings.generationWorkers : 0
     }
 
     /// Every worker of this process.
-    public var workerCount: Int { settings.workers + generationWorkerCount }
+    public var workerCount: Int { (settings.runsRenderJobs ? settings.workers : 0) + generationWorkerCount }
 
     /// Jobs running in this process now.
     public var busyWorkers: Int { running.withLock { $0.count } }
@@ -80,7 +85,9 @@ public final class JobEngine: Service, Sendable {
             try? await gracefulShutdown()
             return
         }
-        let renderKinds: JobRepository.KindFilter = generationWorkerCount > 0 ? .excluding(providerKinds) : .any
+        let renderKinds: JobRepository.KindFilter =
+            generationWorkerCount > 0 || !settings.runsGenerationJobs ? .excluding(providerKinds) : .any
+        let renderWorkers = settings.runsRenderJobs ? settings.workers : 0
         // Jobs queued by any process wake these workers (PostgreSQL's NOTIFY); the poll
         // stays as the backstop for a lost notification and for retries coming due.
         let listener: (any SQLListening)?
@@ -93,7 +100,7 @@ public final class JobEngine: Service, Sendable {
         defer { listener?.stop() }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                for index in 0..<settings.workers {
+                for index in 0..<renderWorkers {
                     group.addTask { await self.workLoop(worker: "\(index)", kinds: renderKinds, wake: self.renderWake) }
                 }
                 for index in 0..<generationWorkerCount {

@@ -69,7 +69,7 @@ public struct ServerConfiguration: Sendable {
             ("MERGE_SERVER_MAX_UPLOAD_BYTES", "largest upload (2147483648)"),
             ("MERGE_SERVER_RETENTION_HOURS", "how long finished jobs and their videos are kept (168)"),
             ("MERGE_SERVER_MAX_ATTEMPTS", "attempts for a job whose failures are transient (3)"),
-            ("MERGE_SERVER_LEASE_SECONDS", "a running job's lease; renewed every lease/6 (30)"),
+            ("MERGE_SERVER_LEASE_SECONDS", "a running job's lease; renewed every lease/6 (20)"),
             ("MERGE_SERVER_MIN_FREE_BYTES", "free disk below which /health is 503 (536870912)"),
             ("MERGE_SERVER_SSE_HEARTBEAT_SECONDS", "comment sent on idle event streams (15)"),
             ("MERGE_SERVER_LOG_LEVEL", "trace, debug, info, notice, warning, error (info)"),

@@ -42,6 +42,9 @@ public final class Database: Sendable {
 
     var dialect: SQLDialect { engine.dialect }
 
+    /// True for a `--database` value naming PostgreSQL: a store several processes share.
+    public static func isShared(url: String) -> Bool { PostgresLocation.isPostgres(url) }
+
     /// Parses `sqlite:PATH` (the form of `--database`); a bare path is accepted too.
     public static func sqlitePath(from url: String) throws(ConfigurationError) -> String {
         let path = url.hasPrefix("sqlite:") ? String(url.dropFirst("sqlite:".count)) : url
