@@ -57,7 +57,7 @@ struct WorkerCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("merge-server worker running \(dependencies.engine.workerCount) workers\n".utf8))
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
-                    services: [dependencies.engine, dependencies.sweeper, dependencies.webhooks],
+                    services: dependencies.services,
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             withExtendedLifetime(lock) {}

@@ -2,6 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import MergeServer
+
 /// An API node (`serve --workers 0`) and `merge-server worker` processes sharing a
 /// PostgreSQL store and a data directory, as separate processes: a job submitted to the
 /// API is run by a worker, and a worker killed mid-render loses nothing — another worker
@@ -50,11 +52,110 @@ import Testing
     }
 }
 
+extension LiveClusterTests {
+    /// An API node runs nothing, yet a client following the job's events there sees the
+    /// worker's progress and the end, and `/health` lists the worker while it lives.
+    @Test func eventsAndPresenceReachTheAPINodeFromAWorkerProcess() async throws {
+        let data = try TemporaryDirectory()
+        let database = try await TestPostgres.shared.freshDatabaseURL()
+        let api = try ServerProcess(dataDirectory: data.path, workers: 0, database: database)
+        defer { api.stop() }
+        let worker = try WorkerProcess(dataDirectory: data.path, database: database)
+        defer { worker.stop() }
+
+        // The worker's first beat follows its start-up line.
+        let seen = try Self.workersSeen(api, until: { !$0.isEmpty })
+        #expect(seen.count == 1, "\(seen)")
+        #expect(seen.first?["kinds"] as? [String] == ["render", "generate"])
+        #expect(seen.first?["concurrency"] as? Int ?? 0 >= 1)
+
+        let clip = try api.upload("clip_1280x720_30.mp4")
+        let timeline =
+            "{\"clips\": [\(Array(repeating: "{\"source\": \"\(clip)\"}", count: 12).joined(separator: ","))], \"transition\": {\"type\": \"fade\", \"duration\": 0.3}}"
+        let job = try #require(
+            try api.json(["-X", "POST", "-H", "Content-Type: application/json", "-d", timeline], "/api/mv/merge_videos")["job_id"] as? String)
+        // The stream ends after the job's `done`; everything in it came through the store.
+        let stream = try api.curl(["-N", "--max-time", "90"], "/api/jobs/\(job)/events")
+        let names = stream.split(separator: "\n").filter { $0.hasPrefix("event: ") }.map { $0.dropFirst(7) }
+        #expect(names.filter { $0 == "progress" }.count >= 2, "progress from the worker: \(names)")
+        #expect(names.last == "done", "\(names)")
+        let done = try #require(stream.components(separatedBy: "event: done\n").last)
+        #expect(done.contains("\"succeeded\""), "\(done)")
+
+        worker.stop()
+        #expect(try Self.workersSeen(api).isEmpty, "a worker that stopped cleanly leaves the list")
+    }
+
+    /// 1,000 jobs queued at once on PostgreSQL, two worker processes competing for them:
+    /// every job runs exactly once (one `job started` line across both logs, attempts 1)
+    /// and both workers take a share.
+    @Test func aThousandJobsAcrossTwoWorkerProcessesRunOnceEach() async throws {
+        let data = try TemporaryDirectory()
+        let url = try await TestPostgres.shared.freshDatabaseURL()
+        let api = try ServerProcess(dataDirectory: data.path, workers: 0, database: url)
+        let audio = try api.upload("audio_only.mp4", type: "audio/mp4")
+        api.stop()
+        // The onset tracker alone: the queue is under test here, not the beat network.
+        let info = ["MERGE_SERVER_LOG_LEVEL": "info", "MERGE_BEATS_ACTIVATION": "dsp"]
+        let logs = [data.path + "/worker-a.log", data.path + "/worker-b.log"]
+        let workers = try logs.map { try WorkerProcess(dataDirectory: data.path, database: url, environment: info, log: $0) }
+        defer { for worker in workers { worker.stop() } }
+
+        let database = try Database(url: url)
+        let jobs = JobRepository(database: database)
+        var ids: Set<String> = []
+        for _ in 0..<1000 {
+            let outcome = try await jobs.enqueue(
+                kind: JobKind.analyzeAudio.rawValue, request: "{\"audio\": \"\(audio)\"}", idempotencyKey: nil, maxAttempts: 3)
+            ids.insert(outcome.job.id)
+        }
+        let deadline = Date().addingTimeInterval(300)
+        var counts: [JobStatus: Int] = [:]
+        while Date() < deadline {
+            counts = try await jobs.countsByStatus()
+            if (counts[.queued] ?? 0) + (counts[.running] ?? 0) == 0 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(counts[.succeeded] == 1000, "\(counts)")
+        let attempts = try database.read { db in try db.fetchValues(Int.self, "SELECT attempts FROM jobs") }
+        #expect(attempts.count == 1000 && attempts.allSatisfy { $0 == 1 }, "attempts other than 1: \(attempts.filter { $0 != 1 })")
+
+        for worker in workers { worker.stop() }
+        var started: [[String]] = []
+        for log in logs {
+            let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").filter { $0.contains("job started") }
+            started.append(
+                lines.compactMap { line in
+                    line.split(separator: " ").first { $0.hasPrefix("job_id=") }.map { String($0.dropFirst(7)) }
+                })
+        }
+        let all = started.flatMap { $0 }
+        #expect(all.count == 1000, "starts logged: \(started.map(\.count))")
+        #expect(Set(all) == ids, "every job started once, by one worker")
+        #expect(started.allSatisfy { $0.count >= 100 }, "both workers took a share: \(started.map(\.count))")
+    }
+
+    /// `workers.seen` of the API node's `/health`, once `condition` holds of it (or after 10 s).
+    static func workersSeen(_ api: ServerProcess, until condition: ([[String: Any]]) -> Bool = { _ in true }) throws -> [[String: Any]] {
+        let deadline = Date().addingTimeInterval(10)
+        while true {
+            let health = try api.json([], "/health")
+            let seen = try #require((health["workers"] as? [String: Any])?["seen"] as? [[String: Any]], "\(health)")
+            if condition(seen) || Date() > deadline { return seen }
+            usleep(100_000)
+        }
+    }
+}
+
 /// A `merge-server worker` child process; ready once it prints its line.
 final class WorkerProcess {
     let process = Process()
 
-    init(dataDirectory: String, database: String, environment extra: [String: String] = [:], kinds: String = "render,generate") throws {
+    /// `log`: a file for its standard error (the test's own by default).
+    init(
+        dataDirectory: String, database: String, environment extra: [String: String] = [:], kinds: String = "render,generate",
+        log: String? = nil
+    ) throws {
         process.executableURL = URL(fileURLWithPath: Paths.mergeServer)
         process.arguments = ["worker", "--data-dir", dataDirectory, "--database", database, "--concurrency", "1", "--kinds", kinds]
         var environment = ProcessInfo.processInfo.environment
@@ -63,7 +164,12 @@ final class WorkerProcess {
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.standardError
+        if let log {
+            FileManager.default.createFile(atPath: log, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        } else {
+            process.standardError = FileHandle.standardError
+        }
         try process.run()
         var line = Data()
         let deadline = Date().addingTimeInterval(30)

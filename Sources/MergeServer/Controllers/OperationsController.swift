@@ -59,7 +59,9 @@ struct OperationsController {
                 ok: diskOK, freeBytes: verbose ? disk?.freeBytes ?? 0 : nil, totalBytes: verbose ? disk?.totalBytes ?? 0 : nil,
                 minFreeBytes: verbose ? minFreeDiskBytes : nil),
             queue: .init(queued: counts[.queued] ?? 0, running: counts[.running] ?? 0),
-            workers: .init(total: engine.workerCount, busy: engine.busyWorkers, generation: engine.generationWorkerCount),
+            workers: .init(
+                total: engine.workerCount, busy: engine.busyWorkers, generation: engine.generationWorkerCount,
+                seen: databaseOK ? ((try? WorkerRegistry(database: database).seen()) ?? []).map { WorkerSeen($0, verbose: verbose) } : []),
             eventStreams: events.subscriberCount, generation: verbose ? .init(generation) : nil, problems: problems)
         let status: HTTPResponse.Status = problems.isEmpty ? .ok : .serviceUnavailable
         if context.operatorAccess == .statusOnly {
@@ -95,6 +97,35 @@ struct OperationsController {
     }
 }
 
+/// One engine of `WorkerRegistry.seen()` in the report; host and pid only when verbose.
+struct WorkerSeen: Encodable {
+    let id: String
+    let host: String?
+    let pid: Int?
+    let kinds: [String]
+    let concurrency: Int
+    let busy: Int
+    let uptimeSeconds: Double
+    let lastSeenSeconds: Double
+
+    init(_ worker: WorkerRegistry.Worker, verbose: Bool, now: Double = Date().timeIntervalSince1970) {
+        id = worker.id
+        host = verbose ? worker.host : nil
+        pid = verbose ? worker.pid : nil
+        kinds = worker.kinds.split(separator: ",").map(String.init)
+        concurrency = worker.concurrency
+        busy = worker.busy
+        uptimeSeconds = ((now - worker.startedAt) * 10).rounded() / 10
+        lastSeenSeconds = (max(0, now - worker.seenAt) * 10).rounded() / 10
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, host, pid, kinds, concurrency, busy
+        case uptimeSeconds = "uptime_seconds"
+        case lastSeenSeconds = "last_seen_seconds"
+    }
+}
+
 /// `/health/live`, and `/health` for a caller that is not the operator: `ok` or `unhealthy`.
 struct HealthStatus: Encodable {
     let status: String
@@ -127,6 +158,7 @@ struct HealthReport: Encodable {
         let total: Int
         let busy: Int
         let generation: Int
+        let seen: [WorkerSeen]
     }
 
     let status: String

@@ -98,6 +98,7 @@ public final class JobEngine: Service, Sendable {
             listener = nil
         }
         defer { listener?.stop() }
+        let presence = Task { await announcePresence(in: WorkerRegistry(database: jobs.database)) }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 for index in 0..<renderWorkers {
@@ -112,6 +113,9 @@ public final class JobEngine: Service, Sendable {
         } onGracefulShutdown: {
             self.stop()
         }
+        // Off the list before the process ends, not a minute later.
+        presence.cancel()
+        await presence.value
     }
 
     /// Stops taking jobs and hands the running ones back to the queue.

@@ -37,6 +37,8 @@ public final class JobEventHub: Sendable {
     static let recentLimit = 32
     static let subscriberBuffer = 64
     private let state = Mutex(State())
+    /// Where this process's own events also go (`JobEventRelay`, on a shared store).
+    private let forwarder = Mutex<(@Sendable (_ job: String, _ name: String, _ data: String, _ final: Bool) -> Void)?>(nil)
     /// Open subscriptions allowed in all and per job: each holds a connection and a
     /// heartbeat task, so an unbounded number is a way to exhaust the server.
     let maxSubscribers: Int
@@ -53,9 +55,16 @@ public final class JobEventHub: Sendable {
         public let perJob: Bool
     }
 
+    /// Also hands every event published here (not those from elsewhere) to `body`.
+    func forward(_ body: @escaping @Sendable (_ job: String, _ name: String, _ data: String, _ final: Bool) -> Void) {
+        forwarder.withLock { $0 = body }
+    }
+
     /// Sends an event to the job's subscribers. `final` events end their streams.
+    /// `fromElsewhere`: another process published it (it is not forwarded again).
     @discardableResult
-    public func publish(job: String, name: String, data: String, final: Bool = false) -> JobEvent {
+    public func publish(job: String, name: String, data: String, final: Bool = false, fromElsewhere: Bool = false) -> JobEvent {
+        if !fromElsewhere, let forward = forwarder.withLock({ $0 }) { forward(job, name, data, final) }
         let (event, subscribers) = state.withLock { state -> (JobEvent, [AsyncStream<Delivery>.Continuation]) in
             let event = JobEvent(id: state.nextEventID, name: name, data: data)
             state.nextEventID += 1

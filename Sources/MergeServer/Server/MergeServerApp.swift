@@ -86,7 +86,7 @@ public enum MergeServerApp {
             router: buildRouter(dependencies, observer: observer),
             server: .http1(configuration: http),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "merge-server"),
-            services: [dependencies.engine, dependencies.sweeper, dependencies.webhooks],
+            services: dependencies.services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 await onRunning("http://\(configuration.host):\(port)")

@@ -36,6 +36,11 @@ public struct ServerDependencies: Sendable {
     public let addressPolicy: AddressPolicy
     /// Sends the webhook outbox (a service, like the engine).
     public let webhooks: WebhookDeliverer
+    /// Job events to and from the other processes of a shared store (nil on SQLite).
+    let relay: JobEventRelay?
+
+    /// What runs beside the HTTP server (or alone, in `merge-server worker`).
+    public var services: [any Service] { [engine, sweeper, webhooks] + (relay.map { [$0] } ?? []) }
 
     /// Opens the data directory and the database and recovers what a killed process
     /// left: jobs it was running are requeued or quarantined (`recoverInterrupted`), its
@@ -124,6 +129,7 @@ public struct ServerDependencies: Sendable {
         let events = JobEventHub(
             maxSubscribers: configuration.limits.maxEventStreams,
             maxSubscribersPerJob: configuration.limits.maxEventStreamsPerJob)
+        let relay = database.isShared ? JobEventRelay(database: database, jobs: jobs, hub: events, logger: logger) : nil
         let handlers: [any JobHandler] = [
             MergeVideosJob(assets: assets, store: store, renderer: renderer, fetcher: fetcher, limits: configuration.limits),
             AnalyzeAudioJob(assets: assets, store: store, probes: executors.probes),
@@ -148,7 +154,8 @@ public struct ServerDependencies: Sendable {
             configuration: configuration, database: database, jobs: jobs, assets: assets, store: store,
             events: events, engine: engine, sweeper: sweeper, generation: generation, costs: costs,
             budget: budget, executors: executors, apiKeys: apiKeys, quota: quota, audit: AuditLog(database: database),
-            rateLimiter: RateLimiter(), spend: spend, urlSigner: urlSigner, addressPolicy: fetchPolicy, webhooks: webhooks)
+            rateLimiter: RateLimiter(), spend: spend, urlSigner: urlSigner, addressPolicy: fetchPolicy, webhooks: webhooks,
+            relay: relay)
     }
 }
 

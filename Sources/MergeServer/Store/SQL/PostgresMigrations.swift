@@ -217,6 +217,21 @@ enum PostgresMigrations {
             );
             """
         ),
+        (
+            "v12: workers seen",
+            """
+            CREATE TABLE workers (
+                id TEXT PRIMARY KEY,
+                host TEXT NOT NULL,
+                pid BIGINT NOT NULL,
+                kinds TEXT NOT NULL,
+                concurrency BIGINT NOT NULL,
+                busy BIGINT NOT NULL,
+                started_at DOUBLE PRECISION NOT NULL,
+                seen_at DOUBLE PRECISION NOT NULL
+            );
+            """
+        ),
     ]
 
     /// Applies the steps this database has not seen yet.

@@ -257,6 +257,21 @@ enum SQLiteMigrations {
                 try db.execute(sql: "UPDATE api_keys SET webhook_secret = ? WHERE id = ?", arguments: [WebhookSecret.make(), id])
             }
         }
+        migrator.registerMigration("v12: workers seen") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE workers (
+                        id TEXT PRIMARY KEY,
+                        host TEXT NOT NULL,
+                        pid INTEGER NOT NULL,
+                        kinds TEXT NOT NULL,
+                        concurrency INTEGER NOT NULL,
+                        busy INTEGER NOT NULL,
+                        started_at REAL NOT NULL,
+                        seen_at REAL NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }
