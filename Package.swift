@@ -68,6 +68,10 @@ let package = Package(
         // bench/api.sh's baseline: a bare Hummingbird server.
         .executableTarget(name: "bench-hello-server", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
                           path: "bench/HelloServer"),
+        // bench/queue.sh: the queue's throughput and pickup latency on SQLite and PostgreSQL.
+        .executableTarget(name: "bench-queue", dependencies: [
+            "MergeServer", "Media", .product(name: "Logging", package: "swift-log"),
+        ], path: "bench/QueueBench"),
 
         .target(name: "TestSupport", dependencies: ["Media"], path: "Tests/TestSupport"),
         .testTarget(name: "MediaTests", dependencies: ["Media", "TestSupport"]),

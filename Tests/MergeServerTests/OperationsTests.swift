@@ -22,6 +22,14 @@ import Testing
             #expect(health.body["version"] as? String == MergeServerVersion.current)
             #expect(((health.body["disk"] as? [String: Any])?["free_bytes"] as? Int ?? 0) > 0)
             #expect((health.body["queue"] as? [String: Any])?["queued"] as? Int == 0)
+            // The embedded server's own engine is the one worker seen (once it has beaten).
+            var seen = workers?["seen"] as? [[String: Any]] ?? []
+            for _ in 0..<50 where seen.isEmpty {
+                try await Task.sleep(for: .milliseconds(100))
+                seen = ((try await client.getJSON("/health")).body["workers"] as? [String: Any])?["seen"] as? [[String: Any]] ?? []
+            }
+            #expect(seen.count == 1 && seen.first?["concurrency"] as? Int == 10, "\(seen)")
+            #expect(seen.first?["pid"] as? Int == Int(getpid()), "verbose: the process")
         }
         let short = try await TestServer.make(workers: 0) { $0.minFreeDiskBytes = Int64.max / 2 }
         try await short.test { client in
@@ -32,6 +40,7 @@ import Testing
             #expect((health.body["database"] as? [String: Any])?.keys.sorted() == ["ok"])
             #expect((health.body["disk"] as? [String: Any])?.keys.sorted() == ["ok"])
             #expect(health.body["generation"] == nil)
+            #expect(((health.body["workers"] as? [String: Any])?["seen"] as? [[String: Any]])?.isEmpty == true, "an accept-only node runs no engine")
         }
     }
 

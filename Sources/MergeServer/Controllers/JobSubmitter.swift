@@ -61,7 +61,7 @@ struct JobSubmitter: Sendable {
             outcome = try await jobs.enqueue(
                 kind: kind.rawValue, request: String(decoding: body.work, as: UTF8.self),
                 idempotencyKey: key, maxAttempts: maxAttempts, maxQueued: maxQueued, owner: context.apiKey?.id,
-                callbackURL: body.callbackURL, alsoWrite: writeWithAudit)
+                callbackURL: body.callbackURL, oneAtATime: estimatedCostUSD != nil, alsoWrite: writeWithAudit)
         } catch let conflict as JobRepository.IdempotencyConflict {
             throw Problem.conflict(
                 "the Idempotency-Key was used for job \(conflict.existing.id) with a different body",

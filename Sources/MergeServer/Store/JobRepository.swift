@@ -40,11 +40,14 @@ public struct JobRepository: Sendable {
     }
 
     /// `callbackURL`: where the job's end is announced; it is part of what an idempotency
-    /// key's replay must match.
+    /// key's replay must match. `oneAtATime`: this key's submissions run one after another
+    /// (on PostgreSQL; SQLite's writes always do) — needed when `alsoWrite` checks what the
+    /// earlier ones reserved (spend budgets). Without it they run side by side, and only an
+    /// asset deletion of the key waits for them.
     public func enqueue(
         kind: String, request: String, idempotencyKey: String?, maxAttempts: Int,
         maxQueued: Int? = nil, owner: String? = nil, callbackURL: String? = nil, now: Double = Date().timeIntervalSince1970,
-        alsoWrite: @escaping CompanionWrite = { _, _ in }
+        oneAtATime: Bool = true, alsoWrite: @escaping CompanionWrite = { _, _ in }
     ) async throws -> EnqueueOutcome {
         let hash = SHA256Hex.of("\(kind)\n\(request)" + (callbackURL.map { "\ncallback_url \($0)" } ?? ""))
         // Idempotency keys are each key's own: stored with the owner in front, one key's
@@ -62,17 +65,28 @@ public struct JobRepository: Sendable {
         return written(
             [job.id],
             try await database.write { db in
-                // One key's submissions one at a time (PostgreSQL; SQLite's writes already
-                // are): its idempotency keys and budgets are checked against each other's.
-                try db.serialize(on: "enqueue \(owner ?? "")")
-                if let idempotencyKey,
-                    let existing = try db.fetchRecord(JobRecord.self, "SELECT * FROM jobs WHERE idempotency_key = ?", [idempotencyKey])
-                {
+                // The key's lock (PostgreSQL; SQLite's writes are one at a time anyway):
+                // budgets are checked against each other's under it held alone.
+                if oneAtATime {
+                    try db.serialize(on: "enqueue \(owner ?? "")")
+                } else {
+                    try db.serializeShared(on: "enqueue \(owner ?? "")")
+                }
+                func replay() throws -> EnqueueOutcome? {
+                    guard let idempotencyKey,
+                        let existing = try db.fetchRecord(JobRecord.self, "SELECT * FROM jobs WHERE idempotency_key = ?", [idempotencyKey])
+                    else { return nil }
                     guard existing.requestSHA256 == hash else { throw IdempotencyConflict(existing: existing) }
                     return .existing(existing)
                 }
+                if let replayed = try replay() { return replayed }
                 try Self.requireRoom(db, maxQueued: maxQueued)
-                try db.insert(job, into: "jobs")
+                // A submission of the same key that committed since the look above wins;
+                // PostgreSQL waits for it here, and this one is its replay.
+                guard try db.insert(job, into: "jobs", unlessConflictOn: idempotencyKey == nil ? nil : "idempotency_key") else {
+                    guard let replayed = try replay() else { throw StoreInconsistency("an idempotency key conflicted with no row") }
+                    return replayed
+                }
                 try alsoWrite(db, job)
                 try db.notify(Self.queuedChannel, payload: job.kind)
                 return .created(job)

@@ -88,6 +88,10 @@ final class PostgresEngine: SQLEngine {
             try execute("SELECT pg_advisory_xact_lock(hashtext(?))", [name])
         }
 
+        func serializeShared(on name: String) throws {
+            try execute("SELECT pg_advisory_xact_lock_shared(hashtext(?))", [name])
+        }
+
         private func run(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {
             let query = PostgresQuery(unsafeSQL: Self.numbered(sql, arguments), binds: Self.bindings(arguments))
             do {

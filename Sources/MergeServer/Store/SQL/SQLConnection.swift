@@ -21,6 +21,11 @@ public protocol SQLConnection {
     /// other's results (one key's budget, the files rows share) run one at a time under
     /// PostgreSQL as they do under SQLite's single writer.
     func serialize(on name: String) throws
+
+    /// Holds `name` shared until the transaction ends: any number of shared holders run
+    /// at once, and none beside a `serialize(on: name)` (a key's plain submissions go
+    /// side by side; deleting one of its assets waits for them all).
+    func serializeShared(on name: String) throws
 }
 
 extension SQLConnection {
@@ -63,6 +68,20 @@ extension SQLConnection {
             sql += " ON CONFLICT (\(upsertKey.joined(separator: ", "))) DO UPDATE SET \(updates.joined(separator: ", "))"
         }
         try execute(sql, SQLArguments(columns.map(\.value)))
+    }
+
+    /// Inserts a record unless a row with the same `column` value exists (then nothing
+    /// changes); true when it was inserted. Nil `column`: a plain insert.
+    func insert<Record: Encodable>(_ record: Record, into table: String, unlessConflictOn column: String?) throws -> Bool {
+        guard let column else {
+            try insert(record, into: table)
+            return true
+        }
+        let columns = try SQLRecordEncoder.columns(of: record)
+        let sql =
+            "INSERT INTO \(table) (\(columns.map(\.column).joined(separator: ", "))) VALUES ("
+            + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ") ON CONFLICT (\(column)) DO NOTHING"
+        return try execute(sql, SQLArguments(columns.map(\.value))) == 1
     }
 }
 

@@ -88,6 +88,7 @@ final class SQLiteEngine: SQLEngine {
 
         /// SQLite's write transactions already run one at a time.
         func serialize(on name: String) throws {}
+        func serializeShared(on name: String) throws {}
 
         private static func arguments(_ arguments: SQLArguments) -> StatementArguments {
             StatementArguments(
