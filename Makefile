@@ -1,11 +1,19 @@
 # MergeServer — the two commands: `make run` and `make test`.
 # Both install missing Debian packages first (scripts/install-deps.sh, idempotent).
 
-.PHONY: run demo test fuzz services-smoke format deps build release fixtures bench clean
+.PHONY: run run-cluster stop-cluster demo test fuzz services-smoke format deps build release fixtures bench clean
 
 # The server, with its data under ./outputs (see README: Configuration).
 run: release
 	.build/release/merge-server serve
+
+# A cluster on loopback under ./outputs/cluster: PostgreSQL, SeaweedFS (S3), one API node
+# and two workers (scripts/cluster.sh); prints how to use it. `make stop-cluster` stops it.
+run-cluster: release
+	scripts/cluster.sh start
+
+stop-cluster:
+	scripts/cluster.sh stop
 
 # A video rendered from mock clips on the command line, without the server.
 demo: release
