@@ -54,16 +54,26 @@ import Testing
 final class WorkerProcess {
     let process = Process()
 
-    init(dataDirectory: String, database: String, environment extra: [String: String] = [:], kinds: String = "render,generate") throws {
+    /// `log`: a file for the worker's stderr (else the test's own); `arguments` are added to its command line.
+    init(
+        dataDirectory: String, database: String, environment extra: [String: String] = [:], kinds: String = "render,generate",
+        log: String? = nil, arguments: [String] = []
+    ) throws {
         process.executableURL = URL(fileURLWithPath: Paths.mergeServer)
-        process.arguments = ["worker", "--data-dir", dataDirectory, "--database", database, "--concurrency", "1", "--kinds", kinds]
+        process.arguments =
+            ["worker", "--data-dir", dataDirectory, "--database", database, "--concurrency", "1", "--kinds", kinds] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["MERGE_SERVER_LOG_LEVEL"] = "warning"
         environment.merge(extra) { _, new in new }
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.standardError
+        if let log {
+            FileManager.default.createFile(atPath: log, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        } else {
+            process.standardError = FileHandle.standardError
+        }
         try process.run()
         var line = Data()
         let deadline = Date().addingTimeInterval(30)
