@@ -122,6 +122,44 @@ import Testing
 }
 
 extension S3WiredServerTests {
+    /// One node on SQLite with the bucket: a generated clip becomes a video object, and a
+    /// song no longer in the node's cache is downloaded again for its analysis.
+    @Test func generatedClipsAndAnalysesGoThroughTheBucket() async throws {
+        let s3 = try #require(S3TestServer.current?.environment)
+        let prefix = "wired-\(UUID().uuidString.lowercased())"
+        let bucket = S3Client(configuration: try await S3TestServer.configuration(prefix: prefix))
+        let server = try await TestServer.make(workers: 1) { configuration in
+            configuration.storage = "s3://\(s3.bucket)/\(prefix)"
+            configuration.storageEnvironment = [
+                "AWS_ACCESS_KEY_ID": s3.accessKeyID, "AWS_SECRET_ACCESS_KEY": s3.secretAccessKey, "AWS_REGION": s3.region,
+                "AWS_ENDPOINT_URL": s3.endpoint,
+            ]
+        }
+        let storage = try #require(server.dependencies.store.media.storage as? S3MediaStorage)
+        try await server.test { client in
+            let answer = try await client.postJSON(
+                "/api/mv/generate_video?wait=100",
+                #"{"prompt": "a red fox running through snow", "model": "mock-video", "duration": 2, "aspect_ratio": "9:16", "resolution": "512p"}"#)
+            #expect(answer.body["status"] as? String == "succeeded", "\(answer.body)")
+            let videoID = try #require((answer.body["result"] as? [String: Any])?["video_id"] as? String)
+            let videoKey = MediaLibrary.videoKey(path: try await server.videoFile(videoID))
+            let object = server.directory.path + "/generated.mp4"
+            _ = try await bucket.get(key: videoKey, to: object)
+            #expect(abs((Double(try Oracle.probe(object).format.duration ?? "") ?? 0) - 2) < 0.05)
+            try await client.execute(uri: "/api/mv/get_video/\(videoID)", method: .get) { response in #expect(response.status == .found) }
+
+            let song = try await client.upload("song_120bpm.m4a", contentType: "audio/mp4")
+            let songKey = try #require((song["media"] as? [String: Any])?["path"] as? String)
+            await storage.cache.remove(key: songKey)
+            #expect(await !storage.cache.contains(key: songKey))
+            let analysis = try await client.postJSON("/api/mv/analyze_audio?wait=100", #"{"audio": "\#(song["id"] as? String ?? "")"}"#)
+            #expect(analysis.body["status"] as? String == "succeeded", "\(analysis.body)")
+            let tempo = try #require((analysis.body["result"] as? [String: Any])?["tempo"] as? Double)
+            #expect(abs(tempo - 120) < 2)
+            #expect(await storage.cache.contains(key: songKey), "downloaded into the cache for the analysis")
+        }
+    }
+
     static func isGone(_ key: String, from bucket: S3Client) async -> Bool {
         do {
             _ = try await bucket.head(key: key)
