@@ -27,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("insecure-no-auth"),
         help: "Listen on a non-loopback address although no API key exists: anyone who reaches it may use the API.")
     var insecureNoAuth = false
+    @OptionGroup var storage: StorageOptions
 
     func run() async throws {
         var configuration = ServerConfiguration()
@@ -54,6 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if verboseHealth { configuration.limits.verboseHealth = true }
         if insecureNoAuth { configuration.insecureNoAuth = true }
+        try storage.apply(to: &configuration)
         try await Self.serve(configuration)
     }
 

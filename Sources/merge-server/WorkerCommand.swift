@@ -18,6 +18,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "postgres://user:password@host:5432/database (the API node's).") var database: String?
     @Option(help: "Which jobs to run: render, generate, or both (render,generate).") var kinds = "render,generate"
     @Option(help: "Jobs run at once (default: the core count).") var concurrency: Int?
+    @OptionGroup var storage: StorageOptions
 
     func run() async throws {
         var configuration = ServerConfiguration()
@@ -28,6 +29,7 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         if let dataDirectory { configuration.dataDirectory = dataDirectory }
         if let database { configuration.database = database }
+        try storage.apply(to: &configuration)
         let wanted = Set(kinds.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         guard !wanted.isEmpty, wanted.isSubset(of: ["render", "generate"]) else {
             throw CommandFailure(message: "--kinds takes render, generate or render,generate (got \(kinds))", exitCode: 64)

@@ -100,7 +100,7 @@ import Testing
             #expect(result["kind"] as? String == "video")
             let videoID = try #require(result["video_id"] as? String)
 
-            let file = (server.videosDirectory as NSString).appendingPathComponent("\(videoID).mp4")
+            let file = try await server.videoFile(videoID)
             let probe = try Oracle.probe(file)
             #expect(abs((Double(probe.format.duration ?? "") ?? 0) - 2) < 0.05)
             #expect(probe.video?.width == 512)
@@ -192,7 +192,7 @@ import Testing
             #expect(result["reference_asset_id"] as? String != nil)
 
             let videoID = try #require(result["video_id"] as? String)
-            let file = (server.videosDirectory as NSString).appendingPathComponent("\(videoID).mp4")
+            let file = try await server.videoFile(videoID)
             let probe = try Oracle.probe(file)
             #expect(abs((Double(probe.format.duration ?? "") ?? 0) - 16) < 0.1)
             #expect(probe.video?.height == 512)

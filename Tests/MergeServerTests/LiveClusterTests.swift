@@ -151,13 +151,14 @@ extension LiveClusterTests {
 final class WorkerProcess {
     let process = Process()
 
-    /// `log`: a file for its standard error (the test's own by default).
+    /// `log`: a file for the worker's stderr (else the test's own); `arguments` are added to its command line.
     init(
         dataDirectory: String, database: String, environment extra: [String: String] = [:], kinds: String = "render,generate",
-        log: String? = nil
+        log: String? = nil, arguments: [String] = []
     ) throws {
         process.executableURL = URL(fileURLWithPath: Paths.mergeServer)
-        process.arguments = ["worker", "--data-dir", dataDirectory, "--database", database, "--concurrency", "1", "--kinds", kinds]
+        process.arguments =
+            ["worker", "--data-dir", dataDirectory, "--database", database, "--concurrency", "1", "--kinds", kinds] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["MERGE_SERVER_LOG_LEVEL"] = "warning"
         environment.merge(extra) { _, new in new }

@@ -48,7 +48,7 @@ import Testing
                 let job = try await client.waitForJob(accepted.body["job_id"] as? String ?? "")
                 #expect(job["status"] as? String == "succeeded", "\(job)")
                 let videoID = try #require((job["result"] as? [String: Any])?["video_id"] as? String)
-                let probe = try Oracle.probe((server.videosDirectory as NSString).appendingPathComponent("\(videoID).mp4"))
+                let probe = try Oracle.probe(try await server.videoFile(videoID))
                 let parts = try [Oracle.probe(Paths.fixture("clip_1280x720_30.mp4")), Oracle.probe(Paths.fixture("clip_640x480_25.mp4"))]
                     .map { Double($0.format.duration ?? "") ?? 0 }
                 #expect(abs((Double(probe.format.duration ?? "") ?? 0) - (2 * parts[0] + parts[1])) < 0.1)

@@ -54,6 +54,12 @@ struct TestServer {
     }
 
     var videosDirectory: String { (directory.path as NSString).appendingPathComponent("videos") }
+
+    /// The file of a video, as its row names it (each attempt writes a name of its own).
+    func videoFile(_ videoID: String) async throws -> String {
+        guard let video = try await dependencies.jobs.video(videoID) else { throw TestFailure("no video \(videoID)") }
+        return video.path
+    }
 }
 
 /// The Authorization header of a request made with `key`.

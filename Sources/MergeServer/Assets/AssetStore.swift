@@ -22,12 +22,16 @@ public struct AssetStore: Sendable {
     let probes: MediaExecutor
     /// Each key's storage quota (nil: none, for tools and tests).
     let quota: StorageQuota?
+    /// Where stored files live: the data directory (the default), or a bucket that every
+    /// node reads through its cache.
+    public let media: MediaLibrary
 
     public init(
         dataDirectory: String, repository: AssetRepository, probes: MediaExecutor, budget: DiskBudget? = nil,
-        quota: StorageQuota? = nil
+        quota: StorageQuota? = nil, media: MediaLibrary? = nil
     ) throws {
         self.dataDirectory = dataDirectory
+        self.media = media ?? .local(dataDirectory)
         self.budget = budget
         self.quota = quota
         self.probes = probes
@@ -47,9 +51,24 @@ public struct AssetStore: Sendable {
         }
     }
 
-    /// The absolute path of an asset's file.
+    /// The absolute path of an asset's file in the data directory (with a bucket as the
+    /// storage, use `withLocalFile(of:)`: the file may be only in the bucket).
     public func path(of asset: AssetRecord) -> String {
         path(ofStored: asset.path)
+    }
+
+    /// Runs `body` with a local path of the asset's file, valid until it returns.
+    func withLocalFile<Value>(of asset: AssetRecord, _ body: (String) async throws -> Value) async throws -> Value {
+        try await media.withLocalFiles(keys: [asset.path]) { local in try await body(local[asset.path] ?? path(of: asset)) }
+    }
+
+    /// A local path of the asset's file that stays (a provider reads it later): the file
+    /// itself, or with a bucket a copy fetched into the data directory once.
+    func localFile(of asset: AssetRecord) async throws -> String {
+        let path = path(of: asset)
+        if media.isLocal || FileManager.default.fileExists(atPath: path) { return path }
+        try await media.storage.fetch(key: asset.path, to: path)
+        return path
     }
 
     /// The absolute path of a stored file named relative to the data directory.
@@ -125,7 +144,7 @@ public struct AssetStore: Sendable {
         }
         // The same bytes again from the same key: the same asset, used once more (its retention starts over).
         if let existing = try await repository.find(sha256: sha256, owner: owner),
-            FileManager.default.fileExists(atPath: path(of: existing)),
+            await media.exists(key: existing.path),
             try await repository.touch(existing.id)
         {
             return (existing, false)
@@ -159,7 +178,7 @@ public struct AssetStore: Sendable {
         }
         // Another key's row holds these bytes: share its file (unless it is collected meanwhile).
         if let shared = try repository.storedFile(sha256: sha256),
-            FileManager.default.fileExists(atPath: (dataDirectory as NSString).appendingPathComponent(shared)),
+            await media.exists(key: shared),
             let inserted = try await repository.insert(try record(at: shared), sharesFile: true)
         {
             return inserted
@@ -172,11 +191,14 @@ public struct AssetStore: Sendable {
             if InsufficientStorage.isNoSpace(error) { throw InsufficientStorage(reason: "the disk filled up while the file was stored") }
             throw StorageFailure(.writeFailed, "could not store the file: \(error)", suggestion: "check the data directory's disk")
         }
+        // In the bucket before its row exists: a row never names a missing object.
+        try await media.publish(file: destination, key: relative)
         guard let inserted = try await repository.insert(try record(at: relative)) else {
+            await media.remove(key: relative)
             throw StorageFailure(.writeFailed, "the new asset \(id) was not stored", suggestion: "send the upload again")
         }
         // The same key stored the same bytes meanwhile under another id: keep theirs, drop this copy.
-        if !inserted.created { try? FileManager.default.removeItem(atPath: destination) }
+        if !inserted.created { await media.remove(key: relative) }
         return inserted
     }
 

@@ -136,7 +136,7 @@ struct AssetController {
                 "asset \(id) is named by job \(job), which has not ended", type: "asset_in_use",
                 suggestion: "wait for the job to end, or cancel it (DELETE /api/jobs/\(job)), then delete the asset")
         case .deleted(let freedFile):
-            if let freedFile { try? FileManager.default.removeItem(atPath: store.path(ofStored: freedFile)) }
+            if let freedFile { await store.media.remove(key: freedFile) }
             return Response(status: .noContent)
         }
     }
@@ -144,8 +144,8 @@ struct AssetController {
     @Sendable func content(_ request: Request, context: ServerContext) async throws -> Response {
         let asset = try await asset(context)
         let path = store.path(of: asset)
-        return try await FileResponder.respond(
-            path: path, contentType: FileResponder.contentType(forPath: path),
+        return try await StoredMediaResponder.respond(
+            store.media, key: asset.path, localPath: path, contentType: FileResponder.contentType(forPath: path),
             request: request, context: context)
     }
 

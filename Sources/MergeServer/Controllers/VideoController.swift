@@ -4,6 +4,8 @@ import Hummingbird
 /// `GET|HEAD /api/mv/get_video/{id}` (the file, with ranges) and `/info`.
 struct VideoController {
     let jobs: JobRepository
+    /// Where the files are (the data directory unless a bucket is configured).
+    var media: MediaLibrary? = nil
 
     /// The controller's routes, added to the router as one collection.
     var routes: RouteCollection<ServerContext> {
@@ -16,9 +18,14 @@ struct VideoController {
 
     @Sendable func video(_ request: Request, context: ServerContext) async throws -> Response {
         let video = try await find(context)
-        return try await FileResponder.respond(
-            path: video.path, contentType: FileResponder.contentType(forPath: video.path),
-            request: request, context: context)
+        guard let media else {
+            return try await FileResponder.respond(
+                path: video.path, contentType: FileResponder.contentType(forPath: video.path),
+                request: request, context: context)
+        }
+        return try await StoredMediaResponder.respond(
+            media, key: MediaLibrary.videoKey(path: video.path), localPath: video.path,
+            contentType: FileResponder.contentType(forPath: video.path), request: request, context: context)
     }
 
     @Sendable func info(_ request: Request, context: ServerContext) async throws -> Response {

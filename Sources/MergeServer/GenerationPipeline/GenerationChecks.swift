@@ -132,13 +132,14 @@ struct GenerationChecks: Sendable {
         }
         guard problems.isEmpty, let song, let video, let scenes else { throw ValidationFailure(problems) }
 
-        let analysis: BeatAnalysis
-        do {
-            analysis = try await BeatTracker.analyze(store.path(of: song.asset), on: probes)
-        } catch {
-            if error.kind == .cancelled { throw error }
-            // The stored song no longer reads (gone, damaged): the request's fault, not the server's.
-            throw ValidationFailure([FieldProblem("audio", "the song cannot be analysed: \(error.message)")])
+        let analysis: BeatAnalysis = try await store.withLocalFile(of: song.asset) { path in
+            do throws(MediaError) {
+                return try await BeatTracker.analyze(path, on: probes)
+            } catch {
+                if error.kind == .cancelled { throw error }
+                // The stored song no longer reads (gone, damaged): the request's fault, not the server's.
+                throw ValidationFailure([FieldProblem("audio", "the song cannot be analysed: \(error.message)")])
+            }
         }
         let plan: MusicVideoPlan
         switch Result(catching: { () throws(MediaError) in try MusicVideoPlan(analysis: analysis, count: request.numScenes, model: video) }) {

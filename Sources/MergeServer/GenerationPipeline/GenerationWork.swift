@@ -44,12 +44,14 @@ struct GenerationWork: Sendable {
             throw JobFailure(
                 type: "validation_error", message: "\(value) is \(asset.kind.rawValue), not an image", suggestion: "give a PNG, JPEG or WebP image")
         }
-        return (asset, reference(asset))
+        return (asset, try await reference(asset))
     }
 
-    func reference(_ asset: AssetRecord) -> ReferenceImage {
+    /// The image as a provider input; with a bucket as the storage, its file is fetched
+    /// into the data directory first (providers read it later, outside any cache hold).
+    func reference(_ asset: AssetRecord) async throws -> ReferenceImage {
         let type = MediaType.contentType(forPath: asset.path) ?? asset.contentType ?? "image/png"
-        return ReferenceImage(path: store.path(of: asset), sha256: asset.sha256, mimeType: type)
+        return ReferenceImage(path: try await store.localFile(of: asset), sha256: asset.sha256, mimeType: type)
     }
 
     func video(

@@ -37,12 +37,12 @@ extension AssetRepository {
         if asset.kind != .image { problems.append(FieldProblem(field, "asset \(value) is \(asset.kind.rawValue), not an image")) }
     }
 
-    /// The file of the song a stored request names (checked when the request was
-    /// accepted; it may have been removed since).
-    func songPath(_ id: String, field: String, store: AssetStore) async throws -> String {
+    /// Runs `body` with a local file of the song a stored request names (checked when
+    /// the request was accepted; it may have been removed since).
+    func withSongFile<Value>(_ id: String, field: String, store: AssetStore, _ body: (String) async throws -> Value) async throws -> Value {
         guard let asset = try await find(id) else {
             throw ValidationFailure(field: field, "no asset with id \(id); upload the song again")
         }
-        return store.path(of: asset)
+        return try await store.withLocalFile(of: asset, body)
     }
 }

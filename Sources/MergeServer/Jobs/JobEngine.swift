@@ -57,13 +57,16 @@ public final class JobEngine: Service, Sendable {
     /// Failure messages are stored with paths under it made relative (and other absolute
     /// paths cut to their file names): a caller learns nothing of the server's disk.
     let dataDirectory: String?
+    /// Where outputs are stored: an attempt whose end is refused removes its own from it.
+    let media: MediaLibrary?
 
     public init(
         jobs: JobRepository, events: JobEventHub, handlers: [any JobHandler], settings: JobEngineSettings, logger: Logger,
-        dataDirectory: String? = nil
+        dataDirectory: String? = nil, media: MediaLibrary? = nil
     ) {
         self.jobs = jobs
         self.dataDirectory = dataDirectory
+        self.media = media
         self.events = events
         self.handlers = Dictionary(handlers.map { ($0.kind.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
         self.settings = settings
@@ -205,6 +208,7 @@ public final class JobEngine: Service, Sendable {
         if case .failure(let error) = outcome, error is LeaseLost { control.stop(.leaseLost) }
         switch (outcome, control.reason) {
         case (_, .leaseLost?):
+            if case .success(let output) = outcome { await discard(output) }
             logger.warning("lost the job's lease; another attempt owns it now, this one's result is dropped")
         case (.success(let output), _):
             do {
@@ -216,6 +220,7 @@ public final class JobEngine: Service, Sendable {
                 ServerMetrics.recordJob(kind: job.kind, status: .succeeded, seconds: seconds)
                 publishEnd(done)
             } catch is LeaseLost {
+                await discard(output)
                 logger.warning("lost the job's lease before its result was recorded; another attempt owns it now")
             } catch {
                 logger.error("could not record the job's result", metadata: ["error": "\(error)"])

@@ -14,6 +14,8 @@ struct RetentionSweeper: Service {
     var dataDirectory = ""
     /// How long an asset no job needs is kept after its last use.
     var assetRetentionSeconds = 7 * 24 * 3600.0
+    /// Where the files are (nil: the data directory, by path).
+    var media: MediaLibrary? = nil
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -32,7 +34,9 @@ struct RetentionSweeper: Service {
                 if expired.isEmpty { break }
                 for (_, files) in expired {
                     // Files first: a crash in between leaves a row to retry, never an orphan file.
-                    for file in files { try? FileManager.default.removeItem(atPath: file) }
+                    for file in files {
+                        if let media { await media.removeVideo(path: file) } else { try? FileManager.default.removeItem(atPath: file) }
+                    }
                 }
                 try await jobs.delete(expired.map(\.job))
                 for (job, _) in expired { events.forget(job: job) }
@@ -62,7 +66,11 @@ struct RetentionSweeper: Service {
                 let page = try assets.collectible(usedBefore: cutoff, after: position)
                 let outcome = try await assets.deleteCollectible(page.assets, usedBefore: cutoff, scanStarted: scanStarted)
                 for path in outcome.freedFiles {
-                    try? FileManager.default.removeItem(atPath: (dataDirectory as NSString).appendingPathComponent(path))
+                    if let media {
+                        await media.remove(key: path)
+                    } else {
+                        try? FileManager.default.removeItem(atPath: (dataDirectory as NSString).appendingPathComponent(path))
+                    }
                 }
                 collected += outcome.deleted
                 position = page.next

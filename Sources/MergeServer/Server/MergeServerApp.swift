@@ -48,7 +48,7 @@ public enum MergeServerApp {
                 heartbeat: .seconds(configuration.sseHeartbeatSeconds), submitter: submitter, keys: dependencies.apiKeys,
                 audit: dependencies.audit, deliveries: dependencies.webhooks.deliveries
             ).routes)
-        router.addRoutes(VideoController(jobs: dependencies.jobs).routes)
+        router.addRoutes(VideoController(jobs: dependencies.jobs, media: dependencies.store.media).routes)
         let checks = GenerationChecks(
             generation: dependencies.generation, assets: dependencies.assets, store: dependencies.store,
             limits: configuration.limits, probes: dependencies.executors.probes)

@@ -13,6 +13,15 @@ public struct ServerConfiguration: Sendable {
     /// `sqlite:<data dir>/mergeserver.sqlite`.
     public var database: String?
     public var engine = JobEngineSettings()
+    /// Where media is stored: nil or `local` for the data directory, `s3://bucket/prefix`
+    /// for a bucket (reached with the AWS_* variables of `storageEnvironment`).
+    public var storage: String?
+    /// How media in a bucket is served: redirects to presigned GETs, or streamed.
+    public var storageServe = MediaServeMode.redirect
+    /// The bound of the local cache of a bucket's objects.
+    public var storageCacheBytes = MediaStorageSetting.defaultCacheBytes
+    /// The AWS_* variables the bucket is reached with (nil: the process's environment).
+    public var storageEnvironment: [String: String]?
     /// How job-end webhooks are sent and retried.
     public var webhooks = WebhookSettings()
     public var maxUploadBytes: Int64 = 2 << 30
@@ -61,6 +70,12 @@ public struct ServerConfiguration: Sendable {
             ("MERGE_SERVER_DATA_DIR", "data directory (outputs)"),
             ("MERGE_SERVER_DATABASE", "sqlite:PATH (sqlite:<data dir>/mergeserver.sqlite) or postgres://user:password@host/db"),
             ("MERGE_SERVER_DATABASE_URL", "the same as MERGE_SERVER_DATABASE (the name PostgreSQL tools use)"),
+            ("MERGE_SERVER_STORAGE", "where media is stored: local (the data directory) or s3://BUCKET/PREFIX with the AWS_* variables (local)"),
+            (
+                "MERGE_SERVER_STORAGE_SERVE",
+                "media in S3 reaches clients as a 302 to a presigned GET (redirect) or through the API (stream) (redirect)"
+            ),
+            ("MERGE_SERVER_STORAGE_CACHE_BYTES", "local cache of S3 objects under <data dir>/cache/s3 (10737418240)"),
             ("MERGE_SERVER_WORKERS", "jobs run at once (the core count; 0 accepts jobs without running them)"),
             (
                 "MERGE_SERVER_GENERATION_WORKERS",
@@ -108,6 +123,9 @@ public struct ServerConfiguration: Sendable {
         if let port = try reader.number("MERGE_SERVER_PORT", 0...65535) { self.port = port }
         if let directory = reader.value("MERGE_SERVER_DATA_DIR") { dataDirectory = directory }
         if let database = reader.value("MERGE_SERVER_DATABASE_URL") ?? reader.value("MERGE_SERVER_DATABASE") { self.database = database }
+        if let storage = reader.value("MERGE_SERVER_STORAGE") { self.storage = storage }
+        if let serve = reader.value("MERGE_SERVER_STORAGE_SERVE") { storageServe = try Self.serveMode(serve) }
+        if let bytes = try reader.number("MERGE_SERVER_STORAGE_CACHE_BYTES", Int64(0)...Int64.max) { storageCacheBytes = bytes }
         if let workers = try reader.number("MERGE_SERVER_WORKERS", 0...256) { engine.workers = workers }
         if let workers = try reader.number("MERGE_SERVER_GENERATION_WORKERS", 0...256) {
             engine.generationWorkers = workers
@@ -155,5 +173,26 @@ public struct ServerConfiguration: Sendable {
             if let text = reader.value(name) { providerEnvironment[name] = text }
         }
         try limits.apply(environment: environment)
+    }
+}
+
+extension ServerConfiguration {
+    /// `redirect` or `stream` (`--storage-serve`, `MERGE_SERVER_STORAGE_SERVE`).
+    public static func serveMode(_ text: String) throws(ConfigurationError) -> MediaServeMode {
+        guard let mode = MediaServeMode(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            throw ConfigurationError(
+                "MERGE_SERVER_STORAGE_SERVE=\(text) is not valid: use redirect (302 to a presigned S3 URL) or stream (through the API)")
+        }
+        return mode
+    }
+
+    /// The node's media library, from `storage` (checked here, so a bad setting stops the
+    /// start with a clear line, never a first failing request).
+    func mediaLibrary() throws -> MediaLibrary {
+        let storage = try MediaStorageSetting.make(
+            storage, dataDirectory: dataDirectory, environment: storageEnvironment ?? ProcessInfo.processInfo.environment,
+            cacheBytes: storageCacheBytes, redirects: storageServe == .redirect)
+        if storage is LocalMediaStorage { return .local(dataDirectory) }
+        return MediaLibrary(storage: storage, dataDirectory: dataDirectory, serveMode: storageServe)
     }
 }

@@ -64,6 +64,12 @@ public struct ServerDependencies: Sendable {
         let dataDirectory = configuration.dataDirectory
         let videosDirectory = (dataDirectory as NSString).appendingPathComponent("videos")
         try fileManager.createDirectory(atPath: videosDirectory, withIntermediateDirectories: true)
+        let media: MediaLibrary
+        do {
+            media = try configuration.mediaLibrary()
+        } catch let error as ConfigurationError {
+            throw ConfigurationError("--storage / MERGE_SERVER_STORAGE: \(error.description)")
+        }
         let database = try Database(url: configuration.databaseURL, logger: logger)
         let databasePath = database.path
         let apiKeys = APIKeyRepository(
@@ -91,7 +97,8 @@ public struct ServerDependencies: Sendable {
         let executors = MediaExecutors(configuration: configuration)
         let quota = StorageQuota(keys: apiKeys, assets: assets)
         let store = try AssetStore(
-            dataDirectory: dataDirectory, repository: assets, probes: executors.probes, budget: budget, quota: quota)
+            dataDirectory: dataDirectory, repository: assets, probes: executors.probes, budget: budget, quota: quota,
+            media: media)
         if database.isShared {
             // Other processes share the store (and the media they write): a dead worker's
             // jobs come back when their leases run out, and files being written now may be
@@ -124,7 +131,7 @@ public struct ServerDependencies: Sendable {
             generation: generation, assets: assets, store: store, costs: costs,
             scenePlans: ScenePlanCache(database: database), fetcher: fetcher, executors: executors,
             downloadLimit: configuration.maxUploadBytes, spend: spend)
-        let renderer = JobVideoRenderer(videosDirectory: videosDirectory, executors: executors)
+        let renderer = JobVideoRenderer(videosDirectory: videosDirectory, executors: executors, media: media)
 
         let events = JobEventHub(
             maxSubscribers: configuration.limits.maxEventStreams,
@@ -142,11 +149,11 @@ public struct ServerDependencies: Sendable {
         ]
         let engine = JobEngine(
             jobs: jobs, events: events, handlers: handlers, settings: configuration.engine, logger: logger,
-            dataDirectory: dataDirectory)
+            dataDirectory: dataDirectory, media: media)
         let sweeper = RetentionSweeper(
             jobs: jobs, events: events, interval: .seconds(configuration.sweepIntervalSeconds), logger: logger,
             assets: assets, dataDirectory: dataDirectory,
-            assetRetentionSeconds: configuration.limits.assetRetentionSeconds)
+            assetRetentionSeconds: configuration.limits.assetRetentionSeconds, media: media)
         let webhooks = WebhookDeliverer(
             deliveries: WebhookRepository(database: database), client: userURLClient, keys: apiKeys, serverSecret: serverWebhookSecret,
             settings: configuration.webhooks, logger: logger)

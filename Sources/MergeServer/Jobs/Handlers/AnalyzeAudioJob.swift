@@ -10,9 +10,10 @@ struct AnalyzeAudioJob: JobHandler {
     let probes: MediaExecutor
 
     func run(_ request: AnalyzeAudioRequest, job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput {
-        let path = try await assets.songPath(request.audio, field: "audio", store: store)
         progress(MediaProgress(fraction: 0, stage: "analyzing"))
-        let analysis = try await BeatTracker.analyze(path, on: probes)
+        let analysis = try await assets.withSongFile(request.audio, field: "audio", store: store) { path in
+            try await BeatTracker.analyze(path, on: probes)
+        }
         let scenes = try request.sceneDurations.map { durations throws(MediaError) in
             try SceneSlotPlanner.plan(analysis, durations: durations)
         }

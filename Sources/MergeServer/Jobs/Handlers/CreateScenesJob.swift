@@ -14,8 +14,9 @@ struct CreateScenesJob: JobHandler {
         var tempo: Double?
         if let audio = request.audio {
             progress(MediaProgress(fraction: 0, stage: "analyzing"))
-            let song = try await work.assets.songPath(audio, field: "audio", store: work.store)
-            let analysis = try await BeatTracker.analyze(song, on: work.executors.probes)
+            let analysis = try await work.assets.withSongFile(audio, field: "audio", store: work.store) { path in
+                try await BeatTracker.analyze(path, on: work.executors.probes)
+            }
             spans = SceneTiming.split(analysis, count: request.numScenes ?? SceneTiming.defaultCount(songDuration: analysis.duration))
             tempo = analysis.tempo
         } else {

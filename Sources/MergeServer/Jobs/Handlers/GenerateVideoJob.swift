@@ -22,7 +22,7 @@ struct GenerateVideoJob: JobHandler {
         let started = ContinuousClock.now
         let (asset, generated) = try await work.video(videoRequest, job: job.attempt, progress: ProgressForwarding.into(progress))
         let video = try await GeneratedVideoPlacement.place(
-            asset, job: job.id, store: work.store, videosDirectory: videosDirectory,
+            asset, job: job, store: work.store, videosDirectory: videosDirectory,
             generation: GenerationInfo(
                 model: model, prompt: request.prompt, generated: generated,
                 seconds: (ContinuousClock.now - started).seconds))

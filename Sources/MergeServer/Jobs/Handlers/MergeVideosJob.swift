@@ -2,9 +2,9 @@ import Foundation
 import Generation
 import Media
 
-/// `merge_videos`: renders the job's timeline into `videos/<video id>.<container>`.
-/// The path depends only on the job, so a job run again after a crash writes the same
-/// file (the renderer writes a temporary file and renames it): never two outputs.
+/// `merge_videos`: renders the job's timeline into `videos/<video id>.a<attempt>-<tag>.<container>`.
+/// The path is the attempt's own (`VideoOutputName`): a stale attempt never overwrites
+/// the output of the attempt that owns the job, and a job keeps one output.
 struct MergeVideosJob: JobHandler {
     static let kind = JobKind.mergeVideos
     let assets: AssetRepository
@@ -20,7 +20,7 @@ struct MergeVideosJob: JobHandler {
         let prepared = try await PreparedTimeline.prepare(
             fetched, limits: limits.timeline, maxSongSeconds: limits.maxSongSeconds,
             assets: assets, store: store)
-        let (result, video) = try await renderer.render(prepared, job: job.id, progress: progress)
+        let (result, video) = try await renderer.render(prepared, job: job, progress: progress)
         return JobOutput(result: JobEngine.json(result), video: video)
     }
 }

@@ -28,8 +28,9 @@ struct MusicVideoJob: JobHandler {
         let scenesModel = try work.model(request.scenesModel, .scenes, field: "scenes_model")
 
         progress(MediaProgress(fraction: 0, stage: "analyzing"))
-        let songPath = try await work.assets.songPath(request.audio, field: "audio", store: work.store)
-        let analysis = try await BeatTracker.analyze(songPath, on: work.executors.probes)
+        let analysis = try await work.assets.withSongFile(request.audio, field: "audio", store: work.store) { path in
+            try await BeatTracker.analyze(path, on: work.executors.probes)
+        }
         let plan = try MusicVideoPlan(analysis: analysis, count: request.numScenes, model: videoModel)
 
         progress(MediaProgress(fraction: Band.planning, stage: "planning"))
@@ -59,7 +60,7 @@ struct MusicVideoJob: JobHandler {
                 type: "validation_error", message: "the generated clips cannot be merged: \(invalid.description)",
                 suggestion: "try another model")
         }
-        let (merge, video) = try await renderer.render(prepared, job: job.id) { step in
+        let (merge, video) = try await renderer.render(prepared, job: job) { step in
             progress(MediaProgress(fraction: Band.merging + (1 - Band.merging) * step.fraction, stage: "merging", etaSeconds: step.etaSeconds))
         }
 
@@ -87,7 +88,7 @@ struct MusicVideoJob: JobHandler {
         }
         let model = try work.model(request.imageModel, .image, field: "image_model")
         if let id = try await checkpoints.value(job: job.id, key: "reference"), let asset = try await work.assets.find(id) {
-            return (asset, work.reference(asset), model.id)
+            return (asset, try await work.reference(asset), model.id)
         }
         let style = request.style.map { " Style: \($0)." } ?? ""
         let prompt =
@@ -97,7 +98,7 @@ struct MusicVideoJob: JobHandler {
             imageRequest, job: job.attempt,
             progress: ProgressForwarding.into(progress, from: Band.reference, to: Band.clips))
         try await checkpoints.save(job.attempt, key: "reference", value: asset.id)
-        return (asset, work.reference(asset), model.id)
+        return (asset, try await work.reference(asset), model.id)
     }
 
     /// A scene's generated clip, also its checkpoint.

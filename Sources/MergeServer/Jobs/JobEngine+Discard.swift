@@ -1,0 +1,15 @@
+import Foundation
+
+extension JobEngine {
+    /// Removes the video of an attempt whose end was refused (its lease was lost, another
+    /// attempt owns the job): the file is this attempt's own (`VideoOutputName`), so no
+    /// other attempt's output is touched, and no file outlives the refused result.
+    func discard(_ output: JobOutput) async {
+        guard let video = output.video else { return }
+        if let media {
+            await media.removeVideo(path: video.path)
+        } else {
+            try? FileManager.default.removeItem(atPath: video.path)
+        }
+    }
+}
