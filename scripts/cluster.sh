@@ -44,10 +44,24 @@ start() {
   local url
   url=$("$root/scripts/postgres.sh" start "$dir/postgres")
   eval "$("$root/scripts/seaweedfs.sh" start "$dir/s3")"
-  # The nodes' shared settings: the store, the bucket, where media go and quiet logs.
+  # The nodes' shared settings: the store, the bucket where media go, and the secrets every
+  # node must hold alike (API key hashes, signed media links, webhook signatures), made once.
   export MERGE_SERVER_DATABASE_URL=$url MERGE_SERVER_LOG_LEVEL=${MERGE_SERVER_LOG_LEVEL:-info}
   export MERGE_SERVER_STORAGE=${MERGE_SERVER_STORAGE:-s3://$MERGE_SERVER_S3_BUCKET/cluster}
-  for name in "${nodes[@]}"; do mkdir -p "$dir/$name"; done
+  if [ ! -f "$dir/secrets" ]; then
+    (umask 077 && python3 -c '
+import base64, secrets
+print("export MERGE_SERVER_KEY_PEPPER=" + secrets.token_hex(32))
+print("export MERGE_SERVER_URL_SIGNING_SECRET=" + secrets.token_hex(32))
+print("webhook=whsec_" + base64.b64encode(secrets.token_bytes(32)).decode())' > "$dir/secrets")
+  fi
+  local webhook
+  eval "$(grep '^export ' "$dir/secrets")"
+  webhook=$(sed -n 's/^webhook=//p' "$dir/secrets")
+  for name in "${nodes[@]}"; do
+    mkdir -p "$dir/$name"
+    [ -f "$dir/$name/webhook-secret" ] || (umask 077 && echo "$webhook" > "$dir/$name/webhook-secret")
+  done
   launch api serve --host 127.0.0.1 --port "$port" --workers 0 --data-dir "$dir/api"
   launch worker-1 worker --concurrency 1 --data-dir "$dir/worker-1"
   launch worker-2 worker --concurrency 1 --data-dir "$dir/worker-2"
@@ -60,7 +74,9 @@ start() {
   done
   [ "$seen" -ge 2 ] || { tail -5 "$dir"/*.log >&2; die "the cluster did not come up (the logs are in $dir)"; }
   cat << EOF
-The cluster runs: an API node at $base, two workers, PostgreSQL and S3 (SeaweedFS).
+The cluster runs: an API node at $base, two workers, PostgreSQL and S3 (SeaweedFS),
+each node with a data directory of its own; jobs and records are in PostgreSQL, media in
+the bucket $MERGE_SERVER_STORAGE.
   health and the workers seen:  curl -s $base/health
   a test clip, uploaded:        $bin mock /tmp/clip.mp4 --duration 4
                                 curl -s -X POST $base/api/uploads -H 'Content-Type: video/mp4' --data-binary @/tmp/clip.mp4

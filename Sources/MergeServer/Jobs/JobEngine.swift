@@ -60,20 +60,24 @@ public final class JobEngine: Service, Sendable {
     /// Where outputs are stored: an attempt whose end is refused removes its own from it.
     let media: MediaLibrary?
 
+    // Swift 6.3's optimizer crashes on this initializer (an ownership error in
+    // CopyPropagation, release builds only); it runs once per process, so it is not optimized.
+    @_optimize(none)
     public init(
         jobs: JobRepository, events: JobEventHub, handlers: [any JobHandler], settings: JobEngineSettings, logger: Logger,
         dataDirectory: String? = nil, media: MediaLibrary? = nil
     ) {
+        let table = Dictionary(handlers.map { ($0.kind.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
+        let waiting = table.values.map(\.kind).filter(\.waitsOnProviders).map(\.rawValue).sorted()
         self.jobs = jobs
-        self.dataDirectory = dataDirectory
-        self.media = media
         self.events = events
-        self.handlers = Dictionary(handlers.map { ($0.kind.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
+        self.handlers = table
         self.settings = settings
         self.logger = logger
-        providerKinds = self.handlers.values.map(\.kind).filter(\.waitsOnProviders).map(\.rawValue).sorted()
-        generationWorkerCount =
-            settings.workers > 0 && settings.runsGenerationJobs && !providerKinds.isEmpty ? settings.generationWorkers : 0
+        self.dataDirectory = dataDirectory
+        self.media = media
+        providerKinds = waiting
+        generationWorkerCount = settings.workers > 0 && settings.runsGenerationJobs && !waiting.isEmpty ? settings.generationWorkers : 0
     }
 
     /// Every worker of this process.
