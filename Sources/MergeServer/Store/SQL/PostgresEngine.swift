@@ -41,11 +41,14 @@ final class PostgresEngine: SQLEngine {
 
     func writeNow<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
         try pool.withConnection { connection in
-            let transaction = Connection(connection: connection, logger: pool.logger)
-            try transaction.execute("BEGIN")
+            let transaction = Connection(connection: connection, logger: pool.logger, unanswered: UnansweredStatements())
+            transaction.send("BEGIN", [])
             do {
                 let value = try body(transaction)
                 try transaction.execute("COMMIT")
+                // A transaction a statement sent without waiting broke ends in a ROLLBACK
+                // that COMMIT reports without an error: its own error says what happened.
+                try transaction.unanswered?.check()
                 return value
             } catch {
                 // A broken connection is dropped by the pool; a live one must not keep the transaction.
@@ -64,7 +67,22 @@ final class PostgresEngine: SQLEngine {
     struct Connection: SQLConnection {
         let connection: PostgresConnection
         let logger: Logger
+        /// In a write transaction: the statements sent without waiting for their answer.
+        var unanswered: UnansweredStatements? = nil
         var dialect: SQLDialect { .postgres }
+
+        /// Sends a statement whose answer nobody reads (BEGIN, a lock, a NOTIFY) without
+        /// waiting for it: the server runs a connection's statements in order, so the next
+        /// one waited for comes after it, and this thread sleeps once instead of twice.
+        /// Outside a write transaction it is simply run.
+        func send(_ sql: String, _ arguments: SQLArguments) {
+            guard let unanswered else {
+                _ = try? execute(sql, arguments)
+                return
+            }
+            let query = PostgresQuery(unsafeSQL: Self.numbered(sql, arguments), binds: Self.bindings(arguments))
+            unanswered.add(connection.query(query, logger: logger), sql: sql)
+        }
 
         @discardableResult
         func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
@@ -81,15 +99,15 @@ final class PostgresEngine: SQLEngine {
         }
 
         func notify(_ channel: String, payload: String) throws {
-            try execute("SELECT pg_notify(?, ?)", [channel, payload])
+            send("SELECT pg_notify(?, ?)", [channel, payload])
         }
 
         func serialize(on name: String) throws {
-            try execute("SELECT pg_advisory_xact_lock(hashtext(?))", [name])
+            send("SELECT pg_advisory_xact_lock(hashtext(?))", [name])
         }
 
         func serializeShared(on name: String) throws {
-            try execute("SELECT pg_advisory_xact_lock_shared(hashtext(?))", [name])
+            send("SELECT pg_advisory_xact_lock_shared(hashtext(?))", [name])
         }
 
         private func run(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {
@@ -97,6 +115,8 @@ final class PostgresEngine: SQLEngine {
             do {
                 return try connection.query(query, logger: logger).wait()
             } catch {
+                // After a failed statement sent earlier, this one only says the transaction is aborted.
+                try unanswered?.check()
                 throw PostgresStoreError(error, doing: sql)
             }
         }
@@ -189,4 +209,26 @@ struct PostgresStoreError: Error, CustomStringConvertible {
     }
 
     var description: String { message }
+}
+
+/// The statements of a transaction sent without waiting for their answers, checked once
+/// it is over (or when a later statement fails).
+final class UnansweredStatements: Sendable {
+    private let sent = Mutex<[(answer: EventLoopFuture<PostgresQueryResult>, sql: String)]>([])
+
+    func add(_ answer: EventLoopFuture<PostgresQueryResult>, sql: String) {
+        sent.withLock { $0.append((answer, sql)) }
+    }
+
+    /// Throws the first failure among them (they are all answered by the time a later
+    /// statement's answer came back).
+    func check() throws {
+        for (answer, sql) in sent.withLock({ $0 }) {
+            do {
+                _ = try answer.wait()
+            } catch {
+                throw PostgresStoreError(error, doing: sql)
+            }
+        }
+    }
 }
