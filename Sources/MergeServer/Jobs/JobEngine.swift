@@ -141,6 +141,15 @@ public final class JobEngine: Service, Sendable {
         return outcome
     }
 
+    /// Claims a job with `claim` (told the jobs this process runs, which it must not take)
+    /// and runs it in the caller's task, as a worker would: how a chunked render's parent
+    /// works on its own parts. False when there was nothing to claim.
+    func runClaimed(_ claim: (Set<String>) async throws -> JobRecord?) async throws -> Bool {
+        guard let job = try await claim(running.withLock { Set($0.keys) }) else { return false }
+        await execute(job)
+        return true
+    }
+
     private func workLoop(worker: String, kinds: JobRepository.KindFilter, wake: WakeSignal) async {
         while !stopping.load(ordering: .relaxed) {
             do {

@@ -119,7 +119,12 @@ public struct ServerDependencies: Sendable {
             generation: generation, assets: assets, store: store, costs: costs,
             scenePlans: ScenePlanCache(database: database), fetcher: fetcher, executors: executors,
             downloadLimit: configuration.maxUploadBytes, spend: spend)
-        let renderer = JobVideoRenderer(videosDirectory: videosDirectory, executors: executors)
+        let engineLink = EngineLink()
+        let renderer = JobVideoRenderer(
+            videosDirectory: videosDirectory, executors: executors,
+            chunks: ChunkedJobRenders(
+                jobs: jobs, engine: engineLink, dataDirectory: dataDirectory, executors: executors,
+                chunkSeconds: configuration.chunkSeconds))
 
         let events = JobEventHub(
             maxSubscribers: configuration.limits.maxEventStreams,
@@ -133,10 +138,12 @@ public struct ServerDependencies: Sendable {
             MusicVideoJob(
                 work: work, checkpoints: CheckpointRepository(database: database), renderer: renderer,
                 concurrency: configuration.generationConcurrency),
+            RenderChunkJob(dataDirectory: dataDirectory, executors: executors),
         ]
         let engine = JobEngine(
             jobs: jobs, events: events, handlers: handlers, settings: configuration.engine, logger: logger,
             dataDirectory: dataDirectory)
+        engineLink.bind(engine)
         let sweeper = RetentionSweeper(
             jobs: jobs, events: events, interval: .seconds(configuration.sweepIntervalSeconds), logger: logger,
             assets: assets, dataDirectory: dataDirectory,

@@ -40,10 +40,11 @@ public struct JobRepository: Sendable {
     }
 
     /// `callbackURL`: where the job's end is announced; it is part of what an idempotency
-    /// key's replay must match.
+    /// key's replay must match. `parent`: the job the new one is a part of (a render chunk).
     public func enqueue(
         kind: String, request: String, idempotencyKey: String?, maxAttempts: Int,
-        maxQueued: Int? = nil, owner: String? = nil, callbackURL: String? = nil, now: Double = Date().timeIntervalSince1970,
+        maxQueued: Int? = nil, owner: String? = nil, callbackURL: String? = nil, parent: String? = nil,
+        now: Double = Date().timeIntervalSince1970,
         alsoWrite: @escaping CompanionWrite = { _, _ in }
     ) async throws -> EnqueueOutcome {
         let hash = SHA256Hex.of("\(kind)\n\(request)" + (callbackURL.map { "\ncallback_url \($0)" } ?? ""))
@@ -58,6 +59,7 @@ public struct JobRepository: Sendable {
             finishedAt: nil, expiresAt: nil)
         made.ownerKeyID = owner
         made.callbackURL = callbackURL
+        made.parentID = parent
         let job = made
         return written(
             [job.id],
@@ -102,13 +104,20 @@ public struct JobRepository: Sendable {
     }
 
     /// A page of jobs, newest first. `cursor` is the last job of the previous page.
-    /// `owner`: only that key's jobs (nil: everyone's).
+    /// `owner`: only that key's jobs (nil: everyone's). `parent`: only that job's parts
+    /// (nil: only jobs of their own; the parts of chunked renders are listed under their parent).
     public func list(
-        status: JobStatus?, kind: String?, limit: Int, after cursor: JobCursor?, owner: String? = nil
+        status: JobStatus?, kind: String?, limit: Int, after cursor: JobCursor?, owner: String? = nil, parent: String? = nil
     ) async throws -> [JobRecord] {
         try database.read { db in
             var conditions: [String] = []
             var arguments: SQLArguments = []
+            if let parent {
+                conditions.append("parent_id = ?")
+                arguments += [parent]
+            } else {
+                conditions.append("parent_id IS NULL")
+            }
             if let owner {
                 conditions.append("owner_key_id = ?")
                 arguments += [owner]
@@ -200,12 +209,12 @@ public struct JobRepository: Sendable {
                                                        AND ((r.status = 'running' AND r.lease_owner = ?)
                                                             OR (r.status = 'queued' AND r.run_after <= ?)))
                                       END
-                                  AND (j.owner_key_id IS NULL
+                                  AND (j.owner_key_id IS NULL OR j.parent_id IS NOT NULL
                                        OR NOT EXISTS (SELECT 1 FROM api_keys AS k
                                                       WHERE k.id = j.owner_key_id AND k.max_concurrent IS NOT NULL
                                                         AND k.max_concurrent <= (SELECT COUNT(*) FROM jobs AS r
                                                                                  WHERE r.status = 'running' AND r.owner_key_id = j.owner_key_id
-                                                                                   AND r.id != j.id)))
+                                                                                   AND r.id != j.id AND r.parent_id IS NULL)))
                                 ORDER BY (SELECT COUNT(*) FROM jobs AS r WHERE r.status = 'running' AND r.owner_key_id IS NOT DISTINCT FROM j.owner_key_id),
                                          j.run_after, j.created_at
                                 LIMIT 1 \(db.dialect.forUpdateSkipLocked))
@@ -224,13 +233,14 @@ public struct JobRepository: Sendable {
     /// one cannot see another's uncommitted claim: two could each start a job of a key
     /// with one slot left. So a claim of a key with `max_concurrent` counts again under
     /// the key's lock, where every earlier claim of the key has committed, and gives the
-    /// job back (the transaction rolls back) if the key is over its limit now.
+    /// job back (the transaction rolls back) if the key is over its limit now. The parts of a
+    /// chunked render are its parent's work and count as the parent alone.
     private static func requireConcurrencyRoom(_ db: any SQLConnection, for job: JobRecord?) throws {
-        guard db.dialect == .postgres, let job, let owner = job.ownerKeyID,
+        guard db.dialect == .postgres, let job, job.parentID == nil, let owner = job.ownerKeyID,
             let limit = try db.fetchValue(Int.self, "SELECT max_concurrent FROM api_keys WHERE id = ?", [owner])
         else { return }
         try db.serialize(on: "running \(owner)")
-        let running = try db.fetchValue(Int.self, "SELECT COUNT(*) FROM jobs WHERE status = 'running' AND owner_key_id = ?", [owner]) ?? 0
+        let running = try db.fetchValue(Int.self, "SELECT COUNT(*) FROM jobs WHERE status = 'running' AND owner_key_id = ? AND parent_id IS NULL", [owner]) ?? 0
         if running > limit { throw OverConcurrencyLimit() }
     }
 
@@ -351,12 +361,15 @@ public struct JobRepository: Sendable {
     }
 
     public func requestCancel(_ id: String, retention: Double, now: Double = Date().timeIntervalSince1970) async throws -> CancelOutcome {
-        written(
+        defer { if database.jobCache != nil { ChildJobs.forgetCachedChildren(of: id, in: database) } }
+        return written(
             [id],
             try await database.write { db in
                 guard let job = try db.fetchRecord(JobRecord.self, "SELECT * FROM jobs WHERE id = ? \(db.dialect.forUpdate)", [id]) else {
                     return .notFound
                 }
+                // A chunked render's parts stop with it: queued ones now, running ones at their next beat.
+                if !job.status.isFinal { try ChildJobs.cancelChildren(of: id, db: db, retention: retention, now: now) }
                 switch job.status {
                 case .queued:
                     let canceled = try db.fetchRecord(
@@ -482,7 +495,8 @@ public struct JobRepository: Sendable {
     /// The finished jobs whose retention has run out, with their output files.
     public func expired(now: Double = Date().timeIntervalSince1970, limit: Int = 500) async throws -> [(job: String, files: [String])] {
         try database.read { db in
-            let ids = try db.fetchValues(String.self, "SELECT id FROM jobs WHERE expires_at < ? LIMIT ?", [now, limit])
+            // A chunked render's parts go with their parent (ON DELETE CASCADE), never before it.
+            let ids = try db.fetchValues(String.self, "SELECT id FROM jobs WHERE expires_at < ? AND parent_id IS NULL LIMIT ?", [now, limit])
             return try ids.map { id in
                 (id, try db.fetchValues(String.self, "SELECT path FROM videos WHERE job_id = ?", [id]))
             }

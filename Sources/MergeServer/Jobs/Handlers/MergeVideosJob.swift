@@ -20,7 +20,7 @@ struct MergeVideosJob: JobHandler {
         let prepared = try await PreparedTimeline.prepare(
             fetched, limits: limits.timeline, maxSongSeconds: limits.maxSongSeconds,
             assets: assets, store: store)
-        let (result, video) = try await renderer.render(prepared, job: job.id, progress: progress)
+        let (result, video) = try await renderer.render(prepared, job: job, progress: progress)
         return JobOutput(result: JobEngine.json(result), video: video)
     }
 }

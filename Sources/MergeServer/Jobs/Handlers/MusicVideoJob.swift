@@ -59,7 +59,7 @@ struct MusicVideoJob: JobHandler {
                 type: "validation_error", message: "the generated clips cannot be merged: \(invalid.description)",
                 suggestion: "try another model")
         }
-        let (merge, video) = try await renderer.render(prepared, job: job.id) { step in
+        let (merge, video) = try await renderer.render(prepared, job: job) { step in
             progress(MediaProgress(fraction: Band.merging + (1 - Band.merging) * step.fraction, stage: "merging", etaSeconds: step.etaSeconds))
         }
 
