@@ -233,4 +233,3 @@ import Testing
         return run.stdout.split(separator: "\n").first.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: " ,")) }
     }
 }
-

@@ -91,7 +91,9 @@ import Testing
         // Frames on both sides of every seam within encoder noise of the one-pass render's.
         let psnr = try Oracle.framePSNR(output, reference, scratch: server.directory.path + "/psnr.log")
         #expect(psnr.count == Int(plan.totalFrames))
-        for (chunk, seam) in zip(result.chunks.dropFirst(), result.chunks.dropLast().reduce(into: [Int]()) { $0.append(($0.last ?? 0) + Int($1.frames)) }) {
+        for (chunk, seam) in zip(
+            result.chunks.dropFirst(), result.chunks.dropLast().reduce(into: [Int]()) { $0.append(($0.last ?? 0) + Int($1.frames)) })
+        {
             #expect(abs(chunk.start - Double(seam) / 25) < 0.001)
             for frame in (seam - 2)...(seam + 1) where psnr.indices.contains(frame) {
                 #expect(psnr[frame] >= 40, "frame \(frame) at the seam of chunk \(chunk.index): PSNR \(psnr[frame]) dB")
@@ -123,7 +125,8 @@ import Testing
             #expect(parts.contains { $0.status == .canceled }, "\(parts.map(\.status))")
             #expect(!parts.contains { $0.status == .failed }, "\(parts.map { $0.failure?.message ?? "" })")
             #expect(try FileManager.default.contentsOfDirectory(atPath: server.videosDirectory).isEmpty, "no output, no temporary file")
-            #expect(!FileManager.default.fileExists(atPath: server.directory.path + "/chunks/" + id))
+            // The parts' folder goes once they have all stopped.
+            try await Self.waitUntil(timeout: .seconds(60)) { !FileManager.default.fileExists(atPath: server.directory.path + "/chunks/" + id) }
         }
     }
 
@@ -146,6 +149,9 @@ import Testing
         let before = try await jobs.children(of: id)
         let done = before.filter { $0.status == .succeeded }
         #expect(done.count >= 2 && done.count < before.count, "\(before.map(\.status))")
+        #expect(
+            !before.contains { $0.status == .running },
+            "a graceful stop hands every part back: \(before.map { "\($0.status) \($0.attempts) \($0.leaseOwner ?? "-")" })")
 
         // Another worker takes the job again: the parent makes no new parts and reruns none that succeeded.
         let second = try await Self.server(workers: 2, directory: accepting.directory)

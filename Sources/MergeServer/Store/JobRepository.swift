@@ -240,7 +240,8 @@ public struct JobRepository: Sendable {
             let limit = try db.fetchValue(Int.self, "SELECT max_concurrent FROM api_keys WHERE id = ?", [owner])
         else { return }
         try db.serialize(on: "running \(owner)")
-        let running = try db.fetchValue(Int.self, "SELECT COUNT(*) FROM jobs WHERE status = 'running' AND owner_key_id = ? AND parent_id IS NULL", [owner]) ?? 0
+        let running =
+            try db.fetchValue(Int.self, "SELECT COUNT(*) FROM jobs WHERE status = 'running' AND owner_key_id = ? AND parent_id IS NULL", [owner]) ?? 0
         if running > limit { throw OverConcurrencyLimit() }
     }
 

@@ -80,9 +80,12 @@ struct ChunkedJobRenders: Sendable {
             folder.remove()
             return (result, reports(chunkPlan, children: children))
         } catch {
-            // A canceled render leaves nothing; a failed one keeps its parts for a retry
-            // (they go with the job at the end of its retention).
-            if (try? await jobs.find(job.id))??.cancelRequested == true { folder.remove() }
+            // A canceled render leaves nothing once its parts have stopped; a failed one keeps
+            // them for a retry (they go with the job at the end of its retention).
+            if (try? await jobs.find(job.id))??.cancelRequested == true {
+                let (jobs, wait) = (jobs, engine.settings.leaseSeconds * 2)
+                Task.detached { await Self.removeWhenChildrenEnd(folder, of: job.id, jobs: jobs, waitingUpTo: wait) }
+            }
             throw error
         }
     }
@@ -169,6 +172,18 @@ struct ChunkedJobRenders: Sendable {
                 duration: (Double(chunk.frameCount) / rate * 1000).rounded() / 1000, frames: chunk.frameCount,
                 seam: chunk.boundary.rawValue, jobID: jobIDs[chunk.index] ?? "")
         }
+    }
+
+    /// Removes a canceled render's folder once none of its parts runs any more (a part that
+    /// started just before the cancel would otherwise find its plan gone and fail), or after
+    /// `waitingUpTo` seconds, by when a part whose worker died has lost its lease.
+    private static func removeWhenChildrenEnd(_ folder: ChunkFolder, of parent: String, jobs: JobRepository, waitingUpTo seconds: Double) async {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            guard let children = try? await jobs.children(of: parent), children.contains(where: { !$0.status.isFinal }) else { break }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        folder.remove()
     }
 
     /// After the parent's task was cancelled: if a cancel was asked for (not a shutdown or a

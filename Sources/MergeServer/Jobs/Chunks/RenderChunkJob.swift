@@ -24,7 +24,8 @@ struct RenderChunkJob: JobHandler {
         case .video:
             guard let index = request.index, chunkPlan.chunks.indices.contains(index) else {
                 throw JobFailure(
-                    type: "validation_error", message: "chunk \(request.index.map(String.init) ?? "(none)") is not a chunk of job \(request.parentID)'s plan")
+                    type: "validation_error",
+                    message: "chunk \(request.index.map(String.init) ?? "(none)") is not a chunk of job \(request.parentID)'s plan")
             }
             let chunk = chunkPlan.chunks[index]
             let path = folder.chunkPath(index, container: container)
