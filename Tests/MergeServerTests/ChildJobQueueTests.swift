@@ -24,13 +24,13 @@ import Testing
             parts.append(
                 try await jobs.enqueue(
                     kind: "render_chunk", request: part.json, idempotencyKey: part.idempotencyKey, maxAttempts: 3, owner: key,
-                    parent: parent.id, now: 3
+                    parent: parent.id, now: 3 + Double(index)
                 ).job.id)
         }
         // The same part asked for again (a parent run again) is the same job.
         let again = RenderChunkRequest.video(0, of: parent.id)
         let replay = try await jobs.enqueue(
-            kind: "render_chunk", request: again.json, idempotencyKey: again.idempotencyKey, maxAttempts: 3, owner: key, parent: parent.id, now: 4)
+            kind: "render_chunk", request: again.json, idempotencyKey: again.idempotencyKey, maxAttempts: 3, owner: key, parent: parent.id, now: 6)
         #expect(replay.job.id == parts[0])
         if case .created = replay { Issue.record("a second job was made for the same part") }
 

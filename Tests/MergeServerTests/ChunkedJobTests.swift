@@ -174,6 +174,34 @@ import Testing
         #expect(probe.video?.nb_read_frames == String(result.info.frames))
     }
 
+    @Test func aPartThatFailsForGoodFailsTheParentNamingIt() async throws {
+        let accepting = try await Self.server(workers: 0)
+        let id = try await accepting.test(.router) { client in try await Self.submit(client) }
+        // The plan a first run stored, with the third clip's file gone since.
+        let timeline = try JSONDecoder().decode(
+            Timeline.self, from: Data(Self.timelineJSON(clips: Self.clips.map(Paths.fixture), song: Paths.fixture("song_120bpm.m4a")).utf8))
+        let plan = try ChunkPlanner.plan(try TimelinePlanner.plan(timeline, outputPath: "x.mp4"), chunkSeconds: 2.5)
+        let broken = try plan.relocatingSources { $0.hasSuffix("clip_854x480_2997.mov") ? accepting.directory.path + "/gone.mov" : $0 }
+        try ChunkFolder(dataDirectory: accepting.directory.path, job: id).write(broken, dataDirectory: accepting.directory.path)
+
+        let server = try await TestServer.make(workers: 2, directory: accepting.directory) {
+            $0.chunkSeconds = 2.5
+            $0.engine.retryBaseSeconds = 0.05
+        }
+        let run = Task { try await server.dependencies.engine.run() }
+        try await Self.waitUntil(timeout: .seconds(300)) { try await server.dependencies.jobs.find(id)?.status.isFinal == true }
+        server.dependencies.engine.stop()
+        try await run.value
+        let job = try #require(try await server.dependencies.jobs.find(id))
+        #expect(job.status == .failed)
+        let failure = try #require(job.failure)
+        #expect(failure.message.contains("of the chunked render") && failure.message.contains("gone.mov"), "\(failure.message)")
+        #expect(!failure.message.contains(accepting.directory.path), "no server paths in the message: \(failure.message)")
+        let parts = try await server.dependencies.jobs.children(of: id)
+        #expect(parts.contains { $0.status == .failed && $0.attempts >= 1 }, "\(parts.map(\.status))")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: server.videosDirectory).isEmpty, "no output, no temporary file")
+    }
+
     /// Polls `condition` until it holds; throws after `timeout` (a bound, not an assertion on speed).
     static func waitUntil(timeout: Duration, _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
