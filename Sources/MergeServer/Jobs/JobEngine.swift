@@ -142,7 +142,7 @@ public final class JobEngine: Service, Sendable {
     }
 
     /// Claims a job with `claim` (told the jobs this process runs, which it must not take)
-    /// and runs it in the caller's task, as a worker would: how a chunked render's parent
+    /// and runs it while the caller waits, as a worker would: how a chunked render's parent
     /// works on its own parts. False when there was nothing to claim.
     func runClaimed(_ claim: @escaping @Sendable (Set<String>) async throws -> JobRecord?) async throws -> Bool {
         let mine = running.withLock { Set($0.keys) }
