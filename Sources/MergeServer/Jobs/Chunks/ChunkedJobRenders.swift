@@ -115,15 +115,38 @@ struct ChunkedJobRenders: Sendable {
                 throw failure(of: ended)
             }
             if children.count >= parts.count, children.allSatisfy({ $0.status == .succeeded }) { return children }
-            let done = children.reduce(0.0) { sum, child in
-                sum + (child.status == .succeeded ? 1 : child.progress) * (weights[Self.part(of: child)?.index ?? -1] ?? 0)
-            }
-            progress(MediaProgress(fraction: 0.95 * done, stage: "rendering chunks"))
-            let ran = try await engine.runClaimed { mine in
-                try await jobs.claimChild(of: job.id, owner: engine.owner, leaseSeconds: engine.settings.leaseSeconds, excluding: mine)
+            progress(Self.fraction(of: children, weights: weights))
+            let ran = try await withThrowingTaskGroup(of: Bool?.self) { group in
+                group.addTask {
+                    try await engine.runClaimed { mine in
+                        try await jobs.claimChild(of: job.id, owner: engine.owner, leaseSeconds: engine.settings.leaseSeconds, excluding: mine)
+                    }
+                }
+                // While a part runs here, the parent's progress follows every part's, once a second.
+                group.addTask {
+                    while (try? await Task.sleep(for: .seconds(1))) != nil {
+                        if let children = try? await jobs.children(of: job.id) { progress(Self.fraction(of: children, weights: weights)) }
+                    }
+                    return nil
+                }
+                for try await ran in group {
+                    if let ran {
+                        group.cancelAll()
+                        return ran
+                    }
+                }
+                return false
             }
             if !ran { try await Task.sleep(for: pollInterval) }
         }
+    }
+
+    /// The render's progress from its parts': each by its share, the join the last 5 %.
+    private static func fraction(of children: [JobRecord], weights: [Int: Double]) -> MediaProgress {
+        let done = children.reduce(0.0) { sum, child in
+            sum + (child.status == .succeeded ? 1 : child.progress) * (weights[part(of: child)?.index ?? -1] ?? 0)
+        }
+        return MediaProgress(fraction: 0.95 * done, stage: "rendering chunks")
     }
 
     /// Each part's share of the render: video chunks by their frames, the sound a tenth.
