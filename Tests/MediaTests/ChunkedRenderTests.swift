@@ -206,7 +206,7 @@ import Testing
         #expect(video.width == referenceVideo.width && video.height == referenceVideo.height)
         #expect(ours.audio?.channels == theirs.audio?.channels)
 
-        let psnr = try Self.framePSNR(joined, reference, scratch: directory.file("psnr.log"))
+        let psnr = try Oracle.framePSNR(joined, reference, scratch: directory.file("psnr.log"))
         #expect(psnr.count == Int(frames))
         for seam in seams {
             for frame in [seam - 2, seam - 1, seam, seam + 1] where psnr.indices.contains(Int(frame)) {
@@ -217,31 +217,12 @@ import Testing
 
     /// The sound is the one-pass render's, sample for sample, so there is no seam in it.
     func expectSameSound(_ joined: String, as reference: String) throws {
-        let ours = try Self.decodedAudio(joined)
-        let theirs = try Self.decodedAudio(reference)
+        let ours = try Oracle.decodedAudio(joined)
+        let theirs = try Oracle.decodedAudio(reference)
         #expect(ours.count == theirs.count, "\(ours.count) vs \(theirs.count) bytes of PCM")
         #expect(ours == theirs, "the decoded sound differs from the one-pass render's")
         let durations = (try Oracle.streamDurations(joined), try Oracle.streamDurations(reference))
         #expect(durations.0.audio == durations.1.audio)
-    }
-
-    /// Per-frame PSNR (dB, average of the planes) of `a` against `b`, by ffmpeg's psnr filter.
-    static func framePSNR(_ a: String, _ b: String, scratch: String) throws -> [Double] {
-        let run = try ProcessRunner.run(
-            "ffmpeg", ["-v", "error", "-nostdin", "-i", a, "-i", b, "-lavfi", "[0:v][1:v]psnr=stats_file=\(scratch)", "-f", "null", "-"])
-        guard run.status == 0 else { throw OracleFailure("ffmpeg psnr failed: \(run.stderr)") }
-        return try String(contentsOfFile: scratch, encoding: .utf8).split(separator: "\n").compactMap { line in
-            guard let field = line.split(separator: " ").first(where: { $0.hasPrefix("psnr_avg:") }) else { return nil }
-            let value = field.dropFirst("psnr_avg:".count)
-            return value == "inf" ? .infinity : Double(value)
-        }
-    }
-
-    /// The first audio stream decoded to 48 kHz stereo 16-bit PCM.
-    static func decodedAudio(_ path: String) throws -> Data {
-        let run = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-i", path, "-map", "0:a:0", "-f", "s16le", "-"])
-        guard run.status == 0 else { throw OracleFailure("ffmpeg audio decode failed: \(run.stderr)") }
-        return run.stdoutData
     }
 
     /// The picture type (I, P, B) of the first decoded frame.
@@ -251,10 +232,4 @@ import Testing
             ["-v", "error", "-select_streams", "v:0", "-read_intervals", "%+#1", "-show_entries", "frame=pict_type", "-of", "csv=p=0", path])
         return run.stdout.split(separator: "\n").first.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: " ,")) }
     }
-}
-
-/// An oracle command that failed.
-private struct OracleFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

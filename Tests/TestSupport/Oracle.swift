@@ -49,6 +49,25 @@ public enum Oracle {
         public let description: String
     }
 
+    /// Per-frame PSNR (dB, average of the planes) of `a` against `b`, by ffmpeg's psnr filter.
+    public static func framePSNR(_ a: String, _ b: String, scratch: String) throws -> [Double] {
+        let run = try ProcessRunner.run(
+            "ffmpeg", ["-v", "error", "-nostdin", "-i", a, "-i", b, "-lavfi", "[0:v][1:v]psnr=stats_file=\(scratch)", "-f", "null", "-"])
+        guard run.status == 0 else { throw Failure(description: "ffmpeg psnr failed: \(run.stderr)") }
+        return try String(contentsOfFile: scratch, encoding: .utf8).split(separator: "\n").compactMap { line in
+            guard let field = line.split(separator: " ").first(where: { $0.hasPrefix("psnr_avg:") }) else { return nil }
+            let value = field.dropFirst("psnr_avg:".count)
+            return value == "inf" ? .infinity : Double(value)
+        }
+    }
+
+    /// The first audio stream decoded to 48 kHz stereo 16-bit PCM.
+    public static func decodedAudio(_ path: String) throws -> Data {
+        let run = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-i", path, "-map", "0:a:0", "-f", "s16le", "-"])
+        guard run.status == 0 else { throw Failure(description: "ffmpeg audio decode failed: \(run.stderr)") }
+        return run.stdoutData
+    }
+
     /// `sha256sum`: a file's SHA-256 in hex.
     public static func sha256(_ path: String) throws -> String {
         let result = try ProcessRunner.run("sha256sum", [path])

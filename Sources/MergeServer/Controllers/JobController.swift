@@ -54,6 +54,9 @@ struct JobController {
         if let kind, kind.count > 64 || !kind.allSatisfy({ ($0.isASCII && $0.isLetter) || $0 == "_" }) {
             problems.append(.init("kind", "is not a job kind"))
         }
+        // The parts of a chunked render are listed under their parent only.
+        let parent = query.get("parent_id")
+        if let parent, !Identifier.isValid(parent, .job) { problems.append(.init("parent_id", "is not a job id")) }
         if !problems.isEmpty {
             throw Problem(
                 .badRequest, type: "bad_query", detail: problems.map { "\($0.field) \($0.message)" }.joined(separator: "; "),
@@ -61,7 +64,7 @@ struct JobController {
         }
 
         let page = try await jobs.list(
-            status: status, kind: kind, limit: limit + 1, after: cursor, owner: context.visibility.ownerFilter)
+            status: status, kind: kind, limit: limit + 1, after: cursor, owner: context.visibility.ownerFilter, parent: parent)
         let shown = Array(page.prefix(limit))
         let next = page.count > limit ? shown.last.map { JobCursor(createdAt: $0.createdAt, id: $0.id).token } : nil
         return try JSONResponse.make(JobPage(jobs: shown.map { JobResource($0).signed(context.links) }, nextCursor: next))

@@ -152,6 +152,24 @@ public final class JobEngine: Service, Sendable {
         return outcome
     }
 
+    /// Claims a job with `claim` (told the jobs this process runs, which it must not take)
+    /// and runs it while the caller waits, as a worker would: how a chunked render's parent
+    /// works on its own parts. False when there was nothing to claim.
+    func runClaimed(_ claim: @escaping @Sendable (Set<String>) async throws -> JobRecord?) async throws -> Bool {
+        let mine = running.withLock { Set($0.keys) }
+        // The claim and the run are tasks of their own: a cancel of the caller must not drop a
+        // claim that committed, nor the writes that end the job (its own control stops it).
+        guard let job = try await Task(operation: { try await claim(mine) }).value else { return false }
+        let callerStopping = Task.isCancelled
+        await Task {
+            guard callerStopping else { return await self.execute(job) }
+            // The job goes back to the queue as it was (or ends, if it was canceled meanwhile).
+            _ = try? await self.jobs.requeue(job.attempt, runAfter: Date().timeIntervalSince1970, failure: nil, countAttempt: false)
+            if (try? await self.jobs.find(job.id))??.cancelRequested == true { _ = try? await self.cancel(job.id) }
+        }.value
+        return true
+    }
+
     private func workLoop(worker: String, kinds: JobRepository.KindFilter, wake: WakeSignal) async {
         while !stopping.load(ordering: .relaxed) {
             do {

@@ -18,6 +18,8 @@ public struct JobResource: Codable, Sendable, Equatable {
     public var expiresAt: String?
     public var statusURL: String
     public var eventsURL: String
+    /// The job this one is a part of (a `render_chunk` of a chunked `merge_videos`); null otherwise.
+    public var parentID: String?
 
     enum CodingKeys: String, CodingKey {
         case id, kind, status, progress, stage
@@ -29,6 +31,7 @@ public struct JobResource: Codable, Sendable, Equatable {
         case expiresAt = "expires_at"
         case statusURL = "status_url"
         case eventsURL = "events_url"
+        case parentID = "parent_id"
     }
 
     public init(_ job: JobRecord) {
@@ -47,6 +50,7 @@ public struct JobResource: Codable, Sendable, Equatable {
         expiresAt = job.expiresAt.map(Timestamp.iso8601)
         statusURL = "/api/jobs/\(job.id)"
         eventsURL = "/api/jobs/\(job.id)/events"
+        parentID = job.parentID
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -66,6 +70,7 @@ public struct JobResource: Codable, Sendable, Equatable {
         try container.encode(expiresAt, forKey: .expiresAt)
         try container.encode(statusURL, forKey: .statusURL)
         try container.encode(eventsURL, forKey: .eventsURL)
+        try container.encode(parentID, forKey: .parentID)
     }
 }
 

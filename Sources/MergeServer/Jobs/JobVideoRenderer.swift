@@ -5,29 +5,29 @@ import Media
 /// Renders a prepared timeline into the attempt's own output file
 /// (`videos/vid_<job>.a<attempt>-<tag>.<ext>`, see `VideoOutputName`), puts it in the
 /// media storage and describes it: what `merge_videos` returns and `music_video` ends with.
+/// A timeline long enough to chunk renders as child jobs (`chunks`); others in one pass.
 struct JobVideoRenderer: Sendable {
     let videosDirectory: String
     let executors: MediaExecutors
     /// Where sources are read from and the finished video goes (the data directory by default).
     var media: MediaLibrary? = nil
+    /// Chunked renders as child jobs; nil renders every timeline in one pass.
+    var chunks: ChunkedJobRenders? = nil
 
     func render(
-        _ request: PreparedTimeline, job record: JobRecord,
+        _ request: PreparedTimeline, job: JobRecord,
         progress: @escaping ProgressHandler
     ) async throws -> (MergeResult, VideoRecord) {
-        let job = record.id
         let timeline = request.timeline
-        let videoID = Identifier.video(forJob: job)
+        let videoID = Identifier.video(forJob: job.id)
         let container = timeline.output.container ?? .mp4
         let media = media ?? .local((videosDirectory as NSString).deletingLastPathComponent)
-        let name = VideoOutputName.fileName(job: record, extension: container.rawValue)
+        let name = VideoOutputName.fileName(job: job, extension: container.rawValue)
         let path = (videosDirectory as NSString).appendingPathComponent(name)
-        VideoOutputName.removeEarlierAttempts(job: job, keeping: name, in: videosDirectory)
+        VideoOutputName.removeEarlierAttempts(job: job.id, keeping: name, in: videosDirectory)
         let started = ContinuousClock.now
-        let render = try await request.withLocalSources(media) { local in
-            try await TimelineRenderer.render(
-                timeline, to: path, on: executors.renders, resolve: local.resolve,
-                probe: local.probe, progress: progress)
+        let (render, chunkReports) = try await request.withLocalSources(media) { local in
+            try await renderVideo(local, job: job, to: path, progress: progress)
         }
         // The renderer flushed the file before renaming it into place, and its directory after.
         var probe: MediaInfo
@@ -49,15 +49,40 @@ struct JobVideoRenderer: Sendable {
             loudnessGain: render.loudnessGain.map { ($0 * 100).rounded() / 100 }, videoCopied: render.videoCopied,
             processingSeconds: (processing * 1000).rounded() / 1000)
         let info = VideoInfo(
-            videoID: videoID, jobID: job, summary: summary, probe: probe,
+            videoID: videoID, jobID: job.id, summary: summary, probe: probe,
             timeline: try JSONValue(encoding: timeline), cuts: render.cuts, beats: render.beats,
             createdAt: Timestamp.iso8601(Date().timeIntervalSince1970))
         let result = MergeResult(
             videoID: videoID, videoURL: "/api/mv/get_video/\(videoID)", info: summary,
-            cuts: render.cuts, beats: render.beats)
+            cuts: render.cuts, beats: render.beats, chunks: chunkReports)
         let video = VideoRecord(
-            id: videoID, jobId: job, path: path, sizeBytes: render.sizeBytes,
+            id: videoID, jobId: job.id, path: path, sizeBytes: render.sizeBytes,
             info: JobEngine.json(info), createdAt: Date().timeIntervalSince1970)
         return (result, video)
+    }
+
+    /// The render itself: planned first, so a long timeline can go to child jobs.
+    private func renderVideo(
+        _ request: PreparedTimeline, job: JobRecord, to path: String, progress: @escaping ProgressHandler
+    ) async throws -> (RenderResult, [ChunkedJobRenders.Report]?) {
+        let timeline = request.timeline
+        guard let chunks else {
+            let render = try await TimelineRenderer.render(
+                timeline, to: path, on: executors.renders, resolve: request.resolve,
+                probe: request.probe, progress: progress)
+            return (render, nil)
+        }
+        let plan = try await executors.renders.run("plan") { _ throws(MediaError) in
+            progress(MediaProgress(fraction: 0, stage: timeline.beatSync.map { $0.mode != .off } == true ? "analyzing" : "planning"))
+            return try TimelinePlanner.plan(timeline, outputPath: path, resolve: request.resolve, probe: request.probe)
+        }
+        if let chunkPlan = try chunks.plan(plan, for: job) {
+            let (render, reports) = try await chunks.render(chunkPlan, job: job, to: path, progress: progress)
+            return (render, reports)
+        }
+        let render = try await executors.renders.run("render") { flag throws(MediaError) in
+            try TimelineRenderer.render(plan, to: path, progress: progress, cancellation: flag)
+        }
+        return (render, nil)
     }
 }

@@ -9,11 +9,13 @@ struct MergeResult: Codable {
     let info: VideoSummary
     let cuts: [Double]
     let beats: [Double]
+    /// A render made as child jobs: its chunks (absent for a one-pass render).
+    var chunks: [ChunkedJobRenders.Report]? = nil
 
     enum CodingKeys: String, CodingKey {
         case videoID = "video_id"
         case videoURL = "video_url"
-        case info, cuts, beats
+        case info, cuts, beats, chunks
     }
 }
 

@@ -32,11 +32,13 @@ struct RetentionSweeper: Service {
             while true {
                 let expired = try await jobs.expired(now: now)
                 if expired.isEmpty { break }
-                for (_, files) in expired {
+                for (job, files) in expired {
                     // Files first: a crash in between leaves a row to retry, never an orphan file.
                     for file in files {
                         if let media { await media.removeVideo(path: file) } else { try? FileManager.default.removeItem(atPath: file) }
                     }
+                    // A chunked render that did not succeed keeps its parts' files until now.
+                    if !dataDirectory.isEmpty { ChunkFolder(dataDirectory: dataDirectory, job: job).remove() }
                 }
                 try await jobs.delete(expired.map(\.job))
                 for (job, _) in expired { events.forget(job: job) }

@@ -1,6 +1,7 @@
 import Foundation
 import Generation
 import Logging
+import Media
 
 /// Everything `merge-server serve` can be told. Defaults are the README's; the
 /// environment (`MERGE_SERVER_*`) overrides them and command-line flags override both.
@@ -57,6 +58,9 @@ public struct ServerConfiguration: Sendable {
     public var urlSigningPreviousSecret: String?
     /// How long a signed media link stays valid.
     public var signedURLLifetimeSeconds = 3600
+    /// Renders longer than this are split into chunks rendered by child jobs on any worker
+    /// (`MERGE_SERVER_CHUNK_SECONDS`, read as `render --parallel` reads it).
+    public var chunkSeconds = ChunkPlanner.defaultChunkSeconds
 
     public init() {}
 
@@ -88,6 +92,7 @@ public struct ServerConfiguration: Sendable {
             ("MERGE_SERVER_MIN_FREE_BYTES", "free disk below which /health is 503 (536870912)"),
             ("MERGE_SERVER_SSE_HEARTBEAT_SECONDS", "comment sent on idle event streams (15)"),
             ("MERGE_SERVER_LOG_LEVEL", "trace, debug, info, notice, warning, error (info)"),
+            ("MERGE_SERVER_CHUNK_SECONDS", "renders longer than this run as chunks on any workers, joined by stream copy; at least 2 (120)"),
             ("MERGE_SERVER_MODELS", "YAML file of models added to (or replacing by id) the built-in catalog"),
             ("MERGE_SERVER_GENERATION_CONCURRENCY", "clips of one music video generated at once (4)"),
             ("MERGE_SERVER_METRICS_TOKEN", "bearer token that opens /metrics besides an admin key, 16+ characters (none)"),
@@ -144,6 +149,13 @@ public struct ServerConfiguration: Sendable {
                 throw ConfigurationError("MERGE_SERVER_LOG_LEVEL=\(level) is not valid; use trace, debug, info, notice, warning or error")
             }
             logLevel = parsed
+        }
+        if environment[ChunkPlanner.environmentVariable] != nil {
+            do {
+                chunkSeconds = try ChunkPlanner.chunkSeconds(environment: environment)
+            } catch {
+                throw ConfigurationError(error.message)
+            }
         }
         if let file = reader.value("MERGE_SERVER_MODELS") { modelsFile = file }
         if let count = try reader.number("MERGE_SERVER_GENERATION_CONCURRENCY", 1...64) { generationConcurrency = count }

@@ -131,7 +131,15 @@ public struct ServerDependencies: Sendable {
             generation: generation, assets: assets, store: store, costs: costs,
             scenePlans: ScenePlanCache(database: database), fetcher: fetcher, executors: executors,
             downloadLimit: configuration.maxUploadBytes, spend: spend)
-        let renderer = JobVideoRenderer(videosDirectory: videosDirectory, executors: executors, media: media)
+        let engineLink = EngineLink()
+        // Chunk plans and parts live in the data directory, which nodes share only with local
+        // media storage: with S3 every render runs in one pass on the worker that took it.
+        let renderer = JobVideoRenderer(
+            videosDirectory: videosDirectory, executors: executors, media: media,
+            chunks: media.isLocal
+                ? ChunkedJobRenders(
+                    jobs: jobs, engine: engineLink, dataDirectory: dataDirectory, executors: executors,
+                    chunkSeconds: configuration.chunkSeconds) : nil)
 
         let events = JobEventHub(
             maxSubscribers: configuration.limits.maxEventStreams,
@@ -146,10 +154,12 @@ public struct ServerDependencies: Sendable {
             MusicVideoJob(
                 work: work, checkpoints: CheckpointRepository(database: database), renderer: renderer,
                 concurrency: configuration.generationConcurrency),
+            RenderChunkJob(dataDirectory: dataDirectory, executors: executors),
         ]
         let engine = JobEngine(
             jobs: jobs, events: events, handlers: handlers, settings: configuration.engine, logger: logger,
             dataDirectory: dataDirectory, media: media)
+        engineLink.bind(engine)
         let sweeper = RetentionSweeper(
             jobs: jobs, events: events, interval: .seconds(configuration.sweepIntervalSeconds), logger: logger,
             assets: assets, dataDirectory: dataDirectory,

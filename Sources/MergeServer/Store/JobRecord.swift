@@ -41,6 +41,8 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var ownerKeyID: String? = nil
     /// Where the job's end is POSTed (`callback_url`; see `WebhookDeliverer`).
     public var callbackURL: String? = nil
+    /// The job this one is a part of (a chunk of a chunked render); nil for a job of its own.
+    public var parentID: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, kind, status, request
@@ -62,6 +64,7 @@ public struct JobRecord: Codable, Sendable, Equatable {
         case crashCount = "crash_count"
         case ownerKeyID = "owner_key_id"
         case callbackURL = "callback_url"
+        case parentID = "parent_id"
     }
 
     /// The attempt a claim started, for the writes it fences.

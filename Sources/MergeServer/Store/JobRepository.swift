@@ -40,13 +40,15 @@ public struct JobRepository: Sendable {
     }
 
     /// `callbackURL`: where the job's end is announced; it is part of what an idempotency
-    /// key's replay must match. `oneAtATime`: this key's submissions run one after another
-    /// (on PostgreSQL; SQLite's writes always do) — needed when `alsoWrite` checks what the
-    /// earlier ones reserved (spend budgets). Without it they run side by side, and only an
-    /// asset deletion of the key waits for them.
+    /// key's replay must match. `parent`: the job the new one is a part of (a render chunk).
+    /// `oneAtATime`: this key's submissions run one after another (on PostgreSQL; SQLite's
+    /// writes always do) — needed when `alsoWrite` checks what the earlier ones reserved
+    /// (spend budgets). Without it they run side by side, and only an asset deletion of the
+    /// key waits for them.
     public func enqueue(
         kind: String, request: String, idempotencyKey: String?, maxAttempts: Int,
-        maxQueued: Int? = nil, owner: String? = nil, callbackURL: String? = nil, now: Double = Date().timeIntervalSince1970,
+        maxQueued: Int? = nil, owner: String? = nil, callbackURL: String? = nil, parent: String? = nil,
+        now: Double = Date().timeIntervalSince1970,
         oneAtATime: Bool = true, alsoWrite: @escaping CompanionWrite = { _, _ in }
     ) async throws -> EnqueueOutcome {
         let hash = SHA256Hex.of("\(kind)\n\(request)" + (callbackURL.map { "\ncallback_url \($0)" } ?? ""))
@@ -61,6 +63,7 @@ public struct JobRepository: Sendable {
             finishedAt: nil, expiresAt: nil)
         made.ownerKeyID = owner
         made.callbackURL = callbackURL
+        made.parentID = parent
         let job = made
         return written(
             [job.id],
@@ -116,13 +119,20 @@ public struct JobRepository: Sendable {
     }
 
     /// A page of jobs, newest first. `cursor` is the last job of the previous page.
-    /// `owner`: only that key's jobs (nil: everyone's).
+    /// `owner`: only that key's jobs (nil: everyone's). `parent`: only that job's parts
+    /// (nil: only jobs of their own; the parts of chunked renders are listed under their parent).
     public func list(
-        status: JobStatus?, kind: String?, limit: Int, after cursor: JobCursor?, owner: String? = nil
+        status: JobStatus?, kind: String?, limit: Int, after cursor: JobCursor?, owner: String? = nil, parent: String? = nil
     ) async throws -> [JobRecord] {
         try database.read { db in
             var conditions: [String] = []
             var arguments: SQLArguments = []
+            if let parent {
+                conditions.append("parent_id = ?")
+                arguments += [parent]
+            } else {
+                conditions.append("parent_id IS NULL")
+            }
             if let owner {
                 conditions.append("owner_key_id = ?")
                 arguments += [owner]
@@ -205,8 +215,10 @@ public struct JobRepository: Sendable {
             job = try await database.write { db in
                 let keys = try Self.keysInClaimOrder(
                     db, runnable: runnable, filter: filter.sql, notRunningHere: notRunningHere, arguments: candidates, now: now)
-                for key in keys {
-                    let sameKey = key == nil ? "j.owner_key_id IS NULL" : "j.owner_key_id = ?"
+                for (key, part) in keys {
+                    let sameKey =
+                        (key == nil ? "j.owner_key_id IS NULL" : "j.owner_key_id = ?")
+                        + (part ? " AND j.parent_id IS NOT NULL" : " AND j.parent_id IS NULL")
                     var arguments: SQLArguments = [owner, now + leaseSeconds, now, token]
                     arguments += candidates
                     arguments += [owner, owner, now]
@@ -245,27 +257,33 @@ public struct JobRepository: Sendable {
 
     /// The keys (nil: jobs without one) that have a runnable job, fewest running jobs first
     /// and then the one whose job has waited longest; keys at their `max_concurrent` are left
-    /// out. A running job whose lease ran out is dead, so it counts for nobody.
+    /// out. A running job whose lease ran out is dead, so it counts for nobody. The parts of
+    /// a chunked render (`part`) are their parent's work: they count for nobody either, and
+    /// run whatever the key's limit.
     private static func keysInClaimOrder(
         _ db: any SQLConnection, runnable: String, filter: String, notRunningHere: String, arguments: SQLArguments, now: Double
-    ) throws -> [String?] {
+    ) throws -> [(key: String?, part: Bool)] {
         struct Candidate {
             let key: String?
+            let part: Bool
             let due: Double
             let created: Double
         }
         let candidates = try db.fetchAll(
             """
-            SELECT j.owner_key_id AS key, MIN(j.run_after) AS due, MIN(j.created_at) AS created
+            SELECT j.owner_key_id AS key, CASE WHEN j.parent_id IS NULL THEN 0 ELSE 1 END AS part,
+                   MIN(j.run_after) AS due, MIN(j.created_at) AS created
             FROM jobs AS j WHERE \(runnable) AND \(filter) AND \(notRunningHere)
-            GROUP BY j.owner_key_id
+            GROUP BY j.owner_key_id, CASE WHEN j.parent_id IS NULL THEN 0 ELSE 1 END
             """, arguments
-        ).map { Candidate(key: $0["key"], due: $0["due"], created: $0["created"]) }
-        guard candidates.count > 1 || candidates.first?.key != nil else { return candidates.map(\.key) }
+        ).map { Candidate(key: $0["key"], part: ($0["part"] as Int) == 1, due: $0["due"], created: $0["created"]) }
+        if candidates.count == 1, candidates[0].key == nil { return [(nil, candidates[0].part)] }
         var running: [String?: Int] = [:]
         for row in try db.fetchAll(
-            "SELECT owner_key_id AS key, COUNT(*) AS n FROM jobs WHERE status = 'running' AND lease_expires_at >= ? GROUP BY owner_key_id",
-            [now])
+            """
+            SELECT owner_key_id AS key, COUNT(*) AS n FROM jobs
+            WHERE status = 'running' AND lease_expires_at >= ? AND parent_id IS NULL GROUP BY owner_key_id
+            """, [now])
         {
             running[row["key"] as String?] = row["n"]
         }
@@ -275,25 +293,29 @@ public struct JobRepository: Sendable {
         }
         return
             candidates
-            .filter { candidate in candidate.key.flatMap { limits[$0] }.map { (running[candidate.key] ?? 0) < $0 } ?? true }
+            .filter { candidate in
+                candidate.part || (candidate.key.flatMap { limits[$0] }.map { (running[candidate.key] ?? 0) < $0 } ?? true)
+            }
             .sorted { a, b in
                 let (ra, rb) = (running[a.key] ?? 0, running[b.key] ?? 0)
                 return ra != rb ? ra < rb : a.due != b.due ? a.due < b.due : a.created < b.created
             }
-            .map(\.key)
+            .map { ($0.key, $0.part) }
     }
 
     /// Claims by other processes run at the same time under PostgreSQL (SKIP LOCKED), and
     /// one cannot see another's uncommitted claim: two could each start a job of a key
     /// with one slot left. So a claim of a key with `max_concurrent` counts again under
     /// the key's lock, where every earlier claim of the key has committed, and gives the
-    /// job back (the transaction rolls back) if the key is over its limit now.
+    /// job back (the transaction rolls back) if the key is over its limit now. The parts of a
+    /// chunked render are its parent's work and count as the parent alone.
     private static func requireConcurrencyRoom(_ db: any SQLConnection, for job: JobRecord?) throws {
-        guard db.dialect == .postgres, let job, let owner = job.ownerKeyID,
+        guard db.dialect == .postgres, let job, job.parentID == nil, let owner = job.ownerKeyID,
             let limit = try db.fetchValue(Int.self, "SELECT max_concurrent FROM api_keys WHERE id = ?", [owner])
         else { return }
         try db.serialize(on: "running \(owner)")
-        let running = try db.fetchValue(Int.self, "SELECT COUNT(*) FROM jobs WHERE status = 'running' AND owner_key_id = ?", [owner]) ?? 0
+        let running =
+            try db.fetchValue(Int.self, "SELECT COUNT(*) FROM jobs WHERE status = 'running' AND owner_key_id = ? AND parent_id IS NULL", [owner]) ?? 0
         if running > limit { throw OverConcurrencyLimit() }
     }
 
@@ -414,12 +436,15 @@ public struct JobRepository: Sendable {
     }
 
     public func requestCancel(_ id: String, retention: Double, now: Double = Date().timeIntervalSince1970) async throws -> CancelOutcome {
-        written(
+        defer { if database.jobCache != nil { ChildJobs.forgetCachedChildren(of: id, in: database) } }
+        return written(
             [id],
             try await database.write { db in
                 guard let job = try db.fetchRecord(JobRecord.self, "SELECT * FROM jobs WHERE id = ? \(db.dialect.forUpdate)", [id]) else {
                     return .notFound
                 }
+                // A chunked render's parts stop with it: queued ones now, running ones at their next beat.
+                if !job.status.isFinal { try ChildJobs.cancelChildren(of: id, db: db, retention: retention, now: now) }
                 switch job.status {
                 case .queued:
                     let canceled = try db.fetchRecord(
@@ -545,7 +570,8 @@ public struct JobRepository: Sendable {
     /// The finished jobs whose retention has run out, with their output files.
     public func expired(now: Double = Date().timeIntervalSince1970, limit: Int = 500) async throws -> [(job: String, files: [String])] {
         try database.read { db in
-            let ids = try db.fetchValues(String.self, "SELECT id FROM jobs WHERE expires_at < ? LIMIT ?", [now, limit])
+            // A chunked render's parts go with their parent (ON DELETE CASCADE), never before it.
+            let ids = try db.fetchValues(String.self, "SELECT id FROM jobs WHERE expires_at < ? AND parent_id IS NULL LIMIT ?", [now, limit])
             return try ids.map { id in
                 (id, try db.fetchValues(String.self, "SELECT path FROM videos WHERE job_id = ?", [id]))
             }

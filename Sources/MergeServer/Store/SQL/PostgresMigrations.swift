@@ -218,6 +218,14 @@ enum PostgresMigrations {
             """
         ),
         (
+            // Twin of SQLite's: a chunked render's child jobs name their parent.
+            "v11: job chunks",
+            """
+            ALTER TABLE jobs ADD COLUMN parent_id TEXT REFERENCES jobs(id) ON DELETE CASCADE;
+            CREATE INDEX jobs_by_parent ON jobs (parent_id) WHERE parent_id IS NOT NULL;
+            """
+        ),
+        (
             "v12: workers seen",
             """
             CREATE TABLE workers (

@@ -257,6 +257,15 @@ enum SQLiteMigrations {
                 try db.execute(sql: "UPDATE api_keys SET webhook_secret = ? WHERE id = ?", arguments: [WebhookSecret.make(), id])
             }
         }
+        migrator.registerMigration("v11: job chunks") { db in
+            // A chunked render's child jobs (`render_chunk`) name their parent: they are listed,
+            // canceled and deleted with it, and do not count against a key's max_concurrent.
+            try db.execute(
+                sql: """
+                    ALTER TABLE jobs ADD COLUMN parent_id TEXT REFERENCES jobs(id) ON DELETE CASCADE;
+                    CREATE INDEX jobs_by_parent ON jobs (parent_id) WHERE parent_id IS NOT NULL;
+                    """)
+        }
         migrator.registerMigration("v12: workers seen") { db in
             try db.execute(
                 sql: """
