@@ -81,7 +81,7 @@ import Testing
         _ = try TimelineRenderer.render(plan, to: reference)
         #expect(result.info.frames == plan.totalFrames)
 
-        let output = server.videosDirectory + "/" + result.videoID + ".mp4"
+        let output = try await server.videoFile(result.videoID)
         let ours = try Oracle.probe(output, countFrames: true)
         let theirs = try Oracle.probe(reference, countFrames: true)
         #expect(ours.video?.nb_read_frames == String(plan.totalFrames) && theirs.video?.nb_read_frames == String(plan.totalFrames))
@@ -170,7 +170,7 @@ import Testing
         #expect(after.allSatisfy { $0.status == .succeeded })
         let result = try JSONDecoder().decode(ChunkedResult.self, from: Data((finished.result ?? "").utf8))
         #expect(result.chunks.count == before.count - 1)
-        let probe = try Oracle.probe(second.videosDirectory + "/" + result.videoID + ".mp4", countFrames: true)
+        let probe = try Oracle.probe(try await second.videoFile(result.videoID), countFrames: true)
         #expect(probe.video?.nb_read_frames == String(result.info.frames))
     }
 

@@ -39,16 +39,19 @@ import Testing
         // Resumed: it finds its lease gone (at its next heartbeat or at its end) and drops its work.
         #expect(kill(stale.process.processIdentifier, SIGCONT) == 0)
         let videos = data.path + "/videos"
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(90)
         var refused = false
+        var unfinished: [String] = []
         while Date() < deadline {
-            let log = (try? String(contentsOfFile: staleLog, encoding: .utf8)) ?? ""
-            refused = log.contains("lost the job's lease")
-            let unfinished = ((try? FileManager.default.contentsOfDirectory(atPath: videos)) ?? []).filter { $0.hasPrefix(".") }
+            // Read as bytes: a line being written may end in the middle of a character.
+            let log = String(decoding: FileManager.default.contents(atPath: staleLog) ?? Data(), as: UTF8.self)
+            refused = refused || log.contains("lost the job's lease")
+            unfinished = ((try? FileManager.default.contentsOfDirectory(atPath: videos)) ?? []).filter { $0.hasPrefix(".") }
             if refused && unfinished.isEmpty { break }
             try await Task.sleep(for: .milliseconds(200))
         }
         #expect(refused, "the resumed worker's result was refused: \((try? String(contentsOfFile: staleLog, encoding: .utf8)) ?? "")")
+        #expect(unfinished.isEmpty, "the resumed worker's unfinished files are gone: \(unfinished)")
         // A moment more for anything the resumed worker might still write.
         try await Task.sleep(for: .seconds(2))
 
