@@ -42,7 +42,7 @@ final class PostgresEngine: SQLEngine {
     func writeNow<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
         try pool.withConnection { connection in
             let transaction = Connection(connection: connection, logger: pool.logger, unanswered: UnansweredStatements())
-            transaction.send("BEGIN", [])
+            try transaction.send("BEGIN", [])
             do {
                 let value = try body(transaction)
                 try transaction.execute("COMMIT")
@@ -75,9 +75,9 @@ final class PostgresEngine: SQLEngine {
         /// waiting for it: the server runs a connection's statements in order, so the next
         /// one waited for comes after it, and this thread sleeps once instead of twice.
         /// Outside a write transaction it is simply run.
-        func send(_ sql: String, _ arguments: SQLArguments) {
+        func send(_ sql: String, _ arguments: SQLArguments) throws {
             guard let unanswered else {
-                _ = try? execute(sql, arguments)
+                _ = try execute(sql, arguments)
                 return
             }
             let query = PostgresQuery(unsafeSQL: Self.numbered(sql, arguments), binds: Self.bindings(arguments))
@@ -99,15 +99,15 @@ final class PostgresEngine: SQLEngine {
         }
 
         func notify(_ channel: String, payload: String) throws {
-            send("SELECT pg_notify(?, ?)", [channel, payload])
+            try send("SELECT pg_notify(?, ?)", [channel, payload])
         }
 
         func serialize(on name: String) throws {
-            send("SELECT pg_advisory_xact_lock(hashtext(?))", [name])
+            try send("SELECT pg_advisory_xact_lock(hashtext(?))", [name])
         }
 
         func serializeShared(on name: String) throws {
-            send("SELECT pg_advisory_xact_lock_shared(hashtext(?))", [name])
+            try send("SELECT pg_advisory_xact_lock_shared(hashtext(?))", [name])
         }
 
         private func run(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {

@@ -26,6 +26,11 @@ public protocol SQLConnection {
     /// at once, and none beside a `serialize(on: name)` (a key's plain submissions go
     /// side by side; deleting one of its assets waits for them all).
     func serializeShared(on name: String) throws
+
+    /// Runs a write whose answer nobody reads. PostgreSQL sends it without waiting: its
+    /// failure aborts the transaction and is thrown by the next statement waited for, or
+    /// at commit — the transaction fails either way, as it would at once.
+    func send(_ sql: String, _ arguments: SQLArguments) throws
 }
 
 extension SQLConnection {
@@ -67,7 +72,7 @@ extension SQLConnection {
             let updates = columns.map(\.column).filter { !upsertKey.contains($0) }.map { "\($0) = excluded.\($0)" }
             sql += " ON CONFLICT (\(upsertKey.joined(separator: ", "))) DO UPDATE SET \(updates.joined(separator: ", "))"
         }
-        try execute(sql, SQLArguments(columns.map(\.value)))
+        try send(sql, SQLArguments(columns.map(\.value)))
     }
 
     /// Inserts a record unless a row with the same `column` value exists (then nothing

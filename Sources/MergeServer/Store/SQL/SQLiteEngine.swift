@@ -89,6 +89,7 @@ final class SQLiteEngine: SQLEngine {
         /// SQLite's write transactions already run one at a time.
         func serialize(on name: String) throws {}
         func serializeShared(on name: String) throws {}
+        func send(_ sql: String, _ arguments: SQLArguments) throws { _ = try execute(sql, arguments) }
 
         private static func arguments(_ arguments: SQLArguments) -> StatementArguments {
             StatementArguments(
