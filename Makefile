@@ -55,6 +55,8 @@ bench: release
 	bench/merge.sh
 	bench/beats.sh
 	bench/api.sh
+	bench/queue.sh
+	bench/chunks.sh
 
 clean:
 	rm -rf .build
