@@ -5,7 +5,7 @@ import Hummingbird
 struct VideoController {
     let jobs: JobRepository
     /// Where the files are (the data directory unless a bucket is configured).
-    var media: MediaLibrary? = nil
+    let media: MediaLibrary
 
     /// The controller's routes, added to the router as one collection.
     var routes: RouteCollection<ServerContext> {
@@ -18,11 +18,6 @@ struct VideoController {
 
     @Sendable func video(_ request: Request, context: ServerContext) async throws -> Response {
         let video = try await find(context)
-        guard let media else {
-            return try await FileResponder.respond(
-                path: video.path, contentType: FileResponder.contentType(forPath: video.path),
-                request: request, context: context)
-        }
         return try await StoredMediaResponder.respond(
             media, key: MediaLibrary.videoKey(path: video.path), localPath: video.path,
             contentType: FileResponder.contentType(forPath: video.path), request: request, context: context)

@@ -6,10 +6,6 @@ extension JobEngine {
     /// other attempt's output is touched, and no file outlives the refused result.
     func discard(_ output: JobOutput) async {
         guard let video = output.video else { return }
-        if let media {
-            await media.removeVideo(path: video.path)
-        } else {
-            try? FileManager.default.removeItem(atPath: video.path)
-        }
+        await MediaLibrary.removeVideo(path: video.path, from: media)
     }
 }

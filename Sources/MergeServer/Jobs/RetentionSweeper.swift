@@ -34,9 +34,7 @@ struct RetentionSweeper: Service {
                 if expired.isEmpty { break }
                 for (job, files) in expired {
                     // Files first: a crash in between leaves a row to retry, never an orphan file.
-                    for file in files {
-                        if let media { await media.removeVideo(path: file) } else { try? FileManager.default.removeItem(atPath: file) }
-                    }
+                    for file in files { await MediaLibrary.removeVideo(path: file, from: media) }
                     // A chunked render that did not succeed keeps its parts' files until now.
                     if !dataDirectory.isEmpty { ChunkFolder(dataDirectory: dataDirectory, job: job).remove() }
                 }

@@ -65,12 +65,13 @@ public struct MediaLibrary: Sendable {
         }
     }
 
-    /// Removes a video row's file.
-    func removeVideo(path: String) async {
-        if isLocal {
-            try? FileManager.default.removeItem(atPath: path)
+    /// Removes a video row's file from `media`; without one (tools and tests built
+    /// without storage), from the disk at `path`.
+    static func removeVideo(path: String, from media: MediaLibrary?) async {
+        if let media, !media.isLocal {
+            await media.remove(key: videoKey(path: path))
         } else {
-            await remove(key: Self.videoKey(path: path))
+            try? FileManager.default.removeItem(atPath: path)
         }
     }
 

@@ -1,17 +1,10 @@
 import Foundation
 
 /// The store side of jobs made of child jobs (a chunked render's `render_chunk` parts):
-/// listing a parent's children, claiming one for the parent's own worker, and canceling
-/// them with the parent. Children are ordinary jobs (leases, attempt tokens, retries);
+/// canceling them with the parent here; listing a parent's children and claiming one for
+/// the parent's own worker in the `JobRepository` extension below. Children are ordinary jobs (leases, attempt tokens, retries);
 /// only `parent_id` ties them to their parent.
 enum ChildJobs {
-    /// Every child of `parent`, oldest first.
-    static func children(of parent: String, in database: Database) throws -> [JobRecord] {
-        try database.read { db in
-            try db.fetchRecords(JobRecord.self, "SELECT * FROM jobs WHERE parent_id = ? ORDER BY created_at, id", [parent])
-        }
-    }
-
     /// Cancels `parent`'s children in the parent's cancel transaction: queued ones end as
     /// canceled at once, running ones are asked to stop (their workers see it at the next
     /// lease renewal, or at once in this process; see `JobEngine.cancel`).
@@ -36,7 +29,9 @@ enum ChildJobs {
 extension JobRepository {
     /// Every child of `parent`, oldest first.
     func children(of parent: String) async throws -> [JobRecord] {
-        try ChildJobs.children(of: parent, in: database)
+        try database.read { db in
+            try db.fetchRecords(JobRecord.self, "SELECT * FROM jobs WHERE parent_id = ? ORDER BY created_at, id", [parent])
+        }
     }
 
     /// Claims one of `parent`'s children that is due (queued, or running under an expired
@@ -46,25 +41,14 @@ extension JobRepository {
     func claimChild(
         of parent: String, owner: String, leaseSeconds: Double, excluding: Set<String>, now: Double = Date().timeIntervalSince1970
     ) async throws -> JobRecord? {
-        let excluded = Array(excluding)
-        let notRunningHere = excluded.isEmpty ? "TRUE" : "j.id NOT IN (\(Array(repeating: "?", count: excluded.count).joined(separator: ", ")))"
-        var arguments: SQLArguments = [owner, now + leaseSeconds, now, JobAttempt.newToken(), parent, now, now]
-        arguments += SQLArguments(excluded)
+        let notRunningHere = Self.notAmong(excluding)
+        var arguments: SQLArguments = [parent, now, now]
+        arguments += notRunningHere.arguments
         let bound = arguments
         let job = try await database.write { db in
-            try db.fetchRecord(
-                JobRecord.self,
-                """
-                UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
-                                started_at = COALESCE(started_at, ?), stage = 'starting', attempt_token = ?
-                WHERE id = (SELECT j.id FROM jobs AS j
-                            WHERE j.parent_id = ?
-                              AND ((j.status = 'queued' AND j.run_after <= ?) OR (j.status = 'running' AND j.lease_expires_at < ?))
-                              AND \(notRunningHere)
-                            ORDER BY j.run_after, j.created_at, j.id
-                            LIMIT 1 \(db.dialect.forUpdateSkipLocked))
-                RETURNING *
-                """, bound)
+            try Self.startAttempt(
+                db, of: "j.parent_id = ? AND \(Self.runnable) AND \(notRunningHere.sql)", bound, owner: owner,
+                leaseSeconds: leaseSeconds, now: now)
         }
         if let job { database.jobCache?.invalidate(job.id) }
         return job

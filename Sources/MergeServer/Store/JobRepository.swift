@@ -201,47 +201,36 @@ public struct JobRepository: Sendable {
         now: Double = Date().timeIntervalSince1970
     ) async throws -> JobRecord? {
         let filter = kinds.condition
-        let excluded = Array(excluding)
-        let notRunningHere =
-            excluded.isEmpty ? "TRUE" : "j.id NOT IN (\(Array(repeating: "?", count: excluded.count).joined(separator: ", ")))"
-        let runnable = "((j.status = 'queued' AND j.run_after <= ?) OR (j.status = 'running' AND j.lease_expires_at < ?))"
+        let notRunningHere = Self.notAmong(excluding)
         var candidateArguments: SQLArguments = [now, now]
         candidateArguments += SQLArguments(filter.arguments)
-        candidateArguments += SQLArguments(excluded)
+        candidateArguments += notRunningHere.arguments
         let candidates = candidateArguments
-        let token = JobAttempt.newToken()
         let job: JobRecord?
         do {
             job = try await database.write { db in
                 let keys = try Self.keysInClaimOrder(
-                    db, runnable: runnable, filter: filter.sql, notRunningHere: notRunningHere, arguments: candidates, now: now)
+                    db, filter: filter.sql, notRunningHere: notRunningHere.sql, arguments: candidates, now: now)
                 for (key, part) in keys {
                     let sameKey =
                         (key == nil ? "j.owner_key_id IS NULL" : "j.owner_key_id = ?")
                         + (part ? " AND j.parent_id IS NOT NULL" : " AND j.parent_id IS NULL")
-                    var arguments: SQLArguments = [owner, now + leaseSeconds, now, token]
-                    arguments += candidates
+                    var arguments = candidates
                     arguments += [owner, owner, now]
                     if let key { arguments += [key] }
-                    let claimed = try db.fetchRecord(
-                        JobRecord.self,
-                        """
-                        UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
-                                        started_at = COALESCE(started_at, ?), stage = 'starting', attempt_token = ?
-                        WHERE id = (SELECT j.id FROM jobs AS j
-                                    WHERE \(runnable) AND \(filter.sql) AND \(notRunningHere)
-                                      AND CASE WHEN j.crash_count > 0
-                                          THEN NOT EXISTS (SELECT 1 FROM jobs AS r WHERE r.status = 'running' AND r.lease_owner = ?)
-                                          ELSE NOT EXISTS (SELECT 1 FROM jobs AS r \(db.dialect.indexedBy("jobs_suspects"))
-                                                           WHERE r.crash_count > 0 AND r.status IN ('running', 'queued')
-                                                           AND ((r.status = 'running' AND r.lease_owner = ?)
-                                                                OR (r.status = 'queued' AND r.run_after <= ?)))
-                                          END
-                                      AND \(sameKey)
-                                    ORDER BY j.run_after, j.created_at
-                                    LIMIT 1 \(db.dialect.forUpdateSkipLocked))
-                        RETURNING *
-                        """, arguments)
+                    let claimed = try Self.startAttempt(
+                        db,
+                        of: """
+                            \(Self.runnable) AND \(filter.sql) AND \(notRunningHere.sql)
+                            AND CASE WHEN j.crash_count > 0
+                                THEN NOT EXISTS (SELECT 1 FROM jobs AS r WHERE r.status = 'running' AND r.lease_owner = ?)
+                                ELSE NOT EXISTS (SELECT 1 FROM jobs AS r \(db.dialect.indexedBy("jobs_suspects"))
+                                                 WHERE r.crash_count > 0 AND r.status IN ('running', 'queued')
+                                                 AND ((r.status = 'running' AND r.lease_owner = ?)
+                                                      OR (r.status = 'queued' AND r.run_after <= ?)))
+                                END
+                            AND \(sameKey)
+                            """, arguments, owner: owner, leaseSeconds: leaseSeconds, now: now)
                     if let claimed {
                         try Self.requireConcurrencyRoom(db, for: claimed)
                         return claimed
@@ -261,7 +250,7 @@ public struct JobRepository: Sendable {
     /// a chunked render (`part`) are their parent's work: they count for nobody either, and
     /// run whatever the key's limit.
     private static func keysInClaimOrder(
-        _ db: any SQLConnection, runnable: String, filter: String, notRunningHere: String, arguments: SQLArguments, now: Double
+        _ db: any SQLConnection, filter: String, notRunningHere: String, arguments: SQLArguments, now: Double
     ) throws -> [(key: String?, part: Bool)] {
         struct Candidate {
             let key: String?
@@ -273,7 +262,7 @@ public struct JobRepository: Sendable {
             """
             SELECT j.owner_key_id AS key, CASE WHEN j.parent_id IS NULL THEN 0 ELSE 1 END AS part,
                    MIN(j.run_after) AS due, MIN(j.created_at) AS created
-            FROM jobs AS j WHERE \(runnable) AND \(filter) AND \(notRunningHere)
+            FROM jobs AS j WHERE \(Self.runnable) AND \(filter) AND \(notRunningHere)
             GROUP BY j.owner_key_id, CASE WHEN j.parent_id IS NULL THEN 0 ELSE 1 END
             """, arguments
         ).map { Candidate(key: $0["key"], part: ($0["part"] as Int) == 1, due: $0["due"], created: $0["created"]) }
@@ -436,7 +425,7 @@ public struct JobRepository: Sendable {
     }
 
     public func requestCancel(_ id: String, retention: Double, now: Double = Date().timeIntervalSince1970) async throws -> CancelOutcome {
-        defer { if database.jobCache != nil { ChildJobs.forgetCachedChildren(of: id, in: database) } }
+        defer { ChildJobs.forgetCachedChildren(of: id, in: database) }
         return written(
             [id],
             try await database.write { db in

@@ -31,9 +31,7 @@ struct ChunkFolder: Sendable {
             return standard.hasPrefix(prefix) ? Self.dataMark + standard.dropFirst(prefix.count) : source
         }
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(portable).write(to: URL(fileURLWithPath: planPath), options: .atomic)
+        try JSONEncoder.api.encode(portable).write(to: URL(fileURLWithPath: planPath), options: .atomic)
     }
 
     /// The stored plan with its sources under this node's `dataDirectory`; nil when there is none.

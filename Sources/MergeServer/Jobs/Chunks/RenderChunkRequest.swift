@@ -27,7 +27,7 @@ struct RenderChunkRequest: Codable, Sendable, Equatable {
     /// The idempotency key of this part: one child per part of a parent, however often the parent runs.
     var idempotencyKey: String { "render_chunk:\(parentID):" + (index.map { "\(part.rawValue)-\($0)" } ?? part.rawValue) }
 
-    var json: String { String(decoding: (try? JSONEncoder.sortedKeys.encode(self)) ?? Data(), as: UTF8.self) }
+    var json: String { JobEngine.json(self) }
 }
 
 /// The result of a `render_chunk` job: what it rendered, for its parent's join and report.
@@ -51,13 +51,5 @@ struct RenderChunkResult: Codable, Sendable, Equatable {
         case loudnessGain = "loudness_gain"
         case sizeBytes = "size_bytes"
         case elapsedSeconds = "elapsed_seconds"
-    }
-}
-
-extension JSONEncoder {
-    static var sortedKeys: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
     }
 }
