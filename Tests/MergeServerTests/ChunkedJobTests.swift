@@ -75,15 +75,21 @@ import Testing
         #expect(Set(result.chunks.map(\.jobID)).isSubset(of: Set(children.map(\.id))))
         #expect(!FileManager.default.fileExists(atPath: server.directory.path + "/chunks/" + id), "the parts' files are removed")
 
-        // The one-pass render of the same timeline, by Media, from the fixtures.
-        let reference = server.directory.path + "/one-pass.mp4"
+        try Self.expectEqualsOnePassRender(try await server.videoFile(result.videoID), result: result, scratch: server.directory.path)
+    }
+
+    /// `output` (the chunked render of `clips` and the song, as `submit` makes it) against
+    /// the one-pass render of the same timeline by Media from the fixtures: the same frame
+    /// count and duration, frames on both sides of every seam within encoder noise, and
+    /// the sound rendered once, sample for sample.
+    static func expectEqualsOnePassRender(_ output: String, result: ChunkedResult, scratch: String) throws {
+        let reference = scratch + "/one-pass.mp4"
         let timeline = try JSONDecoder().decode(
             Timeline.self, from: Data(Self.timelineJSON(clips: Self.clips.map(Paths.fixture), song: Paths.fixture("song_120bpm.m4a")).utf8))
         let plan = try TimelinePlanner.plan(timeline, outputPath: reference)
         _ = try TimelineRenderer.render(plan, to: reference)
         #expect(result.info.frames == plan.totalFrames)
 
-        let output = try await server.videoFile(result.videoID)
         let ours = try Oracle.probe(output, countFrames: true)
         let theirs = try Oracle.probe(reference, countFrames: true)
         #expect(ours.video?.nb_read_frames == String(plan.totalFrames) && theirs.video?.nb_read_frames == String(plan.totalFrames))
@@ -91,7 +97,7 @@ import Testing
         #expect(abs(durations.0 - durations.1) <= 1.0 / 25 + 1e-6, "\(durations)")
         #expect(ours.video?.codec_name == theirs.video?.codec_name && ours.video?.profile == theirs.video?.profile)
         // Frames on both sides of every seam within encoder noise of the one-pass render's.
-        let psnr = try Oracle.framePSNR(output, reference, scratch: server.directory.path + "/psnr.log")
+        let psnr = try Oracle.framePSNR(output, reference, scratch: scratch + "/psnr.log")
         #expect(psnr.count == Int(plan.totalFrames))
         for (chunk, seam) in zip(
             result.chunks.dropFirst(), result.chunks.dropLast().reduce(into: [Int]()) { $0.append(($0.last ?? 0) + Int($1.frames)) })
@@ -184,7 +190,7 @@ import Testing
             Timeline.self, from: Data(Self.timelineJSON(clips: Self.clips.map(Paths.fixture), song: Paths.fixture("song_120bpm.m4a")).utf8))
         let plan = try ChunkPlanner.plan(try TimelinePlanner.plan(timeline, outputPath: "x.mp4"), chunkSeconds: 2.5)
         let broken = try plan.relocatingSources { $0.hasSuffix("clip_854x480_2997.mov") ? accepting.directory.path + "/gone.mov" : $0 }
-        try ChunkFolder(dataDirectory: accepting.directory.path, job: id).write(broken, dataDirectory: accepting.directory.path)
+        try await ChunkFolder(media: .local(accepting.directory.path), job: id).write(broken, sourceKeys: [:])
 
         let server = try await TestServer.make(workers: 2, directory: accepting.directory) {
             $0.chunkSeconds = 2.5

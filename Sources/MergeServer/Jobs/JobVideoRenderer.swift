@@ -26,8 +26,8 @@ struct JobVideoRenderer: Sendable {
         let path = (videosDirectory as NSString).appendingPathComponent(name)
         VideoOutputName.removeEarlierAttempts(job: job.id, keeping: name, in: videosDirectory)
         let started = ContinuousClock.now
-        let (render, chunkReports) = try await request.withLocalSources(media) { local in
-            try await renderVideo(local, job: job, to: path, progress: progress)
+        let (render, chunkReports) = try await request.withLocalSources(media) { local, keys in
+            try await renderVideo(local, sourceKeys: keys, job: job, to: path, progress: progress)
         }
         // The renderer flushed the file before renaming it into place, and its directory after.
         var probe: MediaInfo
@@ -63,7 +63,7 @@ struct JobVideoRenderer: Sendable {
 
     /// The render itself: planned first, so a long timeline can go to child jobs.
     private func renderVideo(
-        _ request: PreparedTimeline, job: JobRecord, to path: String, progress: @escaping ProgressHandler
+        _ request: PreparedTimeline, sourceKeys: [String: String], job: JobRecord, to path: String, progress: @escaping ProgressHandler
     ) async throws -> (RenderResult, [ChunkedJobRenders.Report]?) {
         let timeline = request.timeline
         guard let chunks else {
@@ -76,7 +76,7 @@ struct JobVideoRenderer: Sendable {
             progress(MediaProgress(fraction: 0, stage: timeline.beatSync.map { $0.mode != .off } == true ? "analyzing" : "planning"))
             return try TimelinePlanner.plan(timeline, outputPath: path, resolve: request.resolve, probe: request.probe)
         }
-        if let chunkPlan = try chunks.plan(plan, for: job) {
+        if let chunkPlan = try await chunks.plan(plan, for: job, sourceKeys: sourceKeys) {
             let (render, reports) = try await chunks.render(chunkPlan, job: job, to: path, progress: progress)
             return (render, reports)
         }

@@ -36,7 +36,9 @@ struct RetentionSweeper: Service {
                     // Files first: a crash in between leaves a row to retry, never an orphan file.
                     for file in files { await MediaLibrary.removeVideo(path: file, from: media) }
                     // A chunked render that did not succeed keeps its parts' files until now.
-                    if !dataDirectory.isEmpty { ChunkFolder(dataDirectory: dataDirectory, job: job).remove() }
+                    if let chunkMedia = media ?? (dataDirectory.isEmpty ? nil : .local(dataDirectory)) {
+                        await ChunkFolder(media: chunkMedia, job: job).remove()
+                    }
                 }
                 try await jobs.delete(expired.map(\.job))
                 for (job, _) in expired { events.forget(job: job) }

@@ -132,14 +132,10 @@ public struct ServerDependencies: Sendable {
             scenePlans: ScenePlanCache(database: database), fetcher: fetcher, executors: executors,
             downloadLimit: configuration.maxUploadBytes, spend: spend)
         let engineLink = EngineLink()
-        // Chunk plans and parts live in the data directory, which nodes share only with local
-        // media storage: with S3 every render runs in one pass on the worker that took it.
         let renderer = JobVideoRenderer(
             videosDirectory: videosDirectory, executors: executors, media: media,
-            chunks: media.isLocal
-                ? ChunkedJobRenders(
-                    jobs: jobs, engine: engineLink, dataDirectory: dataDirectory, executors: executors,
-                    chunkSeconds: configuration.chunkSeconds) : nil)
+            chunks: ChunkedJobRenders(
+                jobs: jobs, engine: engineLink, media: media, executors: executors, chunkSeconds: configuration.chunkSeconds))
 
         let events = JobEventHub(
             maxSubscribers: configuration.limits.maxEventStreams,
@@ -154,7 +150,7 @@ public struct ServerDependencies: Sendable {
             MusicVideoJob(
                 work: work, checkpoints: CheckpointRepository(database: database), renderer: renderer,
                 concurrency: configuration.generationConcurrency),
-            RenderChunkJob(dataDirectory: dataDirectory, executors: executors),
+            RenderChunkJob(media: media, executors: executors),
         ]
         let engine = JobEngine(
             jobs: jobs, events: events, handlers: handlers, settings: configuration.engine, logger: logger,

@@ -15,7 +15,8 @@ import Media
 struct ChunkedJobRenders: Sendable {
     let jobs: JobRepository
     let engine: EngineLink
-    let dataDirectory: String
+    /// Where the plan and the parts are (see `ChunkFolder`).
+    let media: MediaLibrary
     let executors: MediaExecutors
     /// `MERGE_SERVER_CHUNK_SECONDS`: timelines longer than this are chunked.
     let chunkSeconds: Double
@@ -42,12 +43,13 @@ struct ChunkedJobRenders: Sendable {
 
     /// The chunk plan of `job`'s render, or nil when it renders in one pass. A job run
     /// again takes the plan it stored the first time: its children were made from it.
-    func plan(_ plan: RenderPlan, for job: JobRecord) throws -> ChunkPlan? {
-        let folder = ChunkFolder(dataDirectory: dataDirectory, job: job.id)
-        if let stored = try folder.readPlan(dataDirectory: dataDirectory), stored.isChunked { return stored }
+    /// `sourceKeys`: the storage keys of sources read from a bucket's cache, by path.
+    func plan(_ plan: RenderPlan, for job: JobRecord, sourceKeys: [String: String]) async throws -> ChunkPlan? {
+        let folder = ChunkFolder(media: media, job: job.id)
+        if let stored = try await folder.readPlan(), stored.isChunked { return stored }
         let chunkPlan = try ChunkPlanner.plan(plan, chunkSeconds: chunkSeconds)
         guard chunkPlan.isChunked else { return nil }
-        try folder.write(chunkPlan, dataDirectory: dataDirectory)
+        try await folder.write(chunkPlan, sourceKeys: sourceKeys)
         return chunkPlan
     }
 
@@ -58,7 +60,7 @@ struct ChunkedJobRenders: Sendable {
         guard let engine = engine.engine else {
             throw JobFailure(type: "internal_error", message: "no job engine runs this server's chunked renders", transient: true)
         }
-        let folder = ChunkFolder(dataDirectory: dataDirectory, job: job.id)
+        let folder = ChunkFolder(media: media, job: job.id)
         let parts = chunkPlan.chunks.map { RenderChunkRequest.video($0.index, of: job.id) } + [.sound(of: job.id)]
         do {
             let children = try await withTaskCancellationHandler {
@@ -70,14 +72,18 @@ struct ChunkedJobRenders: Sendable {
                 Task { await stopChildrenIfCanceled(job.id, engine: engine) }
             }
             progress(MediaProgress(fraction: 0.95, stage: "joining"))
-            let soundtrack = try soundtrack(from: children, in: folder, container: chunkPlan.plan.container)
-            let chunkFiles = chunkPlan.chunks.map { folder.chunkPath($0.index, container: chunkPlan.plan.container) }
-            let result = try await executors.renders.run("join") { flag throws(MediaError) in
-                try ChunkJoiner.join(
-                    chunkPlan, chunks: chunkFiles, soundtrack: soundtrack, to: path,
-                    progress: { progress(MediaProgress(fraction: 0.95 + 0.05 * $0.fraction, stage: "joining")) }, cancellation: flag)
+            let container = chunkPlan.plan.container
+            let sound = ChunkFolder.soundName(container: container)
+            let chunkNames = chunkPlan.chunks.map { ChunkFolder.chunkName($0.index, container: container) }
+            let result = try await folder.withParts(chunkNames + [sound]) { files in
+                let soundtrack = try soundtrack(from: children, at: files[files.count - 1])
+                return try await executors.renders.run("join") { flag throws(MediaError) in
+                    try ChunkJoiner.join(
+                        chunkPlan, chunks: Array(files.dropLast()), soundtrack: soundtrack, to: path,
+                        progress: { progress(MediaProgress(fraction: 0.95 + 0.05 * $0.fraction, stage: "joining")) }, cancellation: flag)
+                }
             }
-            folder.remove()
+            await folder.remove()
             return (result, reports(chunkPlan, children: children))
         } catch {
             // A canceled render leaves nothing once its parts have stopped; a failed one keeps
@@ -172,7 +178,7 @@ struct ChunkedJobRenders: Sendable {
             suggestion: cause?.suggestion ?? "retry the render with POST /api/jobs/{id}/retry; the parts that succeeded are kept")
     }
 
-    private func soundtrack(from children: [JobRecord], in folder: ChunkFolder, container: ContainerFormat) throws -> SoundtrackRender {
+    private func soundtrack(from children: [JobRecord], at path: String) throws -> SoundtrackRender {
         let result = children.first { Self.part(of: $0)?.part == .sound }
             .flatMap { $0.result }
             .flatMap { try? JSONDecoder().decode(RenderChunkResult.self, from: Data($0.utf8)) }
@@ -180,7 +186,7 @@ struct ChunkedJobRenders: Sendable {
             throw JobFailure(type: "internal_error", message: "the sound part of the chunked render left no result", transient: true)
         }
         return SoundtrackRender(
-            path: folder.soundPath(container: container), measuredLoudness: result.measuredLoudness, loudnessGain: result.loudnessGain)
+            path: path, measuredLoudness: result.measuredLoudness, loudnessGain: result.loudnessGain)
     }
 
     private func reports(_ chunkPlan: ChunkPlan, children: [JobRecord]) -> [Report] {
@@ -206,7 +212,7 @@ struct ChunkedJobRenders: Sendable {
             guard let children = try? await jobs.children(of: parent), children.contains(where: { !$0.status.isFinal }) else { break }
             try? await Task.sleep(for: .milliseconds(200))
         }
-        folder.remove()
+        await folder.remove()
     }
 
     /// After the parent's task was cancelled: if a cancel was asked for (not a shutdown or a

@@ -41,7 +41,9 @@ final class PostgresEngine: SQLEngine {
 
     func writeNow<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
         try pool.withConnection { connection in
-            let transaction = Connection(connection: connection, logger: pool.logger, unanswered: UnansweredStatements())
+            let notifications = NotificationsAfterCommit()
+            let transaction = Connection(
+                connection: connection, logger: pool.logger, unanswered: UnansweredStatements(), afterCommit: notifications)
             try transaction.send("BEGIN", [])
             do {
                 let value = try body(transaction)
@@ -49,6 +51,7 @@ final class PostgresEngine: SQLEngine {
                 // A transaction a statement sent without waiting broke ends in a ROLLBACK
                 // that COMMIT reports without an error: its own error says what happened.
                 try transaction.unanswered?.check()
+                notifications.send(on: Connection(connection: connection, logger: pool.logger))
                 return value
             } catch {
                 // A broken connection is dropped by the pool; a live one must not keep the transaction.
@@ -69,6 +72,8 @@ final class PostgresEngine: SQLEngine {
         let logger: Logger
         /// In a write transaction: the statements sent without waiting for their answer.
         var unanswered: UnansweredStatements? = nil
+        /// In a write transaction: the notifications to send once it has committed.
+        var afterCommit: NotificationsAfterCommit? = nil
         var dialect: SQLDialect { .postgres }
 
         /// Sends a statement whose answer nobody reads (BEGIN, a lock, a NOTIFY) without
@@ -98,8 +103,14 @@ final class PostgresEngine: SQLEngine {
             for row in try fetchAll(sql, arguments) { try body(row) }
         }
 
+        /// In a write transaction the notification waits for the commit (see
+        /// `NotificationsAfterCommit`); outside one it is sent at once.
         func notify(_ channel: String, payload: String) throws {
-            try send("SELECT pg_notify(?, ?)", [channel, payload])
+            guard let afterCommit else {
+                try send("SELECT pg_notify(?, ?)", [channel, payload])
+                return
+            }
+            afterCommit.add(channel: channel, payload: payload)
         }
 
         func serialize(on name: String) throws {

@@ -14,7 +14,7 @@ public protocol SQLConnection {
     func forEachRow(_ sql: String, _ arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws
 
     /// Sends `payload` on `channel` when the transaction commits (nothing if it rolls back):
-    /// PostgreSQL's NOTIFY, or the process's own listeners for SQLite.
+    /// PostgreSQL's NOTIFY, sent just after the commit; the process's own listeners for SQLite.
     func notify(_ channel: String, payload: String) throws
 
     /// Holds a lock named `name` until the transaction ends: writes that must see each
