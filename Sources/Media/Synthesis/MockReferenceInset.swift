@@ -19,18 +19,23 @@ struct MockReferenceInset: ~Copyable {
     /// Decodes the picture at `path` (png, jpeg or webp, under Media's input policy),
     /// fitted to its box for a `width`x`height` clip, and adds it to `graph` over `main`.
     init(path: String, over main: FilterGraph.Node, in graph: FilterGraph, width: Int, height: Int) throws(MediaError) {
-        self.path = path
-        picture = try Self.decode(path, box: Self.box(width: width, height: height))
+        // Everything that can throw happens before the picture is stored: a ~Copyable
+        // member cannot be left half-initialized by a throw.
+        let picture = try Self.decode(path, box: Self.box(width: width, height: height))
         let decoded = picture.pointer.pointee
-        let format = av_get_pix_fmt_name(AVPixelFormat(decoded.format)).map { String(cString: $0) } ?? "yuva420p"
-        source = try graph.add(
+        let format = av_get_pix_fmt_name(AVPixelFormat(decoded.format)).map { String(cString: $0) } ?? "rgba"
+        let source = try graph.add(
             "buffer", ["video_size": "\(decoded.width)x\(decoded.height)", "pix_fmt": format, "time_base": "1/1000", "pixel_aspect": "1/1"])
         let margin = TextLayout(width: width, height: height).margin
         // One picture, then the end of input: `overlay` repeats the last picture it got
         // (eof_action=repeat) for every frame of the clip.
-        output = try graph.add("overlay", ["x": "W-w-\(margin)", "y": "(H-h)/2", "eof_action": "repeat", "format": "auto"])
+        let output = try graph.add("overlay", ["x": "W-w-\(margin)", "y": "(H-h)/2", "eof_action": "repeat", "format": "auto"])
         try graph.link(main, to: output, 0)
         try graph.link(source, to: output, 1)
+        self.path = path
+        self.source = source
+        self.output = output
+        self.picture = picture
     }
 
     /// Hands the picture to the configured graph and ends that input. Call once, after

@@ -77,12 +77,13 @@ struct GenerationChecks: Sendable {
         if let image = request.image { try await assets.checkImage(image, field: "image", problems: &problems) }
         var estimate = Estimate()
         if let model = resolve(request.model, .video, field: "model", for: request.videoNeeds, problems: &problems) {
+            let duration = request.duration ?? model.durations.first ?? SceneTiming.defaultSceneSeconds
             var needs = request.videoNeeds
-            needs.duration = request.duration ?? model.durations.first ?? SceneTiming.defaultSceneSeconds
-            let durationProblems = needs.problems(for: model).map(FieldProblem.init)
-            problems += durationProblems
+            needs.duration = duration
+            let modelProblems = needs.problems(for: model).map(FieldProblem.init)
+            problems += modelProblems
             // Priced only for a duration in range: 1e300 s would make a meaningless estimate.
-            if !durationProblems.contains(where: { $0.field == "duration" }) {
+            if !modelProblems.contains(where: { $0.field == "duration" }) {
                 add(model, usd: model.estimatedCost(videoSeconds: duration), to: &estimate)
             }
         }
