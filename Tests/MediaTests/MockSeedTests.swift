@@ -34,8 +34,12 @@ import Testing
         while try graph.pull(from: sink, into: frame) == .frame {
             let f = frame.pointer.pointee
             #expect(f.format == AV_PIX_FMT_YUV420P.rawValue)
-            let width = Int(f.width), height = Int(f.height)
-            let planes = [(f.data.0, f.linesize.0, width, height), (f.data.1, f.linesize.1, width / 2, height / 2), (f.data.2, f.linesize.2, width / 2, height / 2)]
+            let width = Int(f.width)
+            let height = Int(f.height)
+            let planes = [
+                (f.data.0, f.linesize.0, width, height), (f.data.1, f.linesize.1, width / 2, height / 2),
+                (f.data.2, f.linesize.2, width / 2, height / 2),
+            ]
             var bytes: [UInt8] = []
             for (data, linesize, planeWidth, planeHeight) in planes {
                 guard let data else { continue }

@@ -56,8 +56,14 @@ extension CatalogModel {
         if !accepts(image: hasImage) {
             problems.append(
                 hasImage
-                    ? ModelProblem(field: "image", message: "\(id) is text-to-video and takes no start image; leave out image or pick a model whose inputs include image")
-                    : ModelProblem(field: "image", message: "\(id) is image-to-video and needs a start image (an asset id or URL); give one, or leave out model for a text-to-video model"))
+                    ? ModelProblem(
+                        field: "image",
+                        message: "\(id) is text-to-video and takes no start image; leave out image or pick a model whose inputs include image")
+                    : ModelProblem(
+                        field: "image",
+                        message:
+                            "\(id) is image-to-video and needs a start image (an asset id or URL); give one, or leave out model for a text-to-video model"
+                    ))
         }
         return problems
     }
