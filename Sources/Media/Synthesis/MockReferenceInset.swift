@@ -52,7 +52,7 @@ struct MockReferenceInset: ~Copyable {
         return (even(Double(width) * share), even(Double(height) * share))
     }
 
-    /// The first picture of `path`, upright in its own shape inside `box`, with a white border.
+    /// The first picture of `path`, in its own shape inside `box`, with a white border.
     private static func decode(_ path: String, box: (width: Int, height: Int)) throws(MediaError) -> Frame {
         let input = try InputContainer(path: path)
         guard let stream = input.bestStream(AVMEDIA_TYPE_VIDEO) else {
