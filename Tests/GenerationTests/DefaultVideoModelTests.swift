@@ -94,8 +94,10 @@ import Testing
         }
         #expect(problem.field == "model")
         #expect(problem.message.contains("text-to-video"))
-        #expect(throws: CatalogError.self) {
-            try ModelCatalog.parse("models:\n  - {id: x, provider: fal, kind: video, inputs: []}", source: "test")
+        for inputs in ["[]", "[audio]", "text"] {
+            #expect(throws: CatalogError.self, "inputs: \(inputs)") {
+                try ModelCatalog.parse("models:\n  - {id: x, provider: fal, kind: video, inputs: \(inputs)}", source: "test")
+            }
         }
     }
 
