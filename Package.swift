@@ -32,9 +32,10 @@ let package = Package(
         // C: system libraries plus a shim of what Swift cannot import (macros, variadics).
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat", providers: ffmpegProviders),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CFontconfig", pkgConfig: "fontconfig", providers: [.apt(["libfontconfig-dev"])]),
 
         // Media: Swift over FFmpeg. Knows nothing of HTTP or jobs.
-        .target(name: "Media", dependencies: ["CFFmpeg"], resources: [.copy("Audio/Resources/beatnet.bin")]),
+        .target(name: "Media", dependencies: ["CFFmpeg", "CFontconfig"], resources: [.copy("Audio/Resources/beatnet.bin")]),
         // Generation: providers and the libcurl HTTP client.
         .target(name: "Generation", dependencies: [
             "CCurl", "Media",

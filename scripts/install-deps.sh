@@ -8,7 +8,13 @@ packages=(
   libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev
   libswresample-dev libswscale-dev
   libcurl4-openssl-dev libsqlite3-dev
+  # fontconfig: Media asks it which installed font covers a mock label's characters.
+  libfontconfig-dev
   fonts-dejavu-core
+  # Prompts and lyrics in any script draw as glyphs, not boxes: Noto for most scripts,
+  # Noto CJK for Chinese, Japanese and Korean, Symbola for emoji. (Noto Color Emoji is a
+  # bitmap font that FFmpeg 5.1's drawtext cannot size, so it would not help.)
+  fonts-noto-core fonts-noto-cjk fonts-symbola
   # ffmpeg/ffprobe: the independent oracle for tests and the peer for bench/, never used by the product.
   ffmpeg
   # curl: the README's walk-through and the live server test's client.

@@ -47,8 +47,11 @@ public struct GenerationService: Sendable {
         }
     }
 
-    public func resolve(_ id: String?, kind: CatalogModel.Kind, field: String = "model") -> Result<CatalogModel, ModelProblem> {
-        catalog.resolve(id, kind: kind, field: field, configured: isConfigured)
+    /// The named model, or the default for `kind` (for a video, the one that serves `needs`).
+    public func resolve(
+        _ id: String?, kind: CatalogModel.Kind, field: String = "model", for needs: VideoNeeds? = nil
+    ) -> Result<CatalogModel, ModelProblem> {
+        catalog.resolve(id, kind: kind, field: field, for: needs, configured: isConfigured)
     }
 
     public func generateVideo(_ request: VideoGenerationRequest, context: GenerationContext) async throws -> GeneratedFile {

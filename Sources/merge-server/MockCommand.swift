@@ -28,6 +28,9 @@ struct MockCommand: AsyncParsableCommand {
     @Option(help: "A label drawn on the frames above a running timecode.")
     var text: String?
 
+    @Option(help: "A picture (PNG, JPEG or WebP) shown as a picture-in-picture in every frame, as an image-to-video start frame.")
+    var image: String?
+
     @Option(parsing: .unconditional, help: "A sine tone in Hz, 'silence' for a silent track, or 'none' for no audio track.")
     var tone: ToneOption = ToneOption(audio: .tone(hertz: 440))
 
@@ -49,6 +52,7 @@ struct MockCommand: AsyncParsableCommand {
         spec.frameRate = rate
         spec.pattern = pattern
         spec.text = text
+        spec.referenceImage = image
         spec.audio = tone.audio
         spec.seed = seed
         spec.videoCodec = videoCodec ?? container.defaultVideoCodec

@@ -63,6 +63,8 @@ import Testing
         (["--video-codec", "av1"], "h264"),
         (["--tone", "loud"], "--tone"),
         (["--unknown-flag"], "unknown-flag"),
+        (["--image", "/nonexistent/start.png"], "start.png"),
+        (["--image", Paths.fixture("song_120bpm.m4a")], "no picture"),
     ]
 
     @Test(arguments: 0..<failingMocks.count)

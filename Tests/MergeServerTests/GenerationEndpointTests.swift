@@ -21,7 +21,10 @@ import Testing
             #expect(kling["durations"] as? [Double] == [5, 10])
             #expect(kling["available"] as? Bool == false)
             #expect(models.first { $0["id"] as? String == "mock-video" }?["available"] as? Bool == true)
-            #expect((answer.body["defaults"] as? [String: String])?["video"] == "kling-v2.1")
+            #expect(kling["inputs"] as? [String] == ["image"])
+            let defaults = answer.body["defaults"] as? [String: String]
+            #expect(defaults?["video"] == "hailuo-02", "a prompt alone: text-to-video")
+            #expect(defaults?["video_from_image"] == "kling-v2.1", "with a start image: image-to-video")
 
             let videos = try await client.getJSON("/api/models?kind=video").body["models"] as? [[String: Any]] ?? []
             #expect(!videos.isEmpty && videos.allSatisfy { $0["kind"] as? String == "video" })

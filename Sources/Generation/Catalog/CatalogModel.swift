@@ -6,6 +6,14 @@ public struct CatalogModel: Sendable, Codable, Equatable {
         case video, image, scenes
     }
 
+    /// What a model can make its output from, beside the prompt every model takes.
+    public enum Input: String, Sendable, Codable, CaseIterable {
+        /// The prompt alone (text-to-video, text-to-image, scene planning).
+        case text
+        /// A start image with the prompt (image-to-video).
+        case image
+    }
+
     public struct Price: Sendable, Codable, Equatable {
         public var perSecond: Double?
         public var perImage: Double?
@@ -40,15 +48,16 @@ public struct CatalogModel: Sendable, Codable, Equatable {
     public var durations: [Double]
     public var aspectRatios: [String]
     public var resolutions: [String]
-    /// The model needs a start image (kling image-to-video).
-    public var requiresImage: Bool
+    /// What the model starts from: `[text]` text-to-video, `[image]` image-to-video
+    /// only (kling), `[text, image]` either.
+    public var inputs: [Input]
     public var price: Price
     /// Provider input parameters sent with every request unless the request sets them.
     public var defaults: [String: ParameterValue]
 
     public init(
         id: String, provider: String, path: String, kind: Kind, description: String? = nil, durations: [Double] = [],
-        aspectRatios: [String] = [], resolutions: [String] = [], requiresImage: Bool = false, price: Price = Price(),
+        aspectRatios: [String] = [], resolutions: [String] = [], inputs: [Input]? = nil, price: Price = Price(),
         defaults: [String: ParameterValue] = [:]
     ) {
         self.id = id
@@ -59,15 +68,25 @@ public struct CatalogModel: Sendable, Codable, Equatable {
         self.durations = durations
         self.aspectRatios = aspectRatios
         self.resolutions = resolutions
-        self.requiresImage = requiresImage
+        self.inputs = inputs ?? Self.usualInputs(kind)
         self.price = price
         self.defaults = defaults
     }
 
+    /// The model cannot make a clip from the prompt alone: it needs a start image.
+    public var requiresImage: Bool { !inputs.contains(.text) }
+
+    /// Whether the model can serve a request that gives (or does not give) a start image.
+    public func accepts(image: Bool) -> Bool { inputs.contains(image ? .image : .text) }
+
+    /// A catalog entry that does not list its inputs: a video model takes text or an
+    /// image, others text.
+    static func usualInputs(_ kind: Kind) -> [Input] { kind == .video ? [.text, .image] : [.text] }
+
     enum CodingKeys: String, CodingKey {
         case id, provider, path, kind, description, durations
         case aspectRatios = "aspect_ratios"
-        case resolutions
+        case resolutions, inputs
         case requiresImage = "requires_image"
         case price, defaults
     }
@@ -82,9 +101,30 @@ public struct CatalogModel: Sendable, Codable, Equatable {
         durations = try container.decodeIfPresent([Double].self, forKey: .durations) ?? []
         aspectRatios = try container.decodeIfPresent([String].self, forKey: .aspectRatios) ?? []
         resolutions = try container.decodeIfPresent([String].self, forKey: .resolutions) ?? []
-        requiresImage = try container.decodeIfPresent(Bool.self, forKey: .requiresImage) ?? false
+        // `requires_image: true`, the older spelling of `inputs: [image]`, still reads.
+        let legacyImageOnly = try container.decodeIfPresent(Bool.self, forKey: .requiresImage) == true
+        inputs =
+            try container.decodeIfPresent([Input].self, forKey: .inputs)
+            ?? (legacyImageOnly ? [.image] : Self.usualInputs(kind))
         price = try container.decodeIfPresent(Price.self, forKey: .price) ?? Price()
         defaults = try container.decodeIfPresent([String: ParameterValue].self, forKey: .defaults) ?? [:]
+    }
+
+    /// `requires_image` is written too, for clients that read it before `inputs` existed.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(provider, forKey: .provider)
+        try container.encode(path, forKey: .path)
+        try container.encode(kind, forKey: .kind)
+        try container.encodeIfPresent(description, forKey: .description)
+        try container.encode(durations, forKey: .durations)
+        try container.encode(aspectRatios, forKey: .aspectRatios)
+        try container.encode(resolutions, forKey: .resolutions)
+        try container.encode(inputs, forKey: .inputs)
+        try container.encode(requiresImage, forKey: .requiresImage)
+        try container.encode(price, forKey: .price)
+        try container.encode(defaults, forKey: .defaults)
     }
 }
 

@@ -73,11 +73,18 @@ public struct ModelCatalog: Sendable {
         models.filter { $0.kind == kind }
     }
 
-    /// The model for a request that names none: the first default whose provider is
-    /// configured, else the first default (which the mock provider then plays).
-    public func defaultModel(_ kind: CatalogModel.Kind, configured: (String) -> Bool) -> CatalogModel? {
-        let candidates = (defaultModels[kind] ?? []).compactMap(model)
-        return candidates.first { configured($0.provider) } ?? candidates.first ?? models(of: kind).first
+    /// The model for a request that names none, among the kind's defaults that can serve
+    /// `needs` (a prompt alone asks for a text-to-video model, a start image for an
+    /// image-to-video one): the first whose provider is configured and that takes the
+    /// request as it is, else the first configured (its limits then explain the refusal),
+    /// else the first that takes it, else the first — those two played by the mock provider.
+    /// Without such a default, the first model of the catalog that takes the input.
+    public func defaultModel(_ kind: CatalogModel.Kind, for needs: VideoNeeds? = nil, configured: (String) -> Bool) -> CatalogModel? {
+        let takesInput = { (model: CatalogModel) in needs.map { model.accepts(image: $0.hasImage) } ?? true }
+        let fits = { (model: CatalogModel) in needs.map { $0.problems(for: model).isEmpty } ?? true }
+        let candidates = (defaultModels[kind] ?? []).compactMap(model).filter(takesInput)
+        return candidates.first { configured($0.provider) && fits($0) } ?? candidates.first { configured($0.provider) }
+            ?? candidates.first(where: fits) ?? candidates.first ?? models(of: kind).first(where: takesInput)
     }
 
     /// `other`'s models replace ours with the same id and add the rest; its defaults win.
@@ -94,6 +101,8 @@ public struct ModelCatalog: Sendable {
             let problem: String? =
                 if !seen.insert(model.id).inserted { "the id \(model.id) appears twice" } else if !Self.providers.contains(model.provider) {
                     "model \(model.id) has an unknown provider \(model.provider) (use \(Self.providers.sorted().joined(separator: ", ")))"
+                } else if model.inputs.isEmpty {
+                    "model \(model.id) lists no inputs (use text, image or both)"
                 } else if model.durations.contains(where: { !($0 > 0 && $0 <= 600) }) {
                     "model \(model.id) has a duration outside 0–600 s"
                 } else if [model.price.perSecond, model.price.perImage, model.price.per1kTokens, model.price.perRequest]

@@ -14,14 +14,16 @@ public struct ModelProblem: Error, Sendable, Equatable {
 extension ModelCatalog {
     /// Resolves the request's `model` (or the default for `kind`) and says why it cannot
     /// serve this kind, listing what can.
+    /// `needs`, for a video request, picks a default that can serve it.
     public func resolve(
-        _ id: String?, kind: CatalogModel.Kind, field: String = "model",
+        _ id: String?, kind: CatalogModel.Kind, field: String = "model", for needs: VideoNeeds? = nil,
         configured: (String) -> Bool
     ) -> Result<CatalogModel, ModelProblem> {
         let ofKind = models(of: kind).map(\.id)
         guard let id else {
-            guard let model = defaultModel(kind, configured: configured) else {
-                return .failure(ModelProblem(field: field, message: "the catalog has no \(kind.rawValue) model"))
+            guard let model = defaultModel(kind, for: needs, configured: configured) else {
+                let what = needs.map { $0.hasImage ? "image-to-video" : "text-to-video" } ?? kind.rawValue
+                return .failure(ModelProblem(field: field, message: "the catalog has no \(what) model"))
             }
             return .success(model)
         }
@@ -51,8 +53,17 @@ extension CatalogModel {
         }
         problems += choiceProblems(field: "aspect_ratio", value: aspectRatio, valid: aspectRatios)
         problems += choiceProblems(field: "resolution", value: resolution, valid: resolutions)
-        if requiresImage, !hasImage {
-            problems.append(ModelProblem(field: "image", message: "\(id) is image-to-video and needs a start image (an asset id or URL)"))
+        if !accepts(image: hasImage) {
+            problems.append(
+                hasImage
+                    ? ModelProblem(
+                        field: "image",
+                        message: "\(id) is text-to-video and takes no start image; leave out image or pick a model whose inputs include image")
+                    : ModelProblem(
+                        field: "image",
+                        message:
+                            "\(id) is image-to-video and needs a start image (an asset id or URL); give one, or leave out model for a text-to-video model"
+                    ))
         }
         return problems
     }

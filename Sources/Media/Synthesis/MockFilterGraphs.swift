@@ -3,20 +3,28 @@ import Foundation
 
 /// Builds the libavfilter graphs that draw a mock clip's pictures and sound.
 enum MockFilterGraphs {
-    static let fontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+    /// The timecode's font (digits and punctuation only), and the label's when fontconfig offers none.
+    static let fontPath = LabelFont.fallbackPath
 
-    /// pattern → trim to the exact frame count → seeded hue/shift → text → yuv420p → sink.
+    /// pattern → trim to the exact frame count → seeded hue/shift → reference picture →
+    /// text → yuv420p → sink. The reference goes over the seeded look, in its own colours.
     static func video(_ spec: MockVideoSpec) throws(MediaError) -> (FilterGraph, sink: FilterGraph.Node) {
         let graph = try FilterGraph()
         let variation = SeededVariation(seed: spec.seed)
         let source = try graph.add(spec.pattern.rawValue, sourceOptions(spec, variation))
-        var filters: [(String, KeyValuePairs<String, String>)] = [
-            ("trim", ["end_frame": String(spec.frameCount)])
-        ]
-        filters.append(contentsOf: variationFilters(variation))
-        filters.append(contentsOf: try textOverlay(spec))
-        filters.append(("format", ["pix_fmts": "yuv420p"]))
-        return (graph, try finish(graph, from: source, filters))
+        var last = try graph.chain(from: source, [("trim", ["end_frame": String(spec.frameCount)])] + variationFilters(variation))
+        var inset: MockReferenceInset?
+        if let path = spec.referenceImage {
+            let added = try MockReferenceInset(path: path, over: last, in: graph, width: spec.width, height: spec.height)
+            last = added.output
+            inset = consume added
+        }
+        let sink = try finish(graph, from: last, try textOverlay(spec) + [("format", ["pix_fmts": "yuv420p"])])
+        switch consume inset {
+        case .some(let picture): try picture.feed()
+        case .none: break
+        }
+        return (graph, sink)
     }
 
     /// One still picture: the pattern's first frame, seeded and labelled like a clip's,
@@ -100,7 +108,12 @@ enum MockFilterGraphs {
         case .color:
             return ["color": variation.color, "size": size, "rate": rate]
         case .gradients:
-            return ["size": size, "rate": rate, "seed": String(variation.patternSeed), "speed": "0.02"]
+            // Both colours are set: left alone they default to "random", drawn from the
+            // clock rather than `seed` (which only places the gradient's line).
+            return [
+                "size": size, "rate": rate, "seed": String(variation.patternSeed), "speed": "0.02",
+                "c0": variation.color, "c1": variation.secondColor,
+            ]
         case .mandelbrot:
             // FFmpeg's default of 7189 iterations costs seconds per HD frame; 256 looks the same at mock quality.
             return ["size": size, "rate": rate, "maxiter": "256"]
@@ -134,11 +147,12 @@ enum MockFilterGraphs {
         guard FileManager.default.fileExists(atPath: fontPath) else {
             throw MediaError(.unsupported, "the font \(fontPath) is missing; install fonts-dejavu-core (scripts/install-deps.sh)")
         }
+        let labelFont = LabelFont.covering(label)?.path ?? fontPath
         var filters: [(String, KeyValuePairs<String, String>)] = [
             (
                 "drawtext",
                 [
-                    "fontfile": fontPath, "expansion": "none", "text": label, "fontsize": String(layout.labelFontSize),
+                    "fontfile": labelFont, "expansion": "none", "text": label, "fontsize": String(layout.labelFontSize),
                     "fontcolor": "white", "x": String(layout.margin), "y": String(layout.margin),
                     "box": "1", "boxcolor": "black@0.55", "boxborderw": String(max(1, layout.labelFontSize / 4)),
                 ]

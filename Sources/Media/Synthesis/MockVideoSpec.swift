@@ -22,6 +22,9 @@ public struct MockVideoSpec: Sendable, Equatable {
     public var pattern: MockPattern = .testsrc2
     /// A label drawn on the frames, above a running timecode; nil draws nothing.
     public var text: String?
+    /// A picture (PNG, JPEG or WebP file) shown as a picture-in-picture in every frame:
+    /// the start frame an image-to-video request gave. nil shows none.
+    public var referenceImage: String?
     public var audio: MockAudio = .tone(hertz: 440)
     public var seed: UInt64 = 0
     public var videoCodec: VideoCodec = .h264

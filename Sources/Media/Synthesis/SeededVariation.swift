@@ -6,6 +6,8 @@ struct SeededVariation {
     let verticalShift: Double
     /// A colour as "0xRRGGBB", for patterns that take one.
     let color: String
+    /// A second colour, the first's complement, for patterns that blend two (gradients).
+    let secondColor: String
     /// The pattern's own random seed (gradients, life), within Int32.
     let patternSeed: Int64
 
@@ -21,13 +23,21 @@ struct SeededVariation {
             horizontalShift = 0
             verticalShift = 0
             color = "0x2050A0"
+            secondColor = "0xE0A030"
         } else {
             // Keep the turn visible: at least 40° away from the original hue.
             hueDegrees = 40 + hue % 280
             horizontalShift = hShift
             verticalShift = vShift
-            color = "0x" + String(rgb | 0x202020, radix: 16, uppercase: true).leftPadded(to: 6)
+            color = Self.hex(rgb | 0x202020)
+            secondColor = Self.hex(~rgb & 0xFFFFFF | 0x202020)
         }
+    }
+}
+
+extension SeededVariation {
+    fileprivate static func hex(_ rgb: UInt64) -> String {
+        "0x" + String(rgb, radix: 16, uppercase: true).leftPadded(to: 6)
     }
 }
 

@@ -47,9 +47,15 @@ struct CatalogController {
         let models = catalog.models.filter { kind == nil || $0.kind == kind }.map { model in
             ModelEntry(model: model, available: model.provider == "mock" || !generation.runsAsMock(model))
         }
+        // A video request that names no model gets a text-to-video model for a prompt alone
+        // (`video`) and an image-to-video one when it gives a start image (`video_from_image`).
         var defaults: [String: String] = [:]
-        for kind in CatalogModel.Kind.allCases {
-            if let model = catalog.defaultModel(kind, configured: generation.isConfigured) { defaults[kind.rawValue] = model.id }
+        let asks: [(String, CatalogModel.Kind, VideoNeeds?)] = [
+            ("video", .video, VideoNeeds(hasImage: false)), ("video_from_image", .video, VideoNeeds(hasImage: true)),
+            ("image", .image, nil), ("scenes", .scenes, nil),
+        ]
+        for (name, kind, needs) in asks {
+            if let model = catalog.defaultModel(kind, for: needs, configured: generation.isConfigured) { defaults[name] = model.id }
         }
         return try JSONResponse.make(ModelList(models: models, defaults: defaults))
     }

@@ -76,15 +76,14 @@ struct GenerationChecks: Sendable {
         problems += GenerationFields.budget(request.budgetUSD) + GenerationFields.seed(request.seed)
         if let image = request.image { try await assets.checkImage(image, field: "image", problems: &problems) }
         var estimate = Estimate()
-        if let model = resolve(request.model, .video, field: "model", problems: &problems) {
+        if let model = resolve(request.model, .video, field: "model", for: request.videoNeeds, problems: &problems) {
             let duration = request.duration ?? model.durations.first ?? SceneTiming.defaultSceneSeconds
-            let durationProblems = model.videoProblems(
-                duration: duration, aspectRatio: request.aspectRatio, resolution: request.resolution,
-                hasImage: request.image != nil
-            ).map(FieldProblem.init)
-            problems += durationProblems
+            var needs = request.videoNeeds
+            needs.duration = duration
+            let modelProblems = needs.problems(for: model).map(FieldProblem.init)
+            problems += modelProblems
             // Priced only for a duration in range: 1e300 s would make a meaningless estimate.
-            if !durationProblems.contains(where: { $0.field == "duration" }) {
+            if !modelProblems.contains(where: { $0.field == "duration" }) {
                 add(model, usd: model.estimatedCost(videoSeconds: duration), to: &estimate)
             }
         }
@@ -117,15 +116,10 @@ struct GenerationChecks: Sendable {
         if let image = request.image { try await assets.checkImage(image, field: "image", problems: &problems) }
         let song = try await assets.song(request.audio, field: "audio", problems: &problems)
         if let song, let tooLong = limits.songProblem(duration: song.duration, field: "audio") { problems.append(tooLong) }
-        let video = resolve(request.model, .video, field: "model", problems: &problems)
+        let video = resolve(request.model, .video, field: "model", for: request.videoNeeds, problems: &problems)
         let image = request.image == nil ? resolve(request.imageModel, .image, field: "image_model", problems: &problems) : nil
         let scenes = resolve(request.scenesModel, .scenes, field: "scenes_model", problems: &problems)
-        if let video {
-            problems += video.videoProblems(
-                duration: nil, aspectRatio: request.aspectRatio, resolution: request.resolution,
-                hasImage: true
-            ).map(FieldProblem.init)
-        }
+        if let video { problems += request.videoNeeds.problems(for: video).map(FieldProblem.init) }
         // The reference is made in the clips' shape: the request's, else the video model's first.
         if let image, let video {
             problems += image.imageProblems(aspectRatio: request.aspectRatio ?? video.aspectRatios.first).map(FieldProblem.init)
@@ -157,8 +151,10 @@ struct GenerationChecks: Sendable {
 
     // MARK: - Pieces
 
-    private func resolve(_ id: String?, _ kind: CatalogModel.Kind, field: String, problems: inout [FieldProblem]) -> CatalogModel? {
-        switch generation.resolve(id, kind: kind, field: field) {
+    private func resolve(
+        _ id: String?, _ kind: CatalogModel.Kind, field: String, for needs: VideoNeeds? = nil, problems: inout [FieldProblem]
+    ) -> CatalogModel? {
+        switch generation.resolve(id, kind: kind, field: field, for: needs) {
         case .success(let model): return model
         case .failure(let problem):
             problems.append(FieldProblem(problem))

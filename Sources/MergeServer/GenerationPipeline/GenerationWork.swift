@@ -19,9 +19,9 @@ struct GenerationWork: Sendable {
     var spend: SpendBudget? = nil
 
     /// The model a stored request names (checked when it was accepted; checked again
-    /// because the catalog may have changed since).
-    func model(_ id: String?, _ kind: CatalogModel.Kind, field: String = "model") throws -> CatalogModel {
-        switch generation.resolve(id, kind: kind, field: field) {
+    /// because the catalog may have changed since). `needs` picks a video default that serves the request.
+    func model(_ id: String?, _ kind: CatalogModel.Kind, field: String = "model", for needs: VideoNeeds? = nil) throws -> CatalogModel {
+        switch generation.resolve(id, kind: kind, field: field, for: needs) {
         case .success(let model): return model
         case .failure(let problem):
             throw JobFailure(

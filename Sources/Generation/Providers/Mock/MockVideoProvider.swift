@@ -6,7 +6,9 @@ import Media
 /// tone come from a SHA-256 of the prompt (and seed), so the same request always gives
 /// the same clip and another prompt a visibly different one. Free, offline, fast.
 ///
-/// A reference `image` is not used: the clip is the pattern whatever the start frame.
+/// A reference `image` is shown as a picture-in-picture in every frame, as a real
+/// image-to-video model starts from it; its digest is part of the fingerprint, so another
+/// start frame gives another clip.
 public struct MockVideoProvider: VideoProvider {
     /// Patterns cheap enough for HD at mock speed (mandelbrot costs seconds per frame).
     static let patterns: [MockPattern] = [.testsrc2, .gradients, .smptehdbars, .testsrc, .life, .color]
@@ -33,9 +35,11 @@ public struct MockVideoProvider: VideoProvider {
         }
     }
 
-    /// What the clip is made from: the prompt, and the seed when the request sets one.
+    /// What the clip is made from: the prompt, and the seed and start image when the request has them.
     static func fingerprint(_ request: VideoGenerationRequest) -> MockFingerprint {
-        MockFingerprint(["video", request.prompt] + (request.seed.map { ["seed=\($0)"] } ?? []))
+        MockFingerprint(
+            ["video", request.prompt] + (request.seed.map { ["seed=\($0)"] } ?? [])
+                + (request.image.map { ["image=\($0.sha256)"] } ?? []))
     }
 
     static func spec(_ request: VideoGenerationRequest, size: MockFrameSize, fingerprint: MockFingerprint) -> MockVideoSpec {
@@ -50,6 +54,7 @@ public struct MockVideoProvider: VideoProvider {
         let semitone = fingerprint.index(24, slot: 1)
         spec.audio = .tone(hertz: (220 * pow(2, Double(semitone) / 12) * 100).rounded() / 100)
         spec.text = label(model: request.model.id, prompt: request.prompt)
+        spec.referenceImage = request.image?.path
         spec.videoCodec = .h264
         spec.preset = "ultrafast"
         spec.crf = 28

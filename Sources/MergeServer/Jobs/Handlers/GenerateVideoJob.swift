@@ -10,7 +10,7 @@ struct GenerateVideoJob: JobHandler {
     let videosDirectory: String
 
     func run(_ request: GenerateVideoRequest, job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput {
-        let model = try work.model(request.model, .video)
+        let model = try work.model(request.model, .video, for: request.videoNeeds)
         var image: ReferenceImage?
         if let reference = request.image { image = try await work.referenceImage(reference, owner: job.ownerKeyID).image }
         let videoRequest = VideoGenerationRequest(

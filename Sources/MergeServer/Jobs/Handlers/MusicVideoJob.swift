@@ -24,7 +24,7 @@ struct MusicVideoJob: JobHandler {
     }
 
     func run(_ request: MusicVideoRequest, job: JobRecord, progress: @escaping ProgressHandler) async throws -> JobOutput {
-        let videoModel = try work.model(request.model, .video)
+        let videoModel = try work.model(request.model, .video, for: request.videoNeeds)
         let scenesModel = try work.model(request.scenesModel, .scenes, field: "scenes_model")
 
         progress(MediaProgress(fraction: 0, stage: "analyzing"))
