@@ -30,7 +30,7 @@ public enum BeatTracker {
         // The song's input stops with the analysis, even inside a blocked read.
         try CurrentCancellation.with(cancellation) { () throws(MediaError) in
             try MonoAudioStream.read(
-                path, sampleRate: OnsetFeatures.sampleRate,
+                path, sampleRate: OnsetFeatures.inputRate,
                 cancelled: { cancellation?.isCancelled == true }
             ) { samples throws(MediaError) in
                 spent += clock.measure { detector.add(samples) }
@@ -150,6 +150,12 @@ public enum BeatTracker {
             beats: beatFrames, features: features, period: tempo.globalPeriod,
             allowed: Double(estimator.minimumLag)...Double(estimator.maximumLag))
         switch decision {
+        case .hatsDoubleTheBeat:
+            // The slow beats are the kick and snare of the half-time groove, in phase: the
+            // beats halfway between are the hats' (decoded again, the syncopated kicks pulled
+            // the path to a dotted beat on bench/beats's halftime_140).
+            tempo = estimator.rescaled(tempo, by: 0.5)
+            beatFrames = MetricalLevel.withHalfwayBeats(beatFrames, frameCount: envelope.count)
         case .scalePeriod(let factor):
             tempo = estimator.rescaled(tempo, by: factor)
             beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed)
@@ -172,7 +178,8 @@ public enum BeatTracker {
         // (dembow's rim shots between the kicks): when it hears every other beat only, the
         // beat is twice as slow, if the beats it keeps are the ones with the low end. It is
         // not asked the other way: it hears house's open hats between the beats as beats.
-        if let learned, allowed.contains(Int((2 * tempo.globalPeriod).rounded())),
+        // Nor after the hats doubled the beat: it hears a half-time groove's kick and snare.
+        if let learned, decision != .hatsDoubleTheBeat, allowed.contains(Int((2 * tempo.globalPeriod).rounded())),
             MetricalLevel.learnedAlternation(
                 beats: beatFrames, learned: learned.beat, downbeat: learned.downbeat,
                 low: features.lowStrength)
