@@ -171,6 +171,9 @@ public enum BeatTracker {
                 if movedOffTheLowEnd(blend: beatFrames, flux: fluxBeats, low: features.lowStrength, period: tempo.globalPeriod) {
                     beatFrames = fluxBeats
                     source = flux
+                } else {
+                    beatFrames = fluxWhereMovedOffTheLowEnd(
+                        blend: beatFrames, flux: fluxBeats, low: features.lowStrength, period: tempo.globalPeriod)
                 }
             }
         }
@@ -281,6 +284,46 @@ public enum BeatTracker {
     }
 
     static let lowEndPreference = 1.2
+
+    /// The same question two bars at a time (eight of the flux's beats): where the blend
+    /// follows another tempo there (two beats more or fewer), most of its beats lie off the
+    /// flux's and the flux's carry more low end, the flux's beats replace them. bench/beats's gm_intro_110: over the drumless intro (held strings,
+    /// bass on 1 and 3) BeatNet's activation led the path to three beats for every two bass
+    /// notes, while the flux kept the tempo the drums have later.
+    static func fluxWhereMovedOffTheLowEnd(blend: [Int], flux: [Int], low: [Float], period: Double) -> [Int] {
+        let chunk = 8
+        guard blend.count >= chunk, flux.count >= 2 * chunk, !low.isEmpty else { return blend }
+        let reach = Int(period / 4)
+        func strength(_ beats: [Int]) -> Double {
+            beats.reduce(0.0) { sum, beat in
+                let range = max(0, beat - 2)...max(0, min(low.count - 1, beat + 2))
+                return sum + Double(range.map { low[$0] }.max() ?? 0)
+            } / Double(max(1, beats.count))
+        }
+        var replaced: [Range<Int>] = []
+        for start in stride(from: 0, to: flux.count - chunk / 2, by: chunk) {
+            let end = min(flux.count, start + chunk)
+            let from = start == 0 ? Int.min : flux[start]
+            let to = end == flux.count ? Int.max : flux[end]
+            let fluxChunk = Array(flux[start..<end])
+            let blendChunk = blend.filter { $0 >= from && $0 < to }
+            guard blendChunk.count >= chunk / 2 else { continue }
+            let moved = blendChunk.filter { b in !fluxChunk.contains { abs($0 - b) <= reach } }.count
+            // Another tempo, not another phase (that is movedOffTheLowEnd's question, for the
+            // whole song: two bars of house in noise can favour its off-beat flux by chance).
+            let otherTempo = abs(blendChunk.count - fluxChunk.count) >= 2
+            if otherTempo, Double(moved) > 0.4 * Double(blendChunk.count), strength(fluxChunk) > lowEndPreference * strength(blendChunk) {
+                replaced.append(from..<to)
+            }
+        }
+        guard !replaced.isEmpty else { return blend }
+        let merged = (blend.filter { b in !replaced.contains { $0.contains(b) } }
+            + flux.filter { f in replaced.contains { $0.contains(f) } }).sorted()
+        // No two beats closer than half a period where the two meet.
+        var result: [Int] = []
+        for beat in merged where result.last.map({ Double(beat - $0) >= period / 2 }) ?? true { result.append(beat) }
+        return result
+    }
 
     /// The flux's activation and the learned one (beat + downbeat), mixed by `learnedWeight`.
     static func blended(_ flux: [Float], _ learned: Learned) -> [Float] {
