@@ -317,7 +317,8 @@ public enum BeatTracker {
             }
         }
         guard !replaced.isEmpty else { return blend }
-        let merged = (blend.filter { b in !replaced.contains { $0.contains(b) } }
+        let merged =
+            (blend.filter { b in !replaced.contains { $0.contains(b) } }
             + flux.filter { f in replaced.contains { $0.contains(f) } }).sorted()
         // No two beats closer than half a period where the two meet.
         var result: [Int] = []
