@@ -274,13 +274,15 @@ public enum BeatTracker {
         let reach = Int(period / 4)
         let moved = blend.filter { b in !flux.contains { abs($0 - b) <= reach } }.count
         guard Double(moved) > 0.4 * Double(blend.count) else { return false }
-        func strength(_ beats: [Int]) -> Double {
-            beats.reduce(0.0) { sum, beat in
-                let range = max(0, beat - 2)...max(0, min(low.count - 1, beat + 2))
-                return sum + Double(range.map { low[$0] }.max() ?? 0)
-            } / Double(beats.count)
-        }
-        return strength(flux) > lowEndPreference * strength(blend)
+        return lowEnd(on: flux, low) > lowEndPreference * lowEnd(on: blend, low)
+    }
+
+    /// The mean low-band onset strength at beats (the peak within two frames of each).
+    static func lowEnd(on beats: [Int], _ low: [Float]) -> Double {
+        beats.reduce(0.0) { sum, beat in
+            let range = max(0, beat - 2)...max(0, min(low.count - 1, beat + 2))
+            return sum + Double(range.map { low[$0] }.max() ?? 0)
+        } / Double(max(1, beats.count))
     }
 
     static let lowEndPreference = 1.2
@@ -294,12 +296,6 @@ public enum BeatTracker {
         let chunk = 8
         guard blend.count >= chunk, flux.count >= 2 * chunk, !low.isEmpty else { return blend }
         let reach = Int(period / 4)
-        func strength(_ beats: [Int]) -> Double {
-            beats.reduce(0.0) { sum, beat in
-                let range = max(0, beat - 2)...max(0, min(low.count - 1, beat + 2))
-                return sum + Double(range.map { low[$0] }.max() ?? 0)
-            } / Double(max(1, beats.count))
-        }
         var replaced: [Range<Int>] = []
         for start in stride(from: 0, to: flux.count - chunk / 2, by: chunk) {
             let end = min(flux.count, start + chunk)
@@ -312,7 +308,8 @@ public enum BeatTracker {
             // Another tempo, not another phase (that is movedOffTheLowEnd's question, for the
             // whole song: two bars of house in noise can favour its off-beat flux by chance).
             let otherTempo = abs(blendChunk.count - fluxChunk.count) >= 2
-            if otherTempo, Double(moved) > 0.4 * Double(blendChunk.count), strength(fluxChunk) > lowEndPreference * strength(blendChunk) {
+            if otherTempo, Double(moved) > 0.4 * Double(blendChunk.count), lowEnd(on: fluxChunk, low) > lowEndPreference * lowEnd(on: blendChunk, low)
+            {
                 replaced.append(from..<to)
             }
         }
