@@ -192,14 +192,15 @@ public enum BeatTracker {
             source = activation
         }
         // The joint decoder places beats and bar lines together; after a half-beat shift the
-        // activation would pull the beats back onto the off-beat, so the shifted beats stay.
+        // activation would pull the beats back onto the off-beat, so the shifted beats stay,
+        // and so do the beats the hats doubled (the activation does not hear those hats).
         var beatInBar: [Int]? = nil
         var meter = 4
         let barIntervals = beatIntervals(period: tempo.globalPeriod, allowed: allowed)
         // Its back-pointers take a byte per frame, interval and beat of 3/4 and 4/4: past
         // 64 MB (about 20 minutes of a slow song) the beat decoder's path is kept.
         let jointMemory = envelope.count * 7 * barIntervals.count
-        if Decoder.current == .joint, decision != .shiftHalfBeat, beatFrames.count >= 8, jointMemory <= 64 << 20 {
+        if Decoder.current == .joint, decision != .shiftHalfBeat, decision != .hatsDoubleTheBeat, beatFrames.count >= 8, jointMemory <= 64 << 20 {
             let split = DownbeatActivation.split(source, features: features, beats: beatFrames, period: tempo.globalPeriod)
             let decoder = BeatDecoder(intervals: barIntervals, meters: [3, 4])
             let path = decoder.decode(beat: split.beat, downbeat: split.downbeat)
