@@ -6,6 +6,8 @@
 # seconds per track, for ours blended with BeatNet's activation ("ours") and the DSP flux alone
 # ("ours-dsp"); then one 3-minute mp3 as whole processes, median of 7 interleaved runs.
 #   bench/beats.sh [score.py options]     e.g. --only dnb, --trackers ours, --no-cache
+# Without a release build of the whole server, bench/beats/build-driver.sh builds a beats-only
+# binary over Media: MERGE_SERVER=$PWD/bench/.work/beats-driver bench/beats.sh.
 # The set is made once (about 20 s) in bench/.work/beats and again when make_dataset.py
 # changes; the peers' results are cached there, so a re-run mostly times ours.
 set -euo pipefail

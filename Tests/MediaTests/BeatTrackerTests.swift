@@ -80,6 +80,16 @@ import Testing
         #expect(missed.count <= 4, "missed \(missed)")
     }
 
+    /// Kick and snare alone say half the tempo; the hats, above 8 kHz only, play all four
+    /// sixteenths of that slow beat: the beat is counted at the hats' eighths.
+    @Test(arguments: [120.0, 140])
+    func halfTimeGrooveIsCountedAtTheHatsPace(bpm: Double) throws {
+        let track = DrumTrack.make(style: .halftime, tempi: [bpm], seconds: 30)
+        let analysis = try analyze(track)
+        #expect(abs(analysis.tempo - bpm) / bpm < 0.02, "tempo \(analysis.tempo) for \(bpm)")
+        #expect(beatFMeasure(reference: track.beats, estimated: analysis.beats) >= 0.9)
+    }
+
     @Test func silenceHasNoBeat() throws {
         let silent = DrumTrack(samples: [Float](repeating: 0, count: 44_100 * 10), sampleRate: 44_100, beats: [], downbeats: [])
         let analysis = try analyze(silent)

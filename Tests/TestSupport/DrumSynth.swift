@@ -23,6 +23,9 @@ public struct DrumTrack {
         case swing
         /// Clicks only: an accented high click on each downbeat, a lower one on other beats.
         case clicks
+        /// Half-time: kick on 1 and the "and" of 3, snare on 3, eighth-note hats whose sound is
+        /// all above about 8 kHz (accented on the beat): only the hats count the beat.
+        case halftime
     }
 
     /// `tempi` gives the tempo of each segment of `seconds`/`tempi.count` (a step when it changes).
@@ -52,6 +55,15 @@ public struct DrumTrack {
                 add(position % 2 == 0 ? .kick : .snare, at: time, gain: position == 0 ? 0.9 : 0.7)
                 add(.hat, at: time, gain: 0.25)
                 add(.hat, at: time + period * (style == .swing ? 2.0 / 3 : 0.5), gain: 0.2)
+                if position == 0 { add(.bass(hertz: [55, 65.4, 49, 73.4][(index / beatsPerBar) % 4], seconds: period * 4), at: time, gain: 0.3) }
+            case .halftime:
+                if position == 0 { add(.kick, at: time, gain: 0.9) }
+                if position == 2 {
+                    add(.snare, at: time, gain: 0.8)
+                    add(.kick, at: time + period / 2, gain: 0.7)
+                }
+                add(.brightHat, at: time, gain: 0.35)
+                add(.brightHat, at: time + period / 2, gain: 0.22)
                 if position == 0 { add(.bass(hertz: [55, 65.4, 49, 73.4][(index / beatsPerBar) % 4], seconds: period * 4), at: time, gain: 0.3) }
             case .waltz:
                 add(position == 0 ? .kick : .hat, at: time, gain: position == 0 ? 0.9 : 0.35)
@@ -89,6 +101,8 @@ public struct DrumTrack {
 
 private enum Sound {
     case kick, snare, hat
+    /// A hat with its sound above about 8 kHz: noise differenced three times.
+    case brightHat
     case click(hertz: Double)
     case bass(hertz: Double, seconds: Double)
 
@@ -98,11 +112,12 @@ private enum Sound {
         switch self {
         case .kick: length = Int(0.25 * rate)
         case .snare: length = Int(0.18 * rate)
-        case .hat: length = Int(0.05 * rate)
+        case .hat, .brightHat: length = Int(0.05 * rate)
         case .click: length = Int(0.06 * rate)
         case .bass(_, let seconds): length = Int(seconds * rate)
         }
         var phase = 0.0
+        var differences = (0.0, 0.0, 0.0)
         for i in 0..<length where start + i < samples.count {
             let t = Double(i) / rate
             let value: Double
@@ -114,6 +129,13 @@ private enum Sound {
                 value = (random.uniform() * 2 - 1) * exp(-t * 22) * 0.8 + sin(2 * .pi * 190 * t) * exp(-t * 30) * 0.4
             case .hat:
                 value = (random.uniform() * 2 - 1) * exp(-t * 90) * (i % 2 == 0 ? 1 : -1)
+            case .brightHat:
+                // Each difference adds 6 dB an octave: 8 kHz is 16 dB under the top at 44.1 kHz.
+                let x = random.uniform() * 2 - 1
+                let first = x - differences.0
+                let second = first - differences.1
+                value = (second - differences.2) / 8 * exp(-t * 90)
+                differences = (x, first, second)
             case .click(let hertz):
                 value = sin(2 * .pi * hertz * t) * exp(-t * 70)
             case .bass(let hertz, _):

@@ -30,7 +30,7 @@ public enum BeatTracker {
         // The song's input stops with the analysis, even inside a blocked read.
         try CurrentCancellation.with(cancellation) { () throws(MediaError) in
             try MonoAudioStream.read(
-                path, sampleRate: OnsetFeatures.sampleRate,
+                path, sampleRate: OnsetFeatures.inputRate,
                 cancelled: { cancellation?.isCancelled == true }
             ) { samples throws(MediaError) in
                 spent += clock.measure { detector.add(samples) }
@@ -150,6 +150,12 @@ public enum BeatTracker {
             beats: beatFrames, features: features, period: tempo.globalPeriod,
             allowed: Double(estimator.minimumLag)...Double(estimator.maximumLag))
         switch decision {
+        case .hatsDoubleTheBeat:
+            // The slow beats are the kick and snare of the half-time groove, in phase: the
+            // beats halfway between are the hats' (decoded again, the syncopated kicks pulled
+            // the path to a dotted beat on bench/beats's halftime_140).
+            tempo = estimator.rescaled(tempo, by: 0.5)
+            beatFrames = MetricalLevel.withHalfwayBeats(beatFrames, frameCount: envelope.count)
         case .scalePeriod(let factor):
             tempo = estimator.rescaled(tempo, by: factor)
             beatFrames = decodedBeats(activation, period: tempo.globalPeriod, allowed: allowed)
@@ -165,6 +171,9 @@ public enum BeatTracker {
                 if movedOffTheLowEnd(blend: beatFrames, flux: fluxBeats, low: features.lowStrength, period: tempo.globalPeriod) {
                     beatFrames = fluxBeats
                     source = flux
+                } else {
+                    beatFrames = fluxWhereMovedOffTheLowEnd(
+                        blend: beatFrames, flux: fluxBeats, low: features.lowStrength, period: tempo.globalPeriod)
                 }
             }
         }
@@ -172,7 +181,8 @@ public enum BeatTracker {
         // (dembow's rim shots between the kicks): when it hears every other beat only, the
         // beat is twice as slow, if the beats it keeps are the ones with the low end. It is
         // not asked the other way: it hears house's open hats between the beats as beats.
-        if let learned, allowed.contains(Int((2 * tempo.globalPeriod).rounded())),
+        // Nor after the hats doubled the beat: it hears a half-time groove's kick and snare.
+        if let learned, decision != .hatsDoubleTheBeat, allowed.contains(Int((2 * tempo.globalPeriod).rounded())),
             MetricalLevel.learnedAlternation(
                 beats: beatFrames, learned: learned.beat, downbeat: learned.downbeat,
                 low: features.lowStrength)
@@ -182,14 +192,15 @@ public enum BeatTracker {
             source = activation
         }
         // The joint decoder places beats and bar lines together; after a half-beat shift the
-        // activation would pull the beats back onto the off-beat, so the shifted beats stay.
+        // activation would pull the beats back onto the off-beat, so the shifted beats stay,
+        // and so do the beats the hats doubled (the activation does not hear those hats).
         var beatInBar: [Int]? = nil
         var meter = 4
         let barIntervals = beatIntervals(period: tempo.globalPeriod, allowed: allowed)
         // Its back-pointers take a byte per frame, interval and beat of 3/4 and 4/4: past
         // 64 MB (about 20 minutes of a slow song) the beat decoder's path is kept.
         let jointMemory = envelope.count * 7 * barIntervals.count
-        if Decoder.current == .joint, decision != .shiftHalfBeat, beatFrames.count >= 8, jointMemory <= 64 << 20 {
+        if Decoder.current == .joint, decision != .shiftHalfBeat, decision != .hatsDoubleTheBeat, beatFrames.count >= 8, jointMemory <= 64 << 20 {
             let split = DownbeatActivation.split(source, features: features, beats: beatFrames, period: tempo.globalPeriod)
             let decoder = BeatDecoder(intervals: barIntervals, meters: [3, 4])
             let path = decoder.decode(beat: split.beat, downbeat: split.downbeat)
@@ -264,16 +275,54 @@ public enum BeatTracker {
         let reach = Int(period / 4)
         let moved = blend.filter { b in !flux.contains { abs($0 - b) <= reach } }.count
         guard Double(moved) > 0.4 * Double(blend.count) else { return false }
-        func strength(_ beats: [Int]) -> Double {
-            beats.reduce(0.0) { sum, beat in
-                let range = max(0, beat - 2)...max(0, min(low.count - 1, beat + 2))
-                return sum + Double(range.map { low[$0] }.max() ?? 0)
-            } / Double(beats.count)
-        }
-        return strength(flux) > lowEndPreference * strength(blend)
+        return lowEnd(on: flux, low) > lowEndPreference * lowEnd(on: blend, low)
+    }
+
+    /// The mean low-band onset strength at beats (the peak within two frames of each).
+    static func lowEnd(on beats: [Int], _ low: [Float]) -> Double {
+        beats.reduce(0.0) { sum, beat in
+            let range = max(0, beat - 2)...max(0, min(low.count - 1, beat + 2))
+            return sum + Double(range.map { low[$0] }.max() ?? 0)
+        } / Double(max(1, beats.count))
     }
 
     static let lowEndPreference = 1.2
+
+    /// The same question two bars at a time (eight of the flux's beats): where the blend
+    /// follows another tempo there (two beats more or fewer), most of its beats lie off the
+    /// flux's and the flux's carry more low end, the flux's beats replace them. bench/beats's gm_intro_110: over the drumless intro (held strings,
+    /// bass on 1 and 3) BeatNet's activation led the path to three beats for every two bass
+    /// notes, while the flux kept the tempo the drums have later.
+    static func fluxWhereMovedOffTheLowEnd(blend: [Int], flux: [Int], low: [Float], period: Double) -> [Int] {
+        let chunk = 8
+        guard blend.count >= chunk, flux.count >= 2 * chunk, !low.isEmpty else { return blend }
+        let reach = Int(period / 4)
+        var replaced: [Range<Int>] = []
+        for start in stride(from: 0, to: flux.count - chunk / 2, by: chunk) {
+            let end = min(flux.count, start + chunk)
+            let from = start == 0 ? Int.min : flux[start]
+            let to = end == flux.count ? Int.max : flux[end]
+            let fluxChunk = Array(flux[start..<end])
+            let blendChunk = blend.filter { $0 >= from && $0 < to }
+            guard blendChunk.count >= chunk / 2 else { continue }
+            let moved = blendChunk.filter { b in !fluxChunk.contains { abs($0 - b) <= reach } }.count
+            // Another tempo, not another phase (that is movedOffTheLowEnd's question, for the
+            // whole song: two bars of house in noise can favour its off-beat flux by chance).
+            let otherTempo = abs(blendChunk.count - fluxChunk.count) >= 2
+            if otherTempo, Double(moved) > 0.4 * Double(blendChunk.count), lowEnd(on: fluxChunk, low) > lowEndPreference * lowEnd(on: blendChunk, low)
+            {
+                replaced.append(from..<to)
+            }
+        }
+        guard !replaced.isEmpty else { return blend }
+        let merged =
+            (blend.filter { b in !replaced.contains { $0.contains(b) } }
+            + flux.filter { f in replaced.contains { $0.contains(f) } }).sorted()
+        // No two beats closer than half a period where the two meet.
+        var result: [Int] = []
+        for beat in merged where result.last.map({ Double(beat - $0) >= period / 2 }) ?? true { result.append(beat) }
+        return result
+    }
 
     /// The flux's activation and the learned one (beat + downbeat), mixed by `learnedWeight`.
     static func blended(_ flux: [Float], _ learned: Learned) -> [Float] {

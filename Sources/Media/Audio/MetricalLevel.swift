@@ -38,10 +38,17 @@ enum MetricalLevel {
     enum Decision: Equatable {
         case keep
         case scalePeriod(Double)
+        /// Half the period: the hats play sixteenths of the beat (hatsInSixteenths).
+        case hatsDoubleTheBeat
         case shiftHalfBeat
     }
 
     static func decide(beats: [Int], features: OnsetFeatures, period: Double, allowed: ClosedRange<Double>) -> Decision {
+        if allowed.contains(period / 2), prefersFaster(period: period),
+            hatsInSixteenths(beats: beats, hat: features.hatStrength)
+        {
+            return .hatsDoubleTheBeat
+        }
         if let factor = correction(beats: beats, features: features, period: period, allowed: allowed) {
             return .scalePeriod(factor)
         }
@@ -73,6 +80,48 @@ enum MetricalLevel {
         let (lowEven, lowOdd) = halves(lows)
         let (kept, dropped) = even > odd ? (lowEven, lowOdd) : (lowOdd, lowEven)
         return max(even, odd) > 0.3 && min(even, odd) < learnedAlternationRatio * max(even, odd) && kept >= dropped
+    }
+
+    /// Each sixteenth must hold this share of the hats on the beat and halfway.
+    static let hatSixteenthShare = 0.1
+    /// …and this many times what the thirty-seconds between hold (a grid, not a wash).
+    static let hatGridContrast = 1.5
+
+    /// Whether the hats (above 8 kHz) play all four sixteenths of each beat, as a grid: the
+    /// two off-eighth sixteenths each hold a share of the on-eighth hats and stand well above
+    /// the thirty-seconds between them. Hats run in eighths of the beat a listener counts, so
+    /// hats in sixteenths of a slow beat are eighths of a beat twice as fast: a half-time
+    /// groove (kick on 1, snare on 3) counted at the snare's pace, the tempogram's and the
+    /// learned activation's choice alike. bench/beats: min(sixteenths) / thirty-seconds 3.3–12
+    /// on half-time drums, 0.4 at most elsewhere (slow rock, ballads, pads, dembow).
+    static func hatsInSixteenths(beats: [Int], hat: [Float]) -> Bool {
+        guard beats.count >= 8, !hat.isEmpty else { return false }
+        let pairs = Array(zip(beats, beats.dropFirst()))
+        func at(_ fraction: Double) -> Double {
+            mean(pairs.map { strength(at: $0 + Int((fraction * Double($1 - $0)).rounded()), hat) })
+        }
+        let eighths = (at(0) + at(0.5)) / 2
+        let sixteenths = min(at(0.25), at(0.75))
+        let between = [0.125, 0.375, 0.625, 0.875].map(at).reduce(0, +) / 4
+        return eighths > 0 && sixteenths > hatSixteenthShare * eighths && sixteenths > hatGridContrast * between
+    }
+
+    /// Whether twice the tempo is nearer the tempo prior's centre than the tempo is (below
+    /// 120/√2 ≈ 85 BPM): a grid of hats alone does not make a fast song faster.
+    static func prefersFaster(period: Double) -> Bool {
+        60 * OnsetFeatures.frameRate / period < TempoEstimator.preferredBPM / 2.0.squareRoot()
+    }
+
+    /// The beats and the points halfway between them (one extrapolated after the last).
+    static func withHalfwayBeats(_ beats: [Int], frameCount: Int) -> [Int] {
+        let halfway = shiftedHalfBeat(beats, frameCount: frameCount)
+        var merged: [Int] = []
+        merged.reserveCapacity(beats.count + halfway.count)
+        for (i, beat) in beats.enumerated() {
+            merged.append(beat)
+            if i < halfway.count { merged.append(halfway[i]) }
+        }
+        return merged
     }
 
     /// The beats moved half a period later (the last one extrapolated).

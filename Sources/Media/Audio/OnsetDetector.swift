@@ -2,6 +2,9 @@ import Foundation
 
 /// What beat tracking needs from the audio, at `frameRate` frames per second.
 struct OnsetFeatures: Sendable {
+    /// The rate the audio is read at: the hat band (8 kHz and up) is split off there, the
+    /// rest analyzed at `sampleRate` (HalfbandSplitter).
+    static let inputRate = 32_000
     static let sampleRate = 16_000
     static let hop = 160
     static let frameRate = Double(sampleRate) / Double(hop)  // 100 frames per second
@@ -12,6 +15,9 @@ struct OnsetFeatures: Sendable {
     var lowStrength: [Float] = []
     /// The same above 3 kHz: snares, claps and cymbals, which are brighter than kicks.
     var highStrength: [Float] = []
+    /// The rise of the energy above 8 kHz (log-compressed, frame to frame): hi-hats and
+    /// shakers, which mark the subdivisions of the beat.
+    var hatStrength: [Float] = []
     /// Energy per pitch class (12 per frame, flattened), for harmonic change at bar lines.
     var chroma: [Float] = []
     /// Peak sample magnitude per frame (the waveform of the plot) and RMS (silence).
@@ -51,7 +57,10 @@ final class OnsetDetector {
     private var current: [Float]
     private var pending: [Float]
     private var readIndex = 0
-    private var samplesSeen = 0
+    private var inputSeen = 0
+    private var splitter: HalfbandSplitter
+    private var below: [Float] = []
+    private var hatEnergy: [Float] = []
     private let network: BeatNetModel?
     private(set) var features = OnsetFeatures()
 
@@ -86,11 +95,21 @@ final class OnsetDetector {
         current = previous
         // Half a window of silence first, so frame t is centred on t × hop.
         pending = [Float](repeating: 0, count: size / 2)
+        let ratio = OnsetFeatures.inputRate / OnsetFeatures.sampleRate
+        splitter = HalfbandSplitter(blockSize: OnsetFeatures.hop * ratio, offset: OnsetFeatures.hop * ratio / 2)
     }
 
+    /// Audio at `OnsetFeatures.inputRate`.
     func add(_ samples: UnsafeBufferPointer<Float>) {
+        inputSeen += samples.count
+        below.removeAll(keepingCapacity: true)
+        splitter.process(samples, low: &below, energies: &hatEnergy)
+        below.withUnsafeBufferPointer { addBelow($0) }
+    }
+
+    /// Audio at `OnsetFeatures.sampleRate`.
+    private func addBelow(_ samples: UnsafeBufferPointer<Float>) {
         pending.append(contentsOf: samples)
-        samplesSeen += samples.count
         while pending.count - readIndex >= Self.windowSize {
             analyzeFrame(at: readIndex)
             readIndex += OnsetFeatures.hop
@@ -103,10 +122,14 @@ final class OnsetDetector {
 
     /// Pads the end (half a window) and returns the features.
     func finish() -> OnsetFeatures {
+        // The splitter's last samples need the filter's reach of silence after them.
+        below.removeAll(keepingCapacity: true)
+        let tail = [Float](repeating: 0, count: HalfbandSplitter.reach + OnsetFeatures.inputRate / OnsetFeatures.sampleRate * OnsetFeatures.hop)
+        tail.withUnsafeBufferPointer { splitter.process($0, low: &below, energies: &hatEnergy) }
+        below.withUnsafeBufferPointer { addBelow($0) }
         let zeros = [Float](repeating: 0, count: Self.windowSize / 2)
-        zeros.withUnsafeBufferPointer { add($0) }
-        samplesSeen -= zeros.count
-        features.duration = Double(samplesSeen) / Double(OnsetFeatures.sampleRate)
+        zeros.withUnsafeBufferPointer { addBelow($0) }
+        features.duration = Double(inputSeen) / Double(OnsetFeatures.inputRate)
         let frames = Int((features.duration * OnsetFeatures.frameRate).rounded(.up))
         if features.count > frames {
             let extra = features.count - frames
@@ -117,11 +140,24 @@ final class OnsetDetector {
             features.rms.removeLast(extra)
             features.chroma.removeLast(extra * 12)
         }
+        features.hatStrength = Self.rise(of: hatEnergy, frames: features.count)
         let networkFrames = (features.count + 1) / 2
         if features.networkBands.count > networkFrames * BeatNetModel.bandCount {
             features.networkBands.removeLast(features.networkBands.count - networkFrames * BeatNetModel.bandCount)
         }
         return features
+    }
+
+    /// Per frame, how much the log-compressed energy rose over the frame before (0 where it fell).
+    static func rise(of energies: [Float], frames: Int) -> [Float] {
+        var rises = [Float](repeating: 0, count: frames)
+        var previous: Float = 0
+        for frame in 0..<min(frames, energies.count) {
+            let level = fastLog(1 + compression * energies[frame])
+            rises[frame] = max(0, level - previous)
+            previous = level
+        }
+        return rises
     }
 
     private func analyzeFrame(at start: Int) {

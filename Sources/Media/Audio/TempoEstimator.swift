@@ -107,10 +107,12 @@ struct TempoEstimator {
     /// masked by noise) was counted at 60; much narrower and slow songs (72, 85 BPM) are
     /// pulled to a faster level (measured on bench/beats and the unit tests' drums).
     static let priorWidthOctaves = 0.75
+    /// The centre of the prior.
+    static let preferredBPM = 120.0
 
     func prior(lag: Double) -> Double {
         let bpm = 60 * frameRate / lag
-        let octaves = log2(bpm / 120) / Self.priorWidthOctaves
+        let octaves = log2(bpm / Self.preferredBPM) / Self.priorWidthOctaves
         return exp(-0.5 * octaves * octaves)
     }
 
