@@ -21,8 +21,10 @@ final class PostgresConnectionPool: Sendable {
         self.configuration = configuration
         self.logger = logger
         permits = DispatchSemaphore(value: max(1, maxConnections))
-        // Its own event loop: a caller blocked on an answer never holds the loop that brings it.
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // Event loops of its own: a caller blocked on an answer never holds the loop that
+        // brings it. One per core: a single loop was the busiest thread of a queue under
+        // load (every statement's socket reads and writes pass through it).
+        group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
     }
 
     func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
