@@ -98,7 +98,7 @@ public enum TimelinePlanner {
                         probed.append(nil)
                         continue
                     }
-                    guard duration.isFinite, duration > 0 else {
+                    guard duration.isFinite, duration > 0, duration <= min(maxSeconds, limits.maxOutputSeconds) else {
                         probed.append(nil)  // reported by numberProblems
                         continue
                     }
