@@ -32,7 +32,7 @@ import Testing
             let picture = try await uploadPicture(client, in: scratch)
             let video = try await client.uploadID("clip_640x480_25.mp4")
             let body = """
-                {"clips": [{"source": "\(picture)", "duration": 1.5, "motion": "zoom_in", "motion_strength": 0.2,
+                {"clips": [{"source": "\(picture)", "duration": 1.6, "motion": "zoom_in", "motion_strength": 0.2,
                             "overlays": [{"text": "第一幕", "start": 0.2, "end": 1.2, "position": "top", "box": true}]},
                            {"source": "\(video)", "out": 1}],
                  "transition": {"type": "fade", "duration": 0.4},
@@ -51,8 +51,8 @@ import Testing
                 #expect(response.status == .ok)
                 try Data(response.body.readableBytesView).write(to: URL(fileURLWithPath: file))
             }
-            // 1.5 s + 1 s at 25 fps, less a 0.4 s fade: 37 + 25 - 10 frames.
-            #expect(try Oracle.probe(file, countFrames: true).video?.nb_read_frames == "52")
+            // 1.6 s + 1 s at 25 fps, less a 0.4 s fade: 40 + 25 - 10 frames.
+            #expect(try Oracle.probe(file, countFrames: true).video?.nb_read_frames == "55")
         }
     }
 
