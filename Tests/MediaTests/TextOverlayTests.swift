@@ -131,4 +131,16 @@ import Testing
                 overlays: [TextOverlay(text: "a:b='c' [d];e,f %{pts} \\g", position: "top")]), "syntax.mp4")
         #expect(try Oracle.probe(path, countFrames: true).video?.nb_read_frames == "30")
     }
+
+    @Test func beatSyncCutsAnOverlayAtTheEndItMoves() throws {
+        let source = try clip(seconds: 2.2)
+        // 120 BPM: the 2.2 s clips end on beats, earlier; an overlay to 4.4 s is cut there, not refused.
+        let plan = try TimelinePlanner.plan(
+            Timeline(
+                clips: [Clip(source: source), Clip(source: source)], audio: Soundtrack(source: Paths.fixture("song_120bpm.m4a")),
+                beatSync: BeatSync(mode: .beat), output: Self.output,
+                overlays: [TextOverlay(text: "to the end", start: 1, end: 4.4, fade: 0.5)]))
+        #expect(plan.duration < 4.4)
+        #expect(plan.overlays.count == 1 && abs(plan.overlays[0].end - plan.duration) < 1e-9, "\(plan.overlays)")
+    }
 }

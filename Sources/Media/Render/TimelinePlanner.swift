@@ -38,7 +38,8 @@ public enum TimelinePlanner {
         let adjusted = BeatSyncAdjuster.adjust(timeline, mediaEnds: plan.clips.map(\.mediaEnd), frameRate: plan.frameRate.value, analysis: analysis)
         var synced = adjusted.timeline
         synced.beatSync = nil
-        var syncedPlan = try validatedPlan(synced, outputPath: outputPath, limits: limits, resolve: resolve, probe: probeOnce)
+        var syncedPlan = try validatedPlan(
+            synced, outputPath: outputPath, limits: limits, resolve: resolve, probe: probeOnce, overlaysChecked: true)
         syncedPlan.beatGrid = adjusted.grid.filter { $0 <= syncedPlan.duration + 1e-9 }
         return syncedPlan
     }
@@ -65,10 +66,12 @@ public enum TimelinePlanner {
         let still: RenderPlan.StillPlan?
     }
 
+    /// `overlaysChecked`: the overlays were checked against the timeline before beat sync
+    /// moved its joins; an overlay past a clip (or the video) that sync shortened is cut at its end.
     private static func validatedPlan(
         _ timeline: Timeline, outputPath: String?, limits: TimelineLimits,
         resolve: (String) throws(MediaError) -> String,
-        probe: (String) throws(MediaError) -> MediaInfo
+        probe: (String) throws(MediaError) -> MediaInfo, overlaysChecked: Bool = false
     ) throws(MediaError) -> RenderPlan {
         // Numbers first: nothing below does arithmetic on a number out of its range.
         var problems = numberProblems(timeline, limits: limits)
@@ -241,14 +244,16 @@ public enum TimelinePlanner {
             background: output.background, videoCodec: videoCodec, audioCodec: audioCodec,
             container: container, crf: output.crf, preset: output.preset, audioBitrate: output.audioBitrate,
             timing: timeline.timing, clips: clips, joins: joins, soundtrack: soundtrack)
-        plan.overlays = try placeOverlays(timeline, clips: clips, duration: plan.duration, frameRate: frameRate, height: height)
+        plan.overlays = try placeOverlays(
+            timeline, clips: clips, duration: plan.duration, frameRate: frameRate, height: height, clamping: overlaysChecked)
         return plan
     }
 
     /// Every overlay in output seconds, each checked against the length of what it is on:
     /// the video, or its clip (whose time zero is the clip's first output frame).
     private static func placeOverlays(
-        _ timeline: Timeline, clips: [RenderPlan.ClipPlan], duration: Double, frameRate: FrameRate, height: Int
+        _ timeline: Timeline, clips: [RenderPlan.ClipPlan], duration: Double, frameRate: FrameRate, height: Int,
+        clamping: Bool
     ) throws(MediaError) -> [RenderPlan.OverlayPlan] {
         var placed: [RenderPlan.OverlayPlan] = []
         var problems: [FieldProblem] = []
@@ -256,7 +261,11 @@ public enum TimelinePlanner {
         func place(_ overlays: [TextOverlay]?, path: String, offset: Double, length: Double, what: String) {
             for (index, overlay) in (overlays ?? []).enumerated() {
                 let field = "\(path)[\(index)]"
-                let end = overlay.end ?? length
+                var end = overlay.end ?? length
+                if clamping {
+                    guard overlay.start < length else { continue }
+                    end = min(end, length)
+                }
                 if overlay.start >= length {
                     problems.append(FieldProblem("\(field).start", "\(overlay.start) s is at or past the end of \(what) (\(format(length)) s)"))
                     continue
@@ -266,7 +275,7 @@ public enum TimelinePlanner {
                         FieldProblem("\(field).end", "\(end) s is past the end of \(what) (\(format(length)) s); use at most \(format(length)) or leave it out"))
                     continue
                 }
-                if overlay.end == nil, overlay.fade * 2 > end - overlay.start + 1e-9 {
+                if !clamping, overlay.end == nil, overlay.fade * 2 > end - overlay.start + 1e-9 {
                     problems.append(FieldProblem("\(field).fade", "\(overlay.fade) s fades in and out, longer than half the overlay's \(format(end - overlay.start)) s"))
                     continue
                 }
