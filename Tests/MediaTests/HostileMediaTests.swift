@@ -70,7 +70,8 @@ import Testing
     @Test func aJPEGNamedJpgOpensAsAStillImage() throws {
         // By extension FFmpeg would pick image2 for a .jpg, which the whitelist refuses.
         let path = directory.file("photo.jpg")
-        let run = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-f", "lavfi", "-i", "testsrc2=size=64x48", "-frames:v", "1", "-y", path])
+        let run = try ProcessRunner.run(
+            "ffmpeg", ["-v", "error", "-nostdin", "-f", "lavfi", "-i", "testsrc2=size=64x48", "-frames:v", "1", "-y", path])
         #expect(run.status == 0, "\(run.stderr)")
         let info = try MediaProbe.probe(path)
         #expect(info.format == "jpeg_pipe" && info.isStillImage && info.video?.width == 64)

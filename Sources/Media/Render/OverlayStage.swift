@@ -74,7 +74,8 @@ final class OverlayStage {
             maxLines: max(1, Int(Double(plan.height - 2 * margin) / lineHeight)))
         let font = LabelFont.covering(text)?.path ?? LabelFont.fallbackPath
         guard FileManager.default.fileExists(atPath: font) else {
-            throw MediaError(.unsupported, "no font to draw text overlays with (\(font) is missing); install fonts-dejavu-core (scripts/install-deps.sh)")
+            throw MediaError(
+                .unsupported, "no font to draw text overlays with (\(font) is missing); install fonts-dejavu-core (scripts/install-deps.sh)")
         }
         let x: String
         let y: String

@@ -272,11 +272,15 @@ public enum TimelinePlanner {
                 }
                 if end > length + tolerance {
                     problems.append(
-                        FieldProblem("\(field).end", "\(end) s is past the end of \(what) (\(format(length)) s); use at most \(format(length)) or leave it out"))
+                        FieldProblem(
+                            "\(field).end", "\(end) s is past the end of \(what) (\(format(length)) s); use at most \(format(length)) or leave it out"
+                        ))
                     continue
                 }
                 if !clamping, overlay.end == nil, overlay.fade * 2 > end - overlay.start + 1e-9 {
-                    problems.append(FieldProblem("\(field).fade", "\(overlay.fade) s fades in and out, longer than half the overlay's \(format(end - overlay.start)) s"))
+                    problems.append(
+                        FieldProblem(
+                            "\(field).fade", "\(overlay.fade) s fades in and out, longer than half the overlay's \(format(end - overlay.start)) s"))
                     continue
                 }
                 placed.append(
