@@ -101,6 +101,27 @@ import Testing
         try expectSameSound(joined, as: onePass)
     }
 
+    @Test func aStillInMotionWithAnOverlayChunksLikeTheOnePassRender() async throws {
+        // Chunks start inside the image clip: its motion continues from the frame the chunk starts on.
+        let picture = directory.file("picture.png")
+        let made = try ProcessRunner.run(
+            "ffmpeg", ["-v", "error", "-nostdin", "-f", "lavfi", "-i", "testsrc2=size=640x360", "-frames:v", "1", "-y", picture])
+        #expect(made.status == 0, "\(made.stderr)")
+        let timeline = Timeline(
+            clips: [Clip(source: picture, duration: 6, motion: .zoomIn, motionStrength: 0.3), Clip(source: try mock("a.mp4", seconds: 2))],
+            transition: Transition(type: "fade", duration: 0.5),
+            output: OutputSettings(width: 320, height: 180, fps: 30),
+            overlays: [TextOverlay(text: "across the seams", start: 1, end: 6, position: "center", box: true, fade: 0.5)])
+        let plan = try TimelinePlanner.plan(timeline, outputPath: directory.file("x.mp4"))
+        let onePass = directory.file("one-pass.mp4")
+        _ = try TimelineRenderer.render(plan, to: onePass)
+        let chunkPlan = try ChunkPlanner.plan(plan, chunkSeconds: 2.5)
+        #expect(chunkPlan.chunks.count >= 3)
+        let joined = directory.file("joined.mp4")
+        _ = try await ChunkedRenderer.render(plan, to: joined, chunkSeconds: 2.5, on: .tests)
+        try expectSameVideo(joined, as: onePass, frames: plan.totalFrames, seams: chunkPlan.chunks.dropFirst().map(\.startFrame))
+    }
+
     // MARK: the planner
 
     @Test func aTimelineNoLongerThanTheThresholdIsOneChunk() throws {

@@ -49,13 +49,32 @@ import Testing
 
     @Test func imageSequencePatternNeverOpens() throws {
         // FFmpeg's image2 demuxer takes the name as a pattern; the whitelist has only single-image demuxers.
+        // A PNG, JPEG or WebP is opened by its own `*_pipe` demuxer, chosen from its signature, so a
+        // pattern-like name is just a name: the file itself is the one picture read (not frame001.png).
         let pattern = try HostileFiles.imagePattern(in: directory)
-        let error = #expect(throws: MediaError.self) { try MediaProbe.probe(pattern) }
+        try Data(HostileFiles.pngBomb(width: 4, height: 2)).write(to: URL(fileURLWithPath: pattern))
+        let read = try MediaProbe.probe(pattern)
+        #expect(read.format == "png_pipe" && read.video?.width == 4, "the named file, not the sequence it looks like")
+        // Anything else with a pattern name falls to image2, which is refused.
+        let gif = try Data(contentsOf: URL(fileURLWithPath: try HostileFiles.gif(in: directory)))
+        let gifPattern = directory.file("frame%03d.gif")
+        try gif.write(to: URL(fileURLWithPath: gifPattern))
+        let error = #expect(throws: MediaError.self) { try MediaProbe.probe(gifPattern) }
         #expect(error?.kind == .notMedia)
         #expect(error?.message.contains("image-sequence pattern") == true, "\(error?.message ?? "")")
         // The same picture under a plain name is a still image.
         let single = try MediaProbe.probe(directory.file("frame001.png"))
         #expect(single.format == "png_pipe" && single.video?.width == 2)
+    }
+
+    @Test func aJPEGNamedJpgOpensAsAStillImage() throws {
+        // By extension FFmpeg would pick image2 for a .jpg, which the whitelist refuses.
+        let path = directory.file("photo.jpg")
+        let run = try ProcessRunner.run(
+            "ffmpeg", ["-v", "error", "-nostdin", "-f", "lavfi", "-i", "testsrc2=size=64x48", "-frames:v", "1", "-y", path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let info = try MediaProbe.probe(path)
+        #expect(info.format == "jpeg_pipe" && info.isStillImage && info.video?.width == 64)
     }
 
     @Test func formatsOutsideTheWhitelistAreRefused() throws {

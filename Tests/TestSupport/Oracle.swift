@@ -47,6 +47,8 @@ public struct FFprobeReport: Decodable, Sendable {
 public enum Oracle {
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) { self.description = description }
     }
 
     /// Per-frame PSNR (dB, average of the planes) of `a` against `b`, by ffmpeg's psnr filter.

@@ -41,7 +41,10 @@ final class InputContainer {
         opened?.pointee.interrupt_callback = interrupt.ffmpegCallback
         var options = OptionDictionary(InputPolicy.openOptions)
         // The "file:" prefix keeps a name such as "concat:a|b" from choosing a protocol.
-        let openCode = avformat_open_input(&opened, "file:" + path, nil, &options.pointer)
+        // A still image is read by its `*_pipe` demuxer, named from its signature: by the
+        // name's extension FFmpeg would choose `image2` (sequences), which is not allowed.
+        let stillFormat = InputPolicy.stillImageDemuxer(head: head).flatMap { av_find_input_format($0) }
+        let openCode = avformat_open_input(&opened, "file:" + path, stillFormat, &options.pointer)
         // On failure FFmpeg has freed the context it was given and set `opened` to nil.
         guard openCode >= 0, let opened else {
             throw interrupt.error(path: path) ?? Self.openError(openCode, path: path)

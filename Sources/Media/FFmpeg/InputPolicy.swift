@@ -13,6 +13,14 @@ enum InputPolicy {
     static let protocolWhitelist = "file"
     static let acceptedFormats = "mp4/mov/m4a, mkv/webm, mp3, wav, flac, ogg, aac, mpeg-ts, avi, png, jpeg or webp"
 
+    /// The demuxer of a PNG, JPEG or WebP, from the file's first bytes; nil for anything else.
+    static func stillImageDemuxer(head: [UInt8]) -> String? {
+        if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "png_pipe" }
+        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return "jpeg_pipe" }
+        if head.count >= 12, head.starts(with: Array("RIFF".utf8)), Array(head[8..<12]) == Array("WEBP".utf8) { return "webp_pipe" }
+        return nil
+    }
+
     /// The options of every `avformat_open_input`.
     static var openOptions: [String: String] {
         [

@@ -28,6 +28,12 @@ public struct MediaInfo: Sendable, Equatable, Codable {
         try container.encode(audio, forKey: .audio)
     }
 
+    /// A single still picture (PNG, JPEG or WebP): one frame of a still codec and no sound.
+    public var isStillImage: Bool {
+        guard let video, audio == nil else { return false }
+        return ["png", "mjpeg", "webp"].contains(video.codec) && (video.frames ?? 1) <= 1
+    }
+
     /// The video stream, or an error saying the file has none.
     public func requireVideo() throws(MediaError) -> VideoStreamInfo {
         guard let video else {

@@ -6,10 +6,12 @@ extension RenderPlan.ClipPlan {
         guard count > 0 else { return self }
         let fromFrozen = min(count, frozenHeadFrames)
         let fromMedia = count - fromFrozen
-        return RenderPlan.ClipPlan(
+        var skipped = RenderPlan.ClipPlan(
             index: index, path: path, info: info, video: video, mediaEnd: mediaEnd,
             readStart: readStart + Double(fromMedia) * Double(rate.denominator) / Double(rate.numerator),
             readEnd: readEnd, frozenHeadFrames: frozenHeadFrames - fromFrozen, frames: frames - count,
             startFrame: startFrame + count, volume: volume)
+        skipped.still = still
+        return skipped
     }
 }

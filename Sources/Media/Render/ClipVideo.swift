@@ -4,7 +4,8 @@ import CFFmpeg
 /// upright, square pixels, constant output frame rate, fitted to the output size,
 /// yuv420p; frozen frames make up a head or tail the media does not have.
 enum ClipVideo {
-    static func open(_ clip: RenderPlan.ClipPlan, in plan: RenderPlan) throws(MediaError) -> FilteredStreamReader {
+    static func open(_ clip: RenderPlan.ClipPlan, in plan: RenderPlan) throws(MediaError) -> any ClipFrameSource {
+        if let still = clip.still { return try StillVideo(clip, still: still, in: plan) }
         let input = try InputContainer(path: clip.path)
         guard let stream = input.bestStream(AVMEDIA_TYPE_VIDEO) else {
             throw MediaError(.noVideoStream, "clip \(clip.index) (\(clip.path)) has no video stream; give a video file", path: clip.path)
@@ -44,7 +45,7 @@ enum ClipVideo {
     }
 
     /// Rotation as players apply it (display matrix), then SAR folded into the width.
-    private static func uprightAndSquare(_ video: VideoStreamInfo) -> [(String, KeyValuePairs<String, String>)] {
+    static func uprightAndSquare(_ video: VideoStreamInfo) -> [(String, KeyValuePairs<String, String>)] {
         var filters: [(String, KeyValuePairs<String, String>)] = []
         switch video.rotation {
         case 90: filters.append(("transpose", ["dir": "clock"]))
@@ -62,7 +63,7 @@ enum ClipVideo {
         return filters
     }
 
-    private static func fit(
+    static func fit(
         _ graph: FilterGraph, from start: FilterGraph.Node,
         plan: RenderPlan
     ) throws(MediaError) -> FilterGraph.Node {

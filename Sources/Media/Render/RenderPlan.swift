@@ -20,6 +20,28 @@ public struct RenderPlan: Sendable, Equatable, Codable {
         /// Output frame where the clip starts.
         public let startFrame: Int64
         public let volume: Double
+        /// A still image: its media is `still.duration` seconds of the picture in motion.
+        public var still: StillPlan? = nil
+    }
+
+    /// A still image clip: the picture decoded once, fitted, then moved by a per-frame
+    /// sub-pixel crop over `duration` seconds of virtual media.
+    public struct StillPlan: Sendable, Equatable, Codable {
+        public let duration: Double
+        public let motion: StillMotion
+        public let strength: Double
+    }
+
+    /// A text overlay in output seconds: visible on frames whose time is in [start, end).
+    public struct OverlayPlan: Sendable, Equatable, Codable {
+        public let text: String
+        public let start: Double
+        public let end: Double
+        public let position: String
+        public let size: Int
+        public let color: String
+        public let box: Bool
+        public let fade: Double
     }
 
     public struct JoinPlan: Sendable, Equatable, Codable {
@@ -52,6 +74,8 @@ public struct RenderPlan: Sendable, Equatable, Codable {
     public let soundtrack: SoundtrackPlan?
     /// With beat sync: the beats (or downbeats) in output seconds the joins were snapped to.
     public internal(set) var beatGrid: [Double] = []
+    /// Text drawn over the output, the clips' overlays moved to output time.
+    public internal(set) var overlays: [OverlayPlan] = []
 
     public static let sampleRate: Int64 = 48_000
 

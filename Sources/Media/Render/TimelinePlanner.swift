@@ -38,7 +38,8 @@ public enum TimelinePlanner {
         let adjusted = BeatSyncAdjuster.adjust(timeline, mediaEnds: plan.clips.map(\.mediaEnd), frameRate: plan.frameRate.value, analysis: analysis)
         var synced = adjusted.timeline
         synced.beatSync = nil
-        var syncedPlan = try validatedPlan(synced, outputPath: outputPath, limits: limits, resolve: resolve, probe: probeOnce)
+        var syncedPlan = try validatedPlan(
+            synced, outputPath: outputPath, limits: limits, resolve: resolve, probe: probeOnce, overlaysChecked: true)
         syncedPlan.beatGrid = adjusted.grid.filter { $0 <= syncedPlan.duration + 1e-9 }
         return syncedPlan
     }
@@ -62,12 +63,15 @@ public enum TimelinePlanner {
         let mediaEnd: Double
         let start: Double
         let end: Double
+        let still: RenderPlan.StillPlan?
     }
 
+    /// `overlaysChecked`: the overlays were checked against the timeline before beat sync
+    /// moved its joins; an overlay past a clip (or the video) that sync shortened is cut at its end.
     private static func validatedPlan(
         _ timeline: Timeline, outputPath: String?, limits: TimelineLimits,
         resolve: (String) throws(MediaError) -> String,
-        probe: (String) throws(MediaError) -> MediaInfo
+        probe: (String) throws(MediaError) -> MediaInfo, overlaysChecked: Bool = false
     ) throws(MediaError) -> RenderPlan {
         // Numbers first: nothing below does arithmetic on a number out of its range.
         var problems = numberProblems(timeline, limits: limits)
@@ -89,7 +93,35 @@ public enum TimelinePlanner {
                 let path = try resolve(clip.source)
                 let info = try probe(path)
                 let video = try info.requireVideo()
-                guard let mediaEnd = video.duration ?? info.duration else {
+                var still: RenderPlan.StillPlan?
+                if info.isStillImage {
+                    // A still's media is its `duration` of the picture in motion; in/out trim that.
+                    guard let duration = clip.duration else {
+                        problem("\(field).duration", "is required for a still image: the seconds it stays on screen")
+                        probed.append(nil)
+                        continue
+                    }
+                    guard duration.isFinite, duration > 0, duration <= min(maxSeconds, limits.maxOutputSeconds) else {
+                        probed.append(nil)  // reported by numberProblems
+                        continue
+                    }
+                    still = .init(
+                        duration: duration, motion: clip.motion ?? .none, strength: clip.motionStrength ?? Clip.defaultMotionStrength)
+                } else {
+                    if clip.duration != nil {
+                        problem("\(field).duration", "is for still images; trim a video with in and out")
+                        valid = false
+                    }
+                    if clip.motion.map({ $0 != .none }) ?? false {
+                        problem("\(field).motion", "is for still images (PNG, JPEG, WebP); this source is a video")
+                        valid = false
+                    }
+                    if clip.motionStrength != nil {
+                        problem("\(field).motion_strength", "is for still images (PNG, JPEG, WebP); this source is a video")
+                        valid = false
+                    }
+                }
+                guard let mediaEnd = still?.duration ?? video.duration ?? info.duration else {
                     throw MediaError(
                         .unsupported,
                         "\(path) states no duration and has no timestamps (a raw stream?); "
@@ -109,7 +141,7 @@ public enum TimelinePlanner {
                     valid
                         ? ProbedClip(
                             path: path, info: info, video: video, mediaEnd: mediaEnd, start: clip.in,
-                            end: min(clip.out ?? mediaEnd, mediaEnd)) : nil)
+                            end: min(clip.out ?? mediaEnd, mediaEnd), still: still) : nil)
             } catch {
                 problem("\(field).source", error.description)
                 probed.append(nil)
@@ -135,7 +167,8 @@ public enum TimelinePlanner {
         if (output.width == nil) != (output.height == nil) {
             problem(output.width == nil ? "output.width" : "output.height", "give both width and height, or neither")
         }
-        let fpsValue = output.fps ?? first.flatMap { defaultFrameRate($0.video) } ?? 30
+        // A still has no frame rate of its own (image demuxers say 25): 30.
+        let fpsValue = output.fps ?? first.flatMap { $0.still == nil ? defaultFrameRate($0.video) : 30 } ?? 30
         let frameRate = output.fps == nil || frameRateRange.contains(fpsValue) ? FrameRate(fpsValue) : nil
         // Explicit settings were checked with the numbers; this catches sizes and rates taken from the first clip.
         if output.width == nil || output.height == nil || output.fps == nil {
@@ -206,11 +239,64 @@ public enum TimelinePlanner {
         if CurrentCancellation.flag?.isCancelled == true { throw MediaError.cancelled(outputPath) }
         guard problems.isEmpty, let frameRate else { throw MediaError.invalid(problems) }
         let clips = try layOut(probed.compactMap { $0 }, timeline: timeline, joins: joins, frameRate: frameRate)
-        return RenderPlan(
+        var plan = RenderPlan(
             width: width, height: height, frameRate: frameRate, fit: output.fit,
             background: output.background, videoCodec: videoCodec, audioCodec: audioCodec,
             container: container, crf: output.crf, preset: output.preset, audioBitrate: output.audioBitrate,
             timing: timeline.timing, clips: clips, joins: joins, soundtrack: soundtrack)
+        plan.overlays = try placeOverlays(
+            timeline, clips: clips, duration: plan.duration, frameRate: frameRate, height: height, clamping: overlaysChecked)
+        return plan
+    }
+
+    /// Every overlay in output seconds, each checked against the length of what it is on:
+    /// the video, or its clip (whose time zero is the clip's first output frame).
+    private static func placeOverlays(
+        _ timeline: Timeline, clips: [RenderPlan.ClipPlan], duration: Double, frameRate: FrameRate, height: Int,
+        clamping: Bool
+    ) throws(MediaError) -> [RenderPlan.OverlayPlan] {
+        var placed: [RenderPlan.OverlayPlan] = []
+        var problems: [FieldProblem] = []
+        let tolerance = 0.5 / frameRate.value
+        func place(_ overlays: [TextOverlay]?, path: String, offset: Double, length: Double, what: String) {
+            for (index, overlay) in (overlays ?? []).enumerated() {
+                let field = "\(path)[\(index)]"
+                var end = overlay.end ?? length
+                if clamping {
+                    guard overlay.start < length else { continue }
+                    end = min(end, length)
+                }
+                if overlay.start >= length {
+                    problems.append(FieldProblem("\(field).start", "\(overlay.start) s is at or past the end of \(what) (\(format(length)) s)"))
+                    continue
+                }
+                if end > length + tolerance {
+                    problems.append(
+                        FieldProblem(
+                            "\(field).end", "\(end) s is past the end of \(what) (\(format(length)) s); use at most \(format(length)) or leave it out"
+                        ))
+                    continue
+                }
+                if !clamping, overlay.end == nil, overlay.fade * 2 > end - overlay.start + 1e-9 {
+                    problems.append(
+                        FieldProblem(
+                            "\(field).fade", "\(overlay.fade) s fades in and out, longer than half the overlay's \(format(end - overlay.start)) s"))
+                    continue
+                }
+                placed.append(
+                    .init(
+                        text: overlay.text, start: offset + overlay.start, end: offset + min(end, length), position: overlay.position,
+                        size: overlay.size ?? max(8, height / 20), color: overlay.color, box: overlay.box, fade: overlay.fade))
+            }
+        }
+        place(timeline.overlays, path: "overlays", offset: 0, length: duration, what: "the video")
+        for clip in clips {
+            place(
+                timeline.clips[clip.index].overlays, path: "clips[\(clip.index)].overlays", offset: Double(clip.startFrame) / frameRate.value,
+                length: Double(clip.frames) / frameRate.value, what: "the clip")
+        }
+        if !problems.isEmpty { throw MediaError.invalid(problems) }
+        return placed
     }
 
     /// Frame counts and positions. In preserve mode each clip reaches half a transition
@@ -235,12 +321,13 @@ public enum TimelinePlanner {
                 throw MediaError.invalid([FieldProblem("clips[\(index)]", "its length in frames is out of range; trim it with in/out")])
             }
             let frames = head + used + tail
-            clips.append(
-                .init(
-                    index: index, path: clip.path, info: clip.info, video: clip.video, mediaEnd: clip.mediaEnd,
-                    readStart: readStart, readEnd: min(clip.mediaEnd, clip.end + Double(tail) / frameRate.value),
-                    frozenHeadFrames: head - headFromMedia, frames: frames, startFrame: startFrame,
-                    volume: timeline.clips[index].volume))
+            var planned = RenderPlan.ClipPlan(
+                index: index, path: clip.path, info: clip.info, video: clip.video, mediaEnd: clip.mediaEnd,
+                readStart: readStart, readEnd: min(clip.mediaEnd, clip.end + Double(tail) / frameRate.value),
+                frozenHeadFrames: head - headFromMedia, frames: frames, startFrame: startFrame,
+                volume: timeline.clips[index].volume)
+            planned.still = clip.still
+            clips.append(planned)
             startFrame += frames - (index < joins.count ? joins[index].frames : 0)
         }
         return clips

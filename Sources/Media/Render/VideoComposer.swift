@@ -25,12 +25,14 @@ enum VideoComposer {
         let frame = try Frame()
         let other = try Frame()
         let blended = try Frame()
+        let drawn = try Frame()
+        let overlays = try OverlayStage.make(for: plan)
         let packet = try Packet()
         var outputIndex = range.lowerBound
         let push = { (packet: borrowing Packet) throws(MediaError) in
             if kept.contains(packet.pointer.pointee.pts) { try output.push(packet) }
         }
-        let emit = { (frame: borrowing Frame) throws(MediaError) in
+        let encodeFrame = { (frame: borrowing Frame) throws(MediaError) in
             if output.isCancelled { throw MediaError.cancelled() }
             // Every path must deliver exactly what the encoder was opened for.
             guard frame.pointer.pointee.format == encoder.context.pointee.pix_fmt.rawValue,
@@ -47,6 +49,12 @@ enum VideoComposer {
             frame.pointer.pointee.pict_type = keyframes.contains(outputIndex) ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE
             outputIndex += 1
             try encoder.encode(frame.pointer, using: packet, emit: push)
+        }
+        let emit = { (frame: borrowing Frame) throws(MediaError) in
+            guard let overlays, overlays.covers(outputIndex) else { return try encodeFrame(frame) }
+            try overlays.draw(frame, at: outputIndex, into: drawn)
+            defer { drawn.unref() }
+            try encodeFrame(drawn)
         }
 
         // A chunk that starts inside a clip opens it that many frames in.
@@ -87,7 +95,7 @@ enum VideoComposer {
     }
 
     private static func take(
-        from reader: FilteredStreamReader, into frame: borrowing Frame,
+        from reader: any ClipFrameSource, into frame: borrowing Frame,
         clip: RenderPlan.ClipPlan
     ) throws(MediaError) {
         let taken: Bool

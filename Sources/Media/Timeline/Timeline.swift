@@ -9,11 +9,13 @@ public struct Timeline: Sendable, Equatable, Codable {
     public var audio: Soundtrack?
     public var beatSync: BeatSync?
     public var output: OutputSettings
+    /// Text drawn over the video, times in output seconds.
+    public var overlays: [TextOverlay]?
 
     public init(
         clips: [Clip], transition: Transition? = nil, transitions: [Transition]? = nil,
         timing: TimingMode = .overlap, audio: Soundtrack? = nil, beatSync: BeatSync? = nil,
-        output: OutputSettings = OutputSettings()
+        output: OutputSettings = OutputSettings(), overlays: [TextOverlay]? = nil
     ) {
         self.clips = clips
         self.transition = transition
@@ -22,12 +24,13 @@ public struct Timeline: Sendable, Equatable, Codable {
         self.audio = audio
         self.beatSync = beatSync
         self.output = output
+        self.overlays = overlays
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case clips, transition, transitions, timing, audio
         case beatSync = "beat_sync"
-        case output
+        case output, overlays
     }
 
     public init(from decoder: any Decoder) throws {
@@ -39,6 +42,7 @@ public struct Timeline: Sendable, Equatable, Codable {
         audio = try container.decodeIfPresent(Soundtrack.self, forKey: .audio)
         beatSync = try container.decodeIfPresent(BeatSync.self, forKey: .beatSync)
         output = try container.decodeIfPresent(OutputSettings.self, forKey: .output) ?? OutputSettings()
+        overlays = try container.decodeIfPresent([TextOverlay].self, forKey: .overlays)
     }
 
     /// The transition of join `index` (between clip `index` and `index + 1`).
@@ -57,15 +61,36 @@ public struct Clip: Sendable, Equatable, Codable {
     public var out: Double?
     /// Gain for the clip's own audio.
     public var volume: Double
+    /// A still image's length in seconds (required for an image, refused for a video).
+    public var duration: Double?
+    /// How a still image moves (refused for a video); nil is `none`.
+    public var motion: StillMotion?
+    /// How far it moves: the zoom grows by this fraction (0…1); nil is 0.1.
+    public var motionStrength: Double?
+    /// Text drawn over this clip, times in seconds from the clip's first output frame.
+    public var overlays: [TextOverlay]?
 
-    public init(source: String, in start: Double = 0, out: Double? = nil, volume: Double = 1) {
+    public static let defaultMotionStrength = 0.1
+
+    public init(
+        source: String, in start: Double = 0, out: Double? = nil, volume: Double = 1, duration: Double? = nil,
+        motion: StillMotion? = nil, motionStrength: Double? = nil, overlays: [TextOverlay]? = nil
+    ) {
         self.source = source
         self.in = start
         self.out = out
         self.volume = volume
+        self.duration = duration
+        self.motion = motion
+        self.motionStrength = motionStrength
+        self.overlays = overlays
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case source, `in`, out, volume }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case source, `in`, out, volume, duration, motion
+        case motionStrength = "motion_strength"
+        case overlays
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -73,6 +98,68 @@ public struct Clip: Sendable, Equatable, Codable {
         self.in = try container.decodeIfPresent(Double.self, forKey: .in) ?? 0
         out = try container.decodeIfPresent(Double.self, forKey: .out)
         volume = try container.decodeIfPresent(Double.self, forKey: .volume) ?? 1
+        duration = try container.decodeIfPresent(Double.self, forKey: .duration)
+        motion = try container.decodeIfPresent(StillMotion.self, forKey: .motion)
+        motionStrength = try container.decodeIfPresent(Double.self, forKey: .motionStrength)
+        overlays = try container.decodeIfPresent([TextOverlay].self, forKey: .overlays)
+    }
+}
+
+/// How a still image clip moves: a slow zoom, or a pan across the picture zoomed in by
+/// `1 + motion_strength` (the view travels in the named direction).
+public enum StillMotion: String, Sendable, Equatable, Codable, CaseIterable {
+    case none
+    case zoomIn = "zoom_in"
+    case zoomOut = "zoom_out"
+    case panLeft = "pan_left"
+    case panRight = "pan_right"
+    case panUp = "pan_up"
+    case panDown = "pan_down"
+}
+
+/// Text drawn over the video between `start` and `end` (drawtext, the text set as an option value).
+public struct TextOverlay: Sendable, Equatable, Codable {
+    public var text: String
+    /// Seconds (of the output, or of the clip for a clip's overlay).
+    public var start: Double
+    /// nil: to the end of the video (or of the clip).
+    public var end: Double?
+    /// `top`, `center`, `bottom`, or `X,Y`: the text's top-left corner as fractions (0…1) of the frame.
+    public var position: String
+    /// Font size in output pixels; nil: a twentieth of the output height.
+    public var size: Int?
+    public var color: String
+    /// A translucent black box behind the text.
+    public var box: Bool
+    /// Seconds of fade in at the start and fade out at the end.
+    public var fade: Double
+
+    public init(
+        text: String, start: Double = 0, end: Double? = nil, position: String = "bottom", size: Int? = nil,
+        color: String = "white", box: Bool = false, fade: Double = 0
+    ) {
+        self.text = text
+        self.start = start
+        self.end = end
+        self.position = position
+        self.size = size
+        self.color = color
+        self.box = box
+        self.fade = fade
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case text, start, end, position, size, color, box, fade }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        text = try container.decode(String.self, forKey: .text)
+        start = try container.decodeIfPresent(Double.self, forKey: .start) ?? 0
+        end = try container.decodeIfPresent(Double.self, forKey: .end)
+        position = try container.decodeIfPresent(String.self, forKey: .position) ?? "bottom"
+        size = try container.decodeWholeNumberIfPresent(forKey: .size)
+        color = try container.decodeIfPresent(String.self, forKey: .color) ?? "white"
+        box = try container.decodeIfPresent(Bool.self, forKey: .box) ?? false
+        fade = try container.decodeIfPresent(Double.self, forKey: .fade) ?? 0
     }
 }
 

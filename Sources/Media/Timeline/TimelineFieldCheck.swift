@@ -6,33 +6,50 @@ extension Timeline {
     public static func unknownFields(in json: Data) -> [FieldProblem] {
         guard let root = try? JSONSerialization.jsonObject(with: json) else { return [] }
         var problems: [FieldProblem] = []
-        func check(_ value: Any, _ path: String, _ known: [String], nested: [String: (known: [String], isList: Bool)] = [:]) {
+        func check(_ value: Any, _ path: String, _ shape: Shape) {
             guard let object = value as? [String: Any] else { return }
             for key in object.keys.sorted() {
                 let field = path.isEmpty ? key : "\(path).\(key)"
-                guard known.contains(key) else {
-                    problems.append(FieldProblem(field, "unknown field; the fields here are \(known.joined(separator: ", "))"))
+                guard shape.known.contains(key) else {
+                    problems.append(FieldProblem(field, "unknown field; the fields here are \(shape.known.joined(separator: ", "))"))
                     continue
                 }
-                guard let child = nested[key] else { continue }
+                guard let child = shape.nested[key] else { continue }
                 if child.isList, let items = object[key] as? [Any] {
-                    for (index, item) in items.enumerated() { check(item, "\(field)[\(index)]", child.known) }
+                    for (index, item) in items.enumerated() { check(item, "\(field)[\(index)]", child) }
                 } else {
-                    check(object[key] as Any, field, child.known)
+                    check(object[key] as Any, field, child)
                 }
             }
         }
+        let overlays = Shape(names(TextOverlay.CodingKeys.self), isList: true)
         check(
-            root, "", names(CodingKeys.self),
-            nested: [
-                "clips": (names(Clip.CodingKeys.self), true),
-                "transition": (names(Transition.CodingKeys.self), false),
-                "transitions": (names(Transition.CodingKeys.self), true),
-                "audio": (names(Soundtrack.CodingKeys.self), false),
-                "beat_sync": (names(BeatSync.CodingKeys.self), false),
-                "output": (names(OutputSettings.CodingKeys.self), false),
-            ])
+            root, "",
+            Shape(
+                names(CodingKeys.self),
+                nested: [
+                    "clips": Shape(names(Clip.CodingKeys.self), isList: true, nested: ["overlays": overlays]),
+                    "transition": Shape(names(Transition.CodingKeys.self)),
+                    "transitions": Shape(names(Transition.CodingKeys.self), isList: true),
+                    "audio": Shape(names(Soundtrack.CodingKeys.self)),
+                    "beat_sync": Shape(names(BeatSync.CodingKeys.self)),
+                    "output": Shape(names(OutputSettings.CodingKeys.self)),
+                    "overlays": overlays,
+                ]))
         return problems
+    }
+
+    /// The keys an object may have, and the objects (or lists of them) under some keys.
+    private struct Shape {
+        let known: [String]
+        var isList = false
+        var nested: [String: Shape] = [:]
+
+        init(_ known: [String], isList: Bool = false, nested: [String: Shape] = [:]) {
+            self.known = known
+            self.isList = isList
+            self.nested = nested
+        }
     }
 
     private static func names<Key: CodingKey & CaseIterable>(_ keys: Key.Type) -> [String] {

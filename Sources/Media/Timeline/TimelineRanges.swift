@@ -40,7 +40,9 @@ extension TimelinePlanner {
                     }
                 }
                 within("clips[\(index)].volume", clip.volume, volumeRange)
+                problems += stillProblems(clip, field: "clips[\(index)]", limits: limits)
             }
+            problems += overlayProblems(timeline)
         }
         let transitionLimit = min(maxSeconds, limits.maxOutputSeconds)
         if let transition = timeline.transition { seconds("transition.duration", transition.duration, upTo: transitionLimit) }

@@ -204,10 +204,8 @@ public struct AssetStore: Sendable {
 
     /// Video when there is a moving picture, image for a single still, else audio.
     static func kind(of info: MediaInfo) -> AssetKind {
-        guard let video = info.video else { return .audio }
-        let stillCodecs: Set<String> = ["png", "mjpeg", "webp"]
-        if stillCodecs.contains(video.codec) && (video.frames ?? 1) <= 1 && info.audio == nil { return .image }
-        return .video
+        guard info.video != nil else { return .audio }
+        return info.isStillImage ? .image : .video
     }
 
     /// An extension FFmpeg recognizes for the stored file, from the probed format.

@@ -70,8 +70,8 @@ struct PreparedTimeline: Sendable {
         var sources: [String: (path: String, info: MediaInfo)] = [:]
         for (field, id, needsVideo) in wanted {
             guard let asset = sourceAsset(id, field: field, found: found, problems: &problems) else { continue }
-            if needsVideo && asset.kind != .video {
-                problems.append(FieldProblem(field, "asset \(id) is \(asset.kind == .audio ? "audio" : "an image"), not a video"))
+            if needsVideo && asset.kind == .audio {
+                problems.append(FieldProblem(field, "asset \(id) is audio, not a video or an image"))
                 continue
             }
             guard var info = asset.info else {

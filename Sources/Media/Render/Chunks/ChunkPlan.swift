@@ -44,11 +44,12 @@ public struct ChunkPlan: Sendable, Equatable, Codable {
     public func relocatingSources(_ relocate: (String) throws(MediaError) -> String) throws(MediaError) -> ChunkPlan {
         var clips: [RenderPlan.ClipPlan] = []
         for clip in plan.clips {
-            clips.append(
-                RenderPlan.ClipPlan(
-                    index: clip.index, path: try relocate(clip.path), info: clip.info, video: clip.video, mediaEnd: clip.mediaEnd,
-                    readStart: clip.readStart, readEnd: clip.readEnd, frozenHeadFrames: clip.frozenHeadFrames,
-                    frames: clip.frames, startFrame: clip.startFrame, volume: clip.volume))
+            var moved = RenderPlan.ClipPlan(
+                index: clip.index, path: try relocate(clip.path), info: clip.info, video: clip.video, mediaEnd: clip.mediaEnd,
+                readStart: clip.readStart, readEnd: clip.readEnd, frozenHeadFrames: clip.frozenHeadFrames,
+                frames: clip.frames, startFrame: clip.startFrame, volume: clip.volume)
+            moved.still = clip.still
+            clips.append(moved)
         }
         let soundtrack = try plan.soundtrack.map { song throws(MediaError) in
             RenderPlan.SoundtrackPlan(path: try song.path.map(relocate), info: song.info, settings: song.settings)
@@ -59,6 +60,7 @@ public struct ChunkPlan: Sendable, Equatable, Codable {
             preset: plan.preset, audioBitrate: plan.audioBitrate, timing: plan.timing, clips: clips, joins: plan.joins,
             soundtrack: soundtrack)
         moved.beatGrid = plan.beatGrid
+        moved.overlays = plan.overlays
         return ChunkPlan(plan: moved, chunkSeconds: chunkSeconds, chunks: chunks)
     }
 }
