@@ -91,7 +91,7 @@ public struct JobRepository: Sendable {
                     return replayed
                 }
                 try alsoWrite(db, job)
-                try db.notify(Self.queuedChannel, payload: job.kind)
+                try db.wake(Self.queuedChannel, payload: job.kind)
                 return .created(job)
             })
     }
@@ -541,7 +541,7 @@ public struct JobRepository: Sendable {
                                     cancel_requested = 0, lease_owner = NULL, lease_expires_at = NULL, attempt_token = NULL
                     WHERE id = ? AND status = 'failed' RETURNING *
                     """, [now, id])
-                if let requeued { try db.notify(Self.queuedChannel, payload: requeued.kind) }
+                if let requeued { try db.wake(Self.queuedChannel, payload: requeued.kind) }
                 return requeued.map(RetryOutcome.requeued) ?? .notFailed(job)
             })
     }

@@ -13,12 +13,14 @@ import Synchronization
 final class PostgresEngine: SQLEngine {
     let pool: PostgresConnectionPool
     let location: PostgresLocation
+    private let wakeups: CoalescedWakeups
     var dialect: SQLDialect { .postgres }
     var isShared: Bool { true }
 
     init(location: PostgresLocation, maxConnections: Int = 16, logger: Logger) throws {
         self.location = location
         pool = PostgresConnectionPool(configuration: location.configuration, maxConnections: maxConnections, logger: logger)
+        wakeups = CoalescedWakeups(pool: pool)
         do {
             try pool.withConnection { connection in try PostgresMigrations.migrate(connection, logger: logger) }
         } catch {
@@ -41,7 +43,7 @@ final class PostgresEngine: SQLEngine {
 
     func writeNow<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
         try pool.withConnection { connection in
-            let notifications = NotificationsAfterCommit()
+            let notifications = NotificationsAfterCommit(wakeups: wakeups)
             let transaction = Connection(
                 connection: connection, logger: pool.logger, unanswered: UnansweredStatements(), afterCommit: notifications)
             try transaction.send("BEGIN", [])
@@ -111,6 +113,14 @@ final class PostgresEngine: SQLEngine {
                 return
             }
             afterCommit.add(channel: channel, payload: payload)
+        }
+
+        func wake(_ channel: String, payload: String) throws {
+            guard let afterCommit else {
+                try notify(channel, payload: payload)
+                return
+            }
+            afterCommit.add(channel: channel, payload: payload, wakeOnly: true)
         }
 
         func serialize(on name: String) throws {

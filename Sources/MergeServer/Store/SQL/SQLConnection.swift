@@ -17,6 +17,11 @@ public protocol SQLConnection {
     /// PostgreSQL's NOTIFY, sent just after the commit; the process's own listeners for SQLite.
     func notify(_ channel: String, payload: String) throws
 
+    /// A notification that only wakes listeners (a job of this kind is queued): any two of
+    /// one channel and payload mean the same, so PostgreSQL sends those of commits close
+    /// together as one, off the committing caller's path. SQLite: `notify`.
+    func wake(_ channel: String, payload: String) throws
+
     /// Holds a lock named `name` until the transaction ends: writes that must see each
     /// other's results (one key's budget, the files rows share) run one at a time under
     /// PostgreSQL as they do under SQLite's single writer.

@@ -86,6 +86,8 @@ final class SQLiteEngine: SQLEngine {
             pending.add(channel: channel, payload: payload)
         }
 
+        func wake(_ channel: String, payload: String) throws { try notify(channel, payload: payload) }
+
         /// SQLite's write transactions already run one at a time.
         func serialize(on name: String) throws {}
         func serializeShared(on name: String) throws {}
