@@ -72,8 +72,13 @@ import Testing
         try MockVideoSynthesizer.write(Self.spec(pattern, seed: 7), to: again)
         try MockVideoSynthesizer.write(Self.spec(pattern, seed: 8), to: other)
         let hashes = try Oracle.videoFrameHashes(first)
-        #expect(hashes.count == 6)
-        #expect(hashes == (try Oracle.videoFrameHashes(again)), "\(pattern)")
+        let repeated = try Oracle.videoFrameHashes(again)
+        #expect(hashes.count == 6 && repeated.count == 6)
+        // The encoder's output once differed for `life` in a full CI run under load (the
+        // pictures fed to it are equal, as the test above shows): the decoded frames must
+        // match within encoder noise.
+        let psnr = try Oracle.framePSNR(first, again, scratch: directory.file("\(pattern)-psnr.log"))
+        #expect(psnr.count == 6 && psnr.allSatisfy { $0 >= 40 }, "\(pattern): \(psnr)")
         #expect(hashes.first != (try Oracle.videoFrameHashes(other)).first, "\(pattern)")
     }
 }
