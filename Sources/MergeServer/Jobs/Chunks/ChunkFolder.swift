@@ -54,7 +54,7 @@ struct ChunkFolder: Sendable {
         }
         try makeLocal()
         try JSONEncoder.api.encode(portable).write(to: URL(fileURLWithPath: planPath), options: .atomic)
-        if !media.isLocal { try await media.storage.store(file: planPath, key: key(Self.planName)) }
+        try await media.publish(file: planPath, key: key(Self.planName))
     }
 
     /// The stored plan, its sources still as keys (see `withSources`); nil when there is none.
