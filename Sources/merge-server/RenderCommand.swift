@@ -43,6 +43,12 @@ struct RenderCommand: AsyncParsableCommand {
     @Option(name: .customLong("beat-sync"), help: "Snap joins to the song's beat or downbeat.")
     var beatSync: BeatSync.Mode?
 
+    @Option(help: "An SRT or WebVTT file of captions or lyrics, burned into the picture (or a track: --soft-captions).")
+    var captions: String?
+
+    @Flag(name: .customLong("soft-captions"), help: "Carry the captions as a subtitle track players switch on, not burned in.")
+    var softCaptions = false
+
     @Flag(name: .customLong("json-progress"), help: "Progress and the result as JSON lines on stdout.")
     var jsonProgress = false
 
@@ -114,6 +120,13 @@ struct RenderCommand: AsyncParsableCommand {
         if let fps { timeline.output.fps = fps }
         if let fit { timeline.output.fit = fit }
         if let beatSync { timeline.beatSync = BeatSync(mode: beatSync) }
+        if let captions { timeline.captions = Captions(source: captions) }
+        if softCaptions {
+            guard timeline.captions != nil else {
+                throw CommandFailure(message: "--soft-captions: give the captions with --captions FILE (or in the timeline)", exitCode: 64)
+            }
+            timeline.captions?.burn = false
+        }
         return (timeline, { [baseDirectory] source throws(MediaError) in try SourcePath.resolve(source, relativeTo: baseDirectory) })
     }
 }

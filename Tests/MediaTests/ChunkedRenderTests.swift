@@ -122,6 +122,26 @@ import Testing
         try expectSameVideo(joined, as: onePass, frames: plan.totalFrames, seams: chunkPlan.chunks.dropFirst().map(\.startFrame))
     }
 
+    @Test func softCaptionsAreMuxedOnceAtTheJoin() async throws {
+        let cues = [
+            CaptionCue(start: 0.5, end: 1.5, text: "first"), CaptionCue(start: 2.2, end: 3.8, text: "across the seam"),
+            CaptionCue(start: 4, end: 5, text: "last"),
+        ]
+        let timeline = Timeline(
+            clips: [Clip(source: try mock("a.mp4", seconds: 3)), Clip(source: try mock("b.mp4", seconds: 3, seed: 2))],
+            transition: Transition(type: "fade", duration: 0.5), output: OutputSettings(width: 256, height: 192, fps: 30),
+            captions: Captions(cues: cues, burn: false))
+        let plan = try TimelinePlanner.plan(timeline, outputPath: directory.file("x.mp4"))
+        #expect(try ChunkPlanner.plan(plan, chunkSeconds: 2).isChunked)
+        let joined = directory.file("joined.mp4")
+        let result = try await ChunkedRenderer.render(plan, to: joined, chunkSeconds: 2, on: .tests)
+        #expect(result.chunks ?? 1 > 1)
+        let read = try ProcessRunner.run("ffmpeg", ["-v", "error", "-nostdin", "-i", joined, "-map", "0:s:0", "-f", "srt", "-"])
+        #expect(read.status == 0, "\(read.stderr)")
+        #expect(read.stdout.components(separatedBy: " --> ").count - 1 == 3, "\(read.stdout)")
+        #expect(read.stdout.contains("00:00:02,200 --> 00:00:03,800") && read.stdout.contains("across the seam"), "\(read.stdout)")
+    }
+
     // MARK: the planner
 
     @Test func aTimelineNoLongerThanTheThresholdIsOneChunk() throws {

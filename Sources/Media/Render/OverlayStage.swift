@@ -1,108 +1,54 @@
-import CFFmpeg
-import Foundation
-
-/// Draws a render's text overlays on the output frames they cover: one graph of
-/// `drawtext` filters, every value (the user's text, colour, font file) set as an
-/// AVOption on the filter instance, never parsed as filtergraph syntax, with
-/// `expansion=none` so the text is drawn as written. Frames no overlay covers skip the
-/// graph, so a render pays for overlays only while one is on screen.
+/// Draws a render's texts — its overlays and its burned captions — on the output frames
+/// they cover. Only the texts on screen have a graph: a `TextGraph` is made when the set
+/// on screen changes and dropped when it does again, so a lyrics file of thousands of
+/// cues costs one small graph at a time, and frames no text covers skip drawing.
+/// Frames must come in increasing order (a chunk starts anywhere, then goes forward).
 final class OverlayStage {
-    private let graph: FilterGraph
-    private let source: FilterGraph.Node
-    private let sink: FilterGraph.Node
-    /// Output frames each overlay is on: [first, end).
+    private let plan: RenderPlan
+    /// Every text, by start frame.
+    private let texts: [RenderPlan.OverlayPlan]
     private let spans: [Range<Int64>]
+    /// Texts before this one have started.
+    private var nextStart = 0
+    /// Started texts not yet over.
+    private var started: [Int] = []
+    private var current: (members: [Int], graph: TextGraph)?
 
-    /// nil when the plan has no overlays.
-    static func make(for plan: RenderPlan) throws(MediaError) -> OverlayStage? {
-        plan.overlays.isEmpty ? nil : try OverlayStage(plan)
+    /// nil when the plan draws no text.
+    static func make(for plan: RenderPlan) -> OverlayStage? {
+        let texts = plan.overlays + (plan.captions?.burnedTexts ?? [])
+        return texts.isEmpty ? nil : OverlayStage(texts, plan: plan)
     }
 
-    private init(_ plan: RenderPlan) throws(MediaError) {
-        let rate = plan.frameRate
-        graph = try FilterGraph()
-        source = try graph.add(
-            "buffer",
-            [
-                "video_size": "\(plan.width)x\(plan.height)", "pix_fmt": "yuv420p",
-                "time_base": "\(rate.denominator)/\(rate.numerator)", "frame_rate": "\(rate.numerator)/\(rate.denominator)",
-                "pixel_aspect": "1/1",
-            ])
-        var last = source
-        var spans: [Range<Int64>] = []
-        for overlay in plan.overlays {
-            let span = Self.frames(of: overlay, rate: rate)
-            spans.append(span)
-            let filter = try graph.add("drawtext", try Self.options(overlay, span: span, plan: plan))
-            try graph.link(last, to: filter)
-            last = filter
+    private init(_ texts: [RenderPlan.OverlayPlan], plan: RenderPlan) {
+        self.plan = plan
+        let spanned = texts.map { ($0, TextGraph.frames(of: $0, rate: plan.frameRate)) }
+            .filter { !$0.1.isEmpty }
+            .sorted { $0.1.lowerBound < $1.1.lowerBound }
+        self.texts = spanned.map(\.0)
+        spans = spanned.map(\.1)
+    }
+
+    /// Whether some text is on output frame `index` (moves the stage to that frame).
+    func covers(_ index: Int64) -> Bool {
+        while nextStart < spans.count, spans[nextStart].lowerBound <= index {
+            started.append(nextStart)
+            nextStart += 1
         }
-        sink = try graph.add("buffersink")
-        try graph.link(last, to: sink)
-        try graph.configure()
-        self.spans = spans
+        started.removeAll { spans[$0].upperBound <= index }
+        return !started.isEmpty
     }
 
-    /// The output frames whose start time is in [start, end) (a millionth of a second of slack for rounding).
-    static func frames(of overlay: RenderPlan.OverlayPlan, rate: FrameRate) -> Range<Int64> {
-        let first = Int64(((overlay.start - 1e-6) * rate.value).rounded(.up))
-        let end = Int64(((overlay.end - 1e-6) * rate.value).rounded(.up))
-        return max(0, first)..<max(max(0, first), end)
-    }
-
-    func covers(_ index: Int64) -> Bool { spans.contains { $0.contains(index) } }
-
-    /// `frame` with the overlays of output frame `index` drawn on it, into `drawn`
-    /// (`frame` itself is left as it was: a still's picture is shared by all its frames).
+    /// `frame` with the texts of output frame `index` drawn on it, into `drawn`; `covers(index)` first.
     func draw(_ frame: borrowing Frame, at index: Int64, into drawn: borrowing Frame) throws(MediaError) {
-        frame.pts = index
-        try ffcheck(av_buffersrc_add_frame_flags(source.context, frame.pointer, Int32(AV_BUFFERSRC_FLAG_KEEP_REF)), "drawing the text overlays")
-        guard try graph.pull(from: sink, into: drawn) == .frame else {
-            throw MediaError(.ffmpeg, "internal: the text overlays gave no frame")
-        }
-    }
-
-    private static func options(
-        _ overlay: RenderPlan.OverlayPlan, span: Range<Int64>,
-        plan: RenderPlan
-    ) throws(MediaError) -> KeyValuePairs<String, String> {
-        let n = { (value: Double) in String(format: "%.12g", value) }
-        let margin = TextLayout(width: plan.width, height: plan.height).margin
-        let lineHeight = Double(overlay.size) * 1.25
-        let text = TextWrapping.wrap(
-            overlay.text, width: plan.width - 2 * margin, fontSize: overlay.size,
-            maxLines: max(1, Int(Double(plan.height - 2 * margin) / lineHeight)))
-        let font = LabelFont.covering(text)?.path ?? LabelFont.fallbackPath
-        guard FileManager.default.fileExists(atPath: font) else {
-            throw MediaError(
-                .unsupported, "no font to draw text overlays with (\(font) is missing); install fonts-dejavu-core (scripts/install-deps.sh)")
-        }
-        let x: String
-        let y: String
-        switch OverlayPosition(overlay.position) ?? .bottom {
-        case .top: (x, y) = ("(w-text_w)/2", String(margin))
-        case .center: (x, y) = ("(w-text_w)/2", "(h-text_h)/2")
-        case .bottom: (x, y) = ("(w-text_w)/2", "h-text_h-\(margin)")
-        case .point(let fx, let fy): (x, y) = ("\(n(fx))*w", "\(n(fy))*h")
-        }
-        // On exactly the frames of its span: frame times are whole frames, the bounds half a frame before them.
-        // (Not by n: the graph sees only the frames some overlay covers, so its count is not the frame number.)
-        let period = Double(plan.frameRate.denominator) / Double(plan.frameRate.numerator)
-        let enable = "gte(t,\(n((Double(span.lowerBound) - 0.5) * period)))*lt(t,\(n((Double(span.upperBound) - 0.5) * period)))"
-        let alpha: String
-        if overlay.fade > 0 {
-            let start = n(overlay.start)
-            let end = n(overlay.end)
-            let fade = n(overlay.fade)
-            alpha = "clip(min((t-\(start))/\(fade),(\(end)-t)/\(fade)),0,1)"
+        let graph: TextGraph
+        if let current, current.members == started {
+            graph = current.graph
         } else {
-            alpha = "1"
+            current = nil  // the old graph's fonts go before the new one's load
+            graph = try TextGraph(started.map { texts[$0] }, plan: plan)
+            current = (started, graph)
         }
-        return [
-            "fontfile": font, "expansion": "none", "text": text, "fontsize": String(overlay.size), "fontcolor": overlay.color,
-            "x": x, "y": y, "alpha": alpha, "line_spacing": String(max(0, overlay.size / 5)),
-            "box": overlay.box ? "1" : "0", "boxcolor": "black@0.55", "boxborderw": String(max(1, overlay.size / 4)),
-            "enable": enable,
-        ]
+        try graph.draw(frame, at: index, into: drawn)
     }
 }

@@ -44,6 +44,23 @@ public struct RenderPlan: Sendable, Equatable, Codable {
         public let fade: Double
     }
 
+    /// Captions in output seconds, cut to the video's length.
+    public struct CaptionPlan: Sendable, Equatable, Codable {
+        public let cues: [CaptionCue]
+        public let burn: Bool
+        /// Burned: font size in pixels, and `bottom` or `top`.
+        public let size: Int
+        public let position: String
+
+        /// Burned captions as texts to draw: white on a translucent box.
+        var burnedTexts: [OverlayPlan] {
+            guard burn else { return [] }
+            return cues.map { cue in
+                OverlayPlan(text: cue.text, start: cue.start, end: cue.end, position: position, size: size, color: "white", box: true, fade: 0)
+            }
+        }
+    }
+
     public struct JoinPlan: Sendable, Equatable, Codable {
         /// An xfade transition name, or "cut".
         public let transition: String
@@ -76,6 +93,7 @@ public struct RenderPlan: Sendable, Equatable, Codable {
     public internal(set) var beatGrid: [Double] = []
     /// Text drawn over the output, the clips' overlays moved to output time.
     public internal(set) var overlays: [OverlayPlan] = []
+    public internal(set) var captions: CaptionPlan? = nil
 
     public static let sampleRate: Int64 = 48_000
 

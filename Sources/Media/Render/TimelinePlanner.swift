@@ -18,10 +18,12 @@ public enum TimelinePlanner {
     ///     `MediaError` whose message explains what is wrong with the source.
     ///   - outputPath: decides the container when the timeline does not.
     ///   - probe: reads a resolved source's streams (a server passes the probe it stored on upload).
+    ///   - readCaptions: reads a resolved caption file (see `placeCaptions`).
     public static func plan(
         _ timeline: Timeline, outputPath: String? = nil, limits: TimelineLimits = .media,
         resolve: (String) throws(MediaError) -> String = { $0 },
-        probe: (String) throws(MediaError) -> MediaInfo = MediaProbe.probe
+        probe: (String) throws(MediaError) -> MediaInfo = MediaProbe.probe,
+        readCaptions: (String) throws(MediaError) -> [CaptionCue]? = { path throws(MediaError) in try CaptionFile.read(path) }
     ) throws(MediaError) -> RenderPlan {
         // Beat sync plans twice: each file is probed once (one without a stated duration is read whole).
         var probes: [String: MediaInfo] = [:]
@@ -31,7 +33,8 @@ public enum TimelinePlanner {
             probes[path] = info
             return info
         }
-        let plan = try validatedPlan(timeline, outputPath: outputPath, limits: limits, resolve: resolve, probe: probeOnce)
+        let plan = try validatedPlan(
+            timeline, outputPath: outputPath, limits: limits, resolve: resolve, probe: probeOnce, readCaptions: readCaptions)
         guard let sync = timeline.beatSync, sync.mode != .off, let song = plan.soundtrack?.path else { return plan }
         // Snap the joins to the song's grid, then plan the adjusted timeline.
         let analysis = try BeatTracker.analyze(song)
@@ -39,7 +42,8 @@ public enum TimelinePlanner {
         var synced = adjusted.timeline
         synced.beatSync = nil
         var syncedPlan = try validatedPlan(
-            synced, outputPath: outputPath, limits: limits, resolve: resolve, probe: probeOnce, overlaysChecked: true)
+            synced, outputPath: outputPath, limits: limits, resolve: resolve, probe: probeOnce, readCaptions: readCaptions,
+            overlaysChecked: true)
         syncedPlan.beatGrid = adjusted.grid.filter { $0 <= syncedPlan.duration + 1e-9 }
         return syncedPlan
     }
@@ -50,9 +54,10 @@ public enum TimelinePlanner {
     public static func validate(
         _ timeline: Timeline, outputPath: String? = nil, limits: TimelineLimits = .media,
         resolve: (String) throws(MediaError) -> String,
-        probe: (String) throws(MediaError) -> MediaInfo
+        probe: (String) throws(MediaError) -> MediaInfo,
+        readCaptions: (String) throws(MediaError) -> [CaptionCue]? = { path throws(MediaError) in try CaptionFile.read(path) }
     ) throws(MediaError) {
-        _ = try validatedPlan(timeline, outputPath: outputPath, limits: limits, resolve: resolve, probe: probe)
+        _ = try validatedPlan(timeline, outputPath: outputPath, limits: limits, resolve: resolve, probe: probe, readCaptions: readCaptions)
     }
 
     /// A clip that passed its checks: where its media is and the part of it that is used.
@@ -71,7 +76,8 @@ public enum TimelinePlanner {
     private static func validatedPlan(
         _ timeline: Timeline, outputPath: String?, limits: TimelineLimits,
         resolve: (String) throws(MediaError) -> String,
-        probe: (String) throws(MediaError) -> MediaInfo, overlaysChecked: Bool = false
+        probe: (String) throws(MediaError) -> MediaInfo, readCaptions: (String) throws(MediaError) -> [CaptionCue]?,
+        overlaysChecked: Bool = false
     ) throws(MediaError) -> RenderPlan {
         // Numbers first: nothing below does arithmetic on a number out of its range.
         var problems = numberProblems(timeline, limits: limits)
@@ -246,6 +252,8 @@ public enum TimelinePlanner {
             timing: timeline.timing, clips: clips, joins: joins, soundtrack: soundtrack)
         plan.overlays = try placeOverlays(
             timeline, clips: clips, duration: plan.duration, frameRate: frameRate, height: height, clamping: overlaysChecked)
+        plan.captions = try placeCaptions(
+            timeline.captions, duration: plan.duration, height: height, resolve: resolve, readCaptions: readCaptions)
         return plan
     }
 

@@ -41,7 +41,9 @@ public enum TimelineRenderer {
             audio: plan.audioCodec, bitRate: Int64(plan.audioBitrate),
             globalHeader: output.needsGlobalHeader)
         let audioStream = try output.addStream(for: audioEncoder)
+        let subtitles = try SubtitleTrack.add(for: plan, to: output)
         try output.writeHeader()
+        try subtitles?.write(to: output)
 
         // The loudness measurement runs on the audio thread while video encoding starts;
         // the video queue is deep enough to keep the encoder busy meanwhile.

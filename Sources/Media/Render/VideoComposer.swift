@@ -26,7 +26,7 @@ enum VideoComposer {
         let other = try Frame()
         let blended = try Frame()
         let drawn = try Frame()
-        let overlays = try OverlayStage.make(for: plan)
+        let overlays = OverlayStage.make(for: plan)
         let packet = try Packet()
         var outputIndex = range.lowerBound
         let push = { (packet: borrowing Packet) throws(MediaError) in

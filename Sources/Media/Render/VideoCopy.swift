@@ -9,8 +9,10 @@ import Foundation
 enum VideoCopy {
     /// The parameters to give the output stream, or nil when the normal path is needed.
     static func compatibleStream(for plan: RenderPlan) -> (parameters: CopiedParameters, timeBase: AVRational)? {
-        // Text overlays are drawn on decoded frames; still images have no packets to copy.
-        guard plan.overlays.isEmpty, plan.joins.allSatisfy({ $0.frames == 0 }), let first = plan.clips.first else { return nil }
+        // Text overlays and burned captions are drawn on decoded frames; still images have no packets to copy.
+        guard plan.overlays.isEmpty, plan.captions?.burn != true, plan.joins.allSatisfy({ $0.frames == 0 }), let first = plan.clips.first else {
+            return nil
+        }
         for clip in plan.clips {
             guard clip.still == nil else { return nil }
             let video = clip.video

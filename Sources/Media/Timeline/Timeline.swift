@@ -11,11 +11,13 @@ public struct Timeline: Sendable, Equatable, Codable {
     public var output: OutputSettings
     /// Text drawn over the video, times in output seconds.
     public var overlays: [TextOverlay]?
+    /// Captions or lyrics, burned in or as a subtitle track.
+    public var captions: Captions?
 
     public init(
         clips: [Clip], transition: Transition? = nil, transitions: [Transition]? = nil,
         timing: TimingMode = .overlap, audio: Soundtrack? = nil, beatSync: BeatSync? = nil,
-        output: OutputSettings = OutputSettings(), overlays: [TextOverlay]? = nil
+        output: OutputSettings = OutputSettings(), overlays: [TextOverlay]? = nil, captions: Captions? = nil
     ) {
         self.clips = clips
         self.transition = transition
@@ -25,12 +27,13 @@ public struct Timeline: Sendable, Equatable, Codable {
         self.beatSync = beatSync
         self.output = output
         self.overlays = overlays
+        self.captions = captions
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case clips, transition, transitions, timing, audio
         case beatSync = "beat_sync"
-        case output, overlays
+        case output, overlays, captions
     }
 
     public init(from decoder: any Decoder) throws {
@@ -43,6 +46,7 @@ public struct Timeline: Sendable, Equatable, Codable {
         beatSync = try container.decodeIfPresent(BeatSync.self, forKey: .beatSync)
         output = try container.decodeIfPresent(OutputSettings.self, forKey: .output) ?? OutputSettings()
         overlays = try container.decodeIfPresent([TextOverlay].self, forKey: .overlays)
+        captions = try container.decodeIfPresent(Captions.self, forKey: .captions)
     }
 
     /// The transition of join `index` (between clip `index` and `index + 1`).

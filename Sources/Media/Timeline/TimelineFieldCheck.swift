@@ -35,6 +35,8 @@ extension Timeline {
                     "beat_sync": Shape(names(BeatSync.CodingKeys.self)),
                     "output": Shape(names(OutputSettings.CodingKeys.self)),
                     "overlays": overlays,
+                    "captions": Shape(
+                        names(Captions.CodingKeys.self), nested: ["cues": Shape(names(CaptionCue.CodingKeys.self), isList: true)]),
                 ]))
         return problems
     }

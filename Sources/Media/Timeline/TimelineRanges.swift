@@ -43,6 +43,7 @@ extension TimelinePlanner {
                 problems += stillProblems(clip, field: "clips[\(index)]", limits: limits)
             }
             problems += overlayProblems(timeline)
+            problems += captionProblems(timeline.captions)
         }
         let transitionLimit = min(maxSeconds, limits.maxOutputSeconds)
         if let transition = timeline.transition { seconds("transition.duration", transition.duration, upTo: transitionLimit) }

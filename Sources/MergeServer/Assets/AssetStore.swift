@@ -152,8 +152,14 @@ public struct AssetStore: Sendable {
         // Probed even when another key's row has these bytes, so the answer (and its time)
         // is the same as for bytes never seen.
         let info: MediaInfo
+        // Caption files are text that FFmpeg is never asked to read: parsed by the timeline's own reader.
+        let isCaptions = CaptionFile.format(ofFile: temporary) != nil
         do {
-            info = try await MediaProbe.probe(temporary, on: probes)
+            if isCaptions {
+                info = try CaptionFile.probe(temporary)
+            } else {
+                info = try await MediaProbe.probe(temporary, on: probes)
+            }
         } catch {
             // The server is stopping: the upload is not at fault, and may be sent again.
             if error.kind == .cancelled {
@@ -161,8 +167,9 @@ public struct AssetStore: Sendable {
             }
             throw StorageFailure(
                 .notMedia,
-                "the upload is not media FFmpeg can read: \(error.description.replacingOccurrences(of: temporary, with: "upload"))",
-                suggestion: "upload a video, audio or image file (mp4, mov, mkv, webm, mp3, wav, m4a, flac, ogg, png, jpg)")
+                (isCaptions ? "the upload is not a caption file the server can read: " : "the upload is not media FFmpeg can read: ")
+                    + error.description.replacingOccurrences(of: temporary, with: "upload"),
+                suggestion: "upload a video, audio, image or caption file (mp4, mov, mkv, webm, mp3, wav, m4a, flac, ogg, png, jpg, srt, vtt)")
         }
         let kind = Self.kind(of: info)
         let id = Identifier.make(.asset)
@@ -202,8 +209,10 @@ public struct AssetStore: Sendable {
         return inserted
     }
 
-    /// Video when there is a moving picture, image for a single still, else audio.
+    /// Video when there is a moving picture, image for a single still, captions for an SRT
+    /// or WebVTT file, else audio.
     static func kind(of info: MediaInfo) -> AssetKind {
+        if CaptionFile.isCaptions(info) { return .captions }
         guard info.video != nil else { return .audio }
         return info.isStillImage ? .image : .video
     }
@@ -214,7 +223,7 @@ public struct AssetStore: Sendable {
         let known: [String: String] = [
             "mp3": "mp3", "wav": "wav", "flac": "flac", "ogg": "ogg", "aac": "aac",
             "png_pipe": "png", "jpeg_pipe": "jpg", "webp_pipe": "webp",
-            "avi": "avi", "mpegts": "ts",
+            "avi": "avi", "mpegts": "ts", "srt": "srt", "webvtt": "vtt",
         ]
         if format.hasPrefix("mov,mp4") {
             if ["mp4", "mov", "m4a", "m4v", "3gp"].contains(given) { return given }

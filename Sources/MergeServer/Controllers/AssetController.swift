@@ -25,6 +25,8 @@ struct AssetController {
         let base = type.split(separator: ";").first.map { $0.trimmingSpaces.lowercased() } ?? ""
         return base.hasPrefix("video/") || base.hasPrefix("audio/") || base.hasPrefix("image/")
             || ["application/octet-stream", "application/mp4", "application/ogg"].contains(base)
+            // Caption files (what browsers and curl call .srt and .vtt).
+            || ["text/vtt", "text/srt", "application/x-subrip"].contains(base)
     }
 
     @Sendable func upload(_ request: Request, context: ServerContext) async throws -> Response {
@@ -55,7 +57,7 @@ struct AssetController {
                     ? "the upload has no Content-Type"
                     : "\(String(contentType.prefix(80)).debugDescription) is not a media type",
                 suggestion:
-                    "send the file's bytes with its media type (video/mp4, audio/mpeg, image/png, application/octet-stream) or as multipart/form-data"
+                    "send the file's bytes with its media type (video/mp4, audio/mpeg, image/png, text/vtt, application/octet-stream) or as multipart/form-data"
             )
         }
         return try JSONResponse.make(

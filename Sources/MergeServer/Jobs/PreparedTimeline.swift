@@ -70,6 +70,10 @@ struct PreparedTimeline: Sendable {
         var sources: [String: (path: String, info: MediaInfo)] = [:]
         for (field, id, needsVideo) in wanted {
             guard let asset = sourceAsset(id, field: field, found: found, problems: &problems) else { continue }
+            if asset.kind == .captions {
+                problems.append(FieldProblem(field, "asset \(id) is a caption file; give it as captions.source"))
+                continue
+            }
             if needsVideo && asset.kind == .audio {
                 problems.append(FieldProblem(field, "asset \(id) is audio, not a video or an image"))
                 continue
@@ -86,16 +90,44 @@ struct PreparedTimeline: Sendable {
                 problems.append(problem)
             }
         }
+        if let source = timeline.captions?.source,
+            let captions = try await captionsSource(source, assets: assets, store: store, problems: &problems)
+        {
+            sources[source] = captions
+        }
         if !problems.isEmpty { throw ValidationFailure(problems) }
 
         let request = PreparedTimeline(timeline: timeline, sources: sources)
         if hasURLs { return request }
         do {
-            try TimelinePlanner.validate(timeline, limits: limits, resolve: request.resolve, probe: request.probe)
+            // A caption file in a bucket is not read here: it was parsed when it was uploaded.
+            try TimelinePlanner.validate(
+                timeline, limits: limits, resolve: request.resolve, probe: request.probe,
+                readCaptions: { path throws(MediaError) in FileManager.default.fileExists(atPath: path) ? try CaptionFile.read(path) : nil })
         } catch {
             throw ValidationFailure(error.fieldProblems.isEmpty ? [FieldProblem("", error.description)] : error.fieldProblems)
         }
         return request
+    }
+
+    /// The caption file `captions.source` names: an uploaded SRT or WebVTT asset.
+    private static func captionsSource(
+        _ id: String, assets: AssetRepository, store: AssetStore, problems: inout [FieldProblem]
+    ) async throws -> (path: String, info: MediaInfo)? {
+        let field = "captions.source"
+        guard !GenerationFields.isURL(id) else {
+            problems.append(
+                FieldProblem(field, "captions are not fetched from URLs; upload the SRT or WebVTT file with POST /api/uploads and give its asset id"))
+            return nil
+        }
+        let found = try await assets.find(ids: Identifier.isValid(id, .asset) ? [id] : [])
+        guard let asset = sourceAsset(id, field: field, found: found, problems: &problems) else { return nil }
+        guard asset.kind == .captions, var info = asset.info else {
+            problems.append(FieldProblem(field, "asset \(id) is \(asset.kind.rawValue), not an SRT or WebVTT caption file"))
+            return nil
+        }
+        info.path = store.path(of: asset)
+        return (info.path, info)
     }
 
     private static func sourceAsset(

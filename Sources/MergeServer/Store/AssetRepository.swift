@@ -4,6 +4,8 @@ import Media
 /// What an uploaded file is, as far as the server cares.
 public enum AssetKind: String, Codable, Sendable {
     case video, audio, image
+    /// An SRT or WebVTT file, for a timeline's `captions`.
+    case captions
 }
 
 /// One row of the `assets` table. `path` is relative to the data directory; `media`

@@ -30,7 +30,9 @@ public enum ChunkJoiner {
             let audioTimeBase = audioSource.pointee.time_base
             let audioStream = try output.addStream(
                 copying: try CopiedParameters(audioSource.pointee.codecpar), timeBase: audioTimeBase, frameRate: AVRational(num: 0, den: 1))
+            let subtitles = try SubtitleTrack.add(for: plan, to: output)
             try output.writeHeader()
+            try subtitles?.write(to: output)
 
             let sources = chunkPlan.chunks.map { chunk in
                 VideoCopy.Source(

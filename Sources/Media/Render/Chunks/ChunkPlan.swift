@@ -61,6 +61,7 @@ public struct ChunkPlan: Sendable, Equatable, Codable {
             soundtrack: soundtrack)
         moved.beatGrid = plan.beatGrid
         moved.overlays = plan.overlays
+        moved.captions = plan.captions
         return ChunkPlan(plan: moved, chunkSeconds: chunkSeconds, chunks: chunks)
     }
 }
