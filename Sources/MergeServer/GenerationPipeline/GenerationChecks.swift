@@ -97,22 +97,20 @@ struct GenerationChecks: Sendable {
     func musicVideo(_ request: MusicVideoRequest, body: Data) async throws -> Estimate {
         var problems = StrictFields.unknown(
             in: body, known: MusicVideoRequest.CodingKeys.allCases.map(\.stringValue),
-            nested: ["transition": MusicVideoRequest.Transition.CodingKeys.allCases.map(\.stringValue)])
+            nested: [
+                "transition": MusicVideoRequest.Transition.CodingKeys.allCases.map(\.stringValue),
+                "transition.section": MusicVideoRequest.Transition.Join.CodingKeys.allCases.map(\.stringValue),
+                "pace": MusicVideoPace.CodingKeys.allCases.map(\.stringValue),
+            ])
         problems += GenerationFields.text(request.idea, field: "idea")
         problems += GenerationFields.text(request.lyrics ?? "", field: "lyrics", required: false)
         problems += GenerationFields.text(request.style ?? "", field: "style", required: false)
         problems += GenerationFields.sceneCount(request.numScenes) + GenerationFields.budget(request.budgetUSD)
         if let transition = request.transition {
-            if !MusicVideoPlan.transitionTypes.contains(transition.type) {
-                problems.append(
-                    FieldProblem(
-                        "transition.type",
-                        "unknown transition \(transition.type); use \(MusicVideoPlan.transitionTypes.sorted().joined(separator: ", "))"))
-            }
-            if let duration = transition.duration, !(duration.isFinite && duration >= 0 && duration <= MusicVideoPlan.longestTransition) {
-                problems.append(FieldProblem("transition.duration", "must be 0…\(MusicVideoPlan.longestTransition) seconds"))
-            }
+            problems += Self.joinProblems(transition.within, field: "transition")
+            if let section = transition.section { problems += Self.joinProblems(section, field: "transition.section") }
         }
+        problems += request.pace?.problems(numScenes: request.numScenes) ?? []
         if let image = request.image { try await assets.checkImage(image, field: "image", problems: &problems) }
         let song = try await assets.song(request.audio, field: "audio", problems: &problems)
         if let song, let tooLong = limits.songProblem(duration: song.duration, field: "audio") { problems.append(tooLong) }
@@ -136,9 +134,13 @@ struct GenerationChecks: Sendable {
             }
         }
         let plan: MusicVideoPlan
-        switch Result(catching: { () throws(MediaError) in try MusicVideoPlan(analysis: analysis, count: request.numScenes, model: video) }) {
+        switch Result(catching: { () throws(MediaError) in
+            try MusicVideoPlan(analysis: analysis, count: request.numScenes, pace: request.pace, model: video)
+        }) {
         case .success(let made): plan = made
-        case .failure(let error): throw ValidationFailure([FieldProblem(request.numScenes == nil ? "audio" : "num_scenes", error.message)])
+        case .failure(let error):
+            let field = request.numScenes != nil ? "num_scenes" : request.pace.map { $0 == .auto ? "audio" : "pace.bars_per_scene" } ?? "audio"
+            throw ValidationFailure([FieldProblem(field, error.message)])
         }
         var estimate = Estimate()
         add(scenes, usd: scenes.estimatedCost(tokens: CatalogModel.expectedSceneTokens(scenes: plan.scenes.count)), to: &estimate)
@@ -150,6 +152,19 @@ struct GenerationChecks: Sendable {
     }
 
     // MARK: - Pieces
+
+    private static func joinProblems(_ join: MusicVideoRequest.Transition.Join, field: String) -> [FieldProblem] {
+        var problems: [FieldProblem] = []
+        if !MusicVideoPlan.transitionTypes.contains(join.type) {
+            problems.append(
+                FieldProblem(
+                    "\(field).type", "unknown transition \(join.type); use \(MusicVideoPlan.transitionTypes.sorted().joined(separator: ", "))"))
+        }
+        if let duration = join.duration, !(duration.isFinite && duration >= 0 && duration <= MusicVideoPlan.longestTransition) {
+            problems.append(FieldProblem("\(field).duration", "must be 0…\(MusicVideoPlan.longestTransition) seconds"))
+        }
+        return problems
+    }
 
     private func resolve(
         _ id: String?, _ kind: CatalogModel.Kind, field: String, for needs: VideoNeeds? = nil, problems: inout [FieldProblem]

@@ -28,8 +28,13 @@ struct MusicVideoPlan: Sendable {
     let scenes: [Scene]
     let analysis: BeatAnalysis
 
-    init(analysis: BeatAnalysis, count: Int?, model: CatalogModel) throws(MediaError) {
-        let spans = try SceneTiming.musicVideo(analysis, count: count, producible: model.durations)
+    init(analysis: BeatAnalysis, count: Int?, pace: MusicVideoPace? = nil, model: CatalogModel) throws(MediaError) {
+        let spans: [SceneTiming.Span]
+        if case .barsPerScene(let bars) = pace {
+            spans = try SceneTiming.everyBars(analysis, bars: bars, producible: model.durations)
+        } else {
+            spans = try SceneTiming.musicVideo(analysis, count: count, producible: model.durations)
+        }
         guard spans.count <= GenerationFields.maxScenes else {
             throw MediaError(
                 .invalidArgument,
@@ -45,4 +50,11 @@ struct MusicVideoPlan: Sendable {
     }
 
     static func round(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
+
+    /// Whether the join after scene `index` is where the song's section changes.
+    func isSectionChange(afterScene index: Int) -> Bool {
+        guard index + 1 < scenes.count else { return false }
+        let cut = scenes[index].end
+        return analysis.sections.contains { abs($0 - cut) < 0.05 }
+    }
 }

@@ -59,4 +59,51 @@ enum SceneTiming {
         let slots = try SceneSlotPlanner.plan(analysis, durations: producible.isEmpty ? [defaultSceneSeconds] : producible)
         return slots.map { Span(start: $0.start, end: $0.end) }
     }
+
+    /// A scene every `bars` bars: each boundary on the downbeat that starts bar
+    /// 1 + k·bars. Every scene must fit the model's longest clip; the song's end after the
+    /// last boundary is split on downbeats when it would not.
+    static func everyBars(_ analysis: BeatAnalysis, bars: Int, producible: [Double]) throws(MediaError) -> [Span] {
+        let total = analysis.duration
+        let downbeats = analysis.downbeats.filter { $0 > 0.5 && $0 < total - 0.5 }
+        guard bars >= 1, !downbeats.isEmpty else {
+            throw MediaError(
+                .invalidArgument,
+                "the song has no steady bars to count (no downbeats were found); use \"pace\": \"auto\", which cuts on its novelty peaks")
+        }
+        let longest = producible.max() ?? defaultSceneSeconds
+        // A scene of `bars` bars must fit one clip.
+        let intervals = zip(analysis.downbeats, analysis.downbeats.dropFirst()).map { $1 - $0 }.sorted()
+        let barSeconds = intervals.isEmpty ? analysis.duration : intervals[intervals.count / 2]
+        if Double(bars) * barSeconds > longest + 1e-6 {
+            let fitting = MusicVideoPace.allowedBars.filter { Double($0) * barSeconds <= longest + 1e-6 }.max()
+            throw MediaError(
+                .invalidArgument,
+                "bars_per_scene \(bars) makes scenes of \(String(format: "%.1f", Double(bars) * barSeconds)) s at this song's tempo, longer than the model's longest clip (\(String(format: "%g", longest)) s); "
+                    + (fitting.map { "use bars_per_scene \($0) or less" } ?? "use \"pace\": \"auto\" or a model that makes longer clips"))
+        }
+        // The first downbeat at or after the song's start is bar 1; scene k starts at bar 1 + k·bars.
+        let firstBar = analysis.downbeats.first { $0 >= 0 } ?? 0
+        let offset = analysis.downbeats.firstIndex(of: firstBar) ?? 0
+        var boundaries: [Double] = [0]
+        for (index, downbeat) in analysis.downbeats.enumerated() where (index - offset) > 0 && (index - offset) % bars == 0 {
+            if downbeat > boundaries.last! + 0.5 && downbeat < total - 0.5 { boundaries.append(downbeat) }
+        }
+        // A tail longer than a clip: cut on the latest downbeat that fits, again and again.
+        while total - boundaries.last! > longest + 1e-6,
+            let next = downbeats.filter({ $0 > boundaries.last! + 0.5 && $0 - boundaries.last! <= longest }).last
+        {
+            boundaries.append(next)
+        }
+        boundaries.append(total)
+        let spans = zip(boundaries, boundaries.dropFirst()).map { Span(start: $0, end: $1) }
+        if let over = spans.first(where: { $0.duration > longest + 1e-6 }) {
+            // Bars that drift (a tempo change) can still make one scene too long.
+            throw MediaError(
+                .invalidArgument,
+                "bars_per_scene \(bars) makes a scene of \(String(format: "%.1f", over.duration)) s at \(String(format: "%.1f", over.start)) s, longer than the model's longest clip (\(String(format: "%g", longest)) s); use fewer bars per scene or \"pace\": \"auto\""
+            )
+        }
+        return spans
+    }
 }

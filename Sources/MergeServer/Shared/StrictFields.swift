@@ -12,8 +12,11 @@ enum StrictFields {
             }
         }
         var problems = unknown(object, known, path: "")
+        // A nested key may be a path ("transition.section").
         for (key, fields) in nested.sorted(by: { $0.key < $1.key }) {
-            if let child = object[key] as? [String: Any] { problems += unknown(child, fields, path: key + ".") }
+            var child: Any? = object
+            for part in key.split(separator: ".") { child = (child as? [String: Any])?[String(part)] }
+            if let child = child as? [String: Any] { problems += unknown(child, fields, path: key + ".") }
         }
         return problems
     }

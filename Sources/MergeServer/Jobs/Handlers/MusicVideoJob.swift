@@ -31,7 +31,7 @@ struct MusicVideoJob: JobHandler {
         let analysis = try await work.assets.withSongFile(request.audio, field: "audio", store: work.store) { path in
             try await BeatTracker.analyze(path, on: work.executors.probes)
         }
-        let plan = try MusicVideoPlan(analysis: analysis, count: request.numScenes, model: videoModel)
+        let plan = try MusicVideoPlan(analysis: analysis, count: request.numScenes, pace: request.pace, model: videoModel)
 
         progress(MediaProgress(fraction: Band.planning, stage: "planning"))
         let ideas = try await work.scenes(
@@ -47,7 +47,7 @@ struct MusicVideoJob: JobHandler {
 
         let clips = try await generateClips(
             plan: plan, ideas: ideas, request: request, model: videoModel, aspectRatio: aspectRatio,
-            reference: reference.image, job: job, progress: progress)
+            reference: reference, job: job, progress: progress)
 
         progress(MediaProgress(fraction: Band.merging, stage: "merging"))
         let timeline = timeline(plan: plan, clips: clips, request: request)
@@ -73,7 +73,8 @@ struct MusicVideoJob: JobHandler {
         let result = MusicVideoResult(
             merge: withBeats, scenes: scenes, tempo: analysis.tempo, referenceAssetID: reference.asset.id,
             models: ["video": videoModel.id, "scenes": scenesModel.id, "image": reference.model],
-            isMock: clips.contains { $0.isMock }, cost: try await work.costs.total(job: job.id))
+            isMock: clips.contains { $0.isMock }, cost: try await work.costs.total(job: job.id),
+            replacedScenes: clips.enumerated().filter { $0.element.failure != nil }.map(\.offset))
         return JobOutput(result: JobEngine.json(result), video: video)
     }
 
@@ -101,11 +102,15 @@ struct MusicVideoJob: JobHandler {
         return (asset, try await work.reference(asset), model.id)
     }
 
-    /// A scene's generated clip, also its checkpoint.
+    /// A scene's generated clip, also its checkpoint; or, with `on_clip_failure: still`,
+    /// the reference image standing in for a clip the provider could not make (never
+    /// checkpointed: a retry of the job tries that clip again).
     struct Clip: Sendable, Codable {
         var assetID: String
         var duration: Double
         var isMock: Bool
+        /// Why the scene shows the still instead (nil: a generated clip).
+        var failure: String? = nil
     }
 
     /// Every scene's clip, at most `concurrency` at a time; a clip that fails
@@ -115,9 +120,10 @@ struct MusicVideoJob: JobHandler {
     /// a retry of the job keeps what was paid for); then the first error is thrown.
     private func generateClips(
         plan: MusicVideoPlan, ideas: [SceneIdea], request: MusicVideoRequest, model: CatalogModel,
-        aspectRatio: String, reference: ReferenceImage, job: JobRecord,
+        aspectRatio: String, reference: (asset: AssetRecord, image: ReferenceImage, model: String), job: JobRecord,
         progress: @escaping ProgressHandler
     ) async throws -> [Clip] {
+        let replaceFailures = request.onClipFailure == .still
         let total = plan.scenes.count
         let tracker = ClipProgress(total: total) { fraction in
             progress(MediaProgress(fraction: Band.clips + (Band.merging - Band.clips) * fraction, stage: "generating"))
@@ -134,7 +140,7 @@ struct MusicVideoJob: JobHandler {
                     let videoRequest = VideoGenerationRequest(
                         prompt: ideas[scene.index].prompt, model: model,
                         duration: scene.generateDuration, aspectRatio: aspectRatio,
-                        resolution: request.resolution, image: reference,
+                        resolution: request.resolution, image: reference.image,
                         seed: scene.index + 1)
                     do {
                         let clip = try await clipRetry.run(isRetryable: RetryPolicy.isUnacceptedTransient) {
@@ -152,6 +158,12 @@ struct MusicVideoJob: JobHandler {
                 case .success(let clip):
                     clips[index] = clip
                     tracker.finished(index)
+                case .failure(let error) where replaceFailures && Self.isClipFailure(error):
+                    // The reference image in motion stands in; the other scenes go on.
+                    clips[index] = Clip(
+                        assetID: reference.asset.id, duration: plan.scenes[index].duration, isMock: false,
+                        failure: Self.failureText(error))
+                    tracker.finished(index)
                 case .failure(let error):
                     firstError = firstError ?? error
                 }
@@ -160,6 +172,17 @@ struct MusicVideoJob: JobHandler {
             if let firstError { throw firstError }
             return clips.compactMap { $0 }
         }
+    }
+
+    /// A failure of the provider to make a clip or hand it over (not a cancel, a spend cap or a store error).
+    static func isClipFailure(_ error: any Error) -> Bool {
+        error is ProviderError || error is HTTPClientError
+    }
+
+    /// A replaced scene's reason, as a failed job would state it.
+    static func failureText(_ error: any Error) -> String {
+        let failure = JobFailure(error)
+        return "\(failure.type): \(failure.message)"
     }
 
     private func clip(_ request: VideoGenerationRequest, scene: MusicVideoPlan.Scene, job: JobRecord, tracker: ClipProgress) async throws -> Clip {
@@ -179,17 +202,28 @@ struct MusicVideoJob: JobHandler {
     /// The clips cut to their scenes, one after another (timing preserve, so the cuts
     /// stay where the plan put them, on the downbeats), under the song, at the size of
     /// the clips the model made.
+    /// A still standing in for a failed clip moves, in turn, one of these ways.
+    static let stillMotions: [StillMotion] = [.zoomIn, .panRight, .zoomOut, .panLeft]
+
     private func timeline(plan: MusicVideoPlan, clips: [Clip], request: MusicVideoRequest) -> Timeline {
         let timelineClips = zip(plan.scenes, clips).map { scene, clip in
-            Media.Clip(source: clip.assetID, in: 0, out: min(scene.duration, clip.duration))
+            guard clip.failure == nil else {
+                return Media.Clip(
+                    source: clip.assetID, duration: scene.duration, motion: Self.stillMotions[scene.index % Self.stillMotions.count],
+                    motionStrength: 0.15)
+            }
+            return Media.Clip(source: clip.assetID, in: 0, out: min(scene.duration, clip.duration))
         }
-        var transition: Transition?
-        if let chosen = request.transition, chosen.type != "cut" {
-            let shortest = plan.scenes.map(\.duration).min() ?? 1
-            transition = Transition(type: chosen.type, duration: min(chosen.duration ?? 0.3, shortest / 2.5))
+        // Each join: the section transition where the song's section changes, else the one within a section.
+        let transitions = plan.scenes.dropLast().map { scene in
+            let chosen =
+                plan.isSectionChange(afterScene: scene.index) ? request.transition?.section ?? request.transition?.within : request.transition?.within
+            guard let chosen, chosen.type != "cut" else { return Transition.cut }
+            let shorter = min(scene.duration, plan.scenes[scene.index + 1].duration)
+            return Transition(type: chosen.type, duration: min(chosen.duration ?? 0.3, shorter / 2.5))
         }
         return Timeline(
-            clips: timelineClips, transition: transition, timing: .preserve,
+            clips: timelineClips, transitions: transitions, timing: .preserve,
             audio: Soundtrack(source: request.audio, fadeOut: min(1.5, plan.analysis.duration / 10), clipAudio: .mute),
             output: OutputSettings(fps: 30, fit: .cover))
     }
@@ -231,6 +265,9 @@ struct MusicVideoScene: Codable {
     var prompt: String
     var clipAssetID: String
     var isMock: Bool
+    /// The provider could not make this scene's clip: the reference image in motion is shown (`on_clip_failure: still`).
+    var replacedByStill: Bool
+    var failure: String?
 
     enum CodingKeys: String, CodingKey {
         case index, start, end, duration
@@ -238,6 +275,8 @@ struct MusicVideoScene: Codable {
         case description, prompt
         case clipAssetID = "clip_asset_id"
         case isMock = "is_mock"
+        case replacedByStill = "replaced_by_still"
+        case failure
     }
 
     init(scene: MusicVideoPlan.Scene, idea: SceneIdea, clip: MusicVideoJob.Clip) {
@@ -250,6 +289,8 @@ struct MusicVideoScene: Codable {
         prompt = idea.prompt
         clipAssetID = clip.assetID
         isMock = clip.isMock
+        replacedByStill = clip.failure != nil
+        failure = clip.failure
     }
 }
 
@@ -261,6 +302,8 @@ struct MusicVideoResult: Encodable {
     var models: [String: String]
     var isMock: Bool
     var cost: CostRepository.JobTotal
+    /// The scenes whose clip the reference image replaced.
+    var replacedScenes: [Int]
 
     enum CodingKeys: String, CodingKey {
         case scenes, tempo
@@ -268,6 +311,7 @@ struct MusicVideoResult: Encodable {
         case models
         case isMock = "is_mock"
         case cost
+        case replacedScenes = "replaced_scenes"
     }
 
     /// The merge's fields (`video_id`, `video_url`, `info`, `cuts`, `beats`) at the top, then ours.
@@ -280,5 +324,6 @@ struct MusicVideoResult: Encodable {
         try container.encode(models, forKey: .models)
         try container.encode(isMock, forKey: .isMock)
         try container.encode(cost, forKey: .cost)
+        try container.encode(replacedScenes, forKey: .replacedScenes)
     }
 }

@@ -72,12 +72,35 @@ struct MusicVideoRequest: Codable, Sendable {
     var image: String?
     var transition: Transition?
     var budgetUSD: Double?
+    /// Nil: auto.
+    var pace: MusicVideoPace?
+    /// Nil: fail.
+    var onClipFailure: ClipFailurePolicy?
 
+    /// The join between two scenes of one section; `section`: between scenes where the
+    /// song's section changes (default: the same).
     struct Transition: Codable, Sendable {
         var type: String
         var duration: Double?
+        var section: Join?
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case type, duration }
+        struct Join: Codable, Sendable {
+            var type: String
+            var duration: Double?
+
+            enum CodingKeys: String, CodingKey, CaseIterable { case type, duration }
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case type, duration, section }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            type = try container.decodeIfPresent(String.self, forKey: .type) ?? "cut"
+            duration = try container.decodeIfPresent(Double.self, forKey: .duration)
+            section = try container.decodeIfPresent(Join.self, forKey: .section)
+        }
+
+        var within: Join { Join(type: type, duration: duration) }
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -88,5 +111,7 @@ struct MusicVideoRequest: Codable, Sendable {
         case aspectRatio = "aspect_ratio"
         case resolution, style, lyrics, image, transition
         case budgetUSD = "budget_usd"
+        case pace
+        case onClipFailure = "on_clip_failure"
     }
 }
