@@ -79,4 +79,30 @@ import Testing
             #expect("\(backwards.1)".contains("caption file"), "\(backwards.1)")
         }
     }
+
+    @Test func theCommandLineBurnsOrCarriesACaptionFile() throws {
+        let directory = try TemporaryDirectory()
+        let clip = directory.file("clip.mp4")
+        let made = try ProcessRunner.run(Paths.mergeServer, ["mock", clip, "--duration", "2", "--size", "320x180"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let vtt = directory.file("lyrics.vtt")
+        try "WEBVTT\n\n00:00.200 --> 00:00.900\nla la\n".write(toFile: vtt, atomically: true, encoding: .utf8)
+        let soft = directory.file("soft.mkv")
+        let run = try ProcessRunner.run(Paths.mergeServer, ["render", clip, "--captions", vtt, "--soft-captions", "-o", soft])
+        #expect(run.status == 0, "\(run.stderr)")
+        let codec = try ProcessRunner.run(
+            "ffprobe", ["-v", "error", "-select_streams", "s", "-show_entries", "stream=codec_name", "-of", "csv=p=0", soft])
+        #expect(codec.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "subrip")
+        let burned = directory.file("burned.mp4")
+        #expect(try ProcessRunner.run(Paths.mergeServer, ["render", clip, "--captions", vtt, "-o", burned]).status == 0)
+        #expect(try Oracle.probe(burned).streams.allSatisfy { $0.codec_type != "subtitle" })
+
+        // A broken file: the error names it and no output is left.
+        try "WEBVTT\n\n00:00.900 --> 00:00.200\nbackwards\n".write(toFile: vtt, atomically: true, encoding: .utf8)
+        let failed = try ProcessRunner.run(Paths.mergeServer, ["render", clip, "--captions", vtt, "-o", directory.file("x.mp4")])
+        #expect(failed.status != 0 && failed.stderr.contains("captions.source"), "\(failed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.file("x.mp4")))
+        let lonely = try ProcessRunner.run(Paths.mergeServer, ["render", clip, "--soft-captions", "-o", directory.file("y.mp4")])
+        #expect(lonely.status != 0 && lonely.stderr.contains("--captions"), "\(lonely.stderr)")
+    }
 }
