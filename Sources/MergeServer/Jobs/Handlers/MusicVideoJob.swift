@@ -199,12 +199,12 @@ struct MusicVideoJob: JobHandler {
         return clip
     }
 
-    /// The clips cut to their scenes, one after another (timing preserve, so the cuts
-    /// stay where the plan put them, on the downbeats), under the song, at the size of
-    /// the clips the model made.
     /// A still standing in for a failed clip moves, in turn, one of these ways.
     static let stillMotions: [StillMotion] = [.zoomIn, .panRight, .zoomOut, .panLeft]
 
+    /// The clips cut to their scenes, one after another (timing preserve, so the cuts
+    /// stay where the plan put them, on the downbeats), under the song, at the size of
+    /// the clips the model made; a replaced scene is the reference image in motion.
     private func timeline(plan: MusicVideoPlan, clips: [Clip], request: MusicVideoRequest) -> Timeline {
         let timelineClips = zip(plan.scenes, clips).map { scene, clip in
             guard clip.failure == nil else {
