@@ -117,7 +117,8 @@ struct MusicVideoJob: JobHandler {
     /// transiently — before the provider could have accepted it, so nothing is paid
     /// twice — is tried again on its own, the others keep going. When one fails for
     /// good, no new clip starts but the running ones finish (and are checkpointed, so
-    /// a retry of the job keeps what was paid for); then the first error is thrown.
+    /// a retry of the job keeps what was paid for); then the first error is thrown. With
+    /// `on_clip_failure: still` a provider's failure is not that: the scene gets the still.
     private func generateClips(
         plan: MusicVideoPlan, ideas: [SceneIdea], request: MusicVideoRequest, model: CatalogModel,
         aspectRatio: String, reference: (asset: AssetRecord, image: ReferenceImage, model: String), job: JobRecord,
