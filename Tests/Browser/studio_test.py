@@ -265,6 +265,10 @@ def main():
         check("no sideways scrolling at phone width", overflow <= 0, overflow)
         shot(page, "10-phone", full=True)
 
+        unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea, button')]
+            .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.tagName === 'BUTTON' && e.textContent.trim()))
+            .map(e => e.id || e.outerHTML.slice(0, 60))""")
+        check("every control is labelled, the generated ones too", not unlabelled, unlabelled)
         check("no console errors", not console_errors, console_errors)
         check("no request to any other host", not foreign, foreign)
         browser.close()

@@ -2,8 +2,8 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
-import Testing
 import TestSupport
+import Testing
 
 @testable import Media
 @testable import MergeServer
@@ -27,7 +27,9 @@ import TestSupport
         #expect(abs(peaks.duration - 2) < 0.02, "\(peaks.duration)")
         #expect(peaks.minima.count == 20 && peaks.maxima.count == 20)
         for bucket in 0..<9 {
-            #expect(abs(peaks.maxima[bucket] - 0.5) < 0.03 && abs(peaks.minima[bucket] + 0.5) < 0.03, "bucket \(bucket): \(peaks.minima[bucket])…\(peaks.maxima[bucket])")
+            #expect(
+                abs(peaks.maxima[bucket] - 0.5) < 0.03 && abs(peaks.minima[bucket] + 0.5) < 0.03,
+                "bucket \(bucket): \(peaks.minima[bucket])…\(peaks.maxima[bucket])")
         }
         for bucket in 11..<20 {
             #expect(abs(peaks.maxima[bucket]) < 0.01 && abs(peaks.minima[bucket]) < 0.01, "bucket \(bucket) should be silent")
@@ -85,7 +87,8 @@ import TestSupport
 
             let silentVideo = try await client.uploadID("clip_480x480_24_noaudio.mp4")
             let noAudio = try await client.getJSON("/api/assets/\(silentVideo)/peaks?width=10")
-            #expect(noAudio.status == .unprocessableContent, "\(noAudio.body)")
+            #expect(noAudio.status == .unprocessableContent && noAudio.body["type"] as? String == "no_audio", "\(noAudio.body)")
+            #expect(!(noAudio.body["detail"] as? String ?? "/").contains("/"), "no path on this node is shown")
         }
     }
 

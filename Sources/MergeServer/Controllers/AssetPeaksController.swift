@@ -25,11 +25,7 @@ struct AssetPeaksController {
             throw Problem.notFound("asset", id: id, kind: .asset)
         }
         let width = try Self.width(request.uri.queryParameters.get("width"))
-        guard asset.kind != .image else {
-            throw Problem(
-                .unprocessableContent, type: "no_audio", detail: "asset \(id) is an image; it has no sound",
-                suggestion: "ask for the peaks of a song or of a video with sound")
-        }
+        guard asset.kind != .image else { throw Self.noAudio(id, "an image") }
         // Content-addressed: the same bytes give the same peaks whoever owns them, and
         // the visibility check above has already been made.
         let cacheKey = PeaksCache.Key(sha256: asset.sha256, width: width)
@@ -37,8 +33,13 @@ struct AssetPeaksController {
         if let cached = await cache.value(for: cacheKey) {
             peaks = cached
         } else {
-            peaks = try await store.media.withLocalFiles(keys: [asset.path]) { local in
-                try await AudioPeaks.compute(local[asset.path] ?? store.path(of: asset), width: width, on: executor)
+            do {
+                peaks = try await store.media.withLocalFiles(keys: [asset.path]) { local in
+                    try await AudioPeaks.compute(local[asset.path] ?? store.path(of: asset), width: width, on: executor)
+                }
+            } catch let error as MediaError where error.kind == .noAudioStream {
+                // Media's message names the file's path on this node, which is not the caller's business.
+                throw Self.noAudio(id, "a video without a sound track")
             }
             await cache.insert(peaks, for: cacheKey)
         }
@@ -46,6 +47,12 @@ struct AssetPeaksController {
         // The bytes of an asset never change, so neither do their peaks.
         response.headers[.cacheControl] = "private, max-age=86400"
         return response
+    }
+
+    static func noAudio(_ id: String, _ what: String) -> Problem {
+        Problem(
+            .unprocessableContent, type: "no_audio", detail: "asset \(id) is \(what); it has no sound",
+            suggestion: "ask for the peaks of a song or of a video with sound")
     }
 
     /// `width`: absent is the default; anything but an integer in 1…4096 is a 422 that says so.
