@@ -20,7 +20,8 @@ function change(next, focus) {
   for (const listener of listeners) listener(timeline);
 }
 
-export function addAsset(asset) {
+/** Adds an upload (or a generated clip, trimmed to `out` seconds when given) to the timeline. */
+export function addAsset(asset, out) {
   assets.set(asset.id, asset);
   if (asset.kind === "audio") {
     $("#song").append(h("option", { value: asset.id }, asset.filename || asset.id));
@@ -30,7 +31,9 @@ export function addAsset(asset) {
     }
     return;
   }
-  change(T.addClip(timeline, asset));
+  let next = T.addClip(timeline, asset);
+  if (out) next = T.trimClip(next, next.clips.length - 1, 0, Math.min(out, next.clips.at(-1).duration ?? out))[0];
+  change(next);
 }
 
 export function setUpEditor() {

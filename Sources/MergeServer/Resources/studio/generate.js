@@ -130,16 +130,18 @@ async function runSteps() {
   error.hidden = true;
   const budget = $("#budget").value === "" ? undefined : Number($("#budget").value);
   try {
-    await Promise.all(scenes.map(async (scene, i) => {
+    // The clips generate in parallel and land on the timeline in scene order, each trimmed to its scene.
+    const clips = await Promise.all(scenes.map(async (scene, i) => {
       const model = catalog.models.find((m) => m.id === scene.model);
       const body = { prompt: scene.prompt, model: scene.model, duration: clipDuration(model, scene.duration) };
       if (budget !== undefined) body.budget_usd = budget;
       const accepted = await submit("/api/mv/generate_video", body);
       track(accepted, `Scene ${i + 1} clip`);
       const job = await waitFor(accepted.job_id);
-      if (job.status === "succeeded") onClip(await get(`/api/assets/${job.result.asset_id}`), scene);
+      return job.status === "succeeded" ? get(`/api/assets/${job.result.asset_id}`) : null;
     }));
-    announce("Every scene has its clip on the timeline");
+    clips.forEach((asset, i) => { if (asset) onClip(asset, scenes[i]); });
+    announce(`${clips.filter(Boolean).length} of ${scenes.length} scenes have their clip on the timeline`);
   } catch (failure) {
     showError(error, failure);
   }

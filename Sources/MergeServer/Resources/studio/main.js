@@ -56,6 +56,6 @@ setUpPlayer();
 setUpGenerate({
   song: () => editor.current().song,
   onScenes: (scenes) => waveform.set({ scenes }),
-  onClip: (asset) => editor.addAsset(asset),
+  onClip: (asset, scene) => editor.addAsset(asset, scene.duration),
 });
 setUpSignIn({ onCatalog: setCatalog }).then(() => { document.body.dataset.ready = "true"; });
