@@ -224,6 +224,12 @@ def main():
         check("copy as curl", page.locator("#curl").input_value().startswith("curl -s -X POST") and "merge_videos" in page.locator("#curl").input_value())
         check("a download link", "/api/mv/get_video/" in page.get_attribute("#download", "href"))
         shot(page, "6-result", "#result")
+        # The README's picture: the timeline and the song's waveform after the render.
+        top = page.locator("#timeline-section").bounding_box()
+        bottom = page.locator("#song-section").bounding_box()
+        scroll = page.evaluate("window.scrollY")
+        page.screenshot(path=str(ARTIFACTS / "studio.png"), full_page=True,
+                        clip={"x": 0, "y": top["y"] + scroll - 8, "width": 1280, "height": bottom["y"] + bottom["height"] - top["y"] + 16})
 
         # 7. Cancel a second job.
         page.fill("#width", "1920")
