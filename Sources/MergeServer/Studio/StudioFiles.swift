@@ -1,3 +1,4 @@
+import Foundation
 import Generation
 
 /// The web studio's files, compiled into the binary (nothing to find at run time, so a

@@ -51,7 +51,11 @@ $("#zoom-out").addEventListener("click", () => { $("#zoom-level").textContent = 
 
 setUpUploads({ onAsset: (asset) => editor.addAsset(asset) });
 editor.setUpEditor();
-setUpJobs({ onFinished: (job) => { if (job.status === "succeeded" && job.result?.video_url) play(job); } });
+setUpJobs({
+  onFinished: (job) => {
+    if (job.status === "succeeded" && job.result?.video_url) play(job).catch((failure) => showError($("#render-error"), failure));
+  },
+});
 setUpPlayer();
 setUpGenerate({
   song: () => editor.current().song,

@@ -40,20 +40,35 @@ function makePoster(url) {
 }
 
 function showInfo(info, job) {
-  const s = info.summary;
-  const rows = [
+  const rows = info.summary ? renderRows(info.summary, info) : generatedRows(info);
+  rows.push(["Job", job.id]);
+  const list = $("#info");
+  list.textContent = "";
+  for (const [name, value] of rows) list.append(h("dt", {}, name), h("dd", {}, value));
+}
+
+/** A render's info (merge_videos, music_video): its summary, cuts and beats. */
+function renderRows(s, info) {
+  return [
     ["Duration", seconds(s.duration)],
     ["Size", `${s.width}×${s.height} at ${s.fps} fps, ${s.frames} frames, ${bytes(s.size_bytes)}`],
     ["Cuts", info.cuts.length ? info.cuts.map((c) => c.toFixed(2)).join(", ") + " s" : "none"],
     ["Beats used", info.beats.length ? `${info.beats.length}` : "none"],
-    ["Loudness", Number.isFinite(s.measured_loudness) ? `${s.measured_loudness.toFixed(1)} LUFS measured, ${(s.loudness_gain ?? 0).toFixed(1)} dB gain` : "not normalized"],
+    ["Loudness", Number.isFinite(s.measured_loudness) ? `${s.measured_loudness.toFixed(1)} LUFS before normalization, ${(s.loudness_gain ?? 0).toFixed(1)} dB gain applied` : "not normalized"],
     ["Processing time", seconds(s.processing_seconds)],
     ["Video stream", s.video_copied ? "copied (fast path)" : "encoded"],
-    ["Job", job.id],
   ];
-  const list = $("#info");
-  list.textContent = "";
-  for (const [name, value] of rows) list.append(h("dt", {}, name), h("dd", {}, value));
+}
+
+/** A generated clip's info (generate_video): its probe and how it was made. */
+function generatedRows(info) {
+  const p = info.probe || {};
+  const g = info.generation || {};
+  return [
+    ["Duration", seconds(p.duration)],
+    ["Size", p.video ? `${p.video.width}×${p.video.height}, ${bytes(p.size_bytes)}` : "–"],
+    ["Model", `${g.model ?? "–"}${g.is_mock ? " (mock)" : ""}`],
+  ];
 }
 
 export function setUpPlayer() {
