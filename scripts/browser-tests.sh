@@ -25,8 +25,9 @@ fi
 
 work=$(mktemp -d)
 server_pid=""
+keyed_pid=""
 cleanup() {
-    [ -n "$server_pid" ] && kill "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null || true
+    for pid in $server_pid $keyed_pid; do kill "$pid" 2> /dev/null && wait "$pid" 2> /dev/null || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -39,18 +40,29 @@ rm -f "$artifacts"/*.png
 "$binary" mock "$work/fixtures/clip-c.mp4" --duration 3 --size 640x360 --fps 25 --pattern mandelbrot --text C --tone 660 --seed 3
 cp fixtures/song_120bpm.m4a "$work/fixtures/song.m4a"
 
-# The server: no provider keys (mock mode), no API keys (loopback, no key needed).
-env -u REPLICATE_API_TOKEN -u FAL_KEY -u GEMINI_API_KEY -u OPENAI_API_KEY MERGE_SERVER_LOG_LEVEL=warning \
-    "$binary" serve --host 127.0.0.1 --port 0 --data-dir "$work/data" --workers 1 > "$work/server.out" 2> "$work/server.err" &
-server_pid=$!
-for _ in $(seq 1 300); do
-    grep -q "listening on http://" "$work/server.out" 2> /dev/null && break
-    kill -0 "$server_pid" 2> /dev/null || { cat "$work/server.err" >&2; echo "error: the server did not start" >&2; exit 1; }
-    sleep 0.1
-done
-base=$(grep -o "http://[0-9.:]*" "$work/server.out" | head -1)
-[ -n "$base" ] || { echo "error: no address from the server" >&2; exit 1; }
-echo "browser-tests: server at $base" >&2
+# start NAME DATA_DIR: a server with no provider keys (mock mode); prints its address.
+start() {
+    env -u REPLICATE_API_TOKEN -u FAL_KEY -u GEMINI_API_KEY -u OPENAI_API_KEY MERGE_SERVER_LOG_LEVEL=warning \
+        "$binary" serve --host 127.0.0.1 --port 0 --data-dir "$2" --workers 1 > "$work/$1.out" 2> "$work/$1.err" &
+    local pid=$!
+    echo "$pid" > "$work/$1.pid"
+    for _ in $(seq 1 300); do
+        grep -q "listening on http://" "$work/$1.out" 2> /dev/null && break
+        kill -0 "$pid" 2> /dev/null || { cat "$work/$1.err" >&2; echo "error: the server did not start" >&2; exit 1; }
+        sleep 0.1
+    done
+    grep -o "http://[0-9.:]*" "$work/$1.out" | head -1
+}
+# The main run: a server without API keys (loopback, no key needed).
+base=$(start server "$work/data")
+server_pid=$(cat "$work/server.pid")
+# A second server that has a key: the page signs in with it.
+mkdir -p "$work/keyed"
+key=$("$binary" keys create --name studio --scope read,render,generate --data-dir "$work/keyed" | tail -1)
+keyed=$(start keyed "$work/keyed")
+keyed_pid=$(cat "$work/keyed.pid")
+[ -n "$base" ] && [ -n "$keyed" ] || { echo "error: no address from the servers" >&2; exit 1; }
+echo "browser-tests: servers at $base (no keys) and $keyed (a key)" >&2
 
 # Page weight: the bytes the studio ships, by kind.
 studio=Sources/MergeServer/Resources/studio
@@ -59,10 +71,11 @@ echo "page weight: html $html B, css $css B, js $js B, total $((html + css + js)
 
 start=$(date +%s)
 status=0
-"$venv/bin/python" Tests/Browser/studio_test.py "$base" "$work/fixtures" "$artifacts" Sources/MergeServer/Resources/openapi.yaml || status=$?
+"$venv/bin/python" Tests/Browser/studio_test.py "$base" "$work/fixtures" "$artifacts" Sources/MergeServer/Resources/openapi.yaml \
+    "$keyed" "$key" || status=$?
 echo "browser-tests: $(($(date +%s) - start)) s in the browser; screenshots in $artifacts" >&2
 if [ "$status" -ne 0 ]; then
     echo "--- server stderr ---" >&2
-    tail -30 "$work/server.err" >&2
+    tail -30 "$work/server.err" "$work/keyed.err" >&2
 fi
 exit "$status"

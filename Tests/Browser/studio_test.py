@@ -1,6 +1,7 @@
 """The web studio in a real browser (Debian's chromium, driven by Playwright), against a
 live merge-server started by scripts/browser-tests.sh. Usage:
-    studio_test.py BASE_URL FIXTURE_DIR ARTIFACT_DIR SPEC_PATH
+    studio_test.py BASE_URL FIXTURE_DIR ARTIFACT_DIR SPEC_PATH KEYED_BASE_URL KEY
+(KEYED_BASE_URL: a server that has keys; KEY one of them, with read, render and generate.)
 Prints one line per check and exits non-zero when any fails."""
 
 import json
@@ -14,6 +15,7 @@ from urllib.parse import urlparse
 from playwright.sync_api import sync_playwright
 
 BASE, FIXTURES, ARTIFACTS, SPEC = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
+KEYED, KEY = sys.argv[5], sys.argv[6]
 ORIGIN = urlparse(BASE)
 failures = []
 passes = 0
@@ -282,11 +284,41 @@ def main():
         check("every control is labelled, the generated ones too", not unlabelled, unlabelled)
         check("no console errors", not console_errors, console_errors)
         check("no request to any other host", not foreign, foreign)
+        keyed(browser)
         browser.close()
     print(f"browser tests: {passes} passed, {len(failures)} failed in {time.monotonic() - started:.1f} s")
     if failures:
         print("failed: " + "; ".join(failures))
         sys.exit(1)
+
+
+def keyed(browser):
+    """A server with keys: the page asks for one, keeps it in the tab, and media then
+    loads through the signed links the API returns (a <video> sends no key)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors, foreign = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith(KEYED) and urlparse(r.url).scheme not in ("data", "blob") else None)
+    page.goto(KEYED + "/")
+    page.wait_for_selector("#signin-error:not([hidden])")
+    check("keys: without a key the page says so", "API key" in page.locator("#signin-error").inner_text() or "key" in page.locator("#signin-error").inner_text())
+    page.fill("#api-key", KEY)
+    page.click("#signin button[type=submit]")
+    page.wait_for_selector("#providers strong")
+    check("keys: signed in", page.locator("#signin-state").inner_text() == "Signed in with a key.")
+    check("keys: the key is in session storage only", page.evaluate("() => [sessionStorage.length, localStorage.length, document.cookie]") == [1, 0, ""])
+    page.set_input_files("#file-picker", [str(FIXTURES / "clip-a.mp4")])
+    page.wait_for_selector("#uploads li[data-asset-id]", timeout=30000)
+    page.wait_for_function("() => document.querySelector('#uploads video.thumb').readyState >= 2", timeout=20000)
+    src = page.get_attribute("#uploads video.thumb", "src")
+    check("keys: the thumbnail loads through a signed link", "sig=" in src and "kid=" in src, src)
+    shot(page, "11-keyed", "#signin-section")
+    # The one expected error: the first catalog request, made before the key was given.
+    unexpected = [e for e in errors if "401" not in e]
+    check("keys: no console errors but the first 401", not unexpected and len(errors) <= 1, errors)
+    check("keys: no request to any other host", not foreign, foreign)
+    context.close()
 
 
 if __name__ == "__main__":
