@@ -277,6 +277,7 @@ def main():
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         check("no sideways scrolling at phone width", overflow <= 0, overflow)
         shot(page, "10-phone", full=True)
+        shot(page, "10-phone-timeline", "#timeline-section")
 
         unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea, button')]
             .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.tagName === 'BUTTON' && e.textContent.trim()))
