@@ -57,7 +57,24 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Crypto", package: "swift-crypto"),
-        ], resources: [.embedInCode("Resources/openapi.yaml")]),
+        ], resources: [
+            .embedInCode("Resources/openapi.yaml"),
+            // The web studio (Sources/MergeServer/Studio/StudioFiles.swift lists them too).
+            .embedInCode("Resources/studio/index.html"),
+            .embedInCode("Resources/studio/studio.css"),
+            .embedInCode("Resources/studio/main.js"),
+            .embedInCode("Resources/studio/api.js"),
+            .embedInCode("Resources/studio/dom.js"),
+            .embedInCode("Resources/studio/signin.js"),
+            .embedInCode("Resources/studio/upload.js"),
+            .embedInCode("Resources/studio/timeline.js"),
+            .embedInCode("Resources/studio/editor.js"),
+            .embedInCode("Resources/studio/waveform.js"),
+            .embedInCode("Resources/studio/jobs.js"),
+            .embedInCode("Resources/studio/player.js"),
+            .embedInCode("Resources/studio/generate.js"),
+            .embedInCode("Resources/studio/favicon.svg"),
+        ]),
         // The command line: `serve` runs the service; `render`, `mock`, `beats` and `probe` call Media.
         .executableTarget(name: "merge-server", dependencies: [
             "MergeServer", "Media",

@@ -4,6 +4,8 @@
 # happens, often hundreds of lines earlier.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# `run-tests.sh browser`: only the web studio's browser tests (no PostgreSQL needed).
+if [ "${1:-}" = "browser" ]; then exec scripts/browser-tests.sh; fi
 log=$(mktemp)
 # The store suites run on SQLite and on PostgreSQL: a throwaway cluster of Debian's
 # server for this run (scripts/postgres.sh installs it when missing), stopped at the end.
@@ -30,10 +32,13 @@ else
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
     swift test --skip-build --filter "$live" 2>&1 | tee -a "$log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+    # Last, the web studio in a real browser against a live server (about a minute).
+    scripts/browser-tests.sh 2>&1 | tee -a "$log"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 fi
 if [ "$status" -ne 0 ]; then
     echo
     echo "=== failures (repeated from above) ==="
-    grep -E "recorded an issue|✘ Test .* failed|error:|Fatal error|Crash" "$log" | grep -v "^✔" | head -40
+    grep -E "recorded an issue|✘ Test .* failed|error:|Fatal error|Crash|  FAIL " "$log" | grep -v "^✔" | head -40
 fi
 exit "$status"

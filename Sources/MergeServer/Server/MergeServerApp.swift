@@ -32,6 +32,10 @@ public enum MergeServerApp {
                 assets: dependencies.assets, store: dependencies.store,
                 maxUploadBytes: configuration.maxUploadBytes
             ).routes)
+        router.addRoutes(
+            AssetPeaksController(
+                assets: dependencies.assets, store: dependencies.store, executor: dependencies.executors.probes, cache: PeaksCache()
+            ).routes)
         let submitter = JobSubmitter(
             jobs: dependencies.jobs, engine: dependencies.engine, maxAttempts: configuration.engine.maxAttempts,
             waiters: AdmissionLimit(maximum: configuration.limits.maxWaiters), callbackPolicy: dependencies.addressPolicy,
@@ -65,6 +69,7 @@ public enum MergeServerApp {
                 minFreeDiskBytes: configuration.minFreeDiskBytes, generation: dependencies.generation,
                 verbose: configuration.limits.verboseHealth
             ).routes)
+        router.addRoutes(StudioController().routes)
         return router
     }
 
