@@ -173,7 +173,7 @@ function drawCaptions() {
   timeline.captions.forEach((caption, i) => {
     const id = `caption-${i}`;
     list.append(h("li", {},
-      h("label", { for: `${id}-text` }, `Caption ${i + 1}`), h("input", { id: `${id}-text`, class: "caption-text", value: caption.text, maxlength: 500 }),
+      h("label", { for: `${id}-text` }, `Overlay ${i + 1}`), h("input", { id: `${id}-text`, class: "caption-text", value: caption.text, maxlength: 500 }),
       h("label", { for: `${id}-start` }, "from (s)"), h("input", { id: `${id}-start`, class: "caption-start", type: "number", min: 0, step: 0.1, value: caption.start }),
       h("label", { for: `${id}-end` }, "to (s)"), h("input", { id: `${id}-end`, class: "caption-end", type: "number", min: 0, step: 0.1, value: caption.end ?? "" })));
   });
