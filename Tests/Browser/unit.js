@@ -36,6 +36,9 @@ check("the request names the clips in order", body.clips.map((c) => c.source).jo
 check("the request's transitions", body.transitions[0].type === "fade" && body.transitions[0].duration === 1 && body.transitions[1].type === "cut" && !("duration" in body.transitions[1]));
 check("the request's song, loudness and beat sync", body.audio.source === "s" && body.audio.loudness === -14 && body.beat_sync.mode === "downbeat");
 check("the request's output", body.output.width === 640 && body.output.fit === "blur" && body.output.fps === 25);
+check("no captions unless a caption file is chosen", !("captions" in body));
+const captioned = T.toRequest({ ...t, captionsFile: "ast_c", captionsBurn: false });
+check("a caption file as the request's captions", captioned.captions?.source === "ast_c" && captioned.captions?.burn === false, JSON.stringify(captioned.captions));
 check("no beat sync without a song is a problem", T.problems({ ...t, beatSync: "beat" }).some((p) => /song/.test(p)));
 check("a fade longer than half a clip is a problem", T.problems(T.setJoin(t, 1, "fade", 2)).some((p) => /join 2/.test(p)));
 check("every transition once", new Set(T.TRANSITIONS).size === T.TRANSITIONS.length && T.TRANSITIONS[0] === "cut");

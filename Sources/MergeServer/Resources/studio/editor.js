@@ -31,6 +31,14 @@ export function addAsset(asset, out) {
     }
     return;
   }
+  if (asset.kind === "captions") {
+    $("#captions-file").append(h("option", { value: asset.id }, asset.filename || asset.id));
+    if (!timeline.captionsFile) {
+      $("#captions-file").value = asset.id;
+      change({ ...timeline, captionsFile: asset.id });
+    }
+    return;
+  }
   let next = T.addClip(timeline, asset);
   if (out) next = T.trimClip(next, next.clips.length - 1, 0, Math.min(out, next.clips.at(-1).duration ?? out))[0];
   change(next);
@@ -78,6 +86,8 @@ function readSettings(event) {
     loudness: form.elements["loudness-on"].checked ? number("loudness") : null,
     beatSync: form.elements["beat-sync"].checked ? form.elements["beat-mode"].value : "off",
     output: { width: number("width"), height: number("height"), fps: number("fps"), fit: form.elements.fit.value },
+    captionsFile: form.elements["captions-file"].value || null,
+    captionsBurn: form.elements["captions-burn"].checked,
     captions: [...document.querySelectorAll("#captions li")].map((li) => ({
       text: li.querySelector(".caption-text").value,
       start: Number(li.querySelector(".caption-start").value) || 0,

@@ -19,7 +19,9 @@ export function emptyTimeline() {
     loudness: -14,
     beatSync: "off", // off | beat | downbeat
     output: { width: null, height: null, fps: null, fit: "contain" },
-    captions: [], // {text, start, end}
+    captions: [], // text overlays: {text, start, end}
+    captionsFile: null, // the asset id of an SRT or WebVTT upload
+    captionsBurn: true,
   };
 }
 
@@ -124,6 +126,7 @@ export function toRequest(timeline) {
   if (o.width && o.height) { output.width = o.width; output.height = o.height; }
   if (o.fps) output.fps = o.fps;
   body.output = output;
+  if (timeline.captionsFile) body.captions = { source: timeline.captionsFile, burn: timeline.captionsBurn };
   const captions = timeline.captions.filter((c) => c.text.trim());
   if (captions.length) {
     body.overlays = captions.map((c) => {
