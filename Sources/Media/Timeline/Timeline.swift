@@ -11,6 +11,8 @@ public struct Timeline: Sendable, Equatable, Codable {
     public var output: OutputSettings
     /// Text drawn over the video, times in output seconds.
     public var overlays: [TextOverlay]?
+    /// A voice mixed over the soundtrack, which is ducked under it.
+    public var voiceover: VoiceOver?
 
     public init(
         clips: [Clip], transition: Transition? = nil, transitions: [Transition]? = nil,
@@ -31,6 +33,7 @@ public struct Timeline: Sendable, Equatable, Codable {
         case clips, transition, transitions, timing, audio
         case beatSync = "beat_sync"
         case output, overlays
+        case voiceover
     }
 
     public init(from decoder: any Decoder) throws {
@@ -43,6 +46,7 @@ public struct Timeline: Sendable, Equatable, Codable {
         beatSync = try container.decodeIfPresent(BeatSync.self, forKey: .beatSync)
         output = try container.decodeIfPresent(OutputSettings.self, forKey: .output) ?? OutputSettings()
         overlays = try container.decodeIfPresent([TextOverlay].self, forKey: .overlays)
+        voiceover = try container.decodeIfPresent(VoiceOver.self, forKey: .voiceover)
     }
 
     /// The transition of join `index` (between clip `index` and `index + 1`).

@@ -35,6 +35,8 @@ extension Timeline {
                     "beat_sync": Shape(names(BeatSync.CodingKeys.self)),
                     "output": Shape(names(OutputSettings.CodingKeys.self)),
                     "overlays": overlays,
+                    "voiceover": Shape(
+                        names(VoiceOver.CodingKeys.self), nested: ["ducking": Shape(names(Ducking.CodingKeys.self))]),
                 ]))
         return problems
     }

@@ -68,6 +68,7 @@ extension TimelinePlanner {
             }
             within("beat_sync.max_shift", sync.maxShift, maxShiftRange, " seconds")
         }
+        if let voiceover = timeline.voiceover { problems += voiceOverProblems(voiceover) }
         return problems
     }
 

@@ -61,6 +61,9 @@ public struct ChunkPlan: Sendable, Equatable, Codable {
             soundtrack: soundtrack)
         moved.beatGrid = plan.beatGrid
         moved.overlays = plan.overlays
+        moved.voiceover = try plan.voiceover.map { voice throws(MediaError) in
+            RenderPlan.VoiceOverPlan(path: try relocate(voice.path), info: voice.info, settings: voice.settings)
+        }
         return ChunkPlan(plan: moved, chunkSeconds: chunkSeconds, chunks: chunks)
     }
 }
