@@ -85,6 +85,8 @@ public struct RenderPlan: Sendable, Equatable, Codable {
     public internal(set) var overlays: [OverlayPlan] = []
     /// A voice mixed over the soundtrack, which is ducked under it.
     public internal(set) var voiceover: VoiceOverPlan? = nil
+    /// More files made from the finished video (`outputs`); `ExtraOutputWriter` writes them.
+    public internal(set) var extras: ExtraOutputsPlan? = nil
 
     public static let sampleRate: Int64 = 48_000
 

@@ -256,6 +256,12 @@ public enum TimelinePlanner {
             container: container, crf: output.crf, preset: output.preset, audioBitrate: output.audioBitrate,
             timing: timeline.timing, clips: clips, joins: joins, soundtrack: soundtrack)
         plan.voiceover = voiceover
+        if let outputs = timeline.outputs, !outputs.isEmpty {
+            let (extras, extraProblems) = planExtraOutputs(
+                outputs, duration: plan.duration, width: width, height: height, firstClip: clips.first, frameRate: frameRate)
+            if !extraProblems.isEmpty { throw MediaError.invalid(extraProblems) }
+            plan.extras = extras
+        }
         plan.overlays = try placeOverlays(
             timeline, clips: clips, duration: plan.duration, frameRate: frameRate, height: height, clamping: overlaysChecked)
         return plan

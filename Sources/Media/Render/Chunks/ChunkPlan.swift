@@ -61,6 +61,7 @@ public struct ChunkPlan: Sendable, Equatable, Codable {
             soundtrack: soundtrack)
         moved.beatGrid = plan.beatGrid
         moved.overlays = plan.overlays
+        moved.extras = plan.extras
         moved.voiceover = try plan.voiceover.map { voice throws(MediaError) in
             RenderPlan.VoiceOverPlan(path: try relocate(voice.path), info: voice.info, settings: voice.settings)
         }
