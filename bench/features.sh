@@ -4,7 +4,8 @@
 #   bench/features.sh [RUNS]          default: 3 runs
 # Timeline: 3 clips x 5 s 1280x720@30 H.264+AAC, 0.5 s fades, a 20 s song, -14 LUFS,
 # libx264 veryfast crf 23. Rows: still (the middle clip a PNG with zoom_in), overlays
-# (two text overlays), voiceover (a 6 s voice from 3 s, ducked 12 dB).
+# (two text overlays), voiceover (a 6 s voice from 3 s, ducked 12 dB), and each extra
+# output alone: poster (JPEG), sprite (a tile a second), preview (3 s GIF), mp3.
 # A new row is one entry in `rows` below: a label and a Python expression that edits the
 # timeline `t` (a dict), e.g. captions:
 #   rows+=("captions=t['captions'] = {...}")
@@ -33,6 +34,10 @@ rows=(
   "still=t['clips'][1] = {'source': 'still.png', 'duration': 5, 'motion': 'zoom_in'}"
   "overlays=t['overlays'] = [{'text': 'Summer', 'start': 0, 'end': 5, 'position': 'center', 'size': 64, 'box': True, 'fade': 0.5}, {'text': 'The end', 'start': 9, 'position': 'bottom'}]"
   "voiceover=t['voiceover'] = {'source': 'voice.wav', 'start': 3, 'ducking': {'depth': 12}}"
+  "poster=t['outputs'] = {'poster': {}}"
+  "sprite=t['outputs'] = {'sprite': {'interval': 1}}"
+  "preview=t['outputs'] = {'preview': {'duration': 3}}"
+  "mp3=t['outputs'] = {'mp3': {}}"
 )
 
 commands=()

@@ -33,15 +33,19 @@ public struct ExtraFile: Sendable, Equatable, Codable {
         case sizeBytes = "size_bytes"
     }
 
-    /// The file name of `kind` beside a video whose path without extension is `stem`
-    /// (`out.mp4` → `out.poster.jpg`, `out.sprite.jpg`, `out.sprite.vtt`, `out.preview.gif`, `out.mp3`).
+    /// The file of `kind` beside a video whose path without extension is `stem`: `stem.NAME`
+    /// with NAME one of `names` (`out.mp4` → `out.poster.jpg`, `out.sprite.jpg`, `out.sprite.vtt`,
+    /// `out.preview.gif`, `out.audio.mp3`).
     public static func path(_ kind: Kind, stem: String, plan: RenderPlan.ExtraOutputsPlan) -> String {
         switch kind {
         case .poster: "\(stem).poster.\(plan.poster?.format == .webp ? "webp" : "jpg")"
         case .sprite: "\(stem).sprite.jpg"
         case .spriteIndex: "\(stem).sprite.vtt"
         case .preview: "\(stem).preview.\(plan.preview?.format == .webp ? "webp" : "gif")"
-        case .mp3: "\(stem).mp3"
+        case .mp3: "\(stem).audio.mp3"
         }
     }
+
+    /// Every name an extra file can have after its video's stem.
+    public static let names = ["poster.jpg", "poster.webp", "sprite.jpg", "sprite.vtt", "preview.gif", "preview.webp", "audio.mp3"]
 }

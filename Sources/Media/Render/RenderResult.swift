@@ -22,6 +22,8 @@ public struct RenderResult: Sendable, Equatable, Codable {
     public var chunks: Int?
     /// The extra files written from it (`outputs`), when asked for.
     public var outputs: [ExtraFile]? = nil
+    /// The extra files the plan asks for (`ExtraOutputWriter` makes them from this render); not encoded.
+    public var extras: RenderPlan.ExtraOutputsPlan? = nil
 
     enum CodingKeys: String, CodingKey {
         case path, duration, frames, width, height, fps
