@@ -37,10 +37,15 @@ import Testing
             #expect(soundless.status == .unprocessableContent && fields(soundless) == ["voiceover.source"], "\(soundless.body)")
             let missing = try await client.postJSON("/api/mv/merge_videos", body(#"{"source": "ast_0123456789abcdef01234567"}"#))
             #expect(missing.status == .unprocessableContent && fields(missing) == ["voiceover.source"], "\(missing.body)")
-            let outputs = try await client.postJSON("/api/mv/merge_videos", body(#"{"source": "\#(voice)"}"#, extra: #", "outputs": {"poster": {}}"#))
-            #expect(outputs.status == .unprocessableContent && fields(outputs) == ["outputs"], "\(outputs.body)")
+            let badOutputs = try await client.postJSON(
+                "/api/mv/merge_videos", body(#"{"source": "\#(voice)"}"#, extra: #", "outputs": {"preview": {"width": 4000}}"#))
+            #expect(badOutputs.status == .unprocessableContent && fields(badOutputs) == ["outputs.preview.width"], "\(badOutputs.body)")
 
-            let accepted = try await client.postJSON("/api/mv/merge_videos", body(#"{"source": "\#(voice)", "start": 0.5, "ducking": {"depth": 10}}"#))
+            let accepted = try await client.postJSON(
+                "/api/mv/merge_videos",
+                body(
+                    #"{"source": "\#(voice)", "start": 0.5, "ducking": {"depth": 10}}"#,
+                    extra: #", "outputs": {"poster": {}, "sprite": {"interval": 1, "columns": 2, "width": 64}, "mp3": {}}"#))
             #expect(accepted.status == .accepted, "\(accepted.body)")
             let job = try await client.waitForJob(try #require(accepted.body["job_id"] as? String))
             #expect(job["status"] as? String == "succeeded", "\(job)")
@@ -52,6 +57,28 @@ import Testing
             }
             let loudness = try Oracle.loudness(file).integrated
             #expect(abs(loudness + 16) <= 1, "integrated \(loudness) LUFS for -16")
+
+            // The extra files, by kind, each at its URL; a name that is not one is 404.
+            let outputs = try #require((job["result"] as? [String: Any])?["outputs"] as? [String: [String: Any]])
+            #expect(Set(outputs.keys) == ["poster", "sprite", "sprite_index", "mp3"], "\(outputs)")
+            let posterURL = try #require(outputs["poster"]?["url"] as? String)
+            #expect(posterURL == videoURL + "/files/poster.jpg")
+            try await client.execute(uri: posterURL, method: .get) { response in
+                #expect(response.status == .ok && response.headers[.contentType] == "image/jpeg")
+                try Data(response.body.readableBytesView).write(to: URL(fileURLWithPath: scratch.file("poster.jpg")))
+            }
+            #expect(try Oracle.probe(scratch.file("poster.jpg")).video?.width == 160)
+            try await client.execute(uri: try #require(outputs["sprite_index"]?["url"] as? String), method: .get) { response in
+                #expect(response.status == .ok)
+                let index = String(buffer: response.body)
+                #expect(index.hasPrefix("WEBVTT") && index.contains("\nsprite.jpg#xywh=64,0,64,48\n"), "\(index)")
+            }
+            try await client.execute(uri: try #require(outputs["mp3"]?["url"] as? String), method: .get) { response in
+                #expect(response.status == .ok && response.headers[.contentType] == "audio/mpeg")
+            }
+            try await client.execute(uri: videoURL + "/files/secrets.txt", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
         }
     }
 

@@ -11,8 +11,11 @@ public enum ExtraOutputWriter {
     static let jpegQuality = 3 * 118
 
     /// Writes every file of `extras` beside `stem` (the video's path without extension).
+    /// `spriteLink`: how the WebVTT index names the sprite sheet (default: its file name,
+    /// which is right beside it; a server passes the name its route serves it under).
     public static func write(
-        _ extras: RenderPlan.ExtraOutputsPlan, from video: String, stem: String, cancellation: CancellationFlag? = nil
+        _ extras: RenderPlan.ExtraOutputsPlan, from video: String, stem: String, spriteLink: String? = nil,
+        cancellation: CancellationFlag? = nil
     ) throws(MediaError) -> [ExtraFile] {
         FFmpegLog.beginOperation()
         var written: [ExtraFile] = []
@@ -27,7 +30,7 @@ public enum ExtraOutputWriter {
                 written.append(.init(kind: .poster, path: path, contentType: webp ? "image/webp" : "image/jpeg", width: poster.width, height: poster.height))
             }
             if let sprite = extras.sprite {
-                written += try writeSprite(sprite, from: video, stem: stem, plan: extras, cancellation: cancellation)
+                written += try writeSprite(sprite, from: video, stem: stem, plan: extras, link: spriteLink, cancellation: cancellation)
             }
             if let preview = extras.preview {
                 let path = ExtraFile.path(.preview, stem: stem, plan: extras)
@@ -56,10 +59,10 @@ public enum ExtraOutputWriter {
 
     /// Writes `extras` on `executor`; cancelling the task stops it and leaves none of the files.
     public static func write(
-        _ extras: RenderPlan.ExtraOutputsPlan, from video: String, stem: String, on executor: MediaExecutor
+        _ extras: RenderPlan.ExtraOutputsPlan, from video: String, stem: String, spriteLink: String? = nil, on executor: MediaExecutor
     ) async throws(MediaError) -> [ExtraFile] {
         try await executor.run("extra-outputs") { flag throws(MediaError) in
-            try write(extras, from: video, stem: stem, cancellation: flag)
+            try write(extras, from: video, stem: stem, spriteLink: spriteLink, cancellation: flag)
         }
     }
 
@@ -117,9 +120,9 @@ public enum ExtraOutputWriter {
     /// and the WebVTT index that maps each interval to its tile.
     private static func writeSprite(
         _ sprite: RenderPlan.ExtraOutputsPlan.Sprite, from video: String, stem: String, plan: RenderPlan.ExtraOutputsPlan,
-        cancellation: CancellationFlag?
+        link: String?, cancellation: CancellationFlag?
     ) throws(MediaError) -> [ExtraFile] {
-        let duration = try MediaProbe.probe(video).duration ?? Double(sprite.count) * sprite.interval
+        let duration = sprite.duration
         let sheet = try Frame()
         let width = sprite.columns * sprite.tileWidth
         let height = sprite.rows * sprite.tileHeight
@@ -134,7 +137,7 @@ public enum ExtraOutputWriter {
         }
         var cues = "WEBVTT\n"
         let spritePath = ExtraFile.path(.sprite, stem: stem, plan: plan)
-        let name = (spritePath as NSString).lastPathComponent
+        let name = link ?? (spritePath as NSString).lastPathComponent
         for index in 0..<sprite.count {
             if cancellation?.isCancelled == true { throw MediaError.cancelled(video) }
             let start = Double(index) * sprite.interval

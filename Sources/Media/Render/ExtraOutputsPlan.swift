@@ -14,6 +14,8 @@ extension RenderPlan {
             public let columns: Int
             public let tileWidth: Int
             public let tileHeight: Int
+            /// The video's length: the last cue ends there.
+            public let duration: Double
 
             public var rows: Int { (count + columns - 1) / columns }
         }

@@ -82,7 +82,8 @@ extension TimelinePlanner {
                 problem(
                     "sprite", "a sheet of \(columns)x\(rows) tiles of \(tile.0)x\(tile.1) is larger than \(maxSpriteSide) pixels a side; use a longer interval, fewer columns or a smaller width")
             } else {
-                plan.sprite = .init(interval: interval, count: count, columns: columns, tileWidth: tile.0, tileHeight: tile.1)
+                plan.sprite = .init(
+                    interval: interval, count: count, columns: columns, tileWidth: tile.0, tileHeight: tile.1, duration: duration)
             }
         }
         if let preview = outputs.preview {

@@ -61,14 +61,6 @@ struct PreparedTimeline: Sendable {
         // Numbers first, whatever the sources: a timeline of URLs is otherwise checked only when its job runs.
         var problems = TimelinePlanner.numberProblems(timeline, limits: limits)
         if timeline.clips.count > limits.maxClips { throw ValidationFailure(problems) }
-        if timeline.outputs != nil {
-            // Refused rather than ignored: a caller asking for a poster must not get a job that makes none.
-            problems.append(
-                FieldProblem(
-                    "outputs",
-                    "extra outputs (poster, sprite, preview, mp3) are made by the command line (merge-server render) only so far; "
-                        + "leave outputs out of merge_videos"))
-        }
         var wanted: [(field: String, id: String, needsVideo: Bool)] = []
         for (index, clip) in timeline.clips.enumerated() { wanted.append(("clips[\(index)].source", clip.source, true)) }
         if let song = timeline.audio?.source { wanted.append(("audio.source", song, false)) }
