@@ -51,7 +51,14 @@ import Testing
         // Poster: the video's size, the picture at 2 s.
         let poster = try Oracle.probe(try file(files, .poster).path)
         #expect(poster.video?.codec_name == "mjpeg" && poster.video?.width == 320 && poster.video?.height == 240)
-        let posterPixels = try Oracle.frameRGB(try file(files, .poster).path, at: 0)
+        // A still picture is decoded without -ss (the CLI's seek on a lone JPEG gives no frame).
+        let decoded = try ProcessRunner.run(
+            "ffmpeg",
+            [
+                "-v", "error", "-nostdin", "-i", try file(files, .poster).path, "-frames:v", "1", "-vf", "scale=32:18", "-pix_fmt", "rgb24",
+                "-f", "rawvideo", "-",
+            ])
+        let posterPixels = Array(decoded.stdoutData)
         let at2 = try Oracle.meanAbsoluteDifference(posterPixels, Oracle.frameRGB(video, at: 2))
         let at05 = try Oracle.meanAbsoluteDifference(posterPixels, Oracle.frameRGB(video, at: 0.5))
         print("poster vs the frame at 2 s: \(at2); at 0.5 s: \(at05)")

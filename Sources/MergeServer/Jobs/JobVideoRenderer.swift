@@ -39,16 +39,16 @@ struct JobVideoRenderer: Sendable {
         }
         probe.path = "\(videoID).\(container.rawValue)"
         // Made from the local file before it is stored (a bucket's upload moves it into the cache).
-        let extraFiles: [ExtraFile]
-        do {
-            extraFiles = try await render.extras.map { extras throws in
-                // The index names the sheet as its route does: /api/mv/get_video/{id}/files/sprite.jpg beside files/sprite.vtt.
-                try await ExtraOutputWriter.write(
+        var extraFiles: [ExtraFile] = []
+        if let extras = render.extras {
+            do {
+                // The index names the sheet as its route does: files/sprite.jpg beside files/sprite.vtt.
+                extraFiles = try await ExtraOutputWriter.write(
                     extras, from: path, stem: (path as NSString).deletingPathExtension, spriteLink: "sprite.jpg", on: executors.renders)
-            } ?? []
-        } catch {
-            try? FileManager.default.removeItem(atPath: path)
-            throw error
+            } catch {
+                try? FileManager.default.removeItem(atPath: path)
+                throw error
+            }
         }
         // Stored before the job's end is written; a refused end removes it again (`JobOutput.discard`).
         var outputs: [String: OutputFileLink]?
