@@ -9,7 +9,7 @@ struct ProgressPrinter: Sendable {
     var print: ProgressHandler {
         let json = json
         return { progress in
-        if json {
+            if json {
                 let eta = progress.etaSeconds.map { String(format: "%.1f", $0) } ?? "null"
                 FileHandle.standardOutput.write(
                     Data(

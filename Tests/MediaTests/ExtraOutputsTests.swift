@@ -42,7 +42,9 @@ import Testing
             preview: PreviewOutput(format: .gif, start: 1, duration: 2, width: 160, fps: 10), mp3: MP3Output(bitrate: 128_000))
         let (plan, video, files) = try render(timeline, "out.mp4")
         #expect(plan.extras?.poster?.time == 2, "the middle of the first clip")
-        #expect(files.map(\.path).sorted() == ["out.audio.mp3", "out.poster.jpg", "out.preview.gif", "out.sprite.jpg", "out.sprite.vtt"].map(directory.file))
+        #expect(
+            files.map(\.path).sorted()
+                == ["out.audio.mp3", "out.poster.jpg", "out.preview.gif", "out.sprite.jpg", "out.sprite.vtt"].map(directory.file))
         for file in files {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: file.path)).count
             #expect(file.sizeBytes > 0 && file.sizeBytes == Int64(bytes), "\(file)")
@@ -86,7 +88,9 @@ import Testing
         #expect(mp3.audio?.codec_name == "mp3" && mp3.audio?.sample_rate == "48000" && mp3.video == nil)
         let mp3Seconds = Double(mp3.format.duration ?? "") ?? .nan
         #expect(abs(mp3Seconds - 4) < 0.1, "mp3 lasts \(mp3Seconds) s")
-        print("outputs: poster 320x240, sprite 240x120 (4 tiles), preview \(previewSeconds) s 160x120, mp3 \(mp3Seconds) s; bytes \(files.map { "\($0.kind.rawValue)=\($0.sizeBytes)" })")
+        print(
+            "outputs: poster 320x240, sprite 240x120 (4 tiles), preview \(previewSeconds) s 160x120, mp3 \(mp3Seconds) s; bytes \(files.map { "\($0.kind.rawValue)=\($0.sizeBytes)" })"
+        )
     }
 
     @Test func webpPosterAndAnimatedWebPPreview() throws {

@@ -129,7 +129,9 @@ import Testing
             ducking: Ducking(depth: 90, attack: 0, release: .infinity))
         let fields = problems(timeline).map(\.field)
         #expect(
-            Set(fields) == ["voiceover.start", "voiceover.volume", "voiceover.ducking.depth", "voiceover.ducking.attack", "voiceover.ducking.release"],
+            Set(fields) == [
+                "voiceover.start", "voiceover.volume", "voiceover.ducking.depth", "voiceover.ducking.attack", "voiceover.ducking.release",
+            ],
             "\(fields)")
     }
 

@@ -27,7 +27,8 @@ public enum ExtraOutputWriter {
                     try picture(from: video, at: poster.time, width: poster.width, height: poster.height, webp: webp, cancellation: cancellation),
                     webp: webp)
                 try MockImageSynthesizer.writeAtomically(bytes, to: path)
-                written.append(.init(kind: .poster, path: path, contentType: webp ? "image/webp" : "image/jpeg", width: poster.width, height: poster.height))
+                written.append(
+                    .init(kind: .poster, path: path, contentType: webp ? "image/webp" : "image/jpeg", width: poster.width, height: poster.height))
             }
             if let sprite = extras.sprite {
                 written += try writeSprite(sprite, from: video, stem: stem, plan: extras, link: spriteLink, cancellation: cancellation)

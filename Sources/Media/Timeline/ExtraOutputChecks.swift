@@ -22,7 +22,9 @@ extension TimelinePlanner {
         var problems: [FieldProblem] = []
         func problem(_ field: String, _ message: String) { problems.append(FieldProblem("outputs.\(field)", message)) }
         func seconds(_ field: String, _ value: Double?, _ range: ClosedRange<Double>) {
-            if let value, !range.contains(value) { problem(field, "must be \(number(range.lowerBound))…\(number(range.upperBound)) seconds (got \(value))") }
+            if let value, !range.contains(value) {
+                problem(field, "must be \(number(range.lowerBound))…\(number(range.upperBound)) seconds (got \(value))")
+            }
         }
         func whole(_ field: String, _ value: Int?, _ range: ClosedRange<Int>, _ unit: String = "") {
             if let value, !range.contains(value) { problem(field, "must be \(range.lowerBound)…\(range.upperBound)\(unit) (got \(value))") }
@@ -45,7 +47,9 @@ extension TimelinePlanner {
         if let mp3 = outputs.mp3 {
             whole("mp3.bitrate", mp3.bitrate, mp3BitrateRange, " bits per second")
             if avcodec_find_encoder_by_name(mp3EncoderName) == nil {
-                problem("mp3", "this server's FFmpeg has no MP3 encoder (\(mp3EncoderName)); leave outputs.mp3 out, or install an FFmpeg built with libmp3lame")
+                problem(
+                    "mp3",
+                    "this server's FFmpeg has no MP3 encoder (\(mp3EncoderName)); leave outputs.mp3 out, or install an FFmpeg built with libmp3lame")
             }
         }
         return problems
@@ -77,10 +81,15 @@ extension TimelinePlanner {
             let columns = min(sprite.columns, count)
             let rows = (count + columns - 1) / columns
             if count > maxSpriteTiles {
-                problem("sprite.interval", "\(interval) s gives \(count) thumbnails, more than \(maxSpriteTiles); use at least \(format(duration / Double(maxSpriteTiles))) s")
+                problem(
+                    "sprite.interval",
+                    "\(interval) s gives \(count) thumbnails, more than \(maxSpriteTiles); use at least \(format(duration / Double(maxSpriteTiles))) s"
+                )
             } else if columns * tile.0 > maxSpriteSide || rows * tile.1 > maxSpriteSide {
                 problem(
-                    "sprite", "a sheet of \(columns)x\(rows) tiles of \(tile.0)x\(tile.1) is larger than \(maxSpriteSide) pixels a side; use a longer interval, fewer columns or a smaller width")
+                    "sprite",
+                    "a sheet of \(columns)x\(rows) tiles of \(tile.0)x\(tile.1) is larger than \(maxSpriteSide) pixels a side; use a longer interval, fewer columns or a smaller width"
+                )
             } else {
                 plan.sprite = .init(
                     interval: interval, count: count, columns: columns, tileWidth: tile.0, tileHeight: tile.1, duration: duration)
@@ -93,10 +102,14 @@ extension TimelinePlanner {
                 let available = duration - preview.start
                 let length = preview.duration ?? min(3, available)
                 if length > available + 1e-9 {
-                    problem("preview.duration", "\(length) s from \(preview.start) s runs past the end of the video (\(format(duration)) s); use at most \(format(available))")
+                    problem(
+                        "preview.duration",
+                        "\(length) s from \(preview.start) s runs past the end of the video (\(format(duration)) s); use at most \(format(available))"
+                    )
                 } else {
                     let size = scaled(width: preview.width, from: (width, height))
-                    plan.preview = .init(format: preview.format, start: preview.start, duration: length, width: size.0, height: size.1, fps: preview.fps)
+                    plan.preview = .init(
+                        format: preview.format, start: preview.start, duration: length, width: size.0, height: size.1, fps: preview.fps)
                 }
             }
         }

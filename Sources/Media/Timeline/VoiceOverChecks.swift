@@ -9,7 +9,8 @@ extension TimelinePlanner {
         var problems: [FieldProblem] = []
         func within(_ field: String, _ value: Double, _ range: ClosedRange<Double>, _ unit: String) {
             if !range.contains(value) {
-                problems.append(FieldProblem("voiceover.\(field)", "must be \(number(range.lowerBound))…\(number(range.upperBound))\(unit) (got \(value))"))
+                problems.append(
+                    FieldProblem("voiceover.\(field)", "must be \(number(range.lowerBound))…\(number(range.upperBound))\(unit) (got \(value))"))
             }
         }
         if !(voiceover.start.isFinite && voiceover.start >= 0 && voiceover.start <= maxSeconds) {
