@@ -38,6 +38,7 @@ struct ProgressPrinter: Sendable {
             result.path, result.duration, result.width, result.height, result.fps,
             ByteCount.format(Int(result.sizeBytes)), result.elapsedSeconds,
             result.duration / max(result.elapsedSeconds, 0.001))
+        let extras = (result.outputs ?? []).map { "\n  \($0.kind.rawValue): \($0.path)" }.joined()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -45,7 +46,7 @@ struct ProgressPrinter: Sendable {
             Swift.print("{\"event\":\"done\",\"summary\":\(jsonString(summary)),\"result\":\(body)}")
         } else {
             FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-            Swift.print(summary)
+            Swift.print(summary + extras)
         }
     }
 

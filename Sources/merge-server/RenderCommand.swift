@@ -74,7 +74,7 @@ struct RenderCommand: AsyncParsableCommand {
         }
         let reporter = ProgressPrinter(json: jsonProgress || isatty(STDERR_FILENO) == 0)
         let output = output
-        let result: RenderResult
+        var result: RenderResult
         if parallel > 1 {
             let executor = MediaExecutor(name: "render", width: parallel)
             result = try await InterruptibleWork.run { () async throws(MediaError) in
@@ -83,6 +83,19 @@ struct RenderCommand: AsyncParsableCommand {
         } else {
             result = try await InterruptibleWork.run("render") { cancellation throws(MediaError) in
                 try TimelineRenderer.render(plan, to: output, progress: reporter.print, cancellation: cancellation)
+            }
+        }
+        if let extras = plan.extras {
+            // Beside the video: out.poster.jpg, out.sprite.jpg + out.sprite.vtt, out.preview.gif, out.mp3.
+            let stem = (output as NSString).deletingPathExtension
+            do {
+                result.outputs = try await InterruptibleWork.run("outputs") { cancellation throws(MediaError) in
+                    try ExtraOutputWriter.write(extras, from: output, stem: stem, cancellation: cancellation)
+                }
+            } catch {
+                // All or nothing: the video goes with the files that could not be made.
+                unlink(output)
+                throw error
             }
         }
         reporter.finish(result)

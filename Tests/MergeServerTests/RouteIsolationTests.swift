@@ -48,7 +48,8 @@ import Testing
             #expect(again.status == .ok && again.id == clip.id)
 
             let merge = try await client.postJSON(
-                "/api/mv/merge_videos?wait=60", timelineJSON(clips: [clip.id, clip.id]), headers: bearer(alice))
+                "/api/mv/merge_videos?wait=60", timelineJSON(clips: [clip.id, clip.id], extra: #""outputs": {"poster": {"width": 64}}"#),
+                headers: bearer(alice))
             #expect(merge.body["status"] as? String == "succeeded", "\(merge.body)")
             let mergeJob = try #require(merge.body["id"] as? String)
             let video = try #require((merge.body["result"] as? [String: Any])?["video_id"] as? String)
@@ -187,6 +188,11 @@ import Testing
             try await hidden(.head, "/api/mv/get_video/\(world.video)")
         case "GET /api/mv/get_video/{id}/info":
             try await hidden(.get, "/api/mv/get_video/\(world.video)/info")
+        case "GET /api/mv/get_video/{id}/files/{name}":
+            try await hidden(.get, "/api/mv/get_video/\(world.video)/files/poster.jpg")
+            try await hidden(.get, "/api/mv/get_video/\(world.video)/files/poster.jpg", ok: .partialContent, headers: range)
+        case "HEAD /api/mv/get_video/{id}/files/{name}":
+            try await hidden(.head, "/api/mv/get_video/\(world.video)/files/poster.jpg")
         case "GET /api/audit":
             try await adminOnly(.get, "/api/audit")
         case "GET /api/keys":

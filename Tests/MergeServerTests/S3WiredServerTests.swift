@@ -48,7 +48,10 @@ import Testing
 
                 // The API node runs nothing: the render node's worker takes the job.
                 let submitted = try await apiClient.postJSON(
-                    "/api/mv/merge_videos", timelineJSON(clips: [clipID, clipID], extra: "\"transition\": {\"type\": \"fade\", \"duration\": 0.5}"))
+                    "/api/mv/merge_videos",
+                    timelineJSON(
+                        clips: [clipID, clipID],
+                        extra: #""transition": {"type": "fade", "duration": 0.5}, "outputs": {"poster": {"width": 160}, "mp3": {}}"#))
                 #expect(submitted.status == .accepted)
                 let job = try await apiClient.waitForJob(try #require(submitted.body["job_id"] as? String), timeout: .seconds(240))
                 #expect(job["status"] as? String == "succeeded", "\(job)")
@@ -58,6 +61,16 @@ import Testing
                 let videoRow = try #require(try await api.dependencies.jobs.video(videoID))
                 let videoKey = MediaLibrary.videoKey(path: videoRow.path)
                 #expect(videoKey.contains(".a1-"), "the attempt's own name: \(videoKey)")
+                // The extra files are objects beside the video's, served through the API.
+                let posterKey = MediaLibrary.videoKey(path: (videoRow.path as NSString).deletingPathExtension + ".poster.jpg")
+                let posterSize = try await bucket.head(key: posterKey).size
+                #expect(posterSize > 0)
+                let outputs = try #require(result["outputs"] as? [String: [String: Any]])
+                #expect(outputs["poster"]?["url"] as? String == videoURL + "/files/poster.jpg")
+                #expect(outputs["mp3"]?["content_type"] as? String == "audio/mpeg")
+                try await renderClient.execute(uri: videoURL + "/files/poster.jpg", method: .get) { response in
+                    #expect(response.status == .ok && Int64(response.body.readableBytes) == posterSize)
+                }
 
                 // The object as the bucket holds it.
                 let objectPath = api.directory.path + "/object.mp4"
@@ -115,6 +128,7 @@ import Testing
                 let sweeper = try #require(api.dependencies.sweeper as? RetentionSweeper)
                 #expect(await sweeper.sweep(now: Date().timeIntervalSince1970 + 1e9) == 1)
                 #expect(await Self.isGone(videoKey, from: bucket))
+                #expect(await Self.isGone(posterKey, from: bucket), "the extra files go with the video")
                 try await apiClient.execute(uri: videoURL, method: .get) { response in #expect(response.status == .notFound) }
             }
         }

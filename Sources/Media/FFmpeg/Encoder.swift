@@ -93,26 +93,35 @@ final class StreamEncoder {
             }, options: settings.privateOptions)
     }
 
-    /// A still-image encoder (png) for one `width`x`height` picture in `pixelFormat`.
-    convenience init(image encoderName: String, width: Int32, height: Int32, pixelFormat: AVPixelFormat) throws(MediaError) {
+    /// A picture encoder (png, mjpeg, libwebp; gif and libwebp_anim for animations at
+    /// `timeBase`) for `width`x`height` pictures in `pixelFormat`.
+    convenience init(
+        image encoderName: String, width: Int32, height: Int32, pixelFormat: AVPixelFormat,
+        timeBase: AVRational = AVRational(num: 1, den: 1), options: [String: String] = [:]
+    ) throws(MediaError) {
         try self.init(
             encoderName: encoderName,
             configure: { context in
                 context.pointee.width = width
                 context.pointee.height = height
                 context.pointee.pix_fmt = pixelFormat
-                context.pointee.time_base = AVRational(num: 1, den: 1)
+                context.pointee.time_base = timeBase
                 context.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
-            }, options: [:])
+            }, options: options)
     }
 
     convenience init(
         audio codec: AudioCodec, sampleRate: Int32 = 48_000, bitRate: Int64 = 192_000,
         globalHeader: Bool
     ) throws(MediaError) {
-        let preferredFormat = Self.firstSampleFormat(of: codec.encoderName)
+        try self.init(audioEncoder: codec.encoderName, sampleRate: sampleRate, bitRate: bitRate, globalHeader: globalHeader)
+    }
+
+    /// A stereo audio encoder by FFmpeg name (aac, libopus, libmp3lame), in its first sample format.
+    convenience init(audioEncoder encoderName: String, sampleRate: Int32, bitRate: Int64, globalHeader: Bool) throws(MediaError) {
+        let preferredFormat = Self.firstSampleFormat(of: encoderName)
         try self.init(
-            encoderName: codec.encoderName,
+            encoderName: encoderName,
             configure: { context in
                 context.pointee.sample_rate = sampleRate
                 context.pointee.sample_fmt = preferredFormat

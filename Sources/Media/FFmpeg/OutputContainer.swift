@@ -9,24 +9,32 @@ final class OutputContainer {
     let context: UnsafeMutablePointer<AVFormatContext>
     let path: String
     let temporaryPath: String
-    let format: ContainerFormat
+    /// What the errors call the format (mp4, gif, ...), and the muxer's options.
+    private let formatName: String
+    private let muxerOptions: [String: String]
     private var fileOpen = false
     private var finished = false
 
-    init(path: String, format: ContainerFormat) throws(MediaError) {
+    convenience init(path: String, format: ContainerFormat) throws(MediaError) {
+        try self.init(path: path, muxer: format.muxerName, options: format.muxerOptions, name: format.rawValue)
+    }
+
+    /// A file of any muxer FFmpeg has (`gif`, `webp`, `mp3` for a render's extra files).
+    init(path: String, muxer: String, options: [String: String], name: String) throws(MediaError) {
         try Self.checkWritableDestination(path)
         FFmpegLog.beginOperation()
         self.path = path
-        self.format = format
+        formatName = name
+        muxerOptions = options
         let url = URL(fileURLWithPath: path)
         temporaryPath =
             url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid())-\(UInt32.random(in: 0...UInt32.max)).partial").path
 
         var allocated: UnsafeMutablePointer<AVFormatContext>?
-        let code = avformat_alloc_output_context2(&allocated, nil, format.muxerName, temporaryPath)
+        let code = avformat_alloc_output_context2(&allocated, nil, muxer, temporaryPath)
         guard code >= 0, let allocated else {
-            throw ffmpegError(code, "setting up the \(format.rawValue) muxer", path: path)
+            throw ffmpegError(code, "setting up the \(name) muxer", path: path)
         }
         context = allocated
     }
@@ -77,9 +85,9 @@ final class OutputContainer {
             throw ffmpegError(openCode, "creating \(path)", path: path, kind: .outputNotWritable)
         }
         fileOpen = true
-        var options = OptionDictionary(format.muxerOptions)
-        try ffcheck(avformat_write_header(context, &options.pointer), "writing the \(format.rawValue) header", path: path)
-        try options.requireAllUsed(by: "the \(format.rawValue) muxer", path: path)
+        var options = OptionDictionary(muxerOptions)
+        try ffcheck(avformat_write_header(context, &options.pointer), "writing the \(formatName) header", path: path)
+        try options.requireAllUsed(by: "the \(formatName) muxer", path: path)
     }
 
     /// Writes an encoded packet whose timestamps are in `sourceTimeBase`; takes its data.

@@ -74,6 +74,13 @@ public struct RenderPlan: Sendable, Equatable, Codable {
         public let settings: Soundtrack
     }
 
+    /// The voice-over's file and settings (its start in output seconds).
+    public struct VoiceOverPlan: Sendable, Equatable, Codable {
+        public let path: String
+        public let info: MediaInfo
+        public let settings: VoiceOver
+    }
+
     public let width: Int
     public let height: Int
     public let frameRate: FrameRate
@@ -94,6 +101,10 @@ public struct RenderPlan: Sendable, Equatable, Codable {
     /// Text drawn over the output, the clips' overlays moved to output time.
     public internal(set) var overlays: [OverlayPlan] = []
     public internal(set) var captions: CaptionPlan? = nil
+    /// A voice mixed over the soundtrack, which is ducked under it.
+    public internal(set) var voiceover: VoiceOverPlan? = nil
+    /// More files made from the finished video (`outputs`); `ExtraOutputWriter` writes them.
+    public internal(set) var extras: ExtraOutputsPlan? = nil
 
     public static let sampleRate: Int64 = 48_000
 

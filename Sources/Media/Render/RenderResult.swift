@@ -20,6 +20,10 @@ public struct RenderResult: Sendable, Equatable, Codable {
     public var elapsedSeconds: Double
     /// How many chunks the video was rendered in, for a chunked render (nil: one pass).
     public var chunks: Int?
+    /// The extra files written from it (`outputs`), when asked for.
+    public var outputs: [ExtraFile]? = nil
+    /// The extra files the plan asks for (`ExtraOutputWriter` makes them from this render); not encoded.
+    public var extras: RenderPlan.ExtraOutputsPlan? = nil
 
     enum CodingKeys: String, CodingKey {
         case path, duration, frames, width, height, fps
@@ -29,6 +33,6 @@ public struct RenderResult: Sendable, Equatable, Codable {
         case loudnessGain = "loudness_gain"
         case videoCopied = "video_copied"
         case elapsedSeconds = "elapsed_seconds"
-        case chunks
+        case chunks, outputs
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// The final audio of a render, in chunks: the song (faded in and out, looped or
 /// trimmed to the video) mixed with the clips' audio as `clip_audio` says — muted,
-/// mixed, or mixed with the song ducked under it — times `gain`.
+/// mixed, or mixed with the song ducked under it — then the voice-over, if any, laid on
+/// top with all of that ducked under it, times `gain`.
 final class SoundtrackMixer {
     static let chunk = 4096
     /// One-pole smoothing per sample for 30 ms falls and 400 ms recoveries at 48 kHz.
@@ -19,6 +20,7 @@ final class SoundtrackMixer {
     private let fadeOutSamples: Int64
     private var position: Int64 = 0
     private var duckGain: Float = 1
+    private let voice: VoiceOverTrack?
 
     init(plan: RenderPlan, gainDecibels: Double = 0) throws(MediaError) {
         self.plan = plan
@@ -32,6 +34,7 @@ final class SoundtrackMixer {
         } else {
             song = nil
         }
+        voice = try plan.voiceover.map { voiceover throws(MediaError) in try VoiceOverTrack(plan: voiceover, in: plan) }
         gain = Float(pow(10, gainDecibels / 20))
         // The planner bounds fades; a plan made some other way is refused here, not trapped on.
         let rate = Double(RenderPlan.sampleRate)
@@ -71,6 +74,7 @@ final class SoundtrackMixer {
                 right[i] += songRight[i] * g
             }
         }
+        try voice?.mix(count, into: &left, &right)
         if gain != 1 {
             for i in 0..<count {
                 left[i] *= gain

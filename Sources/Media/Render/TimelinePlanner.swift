@@ -226,6 +226,11 @@ public enum TimelinePlanner {
             soundtrack = checkSoundtrack(audio, resolve: resolve, probe: probe, problem: problem)
         }
 
+        var voiceover: RenderPlan.VoiceOverPlan?
+        if let voice = timeline.voiceover {
+            voiceover = checkVoiceOver(voice, resolve: resolve, probe: probe, problem: problem)
+        }
+
         if let sync = timeline.beatSync, sync.mode != .off, timeline.audio?.source == nil {
             problem("beat_sync", "needs a song: set audio.source")
         }
@@ -234,6 +239,12 @@ public enum TimelinePlanner {
         let used = probed.reduce(0.0) { total, clip in total + (clip.map { $0.end - $0.start } ?? 0) }
         let joined = joins.reduce(0.0) { total, join in total + Double(join.frames) / rate.value }
         let overlaps = timeline.timing == .overlap ? joined : 0
+        // Checked before beat sync moves the joins; a voice past a shortened end is cut there.
+        if !overlaysChecked, let voice = timeline.voiceover, problems.isEmpty,
+            let late = voiceOverStartProblem(voice, duration: used - overlaps)
+        {
+            problems.append(late)
+        }
         if used - overlaps > limits.maxOutputSeconds {
             problem(
                 "clips",
@@ -250,6 +261,13 @@ public enum TimelinePlanner {
             background: output.background, videoCodec: videoCodec, audioCodec: audioCodec,
             container: container, crf: output.crf, preset: output.preset, audioBitrate: output.audioBitrate,
             timing: timeline.timing, clips: clips, joins: joins, soundtrack: soundtrack)
+        plan.voiceover = voiceover
+        if let outputs = timeline.outputs, !outputs.isEmpty {
+            let (extras, extraProblems) = planExtraOutputs(
+                outputs, duration: plan.duration, width: width, height: height, firstClip: clips.first, frameRate: frameRate)
+            if !extraProblems.isEmpty { throw MediaError.invalid(extraProblems) }
+            plan.extras = extras
+        }
         plan.overlays = try placeOverlays(
             timeline, clips: clips, duration: plan.duration, frameRate: frameRate, height: height, clamping: overlaysChecked)
         plan.captions = try placeCaptions(

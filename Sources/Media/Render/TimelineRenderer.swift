@@ -81,7 +81,7 @@ public enum TimelineRenderer {
             height: plan.height, fps: plan.frameRate.value, sizeBytes: size, cuts: plan.cutTimes, beats: plan.beatGrid,
             measuredLoudness: measurement?.loudness.isFinite == true ? measurement?.loudness : nil,
             loudnessGain: measurement?.gain, videoCopied: copy != nil,
-            elapsedSeconds: (ContinuousClock.now - started).seconds)
+            elapsedSeconds: (ContinuousClock.now - started).seconds, extras: plan.extras)
     }
 
     /// The output file, in the container the plan was made for.

@@ -63,7 +63,8 @@ public enum MockImageSynthesizer {
     }
 
     /// A hidden temporary file beside `path`, renamed over it: readers never see a partial picture.
-    private static func writeAtomically(_ bytes: [UInt8], to path: String) throws(MediaError) {
+    /// (A render's extra pictures are written the same way.)
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(MediaError) {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid())-\(UInt32.random(in: 0...UInt32.max)).partial").path

@@ -13,6 +13,10 @@ public struct Timeline: Sendable, Equatable, Codable {
     public var overlays: [TextOverlay]?
     /// Captions or lyrics, burned in or as a subtitle track.
     public var captions: Captions?
+    /// A voice mixed over the soundtrack, which is ducked under it.
+    public var voiceover: VoiceOver?
+    /// More files from the same render: poster, sprite, preview, mp3.
+    public var outputs: ExtraOutputs?
 
     public init(
         clips: [Clip], transition: Transition? = nil, transitions: [Transition]? = nil,
@@ -34,6 +38,8 @@ public struct Timeline: Sendable, Equatable, Codable {
         case clips, transition, transitions, timing, audio
         case beatSync = "beat_sync"
         case output, overlays, captions
+        case output, overlays
+        case voiceover, outputs
     }
 
     public init(from decoder: any Decoder) throws {
@@ -47,6 +53,8 @@ public struct Timeline: Sendable, Equatable, Codable {
         output = try container.decodeIfPresent(OutputSettings.self, forKey: .output) ?? OutputSettings()
         overlays = try container.decodeIfPresent([TextOverlay].self, forKey: .overlays)
         captions = try container.decodeIfPresent(Captions.self, forKey: .captions)
+        voiceover = try container.decodeIfPresent(VoiceOver.self, forKey: .voiceover)
+        outputs = try container.decodeIfPresent(ExtraOutputs.self, forKey: .outputs)
     }
 
     /// The transition of join `index` (between clip `index` and `index + 1`).

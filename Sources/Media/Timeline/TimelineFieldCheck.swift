@@ -37,6 +37,14 @@ extension Timeline {
                     "overlays": overlays,
                     "captions": Shape(
                         names(Captions.CodingKeys.self), nested: ["cues": Shape(names(CaptionCue.CodingKeys.self), isList: true)]),
+                    "voiceover": Shape(
+                        names(VoiceOver.CodingKeys.self), nested: ["ducking": Shape(names(Ducking.CodingKeys.self))]),
+                    "outputs": Shape(
+                        names(ExtraOutputs.CodingKeys.self),
+                        nested: [
+                            "poster": Shape(names(PosterOutput.CodingKeys.self)), "sprite": Shape(names(SpriteOutput.CodingKeys.self)),
+                            "preview": Shape(names(PreviewOutput.CodingKeys.self)), "mp3": Shape(names(MP3Output.CodingKeys.self)),
+                        ]),
                 ]))
         return problems
     }

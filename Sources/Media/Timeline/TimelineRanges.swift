@@ -69,6 +69,8 @@ extension TimelinePlanner {
             }
             within("beat_sync.max_shift", sync.maxShift, maxShiftRange, " seconds")
         }
+        if let voiceover = timeline.voiceover { problems += voiceOverProblems(voiceover) }
+        if let outputs = timeline.outputs { problems += extraOutputProblems(outputs) }
         return problems
     }
 

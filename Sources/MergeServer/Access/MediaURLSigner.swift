@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Media
 
 /// Signed, expiring URLs for what a browser loads without headers: a video
 /// (`/api/mv/get_video/{id}`), an asset's bytes (`/api/assets/{id}/content`) and a job's
@@ -26,6 +27,10 @@ public struct MediaURLSigner: Sendable {
     static func isSignable(_ path: String) -> Bool {
         guard path.hasPrefix("/") else { return false }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        // A video's extra file: /api/mv/get_video/{id}/files/{name}.
+        if segments.count == 6, segments[0] == "api", segments[1] == "mv", segments[2] == "get_video", segments[4] == "files" {
+            return Identifier.isValid(segments[3], .video) && ExtraFile.names.contains(segments[5])
+        }
         guard segments.count == 4, segments[0] == "api" else { return false }
         if segments[1] == "mv", segments[2] == "get_video" { return Identifier.isValid(segments[3], .video) }
         if segments[1] == "assets", segments[3] == "content" { return Identifier.isValid(segments[2], .asset) }

@@ -10,7 +10,7 @@ struct SignedLinks: Sendable {
     let keyID: String
 
     /// The JSON fields that carry a link a browser may load.
-    static let fields: Set<String> = ["video_url", "content_url", "events_url"]
+    static let fields: Set<String> = ["video_url", "content_url", "events_url", "url"]
 
     /// `path` signed when it is a media path without a query; anything else as it is.
     func sign(_ path: String) -> String {

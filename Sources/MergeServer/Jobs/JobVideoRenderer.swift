@@ -38,8 +38,27 @@ struct JobVideoRenderer: Sendable {
             throw error
         }
         probe.path = "\(videoID).\(container.rawValue)"
+        // Made from the local file before it is stored (a bucket's upload moves it into the cache).
+        var extraFiles: [ExtraFile] = []
+        if let extras = render.extras {
+            do {
+                // The index names the sheet as its route does: files/sprite.jpg beside files/sprite.vtt.
+                extraFiles = try await ExtraOutputWriter.write(
+                    extras, from: path, stem: (path as NSString).deletingPathExtension, spriteLink: "sprite.jpg", on: executors.renders)
+            } catch {
+                try? FileManager.default.removeItem(atPath: path)
+                throw error
+            }
+        }
         // Stored before the job's end is written; a refused end removes it again (`JobOutput.discard`).
-        try await media.publish(file: path, key: MediaLibrary.videoKey(path: path))
+        var outputs: [String: OutputFileLink]?
+        do {
+            try await media.publish(file: path, key: MediaLibrary.videoKey(path: path))
+            outputs = try await publish(extraFiles, besideVideo: path, videoID: videoID, media: media)
+        } catch {
+            await MediaLibrary.removeVideo(path: path, from: media)
+            throw error
+        }
         let processing = (ContinuousClock.now - started).seconds
 
         let summary = VideoSummary(
@@ -54,11 +73,28 @@ struct JobVideoRenderer: Sendable {
             createdAt: Timestamp.iso8601(Date().timeIntervalSince1970))
         let result = MergeResult(
             videoID: videoID, videoURL: "/api/mv/get_video/\(videoID)", info: summary,
-            cuts: render.cuts, beats: render.beats, chunks: chunkReports)
+            cuts: render.cuts, beats: render.beats, chunks: chunkReports, outputs: outputs)
         let video = VideoRecord(
             id: videoID, jobId: job.id, path: path, sizeBytes: render.sizeBytes,
             info: JobEngine.json(info), createdAt: Date().timeIntervalSince1970)
         return (result, video)
+    }
+
+    /// Stores the extra files like the video and links each under its kind; nil when there are none.
+    private func publish(
+        _ files: [ExtraFile], besideVideo path: String, videoID: String, media: MediaLibrary
+    ) async throws -> [String: OutputFileLink]? {
+        guard !files.isEmpty else { return nil }
+        let stem = (path as NSString).deletingPathExtension
+        var links: [String: OutputFileLink] = [:]
+        for file in files {
+            try await media.publish(file: file.path, key: MediaLibrary.videoKey(path: file.path))
+            let name = String(file.path.dropFirst(stem.count + 1))
+            links[file.kind.rawValue] = OutputFileLink(
+                url: "/api/mv/get_video/\(videoID)/files/\(name)", contentType: VideoExtraFiles.contentType(of: name), width: file.width,
+                height: file.height, duration: file.duration, sizeBytes: file.sizeBytes)
+        }
+        return links
     }
 
     /// The render itself: planned first, so a long timeline can go to child jobs.

@@ -48,6 +48,7 @@ struct PreparedTimeline: Sendable {
         }
         for index in fetched.clips.indices { fetched.clips[index].source = try await assetID(fetched.clips[index].source) }
         if let song = fetched.audio?.source { fetched.audio?.source = try await assetID(song) }
+        if let voice = fetched.voiceover?.source { fetched.voiceover?.source = try await assetID(voice) }
         return fetched
     }
 
@@ -63,6 +64,7 @@ struct PreparedTimeline: Sendable {
         var wanted: [(field: String, id: String, needsVideo: Bool)] = []
         for (index, clip) in timeline.clips.enumerated() { wanted.append(("clips[\(index)].source", clip.source, true)) }
         if let song = timeline.audio?.source { wanted.append(("audio.source", song, false)) }
+        if let voice = timeline.voiceover?.source { wanted.append(("voiceover.source", voice, false)) }
         let hasURLs = urlsLater && wanted.contains { GenerationFields.isURL($0.id) }
         if hasURLs { wanted.removeAll { GenerationFields.isURL($0.id) } }
         let found = try await assets.find(ids: wanted.map(\.id).filter { Identifier.isValid($0, .asset) })
@@ -84,7 +86,7 @@ struct PreparedTimeline: Sendable {
             }
             info.path = store.path(of: asset)
             sources[id] = (info.path, info)
-            if !needsVideo, let maxSongSeconds, let sync = timeline.beatSync, sync.mode != .off, let duration = info.duration,
+            if field == "audio.source", let maxSongSeconds, let sync = timeline.beatSync, sync.mode != .off, let duration = info.duration,
                 let problem = ServerLimits.songProblem(duration: duration, limit: maxSongSeconds, field: field)
             {
                 problems.append(problem)

@@ -11,11 +11,13 @@ struct MergeResult: Codable {
     let beats: [Double]
     /// A render made as child jobs: its chunks (absent for a one-pass render).
     var chunks: [ChunkedJobRenders.Report]? = nil
+    /// The extra files asked for with `outputs`, by kind (poster, sprite, sprite_index, preview, mp3).
+    var outputs: [String: OutputFileLink]? = nil
 
     enum CodingKeys: String, CodingKey {
         case videoID = "video_id"
         case videoURL = "video_url"
-        case info, cuts, beats, chunks
+        case info, cuts, beats, chunks, outputs
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Media
 
 /// A node's media: the storage its finished files live in (the data directory, or a
 /// bucket shared by every node), how a row's file is named there, and how it is served.
@@ -68,10 +69,13 @@ public struct MediaLibrary: Sendable {
     /// Removes a video row's file from `media`; without one (tools and tests built
     /// without storage), from the disk at `path`.
     static func removeVideo(path: String, from media: MediaLibrary?) async {
-        if let media, !media.isLocal {
-            await media.remove(key: videoKey(path: path))
-        } else {
-            try? FileManager.default.removeItem(atPath: path)
+        // The extra files made with it (`outputs`: poster, sprite, preview, mp3) go with it.
+        for file in [path] + ExtraFile.names.map({ VideoExtraFiles.path($0, besideVideo: path) }) {
+            if let media, !media.isLocal {
+                await media.remove(key: videoKey(path: file))
+            } else {
+                try? FileManager.default.removeItem(atPath: file)
+            }
         }
     }
 

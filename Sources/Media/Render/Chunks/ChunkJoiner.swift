@@ -69,7 +69,7 @@ public enum ChunkJoiner {
                 path: path, duration: plan.duration, frames: plan.totalFrames, width: plan.width, height: plan.height,
                 fps: plan.frameRate.value, sizeBytes: TimelineRenderer.fileSize(path), cuts: plan.cutTimes, beats: plan.beatGrid,
                 measuredLoudness: soundtrack.measuredLoudness, loudnessGain: soundtrack.loudnessGain, videoCopied: false,
-                elapsedSeconds: (ContinuousClock.now - started).seconds, chunks: chunkPlan.chunks.count)
+                elapsedSeconds: (ContinuousClock.now - started).seconds, chunks: chunkPlan.chunks.count, extras: plan.extras)
         }
     }
 

@@ -62,6 +62,10 @@ public struct ChunkPlan: Sendable, Equatable, Codable {
         moved.beatGrid = plan.beatGrid
         moved.overlays = plan.overlays
         moved.captions = plan.captions
+        moved.extras = plan.extras
+        moved.voiceover = try plan.voiceover.map { voice throws(MediaError) in
+            RenderPlan.VoiceOverPlan(path: try relocate(voice.path), info: voice.info, settings: voice.settings)
+        }
         return ChunkPlan(plan: moved, chunkSeconds: chunkSeconds, chunks: chunks)
     }
 }

@@ -1,0 +1,39 @@
+import Foundation
+import Media
+
+/// The extra files made with a merged video (`outputs`): stored beside it as
+/// `<video stem>.<name>` (`vid_….a1-….poster.jpg`), served at
+/// `/api/mv/get_video/{id}/files/{name}`, removed with it.
+enum VideoExtraFiles {
+    static func path(_ name: String, besideVideo videoPath: String) -> String {
+        (videoPath as NSString).deletingPathExtension + "." + name
+    }
+
+    static func contentType(of name: String) -> String {
+        switch (name as NSString).pathExtension {
+        case "jpg": "image/jpeg"
+        case "webp": "image/webp"
+        case "gif": "image/gif"
+        case "vtt": "text/vtt; charset=utf-8"
+        case "mp3": "audio/mpeg"
+        default: "application/octet-stream"
+        }
+    }
+}
+
+/// One extra file in a merge result: its link (signed like `video_url`) and its measure.
+struct OutputFileLink: Codable {
+    let url: String
+    let contentType: String
+    let width: Int?
+    let height: Int?
+    let duration: Double?
+    let sizeBytes: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case url
+        case contentType = "content_type"
+        case width, height, duration
+        case sizeBytes = "size_bytes"
+    }
+}
