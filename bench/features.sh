@@ -5,10 +5,10 @@
 # Timeline: 3 clips x 5 s 1280x720@30 H.264+AAC, 0.5 s fades, a 20 s song, -14 LUFS,
 # libx264 veryfast crf 23. Rows: still (the middle clip a PNG with zoom_in), overlays
 # (two text overlays), voiceover (a 6 s voice from 3 s, ducked 12 dB), and each extra
-# output alone: poster (JPEG), sprite (a tile a second), preview (3 s GIF), mp3.
+# output alone: poster (JPEG), sprite (a tile a second), preview (3 s GIF), mp3; captions
+# burned in and as a soft track (a cue a second, as lyrics are).
 # A new row is one entry in `rows` below: a label and a Python expression that edits the
-# timeline `t` (a dict), e.g. captions:
-#   rows+=("captions=t['captions'] = {...}")
+# timeline `t` (a dict).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -38,6 +38,8 @@ rows=(
   "sprite=t['outputs'] = {'sprite': {'interval': 1}}"
   "preview=t['outputs'] = {'preview': {'duration': 3}}"
   "mp3=t['outputs'] = {'mp3': {}}"
+  "captions=t['captions'] = {'cues': [{'start': i, 'end': i + 0.9, 'text': f'line {i} of the song'} for i in range(14)]}"
+  "soft_captions=t['captions'] = {'burn': False, 'cues': [{'start': i, 'end': i + 0.9, 'text': f'line {i} of the song'} for i in range(14)]}"
 )
 
 commands=()

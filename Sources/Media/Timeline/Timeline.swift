@@ -38,7 +38,6 @@ public struct Timeline: Sendable, Equatable, Codable {
         case clips, transition, transitions, timing, audio
         case beatSync = "beat_sync"
         case output, overlays, captions
-        case output, overlays
         case voiceover, outputs
     }
 
