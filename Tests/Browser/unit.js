@@ -39,6 +39,9 @@ check("the request's output", body.output.width === 640 && body.output.fit === "
 check("no captions unless a caption file is chosen", !("captions" in body));
 const captioned = T.toRequest({ ...t, captionsFile: "ast_c", captionsBurn: false });
 check("a caption file as the request's captions", captioned.captions?.source === "ast_c" && captioned.captions?.burn === false, JSON.stringify(captioned.captions));
+const voiced = T.toRequest({ ...t, voiceover: { id: "ast_v", start: 2.5, depth: 18 } });
+check("a voice-over with its start and ducking", voiced.voiceover?.source === "ast_v" && voiced.voiceover.start === 2.5 && voiced.voiceover.ducking.depth === 18, JSON.stringify(voiced.voiceover));
+check("no voice-over unless one is chosen", !("voiceover" in body));
 check("no beat sync without a song is a problem", T.problems({ ...t, beatSync: "beat" }).some((p) => /song/.test(p)));
 check("a fade longer than half a clip is a problem", T.problems(T.setJoin(t, 1, "fade", 2)).some((p) => /join 2/.test(p)));
 check("every transition once", new Set(T.TRANSITIONS).size === T.TRANSITIONS.length && T.TRANSITIONS[0] === "cut");

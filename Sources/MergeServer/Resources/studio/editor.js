@@ -24,6 +24,8 @@ function change(next, focus) {
 export function addAsset(asset, out) {
   assets.set(asset.id, asset);
   if (asset.kind === "audio") {
+    // Any sound can be the song or the voice-over.
+    $("#voiceover").append(h("option", { value: asset.id }, asset.filename || asset.id));
     $("#song").append(h("option", { value: asset.id }, asset.filename || asset.id));
     if (!timeline.song) {
       $("#song").value = asset.id;
@@ -86,6 +88,9 @@ function readSettings(event) {
     loudness: form.elements["loudness-on"].checked ? number("loudness") : null,
     beatSync: form.elements["beat-sync"].checked ? form.elements["beat-mode"].value : "off",
     output: { width: number("width"), height: number("height"), fps: number("fps"), fit: form.elements.fit.value },
+    voiceover: form.elements.voiceover.value
+      ? { id: form.elements.voiceover.value, start: number("voiceover-start") ?? 0, depth: number("voiceover-depth") ?? 12 }
+      : null,
     captionsFile: form.elements["captions-file"].value || null,
     captionsBurn: form.elements["captions-burn"].checked,
     captions: [...document.querySelectorAll("#captions li")].map((li) => ({

@@ -20,6 +20,7 @@ export function emptyTimeline() {
     beatSync: "off", // off | beat | downbeat
     output: { width: null, height: null, fps: null, fit: "contain" },
     captions: [], // text overlays: {text, start, end}
+    voiceover: null, // {id, start, depth}: a voice over the song, the song ducked by depth dB
     captionsFile: null, // the asset id of an SRT or WebVTT upload
     captionsBurn: true,
   };
@@ -126,6 +127,10 @@ export function toRequest(timeline) {
   if (o.width && o.height) { output.width = o.width; output.height = o.height; }
   if (o.fps) output.fps = o.fps;
   body.output = output;
+  if (timeline.voiceover) {
+    const v = timeline.voiceover;
+    body.voiceover = { source: v.id, start: round(v.start || 0), ducking: { depth: v.depth } };
+  }
   if (timeline.captionsFile) body.captions = { source: timeline.captionsFile, burn: timeline.captionsBurn };
   const captions = timeline.captions.filter((c) => c.text.trim());
   if (captions.length) {
