@@ -138,13 +138,19 @@ import Testing
         #expect(error?.message.contains("took longer than 1 s") == true, "\(error?.description ?? "")")
     }
 
+    /// Runs `cancel` a second from now on a Dispatch thread, not after a `Task.sleep`: with the
+    /// suite's blocking renders holding every thread of the cooperative pool, a sleeping test
+    /// task woke up too late (past the input's 20 s deadline) to send its cancel in CI.
+    static func afterOneSecond(_ cancel: @escaping @Sendable () -> Void) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1, execute: cancel)
+    }
+
     @Test func cancelStopsAProbeStuckInsideFFmpeg() async throws {
         let path = try HostileFiles.endlessTail(in: directory)
         // The deadline only keeps a broken cancel from hanging the suite.
         let executor = MediaExecutor(name: "test", width: 1)
         let task = Task { try await executor.run("stuck-probe") { _ throws(MediaError) in try MediaProbe.probe(path, deadline: .seconds(600)) } }
-        try await Task.sleep(for: .seconds(1))
-        task.cancel()
+        Self.afterOneSecond { task.cancel() }
         let error = await #expect(throws: MediaError.self) { try await task.value }
         #expect(error?.kind == .cancelled, "\(error?.description ?? "")")
     }
@@ -153,8 +159,7 @@ import Testing
         let path = try HostileFiles.endlessTail(in: directory)
         let flag = CancellationFlag()
         let task = Task.detached { try BeatTracker.analyze(path, cancellation: flag) }
-        try await Task.sleep(for: .seconds(1))
-        flag.cancel()
+        Self.afterOneSecond { flag.cancel() }
         let error = await #expect(throws: MediaError.self) { try await task.value }
         #expect(error?.kind == .cancelled, "\(error?.description ?? "")")
     }
@@ -163,8 +168,7 @@ import Testing
         let clip = try HostileFiles.endlessTail(in: directory)
         let output = directory.file("out.mp4")
         let task = Task { try await TimelineRenderer.render(Timeline(clips: [Clip(source: clip)]), to: output, on: .tests) }
-        try await Task.sleep(for: .seconds(1))
-        task.cancel()
+        Self.afterOneSecond { task.cancel() }
         let error = await #expect(throws: MediaError.self) { try await task.value }
         #expect(error?.kind == .cancelled, "a cancel, not a problem of the timeline: \(error?.description ?? "")")
         #expect(!FileManager.default.fileExists(atPath: output))
