@@ -161,6 +161,22 @@ final class StreamEncoder {
         }
     }
 
+    /// The bytes of one picture: `frame` sent alone, then the encoder flushed (PNG, JPEG, WebP).
+    func encodePicture(_ frame: UnsafeMutablePointer<AVFrame>, name: String) throws(MediaError) -> [UInt8] {
+        let packet = try Packet()
+        var bytes: [UInt8] = []
+        let collect = { (packet: borrowing Packet) throws(MediaError) in
+            let pointee = packet.pointer.pointee
+            if let data = pointee.data, pointee.size > 0 {
+                bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(pointee.size)))
+            }
+        }
+        try encode(frame, using: packet, emit: collect)
+        try encode(nil, using: packet, emit: collect)
+        guard !bytes.isEmpty else { throw MediaError(.ffmpeg, "the \(name) encoder returned no data") }
+        return bytes
+    }
+
     private static func firstSampleFormat(of encoderName: String) -> AVSampleFormat {
         guard let codec = avcodec_find_encoder_by_name(encoderName), let formats = codec.pointee.sample_fmts else {
             return AV_SAMPLE_FMT_FLTP

@@ -103,18 +103,7 @@ public enum ExtraOutputWriter {
         frame.pts = 0
         frame.pointer.pointee.quality = Int32(jpegQuality)
         frame.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
-        let packet = try Packet()
-        var bytes: [UInt8] = []
-        let collect = { (packet: borrowing Packet) throws(MediaError) in
-            let pointee = packet.pointer.pointee
-            if let data = pointee.data, pointee.size > 0 {
-                bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(pointee.size)))
-            }
-        }
-        try encoder.encode(frame.pointer, using: packet, emit: collect)
-        try encoder.encode(nil, using: packet, emit: collect)
-        guard !bytes.isEmpty else { throw MediaError(.ffmpeg, "the \(webp ? "webp" : "jpeg") encoder returned no data") }
-        return bytes
+        return try encoder.encodePicture(frame.pointer, name: webp ? "webp" : "jpeg")
     }
 
     /// The tiles in one JPEG sheet (filled tile by tile: one sheet and one tile in memory),

@@ -37,7 +37,6 @@ public enum MockImageSynthesizer {
             image: "png", width: Int32(spec.width), height: Int32(spec.height),
             pixelFormat: pixelFormat)
         let frame = try Frame()
-        let packet = try Packet()
         guard try graph.pull(from: sink, into: frame) == .frame else {
             throw MediaError(.ffmpeg, "the \(spec.pattern.rawValue) pattern gave no picture")
         }
@@ -49,17 +48,7 @@ public enum MockImageSynthesizer {
                     + "not \(spec.width)x\(spec.height) \(spec.pixelFormat.rawValue)")
         }
         frame.pts = 0
-        var bytes: [UInt8] = []
-        let collect = { (packet: borrowing Packet) throws(MediaError) in
-            let pointee = packet.pointer.pointee
-            if let data = pointee.data, pointee.size > 0 {
-                bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(pointee.size)))
-            }
-        }
-        try encoder.encode(frame.pointer, using: packet, emit: collect)
-        try encoder.encode(nil, using: packet, emit: collect)
-        guard !bytes.isEmpty else { throw MediaError(.ffmpeg, "the png encoder returned no data") }
-        return bytes
+        return try encoder.encodePicture(frame.pointer, name: "png")
     }
 
     /// A hidden temporary file beside `path`, renamed over it: readers never see a partial picture.
