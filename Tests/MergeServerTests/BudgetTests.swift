@@ -155,6 +155,28 @@ import Testing
         }
     }
 
+    /// Eight keys of their own each ask for an image at the same moment under a $0.10 daily
+    /// cap: two fit ($0.08), six are refused. On PostgreSQL each key's submissions hold only
+    /// that key's lock; the server's cap has one of its own, so no two take the last dollar.
+    @Test(arguments: StoreEngine.allCases) func keysAskingAtOnceCannotPassTheServersDailyCapTogether(store: StoreEngine) async throws {
+        let server = try await server(workers: 0, provider: PricedImageProvider(), store: store) { $0.dailyBudgetUSD = 0.10 }
+        var made: [String] = []
+        for _ in 0..<8 { made.append(try await key(server, APIKeyLimits()).key) }
+        let keys = made
+        try await server.test { client in
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for key in keys {
+                    group.addTask {
+                        try await client.postJSON("/api/mv/generate_character_reference", Self.image, headers: bearer(key)).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .accepted }.count == 2, "\(statuses)")
+            #expect(statuses.filter { $0 == .paymentRequired }.count == 6, "\(statuses)")
+        }
+    }
+
     /// Jobs accepted under other terms are checked again before each provider call: two
     /// images accepted without a cap, then run by a server restarted with a $0.05 cap: the
     /// first is made, the second fails `budget_exceeded` without calling the provider.

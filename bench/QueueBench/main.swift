@@ -2,7 +2,7 @@
 // PostgreSQL URL), through the same code the server runs.
 //   bench-queue STORE [JOBS] [ENQUEUERS] [WORKERS] [PICKUPS]
 // 1. accepted/s: ENQUEUERS concurrent tasks call JobRepository.enqueue (the transaction a
-//    POST commits: idempotency check, insert, NOTIFY) until JOBS are queued;
+//    POST commits: the queue's limit, insert, audit entry, NOTIFY) until JOBS are queued;
 // 2. worked/s: a JobEngine with WORKERS workers and a handler that does nothing runs them
 //    all (claim under lease, heartbeat, fenced completion);
 // 3. pickup: PICKUPS jobs queued one at a time into the idle engine; the time from the
@@ -41,6 +41,8 @@ let pickups = arguments.count > 5 ? Int(arguments[5]) ?? 300 : 300
 let database = try Database(url: store)
 let jobs = JobRepository(database: database)
 let kind = JobKind.analyzeAudio.rawValue
+// The server's default limit, or room for every job of a larger run.
+let maxQueued = max(ServerLimits().maxQueuedJobs, jobCount)
 
 @Sendable func now() -> Double { Date().timeIntervalSince1970 }
 
@@ -51,8 +53,11 @@ try await withThrowingTaskGroup(of: Void.self) { group in
     for _ in 0..<enqueuers {
         group.addTask {
             while remaining.subtract(1, ordering: .relaxed).oldValue > 0 {
-                // As a merge's POST does: no spend to check, so the key's submissions go side by side.
-                _ = try await jobs.enqueue(kind: kind, request: "{}", idempotencyKey: nil, maxAttempts: 3, oneAtATime: false)
+                // As a merge's POST does: the queue's limit checked, the audit entry written,
+                // no spend to check (so the key's submissions go side by side).
+                _ = try await jobs.enqueue(
+                    kind: kind, request: "{}", idempotencyKey: nil, maxAttempts: 3, maxQueued: maxQueued, oneAtATime: false,
+                    submitter: AuditLog.Submitter(actor: nil, via: .api, requestID: nil))
             }
         }
     }

@@ -48,20 +48,14 @@ struct JobSubmitter: Sendable {
         let outcome: JobRepository.EnqueueOutcome
         let actor = context.apiKey?.id
         let requestID = context.requestID
-        let audited = audit != nil
         // The audit entry is written in the new job's transaction: both or neither.
-        let writeWithAudit: JobRepository.CompanionWrite = { db, job in
-            try alsoWrite(db, job)
-            if audited {
-                try AuditLog.record(db, .jobSubmitted, subject: job.id, actor: actor, via: .api, requestID: requestID, now: job.createdAt)
-            }
-        }
+        let submitter = audit.map { _ in AuditLog.Submitter(actor: actor, via: .api, requestID: requestID) }
         do {
             try checkRoom(owner: context.apiKey?.id)
             outcome = try await jobs.enqueue(
                 kind: kind.rawValue, request: String(decoding: body.work, as: UTF8.self),
                 idempotencyKey: key, maxAttempts: maxAttempts, maxQueued: maxQueued, owner: context.apiKey?.id,
-                callbackURL: body.callbackURL, oneAtATime: estimatedCostUSD != nil, alsoWrite: writeWithAudit)
+                callbackURL: body.callbackURL, oneAtATime: estimatedCostUSD != nil, alsoWrite: alsoWrite, submitter: submitter)
         } catch let conflict as JobRepository.IdempotencyConflict {
             throw Problem.conflict(
                 "the Idempotency-Key was used for job \(conflict.existing.id) with a different body",

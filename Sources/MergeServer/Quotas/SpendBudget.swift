@@ -6,8 +6,8 @@ import Foundation
 ///
 /// Two checks. A generation POST is admitted when what was spent, plus what the queued and
 /// running jobs accepted before still hold, plus its own estimate, fits every budget; the
-/// check runs in the transaction that inserts the job, so two requests cannot both take
-/// the last dollar. Then each provider call of a job is checked against what was really
+/// check runs in the transaction that inserts the job, under the key's lock (and, for the
+/// server's cap, a lock all keys share), so two requests cannot both take the last dollar. Then each provider call of a job is checked against what was really
 /// spent, so a job accepted under other terms (before a restart with a lower cap, or
 /// priced as a free mock before its provider got a key) fails without calling the provider.
 struct SpendBudget: Sendable {
@@ -33,6 +33,9 @@ struct SpendBudget: Sendable {
             }
         }
         if let serverDailyUSD {
+            // Every key's submissions count against it: on PostgreSQL, where each key has a
+            // lock of its own, two keys' last requests must not both take the last dollar.
+            try db.serialize(on: "server spend")
             try Self.require(.serverDaily, limit: serverDailyUSD, spent: committed(.server, since: today), cost: estimateUSD, atCall: false)
         }
     }

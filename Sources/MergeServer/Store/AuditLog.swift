@@ -56,9 +56,42 @@ public struct AuditLog: Sendable {
     static func record(
         _ db: any SQLConnection, _ action: Action, subject: String, actor: String?, via: Via, requestID: String?, now: Double
     ) throws {
-        try db.execute(
-            "INSERT INTO audit_log (at, actor_key_id, via, action, subject, request_id) VALUES (?, ?, ?, ?, ?, ?)",
-            [now, actor, via.rawValue, action.rawValue, subject, requestID])
+        try record(db, [NewEntry(at: now, actor: actor, via: via, action: action, subject: subject, requestID: requestID)])
+    }
+
+    /// An entry to add.
+    struct NewEntry {
+        var at: Double
+        var actor: String?
+        var via: Via
+        var action: Action
+        var subject: String
+        var requestID: String?
+    }
+
+    /// Adds `entries` in one statement (a group of new jobs' submissions). Nothing is read
+    /// back: PostgreSQL sends it without waiting, and a failure fails the transaction.
+    static func record(_ db: any SQLConnection, _ entries: [NewEntry]) throws {
+        guard !entries.isEmpty else { return }
+        let rows = Array(repeating: "(?, ?, ?, ?, ?, ?)", count: entries.count).joined(separator: ", ")
+        var arguments = SQLArguments()
+        for entry in entries {
+            arguments += [entry.at, entry.actor, entry.via.rawValue, entry.action.rawValue, entry.subject, entry.requestID]
+        }
+        try db.send("INSERT INTO audit_log (at, actor_key_id, via, action, subject, request_id) VALUES \(rows)", arguments)
+    }
+
+    /// Who submitted a job, for its `job.submitted` entry (written in the job's transaction).
+    public struct Submitter: Sendable {
+        public var actor: String?
+        public var via: Via
+        public var requestID: String?
+
+        public init(actor: String?, via: Via, requestID: String?) {
+            self.actor = actor
+            self.via = via
+            self.requestID = requestID
+        }
     }
 
     /// Newest first; `before`: the id of the last entry of the previous page.

@@ -11,6 +11,8 @@ public final class Database: Sendable {
     /// Recently read jobs (see `RecordCache` for why it stays true); none on a shared
     /// engine, where other processes write the rows too.
     let jobCache: RecordCache<JobRecord>?
+    /// New jobs arriving together are inserted together (see `EnqueueGroupCommit`).
+    let enqueues = EnqueueGroupCommit()
 
     /// Opens (creating when missing) the SQLite database at `path` and brings its schema up to date.
     public convenience init(path: String) throws {

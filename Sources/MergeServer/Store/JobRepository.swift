@@ -1,5 +1,6 @@
 import Foundation
 import Generation
+import Media
 
 /// The durable job queue. Every change a running attempt makes is conditioned on the
 /// token its claim wrote (`attempt_token = ?`), so an attempt that lost its lease (it
@@ -44,12 +45,14 @@ public struct JobRepository: Sendable {
     /// `oneAtATime`: this key's submissions run one after another (on PostgreSQL; SQLite's
     /// writes always do) — needed when `alsoWrite` checks what the earlier ones reserved
     /// (spend budgets). Without it they run side by side, and only an asset deletion of the
-    /// key waits for them.
+    /// key waits for them. `submitter`: the job's `job.submitted` audit entry, written with it.
+    ///
+    /// Submissions that arrive together are inserted in one transaction (`EnqueueGroupCommit`).
     public func enqueue(
         kind: String, request: String, idempotencyKey: String?, maxAttempts: Int,
         maxQueued: Int? = nil, owner: String? = nil, callbackURL: String? = nil, parent: String? = nil,
         now: Double = Date().timeIntervalSince1970,
-        oneAtATime: Bool = true, alsoWrite: @escaping CompanionWrite = { _, _ in }
+        oneAtATime: Bool = true, alsoWrite: @escaping CompanionWrite = { _, _ in }, submitter: AuditLog.Submitter? = nil
     ) async throws -> EnqueueOutcome {
         let hash = SHA256Hex.of("\(kind)\n\(request)" + (callbackURL.map { "\ncallback_url \($0)" } ?? ""))
         // Idempotency keys are each key's own: stored with the owner in front, one key's
@@ -64,36 +67,8 @@ public struct JobRepository: Sendable {
         made.ownerKeyID = owner
         made.callbackURL = callbackURL
         made.parentID = parent
-        let job = made
-        return written(
-            [job.id],
-            try await database.write { db in
-                // The key's lock (PostgreSQL; SQLite's writes are one at a time anyway):
-                // budgets are checked against each other's under it held alone.
-                if oneAtATime {
-                    try db.serialize(on: "enqueue \(owner ?? "")")
-                } else {
-                    try db.serializeShared(on: "enqueue \(owner ?? "")")
-                }
-                func replay() throws -> EnqueueOutcome? {
-                    guard let idempotencyKey,
-                        let existing = try db.fetchRecord(JobRecord.self, "SELECT * FROM jobs WHERE idempotency_key = ?", [idempotencyKey])
-                    else { return nil }
-                    guard existing.requestSHA256 == hash else { throw IdempotencyConflict(existing: existing) }
-                    return .existing(existing)
-                }
-                if let replayed = try replay() { return replayed }
-                try Self.requireRoom(db, maxQueued: maxQueued)
-                // A submission of the same key that committed since the look above wins;
-                // PostgreSQL waits for it here, and this one is its replay.
-                guard try db.insert(job, into: "jobs", unlessConflictOn: idempotencyKey == nil ? nil : "idempotency_key") else {
-                    guard let replayed = try replay() else { throw StoreInconsistency("an idempotency key conflicted with no row") }
-                    return replayed
-                }
-                try alsoWrite(db, job)
-                try db.wake(Self.queuedChannel, payload: job.kind)
-                return .created(job)
-            })
+        let submission = JobSubmission(job: made, maxQueued: maxQueued, oneAtATime: oneAtATime, alsoWrite: alsoWrite, submitter: submitter)
+        return written([made.id], try await database.enqueues.enqueue(submission, in: database))
     }
 
     /// Where a newly queued job is announced (its kind as the payload), at commit: the
