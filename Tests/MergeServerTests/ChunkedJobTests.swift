@@ -30,6 +30,18 @@ import Testing
         try await TestServer.make(workers: workers, directory: directory, store: store) { $0.chunkSeconds = 2.5 }
     }
 
+    /// A server on the store `earlier` opened (its data directory and database): the
+    /// tests below stop one node and start another on the same queue.
+    static func server(
+        workers: Int, after earlier: TestServer, _ configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) async throws -> TestServer {
+        try await TestServer.make(workers: workers, directory: earlier.directory) {
+            $0.chunkSeconds = 2.5
+            $0.database = earlier.dependencies.configuration.database
+            configure(&$0)
+        }
+    }
+
     /// Uploads the clips and the song, submits the timeline; returns the job id.
     static func submit(_ client: any TestClientProtocol, clips: [String] = clips, width: Int = 480, height: Int = 270) async throws -> String {
         var ids: [String] = []
@@ -112,8 +124,8 @@ import Testing
         #expect(sound.0.count == sound.1.count && sound.0 == sound.1, "the decoded sound differs from the one-pass render's")
     }
 
-    @Test func cancelingTheParentCancelsItsChildrenAndLeavesNoOutput() async throws {
-        let server = try await Self.server(workers: 2)
+    @Test(arguments: StoreEngine.allCases) func cancelingTheParentCancelsItsChildrenAndLeavesNoOutput(store: StoreEngine) async throws {
+        let server = try await Self.server(workers: 2, store: store)
         try await server.test(.router) { client in
             let id = try await Self.submit(client, clips: Self.clips + Self.clips, width: 1280, height: 720)
             // Cancel once the render is under way: a part has succeeded, others are to come.
@@ -138,13 +150,13 @@ import Testing
         }
     }
 
-    @Test func aParentRunAgainReusesThePartsThatSucceeded() async throws {
+    @Test(arguments: StoreEngine.allCases) func aParentRunAgainReusesThePartsThatSucceeded(store: StoreEngine) async throws {
         // Submitted to an accept-only node; a worker starts it and is stopped mid-render.
-        let accepting = try await Self.server(workers: 0)
+        let accepting = try await Self.server(workers: 0, store: store)
         let id = try await accepting.test(.router) { client in
             try await Self.submit(client, clips: Self.clips + Self.clips, width: 1280, height: 720)
         }
-        let first = try await Self.server(workers: 1, directory: accepting.directory)
+        let first = try await Self.server(workers: 1, after: accepting)
         let jobs = first.dependencies.jobs
         let run = Task { try await first.dependencies.engine.run() }
         try await Self.waitUntil(timeout: .seconds(300)) {
@@ -162,7 +174,7 @@ import Testing
             "a graceful stop hands every part back: \(before.map { "\($0.status) \($0.attempts) \($0.leaseOwner ?? "-")" })")
 
         // Another worker takes the job again: the parent makes no new parts and reruns none that succeeded.
-        let second = try await Self.server(workers: 2, directory: accepting.directory)
+        let second = try await Self.server(workers: 2, after: accepting)
         let rerun = Task { try await second.dependencies.engine.run() }
         try await Self.waitUntil(timeout: .seconds(300)) { try await second.dependencies.jobs.find(id)?.status.isFinal == true }
         second.dependencies.engine.stop()
@@ -182,8 +194,8 @@ import Testing
         #expect(probe.video?.nb_read_frames == String(result.info.frames))
     }
 
-    @Test func aPartThatFailsForGoodFailsTheParentNamingIt() async throws {
-        let accepting = try await Self.server(workers: 0)
+    @Test(arguments: StoreEngine.allCases) func aPartThatFailsForGoodFailsTheParentNamingIt(store: StoreEngine) async throws {
+        let accepting = try await Self.server(workers: 0, store: store)
         let id = try await accepting.test(.router) { client in try await Self.submit(client) }
         // The plan a first run stored, with the third clip's file gone since.
         let timeline = try JSONDecoder().decode(
@@ -192,10 +204,7 @@ import Testing
         let broken = try plan.relocatingSources { $0.hasSuffix("clip_854x480_2997.mov") ? accepting.directory.path + "/gone.mov" : $0 }
         try await ChunkFolder(media: .local(accepting.directory.path), job: id).write(broken, sourceKeys: [:])
 
-        let server = try await TestServer.make(workers: 2, directory: accepting.directory) {
-            $0.chunkSeconds = 2.5
-            $0.engine.retryBaseSeconds = 0.05
-        }
+        let server = try await Self.server(workers: 2, after: accepting) { $0.engine.retryBaseSeconds = 0.05 }
         let run = Task { try await server.dependencies.engine.run() }
         try await Self.waitUntil(timeout: .seconds(300)) { try await server.dependencies.jobs.find(id)?.status.isFinal == true }
         server.dependencies.engine.stop()

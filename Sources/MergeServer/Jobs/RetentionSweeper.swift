@@ -3,7 +3,8 @@ import Logging
 import ServiceLifecycle
 
 /// Removes finished jobs whose retention ran out, with their output files, and assets
-/// no job needs once theirs ran out: at start-up and then every `interval`.
+/// no job needs once theirs ran out: at start-up and then every `interval`; with media in
+/// a bucket, also the objects no row refers to (at most hourly).
 struct RetentionSweeper: Service {
     let jobs: JobRepository
     let events: JobEventHub
@@ -16,6 +17,8 @@ struct RetentionSweeper: Service {
     var assetRetentionSeconds = 7 * 24 * 3600.0
     /// Where the files are (nil: the data directory, by path).
     var media: MediaLibrary? = nil
+    /// With media in a bucket: the objects no row refers to, removed now and then.
+    var orphans: BucketOrphanSweep? = nil
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -50,6 +53,13 @@ struct RetentionSweeper: Service {
         if removed > 0 { logger.info("removed expired jobs", metadata: ["count": "\(removed)"]) }
         let collected = await collectAssets(now: now)
         if collected > 0 { logger.info("removed assets no job needs", metadata: ["count": "\(collected)"]) }
+        do {
+            if let count = try await orphans?.sweepIfDue(), count > 0 {
+                logger.notice("removed objects of the bucket no row refers to", metadata: ["count": "\(count)"])
+            }
+        } catch {
+            logger.error("could not sweep the bucket for objects no row refers to", metadata: ["error": "\(error)"])
+        }
         return removed
     }
 

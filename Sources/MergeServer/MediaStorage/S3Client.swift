@@ -96,6 +96,45 @@ public struct S3Client: Sendable {
         return S3XML.values("UploadId", in: String(decoding: response.body, as: UTF8.self))
     }
 
+    /// An object a listing found: its storage key (the configured prefix taken off) and
+    /// when it was last written.
+    public struct ListedObject: Sendable, Equatable {
+        public var key: String
+        public var lastModified: Date
+    }
+
+    /// Every object whose storage key starts with `key`, page after page (ListObjectsV2,
+    /// 1,000 keys a page).
+    public func list(under key: String) async throws -> [ListedObject] {
+        let fullPrefix = configuration.location.objectKey("")
+        var listed: [ListedObject] = []
+        var token: String?
+        repeat {
+            var query: [(String, String)] = [("list-type", "2"), ("prefix", configuration.location.objectKey(key))]
+            if let token { query.append(("continuation-token", token)) }
+            let response = try await S3Transfer(method: "GET", url: configuration.bucketURL() + "?" + S3Encoding.query(query)).perform(configuration)
+            try check(response, key: key)
+            let answer = String(decoding: response.body, as: UTF8.self)
+            for entry in S3XML.elements("Contents", in: answer) {
+                guard let objectKey = S3XML.firstValue("Key", in: entry), objectKey.hasPrefix(fullPrefix),
+                    let modified = S3XML.firstValue("LastModified", in: entry).flatMap(Self.timestamp)
+                else { throw S3Error.transfer(detail: "ListObjectsV2 under \(key) answered an entry without a key or a date") }
+                listed.append(ListedObject(key: String(objectKey.dropFirst(fullPrefix.count)), lastModified: modified))
+            }
+            token = S3XML.firstValue("IsTruncated", in: answer) == "true" ? S3XML.firstValue("NextContinuationToken", in: answer) : nil
+        } while token != nil
+        return listed
+    }
+
+    /// S3's `LastModified` (`2026-12-04T10:00:00.000Z`, the fraction optional).
+    static func timestamp(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+
     // MARK: Multipart
 
     private func putInParts(descriptor: Int32, size: Int64, key: String) async throws {

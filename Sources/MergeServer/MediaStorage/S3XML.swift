@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads the few values MergeServer needs from S3's XML answers (error codes, upload ids,
-/// ListMultipartUploads entries). S3's documents are flat and machine-written, so an
+/// ListMultipartUploads and ListObjectsV2 entries). S3's documents are flat and machine-written, so an
 /// element's text between its tags is enough; entities are decoded.
 enum S3XML {
     /// The text of the first `<name>` element, if there is one.
@@ -11,12 +11,18 @@ enum S3XML {
 
     /// The texts of every `<name>` element, in order.
     static func values(_ name: String, in xml: String) -> [String] {
+        elements(name, in: xml).map(decodeEntities)
+    }
+
+    /// What is between the tags of every `<name>` element, as written (a `<Contents>`
+    /// entry of a listing, whose own elements `values` then reads).
+    static func elements(_ name: String, in xml: String) -> [String] {
         var found: [String] = []
         var rest = xml[...]
         let open = "<\(name)>"
         let close = "</\(name)>"
         while let start = rest.range(of: open), let end = rest[start.upperBound...].range(of: close) {
-            found.append(decodeEntities(String(rest[start.upperBound..<end.lowerBound])))
+            found.append(String(rest[start.upperBound..<end.lowerBound]))
             rest = rest[end.upperBound...]
         }
         return found

@@ -159,7 +159,8 @@ public struct ServerDependencies: Sendable {
         let sweeper = RetentionSweeper(
             jobs: jobs, events: events, interval: .seconds(configuration.sweepIntervalSeconds), logger: logger,
             assets: assets, dataDirectory: dataDirectory,
-            assetRetentionSeconds: configuration.limits.assetRetentionSeconds, media: media)
+            assetRetentionSeconds: configuration.limits.assetRetentionSeconds, media: media,
+            orphans: (media.storage as? S3MediaStorage).map { BucketOrphanSweep(storage: $0, jobs: jobs, assets: assets) })
         let webhooks = WebhookDeliverer(
             deliveries: WebhookRepository(database: database), client: userURLClient, keys: apiKeys, serverSecret: serverWebhookSecret,
             settings: configuration.webhooks, logger: logger)

@@ -552,11 +552,16 @@ public struct JobRepository: Sendable {
             })
     }
 
-    /// The file names of every video row (what the start-up orphan sweep keeps).
+    /// The file names of every video row and of the extra files that may be made beside it
+    /// (poster, sprite, …): what the orphan sweeps keep.
     public func videoFileNames() throws -> Set<String> {
-        try database.read { db in
-            Set(try db.fetchValues(String.self, "SELECT path FROM videos").map { ($0 as NSString).lastPathComponent })
+        let paths = try database.read { db in try db.fetchValues(String.self, "SELECT path FROM videos") }
+        var names = Set<String>()
+        for path in paths {
+            names.insert((path as NSString).lastPathComponent)
+            for extra in ExtraFile.names { names.insert((VideoExtraFiles.path(extra, besideVideo: path) as NSString).lastPathComponent) }
         }
+        return names
     }
 
     public func video(_ id: String) async throws -> VideoRecord? {
