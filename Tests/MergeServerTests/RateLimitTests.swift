@@ -37,8 +37,8 @@ import Testing
         }
     }
 
-    @Test func anEmptyBucketIs429WithRetryAfterAndOtherKeysGoOn() async throws {
-        let server = try await TestServer.make(workers: 0)
+    @Test(arguments: StoreEngine.allCases) func anEmptyBucketIs429WithRetryAfterAndOtherKeysGoOn(store: StoreEngine) async throws {
+        let server = try await TestServer.make(workers: 0, store: store)
         let limited = try await makeKey(server, rate: 2)
         let other = try await makeKey(server, rate: 100)
         let unlimited = try await makeKey(server, rate: nil)
@@ -71,6 +71,50 @@ import Testing
                 #expect(response.status == .ok && response.headers[.rateLimitLimit] == nil)
             }
         }
+    }
+
+    /// Two API nodes on one PostgreSQL store: a key of 4 requests a minute gets 4 across
+    /// both, not 4 on each; once empty, both refuse it (the second node without asking the
+    /// store again until the next token is due).
+    @Test func apiNodesSharingAStoreShareEachKeysBucket() async throws {
+        // Nodes share the store and the key pepper, as a cluster's do.
+        let pepper = "a pepper the two nodes share"
+        let first = try await TestServer.make(workers: 0, store: .postgres) { $0.keyPepper = pepper }
+        let second = try await TestServer.make(workers: 0) {
+            $0.database = first.dependencies.configuration.database
+            $0.keyPepper = pepper
+        }
+        let key = try await makeKey(first, rate: 4)
+        let other = try await makeKey(first, rate: 4)
+        let remaining = try await first.test { a in
+            try await second.test { b in
+                var seen: [Int?] = []
+                for client in [a, b, a, b] {
+                    let answer = try await get(client, "/api/jobs", key: key)
+                    #expect(answer.status == .ok && answer.limit == 4)
+                    seen.append(answer.remaining)
+                }
+                for client in [a, b, b] {
+                    let refused = try await get(client, "/api/jobs", key: key)
+                    #expect(refused.status == .tooManyRequests && refused.remaining == 0)
+                    #expect((1...15).contains(refused.retryAfter ?? -1), "a token every 15 s: \(String(describing: refused.retryAfter))")
+                }
+                #expect(try await get(b, "/api/jobs", key: other).remaining == 3, "another key has its own bucket")
+                return seen
+            }
+        }
+        #expect(remaining == [3, 2, 1, 0], "one bucket, spent from both nodes")
+    }
+
+    /// A store that stops answering does not stop the API: the node limits keys on its own.
+    @Test func aSharedLimiterWhoseStoreIsGoneLimitsOnItsOwn() async throws {
+        let database = try await StoreEngine.postgres.open(in: try TemporaryDirectory())
+        let limiter = SharedRateLimiter(database: database, logger: TestServer.logger)
+        #expect(await limiter.take(key: "key_a", perMinute: 2).remaining == 1)
+        database.close()
+        let answers = [await limiter.take(key: "key_a", perMinute: 2), await limiter.take(key: "key_a", perMinute: 2)]
+        #expect(answers.map(\.allowed) == [true, true] && answers.map(\.remaining) == [1, 0], "a bucket of this node's: \(answers)")
+        #expect(await limiter.take(key: "key_a", perMinute: 2).allowed == false)
     }
 
     @Test func theServerDefaultLimitsKeysMadeWithoutARate() async throws {

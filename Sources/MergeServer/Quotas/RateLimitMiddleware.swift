@@ -9,7 +9,7 @@ import Hummingbird
 /// metrics token) are not limited.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = ServerContext
-    let limiter: RateLimiter
+    let limiter: any RequestRateLimiting
     /// The rate of keys made without one; nil: they are not limited.
     let defaultPerMinute: Int?
 
@@ -17,7 +17,7 @@ struct RateLimitMiddleware: RouterMiddleware {
         guard let key = context.apiKey, let perMinute = key.limits.ratePerMinute ?? defaultPerMinute else {
             return try await next(request, context)
         }
-        let decision = limiter.take(key: key.id, perMinute: perMinute)
+        let decision = await limiter.take(key: key.id, perMinute: perMinute)
         let fields = Self.fields(decision)
         guard decision.allowed else {
             var headers = fields

@@ -4,11 +4,12 @@ import Synchronization
 /// Token buckets per API key, in memory: a key with a rate of N per minute holds at most
 /// N tokens, gains N/60 a second, and spends one per request. A request finding less than
 /// one token is refused until the next token comes. One lock, one dictionary lookup per
-/// request; no database.
+/// request; no database. The limiter of a server alone on its store (SQLite); API nodes
+/// sharing PostgreSQL share their buckets there (`SharedRateLimiter`).
 ///
 /// The table is bounded (`maxBuckets`): when it is full, buckets that have filled up again
 /// are dropped first (a full bucket is the same as none), then the longest idle ones.
-final class RateLimiter: Sendable {
+final class RateLimiter: RequestRateLimiting {
     /// What one request was told.
     struct Decision: Sendable, Equatable {
         var allowed: Bool
@@ -20,6 +21,16 @@ final class RateLimiter: Sendable {
         var resetSeconds: Int
         /// Seconds until the next token (at least 1), for `Retry-After` when refused.
         var retryAfterSeconds: Int
+
+        /// What a bucket of `capacity` holding `tokens` (after this request) tells.
+        init(allowed: Bool, capacity: Int, tokens: Double) {
+            let perSecond = Double(capacity) / 60
+            self.allowed = allowed
+            limit = capacity
+            remaining = Int(tokens.rounded(.down))
+            resetSeconds = Int(((Double(capacity) - tokens) / perSecond).rounded(.up))
+            retryAfterSeconds = max(1, Int(((1 - tokens) / perSecond).rounded(.up)))
+        }
     }
 
     private struct Bucket {
@@ -69,11 +80,7 @@ final class RateLimiter: Sendable {
             let allowed = bucket.tokens >= 1
             if allowed { bucket.tokens -= 1 }
             buckets[key] = bucket
-            let perSecond = Double(capacity) / 60
-            return Decision(
-                allowed: allowed, limit: capacity, remaining: Int(bucket.tokens.rounded(.down)),
-                resetSeconds: Int(((Double(capacity) - bucket.tokens) / perSecond).rounded(.up)),
-                retryAfterSeconds: max(1, Int(((1 - bucket.tokens) / perSecond).rounded(.up))))
+            return Decision(allowed: allowed, capacity: capacity, tokens: bucket.tokens)
         }
     }
 

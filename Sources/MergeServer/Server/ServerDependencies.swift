@@ -27,7 +27,7 @@ public struct ServerDependencies: Sendable {
     /// Key changes, job submissions, cancels and retries.
     public let audit: AuditLog
     /// Each key's request rate (token buckets in memory, one table per process).
-    let rateLimiter: RateLimiter
+    let rateLimiter: any RequestRateLimiting
     /// The spend budgets of keys and the server's daily cap.
     let spend: SpendBudget
     /// Signs media links for browsers and checks them when they come back.
@@ -168,7 +168,8 @@ public struct ServerDependencies: Sendable {
             configuration: configuration, database: database, jobs: jobs, assets: assets, store: store,
             events: events, engine: engine, sweeper: sweeper, generation: generation, costs: costs,
             budget: budget, executors: executors, apiKeys: apiKeys, quota: quota, audit: AuditLog(database: database),
-            rateLimiter: RateLimiter(), spend: spend, urlSigner: urlSigner, addressPolicy: fetchPolicy, webhooks: webhooks,
+            rateLimiter: database.isShared ? SharedRateLimiter(database: database, logger: logger) : RateLimiter(), spend: spend,
+            urlSigner: urlSigner, addressPolicy: fetchPolicy, webhooks: webhooks,
             relay: relay)
     }
 }

@@ -240,6 +240,20 @@ enum PostgresMigrations {
             );
             """
         ),
+        (
+            // UNLOGGED: a bucket is not worth a WAL flush; a crash empties the table, which
+            // only hands out full buckets (see `SharedRateLimiter`).
+            "v13: shared rate buckets",
+            """
+            CREATE UNLOGGED TABLE rate_buckets (
+                key_id TEXT PRIMARY KEY,
+                capacity BIGINT NOT NULL,
+                tokens DOUBLE PRECISION NOT NULL,
+                updated_at DOUBLE PRECISION NOT NULL,
+                allowed BIGINT NOT NULL
+            );
+            """
+        ),
     ]
 
     /// Applies the steps this database has not seen yet.

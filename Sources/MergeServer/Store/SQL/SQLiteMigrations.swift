@@ -281,6 +281,20 @@ enum SQLiteMigrations {
                     );
                     """)
         }
+        // Used only on PostgreSQL (a server alone on SQLite keeps its buckets in memory);
+        // made here too so both stores have the same tables.
+        migrator.registerMigration("v13: shared rate buckets") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE rate_buckets (
+                        key_id TEXT PRIMARY KEY,
+                        capacity INTEGER NOT NULL,
+                        tokens REAL NOT NULL,
+                        updated_at REAL NOT NULL,
+                        allowed INTEGER NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }
