@@ -39,7 +39,9 @@ struct RetentionSweeper: Service {
                     // Files first: a crash in between leaves a row to retry, never an orphan file.
                     for file in files { await MediaLibrary.removeVideo(path: file, from: media) }
                     // A chunked render that did not succeed keeps its parts' files until now.
-                    if let chunkMedia = media ?? (dataDirectory.isEmpty ? nil : .local(dataDirectory)) {
+                    // In a bucket the orphan sweep takes them once the row is gone: one
+                    // listing for every job, not a request for each (most were never chunked).
+                    if let chunkMedia = media ?? (dataDirectory.isEmpty ? nil : .local(dataDirectory)), chunkMedia.isLocal {
                         await ChunkFolder(media: chunkMedia, job: job).remove()
                     }
                 }
