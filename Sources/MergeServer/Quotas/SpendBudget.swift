@@ -7,9 +7,10 @@ import Foundation
 /// Two checks. A generation POST is admitted when what was spent, plus what the queued and
 /// running jobs accepted before still hold, plus its own estimate, fits every budget; the
 /// check runs in the transaction that inserts the job, under the key's lock (and, for the
-/// server's cap, a lock all keys share), so two requests cannot both take the last dollar. Then each provider call of a job is checked against what was really
-/// spent, so a job accepted under other terms (before a restart with a lower cap, or
-/// priced as a free mock before its provider got a key) fails without calling the provider.
+/// server's cap, a lock all keys share), so two requests cannot both take the last dollar.
+/// Then each provider call of a job is checked against what was really spent, so a job
+/// accepted under other terms (before a restart with a lower cap, or priced as a free mock
+/// before its provider got a key) fails without calling the provider.
 struct SpendBudget: Sendable {
     let database: Database
     let keys: APIKeyRepository

@@ -26,7 +26,7 @@ public struct ServerDependencies: Sendable {
     public let quota: StorageQuota
     /// Key changes, job submissions, cancels and retries.
     public let audit: AuditLog
-    /// Each key's request rate (token buckets in memory, one table per process).
+    /// Each key's request rate: token buckets in memory, or in the store when it is shared.
     let rateLimiter: any RequestRateLimiting
     /// The spend budgets of keys and the server's daily cap.
     let spend: SpendBudget

@@ -3,8 +3,9 @@ import Synchronization
 /// Group commit for new jobs. Submissions that arrive while the store is busy with earlier
 /// ones wait together and go in as one transaction: one lock statement per owner, one
 /// multi-row INSERT, one commit (one WAL flush on PostgreSQL) for all of them. A
-/// transaction costs the client and the server far more than a row: on PostgreSQL a
-/// lone enqueue per transaction topped out near 2,000 a second on 2 cores.
+/// transaction costs the client and the server far more than a row: on PostgreSQL one
+/// transaction per new job (with its audit entry) topped out near 1,100 a second on 2
+/// cores; in groups, 3,400 to 5,600 (bench/queue.sh).
 ///
 /// An idle store sees no delay: a submission that finds a free slot starts a transaction
 /// at once, alone. At most `maxTransactions` run at a time; those that come meanwhile form

@@ -79,20 +79,6 @@ extension SQLConnection {
         }
         try send(sql, SQLArguments(columns.map(\.value)))
     }
-
-    /// Inserts a record unless a row with the same `column` value exists (then nothing
-    /// changes); true when it was inserted. Nil `column`: a plain insert.
-    func insert<Record: Encodable>(_ record: Record, into table: String, unlessConflictOn column: String?) throws -> Bool {
-        guard let column else {
-            try insert(record, into: table)
-            return true
-        }
-        let columns = try SQLRecordEncoder.columns(of: record)
-        let sql =
-            "INSERT INTO \(table) (\(columns.map(\.column).joined(separator: ", "))) VALUES ("
-            + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ") ON CONFLICT (\(column)) DO NOTHING"
-        return try execute(sql, SQLArguments(columns.map(\.value))) == 1
-    }
 }
 
 /// The store answered something its own writes make impossible (a row just inserted is missing).
