@@ -97,8 +97,9 @@ for _ in 0..<pickups {
     }
     latencies.append(((started ?? deadline) - submitted) * 1000)
 }
+// A graceful stop, as the server's: cancelling mid-claim would only log CancellationErrors.
 engine.stop()
-running.cancel()
+try await running.value
 
 func percentile(_ values: [Double], _ p: Double) -> Double {
     let sorted = values.sorted()
