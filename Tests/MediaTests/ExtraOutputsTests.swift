@@ -74,6 +74,21 @@ import Testing
         #expect(vtt.contains("00:00:00.000 --> 00:00:01.000\nout.sprite.jpg#xywh=0,0,80,60"), "\(vtt)")
         #expect(vtt.contains("00:00:03.000 --> 00:00:04.000\nout.sprite.jpg#xywh=0,60,80,60"), "\(vtt)")
         #expect(vtt.components(separatedBy: " --> ").count - 1 == 4)
+        // Each tile is the picture at its second (made in one pass over the video): closest
+        // to the ffmpeg CLI's frame at that time of all four times.
+        let atSeconds = try (0..<4).map { try Oracle.frameRGB(video, at: Double($0)) }
+        for index in 0..<4 {
+            let (x, y) = ((index % 3) * 80, (index / 3) * 60)
+            let tile = try ProcessRunner.run(
+                "ffmpeg",
+                [
+                    "-v", "error", "-nostdin", "-i", try file(files, .sprite).path, "-frames:v", "1",
+                    "-vf", "crop=80:60:\(x):\(y),scale=32:18", "-pix_fmt", "rgb24", "-f", "rawvideo", "-",
+                ])
+            let differences = atSeconds.map { Oracle.meanAbsoluteDifference(Array(tile.stdoutData), $0) }
+            print("sprite tile \(index) vs the frames at 0–3 s: \(differences)")
+            #expect(differences[index] < 6 && differences.min() == differences[index], "tile \(index) against 0–3 s: \(differences)")
+        }
 
         // Preview: 160x120 GIF, 2 s, 20 frames.
         let preview = try Oracle.probe(try file(files, .preview).path, countFrames: true)

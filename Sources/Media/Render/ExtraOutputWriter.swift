@@ -1,10 +1,10 @@
 import CFFmpeg
 import Foundation
 
-/// Makes the extra files of a render (`outputs`) from the finished video, without
-/// decoding all of it again: a poster and each sprite tile seek to the keyframe before
-/// their time and decode forward to it; the preview decodes its few seconds; the mp3
-/// decodes the audio stream only. Each file is written under a temporary name and
+/// Makes the extra files of a render (`outputs`) from the finished video, decoding no
+/// more of it than each needs: the poster seeks to the keyframe before its time and
+/// decodes forward to it; the sprite decodes the video once, taking a tile at each
+/// interval; the preview decodes its few seconds; the mp3 decodes the audio stream only. Each file is written under a temporary name and
 /// renamed; if any fails, those already made are removed (all or none).
 public enum ExtraOutputWriter {
     /// JPEG quality as a fixed quantizer (2 best … 31 worst), in FFmpeg's lambda units.
@@ -125,28 +125,44 @@ public enum ExtraOutputWriter {
             let rows = plane == 0 ? height : height / 2
             memset(data, plane == 0 ? 0 : 128, line * rows)
         }
+        // One pass over the video: tile k is the first frame at or after k × interval
+        // (`select` counts the tiles taken so far). A seek and a decode from the keyframe
+        // before each tile decoded dense tiles' video several times over.
+        let input = try InputContainer(path: video, cancellation: cancellation)
+        guard let stream = input.bestStream(AVMEDIA_TYPE_VIDEO) else {
+            throw MediaError(.noVideoStream, "\(video) has no video stream to take a picture from", path: video)
+        }
+        let reader = try FilteredStreamReader(input: input, stream: stream) { graph, source throws(MediaError) in
+            try graph.chain(
+                from: source,
+                [
+                    ("select", ["expr": "gte(t,selected_n*\(optionSeconds(sprite.interval)))"]),
+                    ("scale", ["w": String(sprite.tileWidth), "h": String(sprite.tileHeight)]),
+                    ("format", ["pix_fmts": "yuvj420p"]),
+                ])
+        }
+        let tile = try Frame()
+        var filled = 0
+        while filled < sprite.count {
+            if cancellation?.isCancelled == true { throw MediaError.cancelled(video) }
+            guard try reader.next(into: tile) else { break }
+            copyTile(sprite, from: tile.pointer, at: (0, 0), to: sheet.pointer, at: sprite.origin(of: filled))
+            tile.unref()
+            filled += 1
+        }
+        guard filled > 0 else { throw MediaError(.ffmpeg, "no picture in \(video) for the sprite", path: video) }
+        // The last tiles' intervals may start past the last frame: they show the last one.
+        for index in filled..<sprite.count {
+            copyTile(sprite, from: sheet.pointer, at: sprite.origin(of: filled - 1), to: sheet.pointer, at: sprite.origin(of: index))
+        }
+
         var cues = "WEBVTT\n"
         let spritePath = ExtraFile.path(.sprite, stem: stem, plan: plan)
         let name = link ?? (spritePath as NSString).lastPathComponent
         for index in 0..<sprite.count {
-            if cancellation?.isCancelled == true { throw MediaError.cancelled(video) }
             let start = Double(index) * sprite.interval
-            // The last tile's interval may start past the last frame: it shows the last one.
-            let tile = try picture(
-                from: video, at: min(start, max(0, duration - 0.05)), width: sprite.tileWidth, height: sprite.tileHeight, webp: false,
-                cancellation: cancellation)
-            let x = (index % sprite.columns) * sprite.tileWidth
-            let y = (index / sprite.columns) * sprite.tileHeight
-            for plane in 0..<3 {
-                let shift = plane == 0 ? 0 : 1
-                guard let (from, fromLine) = Self.plane(tile.pointer, plane), let (to, toLine) = Self.plane(sheet.pointer, plane) else {
-                    continue
-                }
-                for row in 0..<(sprite.tileHeight >> shift) {
-                    memcpy(to + ((y >> shift) + row) * toLine + (x >> shift), from + row * fromLine, sprite.tileWidth >> shift)
-                }
-            }
             let end = min(Double(index + 1) * sprite.interval, duration)
+            let (x, y) = sprite.origin(of: index)
             cues += "\n\(vttTime(start)) --> \(vttTime(max(end, start + 0.001)))\n\(name)#xywh=\(x),\(y),\(sprite.tileWidth),\(sprite.tileHeight)\n"
         }
         let bytes = try encodePicture(sheet, webp: false)
@@ -162,6 +178,22 @@ public enum ExtraOutputWriter {
             .init(kind: .sprite, path: spritePath, contentType: "image/jpeg", width: width, height: height),
             .init(kind: .spriteIndex, path: indexPath, contentType: "text/vtt"),
         ]
+    }
+
+    /// Copies a tile-sized block from one picture to another (or within one), plane by plane.
+    private static func copyTile(
+        _ sprite: RenderPlan.ExtraOutputsPlan.Sprite, from source: UnsafeMutablePointer<AVFrame>, at start: (x: Int, y: Int),
+        to target: UnsafeMutablePointer<AVFrame>, at origin: (x: Int, y: Int)
+    ) {
+        for plane in 0..<3 {
+            let shift = plane == 0 ? 0 : 1
+            guard let (from, fromLine) = Self.plane(source, plane), let (to, toLine) = Self.plane(target, plane) else { continue }
+            for row in 0..<(sprite.tileHeight >> shift) {
+                memcpy(
+                    to + ((origin.y >> shift) + row) * toLine + (origin.x >> shift),
+                    from + ((start.y >> shift) + row) * fromLine + (start.x >> shift), sprite.tileWidth >> shift)
+            }
+        }
     }
 
     /// Plane `index` of a picture and its line size in bytes.

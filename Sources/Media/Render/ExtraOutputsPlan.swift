@@ -18,6 +18,11 @@ extension RenderPlan {
             public let duration: Double
 
             public var rows: Int { (count + columns - 1) / columns }
+
+            /// Where tile `index` starts in the sheet, in pixels (rows of `columns` tiles).
+            public func origin(of index: Int) -> (x: Int, y: Int) {
+                ((index % columns) * tileWidth, (index / columns) * tileHeight)
+            }
         }
 
         public struct Preview: Sendable, Equatable, Codable {
