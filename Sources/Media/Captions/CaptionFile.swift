@@ -36,10 +36,10 @@ public enum CaptionFile {
     /// A caption file described as media (what an asset store keeps of it): its format,
     /// the end of its last cue as its duration, and no streams.
     public static func probe(_ path: String) throws(MediaError) -> MediaInfo {
-        let cues = try read(path)
-        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+        let data = try contents(path)
+        let cues = try parse(data, path: path)
         return MediaInfo(
-            path: path, format: (format(ofFile: path) ?? .srt).rawValue, duration: cues.map(\.end).max(), sizeBytes: size,
+            path: path, format: (format(of: data) ?? .srt).rawValue, duration: cues.map(\.end).max(), sizeBytes: Int64(data.count),
             bitRate: nil, video: nil, audio: nil)
     }
 
@@ -50,6 +50,11 @@ public enum CaptionFile {
 
     /// The cues of the file at `path`.
     public static func read(_ path: String) throws(MediaError) -> [CaptionCue] {
+        try parse(try contents(path), path: path)
+    }
+
+    /// The bytes of the caption file at `path`, refused past `maxBytes` before it is read.
+    private static func contents(_ path: String) throws(MediaError) -> Data {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         guard let size = (attributes?[.size] as? NSNumber)?.intValue else {
             throw MediaError(.fileNotFound, "the caption file \(path) does not exist", path: path)
@@ -60,7 +65,7 @@ public enum CaptionFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw MediaError(.unreadable, "cannot read the caption file \(path)", path: path)
         }
-        return try parse(data, path: path)
+        return data
     }
 
     /// The cues of a caption file's bytes; a clear error (with the line) for anything else.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One extra file a render wrote (`outputs`): what it is, where, and its measure.
 public struct ExtraFile: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Equatable, Codable, CaseIterable {
@@ -43,6 +45,18 @@ public struct ExtraFile: Sendable, Equatable, Codable {
         case .spriteIndex: "\(stem).sprite.vtt"
         case .preview: "\(stem).preview.\(plan.preview?.format == .webp ? "webp" : "gif")"
         case .mp3: "\(stem).audio.mp3"
+        }
+    }
+
+    /// The MIME type a file of these is served as, from its name's extension.
+    public static func contentType(ofName name: String) -> String {
+        switch (name as NSString).pathExtension {
+        case "jpg": "image/jpeg"
+        case "webp": "image/webp"
+        case "gif": "image/gif"
+        case "vtt": "text/vtt; charset=utf-8"
+        case "mp3": "audio/mpeg"
+        default: "application/octet-stream"
         }
     }
 

@@ -28,7 +28,7 @@ public enum ExtraOutputWriter {
                     webp: webp)
                 try MockImageSynthesizer.writeAtomically(bytes, to: path)
                 written.append(
-                    .init(kind: .poster, path: path, contentType: webp ? "image/webp" : "image/jpeg", width: poster.width, height: poster.height))
+                    .init(kind: .poster, path: path, contentType: ExtraFile.contentType(ofName: path), width: poster.width, height: poster.height))
             }
             if let sprite = extras.sprite {
                 written += try writeSprite(sprite, from: video, stem: stem, plan: extras, link: spriteLink, cancellation: cancellation)
@@ -38,13 +38,13 @@ public enum ExtraOutputWriter {
                 try writePreview(preview, from: video, to: path, cancellation: cancellation)
                 written.append(
                     .init(
-                        kind: .preview, path: path, contentType: preview.format == .webp ? "image/webp" : "image/gif",
+                        kind: .preview, path: path, contentType: ExtraFile.contentType(ofName: path),
                         width: preview.width, height: preview.height, duration: preview.duration))
             }
             if let mp3 = extras.mp3 {
                 let path = ExtraFile.path(.mp3, stem: stem, plan: extras)
                 let seconds = try writeMP3(mp3, from: video, to: path, cancellation: cancellation)
-                written.append(.init(kind: .mp3, path: path, contentType: "audio/mpeg", duration: seconds))
+                written.append(.init(kind: .mp3, path: path, contentType: ExtraFile.contentType(ofName: path), duration: seconds))
             }
             if cancellation?.isCancelled == true { throw MediaError.cancelled(video) }
         } catch {
@@ -175,8 +175,8 @@ public enum ExtraOutputWriter {
             throw error
         }
         return [
-            .init(kind: .sprite, path: spritePath, contentType: "image/jpeg", width: width, height: height),
-            .init(kind: .spriteIndex, path: indexPath, contentType: "text/vtt"),
+            .init(kind: .sprite, path: spritePath, contentType: ExtraFile.contentType(ofName: spritePath), width: width, height: height),
+            .init(kind: .spriteIndex, path: indexPath, contentType: ExtraFile.contentType(ofName: indexPath)),
         ]
     }
 

@@ -19,6 +19,9 @@ final class VoiceOverTrack {
     private let release: Float
     private var envelope: Float = 0
     private var duckGain: Float = 1
+    /// The voice's samples of the current block, kept from block to block (no allocation per block).
+    private var voiceLeft: [Float] = []
+    private var voiceRight: [Float] = []
 
     init(plan voiceover: RenderPlan.VoiceOverPlan, in plan: RenderPlan) throws(MediaError) {
         let settings = voiceover.settings
@@ -44,8 +47,14 @@ final class VoiceOverTrack {
 
     /// Ducks the `count` samples already in the buffers under the voice, then adds the voice.
     func mix(_ count: Int, into left: inout [Float], _ right: inout [Float]) throws(MediaError) {
-        var voiceLeft = [Float](repeating: 0, count: count)
-        var voiceRight = [Float](repeating: 0, count: count)
+        // The reader adds into the buffers: they start each block silent.
+        if voiceLeft.count != count {
+            voiceLeft = [Float](repeating: 0, count: count)
+            voiceRight = [Float](repeating: 0, count: count)
+        } else {
+            voiceLeft.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            voiceRight.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        }
         try reader.add(count, into: &voiceLeft, &voiceRight, at: 0)
         for i in 0..<count {
             let level = max(abs(voiceLeft[i]), abs(voiceRight[i]))

@@ -38,7 +38,7 @@ struct VideoController {
                 suggestion: "its merge result lists its files under outputs; ask for them with outputs in the timeline")
         }
         return try await StoredMediaResponder.respond(
-            media, key: MediaLibrary.videoKey(path: path), localPath: path, contentType: VideoExtraFiles.contentType(of: name),
+            media, key: MediaLibrary.videoKey(path: path), localPath: path, contentType: ExtraFile.contentType(ofName: name),
             request: request, context: context)
     }
 

@@ -91,7 +91,7 @@ struct JobVideoRenderer: Sendable {
             try await media.publish(file: file.path, key: MediaLibrary.videoKey(path: file.path))
             let name = String(file.path.dropFirst(stem.count + 1))
             links[file.kind.rawValue] = OutputFileLink(
-                url: "/api/mv/get_video/\(videoID)/files/\(name)", contentType: VideoExtraFiles.contentType(of: name), width: file.width,
+                url: "/api/mv/get_video/\(videoID)/files/\(name)", contentType: ExtraFile.contentType(ofName: name), width: file.width,
                 height: file.height, duration: file.duration, sizeBytes: file.sizeBytes)
         }
         return links

@@ -8,17 +8,6 @@ enum VideoExtraFiles {
     static func path(_ name: String, besideVideo videoPath: String) -> String {
         (videoPath as NSString).deletingPathExtension + "." + name
     }
-
-    static func contentType(of name: String) -> String {
-        switch (name as NSString).pathExtension {
-        case "jpg": "image/jpeg"
-        case "webp": "image/webp"
-        case "gif": "image/gif"
-        case "vtt": "text/vtt; charset=utf-8"
-        case "mp3": "audio/mpeg"
-        default: "application/octet-stream"
-        }
-    }
 }
 
 /// One extra file in a merge result: its link (signed like `video_url`) and its measure.
